@@ -1,0 +1,123 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { Server } from 'socket.io';
+import { SOCKET_MAX_PAYLOAD_BYTES } from '@chitchat/shared';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { authRouter, requireAuth } from './http/auth';
+import { healthRouter, type ReadinessCheck } from './http/health';
+import { createMetrics } from './http/metrics';
+import { errorHandler, sendError } from './http/respond';
+import { accountRouter } from './http/users';
+import { handshake } from './realtime/handshake';
+import { deviceRoom, userRoom, type ChatServer } from './realtime/types';
+import { createAccountsService, type SessionListener } from './services/accounts';
+import { memoryAuthRateLimits, type AuthRateLimits } from './services/rate-limits';
+import type { ServerKeys } from './services/secrets';
+import type { Store } from './store/types';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  keys: ServerKeys;
+  logger: Logger;
+  /** Defaults to in-memory limiters sized by `RATE_LIMIT_AUTH`. */
+  authLimits?: AuthRateLimits;
+  /** Extra readiness checks (Redis, ...); the store is always checked. */
+  readinessChecks?: readonly ReadinessCheck[];
+  now?: () => number;
+}
+
+export interface ChitchatApp {
+  httpServer: HttpServer;
+  io: ChatServer;
+  /** Listens on `port`/`host` (default: the config's) and resolves with the bound port. */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Stops accepting, closes every socket, waits for in-flight requests; the store stays open. */
+  close(): Promise<void>;
+}
+
+/** Builds the HTTP app and the Socket.io server from their parts; no globals, so tests build many. */
+export function createApp(deps: AppDeps): ChitchatApp {
+  const { config, store, logger } = deps;
+  const metrics = createMetrics();
+  const httpServer = createServer();
+  const io: ChatServer = new Server(httpServer, {
+    maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
+    serveClient: false,
+    pingInterval: 20_000,
+    pingTimeout: 20_000,
+  });
+
+  const sessions: SessionListener = {
+    deviceRevoked(deviceId, reason) {
+      io.to(deviceRoom(deviceId)).emit('session:revoked', { reason });
+      io.in(deviceRoom(deviceId)).disconnectSockets(true);
+    },
+  };
+
+  const accounts = createAccountsService({
+    store,
+    keys: deps.keys,
+    limits: deps.authLimits ?? memoryAuthRateLimits(config.RATE_LIMIT_AUTH),
+    options: {
+      maxDevices: config.MAX_DEVICES,
+      refreshGraceMs: config.REFRESH_GRACE_S * 1000,
+      accessTokenTtlS: config.ACCESS_TOKEN_TTL_S,
+    },
+    sessions,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(metrics.httpMiddleware);
+  app.use(
+    healthRouter({
+      checks: [{ name: 'store', check: () => store.ping() }, ...(deps.readinessChecks ?? [])],
+      registry: metrics.registry,
+      logger,
+    }),
+  );
+  const authenticated = requireAuth(accounts);
+  app.use('/api', express.json({ limit: '64kb' }));
+  app.use('/api/auth', authRouter(accounts, authenticated));
+  app.use('/api', authenticated, accountRouter(accounts));
+  app.use('/api', (_req, res) => {
+    sendError(res, 404, { code: 'not_found', message: 'No such route.' });
+  });
+  app.use(errorHandler(logger));
+  httpServer.on('request', app);
+
+  io.use(handshake(accounts, logger));
+  io.on('connection', (socket) => {
+    const { userId, deviceId } = socket.data;
+    void socket.join([userRoom(userId), deviceRoom(deviceId)]);
+    metrics.socketsConnected.inc();
+    socket.on('disconnect', () => {
+      metrics.socketsConnected.dec();
+    });
+  });
+
+  return {
+    httpServer,
+    io,
+    listen(port = config.PORT, host = config.HOST) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve((httpServer.address() as AddressInfo).port);
+        });
+      });
+    },
+    async close() {
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      httpServer.closeAllConnections();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from './config';
+
+describe('config', () => {
+  it('has an embedded-mode default for every knob', () => {
+    expect(loadConfig({})).toMatchObject({
+      PORT: 3000,
+      HOST: '127.0.0.1',
+      DATA_DIR: './data',
+      MONGODB_URI: undefined,
+      REDIS_URL: undefined,
+      JWT_SECRET: undefined,
+      MEDIA_MAX_BYTES: 100 * 1024 * 1024,
+      RATE_LIMIT_SEND: 20,
+      RATE_LIMIT_AUTH: 10,
+      REFRESH_GRACE_S: 30,
+      MAX_DEVICES: 20,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('names the bad variable and its value', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT="eighty"/);
+    expect(() => loadConfig({ MAX_DEVICES: '0' })).toThrow(/MAX_DEVICES/);
+    expect(() => loadConfig({ LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/);
+  });
+
+  it('refuses a scaled mode that would split the cluster: Redis or Mongo without JWT_SECRET', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(
+      /JWT_SECRET must be set/,
+    );
+    expect(() => loadConfig({ MONGODB_URI: 'mongodb://db/chitchat' })).toThrow(
+      /JWT_SECRET must be set/,
+    );
+    expect(() => loadConfig({ REDIS_URL: 'redis://r', JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(loadConfig({ REDIS_URL: 'redis://r', JWT_SECRET: 'x'.repeat(32) }).REDIS_URL).toBe(
+      'redis://r',
+    );
+  });
+});

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { MEDIA_MAX_BYTES } from '@chitchat/shared';
+
+const intFrom = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  PORT: intFrom(3000, 0, 65535),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MONGODB_URI: optionalString,
+  REDIS_URL: optionalString,
+  JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  MEDIA_MAX_BYTES: intFrom(MEDIA_MAX_BYTES, 1),
+  RATE_LIMIT_SEND: intFrom(20, 1),
+  RATE_LIMIT_AUTH: intFrom(10, 1),
+  REFRESH_GRACE_S: intFrom(30, 0, 3600),
+  MAX_DEVICES: intFrom(20, 1, 1000),
+  ACCESS_TOKEN_TTL_S: intFrom(15 * 60, 10, 24 * 3600),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Reads the configuration from the environment. Every knob has an embedded-mode default; a bad value
+ * throws a ConfigError naming the variable and what it must be.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const relevant = Object.fromEntries(
+    Object.keys(envSchema.shape).map((key) => [key, env[key] === '' ? undefined : env[key]]),
+  );
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) =>
+        `${issue.path.join('.')}=${JSON.stringify(relevant[String(issue.path[0])])}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const config = parsed.data;
+  if (
+    (config.MONGODB_URI !== undefined || config.REDIS_URL !== undefined) &&
+    config.JWT_SECRET === undefined
+  ) {
+    throw new ConfigError(
+      'Invalid configuration: JWT_SECRET must be set when MONGODB_URI or REDIS_URL is set, so every server process signs tokens with the same key',
+    );
+  }
+  return config;
+}
+
+/** A complete config for tests: embedded defaults plus overrides. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), PORT: 0, LOG_LEVEL: 'silent', ...overrides };
+}

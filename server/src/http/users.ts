@@ -1,0 +1,44 @@
+import { Router } from 'express';
+import { idSchema, updateMeBodySchema, userSearchQuerySchema } from '@chitchat/shared';
+import type { AccountsService } from '../services/accounts';
+import { authOf, parseInput, route } from './respond';
+
+/** `/api/me`, `/api/users` and `/api/devices`; mounted behind `requireAuth`. */
+export function accountRouter(accounts: AccountsService): Router {
+  const router = Router();
+  router.get(
+    '/me',
+    route(async (_req, res) => {
+      res.json(await accounts.me(authOf(res).userId));
+    }),
+  );
+  router.patch(
+    '/me',
+    route(async (req, res) => {
+      const body = parseInput(updateMeBodySchema, req.body);
+      res.json(await accounts.updateMe(authOf(res).userId, body));
+    }),
+  );
+  router.get(
+    '/users',
+    route(async (req, res) => {
+      const { q } = parseInput(userSearchQuerySchema, req.query);
+      res.json({ users: await accounts.searchUsers(q) });
+    }),
+  );
+  router.get(
+    '/devices',
+    route(async (_req, res) => {
+      res.json({ devices: await accounts.listDevices(authOf(res)) });
+    }),
+  );
+  router.delete(
+    '/devices/:id',
+    route(async (req, res) => {
+      const id = parseInput(idSchema, req.params.id);
+      await accounts.revokeDevice(authOf(res), id);
+      res.status(204).end();
+    }),
+  );
+  return router;
+}

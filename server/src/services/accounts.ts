@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import {
+  USER_SEARCH_MAX_RESULTS,
+  type AuthSession,
+  type DeviceDescriptor,
+  type DeviceInfo,
+  type LoginBody,
+  type Me,
+  type PublicUser,
+  type RegisterBody,
+  type SessionRevoked,
+  type TokenPair,
+  type UpdateMeBody,
+} from '@chitchat/shared';
+import type { DeviceRecord, Store, UserRecord } from '../store/types';
+import { UniqueViolation } from '../store/types';
+import { ServiceError, forbidden, notFound, unauthorized } from './errors';
+import { consumeOrThrow, ensureNotExhausted, type AuthRateLimits } from './rate-limits';
+import type { ServerKeys } from './secrets';
+import {
+  hashToken,
+  mintRefreshToken,
+  nextRefreshToken,
+  parseRefreshToken,
+  signAccessToken,
+  verifyAccessToken,
+  type AccessClaims,
+} from './tokens';
+
+export interface AccountsOptions {
+  maxDevices: number;
+  refreshGraceMs: number;
+  accessTokenTtlS: number;
+}
+
+/** Told when a device stops being signed in, so its live connections can be closed. */
+export interface SessionListener {
+  deviceRevoked(deviceId: string, reason: SessionRevoked['reason']): void;
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
+
+const DEFAULT_DEVICE: DeviceDescriptor = { name: 'Unnamed device', platform: 'unknown' };
+
+export const toPublicUser = (user: UserRecord): PublicUser => ({
+  id: user.id,
+  username: user.username,
+  displayName: user.displayName,
+});
+
+const toDeviceInfo = (device: DeviceRecord, currentDeviceId: string): DeviceInfo => ({
+  id: device.id,
+  name: device.name,
+  platform: device.platform,
+  createdAt: device.createdAt,
+  lastSeenAt: device.lastSeenAt,
+  current: device.id === currentDeviceId,
+});
+
+export function createAccountsService(deps: {
+  store: Store;
+  keys: ServerKeys;
+  limits: AuthRateLimits;
+  options: AccountsOptions;
+  sessions: SessionListener;
+  now?: () => number;
+}) {
+  const { store, keys, limits, options, sessions } = deps;
+  const now = deps.now ?? Date.now;
+  // Verified against when the username is unknown, so both paths cost the same time.
+  const decoyHash = hash(randomUUID());
+
+  const toMe = async (user: UserRecord): Promise<Me> => ({
+    ...toPublicUser(user),
+    createdAt: user.createdAt,
+    lastSeenVisibility: user.lastSeenVisibility,
+    blocked: await store.blockedUserIds(user.id),
+  });
+
+  const issueAccessToken = (claims: AccessClaims) =>
+    signAccessToken(keys.accessToken, claims, options.accessTokenTtlS);
+
+  async function startSession(
+    user: UserRecord,
+    descriptor: DeviceDescriptor | undefined,
+  ): Promise<AuthSession> {
+    const deviceId = randomUUID();
+    const refreshToken = mintRefreshToken(keys.refreshToken, deviceId);
+    const at = now();
+    const device: DeviceRecord = {
+      id: deviceId,
+      userId: user.id,
+      name: (descriptor ?? DEFAULT_DEVICE).name,
+      platform: (descriptor ?? DEFAULT_DEVICE).platform,
+      createdAt: at,
+      lastSeenAt: at,
+      refreshTokenHash: hashToken(refreshToken),
+      previousRefreshTokenHash: null,
+      rotatedAt: null,
+      revokedAt: null,
+    };
+    if (!(await store.createDevice(device, options.maxDevices))) {
+      throw forbidden(
+        `This account already has ${options.maxDevices} signed-in devices; sign one out under Settings → Devices first.`,
+      );
+    }
+    return {
+      user: await toMe(user),
+      device: toDeviceInfo(device, deviceId),
+      accessToken: await issueAccessToken({ userId: user.id, deviceId }),
+      refreshToken,
+    };
+  }
+
+  async function me(userId: string): Promise<Me> {
+    const user = await store.getUser(userId);
+    if (user === null) throw unauthorized();
+    return toMe(user);
+  }
+
+  async function revoke(deviceId: string, reason: SessionRevoked['reason']): Promise<void> {
+    if (await store.revokeDevice(deviceId, now())) sessions.deviceRevoked(deviceId, reason);
+  }
+
+  return {
+    async register(body: RegisterBody, address: string): Promise<AuthSession> {
+      await consumeOrThrow(limits.attemptsPerAddress, address);
+      const user: UserRecord = {
+        id: randomUUID(),
+        username: body.username,
+        displayName: body.displayName ?? body.username,
+        passwordHash: await hash(body.password),
+        createdAt: now(),
+        lastSeenVisibility: 'contacts',
+      };
+      try {
+        await store.createUser(user);
+      } catch (error) {
+        if (error instanceof UniqueViolation) {
+          throw new ServiceError('conflict', 'That username is taken; choose another.');
+        }
+        throw error;
+      }
+      return startSession(user, body.device);
+    },
+
+    async login(body: LoginBody, address: string): Promise<AuthSession> {
+      const failureKey = `${body.username.toLowerCase()}|${address}`;
+      await consumeOrThrow(limits.attemptsPerAddress, address);
+      await ensureNotExhausted(limits.failuresPerUsername, failureKey);
+      const user = await store.findUserByUsername(body.username);
+      const valid = await verify(user?.passwordHash ?? (await decoyHash), body.password);
+      if (user === null || !valid) {
+        await consumeOrThrow(limits.failuresPerUsername, failureKey);
+        throw unauthorized('Wrong username or password.');
+      }
+      return startSession(user, body.device);
+    },
+
+    /**
+     * Rotates the refresh token. The previous token presented again within the grace window gets the
+     * same new token (a lost response must not sign anyone out); an older token, or the previous one
+     * after the window, means the token was copied: the device is revoked.
+     */
+    async refresh(refreshToken: string): Promise<TokenPair> {
+      const parsed = parseRefreshToken(keys.refreshToken, refreshToken);
+      if (parsed === null) throw unauthorized();
+      const device = await store.getDevice(parsed.deviceId);
+      if (device === null || device.revokedAt !== null) throw unauthorized();
+      const presented = hashToken(refreshToken);
+      const next = nextRefreshToken(keys.refreshToken, parsed);
+      const claims = { userId: device.userId, deviceId: device.id };
+
+      if (presented === device.refreshTokenHash) {
+        const rotated = await store.rotateRefreshToken({
+          deviceId: device.id,
+          expectedHash: presented,
+          newHash: hashToken(next),
+          rotatedAt: now(),
+        });
+        // Lost a race with a concurrent refresh of the same token: that one rotated to `next` too.
+        if (!rotated) {
+          const after = await store.getDevice(device.id);
+          if (
+            after === null ||
+            after.revokedAt !== null ||
+            after.refreshTokenHash !== hashToken(next)
+          ) {
+            throw unauthorized();
+          }
+        }
+        return { accessToken: await issueAccessToken(claims), refreshToken: next };
+      }
+      const withinGrace =
+        device.previousRefreshTokenHash === presented &&
+        device.rotatedAt !== null &&
+        now() - device.rotatedAt <= options.refreshGraceMs &&
+        device.refreshTokenHash === hashToken(next);
+      if (withinGrace) return { accessToken: await issueAccessToken(claims), refreshToken: next };
+
+      await revoke(device.id, 'token_reuse');
+      throw unauthorized('This sign-in was ended because its token was used twice; sign in again.');
+    },
+
+    /** The claims of a valid access token whose device is still signed in; else `unauthorized`. */
+    async authenticate(accessToken: string): Promise<AccessClaims> {
+      const claims = await verifyAccessToken(keys.accessToken, accessToken);
+      if (claims === null) throw unauthorized('The access token is invalid or expired.');
+      const device = await store.getDevice(claims.deviceId);
+      if (device === null || device.revokedAt !== null || device.userId !== claims.userId) {
+        throw unauthorized('This device was signed out.');
+      }
+      return claims;
+    },
+
+    async logout(auth: AccessClaims): Promise<void> {
+      await revoke(auth.deviceId, 'logged_out');
+    },
+
+    me,
+
+    async updateMe(userId: string, body: UpdateMeBody): Promise<Me> {
+      const changes: { displayName?: string; lastSeenVisibility?: Me['lastSeenVisibility'] } = {};
+      if (body.displayName !== undefined) changes.displayName = body.displayName;
+      if (body.lastSeenVisibility !== undefined)
+        changes.lastSeenVisibility = body.lastSeenVisibility;
+      await store.updateUser(userId, changes);
+      if (body.block !== undefined || body.unblock !== undefined) {
+        await store.updateBlocks(userId, body.block ?? [], body.unblock ?? []);
+      }
+      return me(userId);
+    },
+
+    async searchUsers(prefix: string): Promise<PublicUser[]> {
+      if (prefix.trim() === '') return [];
+      const users = await store.searchUsers(prefix.trim(), USER_SEARCH_MAX_RESULTS);
+      return users.map(toPublicUser);
+    },
+
+    async listDevices(auth: AccessClaims): Promise<DeviceInfo[]> {
+      const devices = await store.listActiveDevices(auth.userId);
+      return devices.map((d) => toDeviceInfo(d, auth.deviceId));
+    },
+
+    async revokeDevice(auth: AccessClaims, deviceId: string): Promise<void> {
+      const device = await store.getDevice(deviceId);
+      if (device === null || device.userId !== auth.userId || device.revokedAt !== null) {
+        throw notFound('No such device.');
+      }
+      await revoke(deviceId, 'revoked');
+    },
+  };
+}

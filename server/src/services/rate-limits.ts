@@ -1,0 +1,50 @@
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ServiceError } from './errors';
+
+/**
+ * Limits on authentication attempts, per minute: every register/login attempt per address, and
+ * failed logins per username and address. Memory-backed on one node; the scaled mode passes
+ * Redis-backed limiters with the same shape.
+ */
+export interface AuthRateLimits {
+  attemptsPerAddress: RateLimiterAbstract;
+  failuresPerUsername: RateLimiterAbstract;
+}
+
+export function memoryAuthRateLimits(perMinute: number): AuthRateLimits {
+  return {
+    attemptsPerAddress: new RateLimiterMemory({
+      keyPrefix: 'auth-ip',
+      points: perMinute,
+      duration: 60,
+    }),
+    failuresPerUsername: new RateLimiterMemory({
+      keyPrefix: 'auth-fail',
+      points: perMinute,
+      duration: 60,
+    }),
+  };
+}
+
+/** Consumes one point, or throws `rate_limited` saying when to retry. */
+export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (error) {
+    if (error instanceof RateLimiterRes) throw tooMany(error);
+    throw error;
+  }
+}
+
+/** Throws `rate_limited` when the key has no points left, without consuming one. */
+export async function ensureNotExhausted(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  const state = await limiter.get(key);
+  if (state !== null && state.remainingPoints <= 0) throw tooMany(state);
+}
+
+function tooMany(state: RateLimiterRes): ServiceError {
+  const retryAfterS = Math.max(1, Math.ceil(state.msBeforeNext / 1000));
+  return new ServiceError('rate_limited', `Too many attempts; try again in ${retryAfterS} s.`, {
+    retryAfterS,
+  });
+}

@@ -1,0 +1,206 @@
+import type { LastSeenVisibility } from '@chitchat/shared';
+import type { SqliteDatabase } from './database';
+import {
+  UniqueViolation,
+  type AccountStore,
+  type DeviceRecord,
+  type NewUser,
+  type RefreshRotation,
+  type UserRecord,
+} from '../types';
+
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  created_at: number;
+  last_seen_visibility: LastSeenVisibility;
+}
+
+interface DeviceRow {
+  id: string;
+  user_id: string;
+  name: string;
+  platform: string;
+  created_at: number;
+  last_seen_at: number;
+  refresh_token_hash: string;
+  previous_refresh_token_hash: string | null;
+  rotated_at: number | null;
+  revoked_at: number | null;
+}
+
+const toUser = (row: UserRow): UserRecord => ({
+  id: row.id,
+  username: row.username,
+  displayName: row.display_name,
+  passwordHash: row.password_hash,
+  createdAt: row.created_at,
+  lastSeenVisibility: row.last_seen_visibility,
+});
+
+const toDevice = (row: DeviceRow): DeviceRecord => ({
+  id: row.id,
+  userId: row.user_id,
+  name: row.name,
+  platform: row.platform,
+  createdAt: row.created_at,
+  lastSeenAt: row.last_seen_at,
+  refreshTokenHash: row.refresh_token_hash,
+  previousRefreshTokenHash: row.previous_refresh_token_hash,
+  rotatedAt: row.rotated_at,
+  revokedAt: row.revoked_at,
+});
+
+export const usernameKey = (username: string): string => username.toLowerCase();
+
+/** Escapes LIKE wildcards so a prefix search matches literally. */
+const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function isUniqueError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  );
+}
+
+export function sqliteAccountStore(db: SqliteDatabase): AccountStore {
+  const statements = {
+    insertUser: db.prepare(
+      `INSERT INTO users (id, username, username_key, display_name, password_hash, created_at)
+       VALUES (@id, @username, @usernameKey, @displayName, @passwordHash, @createdAt)`,
+    ),
+    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    userByKey: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_key = ?'),
+    searchUsers: db.prepare<[string, number], UserRow>(
+      `SELECT * FROM users WHERE username_key LIKE ? ESCAPE '\\' ORDER BY username_key LIMIT ?`,
+    ),
+    insertBlock: db.prepare(
+      `INSERT OR IGNORE INTO blocks (user_id, blocked_user_id, created_at)
+       SELECT ?, id, ? FROM users WHERE id = ?`,
+    ),
+    deleteBlock: db.prepare('DELETE FROM blocks WHERE user_id = ? AND blocked_user_id = ?'),
+    blockedIds: db.prepare<[string], { blocked_user_id: string }>(
+      'SELECT blocked_user_id FROM blocks WHERE user_id = ? ORDER BY created_at',
+    ),
+    blockers: db.prepare<[string], { user_id: string }>(
+      'SELECT user_id FROM blocks WHERE blocked_user_id = ?',
+    ),
+    countActiveDevices: db.prepare<[string], { n: number }>(
+      'SELECT COUNT(*) AS n FROM devices WHERE user_id = ? AND revoked_at IS NULL',
+    ),
+    insertDevice: db.prepare(
+      `INSERT INTO devices (id, user_id, name, platform, created_at, last_seen_at, refresh_token_hash,
+         previous_refresh_token_hash, rotated_at, revoked_at)
+       VALUES (@id, @userId, @name, @platform, @createdAt, @lastSeenAt, @refreshTokenHash,
+         @previousRefreshTokenHash, @rotatedAt, @revokedAt)`,
+    ),
+    deviceById: db.prepare<[string], DeviceRow>('SELECT * FROM devices WHERE id = ?'),
+    activeDevices: db.prepare<[string], DeviceRow>(
+      'SELECT * FROM devices WHERE user_id = ? AND revoked_at IS NULL ORDER BY created_at, id',
+    ),
+    rotate: db.prepare(
+      `UPDATE devices SET previous_refresh_token_hash = refresh_token_hash, refresh_token_hash = @newHash,
+         rotated_at = @rotatedAt, last_seen_at = MAX(last_seen_at, @rotatedAt)
+       WHERE id = @deviceId AND refresh_token_hash = @expectedHash AND revoked_at IS NULL`,
+    ),
+    revoke: db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    touch: db.prepare('UPDATE devices SET last_seen_at = MAX(last_seen_at, ?) WHERE id = ?'),
+  };
+
+  const createDevice = db.transaction((device: DeviceRecord, maxActive: number): boolean => {
+    const active = statements.countActiveDevices.get(device.userId)?.n ?? 0;
+    if (active >= maxActive) return false;
+    statements.insertDevice.run(device);
+    return true;
+  });
+
+  const updateBlocks = db.transaction(
+    (userId: string, block: readonly string[], unblock: readonly string[]) => {
+      const now = Date.now();
+      for (const id of block) if (id !== userId) statements.insertBlock.run(userId, now, id);
+      for (const id of unblock) statements.deleteBlock.run(userId, id);
+    },
+  );
+
+  return {
+    async createUser(user: NewUser) {
+      try {
+        statements.insertUser.run({ ...user, usernameKey: usernameKey(user.username) });
+      } catch (error) {
+        if (isUniqueError(error)) throw new UniqueViolation('username');
+        throw error;
+      }
+    },
+    async getUser(id) {
+      const row = statements.userById.get(id);
+      return row ? toUser(row) : null;
+    },
+    async getUsers(ids) {
+      if (ids.length === 0) return [];
+      const unique = [...new Set(ids)];
+      const rows = db
+        .prepare<string[], UserRow>(
+          `SELECT * FROM users WHERE id IN (${unique.map(() => '?').join(',')})`,
+        )
+        .all(...unique);
+      return rows.map(toUser);
+    },
+    async findUserByUsername(username) {
+      const row = statements.userByKey.get(usernameKey(username));
+      return row ? toUser(row) : null;
+    },
+    async searchUsers(prefix, limit) {
+      return statements.searchUsers.all(likePrefix(usernameKey(prefix)), limit).map(toUser);
+    },
+    async updateUser(id, changes) {
+      const sets: string[] = [];
+      const values: Record<string, string> = { id };
+      if (changes.displayName !== undefined) {
+        sets.push('display_name = @displayName');
+        values.displayName = changes.displayName;
+      }
+      if (changes.lastSeenVisibility !== undefined) {
+        sets.push('last_seen_visibility = @lastSeenVisibility');
+        values.lastSeenVisibility = changes.lastSeenVisibility;
+      }
+      if (sets.length === 0) return;
+      db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run(values);
+    },
+    async updateBlocks(userId, block, unblock) {
+      updateBlocks(userId, block, unblock);
+    },
+    async blockedUserIds(userId) {
+      return statements.blockedIds.all(userId).map((r) => r.blocked_user_id);
+    },
+    async usersBlocking(userId, userIds) {
+      if (userIds.length === 0) return [];
+      const wanted = new Set(userIds);
+      return statements.blockers
+        .all(userId)
+        .map((r) => r.user_id)
+        .filter((id) => wanted.has(id));
+    },
+    async createDevice(device, maxActive) {
+      return createDevice.immediate(device, maxActive);
+    },
+    async getDevice(id) {
+      const row = statements.deviceById.get(id);
+      return row ? toDevice(row) : null;
+    },
+    async listActiveDevices(userId) {
+      return statements.activeDevices.all(userId).map(toDevice);
+    },
+    async rotateRefreshToken(rotation: RefreshRotation) {
+      return statements.rotate.run(rotation).changes === 1;
+    },
+    async revokeDevice(id, at) {
+      return statements.revoke.run(at, id).changes === 1;
+    },
+    async touchDevice(id, at) {
+      statements.touch.run(at, id);
+    },
+  };
+}

@@ -1,0 +1,51 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { describeStoreContract } from '../contract';
+import type { Store } from '../types';
+import { migrations } from './migrations/index';
+import { SQLITE_FILE_NAME, openSqliteStore } from './index';
+
+const dirs = new WeakMap<Store, string>();
+
+describeStoreContract('sqlite', {
+  async create() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-store-'));
+    const store = openSqliteStore(dir);
+    dirs.set(store, dir);
+    return store;
+  },
+  async reopen(store) {
+    const dir = dirs.get(store);
+    if (dir === undefined) throw new Error('unknown store');
+    await store.close();
+    const reopened = openSqliteStore(dir);
+    dirs.set(reopened, dir);
+    return reopened;
+  },
+  async destroy(store) {
+    await store.close();
+    const dir = dirs.get(store);
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  },
+});
+
+describe('sqlite migrations', () => {
+  it('bring a new file to the latest version in WAL mode, and refuse a newer schema', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-migrate-'));
+    try {
+      const store = openSqliteStore(dir);
+      await store.close();
+      const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      db.pragma(`user_version = ${migrations.length + 1}`);
+      db.close();
+      expect(() => openSqliteStore(dir)).toThrow(/newer than this server/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

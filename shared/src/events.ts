@@ -1,0 +1,129 @@
+import type { z } from 'zod';
+import type { ConversationEvent, ConversationSummary, MemberInfo, PresenceInfo } from './model';
+import type { Result } from './result';
+import type {
+  conversationDirectSchema,
+  conversationListSchema,
+  conversationMembersSchema,
+  conversationSettingsSchema,
+  eventsAfterSchema,
+  eventsBeforeSchema,
+  groupCreateSchema,
+  groupLeaveSchema,
+  groupUpdateSchema,
+  messageDeleteSchema,
+  messageEditSchema,
+  messageSendSchema,
+  presenceWatchSchema,
+  receiptSchema,
+  typingSchema,
+} from './schemas';
+
+export type Ack<T> = (result: Result<T>) => void;
+
+export interface ConversationListAnswer {
+  conversations: ConversationSummary[];
+  /** Pass as `since` next time to get only what changed after this answer. */
+  cursor: number;
+  storeEpoch: string;
+}
+export interface MembersAnswer {
+  members: MemberInfo[];
+  membersVersion: number;
+}
+export interface SendAnswer {
+  id: string;
+  seq: number;
+  createdAt: number;
+}
+export interface SeqAnswer {
+  seq: number;
+}
+export interface EventsAfterAnswer {
+  events: ConversationEvent[];
+  lastSeq: number;
+}
+export interface EventsBeforeAnswer {
+  events: ConversationEvent[];
+}
+export interface ReceiptAnswer {
+  deliveredSeq: number;
+  readSeq: number;
+}
+export interface PresenceAnswer {
+  presence: PresenceInfo[];
+}
+export type EmptyAnswer = Record<string, never>;
+
+/** The request/answer map of every client -> server event (payloads as the client writes them). */
+export interface ClientRequests {
+  'conversation:list': [z.input<typeof conversationListSchema>, ConversationListAnswer];
+  'conversation:members': [z.input<typeof conversationMembersSchema>, MembersAnswer];
+  'conversation:direct': [z.input<typeof conversationDirectSchema>, ConversationSummary];
+  'conversation:settings': [z.input<typeof conversationSettingsSchema>, ConversationSummary];
+  'group:create': [z.input<typeof groupCreateSchema>, ConversationSummary];
+  'group:update': [z.input<typeof groupUpdateSchema>, ConversationSummary];
+  'group:leave': [z.input<typeof groupLeaveSchema>, EmptyAnswer];
+  'message:send': [z.input<typeof messageSendSchema>, SendAnswer];
+  'message:edit': [z.input<typeof messageEditSchema>, SeqAnswer];
+  'message:delete': [z.input<typeof messageDeleteSchema>, SeqAnswer];
+  'events:after': [z.input<typeof eventsAfterSchema>, EventsAfterAnswer];
+  'events:before': [z.input<typeof eventsBeforeSchema>, EventsBeforeAnswer];
+  'receipt:delivered': [z.input<typeof receiptSchema>, ReceiptAnswer];
+  'receipt:read': [z.input<typeof receiptSchema>, ReceiptAnswer];
+  'presence:watch': [z.input<typeof presenceWatchSchema>, PresenceAnswer];
+}
+export type ClientRequestName = keyof ClientRequests;
+export type RequestPayload<E extends ClientRequestName> = ClientRequests[E][0];
+export type RequestAnswer<E extends ClientRequestName> = ClientRequests[E][1];
+
+export type ClientToServerEvents = {
+  [E in ClientRequestName]: (payload: RequestPayload<E>, ack: Ack<RequestAnswer<E>>) => void;
+} & {
+  /** Ephemeral; an ack is optional. */
+  typing: (payload: z.input<typeof typingSchema>, ack?: Ack<EmptyAnswer>) => void;
+};
+
+export interface ReceiptUpdate {
+  conversationId: string;
+  userId: string;
+  deliveredSeq: number;
+  readSeq: number;
+}
+export interface GroupReceiptUpdate {
+  conversationId: string;
+  deliveredSeq: number;
+  readSeq: number;
+}
+export interface TypingUpdate {
+  conversationId: string;
+  userId: string;
+  typing: boolean;
+}
+export interface SessionRevoked {
+  reason: 'revoked' | 'logged_out' | 'token_reuse';
+}
+
+export interface ServerToClientEvents {
+  event: (event: ConversationEvent) => void;
+  conversation: (summary: ConversationSummary) => void;
+  receipt: (update: ReceiptUpdate) => void;
+  'receipt:group': (update: GroupReceiptUpdate) => void;
+  typing: (update: TypingUpdate) => void;
+  presence: (update: PresenceInfo) => void;
+  'session:revoked': (info: SessionRevoked) => void;
+}
+
+/** What the server keeps on each authenticated socket. */
+export interface SocketData {
+  userId: string;
+  deviceId: string;
+  protocol: number;
+}
+
+/** `connect_error` data for a refused handshake. */
+export interface HandshakeErrorData {
+  code: 'unauthorized' | 'unsupported_protocol' | 'invalid_payload' | 'internal';
+  minProtocol: number;
+  maxProtocol: number;
+}

@@ -1,0 +1,6 @@
+export * from './limits';
+export * from './protocol';
+export * from './result';
+export * from './model';
+export * from './schemas';
+export * from './events';

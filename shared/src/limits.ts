@@ -1,0 +1,47 @@
+/**
+ * Named limits shared by the server (validation, enforcement) and the desktop UI (counters,
+ * disabled buttons). Change a limit here and both sides follow.
+ */
+export const USERNAME_MIN_LENGTH = 3;
+export const USERNAME_MAX_LENGTH = 32;
+/** Lower-case letters, digits, underscore and dot. Stored as typed, unique regardless of case. */
+export const USERNAME_PATTERN = /^[a-z0-9_.]+$/i;
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_LENGTH = 256;
+export const DISPLAY_NAME_MAX_LENGTH = 64;
+export const DEVICE_NAME_MAX_LENGTH = 64;
+export const PLATFORM_MAX_LENGTH = 32;
+export const USER_SEARCH_MAX_RESULTS = 20;
+export const BLOCK_LIST_CHANGE_MAX = 100;
+
+/** Ids minted by the server (uuid) and by clients (clientMsgId, opId). */
+export const ID_MAX_LENGTH = 64;
+
+export const MESSAGE_TEXT_MAX_LENGTH = 8_000;
+export const GROUP_TITLE_MAX_LENGTH = 100;
+/** Members of one group, the creator included. */
+export const GROUP_MEMBERS_MAX = 1_024;
+/** Groups up to this size carry their member list in summaries and get per-member receipts. */
+export const SMALL_GROUP_MAX = 32;
+export const ATTACHMENTS_MAX = 10;
+export const MEDIA_MAX_BYTES = 100 * 1024 * 1024;
+
+/** `limit` of `events:after` / `events:before` is clamped into this range, never refused. */
+export const PAGE_LIMIT_MIN = 1;
+export const PAGE_LIMIT_MAX = 500;
+export const PRESENCE_WATCH_MAX = 256;
+
+/** A sender may edit a message for this long after sending it. */
+export const EDIT_WINDOW_MS = 15 * 60 * 1000;
+export const UNREAD_COUNT_CAP = 999;
+/** Length of the text preview in a conversation summary. */
+export const PREVIEW_TEXT_MAX_LENGTH = 120;
+
+/** Largest Socket.io packet the server accepts (`maxHttpBufferSize`). */
+export const SOCKET_MAX_PAYLOAD_BYTES = 256 * 1024;
+/** Typing signals per second per device; extra ones are dropped silently. */
+export const TYPING_RATE_PER_SECOND = 2;
+/** A client re-sends `typing: true` this often while the user keeps typing. */
+export const TYPING_REFRESH_MS = 3_000;
+/** A typing indicator with no refresh is hidden after this long. */
+export const TYPING_TIMEOUT_MS = 6_000;

@@ -1,0 +1,176 @@
+/** Data shapes as they travel on the wire (server answers and pushes). */
+
+export type LastSeenVisibility = 'contacts' | 'nobody';
+export type ConversationKind = 'direct' | 'group';
+export type ConversationStatus = 'active' | 'left';
+export type MemberRole = 'owner' | 'admin' | 'member';
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+/** The signed-in user with its private settings (`GET /api/me`). */
+export interface Me extends PublicUser {
+  createdAt: number;
+  lastSeenVisibility: LastSeenVisibility;
+  blocked: string[];
+}
+
+export interface DeviceInfo {
+  id: string;
+  name: string;
+  platform: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** True for the device that made the request. */
+  current: boolean;
+}
+
+export interface AuthSession {
+  user: Me;
+  device: DeviceInfo;
+  accessToken: string;
+  refreshToken: string;
+}
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+}
+
+export const EVENT_TYPES = [
+  'message',
+  'message_edited',
+  'message_deleted',
+  'member_added',
+  'member_removed',
+  'member_role',
+  'conversation_renamed',
+] as const;
+export type KnownEventType = (typeof EVENT_TYPES)[number];
+
+export interface AttachmentRef {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  width?: number;
+  height?: number;
+}
+
+export interface MessagePayload {
+  text: string | null;
+  replyToSeq: number | null;
+  attachments: AttachmentRef[];
+}
+export interface MessageEditedPayload {
+  targetSeq: number;
+  text: string;
+  editVersion: number;
+}
+export interface MessageDeletedPayload {
+  targetSeq: number;
+}
+export interface MemberAddedPayload {
+  userIds: string[];
+}
+export interface MemberRemovedPayload {
+  userIds: string[];
+  /** True when the members left by themselves. */
+  left: boolean;
+}
+export interface MemberRolePayload {
+  userId: string;
+  role: MemberRole;
+}
+export interface ConversationRenamedPayload {
+  title: string;
+}
+
+interface EventBase {
+  id: string;
+  conversationId: string;
+  seq: number;
+  senderUserId: string;
+  senderDeviceId: string | null;
+  createdAt: number;
+}
+
+/**
+ * One entry of a conversation log. `message` events carry their current state: after an edit the
+ * new text with `editedAt`/`editVersion`, after a delete no text or attachments and `deletedAt`.
+ */
+export type KnownEvent =
+  | (EventBase & {
+      type: 'message';
+      clientMsgId: string;
+      payload: MessagePayload;
+      editedAt: number | null;
+      editVersion: number;
+      deletedAt: number | null;
+    })
+  | (EventBase & { type: 'message_edited'; payload: MessageEditedPayload })
+  | (EventBase & { type: 'message_deleted'; payload: MessageDeletedPayload })
+  | (EventBase & { type: 'member_added'; payload: MemberAddedPayload })
+  | (EventBase & { type: 'member_removed'; payload: MemberRemovedPayload })
+  | (EventBase & { type: 'member_role'; payload: MemberRolePayload })
+  | (EventBase & { type: 'conversation_renamed'; payload: ConversationRenamedPayload });
+
+export type ConversationEvent = KnownEvent;
+export type MessageEvent = Extract<KnownEvent, { type: 'message' }>;
+
+export interface EventPreview {
+  seq: number;
+  type: string;
+  senderUserId: string;
+  /** Text (shortened), or null for events without text and deleted messages. */
+  text: string | null;
+  attachmentCount: number;
+  deleted: boolean;
+  createdAt: number;
+}
+
+export interface MemberInfo {
+  userId: string;
+  role: MemberRole;
+  deliveredSeq: number;
+  receiptSeq: number;
+}
+
+export interface InlineMember extends MemberInfo {
+  username: string;
+  displayName: string;
+}
+
+export interface ConversationSummary {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  avatar: string | null;
+  status: ConversationStatus;
+  role: MemberRole;
+  muted: boolean;
+  /** Capped at the caller's `leftSeq` once they left. */
+  lastSeq: number;
+  lastEvent: EventPreview | null;
+  lastActivityAt: number;
+  unreadCount: number;
+  deliveredSeq: number;
+  readSeq: number;
+  memberCount: number;
+  membersVersion: number;
+  createdAt: number;
+  /** Direct chats: the other person. */
+  peer?: PublicUser;
+  /** Groups of at most SMALL_GROUP_MAX members. */
+  members?: InlineMember[];
+}
+
+export interface PresenceInfo {
+  userId: string;
+  online: boolean;
+  /** Null while online, or when the user hides it (`lastSeenVisibility: nobody`). */
+  lastSeenAt: number | null;
+}

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import {
+  ATTACHMENTS_MAX,
+  BLOCK_LIST_CHANGE_MAX,
+  DEVICE_NAME_MAX_LENGTH,
+  DISPLAY_NAME_MAX_LENGTH,
+  GROUP_MEMBERS_MAX,
+  GROUP_TITLE_MAX_LENGTH,
+  ID_MAX_LENGTH,
+  MESSAGE_TEXT_MAX_LENGTH,
+  PAGE_LIMIT_MAX,
+  PAGE_LIMIT_MIN,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  PLATFORM_MAX_LENGTH,
+  PRESENCE_WATCH_MAX,
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+  USERNAME_PATTERN,
+} from './limits';
+
+/** A server- or client-minted id: opaque, short, printable. */
+export const idSchema = z
+  .string()
+  .min(1)
+  .max(ID_MAX_LENGTH)
+  .regex(/^[A-Za-z0-9_-]+$/, 'ids are letters, digits, "-" and "_"');
+
+export const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** `limit` is clamped to [PAGE_LIMIT_MIN, PAGE_LIMIT_MAX], never refused for being out of range. */
+export const pageLimitSchema = z
+  .number()
+  .int()
+  .transform((n) => Math.min(PAGE_LIMIT_MAX, Math.max(PAGE_LIMIT_MIN, n)));
+
+export const usernameSchema = z
+  .string()
+  .min(USERNAME_MIN_LENGTH)
+  .max(USERNAME_MAX_LENGTH)
+  .regex(USERNAME_PATTERN, 'usernames use a-z, 0-9, "_" and "."');
+
+export const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
+
+const trimmedText = (max: number) =>
+  z
+    .string()
+    .max(max * 2)
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1).max(max));
+
+export const displayNameSchema = trimmedText(DISPLAY_NAME_MAX_LENGTH);
+export const groupTitleSchema = trimmedText(GROUP_TITLE_MAX_LENGTH);
+export const messageTextSchema = z.string().max(MESSAGE_TEXT_MAX_LENGTH);
+
+export const deviceDescriptorSchema = z.object({
+  name: z.string().trim().min(1).max(DEVICE_NAME_MAX_LENGTH),
+  platform: z.string().trim().min(1).max(PLATFORM_MAX_LENGTH),
+});
+
+// ---------- REST bodies ----------
+
+export const registerBodySchema = z.object({
+  username: usernameSchema,
+  password: passwordSchema,
+  displayName: displayNameSchema.optional(),
+  device: deviceDescriptorSchema.optional(),
+});
+
+export const loginBodySchema = z.object({
+  // Any string up to the maximum: a malformed username is just an unknown one (no hints).
+  username: z
+    .string()
+    .min(1)
+    .max(USERNAME_MAX_LENGTH * 4),
+  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  device: deviceDescriptorSchema.optional(),
+});
+
+export const refreshBodySchema = z.object({
+  refreshToken: z.string().min(1).max(512),
+});
+
+export const lastSeenVisibilitySchema = z.enum(['contacts', 'nobody']);
+
+export const updateMeBodySchema = z.object({
+  displayName: displayNameSchema.optional(),
+  lastSeenVisibility: lastSeenVisibilitySchema.optional(),
+  block: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
+  unblock: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
+});
+
+export const userSearchQuerySchema = z.object({
+  q: z.string().max(USERNAME_MAX_LENGTH).default(''),
+});
+
+// ---------- Socket.io client -> server payloads ----------
+
+export const conversationListSchema = z.object({
+  since: seqSchema.optional(),
+});
+
+export const conversationMembersSchema = z.object({
+  conversationId: idSchema,
+});
+
+export const conversationDirectSchema = z.object({
+  userId: idSchema,
+});
+
+/** Per-user settings of one conversation (only `muted` in this version). */
+export const conversationSettingsSchema = z.object({
+  conversationId: idSchema,
+  muted: z.boolean(),
+  opId: idSchema.optional(),
+});
+
+const memberIdsSchema = z.array(idSchema).max(GROUP_MEMBERS_MAX);
+
+export const groupCreateSchema = z.object({
+  title: groupTitleSchema,
+  memberIds: memberIdsSchema,
+  opId: idSchema.optional(),
+});
+
+export const groupUpdateSchema = z.object({
+  conversationId: idSchema,
+  title: groupTitleSchema.optional(),
+  add: memberIdsSchema.optional(),
+  remove: memberIdsSchema.optional(),
+  roles: z
+    .array(z.object({ userId: idSchema, role: z.enum(['admin', 'member']) }))
+    .max(GROUP_MEMBERS_MAX)
+    .optional(),
+  opId: idSchema.optional(),
+});
+
+export const groupLeaveSchema = z.object({
+  conversationId: idSchema,
+  opId: idSchema.optional(),
+});
+
+export const messageSendSchema = z
+  .object({
+    conversationId: idSchema,
+    clientMsgId: idSchema,
+    text: messageTextSchema.optional(),
+    replyToSeq: seqSchema.min(1).optional(),
+    attachments: z.array(idSchema).max(ATTACHMENTS_MAX).optional(),
+  })
+  .refine(
+    (m) => (m.text !== undefined && m.text.trim() !== '') || (m.attachments?.length ?? 0) > 0,
+    {
+      message: 'a message needs text or at least one attachment',
+    },
+  );
+
+export const messageEditSchema = z.object({
+  conversationId: idSchema,
+  seq: seqSchema.min(1),
+  text: messageTextSchema.refine((t) => t.trim() !== '', 'an edit needs text'),
+  opId: idSchema.optional(),
+});
+
+export const messageDeleteSchema = z.object({
+  conversationId: idSchema,
+  seq: seqSchema.min(1),
+  opId: idSchema.optional(),
+});
+
+export const eventsAfterSchema = z.object({
+  conversationId: idSchema,
+  afterSeq: seqSchema,
+  limit: pageLimitSchema,
+});
+
+export const eventsBeforeSchema = z.object({
+  conversationId: idSchema,
+  beforeSeq: seqSchema,
+  limit: pageLimitSchema,
+});
+
+export const receiptSchema = z.object({
+  conversationId: idSchema,
+  seq: seqSchema,
+});
+
+export const typingSchema = z.object({
+  conversationId: idSchema,
+  typing: z.boolean(),
+});
+
+export const presenceWatchSchema = z.object({
+  userIds: z.array(idSchema).max(PRESENCE_WATCH_MAX),
+});
+
+export const handshakeAuthSchema = z.object({
+  token: z.string().min(1).max(4096),
+  protocol: z.number().int(),
+});
+
+export type RegisterBody = z.infer<typeof registerBodySchema>;
+export type LoginBody = z.infer<typeof loginBodySchema>;
+export type RefreshBody = z.infer<typeof refreshBodySchema>;
+export type UpdateMeBody = z.infer<typeof updateMeBodySchema>;
+export type DeviceDescriptor = z.infer<typeof deviceDescriptorSchema>;
+export type ConversationListPayload = z.infer<typeof conversationListSchema>;
+export type ConversationMembersPayload = z.infer<typeof conversationMembersSchema>;
+export type ConversationDirectPayload = z.infer<typeof conversationDirectSchema>;
+export type ConversationSettingsPayload = z.infer<typeof conversationSettingsSchema>;
+export type GroupCreatePayload = z.infer<typeof groupCreateSchema>;
+export type GroupUpdatePayload = z.infer<typeof groupUpdateSchema>;
+export type GroupLeavePayload = z.infer<typeof groupLeaveSchema>;
+export type MessageSendPayload = z.infer<typeof messageSendSchema>;
+export type MessageEditPayload = z.infer<typeof messageEditSchema>;
+export type MessageDeletePayload = z.infer<typeof messageDeleteSchema>;
+export type EventsAfterPayload = z.infer<typeof eventsAfterSchema>;
+export type EventsBeforePayload = z.infer<typeof eventsBeforeSchema>;
+export type ReceiptPayload = z.infer<typeof receiptSchema>;
+export type TypingPayload = z.infer<typeof typingSchema>;
+export type PresenceWatchPayload = z.infer<typeof presenceWatchSchema>;
+export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;
