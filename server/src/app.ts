@@ -11,7 +11,15 @@ import { createMetrics } from './http/metrics';
 import { errorHandler, sendError } from './http/respond';
 import { accountRouter } from './http/users';
 import { handshake } from './realtime/handshake';
-import { deviceRoom, userRoom, type ChatServer } from './realtime/types';
+import { socketFanout } from './realtime/fanout';
+import { attachGateway } from './realtime/gateway';
+import { deviceRoom, type ChatServer } from './realtime/types';
+import { memoryPresence } from './presence/memory/index';
+import type { Presence } from './presence/types';
+import { createConversationsService } from './services/conversations';
+import { createMessagingService, type AttachmentResolver } from './services/messaging';
+import { createPresenceService } from './services/presence';
+import { TokenBuckets } from './services/token-bucket';
 import { createAccountsService, type SessionListener } from './services/accounts';
 import { memoryAuthRateLimits, type AuthRateLimits } from './services/rate-limits';
 import type { ServerKeys } from './services/secrets';
@@ -24,6 +32,10 @@ export interface AppDeps {
   logger: Logger;
   /** Defaults to in-memory limiters sized by `RATE_LIMIT_AUTH`. */
   authLimits?: AuthRateLimits;
+  /** Defaults to in-memory presence (one node). */
+  presence?: Presence;
+  /** Resolves attachment ids of `message:send`; without media storage every id is refused. */
+  attachments?: AttachmentResolver;
   /** Extra readiness checks (Redis, ...); the store is always checked. */
   readinessChecks?: readonly ReadinessCheck[];
   now?: () => number;
@@ -57,6 +69,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     },
   };
 
+  const clock = deps.now ? { now: deps.now } : {};
   const accounts = createAccountsService({
     store,
     keys: deps.keys,
@@ -67,7 +80,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
       accessTokenTtlS: config.ACCESS_TOKEN_TTL_S,
     },
     sessions,
-    ...(deps.now ? { now: deps.now } : {}),
+    ...clock,
   });
 
   const app = express();
@@ -90,15 +103,23 @@ export function createApp(deps: AppDeps): ChitchatApp {
   app.use(errorHandler(logger));
   httpServer.on('request', app);
 
-  io.use(handshake(accounts, logger));
-  io.on('connection', (socket) => {
-    const { userId, deviceId } = socket.data;
-    void socket.join([userRoom(userId), deviceRoom(deviceId)]);
-    metrics.socketsConnected.inc();
-    socket.on('disconnect', () => {
-      metrics.socketsConnected.dec();
-    });
+  const fanout = socketFanout(io);
+  const conversations = createConversationsService({ store, fanout, ...clock });
+  const messaging = createMessagingService({
+    store,
+    fanout,
+    sendLimiter: new TokenBuckets(config.RATE_LIMIT_SEND, config.RATE_LIMIT_SEND * 2, deps.now),
+    ...(deps.attachments ? { attachments: deps.attachments } : {}),
+    ...clock,
   });
+  const presence = createPresenceService({
+    store,
+    presence: deps.presence ?? memoryPresence(),
+    fanout,
+    ...clock,
+  });
+  io.use(handshake(accounts, logger));
+  attachGateway(io, { conversations, messaging, presence, logger, metrics });
 
   return {
     httpServer,

@@ -1,4 +1,10 @@
-import type { LastSeenVisibility } from '@chitchat/shared';
+import type {
+  AttachmentRef,
+  ConversationEvent,
+  ConversationKind,
+  LastSeenVisibility,
+  MemberRole,
+} from '@chitchat/shared';
 
 export interface UserRecord {
   id: string;
@@ -79,6 +85,176 @@ export interface AccountStore {
   touchDevice(id: string, at: number): Promise<void>;
 }
 
+/** One stretch of membership: the member sees events with joinedSeq <= seq <= leftSeq. */
+export interface Period {
+  joinedSeq: number;
+  leftSeq: number | null;
+}
+
+export interface ConversationRecord {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  avatar: string | null;
+  createdBy: string;
+  createdAt: number;
+  lastSeq: number;
+  version: number;
+  membersVersion: number;
+  /** The minimum watermarks over current members, as last announced to a large group. */
+  groupDeliveredSeq: number;
+  groupReadSeq: number;
+}
+
+export interface MembershipRecord {
+  conversationId: string;
+  userId: string;
+  role: MemberRole;
+  muted: boolean;
+  deliveredSeq: number;
+  readSeq: number;
+  receiptSeq: number;
+  version: number;
+  active: boolean;
+  periods: Period[];
+}
+
+/** An event as stored: the wire shape plus the idempotency keys. */
+export type EventRecord = ConversationEvent & { opId?: string | null };
+
+/** Why a conditional write did not happen; services turn these into error codes. */
+export type Refusal =
+  'not_member' | 'not_found' | 'not_message' | 'already_deleted' | 'not_direct_member';
+
+export class StoreRefusal extends Error {
+  override name = 'StoreRefusal';
+  constructor(readonly reason: Refusal) {
+    super(`store refused the write: ${reason}`);
+  }
+}
+
+export interface EventOrigin {
+  /** New event id. */
+  id: string;
+  userId: string;
+  deviceId: string | null;
+  at: number;
+  opId?: string;
+}
+
+export interface NewMessage extends EventOrigin {
+  conversationId: string;
+  clientMsgId: string;
+  text: string | null;
+  replyToSeq: number | null;
+  attachments: AttachmentRef[];
+}
+
+export interface GroupChange {
+  title?: string;
+  add?: readonly string[];
+  remove?: readonly string[];
+  roles?: readonly { userId: string; role: MemberRole }[];
+  /** The actor leaves; ownership passes to `newOwner` when given. */
+  leave?: { newOwner: string | null };
+}
+
+export interface SummaryRow {
+  conversation: ConversationRecord;
+  membership: MembershipRecord;
+}
+
+/** Conversations, memberships with their periods, and the event log. */
+export interface ConversationStore {
+  /** The store-wide change counter now: the cursor of `conversation:list`. */
+  changeCounter(): Promise<number>;
+  getConversation(id: string): Promise<ConversationRecord | null>;
+  getMembership(conversationId: string, userId: string): Promise<MembershipRecord | null>;
+  /** Current (active) members, longest-serving first. */
+  activeMembers(conversationId: string): Promise<MembershipRecord[]>;
+  /** The caller's conversations whose summary changed after `since` (all when undefined). */
+  changedSummaries(userId: string, since: number | undefined): Promise<SummaryRow[]>;
+  /** Of `userIds`, those who share at least one conversation with `userId` as active members. */
+  sharingConversation(userId: string, userIds: readonly string[]): Promise<string[]>;
+
+  /** Get-or-create of the direct conversation of a pair; `created` says which. */
+  getOrCreateDirect(input: {
+    id: string;
+    userId: string;
+    peerId: string;
+    at: number;
+  }): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  /** Creates a group whose seq 1 is a `member_added` of every initial member (the creator is owner). */
+  createGroup(
+    input: EventOrigin & { conversationId: string; title: string; memberIds: readonly string[] },
+  ): Promise<{ conversation: ConversationRecord; events: EventRecord[] }>;
+  /** Appends the events of a group change in one transaction; the actor must be an active member. */
+  changeGroup(
+    conversationId: string,
+    origin: EventOrigin,
+    change: GroupChange,
+  ): Promise<EventRecord[]>;
+  setMuted(conversationId: string, userId: string, muted: boolean): Promise<void>;
+
+  /**
+   * Allocates the next seq and commits the message, atomically with the membership check. A repeated
+   * (userId, clientMsgId) returns the first event and writes nothing.
+   */
+  appendMessage(message: NewMessage): Promise<{ event: EventRecord; duplicate: boolean }>;
+  /** Appends `message_edited` and updates the target's current state; refuses a deleted target. */
+  editMessage(
+    conversationId: string,
+    targetSeq: number,
+    text: string,
+    origin: EventOrigin,
+  ): Promise<EventRecord>;
+  /** Appends `message_deleted` and removes the target's text and attachments (and its edits' text). */
+  deleteMessage(
+    conversationId: string,
+    targetSeq: number,
+    origin: EventOrigin,
+  ): Promise<EventRecord>;
+  /** The message `userId` sent with `clientMsgId`, if any (the first answer of a retried send). */
+  eventByClientMsgId(userId: string, clientMsgId: string): Promise<EventRecord | null>;
+  /** The event `userId` logged with `opId`, if any (the first answer of a repeated mutation). */
+  eventByOpId(userId: string, opId: string): Promise<EventRecord | null>;
+  getEvent(conversationId: string, seq: number): Promise<EventRecord | null>;
+  /** Events with afterSeq < seq <= upToSeq inside `periods`, ascending. */
+  eventsAfter(
+    conversationId: string,
+    periods: readonly Period[],
+    afterSeq: number,
+    upToSeq: number,
+    limit: number,
+  ): Promise<EventRecord[]>;
+  /** Events with seq < beforeSeq inside `periods`, descending. */
+  eventsBefore(
+    conversationId: string,
+    periods: readonly Period[],
+    beforeSeq: number,
+    limit: number,
+  ): Promise<EventRecord[]>;
+  /** The newest event inside `periods` that is not an edit or delete marker (for previews). */
+  lastVisibleEvent(conversationId: string, periods: readonly Period[]): Promise<EventRecord | null>;
+  /** Messages from others after `afterSeq` inside `periods`, not deleted, counting at most `cap`. */
+  countUnread(
+    conversationId: string,
+    userId: string,
+    periods: readonly Period[],
+    afterSeq: number,
+    cap: number,
+  ): Promise<number>;
+
+  /** Moves watermarks forward only (MAX in the write); returns the membership after. */
+  advanceReceipts(
+    conversationId: string,
+    userId: string,
+    marks: { deliveredSeq?: number; readSeq?: number },
+  ): Promise<{ membership: MembershipRecord; changed: boolean }>;
+  /** Records the minimum watermarks last announced to a large group. */
+  setGroupReceipts(conversationId: string, deliveredSeq: number, readSeq: number): Promise<void>;
+}
+
 export interface StoreLifecycle {
   /** Random id created with the store; changes only when the data is restored or rebuilt. */
   storeEpoch(): string;
@@ -87,4 +263,4 @@ export interface StoreLifecycle {
   close(): Promise<void>;
 }
 
-export type Store = AccountStore & StoreLifecycle;
+export type Store = AccountStore & ConversationStore & StoreLifecycle;

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../types';
 import { sqliteAccountStore } from './accounts';
+import { sqliteConversationStore } from './conversations';
 import { openDatabase } from './database';
 
 export const SQLITE_FILE_NAME = 'chitchat.db';
@@ -18,6 +19,7 @@ export function openSqliteStore(dataDir: string): Store {
   const epoch = epochRow.value;
   return {
     ...sqliteAccountStore(db),
+    ...sqliteConversationStore(db),
     storeEpoch: () => epoch,
     async ping() {
       db.prepare('SELECT 1').get();

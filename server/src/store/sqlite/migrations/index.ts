@@ -1,4 +1,5 @@
 import { migration001 } from './001-accounts';
+import { migration002 } from './002-conversations';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
-export const migrations: readonly string[] = [migration001];
+export const migrations: readonly string[] = [migration001, migration002];

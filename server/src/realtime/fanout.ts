@@ -1,0 +1,20 @@
+import type { Fanout } from '../services/fanout';
+import { userRoom, type ChatServer } from './types';
+
+export const presenceRoom = (userId: string) => `presence:${userId}`;
+
+/** Fan-out through Socket.io rooms; with a cluster adapter it reaches every server process. */
+export function socketFanout(io: ChatServer): Fanout {
+  return {
+    toUsers(userIds, name, payload) {
+      if (userIds.length === 0) return;
+      // One emit to the union of rooms: a socket in several of them gets the packet once.
+      const target = io.to(userIds.map(userRoom));
+      // The generic event name defeats Socket.io's overloads; the Fanout signature keeps it typed.
+      (target.emit as (ev: string, body: unknown) => boolean).call(target, name, payload);
+    },
+    toPresenceWatchers(update) {
+      io.to(presenceRoom(update.userId)).emit('presence', update);
+    },
+  };
+}

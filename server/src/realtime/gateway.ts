@@ -1,0 +1,118 @@
+import {
+  TYPING_RATE_PER_SECOND,
+  conversationDirectSchema,
+  conversationListSchema,
+  conversationMembersSchema,
+  conversationSettingsSchema,
+  eventsAfterSchema,
+  eventsBeforeSchema,
+  groupCreateSchema,
+  groupLeaveSchema,
+  groupUpdateSchema,
+  messageDeleteSchema,
+  messageEditSchema,
+  messageSendSchema,
+  presenceWatchSchema,
+  receiptSchema,
+  typingSchema,
+} from '@chitchat/shared';
+import type { Metrics } from '../http/metrics';
+import type { Logger } from '../logger';
+import type { ConversationsService } from '../services/conversations';
+import { ServiceError } from '../services/errors';
+import type { MessagingService } from '../services/messaging';
+import type { PresenceService } from '../services/presence';
+import { TokenBuckets } from '../services/token-bucket';
+import { presenceRoom } from './fanout';
+import { onRequest, onSignal } from './handle';
+import { deviceRoom, userRoom, type ChatServer } from './types';
+
+export interface GatewayDeps {
+  conversations: ConversationsService;
+  messaging: MessagingService;
+  presence: PresenceService;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+/** Wires every client -> server event of the protocol to its service, per connected socket. */
+export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
+  const { conversations, messaging, presence, logger, metrics } = deps;
+  const typingLimiter = new TokenBuckets(TYPING_RATE_PER_SECOND, TYPING_RATE_PER_SECOND * 2);
+
+  io.on('connection', (socket) => {
+    const { userId, deviceId } = socket.data;
+    const actor = { userId, deviceId };
+    const handlerDeps = { logger, metrics };
+    void socket.join([userRoom(userId), deviceRoom(deviceId)]);
+    metrics.socketsConnected.inc();
+    presence.connected(userId, deviceId, socket.id).catch((error: unknown) => {
+      logger.error({ err: error, userId }, 'presence update failed');
+    });
+    socket.on('disconnect', () => {
+      metrics.socketsConnected.dec();
+      presence.disconnected(userId, deviceId, socket.id).catch((error: unknown) => {
+        logger.error({ err: error, userId }, 'presence update failed');
+      });
+    });
+
+    onRequest(socket, handlerDeps, 'conversation:list', conversationListSchema, (p) =>
+      conversations.list(userId, p.since),
+    );
+    onRequest(socket, handlerDeps, 'conversation:members', conversationMembersSchema, (p) =>
+      conversations.members(userId, p.conversationId),
+    );
+    onRequest(socket, handlerDeps, 'conversation:direct', conversationDirectSchema, (p) =>
+      conversations.direct(actor, p.userId),
+    );
+    onRequest(socket, handlerDeps, 'conversation:settings', conversationSettingsSchema, (p) =>
+      conversations.setMuted(actor, p.conversationId, p.muted),
+    );
+    onRequest(socket, handlerDeps, 'group:create', groupCreateSchema, (p) =>
+      conversations.createGroup(actor, p),
+    );
+    onRequest(socket, handlerDeps, 'group:update', groupUpdateSchema, (p) =>
+      conversations.updateGroup(actor, p),
+    );
+    onRequest(socket, handlerDeps, 'group:leave', groupLeaveSchema, async (p) => {
+      await conversations.leaveGroup(actor, p.conversationId, p.opId);
+      return {};
+    });
+    onRequest(socket, handlerDeps, 'message:send', messageSendSchema, (p) =>
+      messaging.send(actor, p),
+    );
+    onRequest(socket, handlerDeps, 'message:edit', messageEditSchema, (p) =>
+      messaging.edit(actor, p),
+    );
+    onRequest(socket, handlerDeps, 'message:delete', messageDeleteSchema, (p) =>
+      messaging.delete(actor, p),
+    );
+    onRequest(socket, handlerDeps, 'events:after', eventsAfterSchema, (p) =>
+      messaging.eventsAfter(userId, p.conversationId, p.afterSeq, p.limit),
+    );
+    onRequest(socket, handlerDeps, 'events:before', eventsBeforeSchema, (p) =>
+      messaging.eventsBefore(userId, p.conversationId, p.beforeSeq, p.limit),
+    );
+    onRequest(socket, handlerDeps, 'receipt:delivered', receiptSchema, (p) =>
+      messaging.receipt(userId, p.conversationId, p.seq, 'delivered'),
+    );
+    onRequest(socket, handlerDeps, 'receipt:read', receiptSchema, (p) =>
+      messaging.receipt(userId, p.conversationId, p.seq, 'read'),
+    );
+    onRequest(socket, handlerDeps, 'presence:watch', presenceWatchSchema, async (p) => {
+      const allowed = await presence.watchable(userId, p.userIds);
+      // Each watch replaces the previous set.
+      for (const room of socket.rooms) if (room.startsWith('presence:')) void socket.leave(room);
+      await socket.join(allowed.map(presenceRoom));
+      return { presence: await presence.lookup(allowed) };
+    });
+
+    // Typing is ephemeral: over the rate it is refused (and dropped); the ack is optional.
+    onSignal(socket, handlerDeps, 'typing', typingSchema, async (p) => {
+      if (!typingLimiter.take(deviceId))
+        throw new ServiceError('rate_limited', 'Typing signals are limited.');
+      await messaging.typing(userId, p.conversationId, p.typing);
+      return {};
+    });
+  });
+}

@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import {
+  GROUP_MEMBERS_MAX,
+  PREVIEW_TEXT_MAX_LENGTH,
+  SMALL_GROUP_MAX,
+  UNREAD_COUNT_CAP,
+  type ConversationListAnswer,
+  type ConversationSummary,
+  type EventPreview,
+  type GroupCreatePayload,
+  type GroupUpdatePayload,
+  type MembersAnswer,
+  type MemberRole,
+} from '@chitchat/shared';
+import type {
+  ConversationRecord,
+  EventRecord,
+  GroupChange,
+  MembershipRecord,
+  Store,
+  SummaryRow,
+} from '../store/types';
+import { coveringMembers, readAccess, visibleLastSeq, writeAccess } from './access';
+import { toPublicUser } from './accounts';
+import { ServiceError, forbidden, notFound } from './errors';
+import type { Fanout } from './fanout';
+import { toWireEvent } from './wire';
+
+export interface Actor {
+  userId: string;
+  deviceId: string;
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>;
+
+function preview(event: EventRecord | null): EventPreview | null {
+  if (event === null) return null;
+  const isMessage = event.type === 'message';
+  const text = isMessage ? event.payload.text : null;
+  return {
+    seq: event.seq,
+    type: event.type,
+    senderUserId: event.senderUserId,
+    text: text === null ? null : text.slice(0, PREVIEW_TEXT_MAX_LENGTH),
+    attachmentCount: isMessage ? event.payload.attachments.length : 0,
+    deleted: isMessage && event.deletedAt !== null,
+    createdAt: event.createdAt,
+  };
+}
+
+export function createConversationsService(deps: {
+  store: Store;
+  fanout: Fanout;
+  now?: () => number;
+}) {
+  const { store, fanout } = deps;
+  const now = deps.now ?? Date.now;
+
+  /** The summary of one conversation as `membership.userId` sees it. */
+  async function summarize(
+    conversation: ConversationRecord,
+    membership: MembershipRecord,
+  ): Promise<ConversationSummary> {
+    const lastSeq = visibleLastSeq(conversation, membership);
+    const [lastEvent, unreadCount, members] = await Promise.all([
+      store.lastVisibleEvent(conversation.id, membership.periods),
+      store.countUnread(
+        conversation.id,
+        membership.userId,
+        membership.periods,
+        membership.readSeq,
+        UNREAD_COUNT_CAP,
+      ),
+      store.activeMembers(conversation.id),
+    ]);
+    const summary: ConversationSummary = {
+      id: conversation.id,
+      kind: conversation.kind,
+      title: conversation.title,
+      avatar: conversation.avatar,
+      status: membership.active ? 'active' : 'left',
+      role: membership.role,
+      muted: membership.muted,
+      lastSeq,
+      lastEvent: preview(lastEvent),
+      lastActivityAt: lastEvent?.createdAt ?? conversation.createdAt,
+      unreadCount,
+      deliveredSeq: Math.min(membership.deliveredSeq, lastSeq),
+      readSeq: Math.min(membership.readSeq, lastSeq),
+      memberCount: members.length,
+      membersVersion: conversation.membersVersion,
+      createdAt: conversation.createdAt,
+    };
+    if (conversation.kind === 'direct') {
+      const peerId = members.find((m) => m.userId !== membership.userId)?.userId;
+      const peer = peerId === undefined ? null : await store.getUser(peerId);
+      if (peer !== null) summary.peer = toPublicUser(peer);
+    } else if (members.length <= SMALL_GROUP_MAX) {
+      const users = new Map(
+        (await store.getUsers(members.map((m) => m.userId))).map((u) => [u.id, u]),
+      );
+      summary.members = members.map((m) => ({
+        userId: m.userId,
+        username: users.get(m.userId)?.username ?? '',
+        displayName: users.get(m.userId)?.displayName ?? '',
+        role: m.role,
+        deliveredSeq: m.deliveredSeq,
+        receiptSeq: m.receiptSeq,
+      }));
+    }
+    return summary;
+  }
+
+  async function summaryFor(conversationId: string, userId: string): Promise<ConversationSummary> {
+    const { conversation, membership } = await readAccess(store, conversationId, userId);
+    return summarize(conversation, membership);
+  }
+
+  /** Pushes each listed user their own, fresh summary of the conversation. */
+  async function pushSummaries(conversationId: string, userIds: Iterable<string>): Promise<void> {
+    for (const userId of new Set(userIds)) {
+      fanout.toUsers([userId], 'conversation', await summaryFor(conversationId, userId));
+    }
+  }
+
+  /** Sends committed events to every member whose period covers them, then fresh summaries. */
+  async function publishGroupEvents(
+    conversationId: string,
+    events: readonly EventRecord[],
+    alsoNotify: readonly string[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const active = await store.activeMembers(conversationId);
+    for (const event of events) {
+      const recipients = new Set(coveringMembers(active, event.seq));
+      // Removed members see their own removal: its seq is their leftSeq.
+      if (event.type === 'member_removed')
+        for (const id of event.payload.userIds) recipients.add(id);
+      fanout.toUsers([...recipients], 'event', toWireEvent(event));
+    }
+    await pushSummaries(conversationId, [...active.map((m) => m.userId), ...alsoNotify]);
+  }
+
+  async function requireUsers(userIds: readonly string[]): Promise<void> {
+    const unique = [...new Set(userIds)];
+    const found = await store.getUsers(unique);
+    if (found.length !== unique.length) {
+      const known = new Set(found.map((u) => u.id));
+      throw new ServiceError('not_found', 'Some of these users do not exist.', {
+        userIds: unique.filter((id) => !known.has(id)),
+      });
+    }
+  }
+
+  async function refuseIfBlocked(actorId: string, userIds: readonly string[]): Promise<void> {
+    if ((await store.usersBlocking(actorId, userIds)).length > 0) {
+      throw forbidden('You cannot add someone who has blocked you.');
+    }
+  }
+
+  const origin = (actor: Actor, opId?: string) => ({
+    id: randomUUID(),
+    userId: actor.userId,
+    deviceId: actor.deviceId,
+    at: now(),
+    ...(opId !== undefined ? { opId } : {}),
+  });
+
+  const canManage = (role: MemberRole) => role === 'owner' || role === 'admin';
+
+  return {
+    summarize,
+    summaryFor,
+
+    async list(userId: string, since: number | undefined): Promise<ConversationListAnswer> {
+      // The cursor is read before the rows, so a change racing this call is sent again rather than lost.
+      const cursor = await store.changeCounter();
+      const rows: SummaryRow[] = await store.changedSummaries(userId, since);
+      const conversations = await Promise.all(
+        rows.map((r) => summarize(r.conversation, r.membership)),
+      );
+      conversations.sort((a, b) => b.lastActivityAt - a.lastActivityAt);
+      return { conversations, cursor, storeEpoch: store.storeEpoch() };
+    },
+
+    async members(userId: string, conversationId: string): Promise<MembersAnswer> {
+      const { conversation } = await readAccess(store, conversationId, userId);
+      const members = await store.activeMembers(conversationId);
+      return {
+        members: members.map((m) => ({
+          userId: m.userId,
+          role: m.role,
+          deliveredSeq: m.deliveredSeq,
+          receiptSeq: m.receiptSeq,
+        })),
+        membersVersion: conversation.membersVersion,
+      };
+    },
+
+    async direct(actor: Actor, peerId: string): Promise<ConversationSummary> {
+      if (peerId === actor.userId)
+        throw new ServiceError('invalid_payload', 'A direct chat needs another person.');
+      const peer = await store.getUser(peerId);
+      if (peer === null) throw notFound('No such user.');
+      if ((await store.usersBlocking(actor.userId, [peerId])).length > 0) {
+        throw forbidden('You cannot start a chat with this person.');
+      }
+      const { conversation, created } = await store.getOrCreateDirect({
+        id: randomUUID(),
+        userId: actor.userId,
+        peerId,
+        at: now(),
+      });
+      if (created) await pushSummaries(conversation.id, [actor.userId, peerId]);
+      return summaryFor(conversation.id, actor.userId);
+    },
+
+    async createGroup(actor: Actor, payload: GroupCreatePayload): Promise<ConversationSummary> {
+      if (payload.opId !== undefined) {
+        const first = await store.eventByOpId(actor.userId, payload.opId);
+        if (first !== null) return summaryFor(first.conversationId, actor.userId);
+      }
+      const memberIds = [...new Set(payload.memberIds)].filter((id) => id !== actor.userId);
+      if (memberIds.length + 1 > GROUP_MEMBERS_MAX) {
+        throw new ServiceError(
+          'payload_too_large',
+          `A group has at most ${GROUP_MEMBERS_MAX} members.`,
+        );
+      }
+      await requireUsers(memberIds);
+      await refuseIfBlocked(actor.userId, memberIds);
+      const { conversation, events } = await store.createGroup({
+        ...origin(actor, payload.opId),
+        conversationId: randomUUID(),
+        title: payload.title,
+        memberIds,
+      });
+      await publishGroupEvents(conversation.id, events, []);
+      return summaryFor(conversation.id, actor.userId);
+    },
+
+    async updateGroup(actor: Actor, payload: GroupUpdatePayload): Promise<ConversationSummary> {
+      if (
+        payload.opId !== undefined &&
+        (await store.eventByOpId(actor.userId, payload.opId)) !== null
+      ) {
+        return summaryFor(payload.conversationId, actor.userId);
+      }
+      const { conversation, membership } = await writeAccess(
+        store,
+        payload.conversationId,
+        actor.userId,
+      );
+      if (conversation.kind !== 'group')
+        throw new ServiceError('invalid_payload', 'Only groups can be changed.');
+      if (!canManage(membership.role))
+        throw forbidden('Only the owner and admins manage this group.');
+      const members = new Map(
+        (await store.activeMembers(conversation.id)).map((m) => [m.userId, m]),
+      );
+
+      const remove = [...new Set(payload.remove ?? [])];
+      if (remove.includes(actor.userId)) {
+        throw new ServiceError('invalid_payload', 'To leave a group, use group:leave.');
+      }
+      for (const userId of remove) {
+        const target = members.get(userId);
+        if (target?.role === 'owner') throw forbidden('Nobody can remove the owner.');
+        if (target?.role === 'admin' && membership.role !== 'owner')
+          throw forbidden('Only the owner removes admins.');
+      }
+      for (const { userId } of payload.roles ?? []) {
+        if (members.get(userId)?.role === 'owner')
+          throw forbidden("The owner's role cannot be changed.");
+      }
+      const add = [...new Set(payload.add ?? [])].filter((id) => !members.has(id));
+      if (add.length > 0) {
+        await requireUsers(add);
+        await refuseIfBlocked(actor.userId, add);
+        const removing = remove.filter((id) => members.has(id)).length;
+        if (members.size - removing + add.length > GROUP_MEMBERS_MAX) {
+          throw new ServiceError(
+            'payload_too_large',
+            `A group has at most ${GROUP_MEMBERS_MAX} members.`,
+          );
+        }
+      }
+      const change: GroupChange = {};
+      if (payload.title !== undefined && payload.title !== conversation.title)
+        change.title = payload.title;
+      if (add.length > 0) change.add = add;
+      if (remove.length > 0) change.remove = remove;
+      if (payload.roles !== undefined) change.roles = payload.roles;
+      const events = await store.changeGroup(conversation.id, origin(actor, payload.opId), change);
+      await publishGroupEvents(conversation.id, events, remove);
+      return summaryFor(conversation.id, actor.userId);
+    },
+
+    async leaveGroup(actor: Actor, conversationId: string, opId?: string): Promise<void> {
+      const { conversation, membership } = await readAccess(store, conversationId, actor.userId);
+      if (conversation.kind !== 'group')
+        throw new ServiceError('invalid_payload', 'Direct chats cannot be left.');
+      if (!membership.active) return; // Already left: leaving is idempotent.
+      let newOwner: string | null = null;
+      if (membership.role === 'owner') {
+        const others = (await store.activeMembers(conversationId)).filter(
+          (m) => m.userId !== actor.userId,
+        );
+        newOwner = (others.find((m) => m.role === 'admin') ?? others[0])?.userId ?? null;
+      }
+      const events = await store.changeGroup(conversationId, origin(actor, opId), {
+        leave: { newOwner },
+      });
+      await publishGroupEvents(conversationId, events, [actor.userId]);
+    },
+
+    async setMuted(
+      actor: Actor,
+      conversationId: string,
+      muted: boolean,
+    ): Promise<ConversationSummary> {
+      await readAccess(store, conversationId, actor.userId);
+      await store.setMuted(conversationId, actor.userId, muted);
+      const summary = await summaryFor(conversationId, actor.userId);
+      fanout.toUsers([actor.userId], 'conversation', summary);
+      return summary;
+    },
+  };
+}

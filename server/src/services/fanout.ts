@@ -1,0 +1,16 @@
+import type { PresenceInfo, ServerToClientEvents } from '@chitchat/shared';
+
+/**
+ * How services reach connected devices without seeing Socket.io: the realtime layer implements it
+ * (and, scaled out, its adapter carries it to every server process).
+ */
+export interface Fanout {
+  /** To every device of every listed user. */
+  toUsers<K extends keyof ServerToClientEvents>(
+    userIds: readonly string[],
+    name: K,
+    payload: Parameters<ServerToClientEvents[K]>[0],
+  ): void;
+  /** To the sockets watching `update.userId`. */
+  toPresenceWatchers(update: PresenceInfo): void;
+}
