@@ -242,6 +242,29 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
     return statement as unknown as Statement<unknown[], Row>;
   };
 
+  /** Records a commit on the conversation and moves the actor's own watermarks to what they wrote. */
+  const finish = (
+    conversationId: string,
+    lastSeq: number,
+    version: number,
+    actorId: string,
+    options: { membersChanged?: number; ownSeq?: number } = {},
+  ) => {
+    st.bumpConversation.run({
+      id: conversationId,
+      lastSeq,
+      version,
+      title: null,
+      membersChanged: options.membersChanged ?? 0,
+    });
+    st.advanceOwnMarks.run({
+      conversationId,
+      userId: actorId,
+      seq: options.ownSeq ?? lastSeq,
+      version,
+    });
+  };
+
   const nextVersion = (): number => Number(st.nextVersion.get()?.value);
 
   const requireActive = (conversationId: string, userId: string): MembershipRow => {
@@ -301,19 +324,7 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
         { text: message.text, replyToSeq: message.replyToSeq, attachments: message.attachments },
         { clientMsgId: message.clientMsgId },
       );
-      st.bumpConversation.run({
-        id: message.conversationId,
-        lastSeq: seq,
-        version,
-        title: null,
-        membersChanged: 0,
-      });
-      st.advanceOwnMarks.run({
-        conversationId: message.conversationId,
-        userId: message.userId,
-        seq,
-        version,
-      });
+      finish(message.conversationId, seq, version, message.userId);
       return { event, duplicate: false };
     },
   );
@@ -346,13 +357,7 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
         { opId: origin.opId },
       );
       st.applyEdit.run({ conversationId, seq: targetSeq, text, at: origin.at, editVersion });
-      st.bumpConversation.run({
-        id: conversationId,
-        lastSeq: seq,
-        version,
-        title: null,
-        membersChanged: 0,
-      });
+      finish(conversationId, seq, version, origin.userId);
       return event;
     },
   );
@@ -377,13 +382,7 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
       );
       st.applyDelete.run({ conversationId, seq: targetSeq, at: origin.at });
       st.scrubEdits.run({ conversationId, seq: targetSeq });
-      st.bumpConversation.run({
-        id: conversationId,
-        lastSeq: seq,
-        version,
-        title: null,
-        membersChanged: 0,
-      });
+      finish(conversationId, seq, version, origin.userId);
       return event;
     },
   );
@@ -462,6 +461,12 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
         { userIds: [...new Set(userIds)] },
         { opId: input.opId },
       );
+      st.advanceOwnMarks.run({
+        conversationId: input.conversationId,
+        userId: input.userId,
+        seq: 1,
+        version,
+      });
       const row = st.conversation.get(input.conversationId);
       if (row === undefined) throw new Error('inserted conversation vanished');
       return { conversation: toConversation(row), events: [event] };
@@ -540,13 +545,9 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
         membersChanged = 1;
       }
       if (events.length > 0) {
-        st.bumpConversation.run({
-          id: conversationId,
-          lastSeq: seq,
-          version,
-          title: null,
-          membersChanged,
-        });
+        // The actor has seen what they did; a leaver only up to their own removal.
+        const ownSeq = change.leave?.newOwner != null ? seq - 1 : seq;
+        finish(conversationId, seq, version, origin.userId, { membersChanged, ownSeq });
       }
       return events;
     },

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { AuthSession, ConversationEvent, ConversationSummary } from '@chitchat/shared';
+import {
+  call,
+  connect,
+  login,
+  register,
+  uniqueName,
+  type ClientSocket,
+  type TestServer,
+} from './harness';
+
+export interface Person {
+  session: AuthSession;
+  userId: string;
+  socket: ClientSocket;
+}
+
+export interface World {
+  /** Alice has two devices: `alice` (laptop) and `alice2` (phone). */
+  alice: Person;
+  alice2: Person;
+  bob: Person;
+  carol: Person;
+  close(): void;
+}
+
+export async function person(server: TestServer, name: string): Promise<Person> {
+  const session = await register(server, uniqueName(name));
+  return { session, userId: session.user.id, socket: await connect(server, session.accessToken) };
+}
+
+export async function secondDevice(server: TestServer, of: Person): Promise<Person> {
+  const session = await login(server, of.session.user.username);
+  return { session, userId: session.user.id, socket: await connect(server, session.accessToken) };
+}
+
+export async function world(server: TestServer): Promise<World> {
+  const alice = await person(server, 'alice');
+  const alice2 = await secondDevice(server, alice);
+  const bob = await person(server, 'bob');
+  const carol = await person(server, 'carol');
+  return {
+    alice,
+    alice2,
+    bob,
+    carol,
+    close() {
+      for (const p of [alice, alice2, bob, carol]) p.socket.close();
+    },
+  };
+}
+
+export const direct = (from: Person, to: Person): Promise<ConversationSummary> =>
+  call(from.socket, 'conversation:direct', { userId: to.userId });
+
+export const group = (
+  owner: Person,
+  members: Person[],
+  title = 'Group',
+): Promise<ConversationSummary> =>
+  call(owner.socket, 'group:create', { title, memberIds: members.map((m) => m.userId) });
+
+export const send = (
+  from: Person,
+  conversationId: string,
+  text: string,
+  clientMsgId = randomUUID(),
+) => call(from.socket, 'message:send', { conversationId, clientMsgId, text });
+
+/** Collects every `event` a socket receives, in arrival order. */
+export function recorder(socket: ClientSocket) {
+  const events: ConversationEvent[] = [];
+  const listener = (event: ConversationEvent) => events.push(event);
+  socket.on('event', listener);
+  return {
+    events,
+    of: (conversationId: string) => events.filter((e) => e.conversationId === conversationId),
+    stop: () => socket.off('event', listener),
+  };
+}
+
+/** Resolves once `count` events of the conversation have arrived on the socket. */
+export function collectEvents(
+  socket: ClientSocket,
+  conversationId: string,
+  count: number,
+  match: (event: ConversationEvent) => boolean = () => true,
+  timeoutMs = 10_000,
+): Promise<ConversationEvent[]> {
+  return new Promise((resolve, reject) => {
+    const events: ConversationEvent[] = [];
+    const timer = setTimeout(() => {
+      socket.off('event', listener);
+      reject(new Error(`got ${events.length} of ${count} events`));
+    }, timeoutMs);
+    const listener = (event: ConversationEvent) => {
+      if (event.conversationId !== conversationId || !match(event)) return;
+      events.push(event);
+      if (events.length === count) {
+        clearTimeout(timer);
+        socket.off('event', listener);
+        resolve(events);
+      }
+    };
+    socket.on('event', listener);
+  });
+}
+
+/** Pages through `events:after` from `afterSeq` until the answer's lastSeq, as a client catches up. */
+export async function catchUp(
+  socket: ClientSocket,
+  conversationId: string,
+  afterSeq: number,
+  limit = 50,
+) {
+  const events: ConversationEvent[] = [];
+  let progress = afterSeq;
+  for (;;) {
+    const page = await call(socket, 'events:after', { conversationId, afterSeq: progress, limit });
+    events.push(...page.events);
+    progress = page.events.at(-1)?.seq ?? page.lastSeq;
+    if (progress >= page.lastSeq) return { events, lastSeq: page.lastSeq };
+  }
+}
+
+export const textsOf = (events: readonly ConversationEvent[]) =>
+  events.flatMap((e) => (e.type === 'message' ? [e.payload.text] : []));
