@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UniqueViolation, type DeviceRecord, type Store } from './types';
+import {
+  StoreRefusal,
+  UniqueViolation,
+  type DeviceRecord,
+  type EventOrigin,
+  type Store,
+} from './types';
 
 export interface StoreFactory {
   /** A new, empty store. */
@@ -142,6 +148,196 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           rotatedAt: 6,
         }),
       ).toBe(false);
+    });
+
+    describe('conversations and the event log', () => {
+      let users: string[];
+      beforeEach(async () => {
+        users = [];
+        for (let i = 0; i < 3; i++) {
+          const user = newUser();
+          await store.createUser(user);
+          users.push(user.id);
+        }
+      });
+      const [a, b, c] = [0, 1, 2];
+      const who = (i: number) => users[i] ?? '';
+      const origin = (i: number, opId?: string): EventOrigin => ({
+        id: randomUUID(),
+        userId: who(i),
+        deviceId: null,
+        at: Date.now(),
+        ...(opId !== undefined ? { opId } : {}),
+      });
+      const message = (
+        conversationId: string,
+        i: number,
+        text: string,
+        clientMsgId = randomUUID(),
+      ) => ({
+        ...origin(i),
+        conversationId,
+        clientMsgId,
+        text,
+        replyToSeq: null,
+        attachments: [],
+      });
+
+      it('direct chats are one per pair, in either order', async () => {
+        const first = await store.getOrCreateDirect({
+          id: randomUUID(),
+          userId: who(a),
+          peerId: who(b),
+          at: 1,
+        });
+        const again = await store.getOrCreateDirect({
+          id: randomUUID(),
+          userId: who(b),
+          peerId: who(a),
+          at: 2,
+        });
+        expect(first.created).toBe(true);
+        expect(again).toEqual({ conversation: first.conversation, created: false });
+        expect(
+          (await store.activeMembers(first.conversation.id)).map((m) => m.userId).sort(),
+        ).toEqual([who(a), who(b)].sort());
+      });
+
+      it('appends gapless seqs; a repeated clientMsgId returns the first event and writes nothing', async () => {
+        const { conversation } = await store.getOrCreateDirect({
+          id: randomUUID(),
+          userId: who(a),
+          peerId: who(b),
+          at: 1,
+        });
+        const first = await store.appendMessage(message(conversation.id, a, 'one', 'cm-1'));
+        const retry = await store.appendMessage(message(conversation.id, a, 'one again', 'cm-1'));
+        expect(retry).toEqual({ event: first.event, duplicate: true });
+        const second = await store.appendMessage(message(conversation.id, b, 'two'));
+        expect([first.event.seq, second.event.seq]).toEqual([1, 2]);
+        expect((await store.getConversation(conversation.id))?.lastSeq).toBe(2);
+        const periods = [{ joinedSeq: 1, leftSeq: null }];
+        expect(
+          (await store.eventsAfter(conversation.id, periods, 0, 2, 10)).map((e) => e.seq),
+        ).toEqual([1, 2]);
+        expect(
+          (await store.eventsBefore(conversation.id, periods, 3, 10)).map((e) => e.seq),
+        ).toEqual([2, 1]);
+        expect(await store.eventByClientMsgId(who(a), 'cm-1')).toMatchObject({ seq: 1 });
+        // The sender's own watermarks follow their send.
+        expect(await store.getMembership(conversation.id, who(b))).toMatchObject({
+          readSeq: 2,
+          deliveredSeq: 2,
+        });
+        await expect(
+          store.appendMessage(message(conversation.id, c, 'intruder')),
+        ).rejects.toBeInstanceOf(StoreRefusal);
+      });
+
+      it('edits update the current state; deletes remove the text from the message and its edits', async () => {
+        const { conversation } = await store.getOrCreateDirect({
+          id: randomUUID(),
+          userId: who(a),
+          peerId: who(b),
+          at: 1,
+        });
+        await store.appendMessage(message(conversation.id, a, 'draft'));
+        const edit = await store.editMessage(conversation.id, 1, 'final', origin(a, 'op-edit'));
+        expect(
+          await store.editMessage(conversation.id, 1, 'ignored', origin(a, 'op-edit')),
+        ).toEqual(edit);
+        expect(await store.getEvent(conversation.id, 1)).toMatchObject({
+          payload: { text: 'final' },
+          editVersion: 1,
+        });
+        await store.deleteMessage(conversation.id, 1, origin(a));
+        const all = await store.eventsAfter(
+          conversation.id,
+          [{ joinedSeq: 1, leftSeq: null }],
+          0,
+          10,
+          10,
+        );
+        expect(JSON.stringify(all)).not.toContain('final');
+        expect(JSON.stringify(all)).not.toContain('draft');
+        expect(all[0]).toMatchObject({ payload: { text: null, attachments: [] } });
+        await expect(store.deleteMessage(conversation.id, 1, origin(a))).rejects.toMatchObject({
+          reason: 'already_deleted',
+        });
+        await expect(store.editMessage(conversation.id, 2, 'x', origin(a))).rejects.toMatchObject({
+          reason: 'not_message',
+        });
+      });
+
+      it('group membership is a list of periods; removal closes one, a re-add opens another', async () => {
+        const conversationId = randomUUID();
+        const created = await store.createGroup({
+          ...origin(a),
+          conversationId,
+          title: 'G',
+          memberIds: [who(b)],
+        });
+        expect(created.events.map((e) => [e.seq, e.type])).toEqual([[1, 'member_added']]);
+        expect(await store.getMembership(conversationId, who(a))).toMatchObject({
+          role: 'owner',
+          active: true,
+        });
+        await store.appendMessage(message(conversationId, a, 'hello'));
+        const added = await store.changeGroup(conversationId, origin(a), { add: [who(c)] });
+        expect(added.map((e) => e.seq)).toEqual([3]);
+        const removed = await store.changeGroup(conversationId, origin(a), { remove: [who(c)] });
+        await store.appendMessage(message(conversationId, a, 'while away'));
+        await store.changeGroup(conversationId, origin(a), { add: [who(c)], title: 'Renamed' });
+        const membership = await store.getMembership(conversationId, who(c));
+        expect(membership?.periods).toEqual([
+          { joinedSeq: 3, leftSeq: removed[0]?.seq ?? -1 },
+          { joinedSeq: 7, leftSeq: null },
+        ]);
+        expect((await store.getConversation(conversationId))?.title).toBe('Renamed');
+        const visible = await store.eventsAfter(
+          conversationId,
+          membership?.periods ?? [],
+          0,
+          100,
+          100,
+        );
+        // The rename (6) came before the re-add (7) in the same change: not hers to see.
+        expect(visible.map((e) => e.seq)).toEqual([3, 4, 7]);
+        expect(await store.activeMembers(conversationId)).toHaveLength(3);
+      });
+
+      it("the change counter orders summary changes; others' receipts do not change mine", async () => {
+        const { conversation } = await store.getOrCreateDirect({
+          id: randomUUID(),
+          userId: who(a),
+          peerId: who(b),
+          at: 1,
+        });
+        const start = await store.changeCounter();
+        expect(await store.changedSummaries(who(a), start)).toEqual([]);
+        await store.appendMessage(message(conversation.id, b, 'hi'));
+        expect((await store.changedSummaries(who(a), start)).map((r) => r.conversation.id)).toEqual(
+          [conversation.id],
+        );
+        const afterMessage = await store.changeCounter();
+        const receipt = await store.advanceReceipts(conversation.id, who(b), { readSeq: 1 });
+        expect(receipt.changed).toBe(false); // the sender already read their own message
+        await store.advanceReceipts(conversation.id, who(a), { deliveredSeq: 1 });
+        expect(await store.changedSummaries(who(b), afterMessage)).toEqual([]);
+        expect(await store.changedSummaries(who(a), afterMessage)).toHaveLength(1);
+        const back = await store.advanceReceipts(conversation.id, who(a), { deliveredSeq: 0 });
+        expect(back).toMatchObject({ changed: false, membership: { deliveredSeq: 1 } });
+        expect(
+          await store.countUnread(
+            conversation.id,
+            who(a),
+            [{ joinedSeq: 1, leftSeq: null }],
+            0,
+            999,
+          ),
+        ).toBe(1);
+        expect(await store.sharingConversation(who(a), [who(b), who(c)])).toEqual([who(b)]);
+      });
     });
   });
 }
