@@ -338,4 +338,80 @@ describe('groups, membership periods and authorization', () => {
       for (const p of extra) p.socket.close();
     }
   });
+
+  it('a former member keeps the title they knew and loses the live view of the group', async () => {
+    const chat = await group(w.alice, [w.bob, w.carol], 'Before');
+    await call(w.alice.socket, 'group:update', {
+      conversationId: chat.id,
+      remove: [w.carol.userId],
+    });
+    await call(w.alice.socket, 'group:update', { conversationId: chat.id, title: 'After' });
+    const carolView = (await call(w.carol.socket, 'conversation:list', {})).conversations.find(
+      (c) => c.id === chat.id,
+    );
+    expect(carolView).toMatchObject({ status: 'left', title: 'Before' });
+    expect(carolView?.members).toBeUndefined();
+    const members = await request(w.carol.socket, 'conversation:members', {
+      conversationId: chat.id,
+    });
+    expect(members).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
+  it('removing someone who is not a member changes nothing for them and still applies the rest', async () => {
+    const chat = await group(w.alice, [w.bob]);
+    const summary = await call(w.alice.socket, 'group:update', {
+      conversationId: chat.id,
+      title: 'Renamed',
+      remove: [w.carol.userId],
+    });
+    expect(summary).toMatchObject({ title: 'Renamed', memberCount: 2 });
+  });
+
+  it('only the owner demotes admins', async () => {
+    const chat = await group(w.alice, [w.bob, w.carol]);
+    await call(w.alice.socket, 'group:update', {
+      conversationId: chat.id,
+      roles: [
+        { userId: w.bob.userId, role: 'admin' },
+        { userId: w.carol.userId, role: 'admin' },
+      ],
+    });
+    const demote = await request(w.bob.socket, 'group:update', {
+      conversationId: chat.id,
+      roles: [{ userId: w.carol.userId, role: 'member' }],
+    });
+    expect(demote).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const byOwner = await call(w.alice.socket, 'group:update', {
+      conversationId: chat.id,
+      roles: [{ userId: w.carol.userId, role: 'member' }],
+    });
+    expect(byOwner.members?.find((m) => m.userId === w.carol.userId)?.role).toBe('member');
+  });
+
+  it("people who no longer share a conversation stop getting each other's presence", async () => {
+    const chat = await group(w.alice, [w.bob, w.carol]);
+    const watched = await call(w.bob.socket, 'presence:watch', {
+      userIds: [w.carol.userId, w.alice.userId],
+    });
+    expect(watched.presence.map((p) => p.userId).sort()).toEqual(
+      [w.alice.userId, w.carol.userId].sort(),
+    );
+    await call(w.alice.socket, 'group:update', {
+      conversationId: chat.id,
+      remove: [w.carol.userId],
+    });
+    const updates: { userId: string }[] = [];
+    w.bob.socket.on('presence', (p) => updates.push(p));
+    const aliceOffline = nextEvent(
+      w.bob.socket,
+      'presence',
+      (p) => p.userId === w.alice.userId && !p.online,
+    );
+    w.carol.socket.close();
+    w.alice2.socket.close();
+    w.alice.socket.close();
+    // Alice (still sharing the group) goes offline after Carol: Carol's update would have come first.
+    await aliceOffline;
+    expect(updates.map((u) => u.userId)).toEqual([w.alice.userId]);
+  });
 });

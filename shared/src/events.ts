@@ -123,7 +123,9 @@ export interface SocketData {
 
 /** `connect_error` data for a refused handshake. */
 export interface HandshakeErrorData {
-  code: 'unauthorized' | 'unsupported_protocol' | 'invalid_payload' | 'internal';
+  code: 'unauthorized' | 'unsupported_protocol' | 'internal';
   minProtocol: number;
   maxProtocol: number;
+  /** For people: what happened and what to do. */
+  message: string;
 }

@@ -4,7 +4,7 @@
  */
 export const USERNAME_MIN_LENGTH = 3;
 export const USERNAME_MAX_LENGTH = 32;
-/** Lower-case letters, digits, underscore and dot. Stored as typed, unique regardless of case. */
+/** Letters a-z, digits, underscore and dot; stored as typed, unique regardless of case. */
 export const USERNAME_PATTERN = /^[a-z0-9_.]+$/i;
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
@@ -39,7 +39,7 @@ export const PREVIEW_TEXT_MAX_LENGTH = 120;
 
 /** Largest Socket.io packet the server accepts (`maxHttpBufferSize`). */
 export const SOCKET_MAX_PAYLOAD_BYTES = 256 * 1024;
-/** Typing signals per second per device; extra ones are dropped silently. */
+/** Typing signals per second per device; extra ones are dropped (the optional ack says rate_limited). */
 export const TYPING_RATE_PER_SECOND = 2;
 /** A client re-sends `typing: true` this often while the user keeps typing. */
 export const TYPING_REFRESH_MS = 3_000;

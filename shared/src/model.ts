@@ -67,7 +67,8 @@ export interface MessagePayload {
 }
 export interface MessageEditedPayload {
   targetSeq: number;
-  text: string;
+  /** Null once the message was deleted: a delete removes the text of its edits too. */
+  text: string | null;
   editVersion: number;
 }
 export interface MessageDeletedPayload {

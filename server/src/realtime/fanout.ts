@@ -16,5 +16,9 @@ export function socketFanout(io: ChatServer): Fanout {
     toPresenceWatchers(update) {
       io.to(presenceRoom(update.userId)).emit('presence', update);
     },
+    stopPresenceWatch(userId, others) {
+      io.in(userRoom(userId)).socketsLeave(others.map(presenceRoom));
+      io.in(others.map(userRoom)).socketsLeave(presenceRoom(userId));
+    },
   };
 }

@@ -14,7 +14,7 @@ function refusal(
   code: HandshakeErrorData['code'],
   reason: string,
 ): Error & { data: HandshakeErrorData } {
-  const error = new Error(code) as Error & { data: HandshakeErrorData & { message: string } };
+  const error = new Error(code) as Error & { data: HandshakeErrorData };
   error.data = { code, minProtocol: MIN_PROTOCOL, maxProtocol: PROTOCOL_VERSION, message: reason };
   return error;
 }

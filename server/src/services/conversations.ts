@@ -76,7 +76,7 @@ export function createConversationsService(deps: {
     const summary: ConversationSummary = {
       id: conversation.id,
       kind: conversation.kind,
-      title: conversation.title,
+      title: membership.active ? conversation.title : membership.leftTitle,
       avatar: conversation.avatar,
       status: membership.active ? 'active' : 'left',
       role: membership.role,
@@ -95,7 +95,7 @@ export function createConversationsService(deps: {
       const peerId = members.find((m) => m.userId !== membership.userId)?.userId;
       const peer = peerId === undefined ? null : await store.getUser(peerId);
       if (peer !== null) summary.peer = toPublicUser(peer);
-    } else if (members.length <= SMALL_GROUP_MAX) {
+    } else if (membership.active && members.length <= SMALL_GROUP_MAX) {
       const users = new Map(
         (await store.getUsers(members.map((m) => m.userId))).map((u) => [u.id, u]),
       );
@@ -139,6 +139,22 @@ export function createConversationsService(deps: {
       fanout.toUsers([...recipients], 'event', toWireEvent(event));
     }
     await pushSummaries(conversationId, [...active.map((m) => m.userId), ...alsoNotify]);
+    const removed = events.flatMap((e) => (e.type === 'member_removed' ? e.payload.userIds : []));
+    for (const userId of removed)
+      await stopWatchingStrangers(
+        userId,
+        active.map((m) => m.userId),
+      );
+  }
+
+  /** After a removal, people who no longer share any conversation stop seeing each other's presence. */
+  async function stopWatchingStrangers(
+    userId: string,
+    formerPeers: readonly string[],
+  ): Promise<void> {
+    const still = new Set(await store.sharingConversation(userId, formerPeers));
+    const strangers = formerPeers.filter((id) => id !== userId && !still.has(id));
+    if (strangers.length > 0) fanout.stopPresenceWatch(userId, strangers);
   }
 
   async function requireUsers(userIds: readonly string[]): Promise<void> {
@@ -184,7 +200,8 @@ export function createConversationsService(deps: {
     },
 
     async members(userId: string, conversationId: string): Promise<MembersAnswer> {
-      const { conversation } = await readAccess(store, conversationId, userId);
+      // Former members keep their history, not a view of the group as it is now.
+      const { conversation } = await writeAccess(store, conversationId, userId);
       const members = await store.activeMembers(conversationId);
       return {
         members: members.map((m) => ({
@@ -269,9 +286,12 @@ export function createConversationsService(deps: {
         if (target?.role === 'admin' && membership.role !== 'owner')
           throw forbidden('Only the owner removes admins.');
       }
-      for (const { userId } of payload.roles ?? []) {
-        if (members.get(userId)?.role === 'owner')
-          throw forbidden("The owner's role cannot be changed.");
+      for (const { userId, role } of payload.roles ?? []) {
+        const current = members.get(userId)?.role;
+        if (current === 'owner') throw forbidden("The owner's role cannot be changed.");
+        if (current === 'admin' && role !== 'admin' && membership.role !== 'owner') {
+          throw forbidden('Only the owner demotes admins.');
+        }
       }
       const add = [...new Set(payload.add ?? [])].filter((id) => !members.has(id));
       if (add.length > 0) {
@@ -292,7 +312,11 @@ export function createConversationsService(deps: {
       if (remove.length > 0) change.remove = remove;
       if (payload.roles !== undefined) change.roles = payload.roles;
       const events = await store.changeGroup(conversation.id, origin(actor, payload.opId), change);
-      await publishGroupEvents(conversation.id, events, remove);
+      await publishGroupEvents(
+        conversation.id,
+        events,
+        remove.filter((id) => members.has(id)),
+      );
       return summaryFor(conversation.id, actor.userId);
     },
 

@@ -13,4 +13,6 @@ export interface Fanout {
   ): void;
   /** To the sockets watching `update.userId`. */
   toPresenceWatchers(update: PresenceInfo): void;
+  /** `userId` and each of `others` stop watching each other's presence (they share no chat now). */
+  stopPresenceWatch(userId: string, others: readonly string[]): void;
 }

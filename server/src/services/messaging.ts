@@ -12,7 +12,7 @@ import {
   type SendAnswer,
   type SeqAnswer,
 } from '@chitchat/shared';
-import { StoreRefusal, type EventRecord, type Store } from '../store/types';
+import { StoreRefusal, type EventRecord, type MembershipRecord, type Store } from '../store/types';
 import { coveringMembers, insidePeriods, readAccess, writeAccess } from './access';
 import type { Actor } from './conversations';
 import { ServiceError, forbidden, notFound } from './errors';
@@ -97,16 +97,23 @@ export function createMessagingService(deps: {
     return { access, target };
   }
 
-  async function announceReceipt(
-    conversationId: string,
-    userId: string,
-    deliveredSeq: number,
-    readSeq: number,
-  ) {
+  /** Tells who should know that a member's watermarks moved. */
+  async function announceReceipt(membership: MembershipRecord): Promise<void> {
+    const { conversationId, userId } = membership;
+    const update = {
+      conversationId,
+      userId,
+      deliveredSeq: membership.deliveredSeq,
+      readSeq: membership.receiptSeq,
+    };
+    // A former member's progress is their own business: only their devices hear of it.
+    if (!membership.active) {
+      fanout.toUsers([userId], 'receipt', { ...update, readSeq: membership.readSeq });
+      return;
+    }
     const members = await store.activeMembers(conversationId);
     const conversation = await store.getConversation(conversationId);
     if (conversation === null) return;
-    const update = { conversationId, userId, deliveredSeq, readSeq };
     if (conversation.kind === 'direct' || members.length <= SMALL_GROUP_MAX) {
       fanout.toUsers([...new Set([userId, ...members.map((m) => m.userId)])], 'receipt', update);
       return;
@@ -272,13 +279,7 @@ export function createMessagingService(deps: {
       const capped = Math.min(seq, visibleLastSeq);
       const marks = kind === 'read' ? { readSeq: capped } : { deliveredSeq: capped };
       const { membership, changed } = await store.advanceReceipts(conversationId, userId, marks);
-      if (changed)
-        await announceReceipt(
-          conversationId,
-          userId,
-          membership.deliveredSeq,
-          membership.receiptSeq,
-        );
+      if (changed) await announceReceipt(membership);
       return { deliveredSeq: membership.deliveredSeq, readSeq: membership.readSeq };
     },
   };

@@ -173,7 +173,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         conversationId: string,
         i: number,
         text: string,
-        clientMsgId = randomUUID(),
+        clientMsgId: string = randomUUID(),
       ) => ({
         ...origin(i),
         conversationId,

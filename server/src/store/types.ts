@@ -117,6 +117,8 @@ export interface MembershipRecord {
   version: number;
   active: boolean;
   periods: Period[];
+  /** The conversation's title when this member last left (what a former member keeps seeing). */
+  leftTitle: string | null;
 }
 
 /** An event as stored: the wire shape plus the idempotency keys. */

@@ -37,6 +37,7 @@ interface MembershipRow {
   version: number;
   active: number;
   periods: string;
+  left_title: string | null;
 }
 
 interface EventRow {
@@ -79,6 +80,7 @@ const toMembership = (row: MembershipRow): MembershipRecord => ({
   receiptSeq: row.receipt_seq,
   version: row.version,
   active: row.active === 1,
+  leftTitle: row.left_title,
   periods: (JSON.parse(row.periods) as [number, number | null][]).map(([joinedSeq, leftSeq]) => ({
     joinedSeq,
     leftSeq,
@@ -164,7 +166,8 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
     ),
     closeMember: db.prepare(
       `UPDATE memberships SET active = 0, version = @version,
-         periods = json_set(periods, '$[#-1][1]', @seq)
+         periods = json_set(periods, '$[#-1][1]', @seq),
+         left_title = (SELECT title FROM conversations WHERE id = @conversationId)
        WHERE conversation_id = @conversationId AND user_id = @userId AND active = 1`,
     ),
     setRole: db.prepare(
@@ -221,7 +224,8 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
     changed: db.prepare<{ userId: string; since: number }, ConversationRow & { m_json: string }>(
       `SELECT c.*, json_object('conversation_id', m.conversation_id, 'user_id', m.user_id, 'role', m.role,
           'muted', m.muted, 'delivered_seq', m.delivered_seq, 'read_seq', m.read_seq,
-          'receipt_seq', m.receipt_seq, 'version', m.version, 'active', m.active, 'periods', m.periods) AS m_json
+          'receipt_seq', m.receipt_seq, 'version', m.version, 'active', m.active, 'periods', m.periods,
+          'left_title', m.left_title) AS m_json
        FROM memberships m JOIN conversations c ON c.id = m.conversation_id
        WHERE m.user_id = @userId AND (m.version > @since OR (m.active = 1 AND c.version > @since))`,
     ),
@@ -242,27 +246,9 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
     return statement as unknown as Statement<unknown[], Row>;
   };
 
-  /** Records a commit on the conversation and moves the actor's own watermarks to what they wrote. */
-  const finish = (
-    conversationId: string,
-    lastSeq: number,
-    version: number,
-    actorId: string,
-    options: { membersChanged?: number; ownSeq?: number } = {},
-  ) => {
-    st.bumpConversation.run({
-      id: conversationId,
-      lastSeq,
-      version,
-      title: null,
-      membersChanged: options.membersChanged ?? 0,
-    });
-    st.advanceOwnMarks.run({
-      conversationId,
-      userId: actorId,
-      seq: options.ownSeq ?? lastSeq,
-      version,
-    });
+  /** Records a commit on the conversation. */
+  const finish = (conversationId: string, lastSeq: number, version: number, membersChanged = 0) => {
+    st.bumpConversation.run({ id: conversationId, lastSeq, version, title: null, membersChanged });
   };
 
   const nextVersion = (): number => Number(st.nextVersion.get()?.value);
@@ -324,7 +310,14 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
         { text: message.text, replyToSeq: message.replyToSeq, attachments: message.attachments },
         { clientMsgId: message.clientMsgId },
       );
-      finish(message.conversationId, seq, version, message.userId);
+      finish(message.conversationId, seq, version);
+      // Sending a message means the sender has seen the conversation up to it.
+      st.advanceOwnMarks.run({
+        conversationId: message.conversationId,
+        userId: message.userId,
+        seq,
+        version,
+      });
       return { event, duplicate: false };
     },
   );
@@ -357,7 +350,7 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
         { opId: origin.opId },
       );
       st.applyEdit.run({ conversationId, seq: targetSeq, text, at: origin.at, editVersion });
-      finish(conversationId, seq, version, origin.userId);
+      finish(conversationId, seq, version);
       return event;
     },
   );
@@ -382,7 +375,7 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
       );
       st.applyDelete.run({ conversationId, seq: targetSeq, at: origin.at });
       st.scrubEdits.run({ conversationId, seq: targetSeq });
-      finish(conversationId, seq, version, origin.userId);
+      finish(conversationId, seq, version);
       return event;
     },
   );
@@ -545,9 +538,7 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
         membersChanged = 1;
       }
       if (events.length > 0) {
-        // The actor has seen what they did; a leaver only up to their own removal.
-        const ownSeq = change.leave?.newOwner != null ? seq - 1 : seq;
-        finish(conversationId, seq, version, origin.userId, { membersChanged, ownSeq });
+        finish(conversationId, seq, version, membersChanged);
       }
       return events;
     },

@@ -29,6 +29,8 @@ CREATE TABLE memberships (
   active INTEGER NOT NULL,
   -- JSON list of [joinedSeq, leftSeq | null], both inclusive, oldest first.
   periods TEXT NOT NULL,
+  -- The title when the member last left: a former member sees nothing that happened after.
+  left_title TEXT,
   PRIMARY KEY (conversation_id, user_id)
 ) STRICT;
 CREATE INDEX memberships_by_user ON memberships (user_id, version);
