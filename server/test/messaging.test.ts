@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MESSAGE_TEXT_MAX_LENGTH, type ConversationEvent } from '@chitchat/shared';
+import { MESSAGE_TEXT_MAX_LENGTH } from '@chitchat/shared';
 import {
   call,
   connect,
@@ -529,5 +529,3 @@ describe('bad input changes nothing', () => {
     }
   });
 });
-
-export type { ConversationEvent };

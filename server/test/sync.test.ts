@@ -4,15 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SMALL_GROUP_MAX, type PresenceInfo } from '@chitchat/shared';
 import { SQLITE_FILE_NAME } from '../src/store/sqlite/index';
-import {
-  call,
-  connect,
-  http,
-  nextEvent,
-  startServer,
-  tempDir,
-  type TestServer,
-} from './harness';
+import { call, connect, http, nextEvent, startServer, tempDir, type TestServer } from './harness';
 import { direct, group, person, send, world, type Person, type World } from './fixtures';
 
 describe('conversation list, receipts, typing and presence', () => {
@@ -277,4 +269,3 @@ describe('store epoch', () => {
     }
   });
 });
-

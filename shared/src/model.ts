@@ -165,7 +165,7 @@ export interface ConversationSummary {
   createdAt: number;
   /** Direct chats: the other person. */
   peer?: PublicUser;
-  /** Groups of at most SMALL_GROUP_MAX members. */
+  /** Direct chats and groups of at most SMALL_GROUP_MAX members (current members only). */
   members?: InlineMember[];
 }
 

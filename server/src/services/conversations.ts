@@ -91,11 +91,8 @@ export function createConversationsService(deps: {
       membersVersion: conversation.membersVersion,
       createdAt: conversation.createdAt,
     };
-    if (conversation.kind === 'direct') {
-      const peerId = members.find((m) => m.userId !== membership.userId)?.userId;
-      const peer = peerId === undefined ? null : await store.getUser(peerId);
-      if (peer !== null) summary.peer = toPublicUser(peer);
-    } else if (membership.active && members.length <= SMALL_GROUP_MAX) {
+    // Direct chats and small groups carry their members with their public watermarks (for ticks).
+    if (membership.active && members.length <= SMALL_GROUP_MAX) {
       const users = new Map(
         (await store.getUsers(members.map((m) => m.userId))).map((u) => [u.id, u]),
       );
@@ -107,6 +104,11 @@ export function createConversationsService(deps: {
         deliveredSeq: m.deliveredSeq,
         receiptSeq: m.receiptSeq,
       }));
+    }
+    if (conversation.kind === 'direct') {
+      const peerId = members.find((m) => m.userId !== membership.userId)?.userId;
+      const peer = peerId === undefined ? null : await store.getUser(peerId);
+      if (peer !== null) summary.peer = toPublicUser(peer);
     }
     return summary;
   }
