@@ -24,7 +24,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'desktop', root: 'desktop', include: ['src/**/*.test.ts'] },
+        test: {
+          name: 'desktop',
+          root: 'desktop',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
       },
       {
         extends: true,

@@ -39,7 +39,7 @@ export interface TestServer {
 
 /** A real server on a free port over a SQLite file in `dataDir` (a fresh temp dir when omitted). */
 export async function startServer(
-  options: { dataDir?: string; config?: Partial<Config>; deps?: Partial<AppDeps> } = {},
+  options: { dataDir?: string; config?: Partial<Config>; deps?: Partial<AppDeps>; port?: number } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir().dir;
   const config = testConfig({
@@ -57,7 +57,7 @@ export async function startServer(
     logger: createLogger(config.LOG_LEVEL),
     ...options.deps,
   });
-  const port = await app.listen(0, '127.0.0.1');
+  const port = await app.listen(options.port ?? 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${port}`,
     port,

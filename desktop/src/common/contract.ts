@@ -1,0 +1,247 @@
+/**
+ * The contract between the screen and the engine: every method the renderer may call and every
+ * event it may receive. It is transport-agnostic: in Electron it runs over IPC/MessagePort, in tests
+ * and development the same engine runs in Node and the same renderer in Chromium against it.
+ * Only plain data crosses it (structured-clone safe).
+ */
+import type {
+  ConversationKind,
+  ConversationStatus,
+  DeviceInfo,
+  LastSeenVisibility,
+  MemberRole,
+  PresenceInfo,
+  PublicUser,
+} from '@chitchat/shared';
+
+export type ConnectionState = 'offline' | 'connecting' | 'online';
+
+export type SessionState =
+  | { status: 'signed_out'; serverUrl: string | null; reason?: string }
+  | {
+      status: 'signed_in';
+      serverUrl: string;
+      user: PublicUser & { lastSeenVisibility: LastSeenVisibility };
+      deviceId: string;
+    };
+
+/** Ticks of an own message: pending (in the outbox) -> sent -> delivered -> read; or failed. */
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
+
+export interface MemberView {
+  userId: string;
+  username: string;
+  displayName: string;
+  role: MemberRole;
+}
+
+export interface MessagePreview {
+  senderUserId: string;
+  senderName: string;
+  text: string | null;
+  kind: 'text' | 'deleted' | 'system' | 'attachment' | 'unsupported';
+  status: MessageStatus | null;
+  createdAt: number;
+}
+
+export interface ConversationView {
+  id: string;
+  kind: ConversationKind;
+  /** Group title, or the other person's display name in a direct chat. */
+  title: string;
+  status: ConversationStatus;
+  role: MemberRole;
+  muted: boolean;
+  peer: PublicUser | null;
+  members: MemberView[];
+  memberCount: number;
+  lastMessage: MessagePreview | null;
+  lastActivityAt: number;
+  unreadCount: number;
+  /** Who is typing now (user ids, never the viewer). */
+  typing: string[];
+  draft: string;
+}
+
+export interface AttachmentView {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  width?: number;
+  height?: number;
+}
+
+export interface MessageView {
+  /** Stable across pending -> sent: the clientMsgId for messages, else the event id. */
+  key: string;
+  conversationId: string;
+  /** Null while the message waits in the outbox. */
+  seq: number | null;
+  type: string;
+  senderUserId: string;
+  senderName: string;
+  own: boolean;
+  text: string | null;
+  /** For system events (joins, leaves, renames): a sentence for people. */
+  systemText: string | null;
+  replyTo: { seq: number; senderName: string; text: string | null } | null;
+  attachments: AttachmentView[];
+  createdAt: number;
+  editedAt: number | null;
+  deletedAt: number | null;
+  /** For own messages; null for others' and for system events. */
+  status: MessageStatus | null;
+  /** The error code when status is failed. */
+  error: string | null;
+  /** An event type this version does not know (from a newer server). */
+  unsupported: boolean;
+}
+
+export interface MessagePage {
+  messages: MessageView[];
+  /** True when nothing older exists (the conversation's beginning, as this member sees it). */
+  atStart: boolean;
+}
+
+export interface SearchHit {
+  conversationId: string;
+  conversationTitle: string;
+  seq: number;
+  senderName: string;
+  createdAt: number;
+  /** The matching text around the hit, split into plain and highlighted parts. */
+  snippet: { text: string; highlight: boolean }[];
+}
+
+export interface SignUpInput {
+  serverUrl: string;
+  username: string;
+  password: string;
+  displayName?: string;
+}
+export interface SignInInput {
+  serverUrl: string;
+  username: string;
+  password: string;
+}
+
+export interface GroupChangeInput {
+  conversationId: string;
+  title?: string;
+  add?: string[];
+  remove?: string[];
+  roles?: { userId: string; role: 'admin' | 'member' }[];
+}
+
+/** Methods the screen calls; every one returns a promise. */
+export interface ChatApi {
+  getSession(): Promise<SessionState>;
+  signUp(input: SignUpInput): Promise<SessionState>;
+  signIn(input: SignInInput): Promise<SessionState>;
+  signOut(): Promise<void>;
+  getConnectionState(): Promise<ConnectionState>;
+
+  listConversations(): Promise<ConversationView[]>;
+  /** The newest page from the local cache, at once. */
+  openConversation(conversationId: string, limit?: number): Promise<MessagePage>;
+  /** Older messages before `beforeSeq`: local first, then the server when not cached. */
+  loadOlder(conversationId: string, beforeSeq: number, limit?: number): Promise<MessagePage>;
+  sendMessage(input: {
+    conversationId: string;
+    text: string;
+    replyToSeq?: number;
+  }): Promise<MessageView>;
+  editMessage(input: { conversationId: string; seq: number; text: string }): Promise<void>;
+  deleteMessage(input: { conversationId: string; seq: number }): Promise<void>;
+  /** Puts a failed message back in the outbox. */
+  retryMessage(key: string): Promise<void>;
+  /** Removes a pending or failed message from the outbox. */
+  discardMessage(key: string): Promise<void>;
+  /** The conversation is on screen in a focused window: everything in it is read. */
+  markRead(conversationId: string): Promise<void>;
+  setTyping(conversationId: string, typing: boolean): Promise<void>;
+  setDraft(conversationId: string, text: string): Promise<void>;
+  watchPresence(userIds: string[]): Promise<PresenceInfo[]>;
+
+  startDirectChat(userId: string): Promise<ConversationView>;
+  createGroup(input: { title: string; memberIds: string[] }): Promise<ConversationView>;
+  updateGroup(input: GroupChangeInput): Promise<ConversationView>;
+  leaveGroup(conversationId: string): Promise<void>;
+  setMuted(conversationId: string, muted: boolean): Promise<void>;
+
+  searchUsers(query: string): Promise<PublicUser[]>;
+  listDevices(): Promise<DeviceInfo[]>;
+  revokeDevice(deviceId: string): Promise<void>;
+  updateProfile(input: {
+    displayName?: string;
+    lastSeenVisibility?: LastSeenVisibility;
+  }): Promise<SessionState>;
+  searchMessages(query: string, limit?: number): Promise<SearchHit[]>;
+}
+
+/** Events the engine pushes to the screen. */
+export interface ChatEvents {
+  session: SessionState;
+  connection: ConnectionState;
+  /** The conversation list changed (any field, including unread counts and typing). */
+  conversations: ConversationView[];
+  /** Messages of one conversation changed: re-read the open page. */
+  messages: { conversationId: string };
+  presence: PresenceInfo;
+  /** A new message from someone else arrived live (for notifications). */
+  incoming: {
+    conversationId: string;
+    conversationTitle: string;
+    message: MessageView;
+    muted: boolean;
+  };
+}
+
+export type ChatEventName = keyof ChatEvents;
+
+/** The method names, for transports that need them at run time (RPC over IPC). */
+export const CHAT_API_METHODS = [
+  'getSession',
+  'signUp',
+  'signIn',
+  'signOut',
+  'getConnectionState',
+  'listConversations',
+  'openConversation',
+  'loadOlder',
+  'sendMessage',
+  'editMessage',
+  'deleteMessage',
+  'retryMessage',
+  'discardMessage',
+  'markRead',
+  'setTyping',
+  'setDraft',
+  'watchPresence',
+  'startDirectChat',
+  'createGroup',
+  'updateGroup',
+  'leaveGroup',
+  'setMuted',
+  'searchUsers',
+  'listDevices',
+  'revokeDevice',
+  'updateProfile',
+  'searchMessages',
+] as const satisfies readonly (keyof ChatApi)[];
+
+export const CHAT_EVENT_NAMES = [
+  'session',
+  'connection',
+  'conversations',
+  'messages',
+  'presence',
+  'incoming',
+] as const satisfies readonly ChatEventName[];
+
+/** An error crossing the contract: a stable code (the server's, or `network` / `signed_out`). */
+export interface ChatError {
+  code: string;
+  message: string;
+}

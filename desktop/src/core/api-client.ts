@@ -1,0 +1,252 @@
+import type {
+  AuthSession,
+  DeviceInfo,
+  Me,
+  PublicUser,
+  TokenPair,
+  UpdateMeBody,
+} from '@chitchat/shared';
+
+/** Where the refresh token lives between runs (Electron: safeStorage; tests: memory or a file). */
+export interface SecretStore {
+  get(): Promise<string | null>;
+  set(token: string | null): Promise<void>;
+}
+
+export function memorySecretStore(initial: string | null = null): SecretStore {
+  let value = initial;
+  return {
+    async get() {
+      return value;
+    },
+    async set(token) {
+      value = token;
+    },
+  };
+}
+
+/** An error with the server's stable code, or `network` when the server could not be reached. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 0,
+  ) {
+    super(message);
+  }
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+/** Seconds before expiry at which an access token is refreshed ahead of time. */
+const REFRESH_AHEAD_S = 60;
+
+function expiryOf(accessToken: string): number | null {
+  const payload = accessToken.split('.')[1];
+  if (payload === undefined) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * REST access to one server with token management: the access token in memory, the refresh token
+ * in the secret store, refreshed single-flight ahead of expiry and after an `unauthorized`. A refresh
+ * whose response is lost is retried with the same token, which the server's grace window answers.
+ */
+export class ApiClient {
+  private accessToken: string | null = null;
+  private refreshing: Promise<string> | null = null;
+  private readonly fetchImpl: FetchLike;
+
+  constructor(
+    readonly serverUrl: string,
+    private readonly secrets: SecretStore,
+    options: { fetch?: FetchLike; now?: () => number; onSignedOut?: (reason: string) => void } = {},
+  ) {
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.now = options.now ?? Date.now;
+    this.onSignedOut = options.onSignedOut ?? (() => undefined);
+  }
+
+  private readonly now: () => number;
+  /** Called when the server refuses the refresh token: the device was signed out. */
+  onSignedOut: (reason: string) => void;
+
+  /** Signs up and keeps the session's tokens. */
+  async register(input: {
+    username: string;
+    password: string;
+    displayName?: string;
+    device: { name: string; platform: string };
+  }): Promise<AuthSession> {
+    const session = await this.request<AuthSession>('POST', '/api/auth/register', input, {
+      auth: false,
+    });
+    await this.keep(session);
+    return session;
+  }
+
+  async login(input: {
+    username: string;
+    password: string;
+    device: { name: string; platform: string };
+  }): Promise<AuthSession> {
+    const session = await this.request<AuthSession>('POST', '/api/auth/login', input, {
+      auth: false,
+    });
+    await this.keep(session);
+    return session;
+  }
+
+  async logout(): Promise<void> {
+    try {
+      await this.request('POST', '/api/auth/logout');
+    } finally {
+      await this.forget();
+    }
+  }
+
+  /** Drops the tokens (signed out here, or the server revoked this device). */
+  async forget(): Promise<void> {
+    this.accessToken = null;
+    await this.secrets.set(null);
+  }
+
+  async hasSession(): Promise<boolean> {
+    return (await this.secrets.get()) !== null;
+  }
+
+  me(): Promise<Me> {
+    return this.request<Me>('GET', '/api/me');
+  }
+
+  updateMe(body: UpdateMeBody): Promise<Me> {
+    return this.request<Me>('PATCH', '/api/me', body);
+  }
+
+  async searchUsers(q: string): Promise<PublicUser[]> {
+    return (
+      await this.request<{ users: PublicUser[] }>('GET', `/api/users?q=${encodeURIComponent(q)}`)
+    ).users;
+  }
+
+  async devices(): Promise<DeviceInfo[]> {
+    return (await this.request<{ devices: DeviceInfo[] }>('GET', '/api/devices')).devices;
+  }
+
+  async revokeDevice(id: string): Promise<void> {
+    await this.request('DELETE', `/api/devices/${encodeURIComponent(id)}`);
+  }
+
+  /** A valid access token, refreshed first when it is missing or about to expire. */
+  async currentAccessToken(): Promise<string> {
+    const token = this.accessToken;
+    if (token !== null) {
+      const expiry = expiryOf(token);
+      if (expiry === null || expiry - this.now() > REFRESH_AHEAD_S * 1000) return token;
+    }
+    return this.refresh();
+  }
+
+  /** The access token as it is now, without refreshing (for the socket handshake callback). */
+  peekAccessToken(): string | null {
+    return this.accessToken;
+  }
+
+  /** Rotates the tokens; concurrent callers share one refresh. */
+  refresh(): Promise<string> {
+    this.refreshing ??= this.doRefresh().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async doRefresh(): Promise<string> {
+    const refreshToken = await this.secrets.get();
+    if (refreshToken === null) throw new ApiError('unauthorized', 'Not signed in.');
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const pair = await this.request<TokenPair>(
+          'POST',
+          '/api/auth/refresh',
+          { refreshToken },
+          { auth: false },
+        );
+        await this.secrets.set(pair.refreshToken);
+        this.accessToken = pair.accessToken;
+        return pair.accessToken;
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'unauthorized') {
+          await this.forget();
+          this.onSignedOut('Your session ended; sign in again.');
+          throw error;
+        }
+        // A lost response: the same token is answered with the same new pair within the grace window.
+        if (error instanceof ApiError && error.code === 'network' && attempt < 3) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async keep(session: AuthSession): Promise<void> {
+    this.accessToken = session.accessToken;
+    await this.secrets.set(session.refreshToken);
+  }
+
+  /** One JSON request; with auth, an `unauthorized` answer triggers one refresh and one retry. */
+  async request<T = unknown>(
+    method: string,
+    route: string,
+    body?: unknown,
+    options: { auth?: boolean } = {},
+  ): Promise<T> {
+    const auth = options.auth ?? true;
+    const send = async (token: string | null) => {
+      const headers: Record<string, string> = {};
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (token !== null) headers.authorization = `Bearer ${token}`;
+      let response: Response;
+      try {
+        response = await this.fetchImpl(`${this.serverUrl}${route}`, {
+          method,
+          headers,
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
+      } catch (error) {
+        throw new ApiError(
+          'network',
+          `The server at ${this.serverUrl} could not be reached (${String(error)}).`,
+        );
+      }
+      return response;
+    };
+    let response = await send(auth ? await this.currentAccessToken() : null);
+    if (auth && response.status === 401) response = await send(await this.refresh());
+    const text = await response.text();
+    const parsed: unknown = text === '' ? undefined : safeJson(text);
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ApiError(
+        error?.code ?? 'internal',
+        error?.message ?? `HTTP ${response.status}`,
+        response.status,
+      );
+    }
+    return parsed as T;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,116 @@
+/** Numbered migrations of the local cache; index + 1 is `PRAGMA user_version`. Never edit a shipped one. */
+export const localMigrations: readonly string[] = [
+  `
+CREATE TABLE meta (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  username TEXT NOT NULL,
+  display_name TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE conversations (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  title TEXT,
+  status TEXT NOT NULL,
+  role TEXT NOT NULL,
+  muted INTEGER NOT NULL DEFAULT 0,
+  peer_id TEXT,
+  member_count INTEGER NOT NULL DEFAULT 0,
+  members_version INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  last_activity_at INTEGER NOT NULL,
+  -- Everything up to last_seq is applied locally; oldest_seq..last_seq is loaded without holes.
+  last_seq INTEGER NOT NULL DEFAULT 0,
+  oldest_seq INTEGER NOT NULL DEFAULT 0,
+  -- Nothing older than oldest_seq exists for this member.
+  history_complete INTEGER NOT NULL DEFAULT 0,
+  server_last_seq INTEGER NOT NULL DEFAULT 0,
+  delivered_seq INTEGER NOT NULL DEFAULT 0,
+  read_seq INTEGER NOT NULL DEFAULT 0,
+  -- The server's unread count as of counted_seq; later messages are counted here.
+  unread_count INTEGER NOT NULL DEFAULT 0,
+  counted_seq INTEGER NOT NULL DEFAULT 0,
+  group_delivered_seq INTEGER NOT NULL DEFAULT 0,
+  group_read_seq INTEGER NOT NULL DEFAULT 0,
+  draft TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX conversations_by_activity ON conversations (last_activity_at DESC);
+
+CREATE TABLE members (
+  conversation_id TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  role TEXT NOT NULL,
+  delivered_seq INTEGER NOT NULL DEFAULT 0,
+  receipt_seq INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (conversation_id, user_id)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE events (
+  conversation_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  type TEXT NOT NULL,
+  sender_user_id TEXT NOT NULL,
+  sender_device_id TEXT,
+  client_msg_id TEXT,
+  created_at INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  -- The searchable text of a message (null for other events and deleted messages).
+  text TEXT,
+  edited_at INTEGER,
+  edit_version INTEGER NOT NULL DEFAULT 0,
+  deleted_at INTEGER,
+  UNIQUE (conversation_id, seq)
+) STRICT;
+
+-- Edits and deletes whose target is not loaded yet; applied when it arrives.
+CREATE TABLE pending_changes (
+  conversation_id TEXT NOT NULL,
+  target_seq INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, target_seq, seq)
+) STRICT, WITHOUT ROWID;
+
+-- Messages, edits and deletes written here and not yet acknowledged, in the order written.
+CREATE TABLE outbox (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('send', 'edit', 'delete')),
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+  seq INTEGER,
+  error TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX outbox_by_conversation ON outbox (conversation_id, position);
+
+CREATE VIRTUAL TABLE events_fts USING fts5 (
+  text,
+  content = 'events',
+  content_rowid = 'rowid',
+  tokenize = 'unicode61 remove_diacritics 2',
+  prefix = '2 3'
+);
+CREATE TRIGGER events_fts_insert AFTER INSERT ON events WHEN new.text IS NOT NULL BEGIN
+  INSERT INTO events_fts (rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER events_fts_delete AFTER DELETE ON events WHEN old.text IS NOT NULL BEGIN
+  INSERT INTO events_fts (events_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER events_fts_update AFTER UPDATE OF text ON events BEGIN
+  INSERT INTO events_fts (events_fts, rowid, text)
+    SELECT 'delete', old.rowid, old.text WHERE old.text IS NOT NULL;
+  INSERT INTO events_fts (rowid, text) SELECT new.rowid, new.text WHERE new.text IS NOT NULL;
+END;
+`,
+];

@@ -1,0 +1,613 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  TYPING_REFRESH_MS,
+  TYPING_TIMEOUT_MS,
+  type ClientRequestName,
+  type ClientToServerEvents,
+  type ConversationEvent,
+  type ConversationSummary,
+  type PresenceInfo,
+  type RequestAnswer,
+  type RequestPayload,
+  type Result,
+  type ServerToClientEvents,
+} from '@chitchat/shared';
+import type { ConnectionState } from '../common/contract';
+import { ApiError, type ApiClient } from './api-client';
+import type { EngineLogger } from './emitter';
+import type {
+  DeletePayload,
+  EditPayload,
+  LocalStore,
+  OutboxRow,
+  SendPayload,
+} from './local-store/index';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+export type SocketOptions = NonNullable<Parameters<typeof io>[1]>;
+/** Opens the socket; tests pass one that wraps the real client (e.g. to reorder deliveries). */
+export type SocketFactory = (url: string, options: SocketOptions) => ClientSocket;
+
+/** Error codes after which retrying the same request cannot succeed: the entry is marked failed. */
+const DEFINITIVE_CODES = new Set([
+  'invalid_payload',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unauthorized',
+]);
+
+export interface SyncEngineOptions {
+  /** How long to wait for an ack before treating a request as lost. */
+  ackTimeoutMs: number;
+  /** Page size of catch-up and history requests. */
+  pageSize: number;
+  /** How long to wait before sending `receipt:delivered` after applying events. */
+  deliveredDebounceMs: number;
+  /** Periodic resync interval (a safety net; sync also runs on every connect, wake and focus). */
+  resyncIntervalMs: number;
+  /** Reconnection backoff of the socket (Socket.io's exponential backoff with jitter). */
+  reconnectDelayMs: number;
+  reconnectDelayMaxMs: number;
+  /** First retry delay of an outbox entry; doubles per attempt, with jitter, up to 30 s. */
+  retryBaseMs: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncEngineOptions = {
+  ackTimeoutMs: 10_000,
+  pageSize: 200,
+  deliveredDebounceMs: 300,
+  resyncIntervalMs: 5 * 60_000,
+  reconnectDelayMs: 500,
+  reconnectDelayMaxMs: 15_000,
+  retryBaseMs: 500,
+};
+
+export interface SyncListener {
+  connection(state: ConnectionState): void;
+  /** Something in the local store changed: the list, and/or messages of these conversations. */
+  changed(change: { list: boolean; conversations: readonly string[] }): void;
+  presence(info: PresenceInfo): void;
+  typing(conversationId: string): void;
+  incoming(event: ConversationEvent): void;
+  /** The server ended this device's session. */
+  revoked(reason: string): void;
+}
+
+class RequestFailed extends Error {
+  override name = 'RequestFailed';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Keeps the local store in step with the server (DESIGN §5): on every connect it asks for the
+ * conversations changed since its cursor, catches up each one page by page (one transaction per
+ * page), then flushes the outbox; live events wait in the same queue behind the catch-up, are applied
+ * in seq order, and a gap is filled from `events:after` first.
+ */
+export class SyncEngine {
+  private readonly socket: ClientSocket;
+  private queue: Promise<void> = Promise.resolve();
+  private syncQueued = false;
+  private state: ConnectionState = 'offline';
+  private readonly flushing = new Set<string>();
+  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly deliveredTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly typingPeople = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
+  private readonly typingSent = new Map<string, { typing: boolean; at: number }>();
+  private watched: string[] = [];
+  private resyncTimer: ReturnType<typeof setInterval> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly store: LocalStore,
+    private readonly api: ApiClient,
+    private readonly listener: SyncListener,
+    private readonly logger: EngineLogger,
+    private readonly options: SyncEngineOptions = DEFAULT_SYNC_OPTIONS,
+    connect: SocketFactory = (url, socketOptions) => io(url, socketOptions),
+  ) {
+    this.socket = connect(api.serverUrl, {
+      transports: ['websocket'],
+      autoConnect: false,
+      reconnectionDelay: options.reconnectDelayMs,
+      reconnectionDelayMax: options.reconnectDelayMaxMs,
+      randomizationFactor: 0.5,
+      // A callback, so every reconnect sends the current access token.
+      auth: (cb) => {
+        this.api.currentAccessToken().then(
+          (token) => cb({ token, protocol: PROTOCOL_VERSION }),
+          () => cb({ token: this.api.peekAccessToken() ?? '', protocol: PROTOCOL_VERSION }),
+        );
+      },
+    });
+    this.wireSocket();
+  }
+
+  get connection(): ConnectionState {
+    return this.state;
+  }
+
+  start(): void {
+    this.setState('connecting');
+    this.socket.connect();
+    this.resyncTimer = setInterval(() => this.requestSync(), this.options.resyncIntervalMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.resyncTimer !== null) clearInterval(this.resyncTimer);
+    for (const timer of [...this.retryTimers.values(), ...this.deliveredTimers.values()])
+      clearTimeout(timer);
+    for (const people of this.typingPeople.values())
+      for (const timer of people.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+    this.deliveredTimers.clear();
+    this.typingPeople.clear();
+    this.socket.removeAllListeners();
+    this.socket.close();
+    this.setState('offline');
+  }
+
+  /** Resolves when everything queued so far (sync, live events) has been applied. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  /** Runs a sync soon (on wake, focus, or a timer); coalesces with one already waiting. */
+  requestSync(): void {
+    if (this.syncQueued || !this.socket.connected) return;
+    this.syncQueued = true;
+    this.enqueue(async () => {
+      this.syncQueued = false;
+      await this.sync();
+    });
+  }
+
+  typingIn(conversationId: string): string[] {
+    return [...(this.typingPeople.get(conversationId)?.keys() ?? [])];
+  }
+
+  // ---------- requests ----------
+
+  /** One request with an ack timeout; throws RequestFailed with the server's code, or `timeout`. */
+  async call<E extends ClientRequestName>(
+    event: E,
+    payload: RequestPayload<E>,
+  ): Promise<RequestAnswer<E>> {
+    if (!this.socket.connected) throw new RequestFailed('offline', 'Not connected to the server.');
+    const timed = this.socket.timeout(this.options.ackTimeoutMs);
+    // The generic event name defeats Socket.io's overloads; the shared event map keeps it typed.
+    const emit = timed.emitWithAck.bind(timed) as (
+      name: string,
+      body: unknown,
+    ) => Promise<Result<RequestAnswer<E>>>;
+    let result: Result<RequestAnswer<E>>;
+    try {
+      result = await emit(event, payload);
+    } catch {
+      throw new RequestFailed('timeout', `No answer to ${event} in time.`);
+    }
+    if (!result.ok) throw new RequestFailed(result.error.code, result.error.message);
+    return result.data;
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queue = this.queue.then(task).catch((error: unknown) => {
+      this.logger.warn('sync task failed', { error: String(error) });
+    });
+  }
+
+  // ---------- socket wiring ----------
+
+  private wireSocket(): void {
+    const socket = this.socket;
+    socket.on('connect', () => {
+      this.setState('online');
+      this.requestSync();
+      if (this.watched.length > 0) void this.watchPresence(this.watched).catch(() => undefined);
+    });
+    socket.on('disconnect', (reason) => {
+      if (this.stopped) return;
+      this.setState('connecting');
+      // The server closed this socket itself (e.g. shutting down). Socket.io does not reconnect
+      // after that on its own; a revoked device has been stopped by `session:revoked` already.
+      if (reason === 'io server disconnect') this.reconnectLater();
+    });
+    socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+      if (this.stopped) return;
+      this.setState('connecting');
+      if (error.message === 'unauthorized') {
+        // The access token expired or was refused: refresh once, then connect again.
+        this.api.refresh().then(
+          () => {
+            if (!this.stopped) socket.connect();
+          },
+          (refreshError: unknown) => {
+            if (refreshError instanceof ApiError && refreshError.code === 'unauthorized') {
+              this.listener.revoked('Your session ended; sign in again.');
+            } else {
+              this.reconnectLater();
+            }
+          },
+        );
+      } else if (error.message === 'unsupported_protocol') {
+        this.logger.error('the server does not support this app version', { data: error.data });
+      }
+    });
+    socket.on('event', (event) => {
+      this.enqueue(() => this.onLiveEvent(event));
+    });
+    socket.on('conversation', (summary) => {
+      this.enqueue(async () => {
+        this.store.applySummary(summary);
+        this.listener.changed({ list: true, conversations: [summary.id] });
+        const row = this.store.conversation(summary.id);
+        if (row !== null && summary.lastSeq > row.last_seq) await this.catchUp(summary.id);
+      });
+    });
+    socket.on('receipt', (update) => {
+      this.enqueue(async () => {
+        if (update.userId === this.store.userId) {
+          this.store.applyOwnReceipt(update.conversationId, update.deliveredSeq, update.readSeq);
+          this.listener.changed({ list: true, conversations: [] });
+        } else {
+          this.store.applyMemberReceipt(
+            update.conversationId,
+            update.userId,
+            update.deliveredSeq,
+            update.readSeq,
+          );
+          this.listener.changed({ list: false, conversations: [update.conversationId] });
+        }
+      });
+    });
+    socket.on('receipt:group', (update) => {
+      this.enqueue(async () => {
+        this.store.applyGroupReceipt(update.conversationId, update.deliveredSeq, update.readSeq);
+        this.listener.changed({ list: false, conversations: [update.conversationId] });
+      });
+    });
+    socket.on('typing', (update) => {
+      this.setPersonTyping(update.conversationId, update.userId, update.typing);
+    });
+    socket.on('presence', (info) => this.listener.presence(info));
+    socket.on('session:revoked', (info) => {
+      this.listener.revoked(
+        info.reason === 'token_reuse'
+          ? 'This sign-in was ended for safety (its token was used twice); sign in again.'
+          : 'This device was signed out.',
+      );
+    });
+  }
+
+  private reconnectLater(): void {
+    const delay = this.options.reconnectDelayMs * (1 + Math.random());
+    setTimeout(() => {
+      if (!this.stopped && !this.socket.connected) this.socket.connect();
+    }, delay);
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.listener.connection(state);
+  }
+
+  // ---------- sync ----------
+
+  private async sync(): Promise<void> {
+    const cursorText = this.store.getMeta('cursor');
+    const since = cursorText === null ? undefined : Number(cursorText);
+    const list = await this.call('conversation:list', since === undefined ? {} : { since });
+    const knownEpoch = this.store.getMeta('store_epoch');
+    const restored =
+      (knownEpoch !== null && knownEpoch !== list.storeEpoch) ||
+      list.conversations.some((c) => c.lastSeq < (this.store.conversation(c.id)?.last_seq ?? 0));
+    if (restored) {
+      // The server was restored from a backup: what we hold may be ahead of it. Start afresh.
+      this.logger.warn('the server was restored; resyncing from scratch');
+      this.store.resetServerState();
+      this.store.setMeta('store_epoch', list.storeEpoch);
+      this.listener.changed({ list: true, conversations: [] });
+      await this.sync();
+      return;
+    }
+    this.store.setMeta('store_epoch', list.storeEpoch);
+    const readsToSend: { id: string; seq: number }[] = [];
+    for (const summary of list.conversations) {
+      const local = this.store.conversation(summary.id);
+      if (local !== null && local.read_seq > summary.readSeq)
+        readsToSend.push({ id: summary.id, seq: local.read_seq });
+      this.store.applySummary(summary);
+    }
+    if (list.conversations.length > 0) this.listener.changed({ list: true, conversations: [] });
+    for (const summary of list.conversations) await this.catchUp(summary.id, summary);
+    this.store.setMeta('cursor', String(list.cursor));
+    // Reads made while offline reach the server (and the user's other devices) now.
+    for (const read of readsToSend) void this.sendRead(read.id, read.seq);
+    for (const conversationId of this.store.conversationsWithPendingOutbox())
+      void this.flush(conversationId);
+  }
+
+  /** Brings one conversation up to the server's lastSeq (or loads the newest page the first time). */
+  private async catchUp(conversationId: string, summary?: ConversationSummary): Promise<void> {
+    let row = this.store.conversation(conversationId);
+    if (row === null) return;
+    const target = summary?.lastSeq ?? row.server_last_seq;
+    if (row.last_seq === 0 && row.oldest_seq === 0 && target > 0) {
+      // A conversation seen for the first time: only its newest page now, older ones on demand.
+      const page = await this.call('events:before', {
+        conversationId,
+        beforeSeq: Number.MAX_SAFE_INTEGER,
+        limit: this.options.pageSize,
+      });
+      const progress = Math.max(target, page.events[0]?.seq ?? 0);
+      this.store.applyHistory(conversationId, page.events, {
+        complete: page.events.length < this.options.pageSize,
+        latest: { progress },
+      });
+      this.afterApply(conversationId, page.events);
+      return;
+    }
+    for (;;) {
+      row = this.store.conversation(conversationId);
+      if (row === null) return;
+      const page = await this.call('events:after', {
+        conversationId,
+        afterSeq: row.last_seq,
+        limit: this.options.pageSize,
+      });
+      // Fewer events than asked: everything visible up to lastSeq is in this page.
+      const complete = page.events.length < this.options.pageSize;
+      this.store.appendEvents(conversationId, page.events, complete ? page.lastSeq : undefined);
+      this.afterApply(conversationId, page.events);
+      if (complete || page.events.length === 0) return;
+    }
+  }
+
+  private async onLiveEvent(event: ConversationEvent): Promise<void> {
+    const row = this.store.conversation(event.conversationId);
+    if (row === null) {
+      // A conversation we have not heard of (e.g. a first message in a new direct chat).
+      await this.sync();
+      return;
+    }
+    if (event.seq <= row.last_seq) return; // a duplicate: already applied
+    if (event.seq === row.last_seq + 1) {
+      this.store.appendEvents(event.conversationId, [event]);
+      this.afterApply(event.conversationId, [event]);
+      if (event.type === 'message' && event.senderUserId !== this.store.userId) {
+        this.setPersonTyping(event.conversationId, event.senderUserId, false);
+        this.listener.incoming(event);
+      }
+      return;
+    }
+    // A gap: fetch what lies between first; the page includes this event.
+    const before = row.last_seq;
+    await this.catchUp(event.conversationId);
+    const after = this.store.conversation(event.conversationId);
+    if (
+      after !== null &&
+      after.last_seq >= event.seq &&
+      event.type === 'message' &&
+      event.senderUserId !== this.store.userId &&
+      event.seq > before
+    ) {
+      this.listener.incoming(event);
+    }
+  }
+
+  private afterApply(conversationId: string, events: readonly ConversationEvent[]): void {
+    if (events.length === 0) return;
+    this.listener.changed({ list: true, conversations: [conversationId] });
+    this.scheduleDelivered(conversationId);
+  }
+
+  private scheduleDelivered(conversationId: string): void {
+    if (this.deliveredTimers.has(conversationId)) return;
+    const timer = setTimeout(() => {
+      this.deliveredTimers.delete(conversationId);
+      const row = this.store.conversation(conversationId);
+      if (row === null || row.last_seq <= row.delivered_seq || !this.socket.connected) return;
+      this.call('receipt:delivered', { conversationId, seq: row.last_seq }).then(
+        (marks) => this.store.applyOwnReceipt(conversationId, marks.deliveredSeq, marks.readSeq),
+        (error: unknown) =>
+          this.logger.debug('delivered receipt not sent', { error: String(error) }),
+      );
+    }, this.options.deliveredDebounceMs);
+    this.deliveredTimers.set(conversationId, timer);
+  }
+
+  /** Marks the conversation read up to what is applied locally, here and on the server. */
+  async markRead(conversationId: string): Promise<void> {
+    const row = this.store.conversation(conversationId);
+    if (row === null) return;
+    if (row.read_seq < row.last_seq || row.unread_count > 0) {
+      this.store.applyOwnReceipt(conversationId, row.last_seq, row.last_seq);
+      this.listener.changed({ list: true, conversations: [] });
+    }
+    await this.sendRead(conversationId, row.last_seq);
+  }
+
+  private async sendRead(conversationId: string, seq: number): Promise<void> {
+    if (!this.socket.connected || seq === 0) return; // sent on the next sync
+    try {
+      const marks = await this.call('receipt:read', { conversationId, seq });
+      this.store.applyOwnReceipt(conversationId, marks.deliveredSeq, marks.readSeq);
+    } catch (error) {
+      this.logger.debug('read receipt not sent', { error: String(error) });
+    }
+  }
+
+  /** Older history from the server, below what is loaded; false when nothing older exists. */
+  async fetchOlder(conversationId: string): Promise<void> {
+    const row = this.store.conversation(conversationId);
+    if (row === null || row.history_complete === 1) return;
+    const beforeSeq = row.oldest_seq === 0 ? Number.MAX_SAFE_INTEGER : row.oldest_seq;
+    const page = await this.call('events:before', {
+      conversationId,
+      beforeSeq,
+      limit: this.options.pageSize,
+    });
+    this.store.applyHistory(conversationId, page.events, {
+      complete: page.events.length < this.options.pageSize,
+    });
+    this.listener.changed({ list: false, conversations: [conversationId] });
+  }
+
+  // ---------- outbox ----------
+
+  /** Sends the conversation's outbox in order, one request in flight; retries with backoff. */
+  async flush(conversationId: string): Promise<void> {
+    if (
+      this.flushing.has(conversationId) ||
+      !this.socket.connected ||
+      this.retryTimers.has(conversationId)
+    )
+      return;
+    this.flushing.add(conversationId);
+    try {
+      for (;;) {
+        const next = this.store.outbox(conversationId).find((row) => row.state === 'pending');
+        if (next === undefined || !this.socket.connected) return;
+        const outcome = await this.sendEntry(next);
+        if (outcome === 'retry') {
+          this.scheduleRetry(conversationId, next.attempts);
+          return;
+        }
+        this.listener.changed({ list: true, conversations: [conversationId] });
+      }
+    } finally {
+      this.flushing.delete(conversationId);
+    }
+  }
+
+  private scheduleRetry(conversationId: string, attempts: number): void {
+    const delay =
+      Math.min(30_000, this.options.retryBaseMs * 2 ** Math.min(attempts, 10)) *
+      (0.5 + Math.random() / 2);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(conversationId);
+      void this.flush(conversationId);
+    }, delay);
+    this.retryTimers.set(conversationId, timer);
+  }
+
+  /** Sends one entry; 'done' when it was acknowledged or failed for good, 'retry' otherwise. */
+  private async sendEntry(entry: OutboxRow): Promise<'done' | 'retry'> {
+    this.store.countOutboxAttempt(entry.key);
+    try {
+      switch (entry.kind) {
+        case 'send': {
+          const payload = JSON.parse(entry.payload) as SendPayload;
+          const replyToSeq = payload.replyToSeq ?? this.resolveReply(payload.replyToKey);
+          const answer = await this.call('message:send', {
+            conversationId: entry.conversation_id,
+            clientMsgId: entry.key,
+            text: payload.text,
+            ...(replyToSeq !== undefined ? { replyToSeq } : {}),
+          });
+          // The entry leaves the outbox when its event is applied (live or by catch-up).
+          if (this.store.eventAt(entry.conversation_id, answer.seq) === null)
+            this.store.markOutboxSent(entry.key, answer.seq);
+          else this.store.removeOutbox(entry.key);
+          return 'done';
+        }
+        case 'edit': {
+          const payload = JSON.parse(entry.payload) as EditPayload;
+          await this.call('message:edit', {
+            conversationId: entry.conversation_id,
+            seq: payload.seq,
+            text: payload.text,
+            opId: entry.key,
+          });
+          this.store.removeOutbox(entry.key);
+          return 'done';
+        }
+        case 'delete': {
+          const payload = JSON.parse(entry.payload) as DeletePayload;
+          await this.call('message:delete', {
+            conversationId: entry.conversation_id,
+            seq: payload.seq,
+            opId: entry.key,
+          });
+          this.store.removeOutbox(entry.key);
+          return 'done';
+        }
+      }
+    } catch (error) {
+      const code = error instanceof RequestFailed ? error.code : 'internal';
+      if (DEFINITIVE_CODES.has(code)) {
+        this.store.markOutboxFailed(entry.key, code);
+        this.logger.warn('outbox entry failed', { key: entry.key, code });
+        return 'done';
+      }
+      return 'retry';
+    }
+  }
+
+  /** The seq of a reply target that was itself sent from the outbox. */
+  private resolveReply(key: string | undefined): number | undefined {
+    if (key === undefined) return undefined;
+    const target = this.store.outboxEntry(key);
+    if (target?.seq != null) return target.seq;
+    const applied = this.store.db
+      .prepare<[string, string], { seq: number }>(
+        'SELECT seq FROM events WHERE client_msg_id = ? AND sender_user_id = ?',
+      )
+      .get(key, this.store.userId);
+    return applied?.seq;
+  }
+
+  // ---------- typing and presence ----------
+
+  setTyping(conversationId: string, typing: boolean): void {
+    const last = this.typingSent.get(conversationId);
+    const now = Date.now();
+    if (
+      last !== undefined &&
+      last.typing === typing &&
+      (!typing || now - last.at < TYPING_REFRESH_MS)
+    )
+      return;
+    this.typingSent.set(conversationId, { typing, at: now });
+    if (this.socket.connected) this.socket.emit('typing', { conversationId, typing });
+  }
+
+  private setPersonTyping(conversationId: string, userId: string, typing: boolean): void {
+    let people = this.typingPeople.get(conversationId);
+    const existing = people?.get(userId);
+    if (existing !== undefined) clearTimeout(existing);
+    if (typing) {
+      if (people === undefined) {
+        people = new Map();
+        this.typingPeople.set(conversationId, people);
+      }
+      people.set(
+        userId,
+        setTimeout(() => this.setPersonTyping(conversationId, userId, false), TYPING_TIMEOUT_MS),
+      );
+    } else {
+      if (existing === undefined) return;
+      people?.delete(userId);
+    }
+    this.listener.typing(conversationId);
+  }
+
+  async watchPresence(userIds: string[]): Promise<PresenceInfo[]> {
+    this.watched = [...new Set(userIds)];
+    if (!this.socket.connected) return [];
+    const answer = await this.call('presence:watch', { userIds: this.watched });
+    return answer.presence;
+  }
+}
+
+export { RequestFailed };

@@ -1,0 +1,295 @@
+import { EVENT_TYPES, type AttachmentRef } from '@chitchat/shared';
+import type {
+  ConversationView,
+  MemberView,
+  MessagePreview,
+  MessageStatus,
+  MessageView,
+  SearchHit,
+} from '../common/contract';
+import {
+  HIGHLIGHT_END,
+  HIGHLIGHT_START,
+  type ConversationRow,
+  type EventRow,
+  type LocalStore,
+  type OutboxRow,
+  type SearchRow,
+  type SendPayload,
+  type UserRow,
+} from './local-store/index';
+
+const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
+
+interface Marks {
+  /** The lowest delivered / read watermark over the other members (what ticks compare against). */
+  delivered: number;
+  read: number;
+}
+
+/** Turns the local store's rows into the plain views the screen shows. */
+export class ViewBuilder {
+  constructor(private readonly store: LocalStore) {}
+
+  private nameOf(users: Map<string, UserRow>, userId: string): string {
+    if (userId === this.store.userId) return 'You';
+    return users.get(userId)?.display_name ?? 'Someone';
+  }
+
+  /** Watermarks of the other members: the minimum, which decides delivered and read ticks. */
+  marks(row: ConversationRow): Marks {
+    if (row.kind === 'group' && row.member_count > 32) {
+      return { delivered: row.group_delivered_seq, read: row.group_read_seq };
+    }
+    const others = this.store.members(row.id).filter((m) => m.user_id !== this.store.userId);
+    // Nobody known to deliver to yet: stay at "sent" rather than claim more.
+    if (others.length === 0) return { delivered: 0, read: 0 };
+    return {
+      delivered: Math.min(...others.map((m) => Math.max(m.delivered_seq, m.receipt_seq))),
+      read: Math.min(...others.map((m) => m.receipt_seq)),
+    };
+  }
+
+  private statusOf(seq: number, marks: Marks): MessageStatus {
+    if (seq <= marks.read) return 'read';
+    if (seq <= marks.delivered) return 'delivered';
+    return 'sent';
+  }
+
+  conversation(row: ConversationRow, typing: string[]): ConversationView {
+    const memberRows = this.store.members(row.id);
+    const users = this.store.users([
+      ...memberRows.map((m) => m.user_id),
+      ...(row.peer_id ? [row.peer_id] : []),
+    ]);
+    const peer = row.peer_id ? users.get(row.peer_id) : undefined;
+    const members: MemberView[] = memberRows.map((m) => ({
+      userId: m.user_id,
+      username: users.get(m.user_id)?.username ?? '',
+      displayName: users.get(m.user_id)?.display_name ?? '',
+      role: m.role,
+    }));
+    const title =
+      row.kind === 'group' ? (row.title ?? 'Group') : (peer?.display_name ?? 'Direct chat');
+    const lastPending = this.store
+      .outbox(row.id)
+      .filter((o) => o.kind === 'send')
+      .at(-1);
+    const lastEvent = this.store.lastTimelineEvent(row.id);
+    let lastMessage: MessagePreview | null = null;
+    const marks = this.marks(row);
+    if (
+      lastPending !== undefined &&
+      (lastEvent === null || lastPending.created_at >= lastEvent.created_at)
+    ) {
+      const payload = JSON.parse(lastPending.payload) as SendPayload;
+      lastMessage = {
+        senderUserId: this.store.userId,
+        senderName: 'You',
+        text: payload.text,
+        kind: 'text',
+        status:
+          lastPending.state === 'failed'
+            ? 'failed'
+            : lastPending.state === 'sent'
+              ? 'sent'
+              : 'pending',
+        createdAt: lastPending.created_at,
+      };
+    } else if (lastEvent !== null) {
+      const view = this.message(lastEvent, users, marks);
+      lastMessage = {
+        senderUserId: view.senderUserId,
+        senderName: view.senderName,
+        text: view.systemText ?? view.text,
+        kind: view.unsupported
+          ? 'unsupported'
+          : view.deletedAt !== null
+            ? 'deleted'
+            : view.systemText !== null
+              ? 'system'
+              : view.text === null && view.attachments.length > 0
+                ? 'attachment'
+                : 'text',
+        status: view.status,
+        createdAt: view.createdAt,
+      };
+    }
+    return {
+      id: row.id,
+      kind: row.kind,
+      title,
+      status: row.status,
+      role: row.role,
+      muted: row.muted === 1,
+      peer: peer ? { id: peer.id, username: peer.username, displayName: peer.display_name } : null,
+      members,
+      memberCount: row.member_count,
+      lastMessage,
+      lastActivityAt: Math.max(row.last_activity_at, lastPending?.created_at ?? 0),
+      unreadCount: row.unread_count,
+      typing: typing.filter((id) => id !== this.store.userId),
+      draft: row.draft,
+    };
+  }
+
+  /** A page of the timeline: events, then what still waits in the outbox. */
+  page(row: ConversationRow, events: EventRow[], includeOutbox: boolean): MessageView[] {
+    const outbox = includeOutbox ? this.store.outbox(row.id).filter((o) => o.kind === 'send') : [];
+    const userIds = new Set<string>([this.store.userId]);
+    for (const e of events) {
+      userIds.add(e.sender_user_id);
+      for (const id of involvedUsers(e)) userIds.add(id);
+    }
+    const users = this.store.users([...userIds]);
+    const marks = this.marks(row);
+    const views = events.map((e) => this.message(e, users, marks));
+    for (const entry of outbox) views.push(this.pending(entry, users));
+    return views;
+  }
+
+  message(event: EventRow, users: Map<string, UserRow>, marks: Marks): MessageView {
+    const payload = JSON.parse(event.payload) as Record<string, unknown>;
+    const own = event.sender_user_id === this.store.userId;
+    const isMessage = event.type === 'message';
+    const replyToSeq =
+      isMessage && typeof payload.replyToSeq === 'number' ? payload.replyToSeq : null;
+    let replyTo: MessageView['replyTo'] = null;
+    if (replyToSeq !== null) {
+      const target = this.store.eventAt(event.conversation_id, replyToSeq);
+      replyTo = {
+        seq: replyToSeq,
+        senderName: target
+          ? this.nameOf(this.store.users([target.sender_user_id]), target.sender_user_id)
+          : '',
+        text: target?.text ?? null,
+      };
+    }
+    return {
+      key: event.client_msg_id ?? event.id,
+      conversationId: event.conversation_id,
+      seq: event.seq,
+      type: event.type,
+      senderUserId: event.sender_user_id,
+      senderName: this.nameOf(users, event.sender_user_id),
+      own,
+      text: isMessage ? event.text : null,
+      systemText:
+        isMessage || !KNOWN_TYPES.has(event.type) ? null : this.systemText(event, payload, users),
+      replyTo,
+      attachments:
+        isMessage && Array.isArray(payload.attachments)
+          ? (payload.attachments as AttachmentRef[])
+          : [],
+      createdAt: event.created_at,
+      editedAt: event.edited_at,
+      deletedAt: event.deleted_at,
+      status: own && isMessage ? this.statusOf(event.seq, marks) : null,
+      error: null,
+      unsupported: !KNOWN_TYPES.has(event.type),
+    };
+  }
+
+  private pending(entry: OutboxRow, users: Map<string, UserRow>): MessageView {
+    const payload = JSON.parse(entry.payload) as SendPayload;
+    let replyTo: MessageView['replyTo'] = null;
+    if (payload.replyToSeq !== undefined) {
+      const target = this.store.eventAt(entry.conversation_id, payload.replyToSeq);
+      replyTo = {
+        seq: payload.replyToSeq,
+        senderName: target ? this.nameOf(users, target.sender_user_id) : '',
+        text: target?.text ?? null,
+      };
+    }
+    return {
+      key: entry.key,
+      conversationId: entry.conversation_id,
+      seq: entry.seq,
+      type: 'message',
+      senderUserId: this.store.userId,
+      senderName: 'You',
+      own: true,
+      text: payload.text,
+      systemText: null,
+      replyTo,
+      attachments: [],
+      createdAt: entry.created_at,
+      editedAt: null,
+      deletedAt: null,
+      status: entry.state === 'failed' ? 'failed' : entry.state === 'sent' ? 'sent' : 'pending',
+      error: entry.error,
+      unsupported: false,
+    };
+  }
+
+  private systemText(
+    event: EventRow,
+    payload: Record<string, unknown>,
+    users: Map<string, UserRow>,
+  ): string {
+    const actor = this.nameOf(users, event.sender_user_id);
+    const names = (ids: unknown) =>
+      (Array.isArray(ids) ? ids : []).map((id) => this.nameOf(users, String(id))).join(', ');
+    switch (event.type) {
+      case 'member_added':
+        return event.seq === 1
+          ? `${actor} created the group`
+          : `${actor} added ${names(payload.userIds)}`;
+      case 'member_removed':
+        return payload.left === true
+          ? `${names(payload.userIds)} left`
+          : `${actor} removed ${names(payload.userIds)}`;
+      case 'member_role': {
+        const who = this.nameOf(users, String(payload.userId));
+        return payload.role === 'owner'
+          ? `${who} is now the owner`
+          : payload.role === 'admin'
+            ? `${actor} made ${who} an admin`
+            : `${actor} made ${who} a member`;
+      }
+      case 'conversation_renamed':
+        return `${actor} renamed the group to “${String(payload.title)}”`;
+      default:
+        return '';
+    }
+  }
+
+  searchHit(row: SearchRow, conversations: Map<string, ConversationView>): SearchHit {
+    const users = this.store.users([row.sender_user_id]);
+    return {
+      conversationId: row.conversation_id,
+      conversationTitle: conversations.get(row.conversation_id)?.title ?? '',
+      seq: row.seq,
+      senderName: this.nameOf(users, row.sender_user_id),
+      createdAt: row.created_at,
+      snippet: splitSnippet(row.snippet),
+    };
+  }
+}
+
+function involvedUsers(event: EventRow): string[] {
+  if (event.type === 'message') return [];
+  const payload = JSON.parse(event.payload) as { userIds?: unknown; userId?: unknown };
+  const ids = Array.isArray(payload.userIds) ? payload.userIds.map(String) : [];
+  if (typeof payload.userId === 'string') ids.push(payload.userId);
+  return ids;
+}
+
+/** Splits FTS5 snippet text with highlight marks into plain and highlighted parts. */
+export function splitSnippet(snippet: string): SearchHit['snippet'] {
+  const parts: SearchHit['snippet'] = [];
+  let rest = snippet;
+  while (rest.length > 0) {
+    const start = rest.indexOf(HIGHLIGHT_START);
+    if (start === -1) {
+      parts.push({ text: rest, highlight: false });
+      break;
+    }
+    if (start > 0) parts.push({ text: rest.slice(0, start), highlight: false });
+    const end = rest.indexOf(HIGHLIGHT_END, start);
+    const stop = end === -1 ? rest.length : end;
+    parts.push({ text: rest.slice(start + 1, stop), highlight: true });
+    rest = end === -1 ? '' : rest.slice(end + 1);
+  }
+  return parts;
+}

@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ChatEvents, ConversationView, MessageView } from '../src/common/contract';
+import { memorySecretStore, type SecretStore } from '../src/core/api-client';
+import { ChatClient, type ChatClientOptions } from '../src/core/chat-client';
+
+export interface Engine {
+  client: ChatClient;
+  profileDir: string;
+  secrets: SecretStore;
+}
+
+const FAST_SYNC = {
+  ackTimeoutMs: 2_000,
+  deliveredDebounceMs: 20,
+  reconnectDelayMs: 50,
+  reconnectDelayMaxMs: 300,
+  retryBaseMs: 50,
+  pageSize: 200,
+};
+
+const profiles: string[] = [];
+
+export function newProfileDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-profile-'));
+  profiles.push(dir);
+  return dir;
+}
+
+export function removeProfiles(): void {
+  for (const dir of profiles.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** A client engine in plain Node with its own profile folder (reused when given). */
+export async function engine(
+  options: { deviceName?: string } & Partial<ChatClientOptions> = {},
+): Promise<Engine> {
+  const profileDir = options.profileDir ?? newProfileDir();
+  const secrets = options.secrets ?? memorySecretStore();
+  const client = new ChatClient({
+    ...options,
+    profileDir,
+    secrets,
+    device: { name: options.deviceName ?? 'Test laptop', platform: 'linux' },
+    sync: { ...FAST_SYNC, ...options.sync },
+  });
+  await client.start();
+  return { client, profileDir, secrets };
+}
+
+let names = 0;
+export const uniqueUser = (base: string) => `${base}_${process.pid}_${++names}`;
+
+export const PASSWORD = 'correct horse battery';
+
+/**
+ * Resolves once `check` returns a value other than undefined, re-checking after every engine event
+ * (no polling on a timer); fails after `timeoutMs` with the last value seen.
+ */
+export function until<T>(
+  client: ChatClient,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    const offs: (() => void)[] = [];
+    const finish = (error: Error | null, value?: T) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      for (const off of offs) off();
+      if (error) reject(error);
+      else resolve(value as T);
+    };
+    const evaluate = () => {
+      Promise.resolve(check()).then(
+        (value) => {
+          if (value !== undefined) finish(null, value);
+        },
+        (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
+      );
+    };
+    const timer = setTimeout(() => finish(new Error(`timed out waiting for ${what}`)), timeoutMs);
+    const names: (keyof ChatEvents)[] = [
+      'conversations',
+      'messages',
+      'connection',
+      'session',
+      'presence',
+    ];
+    for (const name of names) offs.push(client.events.on(name, evaluate));
+    evaluate();
+  });
+}
+
+export const conversationOf = async (
+  client: ChatClient,
+  id: string,
+): Promise<ConversationView | undefined> =>
+  (await client.listConversations()).find((c) => c.id === id);
+
+export const textsIn = (messages: MessageView[]) =>
+  messages.filter((m) => m.type === 'message').map((m) => m.text);
+
+/** Every message of a conversation as the client shows it, oldest first, loading older pages as needed. */
+export async function wholeHistory(
+  client: ChatClient,
+  conversationId: string,
+): Promise<MessageView[]> {
+  let page = await client.openConversation(conversationId, 500);
+  const all = [...page.messages];
+  while (!page.atStart) {
+    const oldest = all.find((m) => m.seq !== null)?.seq ?? null;
+    if (oldest === null || oldest <= 1) break;
+    page = await client.loadOlder(conversationId, oldest, 500);
+    all.unshift(...page.messages);
+    if (page.messages.length === 0) break;
+  }
+  return all;
+}
