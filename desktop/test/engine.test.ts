@@ -475,4 +475,3 @@ describe('the client engine against a real server', () => {
     expect(await bob.client.searchMessages('question')).toEqual([]);
   });
 });
-

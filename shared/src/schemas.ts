@@ -19,6 +19,13 @@ import {
   USERNAME_PATTERN,
 } from './limits';
 
+/** Matches a UTF-16 surrogate half without its partner: text that cannot be stored faithfully. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** A string of well-formed Unicode (no lone surrogates), which every store keeps byte for byte. */
+export const textSchema = () =>
+  z.string().refine((s) => !LONE_SURROGATE.test(s), 'text must be well-formed Unicode');
+
 /** A server- or client-minted id: opaque, short, printable. */
 export const idSchema = z
   .string()
@@ -31,8 +38,7 @@ export const seqSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** `limit` is clamped to [PAGE_LIMIT_MIN, PAGE_LIMIT_MAX], never refused for being out of range. */
 export const pageLimitSchema = z
   .number()
-  .int()
-  .transform((n) => Math.min(PAGE_LIMIT_MAX, Math.max(PAGE_LIMIT_MIN, n)));
+  .transform((n) => Math.min(PAGE_LIMIT_MAX, Math.max(PAGE_LIMIT_MIN, Math.floor(n))));
 
 export const usernameSchema = z
   .string()
@@ -40,22 +46,23 @@ export const usernameSchema = z
   .max(USERNAME_MAX_LENGTH)
   .regex(USERNAME_PATTERN, 'usernames use a-z, 0-9, "_" and "."');
 
-export const passwordSchema = z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH);
+export const passwordSchema = textSchema().pipe(
+  z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
+);
 
 const trimmedText = (max: number) =>
-  z
-    .string()
-    .max(max * 2)
+  textSchema()
+    .pipe(z.string().max(max * 2))
     .transform((s) => s.trim())
     .pipe(z.string().min(1).max(max));
 
 export const displayNameSchema = trimmedText(DISPLAY_NAME_MAX_LENGTH);
 export const groupTitleSchema = trimmedText(GROUP_TITLE_MAX_LENGTH);
-export const messageTextSchema = z.string().max(MESSAGE_TEXT_MAX_LENGTH);
+export const messageTextSchema = textSchema().pipe(z.string().max(MESSAGE_TEXT_MAX_LENGTH));
 
 export const deviceDescriptorSchema = z.object({
-  name: z.string().trim().min(1).max(DEVICE_NAME_MAX_LENGTH),
-  platform: z.string().trim().min(1).max(PLATFORM_MAX_LENGTH),
+  name: textSchema().pipe(z.string().trim().min(1).max(DEVICE_NAME_MAX_LENGTH)),
+  platform: textSchema().pipe(z.string().trim().min(1).max(PLATFORM_MAX_LENGTH)),
 });
 
 // ---------- REST bodies ----------
@@ -73,7 +80,7 @@ export const loginBodySchema = z.object({
     .string()
     .min(1)
     .max(USERNAME_MAX_LENGTH * 4),
-  password: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+  password: textSchema().pipe(z.string().min(1).max(PASSWORD_MAX_LENGTH)),
   device: deviceDescriptorSchema.optional(),
 });
 

@@ -20,9 +20,10 @@ import type {
   Store,
   SummaryRow,
 } from '../store/types';
+import { StoreRefusal } from '../store/types';
 import { coveringMembers, readAccess, visibleLastSeq, writeAccess } from './access';
 import { toPublicUser } from './accounts';
-import { ServiceError, forbidden, notFound } from './errors';
+import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import { toWireEvent } from './wire';
 
@@ -313,7 +314,9 @@ export function createConversationsService(deps: {
       if (add.length > 0) change.add = add;
       if (remove.length > 0) change.remove = remove;
       if (payload.roles !== undefined) change.roles = payload.roles;
-      const events = await store.changeGroup(conversation.id, origin(actor, payload.opId), change);
+      const events = await store
+        .changeGroup(conversation.id, origin(actor, payload.opId), change)
+        .catch(refusalToError);
       await publishGroupEvents(
         conversation.id,
         events,
@@ -334,9 +337,16 @@ export function createConversationsService(deps: {
         );
         newOwner = (others.find((m) => m.role === 'admin') ?? others[0])?.userId ?? null;
       }
-      const events = await store.changeGroup(conversationId, origin(actor, opId), {
-        leave: { newOwner },
-      });
+      let events: EventRecord[];
+      try {
+        events = await store.changeGroup(conversationId, origin(actor, opId), {
+          leave: { newOwner },
+        });
+      } catch (error) {
+        // Left meanwhile (a second leave racing this one): leaving is idempotent.
+        if (error instanceof StoreRefusal && error.reason === 'not_member') return;
+        throw error;
+      }
       await publishGroupEvents(conversationId, events, [actor.userId]);
     },
 

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '@chitchat/shared';
+import { StoreRefusal } from '../store/types';
 
 /** A refusal a client can act on: carries a stable code and a message for people. */
 export class ServiceError extends Error {
@@ -16,3 +17,21 @@ export const forbidden = (message: string) => new ServiceError('forbidden', mess
 export const notFound = (message: string) => new ServiceError('not_found', message);
 export const unauthorized = (message = 'Sign in again.') =>
   new ServiceError('unauthorized', message);
+
+/** Turns a refused conditional write into the error the client should see. */
+export function refusalToError(error: unknown): never {
+  if (error instanceof StoreRefusal) {
+    switch (error.reason) {
+      case 'not_member':
+      case 'not_direct_member':
+        throw forbidden('You are no longer a member of this conversation.');
+      case 'not_found':
+        throw notFound('No such message.');
+      case 'not_message':
+        throw new ServiceError('invalid_payload', 'Only messages can be edited or deleted.');
+      case 'already_deleted':
+        throw new ServiceError('conflict', 'This message was already deleted.');
+    }
+  }
+  throw error;
+}

@@ -12,10 +12,10 @@ import {
   type SendAnswer,
   type SeqAnswer,
 } from '@chitchat/shared';
-import { StoreRefusal, type EventRecord, type MembershipRecord, type Store } from '../store/types';
+import type { EventRecord, MembershipRecord, Store } from '../store/types';
 import { coveringMembers, insidePeriods, readAccess, writeAccess } from './access';
 import type { Actor } from './conversations';
-import { ServiceError, forbidden, notFound } from './errors';
+import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import type { TokenBuckets } from './token-bucket';
 import { toWireEvent } from './wire';
@@ -40,24 +40,6 @@ const answerOf = (event: EventRecord): SendAnswer => ({
   seq: event.seq,
   createdAt: event.createdAt,
 });
-
-/** Turns a refused conditional write into the error the client should see. */
-function refusalToError(error: unknown): never {
-  if (error instanceof StoreRefusal) {
-    switch (error.reason) {
-      case 'not_member':
-      case 'not_direct_member':
-        throw forbidden('You are no longer a member of this conversation.');
-      case 'not_found':
-        throw notFound('No such message.');
-      case 'not_message':
-        throw new ServiceError('invalid_payload', 'Only messages can be edited or deleted.');
-      case 'already_deleted':
-        throw new ServiceError('conflict', 'This message was already deleted.');
-    }
-  }
-  throw error;
-}
 
 export function createMessagingService(deps: {
   store: Store;

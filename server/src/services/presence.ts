@@ -1,5 +1,6 @@
 import type { PresenceInfo } from '@chitchat/shared';
-import type { Presence } from '../presence/types';
+import type { Logger } from '../logger';
+import type { Presence, PresenceChange } from '../presence/types';
 import type { Store } from '../store/types';
 import type { Fanout } from './fanout';
 
@@ -13,9 +14,10 @@ export function createPresenceService(deps: {
   store: Store;
   presence: Presence;
   fanout: Fanout;
+  logger: Logger;
   now?: () => number;
 }) {
-  const { store, presence, fanout } = deps;
+  const { store, presence, fanout, logger } = deps;
   const now = deps.now ?? Date.now;
 
   async function hidesLastSeen(userId: string): Promise<boolean> {
@@ -28,24 +30,60 @@ export function createPresenceService(deps: {
     return devices.length === 0 ? null : Math.max(...devices.map((d) => d.lastSeenAt));
   }
 
+  /** Tells the watchers, with privacy applied: `nobody` hides the last-seen time. */
+  async function announce(change: PresenceChange): Promise<void> {
+    if (change.online) {
+      fanout.toPresenceWatchers({ userId: change.userId, online: true, lastSeenAt: null });
+      return;
+    }
+    const hidden = await hidesLastSeen(change.userId);
+    fanout.toPresenceWatchers({
+      userId: change.userId,
+      online: false,
+      lastSeenAt: hidden ? null : change.lastSeenAt,
+    });
+  }
+
+  /** Updates started and not yet announced, so a shutdown can let them finish. */
+  const pending = new Set<Promise<void>>();
+  function track(work: Promise<void>): Promise<void> {
+    pending.add(work);
+    return work.finally(() => pending.delete(work));
+  }
+
+  // Transitions the presence finds by itself: a crashed process's users expiring, and this
+  // process's users registered again after a Redis outage.
+  presence.onChange((change) => {
+    track(announce(change)).catch((error: unknown) => {
+      logger.error({ err: error, userId: change.userId }, 'presence announcement failed');
+    });
+  });
+
   return {
-    async connected(userId: string, deviceId: string, connectionId: string): Promise<void> {
-      await store.touchDevice(deviceId, now());
-      const { cameOnline } = await presence.connected(userId, connectionId);
-      if (cameOnline) fanout.toPresenceWatchers({ userId, online: true, lastSeenAt: null });
+    connected(userId: string, deviceId: string, connectionId: string): Promise<void> {
+      return track(
+        (async () => {
+          await store.touchDevice(deviceId, now());
+          const { cameOnline } = await presence.connected(userId, connectionId);
+          if (cameOnline) await announce({ userId, online: true, lastSeenAt: null });
+        })(),
+      );
     },
 
-    async disconnected(userId: string, deviceId: string, connectionId: string): Promise<void> {
-      const at = now();
-      await store.touchDevice(deviceId, at);
-      const { wentOffline } = await presence.disconnected(userId, connectionId, at);
-      if (wentOffline) {
-        fanout.toPresenceWatchers({
-          userId,
-          online: false,
-          lastSeenAt: (await hidesLastSeen(userId)) ? null : at,
-        });
-      }
+    disconnected(userId: string, deviceId: string, connectionId: string): Promise<void> {
+      return track(
+        (async () => {
+          const at = now();
+          await store.touchDevice(deviceId, at);
+          const { wentOffline } = await presence.disconnected(userId, connectionId, at);
+          if (wentOffline) await announce({ userId, online: false, lastSeenAt: at });
+        })(),
+      );
+    },
+
+    /** Resolves once every update started so far has been announced (or has failed). */
+    async settled(): Promise<void> {
+      await Promise.allSettled([...pending]);
     },
 
     /** The users of `userIds` the watcher may watch (themselves, and people sharing a conversation). */

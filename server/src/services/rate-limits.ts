@@ -1,10 +1,16 @@
-import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import { ServiceError } from './errors';
 
 /**
  * Limits on authentication attempts, per minute: every register/login attempt per address, and
  * failed logins per username and address. Memory-backed on one node; the scaled mode passes
- * Redis-backed limiters with the same shape.
+ * Redis-backed limiters with the same shape, so the limits hold across every server process.
  */
 export interface AuthRateLimits {
   attemptsPerAddress: RateLimiterAbstract;
@@ -24,6 +30,27 @@ export function memoryAuthRateLimits(perMinute: number): AuthRateLimits {
       duration: 60,
     }),
   };
+}
+
+/**
+ * The auth limits kept in Redis, shared by every server process. While Redis is unreachable each
+ * process counts on its own (the same limits per process) instead of refusing every sign-in.
+ */
+export function redisAuthRateLimits(
+  client: Redis,
+  perMinute: number,
+  keyPrefix = 'chitchat:',
+): AuthRateLimits {
+  const limiter = (name: string) =>
+    new RateLimiterRedis({
+      storeClient: client,
+      keyPrefix: `${keyPrefix}${name}`,
+      points: perMinute,
+      duration: 60,
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: perMinute, duration: 60 }),
+    });
+  return { attemptsPerAddress: limiter('auth-ip'), failuresPerUsername: limiter('auth-fail') };
 }
 
 /** Consumes one point, or throws `rate_limited` saying when to retry. */

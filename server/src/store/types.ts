@@ -157,7 +157,10 @@ export interface GroupChange {
   add?: readonly string[];
   remove?: readonly string[];
   roles?: readonly { userId: string; role: MemberRole }[];
-  /** The actor leaves; ownership passes to `newOwner` when given. */
+  /**
+   * The actor leaves. An owner's role passes to `newOwner` if still a member, else to the
+   * longest-serving admin, else the longest-serving member, decided inside the transaction.
+   */
   leave?: { newOwner: string | null };
 }
 

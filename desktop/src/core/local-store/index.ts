@@ -87,6 +87,19 @@ export interface DeletePayload {
   seq: number;
 }
 
+/** What one page of events changes besides the events themselves, written once per page. */
+interface Batch {
+  row: ConversationRow;
+  senderMax: Map<string, number>;
+  ownMax: number;
+  unread: number;
+  countedSeq: number;
+  activity: number;
+  /** Whether the conversation has outbox entries / kept edits at all (skips per-event lookups). */
+  outbox: boolean;
+  pending: boolean;
+}
+
 export interface UserRow {
   id: string;
   username: string;
@@ -312,14 +325,16 @@ export class LocalStore {
     return this.db.transaction(() => {
       const row = this.conversation(conversationId);
       if (row === null) return 0;
+      const batch = this.startBatch(row);
       let lastSeq = row.last_seq;
       let applied = 0;
       for (const event of events) {
         if (event.seq <= lastSeq) continue;
-        this.insertEvent(event, row);
+        this.insertEvent(event, batch, false);
         lastSeq = event.seq;
         applied++;
       }
+      this.finishBatch(batch);
       const newLast = Math.max(lastSeq, progress ?? 0);
       const firstLoaded = row.oldest_seq === 0 ? (events[0]?.seq ?? 0) : row.oldest_seq;
       this.statements.setLogRange.run({
@@ -354,7 +369,9 @@ export class LocalStore {
       const row = this.conversation(conversationId);
       if (row === null) return;
       const ascending = [...events].sort((a, b) => a.seq - b.seq);
-      for (const event of ascending) this.insertEvent(event, row, { history: true });
+      const batch = this.startBatch(row);
+      for (const event of ascending) this.insertEvent(event, batch, options.latest === undefined);
+      this.finishBatch(batch);
       const lowest = ascending[0]?.seq;
       const oldest =
         lowest === undefined
@@ -371,11 +388,40 @@ export class LocalStore {
     })();
   }
 
-  private insertEvent(
-    event: ConversationEvent,
-    row: ConversationRow,
-    options: { history?: boolean } = {},
-  ): void {
+  /** Per-batch state, so a page of events costs one write per event plus a few per page. */
+  private startBatch(row: ConversationRow): Batch {
+    return {
+      row,
+      senderMax: new Map(),
+      ownMax: 0,
+      unread: 0,
+      countedSeq: row.counted_seq,
+      activity: 0,
+      outbox: this.statements.hasOutbox.get(row.id) !== undefined,
+      pending: this.statements.hasPending.get(row.id) !== undefined,
+    };
+  }
+
+  private finishBatch(batch: Batch): void {
+    const id = batch.row.id;
+    // A message from someone means they have seen the conversation up to it.
+    for (const [userId, seq] of batch.senderMax) {
+      this.statements.memberMarks.run({
+        conversationId: id,
+        userId,
+        deliveredSeq: seq,
+        receiptSeq: seq,
+      });
+    }
+    if (batch.ownMax > 0)
+      this.statements.ownMarks.run({ id, deliveredSeq: batch.ownMax, readSeq: batch.ownMax });
+    if (batch.unread > 0)
+      this.statements.countMessages.run({ id, count: batch.unread, seq: batch.countedSeq });
+    if (batch.activity > 0) this.statements.touchActivity.run(batch.activity, id);
+  }
+
+  /** Stores one event; with `history`, an older page: it moves no watermark or counter. */
+  private insertEvent(event: ConversationEvent, batch: Batch, history: boolean): void {
     const message = event.type === 'message' ? event : null;
     this.statements.upsertEvent.run({
       conversationId: event.conversationId,
@@ -393,43 +439,48 @@ export class LocalStore {
       deletedAt: message?.deletedAt ?? null,
     });
     if (message !== null) {
-      if (message.clientMsgId !== '' && message.senderUserId === this.userId) {
+      if (batch.outbox && message.senderUserId === this.userId) {
         this.statements.deleteOutboxByKey.run(message.clientMsgId);
       }
-      this.applyPendingChanges(event.conversationId, event.seq);
-      // A message from someone means they have seen the conversation up to it.
-      this.statements.memberMarks.run({
-        conversationId: event.conversationId,
-        userId: event.senderUserId,
-        deliveredSeq: event.seq,
-        receiptSeq: event.seq,
-      });
+      if (batch.pending) this.applyPendingChanges(event.conversationId, event.seq);
+      batch.senderMax.set(
+        event.senderUserId,
+        Math.max(batch.senderMax.get(event.senderUserId) ?? 0, event.seq),
+      );
     }
-    if (options.history === true) return;
+    if (history) return;
     switch (event.type) {
       case 'message':
         if (event.senderUserId === this.userId) {
-          this.statements.ownMarks.run({
-            id: event.conversationId,
-            deliveredSeq: event.seq,
-            readSeq: event.seq,
-          });
-        } else if (event.seq > row.read_seq && event.seq > row.counted_seq) {
-          this.statements.countMessage.run({ id: event.conversationId, seq: event.seq });
+          batch.ownMax = Math.max(batch.ownMax, event.seq);
+        } else if (event.seq > batch.row.read_seq && event.seq > batch.countedSeq) {
+          batch.unread += 1;
+          batch.countedSeq = event.seq;
         }
         break;
       case 'message_edited':
-        this.applyEdit(
-          event.conversationId,
-          event.payload.targetSeq,
-          event.payload.text,
-          event.payload.editVersion,
-          event.createdAt,
-          event.seq,
-        );
+        if (
+          this.applyEdit(
+            event.conversationId,
+            event.payload.targetSeq,
+            event.payload.text,
+            event.payload.editVersion,
+            event.createdAt,
+            event.seq,
+          )
+        )
+          batch.pending = true;
         break;
       case 'message_deleted':
-        this.applyDelete(event.conversationId, event.payload.targetSeq, event.createdAt, event.seq);
+        if (
+          this.applyDelete(
+            event.conversationId,
+            event.payload.targetSeq,
+            event.createdAt,
+            event.seq,
+          )
+        )
+          batch.pending = true;
         break;
       case 'member_added':
         for (const userId of event.payload.userIds) {
@@ -467,10 +518,11 @@ export class LocalStore {
         break;
     }
     if (event.type !== 'message_edited' && event.type !== 'message_deleted') {
-      this.statements.touchActivity.run(event.createdAt, event.conversationId);
+      batch.activity = Math.max(batch.activity, event.createdAt);
     }
   }
 
+  /** Applies an edit; true when the target is not loaded and the edit was kept for later. */
   private applyEdit(
     conversationId: string,
     targetSeq: number,
@@ -478,7 +530,7 @@ export class LocalStore {
     editVersion: number,
     at: number,
     seq: number,
-  ): void {
+  ): boolean {
     const target = this.statements.eventAt.get(conversationId, targetSeq);
     if (target === undefined) {
       this.statements.addPending.run({
@@ -489,13 +541,15 @@ export class LocalStore {
         payload: JSON.stringify({ text, editVersion }),
         createdAt: at,
       });
-      return;
+      return true;
     }
-    if (text === null) return;
-    this.statements.editEvent.run({ conversationId, seq: targetSeq, text, editVersion, at });
+    if (text !== null)
+      this.statements.editEvent.run({ conversationId, seq: targetSeq, text, editVersion, at });
+    return false;
   }
 
-  private applyDelete(conversationId: string, targetSeq: number, at: number, seq: number): void {
+  /** Applies a delete; true when the target is not loaded and the delete was kept for later. */
+  private applyDelete(conversationId: string, targetSeq: number, at: number, seq: number): boolean {
     const target = this.statements.eventAt.get(conversationId, targetSeq);
     if (target === undefined) {
       this.statements.addPending.run({
@@ -506,9 +560,10 @@ export class LocalStore {
         payload: '{}',
         createdAt: at,
       });
-      return;
+      return true;
     }
     this.statements.deleteEvent.run({ conversationId, seq: targetSeq, at });
+    return false;
   }
 
   private applyPendingChanges(conversationId: string, targetSeq: number): void {
@@ -694,8 +749,14 @@ function prepare(db: Database.Database) {
          group_read_seq = MAX(group_read_seq, @readSeq) WHERE id = @id`,
     ),
     setUnread: db.prepare('UPDATE conversations SET unread_count = ? WHERE id = ?'),
-    countMessage: db.prepare(
-      'UPDATE conversations SET unread_count = unread_count + 1, counted_seq = @seq WHERE id = @id',
+    countMessages: db.prepare(
+      'UPDATE conversations SET unread_count = unread_count + @count, counted_seq = @seq WHERE id = @id',
+    ),
+    hasOutbox: db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM outbox WHERE conversation_id = ? LIMIT 1',
+    ),
+    hasPending: db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM pending_changes WHERE conversation_id = ? LIMIT 1',
     ),
     countUnread: db.prepare<[string, number, string], { n: number }>(
       `SELECT COUNT(*) AS n FROM events WHERE conversation_id = ? AND seq > ? AND type = 'message'

@@ -529,11 +529,19 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
         membersChanged = 1;
       }
       if (change.leave !== undefined) {
+        const wasOwner = st.membership.get(conversationId, origin.userId)?.role === 'owner';
         append('member_removed', { userIds: [origin.userId], left: true });
         st.closeMember.run({ conversationId, userId: origin.userId, version, seq });
-        if (change.leave.newOwner !== null) {
-          append('member_role', { userId: change.leave.newOwner, role: 'owner' });
-          st.setRole.run({ conversationId, userId: change.leave.newOwner, role: 'owner', version });
+        // The successor is checked again here: whoever was chosen may have left meanwhile.
+        const remaining = st.activeMembers.all(conversationId);
+        const successor = wasOwner
+          ? (remaining.find((m) => m.user_id === change.leave?.newOwner) ??
+            remaining.find((m) => m.role === 'admin') ??
+            remaining[0])
+          : undefined;
+        if (successor !== undefined) {
+          append('member_role', { userId: successor.user_id, role: 'owner' });
+          st.setRole.run({ conversationId, userId: successor.user_id, role: 'owner', version });
         }
         membersChanged = 1;
       }
