@@ -114,7 +114,7 @@ export function chatApiFromHost(host: ChatHostBridge): ChatBridge {
       return result.value;
     };
   }
-  return api as ChatBridge;
+  return api as unknown as ChatBridge;
 }
 
 /** A two-way message channel (a MessagePort, Electron's parentPort, a worker). */
@@ -139,8 +139,9 @@ export function serveChatOnPort(api: ChatApi, events: ChatEventSource, port: Rpc
     port.onMessage((raw) => {
       const message = raw as Partial<PortMessage> | null;
       if (message?.kind !== 'call' || typeof message.id !== 'number') return;
+      const id = message.id;
       void dispatchChatCall(api, message.method, message.args).then((result) =>
-        port.postMessage({ kind: 'result', id: message.id, result } satisfies PortMessage),
+        port.postMessage({ kind: 'result', id, result } satisfies PortMessage),
       );
     }),
   );

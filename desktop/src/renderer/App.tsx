@@ -1,0 +1,59 @@
+import { useEffect } from 'react';
+import { AuthScreen } from './components/Auth';
+import { ChatPane, EmptyChat } from './components/Chat';
+import { PanelHost } from './components/Panels';
+import { Sidebar } from './components/Sidebar';
+import { useAppState, type AppStore } from './state/store';
+
+export function App({ store }: { store: AppStore }) {
+  const session = useAppState(store, (s) => s.session);
+  const activeId = useAppState(store, (s) => s.activeId);
+  useKeyboardShortcuts(store);
+
+  useEffect(() => window.chitchatShell?.onOpenConversation((id) => store.open(id)), [store]);
+
+  if (session === null) return <div className="splash" aria-busy="true" />;
+  if (session.status === 'signed_out') return <AuthScreen store={store} reason={session.reason} />;
+  return (
+    <div className="layout">
+      <Sidebar store={store} />
+      <main className="chat-area" aria-label="Conversation">
+        {activeId ? (
+          <ChatPane key={activeId} store={store} conversationId={activeId} />
+        ) : (
+          <EmptyChat />
+        )}
+      </main>
+      <PanelHost store={store} />
+    </div>
+  );
+}
+
+/** Ctrl/Cmd+N new chat, Ctrl/Cmd+F or K search, Alt+Up/Down previous/next conversation, Escape. */
+function useKeyboardShortcuts(store: AppStore) {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const mod = event.ctrlKey || event.metaKey;
+      const state = store.snapshot;
+      if (state.session?.status !== 'signed_in') return;
+      if (mod && event.key.toLowerCase() === 'n') {
+        event.preventDefault();
+        store.set({ panel: { kind: 'new-chat' } });
+      } else if (mod && (event.key.toLowerCase() === 'f' || event.key.toLowerCase() === 'k')) {
+        event.preventDefault();
+        document.getElementById('sidebar-search')?.focus();
+      } else if (event.altKey && (event.key === 'ArrowUp' || event.key === 'ArrowDown')) {
+        event.preventDefault();
+        const ids = state.conversations.map((c) => c.id);
+        const index = state.activeId ? ids.indexOf(state.activeId) : -1;
+        const next =
+          ids[Math.max(0, Math.min(ids.length - 1, index + (event.key === 'ArrowUp' ? -1 : 1)))];
+        if (next) store.open(next);
+      } else if (event.key === 'Escape' && state.panel) {
+        store.set({ panel: null });
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+}

@@ -1,0 +1,116 @@
+import { useState, type FormEvent } from 'react';
+import { errorText } from '../format';
+import type { AppStore } from '../state/store';
+import { Logo } from './Icons';
+
+/** Sign in, or create an account, on a server the person names. */
+export function AuthScreen({ store, reason }: { store: AppStore; reason?: string | undefined }) {
+  const [mode, setMode] = useState<'sign-in' | 'sign-up'>('sign-in');
+  const [serverUrl, setServerUrl] = useState(
+    () =>
+      window.chitchatShell?.defaultServerUrl ??
+      localStorage.getItem('chitchat.server') ??
+      'http://localhost:3000',
+  );
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(reason ?? null);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      localStorage.setItem('chitchat.server', serverUrl);
+      if (mode === 'sign-in') await store.chat.signIn({ serverUrl, username, password });
+      else
+        await store.chat.signUp({
+          serverUrl,
+          username,
+          password,
+          ...(displayName ? { displayName } : {}),
+        });
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="auth">
+      <form className="auth-card" onSubmit={(e) => void submit(e)} aria-labelledby="auth-title">
+        <div className="auth-logo">
+          <Logo />
+        </div>
+        <h1 id="auth-title">
+          {mode === 'sign-in' ? 'Sign in to chitchat' : 'Create your account'}
+        </h1>
+        <p className="muted">Your messages live on your own server.</p>
+        <label>
+          Server address
+          <input
+            value={serverUrl}
+            onChange={(e) => setServerUrl(e.target.value)}
+            required
+            autoComplete="url"
+          />
+        </label>
+        <label>
+          Username
+          <input
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
+            required
+            minLength={3}
+            maxLength={32}
+            autoComplete="username"
+            autoFocus
+          />
+        </label>
+        {mode === 'sign-up' && (
+          <label>
+            Display name <span className="muted">(optional)</span>
+            <input
+              value={displayName}
+              onChange={(e) => setDisplayName(e.target.value)}
+              maxLength={64}
+              autoComplete="name"
+            />
+          </label>
+        )}
+        <label>
+          Password
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            minLength={mode === 'sign-up' ? 8 : 1}
+            autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
+          />
+        </label>
+        {error && (
+          <p className="form-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button className="primary" type="submit" disabled={busy}>
+          {busy ? 'Please wait…' : mode === 'sign-in' ? 'Sign in' : 'Create account'}
+        </button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setMode(mode === 'sign-in' ? 'sign-up' : 'sign-in');
+            setError(null);
+          }}
+        >
+          {mode === 'sign-in' ? 'New here? Create an account' : 'Already have an account? Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

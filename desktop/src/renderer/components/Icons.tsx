@@ -1,0 +1,142 @@
+/** Inline icons (no network, no font): each is decorative unless given a label. */
+import type { ReactElement } from 'react';
+
+interface IconProps {
+  label?: string;
+  size?: number;
+}
+
+const svg = (path: ReactElement, { label, size = 20 }: IconProps, viewBox = '0 0 24 24') => (
+  <svg
+    width={size}
+    height={size}
+    viewBox={viewBox}
+    fill="none"
+    stroke="currentColor"
+    strokeWidth={2}
+    strokeLinecap="round"
+    strokeLinejoin="round"
+    role={label ? 'img' : undefined}
+    aria-label={label}
+    aria-hidden={label ? undefined : true}
+    focusable="false"
+  >
+    {path}
+  </svg>
+);
+
+export const IconNewChat = (p: IconProps) =>
+  svg(
+    <>
+      <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12z" />
+      <path d="M12 8v8M8 12h8" />
+    </>,
+    p,
+  );
+export const IconGroup = (p: IconProps) =>
+  svg(
+    <>
+      <circle cx="9" cy="8" r="3.2" />
+      <path d="M3 19c0-3.3 2.7-5.5 6-5.5s6 2.2 6 5.5" />
+      <circle cx="17" cy="9" r="2.5" />
+      <path d="M15.5 13.6c3 0 5.5 1.9 5.5 5" />
+    </>,
+    p,
+  );
+export const IconSettings = (p: IconProps) =>
+  svg(
+    <>
+      <circle cx="12" cy="12" r="3" />
+      <path d="M19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
+    </>,
+    p,
+  );
+export const IconSearch = (p: IconProps) =>
+  svg(
+    <>
+      <circle cx="11" cy="11" r="7" />
+      <path d="m20 20-3.5-3.5" />
+    </>,
+    p,
+  );
+export const IconInfo = (p: IconProps) =>
+  svg(
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 11v6M12 7.5v.5" />
+    </>,
+    p,
+  );
+export const IconClose = (p: IconProps) => svg(<path d="M6 6l12 12M18 6 6 18" />, p);
+export const IconSend = (p: IconProps) => svg(<path d="M4 12 20 4l-6 16-3-7-7-1z" />, p);
+export const IconReply = (p: IconProps) =>
+  svg(<path d="M10 9V5l-7 7 7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11z" />, p);
+export const IconEdit = (p: IconProps) =>
+  svg(
+    <>
+      <path d="M12 20h9" />
+      <path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4z" />
+    </>,
+    p,
+  );
+export const IconTrash = (p: IconProps) =>
+  svg(
+    <>
+      <path d="M3 6h18M8 6V4h8v2M6 6l1 14h10l1-14" />
+    </>,
+    p,
+  );
+export const IconDown = (p: IconProps) => svg(<path d="m6 9 6 6 6-6" />, p);
+export const IconMuted = (p: IconProps) =>
+  svg(
+    <>
+      <path d="M11 5 6 9H2v6h4l5 4z" />
+      <path d="m22 9-6 6M16 9l6 6" />
+    </>,
+    p,
+  );
+export const IconBack = (p: IconProps) => svg(<path d="M15 18 9 12l6-6" />, p);
+export const IconClock = (p: IconProps) =>
+  svg(
+    <>
+      <circle cx="12" cy="12" r="8" />
+      <path d="M12 8v4l2.5 2" />
+    </>,
+    { size: 14, ...p },
+  );
+export const IconAlert = (p: IconProps) =>
+  svg(
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M12 7v6M12 16.5v.5" />
+    </>,
+    { size: 14, ...p },
+  );
+export const IconTick = (p: IconProps) =>
+  svg(<path d="m4 12.5 4.5 4.5L19 7" />, { size: 16, ...p });
+export const IconDoubleTick = (p: IconProps) =>
+  svg(
+    <>
+      <path d="m1.5 12.5 4.5 4.5L16.5 7" />
+      <path d="m11 16 1 1L22.5 7" />
+    </>,
+    { size: 16, ...p },
+  );
+
+/** The app's mark: two speech bubbles in the accent colour. */
+export const Logo = ({ size = 56 }: { size?: number }) => (
+  <svg width={size} height={size} viewBox="0 0 64 64" aria-hidden="true" focusable="false">
+    <path
+      d="M8 14a10 10 0 0 1 10-10h20a10 10 0 0 1 10 10v12a10 10 0 0 1-10 10H24l-9 8v-8.6A10 10 0 0 1 8 26z"
+      fill="var(--accent)"
+    />
+    <path
+      d="M52 24a8 8 0 0 1 8 8v10a8 8 0 0 1-6 7.7V57l-8-7H34a8 8 0 0 1-8-8v-2h12a14 14 0 0 0 14-14z"
+      fill="var(--accent)"
+      opacity="0.55"
+    />
+    <circle cx="20" cy="20" r="2.6" fill="#fff" />
+    <circle cx="28" cy="20" r="2.6" fill="#fff" />
+    <circle cx="36" cy="20" r="2.6" fill="#fff" />
+  </svg>
+);

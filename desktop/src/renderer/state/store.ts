@@ -1,0 +1,140 @@
+import { useSyncExternalStore } from 'react';
+import type { PresenceInfo } from '@chitchat/shared';
+import type { ConnectionState, ConversationView, SessionState } from '../../common/contract';
+import type { ChatBridge } from '../../common/rpc';
+
+export interface AppState {
+  session: SessionState | null;
+  connection: ConnectionState;
+  conversations: ConversationView[];
+  /** True until the first conversation list after sign-in has arrived. */
+  loadingList: boolean;
+  activeId: string | null;
+  presence: Record<string, PresenceInfo>;
+  /** Bumped per conversation when its messages changed: open pages re-read. */
+  messageVersions: Record<string, number>;
+  panel: Panel | null;
+  /** A message to scroll to once the conversation is open (from search or a reply quote). */
+  focusSeq: { conversationId: string; seq: number } | null;
+}
+
+export type Panel =
+  | { kind: 'new-chat' }
+  | { kind: 'new-group' }
+  | { kind: 'settings' }
+  | { kind: 'info'; conversationId: string };
+
+/** The screen's state, fed by the engine's events; components subscribe to slices of it. */
+export class AppStore {
+  private state: AppState = {
+    session: null,
+    connection: 'offline',
+    conversations: [],
+    loadingList: true,
+    activeId: null,
+    presence: {},
+    messageVersions: {},
+    panel: null,
+    focusSeq: null,
+  };
+  private readonly listeners = new Set<() => void>();
+
+  constructor(readonly chat: ChatBridge) {
+    chat.on('session', (session) => {
+      this.set({
+        session,
+        conversations: [],
+        activeId: null,
+        panel: null,
+        loadingList: session.status === 'signed_in',
+      });
+      if (session.status === 'signed_in') void this.refreshList();
+    });
+    chat.on('connection', (connection) => {
+      this.set({ connection });
+      // Watches are per connection: ask again after a reconnect.
+      if (connection === 'online') {
+        this.watchedKey = '';
+        void this.watchPeers();
+      }
+    });
+    chat.on('conversations', (conversations) => {
+      this.set({ conversations, loadingList: false });
+      void this.watchPeers();
+    });
+    chat.on('messages', ({ conversationId }) =>
+      this.set({
+        messageVersions: {
+          ...this.state.messageVersions,
+          [conversationId]: (this.state.messageVersions[conversationId] ?? 0) + 1,
+        },
+      }),
+    );
+    chat.on('presence', (info) =>
+      this.set({ presence: { ...this.state.presence, [info.userId]: info } }),
+    );
+  }
+
+  async init(): Promise<void> {
+    const [session, connection] = await Promise.all([
+      this.chat.getSession(),
+      this.chat.getConnectionState(),
+    ]);
+    this.set({ session, connection });
+    if (session.status === 'signed_in') await this.refreshList();
+  }
+
+  async refreshList(): Promise<void> {
+    const conversations = await this.chat.listConversations();
+    this.set({
+      conversations,
+      loadingList: conversations.length === 0 && this.state.connection !== 'online',
+    });
+    await this.watchPeers();
+  }
+
+  private watchedKey = '';
+
+  /** Presence of everyone in a direct chat (the dots and the header subtitle); re-asked when they change. */
+  private async watchPeers(): Promise<void> {
+    const peers = [
+      ...new Set(this.state.conversations.flatMap((c) => (c.peer ? [c.peer.id] : []))),
+    ].sort();
+    const key = peers.join(',');
+    if (key === this.watchedKey || peers.length === 0) return;
+    this.watchedKey = key;
+    const presence = await this.chat.watchPresence(peers).catch(() => []);
+    const next = { ...this.state.presence };
+    for (const info of presence) next[info.userId] = info;
+    this.set({ presence: next });
+  }
+
+  get snapshot(): AppState {
+    return this.state;
+  }
+
+  set(patch: Partial<AppState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  open(conversationId: string | null, focusSeq?: number): void {
+    this.set({
+      activeId: conversationId,
+      focusSeq:
+        conversationId !== null && focusSeq !== undefined
+          ? { conversationId, seq: focusSeq }
+          : null,
+    });
+    window.chitchatShell?.setActiveConversation(conversationId);
+  }
+}
+
+export function useAppState<T>(store: AppStore, select: (state: AppState) => T): T {
+  return useSyncExternalStore(store.subscribe, () => select(store.snapshot));
+}
