@@ -105,7 +105,7 @@ describe('LocalStore', () => {
           id: 'e5',
           type: 'message_deleted',
           payload: { targetSeq: 3 },
-        } as ConversationEvent,
+        },
       ],
       { complete: false, latest: { progress: 6 } },
     );
