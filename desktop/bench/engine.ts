@@ -3,14 +3,18 @@
  * a conversation holding 100,000 messages, and local search over 1,000,000 messages. Prints figures;
  * asserts nothing. Sizes can be lowered for a quick look: BENCH_SEARCH_MESSAGES=100000.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { ConversationEvent, ConversationSummary } from '@chitchat/shared';
+import { randomUUID } from 'node:crypto';
+import { call, connect, http, startServer } from '@chitchat/server/testing';
+import { memorySecretStore } from '../src/core/api-client';
+import { ChatClient } from '../src/core/chat-client';
 import { LocalStore } from '../src/core/local-store/index';
 
-const WORDS = (
+const COMMON = (
   'the quick brown fox jumps over lazy dog meeting tomorrow lunch dinner coffee project deadline ' +
   'review release bug fix deploy server client message photo video call holiday weekend family ' +
   'birthday party football match weather rain sunny train station airport hotel booking price ' +
@@ -26,11 +30,65 @@ function random(seed: number) {
   };
 }
 
-function sentence(next: () => number): string {
-  const length = 4 + Math.floor(next() * 12);
-  const words: string[] = [];
-  for (let i = 0; i < length; i++) words.push(WORDS[Math.floor(next() * WORDS.length)] ?? 'word');
-  return words.join(' ');
+/**
+ * A vocabulary shaped like real chat text: a few very common words and a long tail (Zipf's law,
+ * 20,000 words), so that search costs are what people's own histories produce.
+ */
+function vocabulary(next: () => number): { words: string[]; cumulative: number[] } {
+  const syllables = [
+    'ka',
+    'lo',
+    'mi',
+    'ne',
+    'ru',
+    'sa',
+    'ti',
+    'vo',
+    'ze',
+    'ba',
+    'do',
+    'fe',
+    'gi',
+    'ho',
+    'ju',
+    'pe',
+  ];
+  const words = [...COMMON];
+  while (words.length < 20_000) {
+    const length = 2 + Math.floor(next() * 3);
+    let word = '';
+    for (let i = 0; i < length; i++)
+      word += syllables[Math.floor(next() * syllables.length)] ?? 'x';
+    words.push(word);
+  }
+  const cumulative: number[] = [];
+  let total = 0;
+  for (let rank = 1; rank <= words.length; rank++) {
+    total += 1 / rank ** 1.07;
+    cumulative.push(total);
+  }
+  return { words, cumulative: cumulative.map((c) => c / total) };
+}
+
+function sentenceMaker(next: () => number) {
+  const { words, cumulative } = vocabulary(next);
+  const pick = () => {
+    const r = next();
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((cumulative[mid] ?? 1) < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return words[lo] ?? 'word';
+  };
+  return () => {
+    const length = 4 + Math.floor(next() * 12);
+    const parts: string[] = [];
+    for (let i = 0; i < length; i++) parts.push(pick());
+    return parts.join(' ');
+  };
 }
 
 const summary = (id: string): ConversationSummary => ({
@@ -56,7 +114,7 @@ function messages(
   conversationId: string,
   from: number,
   count: number,
-  next: () => number,
+  sentence: () => string,
 ): ConversationEvent[] {
   const events: ConversationEvent[] = [];
   for (let i = 0; i < count; i++) {
@@ -70,7 +128,7 @@ function messages(
       senderDeviceId: null,
       createdAt: 1_700_000_000_000 + seq * 1000,
       clientMsgId: `c-${conversationId}-${seq}`,
-      payload: { text: sentence(next), replyToSeq: null, attachments: [] },
+      payload: { text: sentence(), replyToSeq: null, attachments: [] },
       editedAt: null,
       editVersion: 0,
       deletedAt: null,
@@ -87,28 +145,63 @@ function fill(
   store: LocalStore,
   conversations: number,
   perConversation: number,
-  next: () => number,
+  sentence: () => string,
   batch = 5_000,
 ) {
   for (let c = 0; c < conversations; c++) {
     const id = `conv-${c}`;
     store.applySummary(summary(id));
     for (let seq = 1; seq <= perConversation; seq += batch) {
-      store.appendEvents(id, messages(id, seq, Math.min(batch, perConversation - seq + 1), next));
+      store.appendEvents(
+        id,
+        messages(id, seq, Math.min(batch, perConversation - seq + 1), sentence),
+      );
     }
   }
+}
+
+/** Resolves once `check` holds, re-checking after each engine event. */
+function waitFor(
+  client: ChatClient,
+  check: () => Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error('bench: timed out'));
+    }, timeoutMs);
+    let done = false;
+    const evaluate = () => {
+      void check().then((ok) => {
+        if (ok && !done) {
+          done = true;
+          clearTimeout(timer);
+          off();
+          resolve();
+        }
+      });
+    };
+    const offs = [
+      client.events.on('messages', evaluate),
+      client.events.on('conversations', evaluate),
+    ];
+    const off = () => offs.forEach((o) => o());
+    evaluate();
+  });
 }
 
 export async function runEngineBench(log: (line: string) => void = console.log): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-engine-bench-'));
   const next = random(42);
+  const sentence = sentenceMaker(next);
   try {
     // 1. Catch-up: 10,000 messages arriving as 50 pages of 200, one transaction per page.
     {
       const store = new LocalStore(path.join(dir, 'catchup.sqlite'), 'me');
       store.applySummary(summary('c'));
       const pages: ConversationEvent[][] = [];
-      for (let seq = 1; seq <= 10_000; seq += 200) pages.push(messages('c', seq, 200, next));
+      for (let seq = 1; seq <= 10_000; seq += 200) pages.push(messages('c', seq, 200, sentence));
       const start = performance.now();
       for (const page of pages) store.appendEvents('c', page);
       const ms = performance.now() - start;
@@ -118,10 +211,122 @@ export async function runEngineBench(log: (line: string) => void = console.log):
       store.close();
     }
 
+    // 1b. The same over the network: an engine that was offline catches up 10,000 messages from a
+    // real server (events:after pages of 500, each applied in one transaction).
+    {
+      const server = await startServer({
+        config: { RATE_LIMIT_SEND: 1_000_000, RATE_LIMIT_AUTH: 1_000 },
+      });
+      const profileDir = path.join(dir, 'profile');
+      const secrets = memorySecretStore();
+      const client = new ChatClient({
+        profileDir,
+        secrets,
+        device: { name: 'bench', platform: 'linux' },
+        sync: { pageSize: 500 },
+      });
+      try {
+        await client.signUp({
+          serverUrl: server.url,
+          username: `bench_reader_${process.pid}`,
+          password: 'correct horse battery',
+        });
+        const writer = await http<{ accessToken: string; user: { id: string } }>(
+          server,
+          'POST',
+          '/api/auth/register',
+          {
+            body: { username: `bench_writer_${process.pid}`, password: 'correct horse battery' },
+          },
+        );
+        const socket = await connect(server, writer.body.accessToken);
+        const session = await client.getSession();
+        if (session.status !== 'signed_in') throw new Error('not signed in');
+        const chat = await call(socket, 'conversation:direct', { userId: session.user.id });
+        await call(socket, 'message:send', {
+          conversationId: chat.id,
+          clientMsgId: randomUUID(),
+          text: 'hello',
+        });
+        // The reader has applied the first message: from here on, it catches up page by page.
+        await waitFor(
+          client,
+          async () =>
+            (await client.openConversation(chat.id).catch(() => null))?.messages.length === 1,
+        );
+        await client.stop();
+        const before = new LocalStore(
+          path.join(
+            profileDir,
+            'accounts',
+            readdirSync(path.join(profileDir, 'accounts')).find((f) => f.endsWith('.sqlite')) ?? '',
+          ),
+          session.user.id,
+        );
+        const lastSeqBefore = before.conversation(chat.id)?.last_seq ?? 0;
+        before.close();
+        if (lastSeqBefore !== 1)
+          throw new Error(`the reader had applied ${lastSeqBefore} messages before going offline`);
+        // 10,000 messages while the reader is offline, written 100 at a time.
+        const total = 10_000;
+        for (let i = 0; i < total; i += 100) {
+          await Promise.all(
+            Array.from({ length: 100 }, (_, j) =>
+              call(socket, 'message:send', {
+                conversationId: chat.id,
+                clientMsgId: randomUUID(),
+                text: `${sentence()} #${i + j}`,
+              }),
+            ),
+          );
+        }
+        socket.close();
+        const reader = new ChatClient({
+          profileDir,
+          secrets,
+          device: { name: 'bench', platform: 'linux' },
+          sync: { pageSize: 500 },
+        });
+        const start = performance.now();
+        await reader.start();
+        await waitFor(
+          reader,
+          async () =>
+            (await reader.openConversation(chat.id, 1)).messages[0]?.text?.endsWith(
+              `#${total - 1}`,
+            ) === true,
+        );
+        const ms = performance.now() - start;
+        log(
+          `engine  catch-up network 10,000 messages from a real server in ${ms.toFixed(0)} ms = ${Math.round(total / (ms / 1000)).toLocaleString('en')} messages/s (connect, list, 20 pages of 500)`,
+        );
+        await reader.stop();
+        const after = new LocalStore(
+          path.join(
+            profileDir,
+            'accounts',
+            readdirSync(path.join(profileDir, 'accounts')).find((f) => f.endsWith('.sqlite')) ?? '',
+          ),
+          session.user.id,
+        );
+        const stored = after.db
+          .prepare<[string], { n: number }>(
+            'SELECT COUNT(*) AS n FROM events WHERE conversation_id = ?',
+          )
+          .get(chat.id)?.n;
+        after.close();
+        if (stored !== total + 1)
+          throw new Error(`the reader holds ${stored} messages, not ${total + 1}`);
+      } finally {
+        await client.stop();
+        await server.stop();
+      }
+    }
+
     // 2. First page of a conversation holding 100,000 messages (from the local cache).
     {
       const store = new LocalStore(path.join(dir, 'page.sqlite'), 'me');
-      fill(store, 1, 100_000, next);
+      fill(store, 1, 100_000, sentence);
       const times: number[] = [];
       for (let i = 0; i < 20; i++) store.latestEvents('conv-0', 50); // warm the page cache
       for (let i = 0; i < 500; i++) {
@@ -141,7 +346,7 @@ export async function runEngineBench(log: (line: string) => void = console.log):
       const total = Number(process.env.BENCH_SEARCH_MESSAGES ?? 1_000_000);
       const store = new LocalStore(path.join(dir, 'search.sqlite'), 'me');
       const fillStart = performance.now();
-      fill(store, 100, Math.floor(total / 100), next, 10_000);
+      fill(store, 100, Math.floor(total / 100), sentence, 10_000);
       const fillS = (performance.now() - fillStart) / 1000;
       log(
         `engine  search index     ${total.toLocaleString('en')} messages indexed in ${fillS.toFixed(1)} s`,

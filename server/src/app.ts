@@ -1,13 +1,14 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import { SOCKET_MAX_PAYLOAD_BYTES } from '@chitchat/shared';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { authRouter, requireAuth } from './http/auth';
 import { healthRouter, type ReadinessCheck } from './http/health';
 import { createMetrics } from './http/metrics';
+import { mediaRouter } from './http/media';
 import { errorHandler, sendError } from './http/respond';
 import { accountRouter } from './http/users';
 import { handshake } from './realtime/handshake';
@@ -17,6 +18,7 @@ import { deviceRoom, type ChatServer } from './realtime/types';
 import { memoryPresence } from './presence/memory/index';
 import type { Presence } from './presence/types';
 import { createConversationsService } from './services/conversations';
+import type { MediaService } from './services/media';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
 import { createPresenceService } from './services/presence';
 import { TokenBuckets } from './services/token-bucket';
@@ -34,8 +36,18 @@ export interface AppDeps {
   authLimits?: AuthRateLimits;
   /** Defaults to in-memory presence (one node). */
   presence?: Presence;
+  /**
+   * The Socket.io adapter; defaults to the in-memory one (one node). With the Redis streams adapter
+   * every broadcast reaches sockets on every server process.
+   */
+  adapter?: ServerOptions['adapter'];
   /** Resolves attachment ids of `message:send`; without media storage every id is refused. */
   attachments?: AttachmentResolver;
+  /**
+   * Uploads and downloads (`/api/media`), the attachment resolver (unless `attachments` is given),
+   * and the periodic sweep of unreferenced uploads. Without it there are no media routes.
+   */
+  media?: MediaService;
   /** Extra readiness checks (Redis, ...); the store is always checked. */
   readinessChecks?: readonly ReadinessCheck[];
   now?: () => number;
@@ -60,6 +72,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     serveClient: false,
     pingInterval: 20_000,
     pingTimeout: 20_000,
+    ...(deps.adapter ? { adapter: deps.adapter } : {}),
   });
 
   const sessions: SessionListener = {
@@ -94,6 +107,8 @@ export function createApp(deps: AppDeps): ChitchatApp {
     }),
   );
   const authenticated = requireAuth(accounts);
+  // Before the JSON parser: an upload's body is raw bytes, streamed, never parsed.
+  if (deps.media) app.use('/api/media', authenticated, mediaRouter(deps.media));
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/auth', authRouter(accounts, authenticated));
   app.use('/api', authenticated, accountRouter(accounts));
@@ -109,16 +124,18 @@ export function createApp(deps: AppDeps): ChitchatApp {
     store,
     fanout,
     sendLimiter: new TokenBuckets(config.RATE_LIMIT_SEND, config.RATE_LIMIT_SEND * 2, deps.now),
-    ...(deps.attachments ? { attachments: deps.attachments } : {}),
+    attachments: deps.attachments ?? deps.media?.attachments,
     ...clock,
   });
   const presence = createPresenceService({
     store,
     presence: deps.presence ?? memoryPresence(),
     fanout,
+    logger,
     ...clock,
   });
   io.use(handshake(accounts, logger));
+  const stopMediaSweep = deps.media?.startSweeping();
   attachGateway(io, { conversations, messaging, presence, logger, metrics });
 
   return {
@@ -134,7 +151,12 @@ export function createApp(deps: AppDeps): ChitchatApp {
       });
     },
     async close() {
-      io.disconnectSockets(true);
+      // Only this process's sockets: with a cluster adapter, io.disconnectSockets() would close
+      // every process's.
+      io.local.disconnectSockets(true);
+      // Let the offline announcements of the sockets just closed go out while the adapter is open.
+      await presence.settled();
+      await stopMediaSweep?.();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });

@@ -15,6 +15,7 @@ describe('config', () => {
       RATE_LIMIT_AUTH: 10,
       REFRESH_GRACE_S: 30,
       MAX_DEVICES: 20,
+      PRESENCE_TTL_S: 45,
       LOG_LEVEL: 'info',
     });
   });
@@ -36,5 +37,17 @@ describe('config', () => {
     expect(loadConfig({ REDIS_URL: 'redis://r', JWT_SECRET: 'x'.repeat(32) }).REDIS_URL).toBe(
       'redis://r',
     );
+  });
+
+  it('takes REDIS_URL only as a redis:// or rediss:// URL, and a presence TTL of at least 3 s', () => {
+    const secret = 'x'.repeat(32);
+    expect(() => loadConfig({ REDIS_URL: 'localhost:6379', JWT_SECRET: secret })).toThrow(
+      /REDIS_URL="localhost:6379": must be a redis:\/\/ or rediss:\/\/ URL/,
+    );
+    expect(loadConfig({ REDIS_URL: 'rediss://r:6380/1', JWT_SECRET: secret }).REDIS_URL).toBe(
+      'rediss://r:6380/1',
+    );
+    expect(() => loadConfig({ PRESENCE_TTL_S: '2' })).toThrow(/PRESENCE_TTL_S/);
+    expect(loadConfig({ PRESENCE_TTL_S: '10' }).PRESENCE_TTL_S).toBe(10);
   });
 });

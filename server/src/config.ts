@@ -14,7 +14,12 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   MONGODB_URI: optionalString,
-  REDIS_URL: optionalString,
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+      .optional(),
+  ),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   MEDIA_MAX_BYTES: intFrom(MEDIA_MAX_BYTES, 1),
   RATE_LIMIT_SEND: intFrom(20, 1),
@@ -22,6 +27,12 @@ const envSchema = z.object({
   REFRESH_GRACE_S: intFrom(30, 0, 3600),
   MAX_DEVICES: intFrom(20, 1, 1000),
   ACCESS_TOKEN_TTL_S: intFrom(15 * 60, 10, 24 * 3600),
+  /**
+   * With REDIS_URL: how long a connection's presence entry lives without a heartbeat. Heartbeats
+   * come every third of it and any process sweeps expired entries at least every 10 s, so the users
+   * of a crashed process are shown offline within TTL + min(10, TTL/3) seconds.
+   */
+  PRESENCE_TTL_S: intFrom(45, 3, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

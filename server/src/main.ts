@@ -1,8 +1,10 @@
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { openLocalMedia } from './media/open';
+import { RedisUnavailableError, connectRedis, redactRedisUrl, type ScaledRedis } from './redis';
 import { deriveKeys, loadServerSecret } from './services/secrets';
-import { openSqliteStore } from './store/sqlite/index';
+import { StoreUnavailableError, openStore } from './store/open';
 
 async function main(): Promise<void> {
   let config;
@@ -16,18 +18,51 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  if (config.MONGODB_URI !== undefined) {
-    logger.fatal(
-      'MONGODB_URI is set, but this build has no MongoDB store yet; unset it to use the embedded SQLite store.',
-    );
-    process.exit(2);
+  let store;
+  try {
+    store = await openStore(config, logger);
+  } catch (error) {
+    if (error instanceof StoreUnavailableError) {
+      logger.fatal(error.message);
+      process.exit(1);
+    }
+    throw error;
   }
-  const store = openSqliteStore(config.DATA_DIR);
   const keys = deriveKeys(loadServerSecret(config.DATA_DIR, config.JWT_SECRET));
-  const app = createApp({ config, store, keys, logger });
+  let redis: ScaledRedis | undefined;
+  if (config.REDIS_URL !== undefined) {
+    try {
+      redis = await connectRedis(config, logger);
+    } catch (error) {
+      if (error instanceof RedisUnavailableError) {
+        logger.fatal(error.message);
+        await store.close();
+        process.exit(1);
+      }
+      throw error;
+    }
+  }
+  // The media index must sit beside the events it authorizes by: SQLite only, until GridFS.
+  const media = config.MONGODB_URI === undefined ? openLocalMedia(config, logger) : undefined;
+  if (media === undefined)
+    logger.warn('media uploads are off: the MongoDB store has no media index yet');
+  const app = createApp({
+    config,
+    store,
+    keys,
+    logger,
+    ...redis?.deps,
+    ...(media ? { media: media.service } : {}),
+  });
   const port = await app.listen();
   logger.info(
-    { port, host: config.HOST, dataDir: config.DATA_DIR, storeEpoch: store.storeEpoch() },
+    {
+      port,
+      host: config.HOST,
+      dataDir: config.DATA_DIR,
+      storeEpoch: store.storeEpoch(),
+      redis: config.REDIS_URL === undefined ? null : redactRedisUrl(config.REDIS_URL),
+    },
     'chitchat server listening',
   );
 
@@ -43,6 +78,8 @@ async function main(): Promise<void> {
     forced.unref();
     app
       .close()
+      .then(() => redis?.close())
+      .then(() => media?.close())
       .then(() => store.close())
       .then(
         () => {

@@ -25,12 +25,12 @@ export interface World {
   close(): void;
 }
 
-export async function person(server: TestServer, name: string): Promise<Person> {
+export async function person(server: { url: string }, name: string): Promise<Person> {
   const session = await register(server, uniqueName(name));
   return { session, userId: session.user.id, socket: await connect(server, session.accessToken) };
 }
 
-export async function secondDevice(server: TestServer, of: Person): Promise<Person> {
+export async function secondDevice(server: { url: string }, of: Person): Promise<Person> {
   const session = await login(server, of.session.user.username);
   return { session, userId: session.user.id, socket: await connect(server, session.accessToken) };
 }

@@ -15,6 +15,8 @@ import {
 import { createApp, type AppDeps, type ChitchatApp } from '../src/app';
 import { testConfig, type Config } from '../src/config';
 import { createLogger } from '../src/logger';
+import { openLocalMedia } from '../src/media/open';
+import type { MediaService } from '../src/services/media';
 import { deriveKeys, loadServerSecret } from '../src/services/secrets';
 import { openSqliteStore } from '../src/store/sqlite/index';
 import type { Store } from '../src/store/types';
@@ -33,6 +35,8 @@ export interface TestServer {
   store: Store;
   config: Config;
   dataDir: string;
+  /** Uploads on disk under `dataDir/media`, indexed in the SQLite file (call `sweep` directly). */
+  media: MediaService;
   /** Closes the app and the store; the data directory stays for a restart. */
   stop(): Promise<void>;
 }
@@ -50,11 +54,14 @@ export async function startServer(
   });
   const store = openSqliteStore(dataDir);
   const keys = deriveKeys(loadServerSecret(dataDir, config.JWT_SECRET));
+  const logger = createLogger(config.LOG_LEVEL);
+  const media = openLocalMedia(config, logger);
   const app = createApp({
     config,
     store,
     keys,
-    logger: createLogger(config.LOG_LEVEL),
+    logger,
+    media: media.service,
     ...options.deps,
   });
   const port = await app.listen(options.port ?? 0, '127.0.0.1');
@@ -65,8 +72,10 @@ export async function startServer(
     store,
     config,
     dataDir,
+    media: media.service,
     async stop() {
       await app.close();
+      await media.close();
       await store.close();
     },
   };

@@ -25,6 +25,12 @@ export const GROUP_MEMBERS_MAX = 1_024;
 export const SMALL_GROUP_MAX = 32;
 export const ATTACHMENTS_MAX = 10;
 export const MEDIA_MAX_BYTES = 100 * 1024 * 1024;
+/** Longest file name kept for an upload (longer ones are cut); also the cap of `X-File-Name`. */
+export const MEDIA_NAME_MAX_LENGTH = 255;
+/** An upload no message references is removed this long after it was (last) uploaded. */
+export const MEDIA_UNREFERENCED_TTL_MS = 24 * 60 * 60 * 1000;
+/** Thumbnails fit inside a square of this many pixels (never enlarged). */
+export const THUMBNAIL_MAX_DIMENSION = 320;
 
 /** `limit` of `events:after` / `events:before` is clamped into this range, never refused. */
 export const PAGE_LIMIT_MIN = 1;

@@ -51,13 +51,25 @@ export const EVENT_TYPES = [
 ] as const;
 export type KnownEventType = (typeof EVENT_TYPES)[number];
 
+/** An uploaded file as a message carries it (`message:send` resolves media ids to these). */
 export interface AttachmentRef {
   id: string;
+  /** The sanitized file name given at upload. */
   name: string;
+  /** Sniffed from the bytes, never taken from the uploader's declared type. */
   mime: string;
   size: number;
+  /** Images: the displayed size (EXIF orientation applied). */
   width?: number;
   height?: number;
+  /** True when `GET /api/media/:id/thumbnail` has a small WebP preview. */
+  thumbnail: boolean;
+}
+
+/** The answer of `POST /api/media` (201). */
+export interface MediaUploadAnswer extends AttachmentRef {
+  /** Hex SHA-256 of the bytes; also the download's ETag. */
+  sha256: string;
 }
 
 export interface MessagePayload {

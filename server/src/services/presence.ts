@@ -30,18 +30,26 @@ export function createPresenceService(deps: {
     return devices.length === 0 ? null : Math.max(...devices.map((d) => d.lastSeenAt));
   }
 
+  /** Per user, the announcement last queued: a user's transitions go out in the order they happened. */
+  const announcing = new Map<string, Promise<void>>();
+
   /** Tells the watchers, with privacy applied: `nobody` hides the last-seen time. */
-  async function announce(change: PresenceChange): Promise<void> {
-    if (change.online) {
-      fanout.toPresenceWatchers({ userId: change.userId, online: true, lastSeenAt: null });
-      return;
-    }
-    const hidden = await hidesLastSeen(change.userId);
-    fanout.toPresenceWatchers({
-      userId: change.userId,
-      online: false,
-      lastSeenAt: hidden ? null : change.lastSeenAt,
+  function announce(change: PresenceChange): Promise<void> {
+    const previous = announcing.get(change.userId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const hidden = !change.online && (await hidesLastSeen(change.userId));
+      fanout.toPresenceWatchers({
+        userId: change.userId,
+        online: change.online,
+        lastSeenAt: change.online || hidden ? null : change.lastSeenAt,
+      });
     });
+    const settled = next.catch(() => undefined);
+    announcing.set(change.userId, settled);
+    void settled.then(() => {
+      if (announcing.get(change.userId) === settled) announcing.delete(change.userId);
+    });
+    return next;
   }
 
   /** Updates started and not yet announced, so a shutdown can let them finish. */

@@ -35,6 +35,12 @@ export function memoryAuthRateLimits(perMinute: number): AuthRateLimits {
 /**
  * The auth limits kept in Redis, shared by every server process. While Redis is unreachable each
  * process counts on its own (the same limits per process) instead of refusing every sign-in.
+ *
+ * The per-device send and typing rates stay in memory (TokenBuckets) in the scaled mode too: a
+ * device sends over its one connection, which lives on one process, so its bucket is complete
+ * there. Reconnecting to another process starts a full bucket, which is at most one extra burst
+ * per reconnect, and every reconnect costs a handshake that checks the token against the store;
+ * keeping the bucket in Redis would add a round trip to every message for no real gain.
  */
 export function redisAuthRateLimits(
   client: Redis,

@@ -25,11 +25,14 @@ export function memoryPresence(): Presence {
     },
     async lookup(userIds) {
       return new Map(
-        userIds.map((id) => [
-          id,
-          { online: (connections.get(id)?.size ?? 0) > 0, lastSeenAt: lastSeen.get(id) ?? null },
-        ]),
+        userIds.map((id) => {
+          const online = (connections.get(id)?.size ?? 0) > 0;
+          return [id, { online, lastSeenAt: online ? null : (lastSeen.get(id) ?? null) }];
+        }),
       );
+    },
+    onChange() {
+      // One process sees every connection open and close: nothing changes behind its back.
     },
     async close() {
       connections.clear();

@@ -1,5 +1,6 @@
 import { migration001 } from './001-accounts';
 import { migration002 } from './002-conversations';
+import { migration003 } from './003-media';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
-export const migrations: readonly string[] = [migration001, migration002];
+export const migrations: readonly string[] = [migration001, migration002, migration003];

@@ -1,0 +1,40 @@
+/**
+ * What the preload puts on `window` for the renderer: the chat contract (`chitchatHost`, carried
+ * by `chatApiFromHost`) and a few shell concerns that are not the engine's business
+ * (`chitchatShell`). Nothing else crosses from the Electron shell into the page.
+ */
+import type { ChatHostBridge } from './rpc';
+
+/** UI-only signals between the screen and the Electron main process. */
+export interface ChatShellBridge {
+  /**
+   * Which conversation is on screen (null: none, e.g. the empty state or the sign-in form). Main
+   * uses it for the notification policy: no notification for the conversation a person is looking
+   * at in a focused window. Call it on every change of the open conversation.
+   */
+  setActiveConversation(id: string | null): void;
+  /**
+   * Main asks the screen to open a conversation (a notification was clicked). Returns a function
+   * that removes the listener.
+   */
+  onOpenConversation(listener: (id: string) => void): () => void;
+  /**
+   * Opens a link in the system browser. Main lets through only http(s) links (see
+   * desktop/src/main/link-policy.ts); anything else is refused and logged, silently for the page.
+   */
+  openExternal(url: string): void;
+  /** `process.platform` of the machine: `darwin`, `win32`, `linux`, ... (for shortcuts: Cmd vs Ctrl). */
+  readonly platform: string;
+  /**
+   * The server the app was started against (`npm start` passes the local one), to prefill the
+   * sign-in form; null when none was given.
+   */
+  readonly defaultServerUrl: string | null;
+}
+
+declare global {
+  interface Window {
+    chitchatHost: ChatHostBridge;
+    chitchatShell: ChatShellBridge;
+  }
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { checkExternalUrl } from './link-policy';
+
+describe('links opened in the system browser', () => {
+  it('lets web links through, normalized', () => {
+    expect(checkExternalUrl('https://example.com/a?b=1#c')).toEqual({
+      allowed: true,
+      url: 'https://example.com/a?b=1#c',
+    });
+    expect(checkExternalUrl('HTTP://Example.COM')).toEqual({
+      allowed: true,
+      url: 'http://example.com/',
+    });
+  });
+
+  it('refuses local files, scripts, data and other schemes', () => {
+    for (const url of [
+      'file:///etc/passwd',
+      'file://C:/Windows/System32/calc.exe',
+      'javascript:alert(1)',
+      'JaVaScRiPt:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox',
+      'smb://server/share',
+      'ms-msdt:/id PCWDiagnostic',
+      'mailto:ana@example.com',
+      'chitchat://open',
+      'about:blank',
+    ])
+      expect(checkExternalUrl(url), url).toMatchObject({ allowed: false });
+  });
+
+  it('refuses what only looks like a link', () => {
+    expect(checkExternalUrl('example.com')).toMatchObject({ allowed: false });
+    expect(checkExternalUrl('/relative/path')).toMatchObject({ allowed: false });
+    expect(checkExternalUrl('https://bank.example@evil.example/')).toMatchObject({
+      allowed: false,
+      reason: 'credentials in the URL',
+    });
+    expect(checkExternalUrl(`https://example.com/${'a'.repeat(3000)}`)).toMatchObject({
+      allowed: false,
+    });
+    expect(checkExternalUrl(42)).toMatchObject({ allowed: false });
+    expect(checkExternalUrl(null)).toMatchObject({ allowed: false });
+  });
+});

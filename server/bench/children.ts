@@ -1,0 +1,158 @@
+/**
+ * Starting and stopping the bench's server processes. Each child runs a TypeScript entry point with
+ * `node --import tsx`, reports its port over IPC and answers stats requests. Every child started
+ * here is killed when the bench ends, on error, on Ctrl-C, and (as a last resort, synchronously)
+ * when the generator process exits; a child also exits by itself when its IPC channel closes.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import type { ChildMessage, ChildStats, ParentMessage } from './ipc';
+
+export interface ChildServer {
+  name: string;
+  pid: number;
+  port: number;
+  url: string;
+  /** The child's CPU and event-loop counters, or null when it does not answer within 2 s. */
+  stats(): Promise<ChildStats | null>;
+  /** SIGTERM, then SIGKILL after 3 s; resolves once the process is gone. */
+  stop(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function killAllNow(): void {
+  for (const child of live) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+}
+
+function installExitHooks(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', killAllNow);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAllNow();
+      process.exit(130);
+    });
+  }
+}
+
+/** A fresh temp directory, removed by `remove()` or, at the latest, when this process exits. */
+export function benchTempDir(prefix: string): { dir: string; remove(): void } {
+  installExitHooks();
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  tempDirs.add(dir);
+  return {
+    dir,
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+      tempDirs.delete(dir);
+    },
+  };
+}
+
+const tsxLoader = () => pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+/** Forks `script` (a .ts file) and resolves once it reports `ready` with its port. */
+export async function startChild(
+  name: string,
+  script: string,
+  env: Record<string, string> = {},
+  extraExecArgv: string[] = [],
+  readyTimeoutMs = 30_000,
+): Promise<ChildServer> {
+  installExitHooks();
+  const child = fork(script, [], {
+    execArgv: ['--import', tsxLoader(), ...extraExecArgv],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  live.add(child);
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      live.delete(child);
+      resolve();
+    });
+  });
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${name}: not ready after ${readyTimeoutMs} ms`)),
+        readyTimeoutMs,
+      );
+      child.on('message', (message: ChildMessage) => {
+        if (message.type === 'ready') {
+          clearTimeout(timer);
+          resolve(message.port);
+        } else if (message.type === 'error') {
+          clearTimeout(timer);
+          reject(new Error(`${name} failed to start: ${message.message}`));
+        }
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`${name} exited before it was ready (code ${code}, signal ${signal})`));
+      });
+    });
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+
+  return {
+    name,
+    pid: child.pid ?? -1,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    stats() {
+      if (!child.connected) return Promise.resolve(null);
+      return new Promise((resolve) => {
+        const onMessage = (message: ChildMessage) => {
+          if (message.type !== 'stats') return;
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          resolve(message.stats);
+        };
+        const timer = setTimeout(() => {
+          child.off('message', onMessage);
+          resolve(null);
+        }, 2_000);
+        child.on('message', onMessage);
+        const request: ParentMessage = { type: 'stats' };
+        child.send(request);
+      });
+    },
+    stop,
+  };
+}
+
+/** Stops every child still running (used in `finally` blocks). */
+export async function stopAllChildren(): Promise<void> {
+  await Promise.all(
+    [...live].map(async (child) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await gone;
+      clearTimeout(timer);
+    }),
+  );
+}

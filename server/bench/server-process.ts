@@ -1,0 +1,48 @@
+/**
+ * The real chitchat server for the delivery bench, in its own process so that the load generator
+ * does not share its event loop. Built like the test harness's `startServer`: SQLite in the
+ * directory named by BENCH_DATA_DIR, both rate limits raised far above the bench's rates, logs
+ * silent. Listens on 127.0.0.1, port 0, and reports the port over IPC.
+ */
+import { createApp } from '../src/app';
+import { testConfig } from '../src/config';
+import { createLogger } from '../src/logger';
+import { deriveKeys, loadServerSecret } from '../src/services/secrets';
+import { openSqliteStore } from '../src/store/sqlite/index';
+import { reply, serveChildIpc } from './ipc';
+
+async function main(): Promise<void> {
+  const dataDir = process.env.BENCH_DATA_DIR;
+  if (dataDir === undefined || dataDir === '') throw new Error('BENCH_DATA_DIR is not set');
+  serveChildIpc();
+  const config = testConfig({
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    RATE_LIMIT_SEND: 1_000_000,
+    RATE_LIMIT_AUTH: 1_000_000,
+    LOG_LEVEL: 'silent',
+  });
+  const store = openSqliteStore(dataDir);
+  const keys = deriveKeys(loadServerSecret(dataDir, config.JWT_SECRET));
+  const app = createApp({ config, store, keys, logger: createLogger(config.LOG_LEVEL) });
+  const port = await app.listen(0, '127.0.0.1');
+
+  const stop = () => {
+    void app
+      .close()
+      .then(() => store.close())
+      .finally(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2_000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  reply({ type: 'ready', port });
+}
+
+main().catch((error: unknown) => {
+  reply({
+    type: 'error',
+    message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+  });
+  process.exit(1);
+});

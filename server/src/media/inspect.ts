@@ -1,0 +1,143 @@
+import type { Readable } from 'node:stream';
+// The Node entry (the bundler condition would pick the web-only core).
+import { fileTypeFromStream } from 'file-type/node';
+import sharp from 'sharp';
+import { MEDIA_NAME_MAX_LENGTH, THUMBNAIL_MAX_DIMENSION } from '@chitchat/shared';
+
+export const FALLBACK_MIME = 'application/octet-stream';
+
+/**
+ * Types file-type cannot recognise (text has no magic bytes) that an uploader may claim, and that
+ * are safe to label as claimed when the bytes are UTF-8 text. Anything else unrecognised is
+ * `application/octet-stream`: a declared `text/html` or `image/svg+xml` is never believed.
+ */
+const CLAIMABLE_TEXT_TYPES = new Set([
+  'text/plain',
+  'text/csv',
+  'text/markdown',
+  'application/json',
+]);
+const TEXT_EXTENSIONS: Record<string, string> = {
+  'text/plain': 'txt',
+  'text/csv': 'csv',
+  'text/markdown': 'md',
+  'application/json': 'json',
+};
+
+/** Raster types sharp decodes with its bundled libvips: these get dimensions and a thumbnail. */
+const THUMBNAIL_SOURCES = new Set([
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+  'image/tiff',
+]);
+
+export interface SniffedType {
+  mime: string;
+  /** A file extension for the type, without the dot, when one is known. */
+  ext: string | null;
+}
+
+/** `type/subtype` of a Content-Type header, lower-cased, without parameters. */
+export function essenceOf(contentType: string | undefined): string | undefined {
+  const essence = contentType?.split(';')[0]?.trim().toLowerCase();
+  return essence === undefined || essence === '' ? undefined : essence;
+}
+
+/** True when `head` (the first bytes of a file) is UTF-8 text: no NUL, no invalid sequences. */
+export function looksLikeText(head: Buffer): boolean {
+  if (head.includes(0)) return false;
+  try {
+    // `stream: true` lets the sample end in the middle of a character.
+    new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The type of stored bytes, by their content (`file-type` reads as much of `bytes` as it needs);
+ * the declared type only decides between the harmless text types when the bytes are text.
+ */
+export async function sniffType(
+  bytes: Readable,
+  head: Buffer,
+  declared: string | undefined,
+): Promise<SniffedType> {
+  let detected;
+  try {
+    detected = await fileTypeFromStream(bytes);
+  } finally {
+    bytes.destroy();
+  }
+  if (detected !== undefined) return { mime: detected.mime, ext: detected.ext };
+  const claimed = essenceOf(declared);
+  if (claimed !== undefined && CLAIMABLE_TEXT_TYPES.has(claimed) && looksLikeText(head)) {
+    return { mime: claimed, ext: TEXT_EXTENSIONS[claimed] ?? null };
+  }
+  return { mime: FALLBACK_MIME, ext: null };
+}
+
+export const canThumbnail = (mime: string) => THUMBNAIL_SOURCES.has(mime);
+
+export interface ImageFacts {
+  width: number;
+  height: number;
+  /** WebP, fitting inside THUMBNAIL_MAX_DIMENSION², never enlarged. */
+  thumbnail: Buffer;
+}
+
+/**
+ * Displayed size (EXIF orientation applied) and a thumbnail of an image, or null when sharp cannot
+ * decode it. Only the first frame of an animation is used. sharp's default pixel limit guards
+ * against decompression bombs.
+ */
+export async function describeImage(bytes: Buffer): Promise<ImageFacts | null> {
+  try {
+    const metadata = await sharp(bytes).metadata();
+    const width = metadata.autoOrient.width;
+    const height = metadata.autoOrient.height;
+    const thumbnail = await sharp(bytes)
+      .autoOrient()
+      .resize({
+        width: THUMBNAIL_MAX_DIMENSION,
+        height: THUMBNAIL_MAX_DIMENSION,
+        fit: 'inside',
+        withoutEnlargement: true,
+      })
+      .webp({ quality: 75 })
+      .toBuffer();
+    return { width, height, thumbnail };
+  } catch {
+    return null;
+  }
+}
+
+// Bidirectional overrides and isolates can disguise an extension ("gpj.exe" shown as "exe.jpg").
+const UNSAFE_NAME_CHARACTERS =
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A file name safe to store and to put in a Content-Disposition: the last path segment only, no
+ * control or direction-changing characters, at most MEDIA_NAME_MAX_LENGTH characters (cut without
+ * splitting a character), never empty, `.` or `..` (then `file`, plus the sniffed extension).
+ */
+export function sanitizeFileName(raw: string | undefined, ext: string | null): string {
+  const lastSegment = (raw ?? '').split(/[/\\]/).at(-1) ?? '';
+  let name = lastSegment.replace(UNSAFE_NAME_CHARACTERS, '').replace(LONE_SURROGATE, '').trim();
+  if (name.length > MEDIA_NAME_MAX_LENGTH) {
+    let kept = '';
+    for (const char of name) {
+      if (kept.length + char.length > MEDIA_NAME_MAX_LENGTH) break;
+      kept += char;
+    }
+    name = kept.trim();
+  }
+  if (name === '' || /^\.+$/.test(name)) return ext === null ? 'file' : `file.${ext}`;
+  return name;
+}

@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { openDatabase, type SqliteDatabase } from '../store/sqlite/database';
+import { SQLITE_FILE_NAME } from '../store/sqlite/index';
+import type { MediaIndex, MediaRecord } from './types';
+
+interface MediaRow {
+  id: string;
+  uploader_user_id: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  width: number | null;
+  height: number | null;
+  storage_key: string;
+  thumbnail_key: string | null;
+  created_at: number;
+}
+
+const toRecord = (row: MediaRow): MediaRecord => ({
+  id: row.id,
+  uploaderUserId: row.uploader_user_id,
+  name: row.name,
+  mime: row.mime,
+  size: row.size,
+  sha256: row.sha256,
+  width: row.width,
+  height: row.height,
+  storageKey: row.storage_key,
+  thumbnailKey: row.thumbnail_key,
+  createdAt: row.created_at,
+});
+
+const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = media.id)';
+
+/**
+ * The media index of the embedded mode, in the same SQLite file as the store (migration 003) but
+ * on its own connection, so the `Store` interface and `openSqliteStore` stay as they are. The
+ * `media_refs` table it authorizes with is kept by triggers on `events`, whoever writes them.
+ */
+export function openSqliteMediaIndex(dataDir: string): MediaIndex {
+  mkdirSync(dataDir, { recursive: true });
+  return sqliteMediaIndex(openDatabase(path.join(dataDir, SQLITE_FILE_NAME)));
+}
+
+export function sqliteMediaIndex(db: SqliteDatabase): MediaIndex {
+  const st = {
+    upsert: db.prepare<MediaRow, MediaRow>(
+      `INSERT INTO media (id, uploader_user_id, name, mime, size, sha256, width, height, storage_key,
+         thumbnail_key, created_at)
+       VALUES (@id, @uploader_user_id, @name, @mime, @size, @sha256, @width, @height, @storage_key,
+         @thumbnail_key, @created_at)
+       ON CONFLICT (uploader_user_id, sha256, name) DO UPDATE SET
+         created_at = MAX(media.created_at, excluded.created_at)
+       RETURNING *`,
+    ),
+    get: db.prepare<[string], MediaRow>('SELECT * FROM media WHERE id = ?'),
+    anyWithContent: db.prepare<[string], MediaRow>(
+      'SELECT * FROM media WHERE sha256 = ? ORDER BY created_at LIMIT 1',
+    ),
+    // The uploader, or a reference whose seq lies inside one of the user's periods
+    // ([joinedSeq, leftSeq | null], both inclusive) of that conversation.
+    canRead: db.prepare<{ userId: string; mediaId: string }, { ok: number }>(
+      `SELECT EXISTS (SELECT 1 FROM media WHERE id = @mediaId AND uploader_user_id = @userId)
+         OR EXISTS (
+           SELECT 1 FROM media_refs r
+             JOIN memberships m ON m.conversation_id = r.conversation_id AND m.user_id = @userId
+             JOIN json_each(m.periods) p
+           WHERE r.media_id = @mediaId
+             AND r.seq >= json_extract(p.value, '$[0]')
+             AND (json_extract(p.value, '$[1]') IS NULL OR r.seq <= json_extract(p.value, '$[1]'))
+         ) AS ok`,
+    ),
+    unreferencedBefore: db.prepare<{ cutoff: number; limit: number }, MediaRow>(
+      `SELECT * FROM media WHERE created_at < @cutoff AND ${UNREFERENCED}
+       ORDER BY created_at LIMIT @limit`,
+    ),
+    deleteIfUnreferenced: db.prepare<{ id: string; cutoff: number }>(
+      `DELETE FROM media WHERE id = @id AND created_at < @cutoff AND ${UNREFERENCED}`,
+    ),
+    contentInUse: db.prepare<[string], { used: number }>(
+      'SELECT EXISTS (SELECT 1 FROM media WHERE sha256 = ?) AS used',
+    ),
+  };
+
+  return {
+    async recordUpload(upload) {
+      const row = st.upsert.get({
+        id: upload.id,
+        uploader_user_id: upload.uploaderUserId,
+        name: upload.name,
+        mime: upload.mime,
+        size: upload.size,
+        sha256: upload.sha256,
+        width: upload.width,
+        height: upload.height,
+        storage_key: upload.storageKey,
+        thumbnail_key: upload.thumbnailKey,
+        created_at: upload.createdAt,
+      });
+      if (row === undefined) throw new Error('the upload was not recorded');
+      return toRecord(row);
+    },
+    async get(id) {
+      const row = st.get.get(id);
+      return row ? toRecord(row) : null;
+    },
+    async anyWithContent(sha256) {
+      const row = st.anyWithContent.get(sha256);
+      return row ? toRecord(row) : null;
+    },
+    async canRead(userId, mediaId) {
+      return st.canRead.get({ userId, mediaId })?.ok === 1;
+    },
+    async unreferencedBefore(cutoff, limit) {
+      return st.unreferencedBefore.all({ cutoff, limit }).map(toRecord);
+    },
+    async deleteIfUnreferenced(id, cutoff) {
+      return st.deleteIfUnreferenced.run({ id, cutoff }).changes === 1;
+    },
+    async contentInUse(sha256) {
+      return st.contentInUse.get(sha256)?.used === 1;
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,157 @@
+import { UniqueViolation, type AccountStore } from '../types';
+import {
+  isDuplicateKeyError,
+  prefixRegex,
+  toDeviceRecord,
+  toUserRecord,
+  usernameKey,
+} from './records';
+import type { DeviceDoc, MongoModels, UserDoc } from './schemas';
+import type { Transact } from './transaction';
+
+/** Accounts, devices and the block list in MongoDB; mirrors ../sqlite/accounts.ts. */
+export function mongoAccountStore(models: MongoModels, transact: Transact): AccountStore {
+  const { User, Block, Device } = models;
+
+  return {
+    async createUser(user) {
+      try {
+        await User.create({
+          _id: user.id,
+          ...withoutId(user),
+          usernameKey: usernameKey(user.username),
+        });
+      } catch (error) {
+        if (isDuplicateKeyError(error)) throw new UniqueViolation('username');
+        throw error;
+      }
+    },
+    async getUser(id) {
+      const doc = await User.findById(id).lean<UserDoc>();
+      return doc ? toUserRecord(doc) : null;
+    },
+    async getUsers(ids) {
+      if (ids.length === 0) return [];
+      const docs = await User.find({ _id: { $in: [...new Set(ids)] } }).lean<UserDoc[]>();
+      return docs.map(toUserRecord);
+    },
+    async findUserByUsername(username) {
+      const doc = await User.findOne({ usernameKey: usernameKey(username) }).lean<UserDoc>();
+      return doc ? toUserRecord(doc) : null;
+    },
+    async searchUsers(prefix, limit) {
+      if (limit <= 0) return [];
+      const docs = await User.find({ usernameKey: prefixRegex(prefix) })
+        .sort({ usernameKey: 1 })
+        .limit(limit)
+        .lean<UserDoc[]>();
+      return docs.map(toUserRecord);
+    },
+    async updateUser(id, changes) {
+      const set: Partial<Pick<UserDoc, 'displayName' | 'lastSeenVisibility'>> = {};
+      if (changes.displayName !== undefined) set.displayName = changes.displayName;
+      if (changes.lastSeenVisibility !== undefined)
+        set.lastSeenVisibility = changes.lastSeenVisibility;
+      if (Object.keys(set).length === 0) return;
+      await User.updateOne({ _id: id }, { $set: set }, { runValidators: true });
+    },
+    async updateBlocks(userId, block, unblock) {
+      await transact(async (session) => {
+        const now = Date.now();
+        const wanted = [...new Set(block)].filter((id) => id !== userId);
+        // Ids of unknown users are ignored, as the foreign key does in SQLite.
+        const known =
+          wanted.length === 0
+            ? []
+            : await User.find({ _id: { $in: wanted } }, { _id: 1 })
+                .session(session)
+                .lean<{ _id: string }[]>();
+        for (const { _id: blockedUserId } of known) {
+          await Block.updateOne(
+            { userId, blockedUserId },
+            { $setOnInsert: { createdAt: now } },
+            { upsert: true, session },
+          );
+        }
+        if (unblock.length > 0) {
+          await Block.deleteMany({ userId, blockedUserId: { $in: [...unblock] } }, { session });
+        }
+      });
+    },
+    async blockedUserIds(userId) {
+      const docs = await Block.find({ userId }, { blockedUserId: 1 })
+        .sort({ createdAt: 1, blockedUserId: 1 })
+        .lean<{ blockedUserId: string }[]>();
+      return docs.map((d) => d.blockedUserId);
+    },
+    async usersBlocking(userId, userIds) {
+      if (userIds.length === 0) return [];
+      const docs = await Block.find(
+        { blockedUserId: userId, userId: { $in: [...new Set(userIds)] } },
+        { userId: 1 },
+      ).lean<{ userId: string }[]>();
+      return docs.map((d) => d.userId);
+    },
+
+    async createDevice(device, maxActive) {
+      return transact(async (session) => {
+        const active = await Device.countDocuments({
+          userId: device.userId,
+          revokedAt: null,
+        }).session(session);
+        if (active >= maxActive) return false;
+        // Two concurrent inserts for one user both write the user document, so one of them retries
+        // and counts again: the cap holds without a lock (no write skew).
+        const user = await User.updateOne(
+          { _id: device.userId },
+          { $inc: { devicesVersion: 1 } },
+          { session },
+        );
+        if (user.matchedCount !== 1) throw new Error(`createDevice: no user ${device.userId}`);
+        const doc: DeviceDoc = { _id: device.id, ...withoutId(device) };
+        await Device.insertMany([doc], { session });
+        return true;
+      });
+    },
+    async getDevice(id) {
+      const doc = await Device.findById(id).lean<DeviceDoc>();
+      return doc ? toDeviceRecord(doc) : null;
+    },
+    async listActiveDevices(userId) {
+      const docs = await Device.find({ userId, revokedAt: null })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<DeviceDoc[]>();
+      return docs.map(toDeviceRecord);
+    },
+    async rotateRefreshToken(rotation) {
+      const result = await Device.updateOne(
+        { _id: rotation.deviceId, refreshTokenHash: rotation.expectedHash, revokedAt: null },
+        {
+          $set: {
+            previousRefreshTokenHash: rotation.expectedHash,
+            refreshTokenHash: rotation.newHash,
+            rotatedAt: rotation.rotatedAt,
+          },
+          $max: { lastSeenAt: rotation.rotatedAt },
+        },
+      );
+      return result.matchedCount === 1;
+    },
+    async revokeDevice(id, at) {
+      const result = await Device.updateOne(
+        { _id: id, revokedAt: null },
+        { $set: { revokedAt: at } },
+      );
+      return result.matchedCount === 1;
+    },
+    async touchDevice(id, at) {
+      await Device.updateOne({ _id: id }, { $max: { lastSeenAt: at } });
+    },
+  };
+}
+
+/** The record without its `id` (which becomes the document's `_id`). */
+function withoutId<T extends { id: string }>(record: T): Omit<T, 'id'> {
+  const { id: _id, ...rest } = record;
+  return rest;
+}

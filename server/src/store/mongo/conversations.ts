@@ -1,0 +1,675 @@
+import type { ClientSession } from 'mongoose';
+import type { MemberRole } from '@chitchat/shared';
+import {
+  StoreRefusal,
+  type ConversationStore,
+  type EventOrigin,
+  type EventRecord,
+  type MembershipRecord,
+} from '../types';
+import {
+  byClientMsgId,
+  byDirectKey,
+  byOpId,
+  closeLastPeriod,
+  directKey,
+  isDuplicateKeyError,
+  periodFilter,
+  toConversationRecord,
+  toEventRecord,
+  toMembershipRecord,
+} from './records';
+import {
+  META_CHANGE_COUNTER_ID,
+  type ConversationDoc,
+  type EventDoc,
+  type MembershipDoc,
+  type MetaDoc,
+  type MongoModels,
+} from './schemas';
+import type { Transact } from './transaction';
+
+/*
+ * Conversations, memberships and the event log in MongoDB; mirrors ../sqlite/conversations.ts
+ * method by method (the same refusals, duplicates, watermarks and periods).
+ *
+ * Every write that appends events runs in one transaction that `$inc`s the conversation's lastSeq,
+ * inserts the events and updates memberships, so seqs are gapless and commit in order: two
+ * transactions that append to one conversation both write its document, and the later one hits a
+ * write conflict and is retried by `withTransaction` from the start, on a fresh snapshot. The
+ * store-wide change counter is `$inc`ed the same way, so versions too commit in order.
+ */
+
+type Session = ClientSession;
+
+interface EventKeys {
+  id?: string;
+  clientMsgId?: string;
+  opId?: string | undefined;
+}
+
+/** Ids for the 2nd, 3rd... event of one operation, derived from the operation's event id. */
+const subId = (origin: EventOrigin, index: number) =>
+  index === 0 ? origin.id : `${origin.id}-${index}`;
+
+const NOT_PREVIEWED = ['message_edited', 'message_deleted'];
+
+/**
+ * Runs a write; when a unique index refused it (a concurrent twin committed first: the same
+ * clientMsgId or opId, the same direct pair), runs it once more, and this time the write finds
+ * the twin and answers as the SQLite store does for a repeat.
+ */
+async function retryingDuplicate<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return write();
+    throw error;
+  }
+}
+
+export function mongoConversationStore(models: MongoModels, transact: Transact): ConversationStore {
+  const { Conversation, Membership, Event, Meta } = models;
+
+  /** The next value of the store-wide change counter (inside the caller's transaction). */
+  const nextVersion = async (session: Session): Promise<number> => {
+    const doc = await Meta.findOneAndUpdate(
+      { _id: META_CHANGE_COUNTER_ID },
+      { $inc: { counter: 1 } },
+      { session, new: true },
+    ).lean<MetaDoc>();
+    if (doc?.counter === undefined)
+      throw new Error('The change counter is missing; this database was not created by chitchat.');
+    return doc.counter;
+  };
+
+  const membershipDoc = (conversationId: string, userId: string, session: Session | null) =>
+    Membership.findOne({ conversationId, userId }).session(session).lean<MembershipDoc>();
+
+  const requireActive = async (conversationId: string, userId: string, session: Session) => {
+    const doc = await membershipDoc(conversationId, userId, session);
+    if (doc === null || !doc.active) throw new StoreRefusal('not_member');
+    return doc;
+  };
+
+  const eventByOp = (userId: string, opId: string, session: Session | null) =>
+    Event.findOne(byOpId(userId, opId)).session(session).lean<EventDoc>();
+
+  /** Takes the next `count` seqs of the conversation; returns the first. */
+  const allocateSeqs = async (conversationId: string, count: number, session: Session) => {
+    const doc = await Conversation.findOneAndUpdate(
+      { _id: conversationId },
+      { $inc: { lastSeq: count } },
+      { session, new: true },
+    ).lean<ConversationDoc>();
+    if (doc === null) throw new StoreRefusal('not_found');
+    return doc.lastSeq - count + 1;
+  };
+
+  const insertEvent = async (
+    conversationId: string,
+    seq: number,
+    origin: EventOrigin,
+    type: EventDoc['type'],
+    payload: unknown,
+    keys: EventKeys,
+    session: Session,
+  ): Promise<EventRecord> => {
+    const doc: EventDoc = {
+      _id: keys.id ?? origin.id,
+      conversationId,
+      seq,
+      type,
+      senderUserId: origin.userId,
+      senderDeviceId: origin.deviceId,
+      createdAt: origin.at,
+      payload,
+      ...(keys.clientMsgId !== undefined ? { clientMsgId: keys.clientMsgId } : {}),
+      ...(keys.opId !== undefined ? { opId: keys.opId } : {}),
+      ...(type === 'message' ? { editedAt: null, editVersion: 0, deletedAt: null } : {}),
+    };
+    await Event.insertMany([doc], { session });
+    return toEventRecord(doc);
+  };
+
+  /** Sending means the sender has seen the conversation up to their message. */
+  const advanceOwnMarks = (
+    conversationId: string,
+    userId: string,
+    seq: number,
+    version: number,
+    session: Session,
+  ) =>
+    Membership.updateOne(
+      { conversationId, userId },
+      { $max: { deliveredSeq: seq, readSeq: seq, receiptSeq: seq }, $set: { version } },
+      { session },
+    );
+
+  /** Adds a member, or re-adds a former one: a new period, role `role`, watermarks kept. */
+  const upsertMember = async (
+    conversationId: string,
+    userId: string,
+    role: MemberRole,
+    version: number,
+    joinedSeq: number,
+    session: Session,
+  ) => {
+    const period = { joinedSeq, leftSeq: null };
+    const updated = await Membership.updateOne(
+      { conversationId, userId },
+      { $set: { role, version, active: true }, $push: { periods: period } },
+      { session },
+    );
+    if (updated.matchedCount === 1) return;
+    const ordinal = await Membership.countDocuments({ conversationId }).session(session);
+    const doc: MembershipDoc = {
+      conversationId,
+      userId,
+      role,
+      muted: false,
+      deliveredSeq: 0,
+      readSeq: 0,
+      receiptSeq: 0,
+      version,
+      active: true,
+      periods: [period],
+      leftTitle: null,
+      ordinal,
+    };
+    await Membership.insertMany([doc], { session });
+  };
+
+  /** Ends an active member's current period at `seq`; they keep seeing the title as it was. */
+  const closeMember = async (
+    conversationId: string,
+    userId: string,
+    version: number,
+    seq: number,
+    title: string | null,
+    session: Session,
+  ) => {
+    const doc = await membershipDoc(conversationId, userId, session);
+    if (doc === null || !doc.active) return;
+    await Membership.updateOne(
+      { conversationId, userId, active: true },
+      {
+        $set: {
+          active: false,
+          version,
+          periods: closeLastPeriod(doc.periods, seq),
+          leftTitle: title,
+        },
+      },
+      { session },
+    );
+  };
+
+  const setRole = (
+    conversationId: string,
+    userId: string,
+    role: MemberRole,
+    version: number,
+    session: Session,
+  ) =>
+    Membership.updateOne(
+      { conversationId, userId, active: true, role: { $ne: role } },
+      { $set: { role, version } },
+      { session },
+    );
+
+  const targetMessage = async (conversationId: string, targetSeq: number, session: Session) => {
+    const target = await Event.findOne({ conversationId, seq: targetSeq })
+      .session(session)
+      .lean<EventDoc>();
+    if (target === null) throw new StoreRefusal('not_found');
+    if (target.type !== 'message') throw new StoreRefusal('not_message');
+    if (target.deletedAt !== null && target.deletedAt !== undefined)
+      throw new StoreRefusal('already_deleted');
+    return target;
+  };
+
+  const setConversationVersion = (conversationId: string, version: number, session: Session) =>
+    Conversation.updateOne({ _id: conversationId }, { $set: { version } }, { session });
+
+  const readConversation = async (id: string, session: Session | null) => {
+    const doc = await Conversation.findById(id).session(session).lean<ConversationDoc>();
+    if (doc === null) throw new Error(`conversation ${id} vanished`);
+    return toConversationRecord(doc);
+  };
+
+  return {
+    async changeCounter() {
+      const doc = await Meta.findById(META_CHANGE_COUNTER_ID).lean<MetaDoc>();
+      return doc?.counter ?? 0;
+    },
+    async getConversation(id) {
+      const doc = await Conversation.findById(id).lean<ConversationDoc>();
+      return doc ? toConversationRecord(doc) : null;
+    },
+    async getMembership(conversationId, userId) {
+      const doc = await membershipDoc(conversationId, userId, null);
+      return doc ? toMembershipRecord(doc) : null;
+    },
+    async activeMembers(conversationId) {
+      const docs = await Membership.find({ conversationId, active: true }).lean<MembershipDoc[]>();
+      // Longest-serving first: by the start of the current period, then by first insertion.
+      const currentJoin = (doc: MembershipDoc) =>
+        doc.periods[doc.periods.length - 1]?.joinedSeq ?? 0;
+      return docs
+        .sort((x, y) => currentJoin(x) - currentJoin(y) || x.ordinal - y.ordinal)
+        .map(toMembershipRecord);
+    },
+    async changedSummaries(userId, since) {
+      const after = since ?? -1;
+      const rows = await Membership.aggregate<MembershipDoc & { conversation: ConversationDoc }>([
+        { $match: { userId } },
+        {
+          $lookup: {
+            from: Conversation.collection.collectionName,
+            localField: 'conversationId',
+            foreignField: '_id',
+            as: 'conversation',
+          },
+        },
+        { $unwind: '$conversation' },
+        {
+          $match: {
+            $or: [
+              { version: { $gt: after } },
+              { active: true, 'conversation.version': { $gt: after } },
+            ],
+          },
+        },
+      ]);
+      return rows.map((row) => ({
+        conversation: toConversationRecord(row.conversation),
+        membership: toMembershipRecord(row),
+      }));
+    },
+    async sharingConversation(userId, userIds) {
+      if (userIds.length === 0) return [];
+      const mine = await Membership.find({ userId, active: true }, { conversationId: 1 }).lean<
+        { conversationId: string }[]
+      >();
+      if (mine.length === 0) return [];
+      const shared = await Membership.distinct('userId', {
+        conversationId: { $in: mine.map((m) => m.conversationId) },
+        active: true,
+        userId: { $in: [...new Set(userIds)] },
+      });
+      return shared.map(String);
+    },
+
+    async getOrCreateDirect(input) {
+      return retryingDuplicate(() =>
+        transact(async (session) => {
+          const key = directKey(input.userId, input.peerId);
+          const existing = await Conversation.findOne(byDirectKey(key))
+            .session(session)
+            .lean<ConversationDoc>();
+          if (existing !== null)
+            return { conversation: toConversationRecord(existing), created: false };
+          const version = await nextVersion(session);
+          const doc: ConversationDoc = {
+            _id: input.id,
+            kind: 'direct',
+            title: null,
+            avatar: null,
+            createdBy: input.userId,
+            createdAt: input.at,
+            lastSeq: 0,
+            version,
+            membersVersion: 1,
+            directKey: key,
+            groupDeliveredSeq: 0,
+            groupReadSeq: 0,
+          };
+          await Conversation.insertMany([doc], { session });
+          for (const userId of [input.userId, input.peerId]) {
+            await upsertMember(input.id, userId, 'member', version, 1, session);
+          }
+          return { conversation: toConversationRecord(doc), created: true };
+        }),
+      );
+    },
+
+    async createGroup(input) {
+      return retryingDuplicate(() =>
+        transact(async (session) => {
+          if (input.opId !== undefined) {
+            const existing = await eventByOp(input.userId, input.opId, session);
+            if (existing !== null) {
+              return {
+                conversation: await readConversation(existing.conversationId, session),
+                events: [toEventRecord(existing)],
+              };
+            }
+          }
+          const version = await nextVersion(session);
+          const userIds = [
+            ...new Set([input.userId, ...input.memberIds.filter((id) => id !== input.userId)]),
+          ];
+          const doc: ConversationDoc = {
+            _id: input.conversationId,
+            kind: 'group',
+            title: input.title,
+            avatar: null,
+            createdBy: input.userId,
+            createdAt: input.at,
+            lastSeq: 1,
+            version,
+            membersVersion: 1,
+            groupDeliveredSeq: 0,
+            groupReadSeq: 0,
+          };
+          await Conversation.insertMany([doc], { session });
+          for (const userId of userIds) {
+            const role = userId === input.userId ? 'owner' : 'member';
+            await upsertMember(input.conversationId, userId, role, version, 1, session);
+          }
+          const event = await insertEvent(
+            input.conversationId,
+            1,
+            input,
+            'member_added',
+            { userIds },
+            { opId: input.opId },
+            session,
+          );
+          await advanceOwnMarks(input.conversationId, input.userId, 1, version, session);
+          return { conversation: toConversationRecord(doc), events: [event] };
+        }),
+      );
+    },
+
+    async changeGroup(conversationId, origin, change) {
+      return retryingDuplicate(() =>
+        transact(async (session) => {
+          if (origin.opId !== undefined) {
+            if ((await eventByOp(origin.userId, origin.opId, session)) !== null) return [];
+          }
+          await requireActive(conversationId, origin.userId, session);
+          const conversation = await Conversation.findById(conversationId)
+            .session(session)
+            .lean<ConversationDoc>();
+          if (conversation === null) throw new StoreRefusal('not_found');
+          let seq = conversation.lastSeq;
+          let title = conversation.title ?? null;
+          const version = await nextVersion(session);
+          const events: EventRecord[] = [];
+          let membersChanged = 0;
+          const append = async (type: EventDoc['type'], payload: unknown) => {
+            seq += 1;
+            const index = events.length;
+            events.push(
+              await insertEvent(
+                conversationId,
+                seq,
+                origin,
+                type,
+                payload,
+                { id: subId(origin, index), opId: index === 0 ? origin.opId : undefined },
+                session,
+              ),
+            );
+          };
+          const isActive = async (userId: string) =>
+            (await membershipDoc(conversationId, userId, session))?.active === true;
+          const filterAsync = async (ids: readonly string[], keep: boolean) => {
+            const kept: string[] = [];
+            for (const id of new Set(ids)) if ((await isActive(id)) === keep) kept.push(id);
+            return kept;
+          };
+
+          if (change.title !== undefined) {
+            await append('conversation_renamed', { title: change.title });
+            title = change.title;
+          }
+          const added = await filterAsync(change.add ?? [], false);
+          if (added.length > 0) {
+            await append('member_added', { userIds: added });
+            // A returning member keeps their watermarks and gets a new period; the gap stays invisible.
+            for (const userId of added)
+              await upsertMember(conversationId, userId, 'member', version, seq, session);
+            membersChanged = 1;
+          }
+          const removed = await filterAsync(change.remove ?? [], true);
+          if (removed.length > 0) {
+            await append('member_removed', { userIds: removed, left: false });
+            for (const userId of removed)
+              await closeMember(conversationId, userId, version, seq, title, session);
+            membersChanged = 1;
+          }
+          for (const { userId, role } of change.roles ?? []) {
+            const member = await membershipDoc(conversationId, userId, session);
+            if (member === null || !member.active || member.role === role) continue;
+            await append('member_role', { userId, role });
+            await setRole(conversationId, userId, role, version, session);
+            membersChanged = 1;
+          }
+          if (change.leave !== undefined) {
+            await append('member_removed', { userIds: [origin.userId], left: true });
+            await closeMember(conversationId, origin.userId, version, seq, title, session);
+            if (change.leave.newOwner !== null) {
+              await append('member_role', { userId: change.leave.newOwner, role: 'owner' });
+              await setRole(conversationId, change.leave.newOwner, 'owner', version, session);
+            }
+            membersChanged = 1;
+          }
+          if (events.length > 0) {
+            await Conversation.updateOne(
+              { _id: conversationId },
+              {
+                $inc: { lastSeq: events.length, membersVersion: membersChanged },
+                $set: { version, ...(change.title !== undefined ? { title } : {}) },
+              },
+              { session },
+            );
+          }
+          return events;
+        }),
+      );
+    },
+
+    async setMuted(conversationId, userId, muted) {
+      await transact(async (session) => {
+        const doc = await membershipDoc(conversationId, userId, session);
+        if (doc === null) throw new StoreRefusal('not_member');
+        if (doc.muted === muted) return;
+        const version = await nextVersion(session);
+        await Membership.updateOne(
+          { conversationId, userId, muted: { $ne: muted } },
+          { $set: { muted, version } },
+          { session },
+        );
+      });
+    },
+
+    async appendMessage(message) {
+      return retryingDuplicate(() =>
+        transact(async (session) => {
+          const existing = await Event.findOne(byClientMsgId(message.userId, message.clientMsgId))
+            .session(session)
+            .lean<EventDoc>();
+          if (existing !== null) return { event: toEventRecord(existing), duplicate: true };
+          await requireActive(message.conversationId, message.userId, session);
+          const seq = await allocateSeqs(message.conversationId, 1, session);
+          const event = await insertEvent(
+            message.conversationId,
+            seq,
+            message,
+            'message',
+            {
+              text: message.text,
+              replyToSeq: message.replyToSeq,
+              attachments: message.attachments,
+            },
+            { clientMsgId: message.clientMsgId },
+            session,
+          );
+          // The counter is taken last: it is the one document every writer shares, so it is held
+          // (by an uncommitted write) for as short a time as possible.
+          const version = await nextVersion(session);
+          await setConversationVersion(message.conversationId, version, session);
+          await advanceOwnMarks(message.conversationId, message.userId, seq, version, session);
+          return { event, duplicate: false };
+        }),
+      );
+    },
+
+    async editMessage(conversationId, targetSeq, text, origin) {
+      return retryingDuplicate(() =>
+        transact(async (session) => {
+          if (origin.opId !== undefined) {
+            const existing = await eventByOp(origin.userId, origin.opId, session);
+            if (existing !== null) return toEventRecord(existing);
+          }
+          await requireActive(conversationId, origin.userId, session);
+          const target = await targetMessage(conversationId, targetSeq, session);
+          const seq = await allocateSeqs(conversationId, 1, session);
+          const editVersion = (target.editVersion ?? 0) + 1;
+          const event = await insertEvent(
+            conversationId,
+            seq,
+            origin,
+            'message_edited',
+            { targetSeq, text, editVersion },
+            { opId: origin.opId },
+            session,
+          );
+          await Event.updateOne(
+            { conversationId, seq: targetSeq },
+            { $set: { 'payload.text': text, editedAt: origin.at, editVersion } },
+            { session },
+          );
+          await setConversationVersion(conversationId, await nextVersion(session), session);
+          return event;
+        }),
+      );
+    },
+
+    async deleteMessage(conversationId, targetSeq, origin) {
+      return retryingDuplicate(() =>
+        transact(async (session) => {
+          if (origin.opId !== undefined) {
+            const existing = await eventByOp(origin.userId, origin.opId, session);
+            if (existing !== null) return toEventRecord(existing);
+          }
+          await requireActive(conversationId, origin.userId, session);
+          await targetMessage(conversationId, targetSeq, session);
+          const seq = await allocateSeqs(conversationId, 1, session);
+          const event = await insertEvent(
+            conversationId,
+            seq,
+            origin,
+            'message_deleted',
+            { targetSeq },
+            { opId: origin.opId },
+            session,
+          );
+          // Deleted for everyone: the text and attachments leave the row, and the edits' text too.
+          await Event.updateOne(
+            { conversationId, seq: targetSeq },
+            { $set: { 'payload.text': null, 'payload.attachments': [], deletedAt: origin.at } },
+            { session },
+          );
+          await Event.updateMany(
+            { conversationId, type: 'message_edited', 'payload.targetSeq': targetSeq },
+            { $set: { 'payload.text': null } },
+            { session },
+          );
+          await setConversationVersion(conversationId, await nextVersion(session), session);
+          return event;
+        }),
+      );
+    },
+
+    async eventByClientMsgId(userId, clientMsgId) {
+      const doc = await Event.findOne(byClientMsgId(userId, clientMsgId)).lean<EventDoc>();
+      return doc ? toEventRecord(doc) : null;
+    },
+    async eventByOpId(userId, opId) {
+      const doc = await eventByOp(userId, opId, null);
+      return doc ? toEventRecord(doc) : null;
+    },
+    async getEvent(conversationId, seq) {
+      const doc = await Event.findOne({ conversationId, seq }).lean<EventDoc>();
+      return doc ? toEventRecord(doc) : null;
+    },
+    async eventsAfter(conversationId, periods, afterSeq, upToSeq, limit) {
+      const visible = periodFilter(periods);
+      if (visible === null || limit <= 0) return [];
+      const docs = await Event.find({
+        conversationId,
+        seq: { $gt: afterSeq, $lte: upToSeq },
+        ...visible,
+      })
+        .sort({ seq: 1 })
+        .limit(limit)
+        .lean<EventDoc[]>();
+      return docs.map(toEventRecord);
+    },
+    async eventsBefore(conversationId, periods, beforeSeq, limit) {
+      const visible = periodFilter(periods);
+      if (visible === null || limit <= 0) return [];
+      const docs = await Event.find({ conversationId, seq: { $lt: beforeSeq }, ...visible })
+        .sort({ seq: -1 })
+        .limit(limit)
+        .lean<EventDoc[]>();
+      return docs.map(toEventRecord);
+    },
+    async lastVisibleEvent(conversationId, periods) {
+      const visible = periodFilter(periods);
+      if (visible === null) return null;
+      const doc = await Event.findOne({ conversationId, type: { $nin: NOT_PREVIEWED }, ...visible })
+        .sort({ seq: -1 })
+        .lean<EventDoc>();
+      return doc ? toEventRecord(doc) : null;
+    },
+    async countUnread(conversationId, userId, periods, afterSeq, cap) {
+      const visible = periodFilter(periods);
+      if (visible === null || cap <= 0) return 0;
+      return Event.countDocuments(
+        {
+          conversationId,
+          seq: { $gt: afterSeq },
+          type: 'message',
+          deletedAt: null,
+          senderUserId: { $ne: userId },
+          ...visible,
+        },
+        { limit: cap },
+      );
+    },
+
+    async advanceReceipts(conversationId, userId, marks) {
+      return transact(async (session) => {
+        const doc = await membershipDoc(conversationId, userId, session);
+        if (doc === null) throw new StoreRefusal('not_member');
+        const readSeq = Math.max(doc.readSeq, marks.readSeq ?? 0);
+        const deliveredSeq = Math.max(doc.deliveredSeq, marks.deliveredSeq ?? 0, readSeq);
+        if (readSeq === doc.readSeq && deliveredSeq === doc.deliveredSeq) {
+          return { membership: toMembershipRecord(doc), changed: false };
+        }
+        const version = await nextVersion(session);
+        // MAX in the write itself: a watermark never moves back, whatever raced it.
+        await Membership.updateOne(
+          { conversationId, userId },
+          { $max: { deliveredSeq, readSeq, receiptSeq: readSeq }, $set: { version } },
+          { session },
+        );
+        const after = await membershipDoc(conversationId, userId, session);
+        if (after === null) throw new Error('membership vanished');
+        const membership: MembershipRecord = toMembershipRecord(after);
+        return { membership, changed: true };
+      });
+    },
+    async setGroupReceipts(conversationId, deliveredSeq, readSeq) {
+      await Conversation.updateOne(
+        { _id: conversationId },
+        { $max: { groupDeliveredSeq: deliveredSeq, groupReadSeq: readSeq } },
+      );
+    },
+  };
+}

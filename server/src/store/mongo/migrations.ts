@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { isDuplicateKeyError } from './records';
+import { META_CHANGE_COUNTER_ID, META_STORE_ID, type MetaDoc, type MongoModels } from './schemas';
+
+/** What a migration needs of a model to lay out its collection. */
+interface Collection {
+  createCollection(): Promise<unknown>;
+  createIndexes(): Promise<unknown>;
+}
+
+export interface MongoMigration {
+  description: string;
+  /** Must be idempotent: MongoDB cannot create collections or indexes inside a transaction. */
+  up(models: MongoModels): Promise<void>;
+}
+
+/**
+ * Numbered migrations; index + 1 is the schema version kept in the `store` meta document. Never
+ * edit one that shipped: add the next. Each keeps every id and seq (DESIGN §9).
+ */
+export const mongoMigrations: readonly MongoMigration[] = [
+  {
+    description: 'collections with their indexes, and the change counter',
+    async up(models) {
+      const { User, Block, Device, Conversation, Membership, Event, Meta } = models;
+      const all: Collection[] = [User, Block, Device, Conversation, Membership, Event, Meta];
+      for (const model of all) {
+        await model.createCollection();
+        await model.createIndexes();
+      }
+      await models.Meta.updateOne(
+        { _id: META_CHANGE_COUNTER_ID },
+        { $setOnInsert: { counter: 0 } },
+        { upsert: true },
+      );
+    },
+  },
+];
+
+/** Upsert that tolerates a concurrent twin (two server processes starting at once). */
+async function upsertOnce(run: () => Promise<MetaDoc | null>): Promise<MetaDoc | null> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isDuplicateKeyError(error)) return run();
+    throw error;
+  }
+}
+
+/**
+ * Creates the store's identity on first start (a random store epoch, schema version 0), refuses a
+ * database written by a newer server, then runs the pending migrations in order. Returns the
+ * store epoch.
+ */
+export async function migrate(
+  models: MongoModels,
+  migrations: readonly MongoMigration[] = mongoMigrations,
+): Promise<string> {
+  const { Meta } = models;
+  await Meta.createCollection();
+  const store = await upsertOnce(() =>
+    Meta.findOneAndUpdate(
+      { _id: META_STORE_ID },
+      { $setOnInsert: { epoch: randomUUID(), schemaVersion: 0 } },
+      { upsert: true, new: true },
+    ).lean<MetaDoc>(),
+  );
+  if (store?.epoch === undefined || store.schemaVersion === undefined) {
+    throw new Error('The meta document of this database is damaged: it has no store epoch.');
+  }
+  if (store.schemaVersion > migrations.length) {
+    throw new Error(
+      `The database schema (version ${store.schemaVersion}) is newer than this server (version ${migrations.length}); upgrade the server.`,
+    );
+  }
+  for (let version = store.schemaVersion; version < migrations.length; version++) {
+    const migration = migrations[version];
+    if (migration === undefined) continue;
+    await migration.up(models);
+    // Compare-and-set: a process that started alongside may have recorded it already.
+    await Meta.updateOne(
+      { _id: META_STORE_ID, schemaVersion: version },
+      { $set: { schemaVersion: version + 1 } },
+    );
+  }
+  return store.epoch;
+}

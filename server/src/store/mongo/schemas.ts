@@ -1,0 +1,426 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { z } from 'zod';
+import { EVENT_TYPES, type KnownEventType, type LastSeenVisibility } from '@chitchat/shared';
+import type { ConversationKind, MemberRole } from '@chitchat/shared';
+
+/*
+ * The MongoDB documents of the store, one collection each: users, blocks, devices, conversations,
+ * memberships (with their periods), events and meta. Field names follow the records of
+ * ../types.ts; ids chosen by the server are the documents' `_id`.
+ *
+ * Every index that carries a guarantee (DESIGN §3) is declared here and created by migration 1.
+ * A unique index over a field that may be absent is always partial (`$type: 'string'`): MongoDB
+ * indexes a missing field as null, so a plain compound unique key would let only one null through.
+ */
+
+export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const satisfies readonly MemberRole[];
+export const CONVERSATION_KINDS = [
+  'direct',
+  'group',
+] as const satisfies readonly ConversationKind[];
+export const LAST_SEEN_VISIBILITIES = [
+  'contacts',
+  'nobody',
+] as const satisfies readonly LastSeenVisibility[];
+
+/** Meta documents: the store's identity and schema version, and the store-wide change counter. */
+export const META_STORE_ID = 'store';
+export const META_CHANGE_COUNTER_ID = 'change_counter';
+
+export interface UserDoc {
+  _id: string;
+  username: string;
+  /** `username` lower-cased: the unique key that makes usernames unique regardless of case. */
+  usernameKey: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: number;
+  lastSeenVisibility: LastSeenVisibility;
+  /**
+   * Bumped by every device insert of this user, inside the transaction, so two concurrent logins
+   * conflict (one retries) instead of both passing the active-device cap (write skew).
+   */
+  devicesVersion: number;
+}
+
+export interface BlockDoc {
+  userId: string;
+  blockedUserId: string;
+  createdAt: number;
+}
+
+export interface DeviceDoc {
+  _id: string;
+  userId: string;
+  name: string;
+  platform: string;
+  createdAt: number;
+  lastSeenAt: number;
+  refreshTokenHash: string;
+  previousRefreshTokenHash: string | null;
+  rotatedAt: number | null;
+  revokedAt: number | null;
+}
+
+export interface ConversationDoc {
+  _id: string;
+  kind: ConversationKind;
+  title: string | null;
+  avatar: string | null;
+  createdBy: string;
+  createdAt: number;
+  lastSeq: number;
+  version: number;
+  membersVersion: number;
+  /** Direct chats only: the pair's ids in order, unique (absent on groups). */
+  directKey?: string;
+  groupDeliveredSeq: number;
+  groupReadSeq: number;
+}
+
+export interface PeriodDoc {
+  joinedSeq: number;
+  leftSeq: number | null;
+}
+
+export interface MembershipDoc {
+  conversationId: string;
+  userId: string;
+  role: MemberRole;
+  muted: boolean;
+  deliveredSeq: number;
+  readSeq: number;
+  receiptSeq: number;
+  version: number;
+  active: boolean;
+  periods: PeriodDoc[];
+  leftTitle: string | null;
+  /** Order of first insertion within the conversation (breaks ties between members who joined together). */
+  ordinal: number;
+}
+
+export interface EventDoc {
+  /** The event id. */
+  _id: string;
+  conversationId: string;
+  seq: number;
+  type: KnownEventType;
+  senderUserId: string;
+  senderDeviceId: string | null;
+  /** Messages only. */
+  clientMsgId?: string;
+  opId?: string;
+  createdAt: number;
+  payload: unknown;
+  /** Messages only: their current state. */
+  editedAt?: number | null;
+  editVersion?: number;
+  deletedAt?: number | null;
+}
+
+export interface MetaDoc {
+  _id: string;
+  epoch?: string;
+  schemaVersion?: number;
+  counter?: number;
+}
+
+/** Integers only; null and absent values are left to `required` and `default`. */
+const isInteger = {
+  validator: (value: unknown) => value === null || value === undefined || Number.isInteger(value),
+  message: '{PATH} must be an integer',
+};
+const requiredInt = (min: number) => ({ type: Number, required: true, min, validate: isInteger });
+const nullableInt = (min: number) => ({ type: Number, default: null, min, validate: isInteger });
+const nullableString = { type: String, default: null };
+
+const options = { versionKey: false, id: false, strict: 'throw', minimize: false } as const;
+
+export const userSchema = new Schema<UserDoc>(
+  {
+    _id: { type: String, required: true },
+    username: { type: String, required: true },
+    usernameKey: {
+      type: String,
+      required: true,
+      validate: {
+        validator(this: UserDoc, key: string) {
+          // On a query (update validators) `this` is not the document; only documents are checked.
+          return typeof this.username !== 'string' || key === this.username.toLowerCase();
+        },
+        message: 'usernameKey must be the lower-cased username',
+      },
+    },
+    displayName: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    createdAt: requiredInt(0),
+    lastSeenVisibility: {
+      type: String,
+      required: true,
+      enum: LAST_SEEN_VISIBILITIES,
+      default: 'contacts',
+    },
+    devicesVersion: { ...requiredInt(0), default: 0 },
+  },
+  options,
+);
+userSchema.index({ usernameKey: 1 }, { unique: true, name: 'username_key' });
+
+export const blockSchema = new Schema<BlockDoc>(
+  {
+    userId: { type: String, required: true },
+    blockedUserId: {
+      type: String,
+      required: true,
+      validate: {
+        validator(this: BlockDoc, id: string) {
+          return typeof this.userId !== 'string' || id !== this.userId;
+        },
+        message: 'a user cannot block themselves',
+      },
+    },
+    createdAt: requiredInt(0),
+  },
+  options,
+);
+blockSchema.index({ userId: 1, blockedUserId: 1 }, { unique: true, name: 'block_pair' });
+blockSchema.index({ blockedUserId: 1 }, { name: 'blocks_by_blocked' });
+
+export const deviceSchema = new Schema<DeviceDoc>(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+    name: { type: String, required: true },
+    platform: { type: String, required: true },
+    createdAt: requiredInt(0),
+    lastSeenAt: requiredInt(0),
+    refreshTokenHash: { type: String, required: true },
+    previousRefreshTokenHash: nullableString,
+    rotatedAt: nullableInt(0),
+    revokedAt: nullableInt(0),
+  },
+  options,
+);
+deviceSchema.index({ userId: 1, revokedAt: 1 }, { name: 'devices_by_user' });
+
+export const conversationSchema = new Schema<ConversationDoc>(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true, enum: CONVERSATION_KINDS },
+    title: nullableString,
+    avatar: nullableString,
+    createdBy: { type: String, required: true },
+    createdAt: requiredInt(0),
+    lastSeq: requiredInt(0),
+    version: requiredInt(0),
+    membersVersion: { ...requiredInt(1), default: 1 },
+    directKey: {
+      type: String,
+      required(this: ConversationDoc) {
+        return this.kind === 'direct';
+      },
+      validate: {
+        validator(this: ConversationDoc, key: unknown) {
+          return this.kind !== 'group' || key === undefined || key === null;
+        },
+        message: 'only direct conversations have a directKey',
+      },
+    },
+    groupDeliveredSeq: { ...requiredInt(0), default: 0 },
+    groupReadSeq: { ...requiredInt(0), default: 0 },
+  },
+  options,
+);
+conversationSchema.index(
+  { directKey: 1 },
+  {
+    unique: true,
+    name: 'direct_pair',
+    partialFilterExpression: { directKey: { $type: 'string' } },
+  },
+);
+
+const periodSchema = new Schema<PeriodDoc>(
+  {
+    joinedSeq: requiredInt(1),
+    leftSeq: {
+      ...nullableInt(1),
+      validate: [
+        isInteger,
+        {
+          validator(this: PeriodDoc, left: number | null) {
+            return left === null || left >= this.joinedSeq;
+          },
+          message: 'a period cannot end before it starts',
+        },
+      ],
+    },
+  },
+  { _id: false, versionKey: false, id: false, strict: 'throw' },
+);
+
+export const membershipSchema = new Schema<MembershipDoc>(
+  {
+    conversationId: { type: String, required: true },
+    userId: { type: String, required: true },
+    role: { type: String, required: true, enum: MEMBER_ROLES },
+    muted: { type: Boolean, required: true, default: false },
+    deliveredSeq: { ...requiredInt(0), default: 0 },
+    readSeq: { ...requiredInt(0), default: 0 },
+    receiptSeq: { ...requiredInt(0), default: 0 },
+    version: requiredInt(0),
+    active: { type: Boolean, required: true },
+    periods: {
+      type: [periodSchema],
+      validate: {
+        validator: (periods: PeriodDoc[]) => periods.length > 0,
+        message: 'a membership has at least one period',
+      },
+    },
+    leftTitle: nullableString,
+    ordinal: requiredInt(0),
+  },
+  options,
+);
+membershipSchema.index({ conversationId: 1, userId: 1 }, { unique: true, name: 'membership' });
+membershipSchema.index({ userId: 1, version: 1 }, { name: 'memberships_by_user' });
+
+const seqSchema = z.number().int().min(1);
+const attachmentSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  mime: z.string(),
+  size: z.number().int().min(0),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+});
+/** The payload of each event type, as the store writes it. */
+export const eventPayloadSchemas = {
+  message: z.object({
+    text: z.string().nullable(),
+    replyToSeq: seqSchema.nullable(),
+    attachments: z.array(attachmentSchema),
+  }),
+  message_edited: z.object({
+    targetSeq: seqSchema,
+    text: z.string().nullable(),
+    editVersion: z.number().int().min(1),
+  }),
+  message_deleted: z.object({ targetSeq: seqSchema }),
+  member_added: z.object({ userIds: z.array(z.string()).min(1) }),
+  member_removed: z.object({ userIds: z.array(z.string()).min(1), left: z.boolean() }),
+  member_role: z.object({ userId: z.string(), role: z.enum(MEMBER_ROLES) }),
+  conversation_renamed: z.object({ title: z.string() }),
+} satisfies Record<KnownEventType, z.ZodType>;
+
+const isMessage = function (this: EventDoc) {
+  return this.type === 'message';
+};
+
+export const eventSchema = new Schema<EventDoc>(
+  {
+    _id: { type: String, required: true },
+    conversationId: { type: String, required: true },
+    seq: requiredInt(1),
+    type: { type: String, required: true, enum: EVENT_TYPES },
+    senderUserId: { type: String, required: true },
+    senderDeviceId: nullableString,
+    clientMsgId: { type: String, required: isMessage },
+    opId: { type: String },
+    createdAt: requiredInt(0),
+    payload: {
+      type: Schema.Types.Mixed,
+      required: true,
+      validate: {
+        validator(this: EventDoc, payload: unknown) {
+          // Only documents are checked: on a query `this.type` is not the event's type.
+          const schema = eventPayloadSchemas[this.type] as z.ZodType | undefined;
+          return schema === undefined || schema.safeParse(payload).success;
+        },
+        message: 'the payload does not fit the event type',
+      },
+    },
+    editedAt: { type: Number, validate: isInteger },
+    editVersion: { type: Number, min: 0, validate: isInteger, required: isMessage },
+    deletedAt: { type: Number, validate: isInteger },
+  },
+  options,
+);
+eventSchema.index({ conversationId: 1, seq: 1 }, { unique: true, name: 'event_seq' });
+eventSchema.index(
+  { senderUserId: 1, clientMsgId: 1 },
+  {
+    unique: true,
+    name: 'event_client_msg_id',
+    partialFilterExpression: { clientMsgId: { $type: 'string' } },
+  },
+);
+eventSchema.index(
+  { senderUserId: 1, opId: 1 },
+  {
+    unique: true,
+    name: 'event_op_id',
+    partialFilterExpression: { opId: { $type: 'string' } },
+  },
+);
+// Finds the edits of a message when it is deleted, so their text goes too.
+eventSchema.index(
+  { conversationId: 1, 'payload.targetSeq': 1 },
+  { name: 'event_edits', partialFilterExpression: { type: 'message_edited' } },
+);
+
+export const metaSchema = new Schema<MetaDoc>(
+  {
+    _id: { type: String, required: true, enum: [META_STORE_ID, META_CHANGE_COUNTER_ID] },
+    epoch: {
+      type: String,
+      required(this: MetaDoc) {
+        return this._id === META_STORE_ID;
+      },
+    },
+    schemaVersion: {
+      type: Number,
+      min: 0,
+      validate: isInteger,
+      required(this: MetaDoc) {
+        return this._id === META_STORE_ID;
+      },
+    },
+    counter: {
+      type: Number,
+      min: 0,
+      validate: isInteger,
+      required(this: MetaDoc) {
+        return this._id === META_CHANGE_COUNTER_ID;
+      },
+    },
+  },
+  options,
+);
+
+export interface MongoModels {
+  User: Model<UserDoc>;
+  Block: Model<BlockDoc>;
+  Device: Model<DeviceDoc>;
+  Conversation: Model<ConversationDoc>;
+  Membership: Model<MembershipDoc>;
+  Event: Model<EventDoc>;
+  Meta: Model<MetaDoc>;
+}
+
+/** Registers the store's models on `connection` (an unopened one is fine: validation needs no server). */
+export function defineModels(connection: Connection): MongoModels {
+  return {
+    User: connection.model<UserDoc>('User', userSchema, 'users'),
+    Block: connection.model<BlockDoc>('Block', blockSchema, 'blocks'),
+    Device: connection.model<DeviceDoc>('Device', deviceSchema, 'devices'),
+    Conversation: connection.model<ConversationDoc>(
+      'Conversation',
+      conversationSchema,
+      'conversations',
+    ),
+    Membership: connection.model<MembershipDoc>('Membership', membershipSchema, 'memberships'),
+    Event: connection.model<EventDoc>('Event', eventSchema, 'events'),
+    Meta: connection.model<MetaDoc>('Meta', metaSchema, 'meta'),
+  };
+}

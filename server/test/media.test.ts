@@ -1,0 +1,460 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  MEDIA_UNREFERENCED_TTL_MS,
+  THUMBNAIL_MAX_DIMENSION,
+  type MediaUploadAnswer,
+  type MessageEvent,
+} from '@chitchat/shared';
+import { call, request, startServer, type TestServer } from './harness';
+import { catchUp, direct, group, world, type Person, type World } from './fixtures';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** A real PNG with noise, so every call makes different bytes. */
+const png = (width: number, height: number) =>
+  sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: { r: 40, g: 120, b: 200 },
+      noise: { type: 'gaussian', mean: 128, sigma: 30 },
+    },
+  })
+    .png()
+    .toBuffer();
+
+interface Upload {
+  status: number;
+  body: MediaUploadAnswer & { error?: { code: string } };
+}
+
+async function upload(
+  server: TestServer,
+  who: Person,
+  body: Uint8Array | ReadableStream<Uint8Array>,
+  options: { type?: string; name?: string; headers?: Record<string, string> } = {},
+): Promise<Upload> {
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${who.session.accessToken}`,
+    'content-type': options.type ?? 'application/octet-stream',
+    ...(options.name !== undefined ? { 'x-file-name': encodeURIComponent(options.name) } : {}),
+    ...options.headers,
+  };
+  const init: RequestInit & { duplex?: 'half' } = { method: 'POST', headers, body };
+  if (body instanceof ReadableStream) init.duplex = 'half';
+  const response = await fetch(`${server.url}/api/media`, init);
+  return { status: response.status, body: (await response.json()) as Upload['body'] };
+}
+
+async function uploaded(
+  server: TestServer,
+  who: Person,
+  bytes: Uint8Array,
+  options: { type?: string; name?: string } = {},
+): Promise<MediaUploadAnswer> {
+  const answer = await upload(server, who, bytes, options);
+  if (answer.status !== 201) throw new Error(`upload failed: ${answer.status}`);
+  return answer.body;
+}
+
+async function download(
+  server: TestServer,
+  who: Person | null,
+  route: string,
+  headers: Record<string, string> = {},
+) {
+  const response = await fetch(`${server.url}/api/media/${route}`, {
+    headers: {
+      ...(who ? { authorization: `Bearer ${who.session.accessToken}` } : {}),
+      ...headers,
+    },
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    bytes: Buffer.from(await response.arrayBuffer()),
+  };
+}
+
+/** Every file under DATA_DIR/media (content files, thumbnails, temp files). */
+function mediaFiles(server: TestServer): string[] {
+  const root = path.join(server.dataDir, 'media');
+  return readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)));
+}
+
+const sendWith = (from: Person, conversationId: string, attachments: string[], text?: string) =>
+  request(from.socket, 'message:send', {
+    conversationId,
+    clientMsgId: randomUUID(),
+    attachments,
+    ...(text !== undefined ? { text } : {}),
+  });
+
+describe('media: upload, download, authorization, attachments', () => {
+  let server: TestServer;
+  let w: World;
+  beforeEach(async () => {
+    server = await startServer();
+    w = await world(server);
+  });
+  afterEach(async () => {
+    w.close();
+    await server.stop();
+  });
+
+  it('an uploaded image downloads byte-identical, with its type, size and a thumbnail that fits 320×320', async () => {
+    const image = await png(1200, 800);
+    const answer = await upload(server, w.alice, image, { type: 'image/png', name: 'Beach.png' });
+    expect(answer.status).toBe(201);
+    const { id, ...described } = answer.body;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(described).toEqual({
+      name: 'Beach.png',
+      mime: 'image/png',
+      size: image.length,
+      sha256: sha256(image),
+      width: 1200,
+      height: 800,
+      thumbnail: true,
+    });
+
+    const original = await download(server, w.alice, answer.body.id);
+    expect(original.status).toBe(200);
+    expect(original.bytes.equals(image)).toBe(true);
+    expect(original.headers.get('content-type')).toBe('image/png');
+    expect(original.headers.get('content-length')).toBe(String(image.length));
+    expect(original.headers.get('content-disposition')).toBe(
+      `inline; filename="Beach.png"; filename*=UTF-8''Beach.png`,
+    );
+    expect(original.headers.get('accept-ranges')).toBe('bytes');
+    expect(original.headers.get('etag')).toBe(`"${sha256(image)}"`);
+    expect(original.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(original.headers.get('content-security-policy')).toContain("default-src 'none'");
+
+    const again = await download(server, w.alice, answer.body.id, {
+      'if-none-match': `"${sha256(image)}"`,
+    });
+    expect(again.status).toBe(304);
+
+    const thumbnail = await download(server, w.alice, `${answer.body.id}/thumbnail`);
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.headers.get('content-type')).toBe('image/webp');
+    const meta = await sharp(thumbnail.bytes).metadata();
+    expect(meta.format).toBe('webp');
+    expect([meta.width, meta.height]).toEqual([THUMBNAIL_MAX_DIMENSION, 213]);
+  });
+
+  it('a small image keeps its size in the thumbnail, and EXIF orientation decides width and height', async () => {
+    // Stored 100×40, shown rotated a quarter turn (orientation 6): 40 wide, 100 high.
+    const photo = await sharp({
+      create: { width: 100, height: 40, channels: 3, background: { r: 200, g: 10, b: 10 } },
+    })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const answer = await uploaded(server, w.alice, photo, { type: 'image/jpeg', name: 'p.jpg' });
+    expect(answer).toMatchObject({ mime: 'image/jpeg', width: 40, height: 100, thumbnail: true });
+    const thumbnail = await download(server, w.alice, `${answer.id}/thumbnail`);
+    const meta = await sharp(thumbnail.bytes).metadata();
+    expect([meta.width, meta.height]).toEqual([40, 100]);
+  });
+
+  it('a file that is not an image is offered as a download and has no thumbnail', async () => {
+    const bytes = randomBytes(200_000);
+    const answer = await uploaded(server, w.alice, bytes, {
+      type: 'application/pdf',
+      name: 'x.pdf',
+    });
+    expect(answer).toMatchObject({ mime: 'application/octet-stream', thumbnail: false });
+    expect(answer).not.toHaveProperty('width');
+    const original = await download(server, w.alice, answer.id);
+    expect(original.bytes.equals(bytes)).toBe(true);
+    expect(original.headers.get('content-type')).toBe('application/octet-stream');
+    expect(original.headers.get('content-disposition')).toMatch(/^attachment; /);
+    expect((await download(server, w.alice, `${answer.id}/thumbnail`)).status).toBe(404);
+  });
+
+  it('a file whose bytes contradict its declared type is labelled by its bytes', async () => {
+    const image = await png(64, 64);
+    const disguisedImage = await uploaded(server, w.alice, image, {
+      type: 'text/plain',
+      name: 'notes.txt',
+    });
+    expect(disguisedImage).toMatchObject({ mime: 'image/png', width: 64, height: 64 });
+    const served = await download(server, w.alice, disguisedImage.id);
+    expect(served.headers.get('content-type')).toBe('image/png');
+
+    // A page claiming to be an image (or HTML claiming anything) is only ever opaque bytes.
+    const page = Buffer.from('<!doctype html><script>alert(1)</script>');
+    for (const type of ['image/png', 'text/html']) {
+      const answer = await uploaded(server, w.alice, page, { type, name: `page-${type}` });
+      expect(answer).toMatchObject({ mime: 'application/octet-stream', thumbnail: false });
+      const body = await download(server, w.alice, answer.id);
+      expect(body.headers.get('content-type')).toBe('application/octet-stream');
+      expect(body.headers.get('content-disposition')).toMatch(/^attachment; /);
+    }
+
+    // Text has no magic bytes: a harmless text type is believed only when the bytes are text.
+    const text = await uploaded(server, w.alice, Buffer.from('a,b\n1,2\n'), {
+      type: 'text/csv; charset=utf-8',
+      name: 'table.csv',
+    });
+    expect(text.mime).toBe('text/csv');
+    const binary = await uploaded(server, w.alice, Buffer.from([0, 1, 2, 3, 255]), {
+      type: 'text/plain',
+      name: 'binary.txt',
+    });
+    expect(binary.mime).toBe('application/octet-stream');
+  });
+
+  it('range requests return the right slice; an unsatisfiable one is 416', async () => {
+    const bytes = randomBytes(100_000);
+    const { id } = await uploaded(server, w.alice, bytes, { name: 'data.bin' });
+
+    const middle = await download(server, w.alice, id, { range: 'bytes=1000-1999' });
+    expect(middle.status).toBe(206);
+    expect(middle.headers.get('content-range')).toBe('bytes 1000-1999/100000');
+    expect(middle.headers.get('content-length')).toBe('1000');
+    expect(middle.bytes.equals(bytes.subarray(1000, 2000))).toBe(true);
+
+    const suffix = await download(server, w.alice, id, { range: 'bytes=-500' });
+    expect(suffix.status).toBe(206);
+    expect(suffix.bytes.equals(bytes.subarray(99_500))).toBe(true);
+
+    const openEnded = await download(server, w.alice, id, { range: 'bytes=99990-' });
+    expect(openEnded.headers.get('content-range')).toBe('bytes 99990-99999/100000');
+    expect(openEnded.bytes.equals(bytes.subarray(99_990))).toBe(true);
+
+    const beyond = await download(server, w.alice, id, { range: 'bytes=200000-300000' });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe('bytes */100000');
+
+    // For another version (If-Range), or several ranges at once: the whole file.
+    const stale = await download(server, w.alice, id, { range: 'bytes=0-9', 'if-range': '"old"' });
+    expect(stale.status).toBe(200);
+    expect(stale.bytes.equals(bytes)).toBe(true);
+    const several = await download(server, w.alice, id, { range: 'bytes=0-9,500-509' });
+    expect(several.status).toBe(200);
+    expect(several.bytes.length).toBe(bytes.length);
+  });
+
+  it('message:send takes attachments the sender uploaded with an optional caption; members read them, others get 404', async () => {
+    const chat = await direct(w.alice, w.bob);
+    const image = await png(300, 200);
+    const media = await uploaded(server, w.alice, image, { type: 'image/png', name: 'cat.png' });
+
+    // Before any message references it, only the uploader can read it.
+    expect((await download(server, w.alice2, media.id)).status).toBe(200);
+    expect((await download(server, w.bob, media.id)).status).toBe(404);
+    expect((await download(server, null, media.id)).status).toBe(401);
+
+    const sent = await sendWith(w.alice, chat.id, [media.id], 'look at this');
+    expect(sent.ok).toBe(true);
+    const captionless = await sendWith(w.alice, chat.id, [media.id]);
+    expect(captionless.ok).toBe(true);
+    const { events } = await catchUp(w.bob.socket, chat.id, 0);
+    const messages = events.filter((e): e is MessageEvent => e.type === 'message');
+    const ref = {
+      id: media.id,
+      name: 'cat.png',
+      mime: 'image/png',
+      size: image.length,
+      width: 300,
+      height: 200,
+      thumbnail: true,
+    };
+    expect(messages.map((m) => m.payload)).toEqual([
+      { text: 'look at this', replyToSeq: null, attachments: [ref] },
+      { text: null, replyToSeq: null, attachments: [ref] },
+    ]);
+
+    const forBob = await download(server, w.bob, media.id);
+    expect(forBob.status).toBe(200);
+    expect(forBob.bytes.equals(image)).toBe(true);
+    expect((await download(server, w.bob, `${media.id}/thumbnail`)).status).toBe(200);
+    // Carol shares no conversation with a message that references it.
+    expect((await download(server, w.carol, media.id)).status).toBe(404);
+    expect((await download(server, w.carol, `${media.id}/thumbnail`)).status).toBe(404);
+    // Malformed and unknown ids.
+    expect((await download(server, w.bob, 'not%20an%20id')).status).toBe(400);
+    expect((await download(server, w.bob, randomUUID())).status).toBe(404);
+  });
+
+  it('membership periods decide: a later member cannot read earlier media, a removed member keeps what they saw', async () => {
+    const chat = await group(w.alice, [w.bob]);
+    const media = await uploaded(server, w.alice, await png(50, 50), { type: 'image/png' });
+    expect((await sendWith(w.alice, chat.id, [media.id])).ok).toBe(true);
+    await call(w.alice.socket, 'group:update', { conversationId: chat.id, add: [w.carol.userId] });
+    await call(w.alice.socket, 'group:update', { conversationId: chat.id, remove: [w.bob.userId] });
+
+    expect((await download(server, w.carol, media.id)).status).toBe(404);
+    expect((await download(server, w.carol, `${media.id}/thumbnail`)).status).toBe(404);
+    expect((await download(server, w.bob, media.id)).status).toBe(200);
+  });
+
+  it("a deleted message's media is no longer readable by others (the uploader keeps it)", async () => {
+    const chat = await direct(w.alice, w.bob);
+    const media = await uploaded(server, w.alice, await png(80, 60), { type: 'image/png' });
+    const sent = await sendWith(w.alice, chat.id, [media.id], 'oops');
+    if (!sent.ok) throw new Error('send failed');
+    expect((await download(server, w.bob, media.id)).status).toBe(200);
+
+    await call(w.alice.socket, 'message:delete', { conversationId: chat.id, seq: sent.data.seq });
+    expect((await download(server, w.bob, media.id)).status).toBe(404);
+    expect((await download(server, w.bob, `${media.id}/thumbnail`)).status).toBe(404);
+    expect((await download(server, w.alice, media.id)).status).toBe(200);
+  });
+
+  it('sending an attachment the sender did not upload is refused, even one they can read', async () => {
+    const chat = await direct(w.alice, w.bob);
+    const media = await uploaded(server, w.alice, await png(20, 20), { type: 'image/png' });
+    expect((await sendWith(w.alice, chat.id, [media.id])).ok).toBe(true);
+    expect((await download(server, w.bob, media.id)).status).toBe(200);
+
+    for (const ids of [[media.id], [randomUUID()], [media.id, randomUUID()]]) {
+      const refused = await sendWith(w.bob, chat.id, ids, 'forwarded');
+      expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    }
+    const { lastSeq } = await catchUp(w.bob.socket, chat.id, 0);
+    expect(lastSeq).toBe(1);
+  });
+
+  it('identical bytes are stored once; the same upload retried gets the same id', async () => {
+    const image = await png(400, 300);
+    const first = await uploaded(server, w.alice, image, { type: 'image/png', name: 'a.png' });
+    const retried = await uploaded(server, w.alice, image, { type: 'image/png', name: 'a.png' });
+    const renamed = await uploaded(server, w.alice, image, { type: 'image/png', name: 'b.png' });
+    const bobs = await uploaded(server, w.bob, image, { type: 'image/png', name: 'a.png' });
+
+    expect(retried).toEqual(first);
+    expect(new Set([first.id, renamed.id, bobs.id]).size).toBe(3);
+    expect(new Set([first.sha256, renamed.sha256, bobs.sha256])).toEqual(new Set([sha256(image)]));
+    expect(bobs).toMatchObject({ width: 400, height: 300, thumbnail: true });
+    // One file with the bytes and one thumbnail, however many uploads name them.
+    expect(mediaFiles(server).sort()).toEqual(
+      [
+        path.join(sha256(image).slice(0, 2), sha256(image)),
+        path.join(sha256(image).slice(0, 2), `${sha256(image)}.thumb`),
+      ].sort(),
+    );
+    // Each upload is its own: Bob's copy is his to read, Alice's stays hers.
+    expect((await download(server, w.bob, bobs.id)).bytes.equals(image)).toBe(true);
+    expect((await download(server, w.bob, first.id)).status).toBe(404);
+  });
+
+  it('the upload route takes any body, JSON included, and cleans the file name', async () => {
+    const json = Buffer.from(JSON.stringify({ filler: 'x'.repeat(100_000) }));
+    const answer = await uploaded(server, w.alice, json, {
+      type: 'application/json',
+      name: '../../etc/r\u00e9sum\u00e9\u202egpj\u0007.json',
+    });
+    expect(answer).toMatchObject({ mime: 'application/json', size: json.length });
+    expect(answer.name).toBe('r\u00e9sum\u00e9gpj.json');
+    const served = await download(server, w.alice, answer.id);
+    expect(served.headers.get('content-disposition')).toBe(
+      `attachment; filename="r_sum_gpj.json"; filename*=UTF-8''r%C3%A9sum%C3%A9gpj.json`,
+    );
+    expect(served.bytes.equals(json)).toBe(true);
+
+    const unnamed = await uploaded(server, w.alice, await png(10, 10), { type: 'image/png' });
+    expect(unnamed.name).toBe('file.png');
+    const badName = await upload(server, w.alice, Buffer.from('x'), {
+      headers: { 'x-file-name': '%E0%A4%A' },
+    });
+    expect(badName.status).toBe(400);
+    const anonymous = await fetch(`${server.url}/api/media`, { method: 'POST', body: 'x' });
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('uploads no message references are removed after a day, with bytes nobody else uses', async () => {
+    const chat = await direct(w.alice, w.bob);
+    const shared = await png(60, 60);
+    const kept = await uploaded(server, w.alice, shared, { type: 'image/png', name: 'kept.png' });
+    expect((await sendWith(w.alice, chat.id, [kept.id])).ok).toBe(true);
+    const sameBytes = await uploaded(server, w.alice, shared, { type: 'image/png', name: 'c.png' });
+    const lonely = await uploaded(server, w.alice, await png(70, 70), { type: 'image/png' });
+    const filesBefore = mediaFiles(server).length;
+    expect(filesBefore).toBe(4);
+
+    // Not yet a day old: nothing goes.
+    expect(await server.media.sweep(Date.now() + MEDIA_UNREFERENCED_TTL_MS - 60_000)).toBe(0);
+    expect(mediaFiles(server)).toHaveLength(4);
+
+    const removed = await server.media.sweep(Date.now() + MEDIA_UNREFERENCED_TTL_MS + 60_000);
+    expect(removed).toBe(2);
+    expect((await download(server, w.alice, lonely.id)).status).toBe(404);
+    expect((await download(server, w.alice, sameBytes.id)).status).toBe(404);
+    // The referenced upload stays, and with it the bytes the removed copy shared.
+    const still = await download(server, w.bob, kept.id);
+    expect(still.bytes.equals(shared)).toBe(true);
+    expect(mediaFiles(server).sort()).toEqual(
+      [
+        path.join(kept.sha256.slice(0, 2), kept.sha256),
+        path.join(kept.sha256.slice(0, 2), `${kept.sha256}.thumb`),
+      ].sort(),
+    );
+    // A removed upload can no longer be attached.
+    const late = await sendWith(w.alice, chat.id, [lonely.id]);
+    expect(late).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+});
+
+describe('media: the size limit', () => {
+  const LIMIT = 64 * 1024;
+  let server: TestServer;
+  let alice: Person;
+  let w: World;
+  beforeEach(async () => {
+    server = await startServer({ config: { MEDIA_MAX_BYTES: LIMIT } });
+    w = await world(server);
+    alice = w.alice;
+  });
+  afterEach(async () => {
+    w.close();
+    await server.stop();
+  });
+
+  it('an oversize upload gets 413 and nothing remains on disk', async () => {
+    const answer = await upload(server, alice, randomBytes(LIMIT + 1));
+    expect(answer.status).toBe(413);
+    expect(answer.body.error?.code).toBe('payload_too_large');
+    expect(mediaFiles(server)).toEqual([]);
+
+    const exactly = await upload(server, alice, randomBytes(LIMIT));
+    expect(exactly.status).toBe(201);
+    expect(exactly.body.size).toBe(LIMIT);
+  });
+
+  it('a streamed oversize upload is cut off at the limit, not read to its end', async () => {
+    const total = 256 * 1024 * 1024;
+    const chunk = randomBytes(16 * 1024);
+    let produced = 0;
+    // No Content-Length: the server only learns the size by counting, and must stop there.
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (produced >= total) {
+          controller.close();
+          return;
+        }
+        produced += chunk.length;
+        controller.enqueue(new Uint8Array(chunk));
+      },
+    });
+    const answer = await upload(server, alice, body);
+    expect(answer.status).toBe(413);
+    expect(answer.body.error?.code).toBe('payload_too_large');
+    // What was produced is what socket buffers took before the server stopped reading.
+    expect(produced).toBeLessThan(total / 8);
+    expect(mediaFiles(server)).toEqual([]);
+
+    // The server is fine afterwards.
+    expect((await upload(server, alice, Buffer.from('small'))).status).toBe(201);
+  });
+});
