@@ -836,7 +836,7 @@ function printSummary(options: DeliveryBenchOptions, runs: TargetRun[]): void {
         ratioText = `>= ${ratio} (chitchat's ceiling was not reached or its limit step was disturbed)`;
         aim = value >= 0.5 ? 'met' : 'undetermined';
       } else {
-        ratioText = `${ratio} measured, but undetermined: neither limit step is a clean measurement`;
+        ratioText = `${ratio} measured, but undetermined: neither ceiling was reached in an undisturbed step`;
         aim = 'undetermined';
       }
     }

@@ -40,6 +40,8 @@ export interface MessagePreview {
   senderName: string;
   text: string | null;
   kind: 'text' | 'deleted' | 'system' | 'attachment' | 'unsupported';
+  /** What a message with files carries ("Photo", "Video", "Document" in the list). */
+  attachment?: { kind: AttachmentKind; count: number } | null;
   status: MessageStatus | null;
   createdAt: number;
 }
@@ -64,12 +66,36 @@ export interface ConversationView {
 }
 
 export interface AttachmentView {
+  /** The server's media id; `local:<key>:<index>` while the file waits in the outbox. */
   id: string;
   name: string;
   mime: string;
   size: number;
   width?: number;
   height?: number;
+  /** Whether a thumbnail can be asked for (images); absent means no. */
+  thumbnail?: boolean;
+}
+
+export type AttachmentKind = 'photo' | 'video' | 'audio' | 'document';
+
+export function attachmentKindOf(mime: string): AttachmentKind {
+  if (mime.startsWith('image/')) return 'photo';
+  if (mime.startsWith('video/')) return 'video';
+  if (mime.startsWith('audio/')) return 'audio';
+  return 'document';
+}
+
+/** A file picked, dropped or pasted, on its way into the outbox. */
+export interface OutgoingFile {
+  name: string;
+  mime: string;
+  bytes: Uint8Array;
+}
+
+export interface MediaBytes {
+  mime: string;
+  bytes: Uint8Array;
 }
 
 export interface MessageView {
@@ -94,6 +120,8 @@ export interface MessageView {
   status: MessageStatus | null;
   /** The error code when status is failed. */
   error: string | null;
+  /** Upload progress of a pending message with attachments. */
+  upload?: { sent: number; total: number } | null;
   /** An event type this version does not know (from a newer server). */
   unsupported: boolean;
 }
@@ -147,11 +175,15 @@ export interface ChatApi {
   openConversation(conversationId: string, limit?: number): Promise<MessagePage>;
   /** Older messages before `beforeSeq`: local first, then the server when not cached. */
   loadOlder(conversationId: string, beforeSeq: number, limit?: number): Promise<MessagePage>;
+  /** Text, files with an optional caption, or both; stored in the outbox at once. */
   sendMessage(input: {
     conversationId: string;
     text: string;
     replyToSeq?: number;
+    files?: OutgoingFile[];
   }): Promise<MessageView>;
+  /** A media file or its thumbnail: from the local cache, else downloaded (and cached). */
+  getMedia(input: { mediaId: string; variant: 'original' | 'thumbnail' }): Promise<MediaBytes>;
   editMessage(input: { conversationId: string; seq: number; text: string }): Promise<void>;
   deleteMessage(input: { conversationId: string; seq: number }): Promise<void>;
   /** Puts a failed message back in the outbox. */
@@ -196,6 +228,8 @@ export interface ChatEvents {
     message: MessageView;
     muted: boolean;
   };
+  /** Bytes of an outbox entry's files have left for the server. */
+  upload: { conversationId: string; key: string; sent: number; total: number };
 }
 
 export type ChatEventName = keyof ChatEvents;
@@ -211,6 +245,7 @@ export const CHAT_API_METHODS = [
   'openConversation',
   'loadOlder',
   'sendMessage',
+  'getMedia',
   'editMessage',
   'deleteMessage',
   'retryMessage',
@@ -238,6 +273,7 @@ export const CHAT_EVENT_NAMES = [
   'messages',
   'presence',
   'incoming',
+  'upload',
 ] as const satisfies readonly ChatEventName[];
 
 /** An error crossing the contract: a stable code (the server's, or `network` / `signed_out`). */

@@ -1,6 +1,9 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type {
   AuthSession,
   DeviceInfo,
+  MediaUploadAnswer,
   Me,
   PublicUser,
   TokenPair,
@@ -143,6 +146,116 @@ export class ApiClient {
 
   async revokeDevice(id: string): Promise<void> {
     await this.request('DELETE', `/api/devices/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Uploads a file as a streamed body, reporting progress as bytes leave. An `unauthorized` answer
+   * (an access token that expired mid-upload) refreshes once and starts over.
+   */
+  async uploadMedia(
+    bytes: Uint8Array,
+    file: { name: string; mime: string },
+    onProgress: (sent: number, total: number) => void = () => undefined,
+  ): Promise<MediaUploadAnswer> {
+    let answer = await this.streamUpload(await this.currentAccessToken(), bytes, file, onProgress);
+    if (answer.status === 401)
+      answer = await this.streamUpload(await this.refresh(), bytes, file, onProgress);
+    const parsed = safeJson(answer.body) as
+      (MediaUploadAnswer & { error?: { code?: string; message?: string } }) | undefined;
+    if (answer.status !== 201 || parsed === undefined) {
+      throw new ApiError(
+        parsed?.error?.code ?? 'internal',
+        parsed?.error?.message ?? `HTTP ${answer.status}`,
+        answer.status,
+      );
+    }
+    return parsed;
+  }
+
+  private streamUpload(
+    token: string,
+    bytes: Uint8Array,
+    file: { name: string; mime: string },
+    onProgress: (sent: number, total: number) => void,
+  ): Promise<{ status: number; body: string }> {
+    const url = new URL(`${this.serverUrl}/api/media`);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = send(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': file.mime || 'application/octet-stream',
+          'content-length': String(bytes.byteLength),
+          'x-file-name': encodeURIComponent(file.name),
+        },
+      });
+      req.on('error', (error) =>
+        reject(
+          new ApiError('network', `The upload to ${this.serverUrl} failed (${error.message}).`),
+        ),
+      );
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', (error) => reject(new ApiError('network', error.message)));
+      });
+      // Chunks of 64 KiB, each written when the socket has taken the previous one: honest progress.
+      const CHUNK = 64 * 1024;
+      let offset = 0;
+      const writeNext = () => {
+        while (offset < bytes.byteLength) {
+          const chunk = bytes.subarray(offset, Math.min(offset + CHUNK, bytes.byteLength));
+          offset += chunk.byteLength;
+          const more = req.write(chunk);
+          onProgress(offset, bytes.byteLength);
+          if (!more) {
+            req.once('drain', writeNext);
+            return;
+          }
+        }
+        req.end();
+      };
+      onProgress(0, bytes.byteLength);
+      writeNext();
+    });
+  }
+
+  /** The bytes of a media file (or its thumbnail), for members who may read it. */
+  async downloadMedia(
+    id: string,
+    variant: 'original' | 'thumbnail',
+  ): Promise<{ bytes: Buffer; mime: string }> {
+    const route = `/api/media/${encodeURIComponent(id)}${variant === 'thumbnail' ? '/thumbnail' : ''}`;
+    const get = (token: string) =>
+      this.fetchImpl(`${this.serverUrl}${route}`, {
+        headers: { authorization: `Bearer ${token}` },
+      }).catch((error: unknown) => {
+        throw new ApiError(
+          'network',
+          `The server at ${this.serverUrl} could not be reached (${String(error)}).`,
+        );
+      });
+    let response = await get(await this.currentAccessToken());
+    if (response.status === 401) response = await get(await this.refresh());
+    if (!response.ok) {
+      const error = (
+        safeJson(await response.text()) as
+          { error?: { code?: string; message?: string } } | undefined
+      )?.error;
+      throw new ApiError(
+        error?.code ?? 'not_found',
+        error?.message ?? `HTTP ${response.status}`,
+        response.status,
+      );
+    }
+    return {
+      bytes: Buffer.from(await response.arrayBuffer()),
+      mime: response.headers.get('content-type') ?? 'application/octet-stream',
+    };
   }
 
   /** A valid access token, refreshed first when it is missing or about to expire. */

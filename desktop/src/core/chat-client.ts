@@ -1,13 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DeviceInfo, LastSeenVisibility, PresenceInfo, PublicUser } from '@chitchat/shared';
+import {
+  ATTACHMENTS_MAX,
+  MEDIA_MAX_BYTES,
+  type DeviceInfo,
+  type LastSeenVisibility,
+  type PresenceInfo,
+  type PublicUser,
+} from '@chitchat/shared';
 import type {
   ChatApi,
   ChatEvents,
   ConnectionState,
   ConversationView,
   GroupChangeInput,
+  MediaBytes,
+  OutgoingFile,
   MessagePage,
   MessageView,
   SearchHit,
@@ -17,7 +26,8 @@ import type {
 } from '../common/contract';
 import { ApiClient, ApiError, type FetchLike, type SecretStore } from './api-client';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
-import { LocalStore } from './local-store/index';
+import { LocalStore, type SendPayload } from './local-store/index';
+import { MediaCache } from './media-cache';
 import {
   DEFAULT_SYNC_OPTIONS,
   RequestFailed,
@@ -85,6 +95,9 @@ export class ChatClient implements ChatApi {
   private store: LocalStore | null = null;
   private engine: SyncEngine | null = null;
   private views: ViewBuilder | null = null;
+  private media: MediaCache | null = null;
+  /** Upload progress of outbox entries, by key (while their files are being sent). */
+  private readonly uploads = new Map<string, { sent: number; total: number }>();
   private readonly logger: EngineLogger;
   private readonly syncOptions: SyncEngineOptions;
   private listTimer: ReturnType<typeof setTimeout> | null = null;
@@ -93,6 +106,10 @@ export class ChatClient implements ChatApi {
     this.logger = options.logger ?? silentLogger;
     this.syncOptions = { ...DEFAULT_SYNC_OPTIONS, ...options.sync };
     mkdirSync(options.profileDir, { recursive: true });
+  }
+
+  private get outboxFilesDir(): string {
+    return path.join(this.options.profileDir, 'outbox-files');
   }
 
   private get sessionFile(): string {
@@ -128,7 +145,12 @@ export class ChatClient implements ChatApi {
     mkdirSync(path.dirname(file), { recursive: true });
     this.store = new LocalStore(file, session.user.id);
     this.store.upsertUsers([session.user]);
-    this.views = new ViewBuilder(this.store);
+    this.media = new MediaCache(
+      path.join(this.options.profileDir, 'media', session.user.id),
+      this.store,
+      this.api,
+    );
+    this.views = new ViewBuilder(this.store, (key) => this.uploads.get(key) ?? null);
     this.engine = new SyncEngine(
       this.store,
       this.api,
@@ -142,11 +164,17 @@ export class ChatClient implements ChatApi {
         presence: (info) => this.events.emit('presence', info),
         typing: () => this.scheduleListChange(),
         incoming: (event) => this.announceIncoming(event.conversationId, event.seq),
+        upload: (conversationId, key, sent, total) => {
+          if (sent >= total) this.uploads.delete(key);
+          else this.uploads.set(key, { sent, total });
+          this.events.emit('upload', { conversationId, key, sent, total });
+        },
         revoked: (reason) => void this.endSession(reason),
       },
       this.logger,
       this.syncOptions,
       this.options.connect,
+      this.media,
     );
     this.engine.start();
   }
@@ -159,6 +187,7 @@ export class ChatClient implements ChatApi {
     this.engine = null;
     this.store = null;
     this.views = null;
+    this.media = null;
     this.api = null;
   }
 
@@ -202,6 +231,7 @@ export class ChatClient implements ChatApi {
       this.engine === null ||
       this.api === null ||
       this.views === null ||
+      this.media === null ||
       this.session === null
     ) {
       throw new ChatClientError('signed_out', 'Sign in first.');
@@ -211,6 +241,7 @@ export class ChatClient implements ChatApi {
       engine: this.engine,
       api: this.api,
       views: this.views,
+      media: this.media,
       session: this.session,
     };
   }
@@ -367,15 +398,42 @@ export class ChatClient implements ChatApi {
     conversationId: string;
     text: string;
     replyToSeq?: number;
+    files?: OutgoingFile[];
   }): Promise<MessageView> {
     const { store, engine, views } = this.ready();
     const row = store.conversation(input.conversationId);
     if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
-    if (row.status === 'left')
+    if (row.status === 'left') {
       throw new ChatClientError('forbidden', 'You are no longer a member of this conversation.');
-    if (input.text.trim() === '')
-      throw new ChatClientError('invalid_payload', 'A message needs text.');
+    }
+    const files = input.files ?? [];
+    if (input.text.trim() === '' && files.length === 0) {
+      throw new ChatClientError('invalid_payload', 'A message needs text or a file.');
+    }
+    if (files.length > ATTACHMENTS_MAX) {
+      throw new ChatClientError('invalid_payload', `At most ${ATTACHMENTS_MAX} files per message.`);
+    }
+    for (const file of files) {
+      if (file.bytes.byteLength > MEDIA_MAX_BYTES) {
+        throw new ChatClientError(
+          'payload_too_large',
+          `“${file.name}” is larger than ${MEDIA_MAX_BYTES / 1024 / 1024} MB.`,
+        );
+      }
+    }
     const key = randomUUID();
+    // The files wait beside the outbox, so a restart before the upload loses nothing.
+    const attachments = files.map((file, index) => {
+      mkdirSync(this.outboxFilesDir, { recursive: true });
+      const stored = path.join(this.outboxFilesDir, `${key}-${index}`);
+      writeFileSync(stored, file.bytes);
+      return {
+        file: stored,
+        name: file.name || 'file',
+        mime: file.mime || 'application/octet-stream',
+        size: file.bytes.byteLength,
+      };
+    });
     const entry = store.addToOutbox({
       key,
       conversationId: input.conversationId,
@@ -383,6 +441,7 @@ export class ChatClient implements ChatApi {
       payload: {
         text: input.text,
         ...(input.replyToSeq !== undefined ? { replyToSeq: input.replyToSeq } : {}),
+        ...(attachments.length > 0 ? { attachments } : {}),
       },
       at: Date.now(),
     });
@@ -393,6 +452,23 @@ export class ChatClient implements ChatApi {
     const view = views.page(row, [], true).find((m) => m.key === entry.key);
     if (view === undefined) throw new Error('outbox entry vanished');
     return view;
+  }
+
+  async getMedia(input: {
+    mediaId: string;
+    variant: 'original' | 'thumbnail';
+  }): Promise<MediaBytes> {
+    const { store, media } = this.ready();
+    const local = /^local:([^:]+):(\d+)$/.exec(input.mediaId);
+    if (local !== null) {
+      // A file still in the outbox: its bytes are here.
+      const entry = store.outboxEntry(local[1] ?? '');
+      const payload = entry ? (JSON.parse(entry.payload) as SendPayload) : null;
+      const attachment = payload?.attachments?.[Number(local[2])];
+      if (attachment === undefined) throw new ChatClientError('not_found', 'No such file.');
+      return { mime: attachment.mime, bytes: new Uint8Array(readFileSync(attachment.file)) };
+    }
+    return this.remote(() => media.get(input.mediaId, input.variant));
   }
 
   async editMessage(input: { conversationId: string; seq: number; text: string }): Promise<void> {
@@ -433,6 +509,11 @@ export class ChatClient implements ChatApi {
     const entry = store.outboxEntry(key);
     if (entry === null || entry.state === 'sent') return;
     store.removeOutbox(key);
+    if (entry.kind === 'send') {
+      for (const attachment of (JSON.parse(entry.payload) as SendPayload).attachments ?? []) {
+        rmSync(attachment.file, { force: true });
+      }
+    }
     this.events.emit('messages', { conversationId: entry.conversation_id });
     this.scheduleListChange();
   }

@@ -1,3 +1,4 @@
+import { readFileSync, rmSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
@@ -16,6 +17,7 @@ import {
 import type { ConnectionState } from '../common/contract';
 import { ApiError, type ApiClient } from './api-client';
 import type { EngineLogger } from './emitter';
+import type { MediaCache } from './media-cache';
 import type {
   DeletePayload,
   EditPayload,
@@ -72,6 +74,8 @@ export interface SyncListener {
   presence(info: PresenceInfo): void;
   typing(conversationId: string): void;
   incoming(event: ConversationEvent): void;
+  /** Bytes of an outbox entry's files have been sent. */
+  upload(conversationId: string, key: string, sent: number, total: number): void;
   /** The server ended this device's session. */
   revoked(reason: string): void;
 }
@@ -113,6 +117,7 @@ export class SyncEngine {
     private readonly logger: EngineLogger,
     private readonly options: SyncEngineOptions = DEFAULT_SYNC_OPTIONS,
     connect: SocketFactory = (url, socketOptions) => io(url, socketOptions),
+    private readonly media: MediaCache | null = null,
   ) {
     this.socket = connect(api.serverUrl, {
       transports: ['websocket'],
@@ -508,13 +513,17 @@ export class SyncEngine {
       switch (entry.kind) {
         case 'send': {
           const payload = JSON.parse(entry.payload) as SendPayload;
+          const attachments = await this.uploadAttachments(entry, payload);
           const replyToSeq = payload.replyToSeq ?? this.resolveReply(payload.replyToKey);
           const answer = await this.call('message:send', {
             conversationId: entry.conversation_id,
             clientMsgId: entry.key,
-            text: payload.text,
+            ...(payload.text.trim() !== '' ? { text: payload.text } : {}),
+            ...(attachments.length > 0 ? { attachments } : {}),
             ...(replyToSeq !== undefined ? { replyToSeq } : {}),
           });
+          for (const attachment of payload.attachments ?? [])
+            rmSync(attachment.file, { force: true });
           // The entry leaves the outbox when its event is applied (live or by catch-up).
           if (this.store.eventAt(entry.conversation_id, answer.seq) === null)
             this.store.markOutboxSent(entry.key, answer.seq);
@@ -544,7 +553,8 @@ export class SyncEngine {
         }
       }
     } catch (error) {
-      const code = error instanceof RequestFailed ? error.code : 'internal';
+      const code =
+        error instanceof RequestFailed || error instanceof ApiError ? error.code : 'internal';
       if (DEFINITIVE_CODES.has(code)) {
         this.store.markOutboxFailed(entry.key, code);
         this.logger.warn('outbox entry failed', { key: entry.key, code });
@@ -552,6 +562,33 @@ export class SyncEngine {
       }
       return 'retry';
     }
+  }
+
+  /**
+   * Uploads the entry's files that are not on the server yet, one at a time, recording each media
+   * id in the outbox as it lands: a retry after a failure resumes with the next file.
+   */
+  private async uploadAttachments(entry: OutboxRow, payload: SendPayload): Promise<string[]> {
+    const attachments = payload.attachments ?? [];
+    const total = attachments.reduce((sum, a) => sum + a.size, 0);
+    let done = 0;
+    for (const attachment of attachments) {
+      if (attachment.mediaId === undefined) {
+        const bytes = readFileSync(attachment.file);
+        const answer = await this.api.uploadMedia(bytes, attachment, (sent) =>
+          this.listener.upload(entry.conversation_id, entry.key, done + sent, total),
+        );
+        attachment.mediaId = answer.id;
+        attachment.thumbnail = answer.thumbnail;
+        if (answer.width !== undefined) attachment.width = answer.width;
+        if (answer.height !== undefined) attachment.height = answer.height;
+        this.store.updateOutboxPayload(entry.key, payload);
+        // The sender already has the bytes: no download needed to show them.
+        this.media?.put(answer.id, 'original', answer.mime, bytes);
+      }
+      done += attachment.size;
+    }
+    return attachments.flatMap((a) => (a.mediaId !== undefined ? [a.mediaId] : []));
   }
 
   /** The seq of a reply target that was itself sent from the outbox. */

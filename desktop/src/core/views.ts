@@ -1,11 +1,12 @@
 import { EVENT_TYPES, type AttachmentRef } from '@chitchat/shared';
-import type {
-  ConversationView,
-  MemberView,
-  MessagePreview,
-  MessageStatus,
-  MessageView,
-  SearchHit,
+import {
+  attachmentKindOf,
+  type ConversationView,
+  type MemberView,
+  type MessagePreview,
+  type MessageStatus,
+  type MessageView,
+  type SearchHit,
 } from '../common/contract';
 import {
   HIGHLIGHT_END,
@@ -29,7 +30,12 @@ interface Marks {
 
 /** Turns the local store's rows into the plain views the screen shows. */
 export class ViewBuilder {
-  constructor(private readonly store: LocalStore) {}
+  constructor(
+    private readonly store: LocalStore,
+    /** Upload progress of an outbox entry, while its files are being sent. */
+    private readonly progressOf: (key: string) => { sent: number; total: number } | null = () =>
+      null,
+  ) {}
 
   private nameOf(users: Map<string, UserRow>, userId: string): string {
     if (userId === this.store.userId) return 'You';
@@ -84,10 +90,14 @@ export class ViewBuilder {
     ) {
       const payload = JSON.parse(lastPending.payload) as SendPayload;
       lastMessage = {
+        attachment: attachmentSummary((payload.attachments ?? []).map((a) => a.mime)),
         senderUserId: this.store.userId,
         senderName: 'You',
-        text: payload.text,
-        kind: 'text',
+        text: payload.text.trim() === '' ? null : payload.text,
+        kind:
+          payload.text.trim() === '' && (payload.attachments?.length ?? 0) > 0
+            ? 'attachment'
+            : 'text',
         status:
           lastPending.state === 'failed'
             ? 'failed'
@@ -99,6 +109,7 @@ export class ViewBuilder {
     } else if (lastEvent !== null) {
       const view = this.message(lastEvent, users, marks);
       lastMessage = {
+        attachment: attachmentSummary(view.attachments.map((a) => a.mime)),
         senderUserId: view.senderUserId,
         senderName: view.senderName,
         text: view.systemText ?? view.text,
@@ -179,7 +190,10 @@ export class ViewBuilder {
       replyTo,
       attachments:
         isMessage && Array.isArray(payload.attachments)
-          ? (payload.attachments as AttachmentRef[])
+          ? (payload.attachments as AttachmentRef[]).map((a) => ({
+              ...a,
+              thumbnail: a.thumbnail === true,
+            }))
           : [],
       createdAt: event.created_at,
       editedAt: event.edited_at,
@@ -212,7 +226,16 @@ export class ViewBuilder {
       text: payload.text,
       systemText: null,
       replyTo,
-      attachments: [],
+      attachments: (payload.attachments ?? []).map((a, index) => ({
+        id: a.mediaId ?? `local:${entry.key}:${index}`,
+        name: a.name,
+        mime: a.mime,
+        size: a.size,
+        ...(a.width !== undefined ? { width: a.width } : {}),
+        ...(a.height !== undefined ? { height: a.height } : {}),
+        thumbnail: a.mediaId !== undefined && a.thumbnail === true,
+      })),
+      upload: this.progressOf(entry.key),
       createdAt: entry.created_at,
       editedAt: null,
       deletedAt: null,
@@ -276,6 +299,12 @@ function involvedUsers(event: EventRow): string[] {
 }
 
 /** Splits FTS5 snippet text with highlight marks into plain and highlighted parts. */
+function attachmentSummary(mimes: string[]): MessagePreview['attachment'] {
+  const first = mimes[0];
+  if (first === undefined) return null;
+  return { kind: attachmentKindOf(first), count: mimes.length };
+}
+
 export function splitSnippet(snippet: string): SearchHit['snippet'] {
   const parts: SearchHit['snippet'] = [];
   let rest = snippet;

@@ -76,9 +76,7 @@ export function fileSize(bytes: number): string {
 /** Friendly text for an engine error code. */
 export function errorText(error: unknown): string {
   const code =
-    typeof error === 'object' && error !== null && 'code' in error
-      ? String(error.code)
-      : '';
+    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
   const message = error instanceof Error ? error.message : String(error);
   switch (code) {
     case 'unauthorized':

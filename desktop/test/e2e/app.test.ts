@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import { engine, removeProfiles, uniqueUser, PASSWORD, type Engine } from '../engines';
 import {
@@ -200,19 +201,61 @@ describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine an
       .poll(() => ana.page.getByRole('img', { name: 'Pending' }).count(), { timeout: 20_000 })
       .toBe(0);
 
+    // A photo from Ana: Ben sees its thumbnail, then the full image.
+    const photo = await sharp({
+      create: { width: 1600, height: 1000, channels: 3, background: { r: 30, g: 140, b: 110 } },
+    })
+      .composite([
+        {
+          input: Buffer.from(
+            '<svg width="1600" height="1000"><circle cx="800" cy="500" r="320" fill="#f5c242"/></svg>',
+          ),
+          top: 0,
+          left: 0,
+        },
+      ])
+      .jpeg()
+      .toBuffer();
+    await ana.page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'sunset.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await ana.page.getByLabel('Caption').fill('The view from the office');
+    await ana.page
+      .getByRole('dialog', { name: 'Send files' })
+      .getByRole('button', { name: 'Send' })
+      .click();
+    await ben.page.getByRole('button', { name: /Ana Lima/ }).click();
+    const thumb = ben.page.getByRole('log').getByRole('img', { name: 'sunset.jpg' });
+    await thumb.waitFor({ timeout: 20_000 });
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(320);
+    await ben.page.getByRole('log').getByText('The view from the office').waitFor();
+    await screenshot(ben.page, '09-photo');
+    await ben.page.getByRole('button', { name: 'Photo sunset.jpg, open' }).click();
+    const full = ben.page
+      .getByRole('dialog', { name: 'Photo sunset.jpg' })
+      .getByRole('img', { name: 'sunset.jpg' });
+    await expect
+      .poll(() => full.evaluate((img: HTMLImageElement) => img.naturalWidth), { timeout: 20_000 })
+      .toBe(1600);
+    await screenshot(ben.page, '10-photo-viewer');
+    await ben.page.keyboard.press('Escape');
+    await expect
+      .poll(() => ben.page.getByRole('button', { name: /Ana Lima/ }).textContent())
+      .toContain('📷 Photo');
+
     // Search finds a message and opens it in place.
     await ana.page.getByLabel('Search chats and messages').fill('slides');
     await ana.page.getByRole('region', { name: 'Messages' }).getByRole('button').first().click();
     await ana.page.locator('.bubble.highlighted').waitFor();
-    await screenshot(ana.page, '09-search');
+    await screenshot(ana.page, '11-search');
 
     // Settings lists the devices; dark theme follows the system.
     await ben.page.getByRole('button', { name: 'Settings' }).click();
     await ben.page.locator('.device-row').filter({ hasText: 'this device' }).waitFor();
     await expect.poll(() => ben.page.locator('.device-row').count()).toBe(2);
-    await screenshot(ben.page, '10-settings');
+    await screenshot(ben.page, '12-settings');
     await ben.page.getByRole('button', { name: 'Close' }).click();
     await ben.page.emulateMedia({ colorScheme: 'dark' });
-    await screenshot(ben.page, '11-dark');
+    await screenshot(ben.page, '13-dark');
   }, 120_000);
 });

@@ -105,8 +105,9 @@ export async function openApp(
     colorScheme: options.colorScheme ?? 'light',
     deviceScaleFactor: 1,
   });
-  await context.exposeBinding('chitchatInvoke', (_source, method: unknown, args: unknown) =>
-    dispatchChatCall(client, method, args),
+  // Playwright bindings carry JSON, so bytes cross as base64 (Electron's IPC carries them as is).
+  await context.exposeBinding('chitchatInvoke', async (_source, method: unknown, args: unknown) =>
+    encodeBytes(await dispatchChatCall(client, method, decodeBytes(args))),
   );
   await context.addInitScript(
     ({ defaultServerUrl, focused }) => {
@@ -114,9 +115,38 @@ export async function openApp(
       const w = window as unknown as Record<string, unknown>;
       w.__chitchatDispatch = (name: string, payload: unknown) =>
         listeners.forEach((l) => l(name, payload));
+      const toBase64 = (bytes: Uint8Array) => {
+        let text = '';
+        for (let i = 0; i < bytes.length; i += 0x8000)
+          text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        return btoa(text);
+      };
+      const encode = (value: unknown): unknown => {
+        if (value instanceof Uint8Array) return { __b64: toBase64(value) };
+        if (Array.isArray(value)) return value.map(encode);
+        if (value !== null && typeof value === 'object') {
+          return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encode(v)]));
+        }
+        return value;
+      };
+      const decode = (value: unknown): unknown => {
+        if (Array.isArray(value)) return value.map(decode);
+        if (value !== null && typeof value === 'object') {
+          const record = value as Record<string, unknown>;
+          if (typeof record.__b64 === 'string')
+            return Uint8Array.from(atob(record.__b64), (c) => c.charCodeAt(0));
+          return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decode(v)]));
+        }
+        return value;
+      };
       w.chitchatHost = {
-        invoke: (method: string, args: unknown[]) =>
-          (w.chitchatInvoke as (m: string, a: unknown[]) => Promise<unknown>)(method, args),
+        invoke: async (method: string, args: unknown[]) =>
+          decode(
+            await (w.chitchatInvoke as (m: string, a: unknown) => Promise<unknown>)(
+              method,
+              encode(args),
+            ),
+          ),
         subscribe: (listener: (name: string, payload: unknown) => void) => {
           listeners.add(listener);
           return () => listeners.delete(listener);
@@ -170,6 +200,27 @@ export async function setFocused(page: Page, focused: boolean): Promise<void> {
     (value) => (window as unknown as { __setFocused(v: boolean): void }).__setFocused(value),
     focused,
   );
+}
+
+/** Bytes inside a value, as base64 placeholders (Node side). */
+function encodeBytes(value: unknown): unknown {
+  if (value instanceof Uint8Array) return { __b64: Buffer.from(value).toString('base64') };
+  if (Array.isArray(value)) return value.map(encodeBytes);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeBytes(v)]));
+  }
+  return value;
+}
+
+function decodeBytes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decodeBytes);
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (typeof record.__b64 === 'string')
+      return new Uint8Array(Buffer.from(record.__b64, 'base64'));
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeBytes(v)]));
+  }
+  return value;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -75,9 +75,32 @@ export interface OutboxRow {
 
 /** Outbox payloads, by kind. `replyToKey` names a reply target still in the outbox. */
 export interface SendPayload {
+  /** The text, or a caption; may be empty when there are attachments. */
   text: string;
   replyToSeq?: number;
   replyToKey?: string;
+  /** Files kept beside the outbox until sent; `mediaId` once uploaded. */
+  attachments?: OutboxAttachment[];
+}
+
+export interface OutboxAttachment {
+  file: string;
+  name: string;
+  mime: string;
+  size: number;
+  mediaId?: string;
+  width?: number;
+  height?: number;
+  thumbnail?: boolean;
+}
+
+export interface MediaCacheRow {
+  media_id: string;
+  variant: 'original' | 'thumbnail';
+  sha256: string;
+  mime: string;
+  size: number;
+  last_used: number;
 }
 export interface EditPayload {
   seq: number;
@@ -665,6 +688,42 @@ export class LocalStore {
     this.statements.outboxPayload.run(JSON.stringify(payload), key);
   }
 
+  // ---------- media cache ----------
+
+  cachedMedia(mediaId: string, variant: 'original' | 'thumbnail'): MediaCacheRow | null {
+    return this.statements.cachedMedia.get(mediaId, variant) ?? null;
+  }
+
+  touchCachedMedia(mediaId: string, variant: 'original' | 'thumbnail', at: number): void {
+    this.statements.touchMedia.run(at, mediaId, variant);
+  }
+
+  rememberMedia(row: MediaCacheRow): void {
+    this.statements.rememberMedia.run(row);
+  }
+
+  /** Entries to drop so the cache fits in `capBytes`, least recently used first. */
+  mediaOverCap(capBytes: number): MediaCacheRow[] {
+    const rows = this.statements.mediaByUse.all();
+    let total = rows.reduce((sum, r) => sum + r.size, 0);
+    const evict: MediaCacheRow[] = [];
+    for (const row of rows) {
+      if (total <= capBytes) break;
+      evict.push(row);
+      total -= row.size;
+    }
+    return evict;
+  }
+
+  forgetMedia(mediaId: string, variant: 'original' | 'thumbnail'): void {
+    this.statements.forgetMedia.run(mediaId, variant);
+  }
+
+  /** Whether another cache entry still uses these bytes (so the file must stay). */
+  mediaBytesInUse(sha256: string): boolean {
+    return this.statements.shaInUse.get(sha256) !== undefined;
+  }
+
   // ---------- search ----------
 
   /** Full-text search over message text: every word must match, the last one as a prefix. */
@@ -838,6 +897,23 @@ function prepare(db: Database.Database) {
     ),
     outboxPayload: db.prepare('UPDATE outbox SET payload = ? WHERE key = ?'),
     deleteOutboxByKey: db.prepare('DELETE FROM outbox WHERE key = ?'),
+    cachedMedia: db.prepare<[string, string], MediaCacheRow>(
+      'SELECT * FROM media_cache WHERE media_id = ? AND variant = ?',
+    ),
+    touchMedia: db.prepare(
+      'UPDATE media_cache SET last_used = ? WHERE media_id = ? AND variant = ?',
+    ),
+    rememberMedia: db.prepare(
+      `INSERT INTO media_cache (media_id, variant, sha256, mime, size, last_used)
+       VALUES (@media_id, @variant, @sha256, @mime, @size, @last_used)
+       ON CONFLICT (media_id, variant) DO UPDATE SET sha256 = excluded.sha256, mime = excluded.mime,
+         size = excluded.size, last_used = excluded.last_used`,
+    ),
+    mediaByUse: db.prepare<[], MediaCacheRow>('SELECT * FROM media_cache ORDER BY last_used ASC'),
+    forgetMedia: db.prepare('DELETE FROM media_cache WHERE media_id = ? AND variant = ?'),
+    shaInUse: db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM media_cache WHERE sha256 = ? LIMIT 1',
+    ),
     search: db.prepare<{ match: string; limit: number; start: string; end: string }, SearchRow>(
       `SELECT e.conversation_id, e.seq, e.sender_user_id, e.created_at,
          snippet(events_fts, 0, @start, @end, '…', 12) AS snippet

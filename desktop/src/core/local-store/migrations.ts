@@ -112,4 +112,17 @@ CREATE TRIGGER events_fts_update AFTER UPDATE OF text ON events BEGIN
   INSERT INTO events_fts (rowid, text) SELECT new.rowid, new.text WHERE new.text IS NOT NULL;
 END;
 `,
+  `
+-- Downloaded media, content-addressed on disk by sha256; least recently used goes first.
+CREATE TABLE media_cache (
+  media_id TEXT NOT NULL,
+  variant TEXT NOT NULL CHECK (variant IN ('original', 'thumbnail')),
+  sha256 TEXT NOT NULL,
+  mime TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  last_used INTEGER NOT NULL,
+  PRIMARY KEY (media_id, variant)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX media_cache_by_use ON media_cache (last_used);
+`,
 ];

@@ -9,11 +9,12 @@ import {
 } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { EDIT_WINDOW_MS, MESSAGE_TEXT_MAX_LENGTH, TYPING_REFRESH_MS } from '@chitchat/shared';
-import type { ConversationView, MessageView } from '../../common/contract';
+import type { ConversationView, MessageView, OutgoingFile } from '../../common/contract';
 import { dayLabel, errorText, hueOf, lastSeen, startOfDay, timeOfDay } from '../format';
 import { useAppState, type AppStore } from '../state/store';
 import { Avatar } from './Avatar';
 import {
+  IconAttach,
   IconClose,
   IconDown,
   IconEdit,
@@ -23,6 +24,7 @@ import {
   IconTrash,
   Logo,
 } from './Icons';
+import { Attachments, readFiles, SendFilesSheet } from './Media';
 import { StatusIcon } from './Sidebar';
 
 const PAGE = 50;
@@ -55,9 +57,29 @@ export function ChatPane({ store, conversationId }: { store: AppStore; conversat
   const [replyTo, setReplyTo] = useState<MessageView | null>(null);
   const [editing, setEditing] = useState<MessageView | null>(null);
   const lastOwn = useRef<MessageView | null>(null);
+  const [dragging, setDragging] = useState(false);
   if (conversation === undefined) return <EmptyChat />;
   return (
-    <section className="chat" aria-label={`Chat with ${conversation.title}`}>
+    <section
+      className={`chat${dragging ? ' dragging' : ''}`}
+      aria-label={`Chat with ${conversation.title}`}
+      onDragOver={(e) => {
+        if (conversation.status !== 'active' || !e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target) setDragging(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setDragging(false);
+        if (conversation.status === 'active' && e.dataTransfer.files.length > 0) {
+          store.set({ droppedFiles: Array.from(e.dataTransfer.files) });
+        }
+      }}
+    >
+      {dragging && <div className="drop-hint">Drop files to send them</div>}
       <ChatHeader store={store} conversation={conversation} />
       <MessageList
         store={store}
@@ -497,6 +519,7 @@ function Bubble({
             <span className="quote-text">{m.replyTo.text ?? 'Message'}</span>
           </button>
         )}
+        {!deleted && <Attachments store={store} message={m} />}
         <div className="bubble-text">
           {m.unsupported ? (
             <em className="muted">This message isn't supported by this version of chitchat.</em>
@@ -574,6 +597,31 @@ function Composer({
 }) {
   const [text, setText] = useState(conversation.draft);
   const [error, setError] = useState<string | null>(null);
+  const [files, setFiles] = useState<OutgoingFile[] | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const dropped = useAppState(store, (s) => s.droppedFiles);
+  useEffect(() => {
+    if (dropped === null) return;
+    store.set({ droppedFiles: null });
+    void readFiles(dropped).then(setFiles);
+  }, [dropped, store]);
+
+  async function sendFiles(caption: string) {
+    const picked = files;
+    setFiles(null);
+    if (picked === null) return;
+    try {
+      await store.chat.sendMessage({
+        conversationId: conversation.id,
+        text: caption,
+        files: picked,
+        ...(replyTo?.seq != null ? { replyToSeq: replyTo.seq } : {}),
+      });
+      onCancel();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
   const input = useRef<HTMLTextAreaElement>(null);
   const typingSince = useRef(0);
 
@@ -682,7 +730,34 @@ function Composer({
           {error}
         </p>
       )}
+      {files && (
+        <SendFilesSheet
+          files={files}
+          onSend={(caption) => void sendFiles(caption)}
+          onCancel={() => setFiles(null)}
+        />
+      )}
       <div className="composer-row">
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          aria-hidden="true"
+          onChange={(e) => {
+            const list = e.target.files;
+            if (list && list.length > 0) void readFiles(list).then(setFiles);
+            e.target.value = '';
+          }}
+        />
+        <button
+          className="icon-button attach-button"
+          aria-label="Attach files"
+          title="Attach"
+          onClick={() => picker.current?.click()}
+        >
+          <IconAttach />
+        </button>
         <textarea
           ref={input}
           rows={1}
@@ -701,6 +776,13 @@ function Composer({
           }}
           onBlur={stopTyping}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const pasted = Array.from(e.clipboardData.files);
+            if (pasted.length > 0) {
+              e.preventDefault();
+              void readFiles(pasted).then(setFiles);
+            }
+          }}
         />
         <button
           className="send-button"

@@ -154,6 +154,13 @@ function ConversationRow({
   );
 }
 
+const ATTACHMENT_LABELS = {
+  photo: '📷 Photo',
+  video: '🎬 Video',
+  audio: '🎵 Audio',
+  document: '📄 Document',
+} as const;
+
 function previewOf(c: ConversationView) {
   if (c.typing.length > 0) {
     if (c.kind === 'direct') return 'typing…';
@@ -181,9 +188,11 @@ function previewOf(c: ConversationView) {
       ? 'This message was deleted'
       : m.kind === 'unsupported'
         ? 'Unsupported message'
-        : m.kind === 'attachment'
-          ? '📎 Attachment'
-          : (m.text ?? '');
+        : m.attachment && (m.kind === 'attachment' || !m.text)
+          ? ATTACHMENT_LABELS[m.attachment.kind]
+          : m.attachment
+            ? `${ATTACHMENT_LABELS[m.attachment.kind]} · ${m.text ?? ''}`
+            : (m.text ?? '');
   return (
     <>
       {m.status && <StatusIcon status={m.status} />}

@@ -14,6 +14,10 @@ export interface AppState {
   /** Bumped per conversation when its messages changed: open pages re-read. */
   messageVersions: Record<string, number>;
   panel: Panel | null;
+  /** Files dropped on the open chat, waiting for the composer's preview sheet. */
+  droppedFiles: File[] | null;
+  /** Upload progress of outbox entries with files, by message key. */
+  uploads: Record<string, { sent: number; total: number }>;
   /** A message to scroll to once the conversation is open (from search or a reply quote). */
   focusSeq: { conversationId: string; seq: number } | null;
 }
@@ -36,6 +40,8 @@ export class AppStore {
     messageVersions: {},
     panel: null,
     focusSeq: null,
+    uploads: {},
+    droppedFiles: null,
   };
   private readonly listeners = new Set<() => void>();
 
@@ -70,6 +76,12 @@ export class AppStore {
         },
       }),
     );
+    chat.on('upload', ({ key, sent, total }) => {
+      const uploads = { ...this.state.uploads };
+      if (sent >= total) delete uploads[key];
+      else uploads[key] = { sent, total };
+      this.set({ uploads });
+    });
     chat.on('presence', (info) =>
       this.set({ presence: { ...this.state.presence, [info.userId]: info } }),
     );
