@@ -286,9 +286,23 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
       createdAt: origin.at,
       payload: JSON.stringify(payload),
     });
-    const row = st.event.get(conversationId, seq);
-    if (row === undefined) throw new Error('inserted event vanished');
-    return toEvent(row);
+    // What was just written, built here rather than read back (this runs once per message).
+    const event = {
+      id: keys.id ?? origin.id,
+      conversationId,
+      seq,
+      type,
+      senderUserId: origin.userId,
+      senderDeviceId: origin.deviceId,
+      createdAt: origin.at,
+      payload,
+      opId: keys.opId ?? null,
+      ...(type === 'message'
+        ? { clientMsgId: keys.clientMsgId ?? '', editedAt: null, editVersion: 0, deletedAt: null }
+        : {}),
+    };
+    // The type decides the payload's shape; the callers pass matching pairs.
+    return event as EventRecord;
   };
 
   /** Ids for the 2nd, 3rd... event of one operation, derived from the operation's event id. */
