@@ -68,8 +68,16 @@ describe('npm start without the Electron binary', () => {
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: if a test fails half-way, the server it started goes down with it.
+      detached: true,
     });
-    cleanups.push(() => child.kill('SIGKILL'));
+    cleanups.push(() => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    });
     const output = { value: '' };
     child.stdout.on('data', (chunk: Buffer) => (output.value += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output.value += chunk.toString()));

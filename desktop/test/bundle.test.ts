@@ -6,7 +6,8 @@
  */
 import { fork, spawnSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
-import { readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
@@ -16,8 +17,7 @@ import { EngineRelay } from '../src/main/engine-relay';
 import { PASSWORD, newProfileDir, removeProfiles, uniqueUser } from './engines';
 
 const desktopDir = path.resolve(import.meta.dirname, '..');
-// Inside desktop/, as dist/main is: the engine finds better-sqlite3 in node_modules from there.
-const outDir = path.join(desktopDir, 'dist', `bundle-test-${process.pid}`);
+const outDir = mkdtempSync(path.join(tmpdir(), 'chitchat-bundle-'));
 
 const requiresOf = (file: string) =>
   new Set(
@@ -37,6 +37,13 @@ beforeAll(() => {
     },
   );
   if (build.status !== 0) throw new Error(`build-main failed:\n${build.stderr}`);
+  // The engine bundle finds better-sqlite3 as in the app: in a node_modules beside it. This one is
+  // the repository's, built for Node (not desktop/dist/node_modules, built for Electron by npm start).
+  symlinkSync(
+    path.resolve(desktopDir, '..', 'node_modules'),
+    path.join(outDir, 'node_modules'),
+    'junction',
+  );
 }, 60_000);
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 

@@ -77,6 +77,18 @@ describe('badge pictures', () => {
     for (const r of whiteRows) expect(r.startsWith('#') || r.endsWith('#')).toBe(false);
   });
 
+  it('fits 99+ inside a circle for the square Windows overlay', () => {
+    const badge = renderCountBadge('99+', 32, { square: true });
+    expect([badge.width, badge.height]).toEqual([32, 32]);
+    for (let y = 0; y < 32; y++)
+      for (let x = 0; x < 32; x++) {
+        const [b, g, r] = pixel(badge, x, y);
+        if (r === 255 && g === 255 && b === 255)
+          expect((x + 0.5 - 16) ** 2 + (y + 0.5 - 16) ** 2, `${x},${y}`).toBeLessThan(15 ** 2);
+      }
+    expect(row(badge, 11)).toContain('#');
+  });
+
   it('puts a red dot on the tray icon without touching the rest of it', () => {
     const icon: Bitmap = { width: 16, height: 16, data: new Uint8Array(16 * 16 * 4).fill(0x80) };
     const dotted = withUnreadDot(icon);

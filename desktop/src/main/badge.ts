@@ -107,15 +107,24 @@ function fillPill(bitmap: Bitmap, left: number, top: number, width: number, heig
 }
 
 /**
- * A red badge with the label in white, `size` pixels tall (a circle for one digit, a pill for
- * more): the Windows taskbar overlay. Render at 16 * scale factor.
+ * A red badge with the label in white, `size` pixels tall: a circle for one digit, a pill for more
+ * (the dock-like look); with `square`, always a circle, the digits shrunk to fit it, as the Windows
+ * taskbar overlay must be (16 px, so render at 16 times the scale factor).
  */
-export function renderCountBadge(label: string, size: number): Bitmap {
+export function renderCountBadge(
+  label: string,
+  size: number,
+  options: { square?: boolean } = {},
+): Bitmap {
   const glyphs = Array.from(label).filter((ch) => GLYPHS[ch] !== undefined);
-  // The digits take about 5/8 of the height; each glyph is 3 cells plus 1 of spacing.
-  const cell = Math.max(1, Math.floor((size * 5) / 8 / 5));
-  const textWidth = glyphs.length * 4 * cell - cell;
-  const width = Math.max(size, textWidth + 2 * Math.ceil(size / 4));
+  const cells = Math.max(1, glyphs.length * 4 - 1); // 3 per glyph and 1 between
+  const padding = Math.ceil(size / 4);
+  // The digits take about 5/8 of the height; in a circle they must also fit its width.
+  let cell = Math.max(1, Math.floor(size / 8));
+  if (options.square === true)
+    cell = Math.max(1, Math.min(cell, Math.floor((size - padding) / cells)));
+  const textWidth = cells * cell;
+  const width = options.square === true ? size : Math.max(size, textWidth + 2 * padding);
   const bitmap: Bitmap = { width, height: size, data: new Uint8Array(width * size * 4) };
   fillPill(bitmap, 0, 0, width, size);
   const left = Math.floor((width - textWidth) / 2);

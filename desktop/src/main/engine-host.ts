@@ -40,4 +40,8 @@ process.on('unhandledRejection', (reason) => {
   } satisfies EngineToMain);
 });
 
+// The engine lives until main stops it (engine:stop, then process.exit): an open port alone is not
+// relied on to keep the process alive while there is nothing else to do (signed out).
+setInterval(() => undefined, 2 ** 30);
+
 hostEngine(port, { exit: (code) => process.exit(code) });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkExternalUrl } from './link-policy';
+import { checkExternalUrl, windowOpenDecision } from './link-policy';
 
 describe('links opened in the system browser', () => {
   it('lets web links through, normalized', () => {
@@ -42,5 +42,30 @@ describe('links opened in the system browser', () => {
     });
     expect(checkExternalUrl(42)).toMatchObject({ allowed: false });
     expect(checkExternalUrl(null)).toMatchObject({ allowed: false });
+  });
+});
+
+describe('windows the page opens', () => {
+  const origins = ['app://chitchat'];
+
+  it('saves a file the page holds (a document opened from a message) instead of running it', () => {
+    expect(windowOpenDecision('blob:app://chitchat/5b1e-42', origins)).toEqual({
+      action: 'download',
+    });
+  });
+
+  it('sends web links to the browser and refuses everything else', () => {
+    expect(windowOpenDecision('https://example.com/x', origins)).toEqual({
+      action: 'external',
+      url: 'https://example.com/x',
+    });
+    expect(windowOpenDecision('blob:https://evil.example/5b1e', origins)).toMatchObject({
+      action: 'refuse',
+    });
+    expect(windowOpenDecision('blob:nonsense', origins)).toMatchObject({ action: 'refuse' });
+    expect(windowOpenDecision('file:///etc/passwd', origins)).toMatchObject({ action: 'refuse' });
+    expect(windowOpenDecision('app://chitchat/index.html', origins)).toMatchObject({
+      action: 'refuse',
+    });
   });
 });

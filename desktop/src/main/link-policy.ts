@@ -29,3 +29,30 @@ export function checkExternalUrl(raw: unknown): LinkDecision {
   if (url.hostname === '') return { allowed: false, reason: 'no host' };
   return { allowed: true, url: url.href };
 }
+
+export type WindowOpenDecision =
+  | { action: 'download' }
+  | { action: 'external'; url: string }
+  | { action: 'refuse'; reason: string };
+
+/**
+ * What to do when the page opens a window (`window.open`, a `target=_blank` link); the app itself
+ * never opens a second window. Web links go to the system browser through the allow-list. A file
+ * the page holds as a `blob:` URL of its own origin (a document's "Open") goes through the save
+ * dialog, as Signal Desktop does: an attachment is never handed to the OS to open or run.
+ */
+export function windowOpenDecision(url: string, appOrigins: readonly string[]): WindowOpenDecision {
+  if (url.startsWith('blob:')) {
+    try {
+      const inner = new URL(url.slice('blob:'.length));
+      if (appOrigins.includes(`${inner.protocol}//${inner.host}`)) return { action: 'download' };
+    } catch {
+      // not a blob URL of ours
+    }
+    return { action: 'refuse', reason: 'a blob of another origin' };
+  }
+  const decision = checkExternalUrl(url);
+  return decision.allowed
+    ? { action: 'external', url: decision.url }
+    : { action: 'refuse', reason: decision.reason };
+}

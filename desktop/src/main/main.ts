@@ -39,7 +39,7 @@ import { badgeLabel, renderCountBadge, trayTooltip, unreadTotal, withUnreadDot }
 import { EngineRelay, restartDelay } from './engine-relay';
 import { createFileLogger, type MainLogger } from './file-logger';
 import { APP_ID, defaultServerUrl, rendererDevUrl } from './launch';
-import { checkExternalUrl } from './link-policy';
+import { checkExternalUrl, windowOpenDecision } from './link-policy';
 import { applicationMenu } from './menu';
 import { notificationFor } from './notification-policy';
 import { appTitle, profileFromArgv, profilePaths, type ProfilePaths } from './profile';
@@ -255,7 +255,10 @@ function hardenSessions(): void {
     });
     contents.on('will-attach-webview', (event) => event.preventDefault());
     contents.setWindowOpenHandler(({ url }) => {
-      openExternal(url);
+      const decision = windowOpenDecision(url, trustedOrigins);
+      if (decision.action === 'download') contents.downloadURL(url);
+      else if (decision.action === 'external') openExternal(decision.url);
+      else logger.warn('refused to open a window', { reason: decision.reason });
       return { action: 'deny' };
     });
   });
@@ -355,15 +358,23 @@ function startEngine(): void {
   });
 }
 
-/** After an engine (re)start: the window and the badge re-read everything. */
+let engineStarts = 0;
+
+/**
+ * After the engine starts: main reads the list for the badge. After a restart (the engine had
+ * crashed), the window is also told to re-read everything, as events may have been lost meanwhile.
+ */
 async function refreshAfterEngineStart(): Promise<void> {
+  const restarted = engineStarts++ > 0;
   try {
     const current = await engine.getSession();
-    sendToWindow(IPC.chatEvent, 'session', current);
     connection = await engine.getConnectionState();
-    sendToWindow(IPC.chatEvent, 'connection', connection);
     conversations = current.status === 'signed_in' ? await engine.listConversations() : [];
-    sendToWindow(IPC.chatEvent, 'conversations', conversations);
+    if (restarted) {
+      sendToWindow(IPC.chatEvent, 'session', current);
+      sendToWindow(IPC.chatEvent, 'connection', connection);
+      sendToWindow(IPC.chatEvent, 'conversations', conversations);
+    }
     updateBadge();
   } catch (error) {
     logger.warn('could not refresh after the engine started', { error: String(error) });
@@ -410,7 +421,7 @@ function createWindow(): void {
     title,
     show: false,
     backgroundColor: nativeTheme.shouldUseDarkColors ? '#111b21' : '#ffffff',
-    ...(process.platform === 'linux' ? { icon: path.join(assetsDir, 'icon.png') } : {}),
+    ...(process.platform === 'linux' ? { icon: appIcon() } : {}),
     webPreferences: {
       preload: path.join(mainDir, 'preload.cjs'),
       contextIsolation: true,
@@ -488,6 +499,13 @@ function showWindow(): void {
 
 // ---------- notifications ----------
 
+let appIconImage: NativeImage | null = null;
+/** The app's icon as an image (read from the asar by Electron; a path would not do for toasts). */
+function appIcon(): NativeImage {
+  appIconImage ??= nativeImage.createFromPath(path.join(assetsDir, 'icon.png'));
+  return appIconImage;
+}
+
 function notify(incoming: ChatEvents['incoming']): void {
   const content = notificationFor(
     incoming,
@@ -499,7 +517,7 @@ function notify(incoming: ChatEvents['incoming']): void {
   const notification = new Notification({
     title: content.title,
     body: content.body,
-    ...(process.platform === 'darwin' ? {} : { icon: path.join(assetsDir, 'icon.png') }),
+    ...(process.platform === 'darwin' ? {} : { icon: appIcon() }),
   });
   notification.on('click', () => {
     showWindow();
@@ -551,7 +569,7 @@ function updateBadge(): void {
   if (process.platform === 'darwin') app.dock?.setBadge(label);
   else if (process.platform === 'linux') app.setBadgeCount(unread);
   else if (mainWindow !== null) {
-    const badge = renderCountBadge(label, 32);
+    const badge = renderCountBadge(label, 32, { square: true });
     mainWindow.setOverlayIcon(
       unread === 0
         ? null

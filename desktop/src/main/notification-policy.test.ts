@@ -98,19 +98,18 @@ describe('what a notification says', () => {
     expect(Array.from(messagePreview(message({ text: '😀'.repeat(30) }), 10))).toHaveLength(10);
   });
 
-  it('names attachments the way the conversation list does', () => {
+  it('names files the way the conversation list does', () => {
     const photo = { id: 'a', name: 'IMG_1.jpg', mime: 'image/jpeg', size: 1 };
     const pdf = { id: 'b', name: 'plan.pdf', mime: 'application/pdf', size: 1 };
     const clip = { id: 'c', name: 'clip.mp4', mime: 'video/mp4', size: 1 };
     expect(messagePreview(message({ text: null, attachments: [photo] }))).toBe('📷 Photo');
-    expect(messagePreview(message({ text: null, attachments: [photo, photo] }))).toBe(
-      '📷 2 photos',
+    expect(messagePreview(message({ text: null, attachments: [photo, photo] }))).toBe('📷 Photo');
+    expect(messagePreview(message({ text: 'Look!', attachments: [photo] }))).toBe(
+      '📷 Photo · Look!',
     );
-    expect(messagePreview(message({ text: 'Look!', attachments: [photo] }))).toBe('📷 Look!');
-    expect(messagePreview(message({ text: null, attachments: [clip] }))).toBe('🎥 Video');
-    expect(messagePreview(message({ text: null, attachments: [pdf] }))).toBe('📄 plan.pdf');
-    expect(messagePreview(message({ text: null, attachments: [pdf, photo] }))).toBe('📎 2 files');
+    expect(messagePreview(message({ text: null, attachments: [clip] }))).toBe('🎬 Video');
+    expect(messagePreview(message({ text: null, attachments: [pdf] }))).toBe('📄 Document');
     expect(messagePreview(message({ text: null }))).toBe('New message');
-    expect(messagePreview(message({ unsupported: true }))).toMatch(/update chitchat/);
+    expect(messagePreview(message({ unsupported: true }))).toBe('Unsupported message');
   });
 });

@@ -2,7 +2,13 @@
  * When a new message becomes a native notification, and what it says. Pure: main feeds it the
  * engine's `incoming` event, what it knows of the conversation, and the window's focus.
  */
-import type { AttachmentView, ChatEvents, ConversationView, MessageView } from '../common/contract';
+import {
+  attachmentKindOf,
+  type AttachmentKind,
+  type ChatEvents,
+  type ConversationView,
+  type MessageView,
+} from '../common/contract';
 
 /** What main knows about the screen when a message arrives. */
 export interface ScreenFocus {
@@ -33,33 +39,29 @@ function truncate(text: string, max: number): string {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 
-function attachmentLabel(attachments: readonly AttachmentView[]): string {
-  const count = attachments.length;
-  const kinds = new Set(attachments.map((a) => a.mime.split('/')[0]));
-  const only = kinds.size === 1 ? [...kinds][0] : undefined;
-  if (only === 'image') return count === 1 ? '📷 Photo' : `📷 ${count} photos`;
-  if (only === 'video') return count === 1 ? '🎥 Video' : `🎥 ${count} videos`;
-  if (only === 'audio') return count === 1 ? '🎵 Audio' : `🎵 ${count} audio files`;
-  const first = attachments[0];
-  return count === 1 && first !== undefined ? `📄 ${first.name}` : `📎 ${count} files`;
-}
-
-function attachmentIcon(attachments: readonly AttachmentView[]): string {
-  return attachmentLabel(attachments).split(' ')[0] ?? '📎';
-}
+/** As the conversation list labels them (renderer Sidebar's ATTACHMENT_LABELS). */
+const ATTACHMENT_LABELS: Record<AttachmentKind, string> = {
+  photo: '📷 Photo',
+  video: '🎬 Video',
+  audio: '🎵 Audio',
+  document: '📄 Document',
+};
 
 /**
- * A one-line preview of a message, as in the conversation list: its text, or "📷 Photo" and the
- * like for attachments (the icon then the caption when there is one).
+ * A one-line preview of a message, worded as the conversation list words it: its text, or
+ * "📷 Photo" and the like for files ("📷 Photo · caption" with a caption).
  */
 export function messagePreview(message: MessageView, maxLength = PREVIEW_MAX_LENGTH): string {
   if (message.deletedAt !== null) return 'This message was deleted';
-  if (message.unsupported) return 'New message (update chitchat to see it)';
+  if (message.unsupported) return 'Unsupported message';
   const text = oneLine(message.text ?? message.systemText ?? '');
+  const first = message.attachments[0];
   let preview: string;
-  if (message.attachments.length === 0) preview = text === '' ? 'New message' : text;
-  else if (text === '') preview = attachmentLabel(message.attachments);
-  else preview = `${attachmentIcon(message.attachments)} ${text}`;
+  if (first === undefined) preview = text === '' ? 'New message' : text;
+  else {
+    const label = ATTACHMENT_LABELS[attachmentKindOf(first.mime)];
+    preview = text === '' ? label : `${label} · ${text}`;
+  }
   return truncate(preview, maxLength);
 }
 
