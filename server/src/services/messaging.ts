@@ -53,8 +53,11 @@ export function createMessagingService(deps: {
   const now = deps.now ?? Date.now;
 
   /** Sends a committed event to every current member whose period covers it. */
-  async function publish(event: EventRecord): Promise<void> {
-    const members = await store.activeMembers(event.conversationId);
+  async function publish(
+    event: EventRecord,
+    knownMembers?: readonly MembershipRecord[],
+  ): Promise<void> {
+    const members = knownMembers ?? (await store.activeMembers(event.conversationId));
     fanout.toUsers(coveringMembers(members, event.seq), 'event', toWireEvent(event));
   }
 
@@ -125,10 +128,11 @@ export function createMessagingService(deps: {
         payload.conversationId,
         actor.userId,
       );
-      if (conversation.kind === 'direct') {
-        const peers = (await store.activeMembers(conversation.id))
-          .map((m) => m.userId)
-          .filter((id) => id !== actor.userId);
+      // The two members of a direct chat never change: one read serves the block check and the fan-out.
+      const directMembers =
+        conversation.kind === 'direct' ? await store.activeMembers(conversation.id) : undefined;
+      if (directMembers !== undefined) {
+        const peers = directMembers.map((m) => m.userId).filter((id) => id !== actor.userId);
         if ((await store.usersBlocking(actor.userId, peers)).length > 0) {
           throw forbidden('You cannot send messages to this person.');
         }
@@ -154,7 +158,7 @@ export function createMessagingService(deps: {
           replyToSeq,
           attachments: refs,
         });
-        if (!duplicate) await publish(event);
+        if (!duplicate) await publish(event, directMembers);
         return answerOf(event);
       } catch (error) {
         return refusalToError(error);
