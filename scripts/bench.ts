@@ -1,9 +1,12 @@
 /**
  * `npm run bench [-- name ...]`: runs the named benches (all when none is named), in sequence.
+ * A name selects the bench of exactly that name, or else every bench whose name contains it.
  * Each bench prints its own table and summary; a bench that throws fails the run (exit 1) after
  * the others have run. Knobs are environment variables, documented by each bench.
  */
-import { runDeliveryBench } from '../server/bench/delivery';
+import { runDeliveryBench, type DeliveryBenchResult } from '../server/bench/delivery';
+import { runDeliveryClusterBench } from '../server/bench/delivery-cluster';
+import { runEngineBench } from '../desktop/bench/engine';
 
 interface Bench {
   name: string;
@@ -11,25 +14,42 @@ interface Bench {
   run(): Promise<unknown>;
 }
 
+/** The delivery bench's result, when it ran: delivery-cluster takes its one-process run from it. */
+let delivery: DeliveryBenchResult | undefined;
+
 const benches: Bench[] = [
   {
     name: 'delivery',
     description:
       'server: message delivery latency under rising open-loop send rates, chitchat vs a bare Socket.io relay',
-    run: () => runDeliveryBench(),
+    run: async () => (delivery = await runDeliveryBench()),
+  },
+  {
+    name: 'delivery-cluster',
+    description:
+      'server: the same delivery schedule with each chat across two chitchat processes sharing SQLite and Redis, vs one process',
+    run: () => runDeliveryClusterBench(delivery),
+  },
+  {
+    name: 'engine',
+    description:
+      'desktop engine: 10,000-message catch-up (local apply and from a real server), first page of 100,000, search over 1,000,000',
+    run: () => runEngineBench(),
   },
 ];
 
 async function main(): Promise<number> {
   const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
   if (process.argv.includes('--list')) {
-    for (const bench of benches) console.log(`${bench.name.padEnd(12)} ${bench.description}`);
+    for (const bench of benches) console.log(`${bench.name.padEnd(16)} ${bench.description}`);
     return 0;
   }
+  const matches = (name: string, filter: string) =>
+    benches.some((bench) => bench.name === filter) ? name === filter : name.includes(filter);
   const selected =
     filters.length === 0
       ? benches
-      : benches.filter((bench) => filters.some((filter) => bench.name.includes(filter)));
+      : benches.filter((bench) => filters.some((filter) => matches(bench.name, filter)));
   if (selected.length === 0) {
     console.error(
       `no bench matches ${filters.join(', ')}; known: ${benches.map((b) => b.name).join(', ')}`,

@@ -1,11 +1,13 @@
 /**
- * Starting and stopping the bench's server processes. Each child runs a TypeScript entry point with
- * `node --import tsx`, reports its port over IPC and answers stats requests. Every child started
- * here is killed when the bench ends, on error, on Ctrl-C, and (as a last resort, synchronously)
- * when the generator process exits; a child also exits by itself when its IPC channel closes.
+ * Starting and stopping the bench's processes: the server processes and, for the cluster run, a
+ * redis-server. Each server child runs a TypeScript entry point with `node --import tsx`, reports
+ * its port over IPC and answers stats requests. Every child started here is killed when the bench
+ * ends, on error, on Ctrl-C, and (as a last resort, synchronously) when the generator process
+ * exits; a server child also exits by itself when its IPC channel closes.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { connect as connectTcp, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -23,12 +25,13 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-const live = new Set<ChildProcess>();
+/** Every child still running, with its `stop`. */
+const live = new Map<ChildProcess, () => Promise<void>>();
 const tempDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function killAllNow(): void {
-  for (const child of live) child.kill('SIGKILL');
+  for (const child of live.keys()) child.kill('SIGKILL');
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 }
 
@@ -42,6 +45,29 @@ function installExitHooks(): void {
       process.exit(130);
     });
   }
+}
+
+/**
+ * Registers a child just started, so that it is killed with the others; `stop` sends SIGTERM, then
+ * SIGKILL after 3 s, and resolves once the process is gone.
+ */
+function track(child: ChildProcess): { exited: Promise<void>; stop(): Promise<void> } {
+  installExitHooks();
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      live.delete(child);
+      resolve();
+    });
+  });
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  live.set(child, stop);
+  return { exited, stop };
 }
 
 /** A fresh temp directory, removed by `remove()` or, at the latest, when this process exits. */
@@ -74,21 +100,7 @@ export async function startChild(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  live.add(child);
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', () => {
-      live.delete(child);
-      resolve();
-    });
-  });
-
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-    await exited;
-    clearTimeout(timer);
-  };
+  const { stop } = track(child);
 
   let port: number;
   try {
@@ -145,14 +157,133 @@ export async function startChild(
 
 /** Stops every child still running (used in `finally` blocks). */
 export async function stopAllChildren(): Promise<void> {
-  await Promise.all(
-    [...live].map(async (child) => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-      await gone;
-      clearTimeout(timer);
-    }),
-  );
+  await Promise.all([...live.values()].map((stop) => stop()));
+}
+
+// ------------------------------------------------------------------------------------------------
+// redis-server, for the cluster run
+// ------------------------------------------------------------------------------------------------
+
+/** The path of `name` on PATH, or null. */
+export function findExecutable(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return null;
+}
+
+/** A free TCP port on 127.0.0.1 (closed again, so a child process can bind it). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Whether something on 127.0.0.1:`port` answers a Redis PING with PONG (within 500 ms). */
+function pingRedis(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connectTcp(port, '127.0.0.1');
+    let answer = '';
+    socket.setTimeout(500, () => socket.destroy());
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk: Buffer) => {
+      answer += chunk.toString();
+      if (answer.includes('\r\n')) {
+        socket.destroy();
+        resolve(answer.startsWith('+PONG'));
+      }
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+}
+
+export interface RedisChild {
+  pid: number;
+  port: number;
+  url: string;
+  /** SIGTERM (no persistence: nothing is saved), then SIGKILL after 3 s. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `redis-server` in the foreground, as a child of this process, on a free port of
+ * 127.0.0.1 with no persistence (`--save '' --appendonly no`), and resolves once it answers PING.
+ * Its log is kept in memory and shown only when it fails to start. A port taken between the probe
+ * and redis-server's bind is retried on another port.
+ */
+export async function startRedisServer(executable: string): Promise<RedisChild> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const { dir, remove } = benchTempDir('chitchat-bench-redis-');
+    const child = spawn(
+      executable,
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--dir',
+        dir,
+        '--logfile',
+        '',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const { exited, stop } = track(child);
+    let log = '';
+    const keep = (chunk: Buffer) => {
+      log = (log + chunk.toString()).slice(-4_000);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    let gone = false;
+    void exited.then(() => (gone = true));
+    const deadline = performance.now() + 10_000;
+    let ready = false;
+    while (!gone && performance.now() < deadline) {
+      if (await pingRedis(port)) {
+        ready = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    if (ready && !gone && child.pid !== undefined) {
+      return {
+        pid: child.pid,
+        port,
+        url: `redis://127.0.0.1:${port}`,
+        async stop() {
+          await stop();
+          remove();
+        },
+      };
+    }
+    await stop();
+    remove();
+    if (attempt >= 3 || !gone)
+      throw new Error(`redis-server did not start on 127.0.0.1:${port}:\n${log.trim()}`);
+  }
 }

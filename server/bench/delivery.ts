@@ -22,6 +22,9 @@
  * BENCH_GRACE_S, BENCH_TICK_MS, BENCH_REFERENCE_RATE, BENCH_HELD_P99_MS, BENCH_RETRIES,
  * BENCH_TARGETS (chitchat,relay), BENCH_SERVER_PROF (a directory for a V8 CPU profile of the
  * chitchat server).
+ *
+ * The same schedule, targets and output serve the `delivery-cluster` bench (delivery-cluster.ts):
+ * chitchat on two processes sharing one SQLite file and one redis-server.
  */
 import { cpus } from 'node:os';
 import path from 'node:path';
@@ -104,9 +107,12 @@ export function deliveryOptionsFromEnv(): DeliveryBenchOptions {
 type AnySocket = Socket;
 type AckFn = (ok: boolean, code?: string) => void;
 
-interface Target {
+export interface Target {
   label: string;
-  server: ChildServer;
+  /** The server processes (one, or the cluster's), each answering stats over IPC. */
+  servers: ChildServer[];
+  /** Further processes whose CPU counts as the server side's (the cluster's redis-server). */
+  helpers: Helper[];
   sockets: AnySocket[];
   /** peerOf[i]: the user index user i sends to. */
   peerOf: number[];
@@ -181,26 +187,62 @@ async function closeSockets(sockets: AnySocket[]): Promise<void> {
   }
 }
 
-async function chitchatTarget(pairs: number): Promise<Target> {
+/** A process serving the servers (redis-server), named in the output. */
+export interface Helper {
+  name: string;
+  pid: number;
+}
+
+/** How the chitchat target is laid out: one process, or several sharing one DATA_DIR and Redis. */
+export interface ChitchatTopology {
+  label: string;
+  /** Server processes; user i connects to (and registers on) process i % processes. */
+  processes: number;
+  /** Added to every server process's environment (BENCH_REDIS_URL, BENCH_JWT_SECRET). */
+  env?: Record<string, string>;
+  /** Processes serving the servers whose CPU counts as theirs (redis-server). */
+  helpers?: Helper[];
+}
+
+export const ONE_PROCESS: ChitchatTopology = { label: 'chitchat', processes: 1 };
+
+/**
+ * The real chitchat server on `topology.processes` processes sharing one fresh SQLite DATA_DIR.
+ * Users 2k and 2k+1 share a direct chat; with two processes they sit on different ones, so every
+ * delivery crosses from one process to the other.
+ */
+export async function chitchatTarget(
+  pairs: number,
+  topology: ChitchatTopology = ONE_PROCESS,
+): Promise<Target> {
   const { dir: dataDir, remove: removeDir } = benchTempDir('chitchat-bench-');
-  let server: ChildServer | undefined;
+  const servers: ChildServer[] = [];
   const sockets: AnySocket[] = [];
+  const stopServers = async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+  };
   try {
-    // BENCH_SERVER_PROF=<dir>: write a V8 CPU profile of the chitchat server there on exit.
+    // BENCH_SERVER_PROF=<dir>: write a V8 CPU profile of each chitchat server there on exit.
     const profileDir = process.env.BENCH_SERVER_PROF;
-    server = await startChild(
-      'chitchat server',
-      path.join(here, 'server-process.ts'),
-      { BENCH_DATA_DIR: dataDir },
-      profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
-    );
-    const url = server.url;
+    // One after the other: the first migrates the fresh SQLite file before it reports ready (it
+    // listens), and only then may the next open it.
+    for (let p = 0; p < topology.processes; p++) {
+      servers.push(
+        await startChild(
+          topology.processes === 1 ? 'chitchat server' : `chitchat server ${p + 1}`,
+          path.join(here, 'server-process.ts'),
+          { ...topology.env, BENCH_DATA_DIR: dataDir },
+          profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [],
+        ),
+      );
+    }
+    const urlOf = (user: number) => (servers[user % servers.length] as ChildServer).url;
     const users = 2 * pairs;
     const sessions = await inBatches(
       Array.from({ length: users }, (_, i) => i),
       4,
       async (i) => {
-        const response = await fetch(`${url}/api/auth/register`, {
+        const response = await fetch(`${urlOf(i)}/api/auth/register`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({
@@ -216,7 +258,10 @@ async function chitchatTarget(pairs: number): Promise<Target> {
       },
     );
     for (const [i, session] of sessions.entries()) {
-      const socket = openSocket(url, { token: session.accessToken, protocol: PROTOCOL_VERSION });
+      const socket = openSocket(urlOf(i), {
+        token: session.accessToken,
+        protocol: PROTOCOL_VERSION,
+      });
       sockets.push(socket);
       await connected(socket, `chitchat socket ${i}`);
     }
@@ -237,8 +282,9 @@ async function chitchatTarget(pairs: number): Promise<Target> {
       conversationOf[b] = answer.data.id;
     }
     const target: Target = {
-      label: 'chitchat',
-      server,
+      label: topology.label,
+      servers,
+      helpers: topology.helpers ?? [],
       sockets,
       peerOf,
       disconnects: [],
@@ -256,7 +302,7 @@ async function chitchatTarget(pairs: number): Promise<Target> {
       },
       async close() {
         await closeSockets(sockets);
-        await server?.stop();
+        await stopServers();
         removeDir();
       },
     };
@@ -264,7 +310,7 @@ async function chitchatTarget(pairs: number): Promise<Target> {
     return target;
   } catch (error) {
     await closeSockets(sockets);
-    await server?.stop();
+    await stopServers();
     removeDir();
     throw error;
   }
@@ -284,7 +330,8 @@ async function relayTarget(pairs: number): Promise<Target> {
     const peerOf = Array.from({ length: users }, (_, i) => (i % 2 === 0 ? i + 1 : i - 1));
     const target: Target = {
       label: 'bare relay',
-      server,
+      servers: [server],
+      helpers: [],
       sockets,
       peerOf,
       disconnects: [],
@@ -348,10 +395,11 @@ export interface StepResult {
   loopLagMax: number;
   /** CPU, in percent of one core, over the sending part of the step. */
   generatorCpu: number;
+  /** All server processes (and the cluster's redis-server) together. */
   serverCpu: number | null;
   /** Busy CPU of the machine not used by the generator or the server (other processes). */
   otherCpu: number | null;
-  /** Server event-loop utilization (0..1) over the sending part of the step. */
+  /** Server event-loop utilization (0..1) over the sending part of the step; the busiest server's. */
   serverElu: number | null;
   held: boolean;
 }
@@ -369,12 +417,29 @@ function cpuPercent(before: NodeJS.CpuUsage, after: NodeJS.CpuUsage, wallMs: num
   return ((after.user - before.user + after.system - before.system) / 1000 / wallMs) * 100;
 }
 
-/** Event-loop utilization of the server between two of its answers (null when one is missing). */
+/** Event-loop utilization of a server between two of its answers (null when one is missing). */
 function serverElu(before: ChildStats | null, after: ChildStats | null): number | null {
   if (before === null || after === null) return null;
   const active = after.eluActiveMs - before.eluActiveMs;
   const idle = after.eluIdleMs - before.eluIdleMs;
   return active + idle > 0 ? active / (active + idle) : null;
+}
+
+/** The busiest server's event-loop utilization (null when any server did not answer). */
+function busiestElu(before: Array<ChildStats | null>, after: Array<ChildStats | null>) {
+  const each = before.map((b, i) => serverElu(b, after[i] ?? null));
+  return each.some((elu) => elu === null) ? null : Math.max(...(each as number[]));
+}
+
+/** CPU time of all `pids` together, in ms (null when one cannot be read). */
+function cpuMsOf(pids: readonly number[]): number | null {
+  let sum = 0;
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === null) return null;
+    sum += ms;
+  }
+  return sum;
 }
 
 const delta = (before: number | null, after: number | null) =>
@@ -419,9 +484,11 @@ async function runStep(
     received++;
   };
 
-  const serverBefore = await target.server.stats();
+  const serverPids = [...target.servers, ...target.helpers].map((child) => child.pid);
+  const statsOfServers = () => Promise.all(target.servers.map((server) => server.stats()));
+  const serverBefore = await statsOfServers();
   const cpuBefore = process.cpuUsage();
-  const serverCpuBefore = processCpuMs(target.server.pid);
+  const serverCpuBefore = cpuMsOf(serverPids);
   const machineBefore = machineBusyMs();
   loopDelay.reset();
   const start = performance.now() + 5;
@@ -458,12 +525,12 @@ async function runStep(
   const sendEnd = performance.now();
   const wallMs = sendEnd - start;
   const generatorCpu = cpuPercent(cpuBefore, process.cpuUsage(), wallMs);
-  const serverCpuMs = delta(serverCpuBefore, processCpuMs(target.server.pid));
+  const serverCpuMs = delta(serverCpuBefore, cpuMsOf(serverPids));
   const machineMs = delta(machineBefore, machineBusyMs());
   const loopLagP99 = loopDelay.percentile(99) / 1e6;
   const loopLagMax = loopDelay.max / 1e6;
   // Under saturation the server answers late or not at all: its utilization is then unknown ('-').
-  const serverAfter = await target.server.stats();
+  const serverAfter = await statsOfServers();
 
   const deadline = sendEnd + options.graceS * 1000;
   while ((received < total || acked < total) && performance.now() < deadline) await sleep(10);
@@ -516,7 +583,7 @@ async function runStep(
     generatorCpu,
     serverCpu,
     otherCpu,
-    serverElu: serverElu(serverBefore, serverAfter),
+    serverElu: busiestElu(serverBefore, serverAfter),
     held: lost === 0 && p99 < options.heldP99Ms,
   };
 }
@@ -549,7 +616,7 @@ async function probe(target: Target): Promise<void> {
 // Output
 // ------------------------------------------------------------------------------------------------
 
-const fmt = (value: number | null, digits = 1) =>
+export const fmt = (value: number | null, digits = 1) =>
   value === null || Number.isNaN(value) ? '-' : value.toFixed(digits);
 
 const COLUMNS: Array<[string, number]> = [
@@ -651,7 +718,12 @@ async function settle(target: Target): Promise<void> {
   await sleep(500); // let the server settle (GC, WAL checkpoint) before the next step
 }
 
-async function runTarget(
+/**
+ * Sets up a target, proves its wiring, then runs the schedule on it, printing the table as it goes:
+ * the configured rates, then on by x1.5 while the last one holds; a disturbed step that was not
+ * held is measured once more (BENCH_RETRIES per target). The target is closed at the end.
+ */
+export async function runTarget(
   label: string,
   open: () => Promise<Target>,
   options: DeliveryBenchOptions,
@@ -661,10 +733,16 @@ async function runTarget(
   const steps: StepResult[] = [];
   let runs = 0; // every step run, re-measurements included: keeps clientMsgIds unique
   let retriesLeft = options.retries;
+  loopDelay.enable();
   try {
     await probe(target);
+    const pids = target.servers.map((server) => server.pid).join(', ');
+    const processes = [
+      `${target.servers.length === 1 ? 'server pid' : 'server pids'} ${pids}`,
+      ...target.helpers.map((helper) => `${helper.name} pid ${helper.pid}`),
+    ].join(', ');
     console.log(
-      `\n${label}: ${target.sockets.length} users in ${target.sockets.length / 2} direct chats, server pid ${target.server.pid}, set up in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`,
+      `\n${label}: ${target.sockets.length} users in ${target.sockets.length / 2} direct chats, ${processes}, set up in ${((performance.now() - setupStart) / 1000).toFixed(1)} s`,
     );
     console.log(header());
     const rates = [...options.rates];
@@ -705,6 +783,7 @@ async function runTarget(
       if (!last) await settle(target);
     }
   } finally {
+    loopDelay.disable();
     await target.close();
   }
   if (target.disconnects.length > 0)
@@ -740,13 +819,18 @@ async function machineLoad(): Promise<number | null> {
     : ((after - before) / (performance.now() - start)) * 100;
 }
 
-export async function runDeliveryBench(
-  overrides: Partial<DeliveryBenchOptions> = {},
-): Promise<DeliveryBenchResult> {
-  const options = { ...deliveryOptionsFromEnv(), ...overrides };
+/**
+ * The lines every delivery bench starts with: `title` and the schedule, the machine and how busy it
+ * is, and the legend of the table (`serverSide` says what "srv" measures).
+ */
+export async function printPreamble(
+  title: string,
+  options: DeliveryBenchOptions,
+  serverSide = 'server process (cpu% of one core, elu = event-loop utilization)',
+): Promise<void> {
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `delivery bench: ${options.pairs} direct chats (${2 * options.pairs} users), rates ${options.rates.join(', ')} msg/s (then x1.5 while held, up to ${options.maxRate}), ${options.warmupS} s warm-up + ${options.stepS} s measured per step, loss deadline ${options.graceS} s after the last send, a step not held while other processes disturbed it is measured again (up to ${options.retries} per server)`,
+    `${title}: ${options.pairs} direct chats (${2 * options.pairs} users), rates ${options.rates.join(', ')} msg/s (then x1.5 while held, up to ${options.maxRate}), ${options.warmupS} s warm-up + ${options.stepS} s measured per step, loss deadline ${options.graceS} s after the last send, a step not held while other processes disturbed it is measured again (up to ${options.retries} per server)`,
   );
   const idle = await machineLoad();
   console.log(
@@ -754,10 +838,15 @@ export async function runDeliveryBench(
   );
   console.log(
     'latency = peer socket receives the event - scheduled send time (open loop); held = p99 < ' +
-      `${options.heldP99Ms} ms and nothing lost; gen = load generator, srv = server process (cpu% of one core, elu = event-loop utilization), other = the rest of the machine`,
+      `${options.heldP99Ms} ms and nothing lost; gen = load generator, srv = ${serverSide}, other = the rest of the machine`,
   );
+}
 
-  loopDelay.enable();
+export async function runDeliveryBench(
+  overrides: Partial<DeliveryBenchOptions> = {},
+): Promise<DeliveryBenchResult> {
+  const options = { ...deliveryOptionsFromEnv(), ...overrides };
+  await printPreamble('delivery bench', options);
   const runs: TargetRun[] = [];
   try {
     for (const name of options.targets) {
@@ -766,7 +855,6 @@ export async function runDeliveryBench(
       else runs.push(await runTarget('bare relay', () => relayTarget(options.pairs), options));
     }
   } finally {
-    loopDelay.disable();
     await stopAllChildren();
   }
   printSummary(options, runs);
@@ -774,7 +862,7 @@ export async function runDeliveryBench(
 }
 
 /** A step whose numbers say more about the machine or the generator than about the server. */
-const disturbed = (r: StepResult) => generatorBound(r) || contended(r);
+export const disturbed = (r: StepResult) => generatorBound(r) || contended(r);
 
 function causes(step: StepResult): string {
   const list: string[] = [];
@@ -803,16 +891,41 @@ function limitText(run: TargetRun): string {
   return parts.join('; ');
 }
 
+/** "highest rate held, <label>  <rate>  <what limited it>", one line per run. */
+export function printHighestHeld(runs: TargetRun[], labelWidth = 10): void {
+  for (const run of runs) {
+    const held = run.highestHeld === 0 ? 'none' : `${run.highestHeld} msg/s`;
+    console.log(
+      `  highest rate held, ${run.label.padEnd(labelWidth)}  ${held.padEnd(10)}  ${limitText(run)}`,
+    );
+  }
+}
+
+/** Whether the generator kept its schedule and other processes kept away, over all kept steps. */
+export function printDisturbance(runs: TargetRun[]): void {
+  const behind = runs.flatMap((run) =>
+    run.steps.filter(generatorBound).map((s) => `${run.label} ${s.rate}/s`),
+  );
+  console.log(
+    behind.length > 0
+      ? `  generator behind schedule (emit late or loop lag p99 > 20 ms, or cpu > 85%) at: ${behind.join(', ')}`
+      : '  generator kept its schedule in every step (emit late and loop lag p99 <= 20 ms, cpu <= 85%)',
+  );
+  const contendedSteps = runs.flatMap((run) =>
+    run.steps.filter(contended).map((s) => `${run.label} ${s.rate}/s`),
+  );
+  console.log(
+    contendedSteps.length > 0
+      ? `  disturbed by other processes (> 25% of a core) in the kept measurements: ${contendedSteps.join(', ')}; rerun on a quiet machine`
+      : '  no kept measurement was disturbed by other processes (<= 25% of a core)',
+  );
+}
+
 function printSummary(options: DeliveryBenchOptions, runs: TargetRun[]): void {
   const chitchat = runs.find((r) => r.label === 'chitchat');
   const relay = runs.find((r) => r.label === 'bare relay');
   console.log(`\nsummary (held = p99 < ${options.heldP99Ms} ms and nothing lost)`);
-  for (const run of runs) {
-    const held = run.highestHeld === 0 ? 'none' : `${run.highestHeld} msg/s`;
-    console.log(
-      `  highest rate held, ${run.label.padEnd(10)}  ${held.padEnd(10)}  ${limitText(run)}`,
-    );
-  }
+  printHighestHeld(runs);
 
   if (chitchat && relay) {
     // A ceiling is exact when the step above it failed undisturbed; otherwise it is a lower bound.
@@ -857,20 +970,5 @@ function printSummary(options: DeliveryBenchOptions, runs: TargetRun[]): void {
       `  at ${options.referenceRate} msg/s, ${run.label.padEnd(10)}     ${refText}${aim}`,
     );
   }
-  const behind = runs.flatMap((run) =>
-    run.steps.filter(generatorBound).map((s) => `${run.label} ${s.rate}/s`),
-  );
-  console.log(
-    behind.length > 0
-      ? `  generator behind schedule (emit late or loop lag p99 > 20 ms, or cpu > 85%) at: ${behind.join(', ')}`
-      : '  generator kept its schedule in every step (emit late and loop lag p99 <= 20 ms, cpu <= 85%)',
-  );
-  const contendedSteps = runs.flatMap((run) =>
-    run.steps.filter(contended).map((s) => `${run.label} ${s.rate}/s`),
-  );
-  console.log(
-    contendedSteps.length > 0
-      ? `  disturbed by other processes (> 25% of a core) in the kept measurements: ${contendedSteps.join(', ')}; rerun on a quiet machine`
-      : '  no kept measurement was disturbed by other processes (<= 25% of a core)',
-  );
+  printDisturbance(runs);
 }

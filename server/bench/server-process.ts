@@ -2,11 +2,16 @@
  * The real chitchat server for the delivery bench, in its own process so that the load generator
  * does not share its event loop. Built like the test harness's `startServer`: SQLite in the
  * directory named by BENCH_DATA_DIR, both rate limits raised far above the bench's rates, logs
- * silent. Listens on 127.0.0.1, port 0, and reports the port over IPC.
+ * silent. Listens on 127.0.0.1, port 0, and reports the port over IPC once it listens.
+ *
+ * With BENCH_REDIS_URL (and BENCH_JWT_SECRET, the same for every process, at least 32 characters)
+ * it runs in the scaled mode, as `main.ts` does with REDIS_URL: Redis presence, the Socket.io
+ * streams adapter and Redis auth rate limits, so several such processes may share one DATA_DIR.
  */
 import { createApp } from '../src/app';
 import { testConfig } from '../src/config';
 import { createLogger } from '../src/logger';
+import { connectRedis } from '../src/redis';
 import { deriveKeys, loadServerSecret } from '../src/services/secrets';
 import { openSqliteStore } from '../src/store/sqlite/index';
 import { reply, serveChildIpc } from './ipc';
@@ -14,6 +19,10 @@ import { reply, serveChildIpc } from './ipc';
 async function main(): Promise<void> {
   const dataDir = process.env.BENCH_DATA_DIR;
   if (dataDir === undefined || dataDir === '') throw new Error('BENCH_DATA_DIR is not set');
+  const redisUrl = process.env.BENCH_REDIS_URL ?? '';
+  const jwtSecret = process.env.BENCH_JWT_SECRET ?? '';
+  if (redisUrl !== '' && jwtSecret.length < 32)
+    throw new Error('BENCH_REDIS_URL needs BENCH_JWT_SECRET of at least 32 characters');
   serveChildIpc();
   const config = testConfig({
     DATA_DIR: dataDir,
@@ -21,15 +30,19 @@ async function main(): Promise<void> {
     RATE_LIMIT_SEND: 1_000_000,
     RATE_LIMIT_AUTH: 1_000_000,
     LOG_LEVEL: 'silent',
+    ...(redisUrl !== '' ? { REDIS_URL: redisUrl, JWT_SECRET: jwtSecret } : {}),
   });
+  const logger = createLogger(config.LOG_LEVEL);
   const store = openSqliteStore(dataDir);
   const keys = deriveKeys(loadServerSecret(dataDir, config.JWT_SECRET));
-  const app = createApp({ config, store, keys, logger: createLogger(config.LOG_LEVEL) });
+  const redis = config.REDIS_URL !== undefined ? await connectRedis(config, logger) : undefined;
+  const app = createApp({ config, store, keys, logger, ...redis?.deps });
   const port = await app.listen(0, '127.0.0.1');
 
   const stop = () => {
     void app
       .close()
+      .then(() => redis?.close())
       .then(() => store.close())
       .finally(() => process.exit(0));
     setTimeout(() => process.exit(0), 2_000).unref();
