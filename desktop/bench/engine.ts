@@ -369,6 +369,20 @@ export async function runEngineBench(log: (line: string) => void = console.log):
           times.push(performance.now() - start);
         }
       }
+      if (process.env.BENCH_SEARCH_DETAIL === '1') {
+        for (const q of queries) {
+          const each: number[] = [];
+          for (let i = 0; i < 10; i++) {
+            const start = performance.now();
+            store.search(q, 30);
+            each.push(performance.now() - start);
+          }
+          each.sort((a, b) => a - b);
+          log(
+            `engine    "${q}": median ${percentile(each, 50).toFixed(2)} ms, max ${percentile(each, 100).toFixed(2)} ms`,
+          );
+        }
+      }
       times.sort((a, b) => a - b);
       log(
         `engine  search (30 hits) over ${total.toLocaleString('en')}: p50 ${percentile(times, 50).toFixed(2)} ms, p99 ${percentile(times, 99).toFixed(2)} ms (aim p99 < 20 ms)`,
