@@ -1,7 +1,7 @@
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
-import { openLocalMedia } from './media/open';
+import { openMedia } from './media/open';
 import { RedisUnavailableError, connectRedis, redactRedisUrl, type ScaledRedis } from './redis';
 import { deriveKeys, loadServerSecret } from './services/secrets';
 import { StoreUnavailableError, openStore } from './store/open';
@@ -42,17 +42,23 @@ async function main(): Promise<void> {
       throw error;
     }
   }
-  // The media index must sit beside the events it authorizes by: SQLite only, until GridFS.
-  const media = config.MONGODB_URI === undefined ? openLocalMedia(config, logger) : undefined;
-  if (media === undefined)
-    logger.warn('media uploads are off: the MongoDB store has no media index yet');
+  // Beside the events it authorizes by: the SQLite file and DATA_DIR/media, or MongoDB and GridFS.
+  let media;
+  try {
+    media = await openMedia(config, store, logger);
+  } catch (error) {
+    logger.fatal({ err: error }, 'cannot open media storage');
+    await redis?.close();
+    await store.close();
+    process.exit(1);
+  }
   const app = createApp({
     config,
     store,
     keys,
     logger,
     ...redis?.deps,
-    ...(media ? { media: media.service } : {}),
+    media: media.service,
   });
   const port = await app.listen();
   logger.info(
@@ -79,7 +85,7 @@ async function main(): Promise<void> {
     app
       .close()
       .then(() => redis?.close())
-      .then(() => media?.close())
+      .then(() => media.close())
       .then(() => store.close())
       .then(
         () => {

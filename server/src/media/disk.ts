@@ -11,8 +11,8 @@ import type { MediaStore, StagedBlob } from './types';
 export const MEDIA_DIR_NAME = 'media';
 
 /** Content keys (hex SHA-256) and their thumbnails' keys; nothing else ever becomes a path. */
-const KEY_PATTERN = /^[0-9a-f]{64}(?:\.thumb)?$/;
-const BLOB_KEY_PATTERN = /^[0-9a-f]{64}$/;
+export const KEY_PATTERN = /^[0-9a-f]{64}(?:\.thumb)?$/;
+export const BLOB_KEY_PATTERN = /^[0-9a-f]{64}$/;
 const TEMP_PREFIX = '.upload-';
 /** Temp files this old are left over from a crash (no upload takes a day). */
 const STALE_TEMP_MS = 24 * 60 * 60 * 1000;

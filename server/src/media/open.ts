@@ -1,7 +1,11 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { createMediaService, type MediaService } from '../services/media';
+import { mongoStoreParts } from '../store/mongo/index';
+import type { Store } from '../store/types';
 import { diskMediaStore } from './disk';
+import { databaseOf, openGridFsMediaStore } from './gridfs';
+import { openMongoMediaIndex } from './mongo-index';
 import { openSqliteMediaIndex } from './sqlite';
 
 export interface LocalMedia {
@@ -10,15 +14,19 @@ export interface LocalMedia {
   close(): Promise<void>;
 }
 
+interface MediaOptions {
+  now?: () => number;
+  sweepEveryMs?: number;
+}
+
 /**
  * Media for the embedded (SQLite) mode: the index in the store's SQLite file, the bytes on disk
- * under `DATA_DIR/media/`. (With MongoDB the index must live beside the events it authorizes by,
- * so that mode needs its own index: GridFS work, not done yet.)
+ * under `DATA_DIR/media/`.
  */
 export function openLocalMedia(
   config: Pick<Config, 'DATA_DIR' | 'MEDIA_MAX_BYTES'>,
   logger: Logger,
-  options: { now?: () => number; sweepEveryMs?: number } = {},
+  options: MediaOptions = {},
 ): LocalMedia {
   const index = openSqliteMediaIndex(config.DATA_DIR);
   const service = createMediaService({
@@ -29,4 +37,57 @@ export function openLocalMedia(
     ...options,
   });
   return { service, close: () => index.close() };
+}
+
+/**
+ * Media for the scaled (MongoDB) mode, on the store's own connection: the index in a `media`
+ * collection beside the events it authorizes by, the bytes in GridFS, so every replica serves what
+ * any replica stored. Closing it leaves the connection to the store (close it first).
+ */
+export async function openMongoMedia(
+  store: Store,
+  config: Pick<Config, 'MEDIA_MAX_BYTES'>,
+  logger: Logger,
+  options: MediaOptions = {},
+): Promise<LocalMedia> {
+  const parts = mongoStoreParts(store);
+  if (parts === undefined) throw new Error('MongoDB media needs a store opened by openMongoStore.');
+  const index = await openMongoMediaIndex(parts.connection, parts.models);
+  const blobs = await openGridFsMediaStore(
+    databaseOf(parts.connection),
+    options.now ? { now: options.now } : {},
+  );
+  // What crashed uploads left behind; in the background, never holding up the start.
+  const cleanup = blobs.removeStaleUploads().then(
+    (removed) => {
+      if (removed > 0) logger.info({ removed }, 'removed media left by interrupted uploads');
+    },
+    (error: unknown) => logger.error({ err: error }, 'could not remove interrupted media uploads'),
+  );
+  const service = createMediaService({
+    index,
+    blobs,
+    maxBytes: config.MEDIA_MAX_BYTES,
+    logger,
+    ...options,
+  });
+  return {
+    service,
+    async close() {
+      await cleanup;
+      await index.close();
+    },
+  };
+}
+
+/** The media of the store the configuration selected (`openStore`): MongoDB's, else SQLite's. */
+export async function openMedia(
+  config: Pick<Config, 'DATA_DIR' | 'MEDIA_MAX_BYTES' | 'MONGODB_URI'>,
+  store: Store,
+  logger: Logger,
+  options: MediaOptions = {},
+): Promise<LocalMedia> {
+  return config.MONGODB_URI === undefined
+    ? openLocalMedia(config, logger, options)
+    : openMongoMedia(store, config, logger, options);
 }

@@ -23,7 +23,8 @@ export interface MediaRecord {
 
 /**
  * Metadata of uploads and who may read them. Separate from the `Store` so that each store backend
- * can bring its own (SQLite: `media/sqlite.ts`; MongoDB: later, beside GridFS).
+ * can bring its own (SQLite: `media/sqlite.ts`; MongoDB: `media/mongo-index.ts`). Both are held to
+ * `media/contract.ts`.
  */
 export interface MediaIndex {
   /**

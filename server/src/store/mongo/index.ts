@@ -4,7 +4,7 @@ import type { Store } from '../types';
 import { mongoAccountStore } from './accounts';
 import { mongoConversationStore } from './conversations';
 import { migrate } from './migrations';
-import { defineModels } from './schemas';
+import { defineModels, type MongoModels } from './schemas';
 import { transactor } from './transaction';
 
 /** The database used when MONGODB_URI names none. */
@@ -20,6 +20,23 @@ export interface MongoStoreOptions {
   serverSelectionTimeoutMS?: number;
   logger?: Logger;
 }
+
+/** What a store opened by `openMongoStore` runs on, for the parts that share its connection. */
+export interface MongoStoreParts {
+  connection: Connection;
+  models: MongoModels;
+}
+
+const partsOfStore = new WeakMap<Store, MongoStoreParts>();
+
+/**
+ * The connection and models of a store opened by `openMongoStore` (undefined for any other store).
+ * Media in scaled mode keeps its index and bytes in the same database, on the same connection, and
+ * authorizes downloads by the store's events and memberships. Kept beside the `Store` interface
+ * rather than in it, so services still cannot tell which store they run on.
+ */
+export const mongoStoreParts = (store: Store): MongoStoreParts | undefined =>
+  partsOfStore.get(store);
 
 /** The MongoDB store could not be opened; the message says what to check. */
 export class MongoStoreError extends Error {
@@ -91,7 +108,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
     const epoch = await migrate(models);
     const transact = transactor(connection);
     logger?.info({ uri: where, db: dbName, storeEpoch: epoch }, 'MongoDB store opened');
-    return {
+    const store: Store = {
       ...mongoAccountStore(models, transact),
       ...mongoConversationStore(models, transact),
       storeEpoch: () => epoch,
@@ -102,6 +119,8 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
         await closeQuietly();
       },
     };
+    partsOfStore.set(store, { connection, models });
+    return store;
   } catch (error) {
     await closeQuietly().catch(() => undefined);
     if (error instanceof MongoStoreError) throw error;

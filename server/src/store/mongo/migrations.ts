@@ -35,6 +35,15 @@ export const mongoMigrations: readonly MongoMigration[] = [
       );
     },
   },
+  {
+    // Media in scaled mode (media/mongo-index.ts): downloads are authorized by the messages that
+    // attach a media id. A new database already has the index from migration 1 (which creates every
+    // index the schema declares); this adds it to one created before.
+    description: 'index messages by the media ids they attach (event_attachments)',
+    async up(models) {
+      await models.Event.createIndexes();
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

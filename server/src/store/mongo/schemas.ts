@@ -130,9 +130,19 @@ const isInteger = {
   validator: (value: unknown) => value === null || value === undefined || Number.isInteger(value),
   message: '{PATH} must be an integer',
 };
-const requiredInt = (min: number) => ({ type: Number, required: true, min, validate: isInteger });
-const nullableInt = (min: number) => ({ type: Number, default: null, min, validate: isInteger });
-const nullableString = { type: String, default: null };
+export const requiredInt = (min: number) => ({
+  type: Number,
+  required: true,
+  min,
+  validate: isInteger,
+});
+export const nullableInt = (min: number) => ({
+  type: Number,
+  default: null,
+  min,
+  validate: isInteger,
+});
+export const nullableString = { type: String, default: null };
 
 const options = { versionKey: false, id: false, strict: 'throw', minimize: false } as const;
 
@@ -362,6 +372,13 @@ eventSchema.index(
     name: 'event_op_id',
     partialFilterExpression: { opId: { $type: 'string' } },
   },
+);
+// Finds the messages that attach a media id (media/mongo-index.ts authorizes downloads and finds
+// unreferenced uploads by it). Partial: only messages carry attachments, and a deleted message has
+// none, so it stops referencing its media. Queries must state `type: 'message'` to use it.
+eventSchema.index(
+  { 'payload.attachments.id': 1 },
+  { name: 'event_attachments', partialFilterExpression: { type: 'message' } },
 );
 // Finds the edits of a message when it is deleted, so their text goes too.
 eventSchema.index(

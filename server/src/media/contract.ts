@@ -1,0 +1,577 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import mongoose from 'mongoose';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MEDIA_UNREFERENCED_TTL_MS, type AttachmentRef } from '@chitchat/shared';
+import { createLogger } from '../logger';
+import { createMediaService } from '../services/media';
+import type { EventOrigin, Store } from '../store/types';
+import { GRIDFS_BUCKET_NAME, STALE_UPLOAD_MS, openGridFsMediaStore } from './gridfs';
+import {
+  MediaTooLargeError,
+  STAGED_HEAD_BYTES,
+  type MediaIndex,
+  type MediaRecord,
+  type MediaStore,
+} from './types';
+
+/** A media index with the store it authorizes by, and a blob store: one deployment mode's media. */
+export interface MediaPair {
+  /** Users, conversations and messages are written through it. */
+  store: Store;
+  index: MediaIndex;
+  blobs: MediaStore;
+  /**
+   * Everything the blob store holds, sorted: content keys by name, and whatever else it keeps
+   * (staged or half-written uploads, bookkeeping), so a test can see that nothing stayed behind.
+   */
+  inventory(): Promise<string[]>;
+}
+
+export interface MediaPairFactory {
+  /** A new, empty pair on a new, empty store. */
+  create(): Promise<MediaPair>;
+  /** Closes and removes what `create` made. */
+  destroy(pair: MediaPair): Promise<void>;
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+const upload = (over: Partial<MediaRecord> = {}): MediaRecord => ({
+  id: 'm1',
+  uploaderUserId: 'alice',
+  name: 'a.png',
+  mime: 'image/png',
+  size: 10,
+  sha256: 'a'.repeat(64),
+  width: 2,
+  height: 3,
+  storageKey: 'a'.repeat(64),
+  thumbnailKey: `${'a'.repeat(64)}.thumb`,
+  createdAt: 1_000,
+  ...over,
+});
+
+const refTo = (id: string): AttachmentRef => ({
+  id,
+  name: `${id}.png`,
+  mime: 'image/png',
+  size: 10,
+  thumbnail: false,
+});
+
+let origins = 0;
+const origin = (userId: string, at = 5_000): EventOrigin => ({
+  id: `${userId}-${at}-${(origins += 1)}`,
+  userId,
+  deviceId: null,
+  at,
+});
+
+/**
+ * The behaviour every media pair must have (DESIGN §3 Media, §6.5): the embedded one (SQLite +
+ * disk) and the scaled one (MongoDB + GridFS) are held to the same rules.
+ */
+export function describeMediaContract(name: string, factory: MediaPairFactory): void {
+  describe(`Media contract: ${name}`, () => {
+    let pair: MediaPair;
+    let store: Store;
+    let index: MediaIndex;
+    let blobs: MediaStore;
+    beforeEach(async () => {
+      pair = await factory.create();
+      ({ store, index, blobs } = pair);
+      for (const id of ['alice', 'bob', 'carol', 'dave']) {
+        await store.createUser({
+          id,
+          username: id,
+          displayName: id,
+          passwordHash: 'x',
+          createdAt: 0,
+        });
+      }
+    });
+    afterEach(async () => {
+      await factory.destroy(pair);
+    });
+
+    const send = async (conversationId: string, userId: string, mediaIds: string[], at = 6_000) => {
+      const { event } = await store.appendMessage({
+        ...origin(userId, at),
+        conversationId,
+        clientMsgId: `c-${(origins += 1)}`,
+        text: null,
+        replyToSeq: null,
+        attachments: mediaIds.map(refTo),
+      });
+      return event.seq;
+    };
+    const group = (id: string, members: string[]) =>
+      store.createGroup({ ...origin('alice'), conversationId: id, title: id, memberIds: members });
+    const unreferenced = async (cutoff: number, limit = 100) =>
+      (await index.unreferencedBefore(cutoff, limit)).map((m) => m.id);
+
+    describe('index', () => {
+      it('records an upload once per (uploader, bytes, name) and only moves its time forward', async () => {
+        const first = await index.recordUpload(upload());
+        expect(first).toEqual(upload());
+        const retried = await index.recordUpload(upload({ id: 'm2', createdAt: 2_000 }));
+        expect(retried).toEqual({ ...first, createdAt: 2_000 });
+        const older = await index.recordUpload(upload({ id: 'm3', createdAt: 500 }));
+        expect(older).toEqual({ ...first, createdAt: 2_000 });
+        const renamed = await index.recordUpload(upload({ id: 'm4', name: 'b.png' }));
+        expect(renamed.id).toBe('m4');
+        const byBob = await index.recordUpload(upload({ id: 'm5', uploaderUserId: 'bob' }));
+        expect(byBob.id).toBe('m5');
+        expect(await index.get('m1')).toEqual({ ...first, createdAt: 2_000 });
+        expect(await index.get('m2')).toBeNull();
+        expect(await index.get('nothing')).toBeNull();
+      });
+
+      it('keeps nulls, and finds the oldest upload of some bytes while any is left', async () => {
+        const plain = upload({
+          id: 'doc',
+          name: 'notes.txt',
+          mime: 'text/plain',
+          sha256: 'c'.repeat(64),
+          storageKey: 'c'.repeat(64),
+          width: null,
+          height: null,
+          thumbnailKey: null,
+          createdAt: 3_000,
+        });
+        expect(await index.recordUpload(plain)).toEqual(plain);
+        await index.recordUpload({ ...plain, id: 'doc-older', name: 'old.txt', createdAt: 2_000 });
+        expect((await index.anyWithContent('c'.repeat(64)))?.id).toBe('doc-older');
+        expect(await index.anyWithContent('d'.repeat(64))).toBeNull();
+        expect(await index.contentInUse('c'.repeat(64))).toBe(true);
+        expect(await index.contentInUse('d'.repeat(64))).toBe(false);
+      });
+
+      it('references follow messages: readable within membership periods, gone with a delete, swept when unreferenced', async () => {
+        await index.recordUpload(upload());
+        await index.recordUpload(upload({ id: 'lonely', sha256: 'b'.repeat(64), name: 'b' }));
+        await group('g', ['bob']);
+        const seq = await send('g', 'alice', ['m1', 'm1']);
+        await store.changeGroup('g', origin('alice', 7_000), { add: ['carol'], remove: ['bob'] });
+
+        expect(await index.canRead('alice', 'm1')).toBe(true);
+        expect(await index.canRead('bob', 'm1')).toBe(true); // removed later: keeps what he saw
+        expect(await index.canRead('carol', 'm1')).toBe(false); // joined after the message
+        expect(await index.canRead('dave', 'm1')).toBe(false); // never a member
+        expect(await index.canRead('bob', 'lonely')).toBe(false);
+        expect(await index.canRead('bob', 'nothing')).toBe(false);
+
+        expect(await unreferenced(10_000)).toEqual(['lonely']);
+        expect(await index.deleteIfUnreferenced('m1', 10_000)).toBe(false);
+        expect(await index.deleteIfUnreferenced('lonely', 500)).toBe(false);
+        expect(await index.deleteIfUnreferenced('lonely', 10_000)).toBe(true);
+        expect(await index.deleteIfUnreferenced('lonely', 10_000)).toBe(false);
+        expect(await index.get('lonely')).toBeNull();
+        expect(await index.contentInUse('b'.repeat(64))).toBe(false);
+
+        await store.deleteMessage('g', seq, origin('alice', 8_000));
+        expect(await index.canRead('bob', 'm1')).toBe(false);
+        expect(await index.canRead('alice', 'm1')).toBe(true); // the uploader, always
+        expect(await unreferenced(10_000)).toEqual(['m1']);
+        expect(await index.deleteIfUnreferenced('m1', 10_000)).toBe(true);
+      });
+
+      it('a member sees media only in messages inside their periods: not across a gap, again after a re-add', async () => {
+        for (const id of ['before', 'gap', 'after']) {
+          await index.recordUpload(upload({ id, name: id }));
+        }
+        await group('g', ['bob']);
+        await send('g', 'alice', ['before']);
+        await store.changeGroup('g', origin('alice', 7_000), { remove: ['bob'] });
+        await send('g', 'alice', ['gap']);
+        await store.changeGroup('g', origin('alice', 7_500), { add: ['bob'] });
+        await send('g', 'alice', ['after']);
+
+        expect(await index.canRead('bob', 'before')).toBe(true);
+        expect(await index.canRead('bob', 'gap')).toBe(false);
+        expect(await index.canRead('bob', 'after')).toBe(true);
+        // Someone who left sees up to their own removal.
+        await store.changeGroup('g', origin('bob', 8_000), { leave: { newOwner: null } });
+        expect(await index.canRead('bob', 'after')).toBe(true);
+      });
+
+      it('any one reference in any conversation is enough; an edit keeps the reference, a delete of one leaves the others', async () => {
+        await index.recordUpload(upload());
+        const { conversation: direct } = await store.getOrCreateDirect({
+          id: 'd',
+          userId: 'alice',
+          peerId: 'bob',
+          at: 5_000,
+        });
+        await group('g', ['carol']);
+        const inDirect = await send(direct.id, 'alice', ['m1']);
+        const inGroup = await send('g', 'alice', ['m1']);
+        const again = await send('g', 'alice', ['m1']);
+        expect(await index.canRead('bob', 'm1')).toBe(true);
+        expect(await index.canRead('carol', 'm1')).toBe(true);
+
+        await store.editMessage('g', inGroup, 'now with text', origin('alice', 8_000));
+        await store.deleteMessage(direct.id, inDirect, origin('alice', 8_500));
+        expect(await index.canRead('bob', 'm1')).toBe(false);
+        expect(await index.canRead('carol', 'm1')).toBe(true);
+        expect(await unreferenced(10_000)).toEqual([]);
+
+        await store.deleteMessage('g', inGroup, origin('alice', 9_000));
+        expect(await index.canRead('carol', 'm1')).toBe(true); // still in `again`
+        await store.deleteMessage('g', again, origin('alice', 9_500));
+        expect(await index.canRead('carol', 'm1')).toBe(false);
+        expect(await unreferenced(10_000)).toEqual(['m1']);
+      });
+
+      it('lists unreferenced uploads oldest first, before the cutoff only, at most `limit`', async () => {
+        const times = { c: 3_000, a: 1_000, d: 4_000, b: 2_000, kept: 1_500 };
+        for (const [id, createdAt] of Object.entries(times)) {
+          await index.recordUpload(upload({ id, name: id, createdAt }));
+        }
+        await group('g', ['bob']);
+        await send('g', 'alice', ['kept']);
+        expect(await unreferenced(10_000)).toEqual(['a', 'b', 'c', 'd']);
+        expect(await unreferenced(10_000, 2)).toEqual(['a', 'b']);
+        expect(await unreferenced(3_000)).toEqual(['a', 'b']);
+        expect(await unreferenced(10_000, 0)).toEqual([]);
+        expect(await index.deleteIfUnreferenced('kept', 10_000)).toBe(false);
+        // A repeated upload moves the time forward: it is not due any more.
+        await index.recordUpload(upload({ id: 'a2', name: 'a', createdAt: 20_000 }));
+        expect(await index.deleteIfUnreferenced('a', 10_000)).toBe(false);
+        expect(await unreferenced(10_000)).toEqual(['b', 'c', 'd']);
+      });
+    });
+
+    describe('blob store', () => {
+      it('stages while hashing and counting, and commits identical bytes once', async () => {
+        const bytes = randomBytes(3 * STAGED_HEAD_BYTES);
+        const first = await blobs.stage(
+          Readable.from([bytes.subarray(0, 100), bytes.subarray(100)]),
+          1e6,
+        );
+        expect(first).toMatchObject({ sha256: sha256(bytes), size: bytes.length });
+        expect(first.head.equals(bytes.subarray(0, STAGED_HEAD_BYTES))).toBe(true);
+        const key = await first.commit();
+        expect(key).toBe(sha256(bytes));
+        await first.discard(); // after commit: nothing to do
+
+        const second = await blobs.stage(Readable.from([bytes]), 1e6);
+        expect(await second.commit()).toBe(key);
+        await second.discard();
+        expect(await pair.inventory()).toEqual([key]);
+
+        const whole = await blobs.open(key);
+        expect(whole && (await buffer(whole)).equals(bytes)).toBe(true);
+        const slice = await blobs.open(key, { start: 10, end: 19 });
+        expect(slice && (await buffer(slice)).equals(bytes.subarray(10, 20))).toBe(true);
+        expect(await blobs.open('0'.repeat(64))).toBeNull();
+        await expect(blobs.open('../../etc/passwd')).rejects.toThrow(/not a media key/);
+        await expect(blobs.delete('../x')).rejects.toThrow(/not a media key/);
+      });
+
+      it('serves any byte range of a large object, across its internal chunks', async () => {
+        // Larger than several GridFS chunks (255 KiB) and than one disk read buffer (64 KiB).
+        const bytes = randomBytes(700 * 1024 + 123);
+        const source = Readable.from(
+          Array.from({ length: Math.ceil(bytes.length / 50_000) }, (_, i) =>
+            bytes.subarray(i * 50_000, (i + 1) * 50_000),
+          ),
+        );
+        const key = await (await blobs.stage(source, bytes.length)).commit();
+        const read = async (start: number, end: number) => {
+          const stream = await blobs.open(key, { start, end });
+          return stream === null ? null : buffer(stream);
+        };
+        const last = bytes.length - 1;
+        const chunk = 255 * 1024;
+        for (const [start, end] of [
+          [0, 0],
+          [0, last],
+          [last, last],
+          [chunk - 1, chunk], // across a chunk boundary
+          [chunk, 2 * chunk - 1], // exactly one chunk
+          [100, 3 * chunk + 5],
+          [last - 10, last + 1_000], // past the end: up to the end
+        ] as const) {
+          expect((await read(start, end))?.equals(bytes.subarray(start, end + 1))).toBe(true);
+        }
+        const whole = await blobs.open(key);
+        expect(whole && sha256(await buffer(whole))).toBe(key);
+      });
+
+      it('stores an empty upload', async () => {
+        const staged = await blobs.stage(Readable.from([]), 100);
+        expect(staged).toMatchObject({ sha256: sha256(Buffer.alloc(0)), size: 0 });
+        expect(staged.head.length).toBe(0);
+        const key = await staged.commit();
+        const stream = await blobs.open(key);
+        expect(stream && (await buffer(stream)).length).toBe(0);
+      });
+
+      it('an upload over the limit is cut off, leaves nothing, and does not destroy its source', async () => {
+        const source = new PassThrough();
+        const staging = blobs.stage(source, 1000);
+        for (let i = 0; i < 10; i++) source.write(Buffer.alloc(500));
+        await expect(staging).rejects.toBeInstanceOf(MediaTooLargeError);
+        expect(await pair.inventory()).toEqual([]);
+        expect(source.destroyed).toBe(false);
+        // Exactly the limit is fine.
+        const exact = await blobs.stage(Readable.from([Buffer.alloc(1000)]), 1000);
+        expect(exact.size).toBe(1000);
+        await exact.discard();
+        expect(await pair.inventory()).toEqual([]);
+      });
+
+      it('an upload over the limit by far (many internal chunks in) leaves nothing either', async () => {
+        const source = new PassThrough();
+        let settled = false;
+        const outcome = blobs.stage(source, 600 * 1024).then(
+          () => null,
+          (error: unknown) => error,
+        );
+        void outcome.then(() => (settled = true));
+        // 1.25 MiB in all, fed while the store keeps taking it.
+        for (let i = 0; i < 20 && !settled; i++) {
+          source.write(randomBytes(64 * 1024));
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        expect(await outcome).toBeInstanceOf(MediaTooLargeError);
+        expect(source.destroyed).toBe(false);
+        expect(await pair.inventory()).toEqual([]);
+      });
+
+      it('an upload whose source fails or is cut off leaves nothing', async () => {
+        const failing = new PassThrough();
+        const staging = blobs.stage(failing, 1e6);
+        failing.write(Buffer.alloc(500));
+        failing.destroy(new Error('connection reset'));
+        await expect(staging).rejects.toThrow(/connection reset/);
+
+        const cut = new PassThrough();
+        const cutStaging = blobs.stage(cut, 1e6);
+        cut.write(Buffer.alloc(500));
+        cut.destroy();
+        await expect(cutStaging).rejects.toThrow(/cut off/);
+        expect(await pair.inventory()).toEqual([]);
+      });
+
+      it('a discarded stage and a thumbnail leave exactly what they should', async () => {
+        const staged = await blobs.stage(Readable.from([Buffer.from('hello')]), 100);
+        await staged.discard();
+        await staged.discard();
+        expect(await pair.inventory()).toEqual([]);
+
+        const key = sha256(Buffer.from('x'));
+        const thumb = await blobs.putThumbnail(key, Buffer.from('thumb'));
+        expect(thumb).toBe(`${key}.thumb`);
+        // Replacing it keeps one: the new one.
+        expect(await blobs.putThumbnail(key, Buffer.from('thumb 2'))).toBe(thumb);
+        expect(await pair.inventory()).toEqual([thumb]);
+        const stream = await blobs.open(thumb);
+        expect(stream && (await buffer(stream)).toString()).toBe('thumb 2');
+        await expect(blobs.putThumbnail(thumb, Buffer.from('t'))).rejects.toThrow(/content key/);
+
+        await blobs.delete(thumb);
+        await blobs.delete(thumb);
+        expect(await blobs.open(thumb)).toBeNull();
+        expect(await pair.inventory()).toEqual([]);
+      });
+    });
+
+    describe('the media service over this pair', () => {
+      const logger = createLogger('silent');
+      const png = (width: number, height: number) =>
+        sharp({
+          create: {
+            width,
+            height,
+            channels: 3,
+            background: { r: 40, g: 120, b: 200 },
+            noise: { type: 'gaussian', mean: 128, sigma: 30 },
+          },
+        })
+          .png()
+          .toBuffer();
+
+      it('uploads (sniffed, thumbnailed, deduplicated), serves by authorization, and sweeps what no message references', async () => {
+        let clock = 1_000_000;
+        const service = createMediaService({
+          index,
+          blobs,
+          maxBytes: 5e6,
+          logger,
+          now: () => clock,
+        });
+        const image = await png(400, 300);
+        const answer = await service.upload('alice', Readable.from([image]), {
+          name: 'beach.png',
+          declaredMime: 'text/html',
+        });
+        expect(answer).toMatchObject({
+          name: 'beach.png',
+          mime: 'image/png',
+          size: image.length,
+          width: 400,
+          height: 300,
+          thumbnail: true,
+          sha256: sha256(image),
+        });
+        const again = await service.upload('alice', Readable.from([image]), { name: 'beach.png' });
+        expect(again.id).toBe(answer.id);
+        const copy = await service.upload('bob', Readable.from([image]), { name: 'mine.png' });
+        expect(copy.id).not.toBe(answer.id);
+        expect(await pair.inventory()).toEqual([sha256(image), `${sha256(image)}.thumb`].sort());
+
+        const record = await service.readable('alice', answer.id);
+        const thumbnail = await buffer(await service.open(record.thumbnailKey ?? ''));
+        expect((await sharp(thumbnail).metadata()).format).toBe('webp');
+        const slice = await buffer(await service.open(record.storageKey, { start: 0, end: 7 }));
+        expect(slice.equals(image.subarray(0, 8))).toBe(true);
+        await expect(service.readable('carol', answer.id)).rejects.toMatchObject({
+          code: 'not_found',
+        });
+
+        const { conversation } = await store.getOrCreateDirect({
+          id: 'd',
+          userId: 'alice',
+          peerId: 'carol',
+          at: clock,
+        });
+        await store.appendMessage({
+          ...origin('alice', clock),
+          conversationId: conversation.id,
+          clientMsgId: 'with-photo',
+          text: null,
+          replyToSeq: null,
+          attachments: await service.attachments.resolve('alice', [answer.id]),
+        });
+        expect((await service.readable('carol', answer.id)).id).toBe(answer.id);
+        await expect(service.attachments.resolve('carol', [answer.id])).rejects.toMatchObject({
+          code: 'forbidden',
+        });
+
+        // A day later: bob's copy goes, the bytes stay for alice's referenced upload.
+        clock += MEDIA_UNREFERENCED_TTL_MS + 1;
+        expect(await service.sweep()).toBe(1);
+        expect(await index.get(copy.id)).toBeNull();
+        expect(await pair.inventory()).toEqual([sha256(image), `${sha256(image)}.thumb`].sort());
+
+        // An upload nobody sends: swept with its bytes.
+        const text = Buffer.from('just some notes\n');
+        const note = await service.upload('bob', Readable.from([text]), {
+          name: 'notes.txt',
+          declaredMime: 'text/plain',
+        });
+        expect(note).toMatchObject({ mime: 'text/plain', thumbnail: false });
+        expect(await pair.inventory()).toContain(sha256(text));
+        clock += MEDIA_UNREFERENCED_TTL_MS + 1;
+        expect(await service.sweep()).toBe(1);
+        expect(await pair.inventory()).not.toContain(sha256(text));
+        expect(await index.get(answer.id)).not.toBeNull();
+      });
+
+      it('refuses an upload over the limit with payload_too_large and keeps nothing', async () => {
+        const service = createMediaService({ index, blobs, maxBytes: 1000, logger });
+        await expect(
+          service.upload('alice', Readable.from([Buffer.alloc(1500)]), {}),
+        ).rejects.toMatchObject({ code: 'payload_too_large' });
+        expect(await pair.inventory()).toEqual([]);
+      });
+    });
+  });
+}
+
+type Db = mongoose.mongo.Db;
+
+/**
+ * What a GridFS bucket holds, as `MediaPair.inventory` reports it: every file by name (staged ones
+ * as `.upload-<id>`), chunks whose file is missing, and notes of writes not yet settled.
+ */
+export async function gridFsInventory(db: Db): Promise<string[]> {
+  const files = await db.collection(`${GRIDFS_BUCKET_NAME}.files`).find({}).toArray();
+  const ids = new Set(files.map((f) => String(f._id)));
+  const chunkOwners: unknown[] = await db
+    .collection(`${GRIDFS_BUCKET_NAME}.chunks`)
+    .distinct('files_id', {});
+  const orphans = chunkOwners.map(String).filter((id) => !ids.has(id));
+  const notes = await db.collection(`${GRIDFS_BUCKET_NAME}.uploads`).find({}).toArray();
+  return [
+    ...files.map((f) => String(f.filename)),
+    ...orphans.map((id) => `chunks of missing file ${id}`),
+    ...notes.map((n) => `unsettled write ${String(n._id)}`),
+  ].sort();
+}
+
+/** What only the GridFS store has to get right: crash leftovers and replicas racing each other. */
+export function describeGridFsContract(
+  name: string,
+  factory: { open(): Promise<{ db: Db; close(): Promise<void> }> },
+): void {
+  describe(`GridFS media store: ${name}`, () => {
+    let opened: { db: Db; close(): Promise<void> };
+    let db: Db;
+    beforeEach(async () => {
+      opened = await factory.open();
+      db = opened.db;
+    });
+    afterEach(async () => {
+      await opened.close();
+    });
+
+    it('removes what a crashed write left once it is a day old, and never a committed file', async () => {
+      let clock = Date.now();
+      const blobs = await openGridFsMediaStore(db, { now: () => clock });
+      const chunks = db.collection(`${GRIDFS_BUCKET_NAME}.chunks`);
+      const notes = db.collection(`${GRIDFS_BUCKET_NAME}.uploads`);
+
+      // A write cut off before its file document: chunks, and its note.
+      const cut = new mongoose.mongo.ObjectId();
+      await notes.insertOne({ _id: cut, startedAt: clock });
+      await chunks.insertOne({ files_id: cut, n: 0, data: Buffer.alloc(10) });
+      // A staged upload never committed: a whole file under its staging name.
+      await blobs.stage(Readable.from([randomBytes(100)]), 1e6);
+      // A commit whose note was left (the crash came just after the rename).
+      const bytes = randomBytes(100);
+      const key = await (await blobs.stage(Readable.from([bytes]), 1e6)).commit();
+      const committed = await db
+        .collection(`${GRIDFS_BUCKET_NAME}.files`)
+        .findOne({ filename: key });
+      await notes.insertOne({ _id: committed?._id, startedAt: clock });
+      expect(await gridFsInventory(db)).toHaveLength(6);
+
+      expect(await blobs.removeStaleUploads()).toBe(0); // too recent: may still be running
+      clock += STALE_UPLOAD_MS + 1;
+      expect(await blobs.removeStaleUploads()).toBe(2);
+      expect(await gridFsInventory(db)).toEqual([key]);
+      const stream = await blobs.open(key);
+      expect(stream && (await buffer(stream)).equals(bytes)).toBe(true);
+    });
+
+    it('two replicas committing the same bytes at once keep one copy or more, and reads and deletes handle any', async () => {
+      const replicas = [await openGridFsMediaStore(db), await openGridFsMediaStore(db)];
+      const bytes = randomBytes(300 * 1024);
+      const key = sha256(bytes);
+      for (let round = 0; round < 5; round++) {
+        const staged = await Promise.all(replicas.map((r) => r.stage(Readable.from([bytes]), 1e6)));
+        expect(await Promise.all(staged.map((s) => s.commit()))).toEqual([key, key]);
+        const names = await gridFsInventory(db);
+        expect(names.length).toBeGreaterThanOrEqual(1);
+        expect(names.every((stored) => stored === key)).toBe(true);
+        const stream = await replicas[1]?.open(key);
+        expect(stream && sha256(await buffer(stream))).toBe(key);
+        await replicas[0]?.delete(key);
+        expect(await gridFsInventory(db)).toEqual([]);
+      }
+    });
+
+    it('of two thumbnails written at once, one stays', async () => {
+      const replicas = [await openGridFsMediaStore(db), await openGridFsMediaStore(db)];
+      const key = 'e'.repeat(64);
+      await Promise.all(replicas.map((r, i) => r.putThumbnail(key, Buffer.from(`thumb ${i}`))));
+      expect(await gridFsInventory(db)).toEqual([`${key}.thumb`]);
+    });
+  });
+}

@@ -1,0 +1,235 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { describe, expect, it, vi } from 'vitest';
+import { mongoMigrations } from '../store/mongo/migrations';
+import { mongoStoreParts } from '../store/mongo/index';
+import { defineModels, eventSchema, type MongoModels } from '../store/mongo/schemas';
+import { openSqliteStore } from '../store/sqlite/index';
+import {
+  defineMediaModel,
+  mediaSchema,
+  readableReferences,
+  referencing,
+  toMediaRecord,
+  unreferencedPipeline,
+  type MediaDoc,
+} from './mongo-index';
+
+// Everything here runs without a MongoDB server (none can run here, DESIGN §8): models live on a
+// connection that is never opened, `validateSync` runs mongoose's validators in process, and
+// queries are only built and cast. What needs a server (the indexes enforced and used, the
+// queries' answers) is the media contract in mongo.test.ts, run when MONGODB_URI is set.
+const connection = mongoose.createConnection();
+const { Event, Membership } = defineModels(connection);
+const Media = defineMediaModel(connection);
+
+const doc: MediaDoc = {
+  _id: 'm1',
+  uploaderUserId: 'u1',
+  name: 'a.png',
+  mime: 'image/png',
+  size: 10,
+  sha256: 'a'.repeat(64),
+  width: 2,
+  height: 3,
+  storageKey: 'a'.repeat(64),
+  thumbnailKey: `${'a'.repeat(64)}.thumb`,
+  createdAt: 1_000,
+};
+
+function invalidPaths(document: {
+  validateSync(): mongoose.Error.ValidationError | null | undefined;
+}) {
+  return Object.keys(document.validateSync()?.errors ?? {}).sort();
+}
+
+const indexNamed = (schema: mongoose.Schema, name: string) =>
+  schema.indexes().find(([, options]) => options.name === name);
+
+describe('mongo media schema: validation without a connection', () => {
+  it('accepts an upload, with or without image facts', () => {
+    expect(invalidPaths(new Media(doc))).toEqual([]);
+    expect(
+      invalidPaths(new Media({ ...doc, width: null, height: null, thumbnailKey: null })),
+    ).toEqual([]);
+    // Absent image facts are stored as null, as the record has them.
+    const { width: _w, height: _h, thumbnailKey: _t, ...bare } = doc;
+    expect(new Media(bare).toObject()).toMatchObject({
+      width: null,
+      height: null,
+      thumbnailKey: null,
+    });
+  });
+
+  it('refuses missing fields, a hash that is not hex SHA-256, sizes and times that are not whole or are negative', () => {
+    expect(invalidPaths(new Media({ _id: 'm1' }))).toEqual(
+      ['createdAt', 'mime', 'name', 'sha256', 'size', 'storageKey', 'uploaderUserId'].sort(),
+    );
+    expect(invalidPaths(new Media({ ...doc, sha256: 'A'.repeat(64) }))).toEqual(['sha256']);
+    expect(invalidPaths(new Media({ ...doc, sha256: 'abc' }))).toEqual(['sha256']);
+    expect(invalidPaths(new Media({ ...doc, size: -1 }))).toEqual(['size']);
+    expect(invalidPaths(new Media({ ...doc, size: 1.5 }))).toEqual(['size']);
+    expect(invalidPaths(new Media({ ...doc, width: 0 }))).toEqual(['width']);
+    expect(invalidPaths(new Media({ ...doc, createdAt: -5 }))).toEqual(['createdAt']);
+  });
+
+  it('refuses fields the schema does not know (strict)', () => {
+    expect(() => new Media({ ...doc, storagekey: 'x' })).toThrow(/not in schema/);
+  });
+
+  it('is registered once per connection, in the `media` collection', () => {
+    expect(defineMediaModel(connection)).toBe(Media);
+    expect(Media.collection.collectionName).toBe('media');
+  });
+
+  it('maps a document to exactly the record the SQLite index returns', () => {
+    expect(toMediaRecord(doc)).toEqual({
+      id: 'm1',
+      uploaderUserId: 'u1',
+      name: 'a.png',
+      mime: 'image/png',
+      size: 10,
+      sha256: 'a'.repeat(64),
+      width: 2,
+      height: 3,
+      storageKey: 'a'.repeat(64),
+      thumbnailKey: `${'a'.repeat(64)}.thumb`,
+      createdAt: 1_000,
+    });
+  });
+});
+
+describe('mongo media indexes', () => {
+  it('media: unique per (uploader, bytes, name) for the dedupe; by hash; by time for the sweep', () => {
+    expect(indexNamed(mediaSchema, 'media_upload_key')).toEqual([
+      { uploaderUserId: 1, sha256: 1, name: 1 },
+      expect.objectContaining({ unique: true }),
+    ]);
+    // The unique key covers fields that are always there (else a partial filter would be needed).
+    for (const field of ['uploaderUserId', 'sha256', 'name']) {
+      expect(mediaSchema.path(field).options.required).toBe(true);
+    }
+    expect(indexNamed(mediaSchema, 'media_by_sha256')?.[0]).toEqual({ sha256: 1 });
+    expect(indexNamed(mediaSchema, 'media_by_created_at')?.[0]).toEqual({ createdAt: 1, _id: 1 });
+  });
+
+  it('events: messages by attached media id, through a PARTIAL index on type "message"', () => {
+    expect(indexNamed(eventSchema, 'event_attachments')).toEqual([
+      { 'payload.attachments.id': 1 },
+      expect.objectContaining({ partialFilterExpression: { type: 'message' } }),
+    ]);
+    expect(indexNamed(eventSchema, 'event_attachments')?.[1].unique).toBeUndefined();
+  });
+
+  it('migration 2 creates it on a database made before it (migration 1 makes it on a new one)', async () => {
+    expect(mongoMigrations).toHaveLength(2);
+    const createIndexes = vi.fn(async () => undefined);
+    await mongoMigrations[1]?.up({ Event: { createIndexes } } as unknown as MongoModels);
+    expect(createIndexes).toHaveBeenCalledOnce();
+  });
+});
+
+describe('mongo media queries (built and cast without a server)', () => {
+  it('a reference lookup states the partial index filter verbatim, so MongoDB can use the index', () => {
+    const partial: Record<string, unknown> =
+      indexNamed(eventSchema, 'event_attachments')?.[1].partialFilterExpression ?? {};
+    const filter = referencing('m1');
+    for (const [field, condition] of Object.entries(partial)) {
+      expect(filter).toHaveProperty([field], condition);
+    }
+    expect(filter).toEqual({ 'payload.attachments.id': 'm1', type: 'message', deletedAt: null });
+    expect(Event.find(filter).cast(Event)).toEqual(filter);
+  });
+
+  it('readable references: per conversation, the seq ranges of the periods (both ends inclusive, an open one unbounded)', () => {
+    const filter = readableReferences('m1', [
+      {
+        conversationId: 'g',
+        periods: [
+          { joinedSeq: 1, leftSeq: 4 },
+          { joinedSeq: 9, leftSeq: null },
+        ],
+      },
+      { conversationId: 'd', periods: [{ joinedSeq: 1, leftSeq: null }] },
+    ]);
+    expect(filter).toEqual({
+      'payload.attachments.id': 'm1',
+      type: 'message',
+      deletedAt: null,
+      $or: [
+        {
+          conversationId: 'g',
+          $or: [{ seq: { $gte: 1, $lte: 4 } }, { seq: { $gte: 9 } }],
+        },
+        { conversationId: 'd', $or: [{ seq: { $gte: 1 } }] },
+      ],
+    });
+    expect(filter && Event.find(filter).cast(Event)).toEqual(filter);
+  });
+
+  it('readable references: no membership, or no period, covers nothing', () => {
+    expect(readableReferences('m1', [])).toBeNull();
+    expect(readableReferences('m1', [{ conversationId: 'g', periods: [] }])).toBeNull();
+    expect(
+      readableReferences('m1', [
+        { conversationId: 'g', periods: [] },
+        { conversationId: 'd', periods: [{ joinedSeq: 3, leftSeq: 3 }] },
+      ])?.$or,
+    ).toEqual([{ conversationId: 'd', $or: [{ seq: { $gte: 3, $lte: 3 } }] }]);
+  });
+
+  it('the membership lookup of canRead casts as written', () => {
+    const filter = { userId: 'u1', conversationId: { $in: ['g', 'd'] } };
+    expect(Membership.find(filter).cast(Membership)).toEqual(filter);
+  });
+
+  it('the unreferenced listing: old uploads, oldest first, those no message attaches, at most `limit`', () => {
+    const pipeline = unreferencedPipeline(5_000, 7, 'events');
+    expect(pipeline[0]).toEqual({ $match: { createdAt: { $lt: 5_000 } } });
+    expect(pipeline[1]).toEqual({ $sort: { createdAt: 1, _id: 1 } });
+    // The sort matches the index, so MongoDB walks it instead of sorting.
+    expect(Object.keys(pipeline[1] && '$sort' in pipeline[1] ? pipeline[1].$sort : {})).toEqual(
+      Object.keys(indexNamed(mediaSchema, 'media_by_created_at')?.[0] ?? {}),
+    );
+    expect(pipeline[2]).toEqual({
+      $lookup: {
+        from: 'events',
+        localField: '_id',
+        foreignField: 'payload.attachments.id',
+        // The same conditions as a reference lookup (minus the id the join supplies).
+        pipeline: [
+          { $match: { type: 'message', deletedAt: null } },
+          { $limit: 1 },
+          { $project: { _id: 1 } },
+        ],
+        as: 'references',
+      },
+    });
+    const { 'payload.attachments.id': _id, ...conditions } = referencing('m1');
+    expect(
+      pipeline[2] && '$lookup' in pipeline[2] ? pipeline[2].$lookup.pipeline?.[0] : null,
+    ).toEqual({
+      $match: conditions,
+    });
+    expect(pipeline.slice(3)).toEqual([
+      { $match: { references: { $size: 0 } } },
+      { $limit: 7 },
+      { $project: { references: 0 } },
+    ]);
+  });
+});
+
+describe('the MongoDB store shares its connection with media', () => {
+  it('only a store opened by openMongoStore has parts to share', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-parts-'));
+    const store = openSqliteStore(dir);
+    try {
+      expect(mongoStoreParts(store)).toBeUndefined();
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
