@@ -7,7 +7,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { connect as connectTcp, createServer } from 'node:net';
+import { freePort, pingRedis } from '../test/net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -177,41 +177,6 @@ export function findExecutable(name: string): string | null {
     }
   }
   return null;
-}
-
-/** A free TCP port on 127.0.0.1 (closed again, so a child process can bind it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-/** Whether something on 127.0.0.1:`port` answers a Redis PING with PONG (within 500 ms). */
-function pingRedis(port: number): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const socket = connectTcp(port, '127.0.0.1');
-    let answer = '';
-    socket.setTimeout(500, () => socket.destroy());
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk: Buffer) => {
-      answer += chunk.toString();
-      if (answer.includes('\r\n')) {
-        socket.destroy();
-        resolve(answer.startsWith('+PONG'));
-      }
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('close', () => resolve(false));
-  });
 }
 
 export interface RedisChild {

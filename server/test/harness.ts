@@ -43,7 +43,12 @@ export interface TestServer {
 
 /** A real server on a free port over a SQLite file in `dataDir` (a fresh temp dir when omitted). */
 export async function startServer(
-  options: { dataDir?: string; config?: Partial<Config>; deps?: Partial<AppDeps>; port?: number } = {},
+  options: {
+    dataDir?: string;
+    config?: Partial<Config>;
+    deps?: Partial<AppDeps>;
+    port?: number;
+  } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir().dir;
   const config = testConfig({

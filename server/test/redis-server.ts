@@ -1,27 +1,14 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
-import { connect as connectTcp, createServer } from 'node:net';
+import { connect as connectTcp } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { tempDir } from './harness';
+import { freePort, pingRedis } from './net';
+
+export { freePort };
 
 const run = promisify(execFile);
-
-/** A free TCP port on 127.0.0.1 (closed again, so a child process can bind it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 function findExecutable(name: string): string | null {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -54,21 +41,7 @@ export function redisAvailable(suite: string): boolean {
 async function waitForPong(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const answered = await new Promise<boolean>((resolve) => {
-      const socket = connectTcp(port, '127.0.0.1');
-      let reply = '';
-      socket.setTimeout(500, () => socket.destroy());
-      socket.once('connect', () => socket.write('PING\r\n'));
-      socket.on('data', (chunk: Buffer) => {
-        reply += chunk.toString();
-        if (reply.includes('\r\n')) {
-          socket.destroy();
-          resolve(reply.startsWith('+PONG'));
-        }
-      });
-      socket.once('error', () => resolve(false));
-      socket.once('close', () => resolve(false));
-    });
+    const answered = await pingRedis(port);
     if (answered) return;
     if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer`);
     await new Promise((resolve) => setTimeout(resolve, 20));
