@@ -7,7 +7,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { ConversationEvent, ConversationSummary } from '@chitchat/shared';
+import type { ConversationEvent } from '@chitchat/shared';
+import { summaryOf } from '../test/factories';
 import { randomUUID } from 'node:crypto';
 import { call, connect, http, startServer } from '@chitchat/server/testing';
 import { memorySecretStore } from '../src/core/api-client';
@@ -91,24 +92,7 @@ function sentenceMaker(next: () => number) {
   };
 }
 
-const summary = (id: string): ConversationSummary => ({
-  id,
-  kind: 'direct',
-  title: null,
-  avatar: null,
-  status: 'active',
-  role: 'member',
-  muted: false,
-  lastSeq: 0,
-  lastEvent: null,
-  lastActivityAt: 0,
-  unreadCount: 0,
-  deliveredSeq: 0,
-  readSeq: 0,
-  memberCount: 2,
-  membersVersion: 1,
-  createdAt: 0,
-});
+const summary = (id: string) => summaryOf({ id });
 
 function messages(
   conversationId: string,

@@ -2,29 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationEvent, ConversationSummary } from '@chitchat/shared';
+import type { ConversationEvent } from '@chitchat/shared';
+import { summaryOf } from '../../../test/factories';
 import { ViewBuilder } from '../views';
 import { LocalStore } from './index';
-
-const summary = (overrides: Partial<ConversationSummary> = {}): ConversationSummary => ({
-  id: 'c1',
-  kind: 'direct',
-  title: null,
-  avatar: null,
-  status: 'active',
-  role: 'member',
-  muted: false,
-  lastSeq: 0,
-  lastEvent: null,
-  lastActivityAt: 0,
-  unreadCount: 0,
-  deliveredSeq: 0,
-  readSeq: 0,
-  memberCount: 2,
-  membersVersion: 1,
-  createdAt: 0,
-  ...overrides,
-});
 
 const message = (seq: number, text: string, sender = 'peer'): ConversationEvent => ({
   id: `e${seq}`,
@@ -63,7 +44,7 @@ describe('LocalStore', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'chitchat-local-'));
     store = new LocalStore(path.join(dir, 'cache.sqlite'), 'me');
-    store.applySummary(summary());
+    store.applySummary(summaryOf());
   });
   afterEach(() => {
     store.close();

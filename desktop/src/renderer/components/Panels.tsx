@@ -63,6 +63,19 @@ function Sheet({
   );
 }
 
+/** Avatar, display name and @username: how a person is shown in pickers. */
+function PersonLabel({ user }: { user: PublicUser }) {
+  return (
+    <>
+      <Avatar id={user.id} name={user.displayName} size={36} />
+      <span>
+        <span className="row-title">{user.displayName}</span>
+        <span className="muted"> @{user.username}</span>
+      </span>
+    </>
+  );
+}
+
 function useUserSearch(
   store: AppStore,
   query: string,
@@ -125,11 +138,7 @@ function NewChat({ store }: { store: AppStore }) {
                 );
               }}
             >
-              <Avatar id={u.id} name={u.displayName} size={36} />
-              <span>
-                <span className="row-title">{u.displayName}</span>
-                <span className="muted"> @{u.username}</span>
-              </span>
+              <PersonLabel user={u} />
             </button>
           </li>
         ))}
@@ -203,11 +212,7 @@ function NewGroup({ store }: { store: AppStore }) {
                   setQuery('');
                 }}
               >
-                <Avatar id={u.id} name={u.displayName} size={36} />
-                <span>
-                  <span className="row-title">{u.displayName}</span>
-                  <span className="muted"> @{u.username}</span>
-                </span>
+                <PersonLabel user={u} />
               </button>
             </li>
           ))}
