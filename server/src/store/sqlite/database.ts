@@ -10,30 +10,35 @@ export type SqliteDatabase = Database.Database;
  */
 export function openDatabase(file: string): SqliteDatabase {
   const db = new Database(file);
+  // First, so that a second process opening the same new file waits instead of failing.
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
 }
 
 function migrate(db: SqliteDatabase): void {
-  const current = Number(db.pragma('user_version', { simple: true }));
-  if (current > migrations.length) {
-    throw new Error(
-      `The database schema (version ${current}) is newer than this server (version ${migrations.length}); upgrade the server.`,
-    );
-  }
-  for (let version = current; version < migrations.length; version++) {
+  // The version is read inside each write transaction: several processes starting together on
+  // one file apply every migration exactly once, whoever gets there first.
+  const step = db.transaction((): boolean => {
+    const version = Number(db.pragma('user_version', { simple: true }));
+    if (version > migrations.length) {
+      throw new Error(
+        `The database schema (version ${version}) is newer than this server (version ${migrations.length}); upgrade the server.`,
+      );
+    }
     const sql = migrations[version];
-    if (sql === undefined) continue;
-    db.transaction(() => {
-      db.exec(sql);
-      if (version === 0) {
-        db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('store_epoch', randomUUID());
-      }
-      db.pragma(`user_version = ${version + 1}`);
-    }).immediate();
+    if (sql === undefined) return false;
+    db.exec(sql);
+    if (version === 0) {
+      db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)').run('store_epoch', randomUUID());
+    }
+    db.pragma(`user_version = ${version + 1}`);
+    return true;
+  });
+  while (step.immediate()) {
+    // one migration per transaction, so a crash mid-way leaves the previous version
   }
 }

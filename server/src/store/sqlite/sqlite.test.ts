@@ -49,3 +49,42 @@ describe('sqlite migrations', () => {
     }
   });
 });
+
+describe('sqlite start-up', () => {
+  it('two processes opening one new file together apply each migration once', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-race-'));
+    try {
+      const script = `
+        const { openSqliteStore } = await import(${JSON.stringify(path.join(import.meta.dirname, 'index.ts'))});
+        const store = openSqliteStore(process.argv[1]);
+        process.stdout.write(store.storeEpoch());
+        await store.close();
+      `;
+      const run = () =>
+        new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+          const child = spawn(
+            process.execPath,
+            ['--import', 'tsx', '--input-type=module', '-e', script, dir],
+            {
+              stdio: ['ignore', 'pipe', 'pipe'],
+            },
+          );
+          let out = '';
+          let err = '';
+          child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+          child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+          child.once('exit', (code) => resolve({ code, out, err }));
+        });
+      const results = await Promise.all([run(), run(), run()]);
+      for (const r of results) expect(r.code, r.err).toBe(0);
+      // One store epoch: the first migration ran once.
+      expect(new Set(results.map((r) => r.out)).size).toBe(1);
+      const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+      expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
+      db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
