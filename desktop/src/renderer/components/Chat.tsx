@@ -387,7 +387,9 @@ function MessageList({
               item={item}
               store={store}
               conversation={conversation}
-              highlighted={item.kind === 'message' && item.message.seq === highlight}
+              highlighted={
+                item.kind === 'message' && highlight !== null && item.message.seq === highlight
+              }
               onReply={onReply}
               onEdit={onEdit}
               onQuoteClick={(seq) => void scrollToSeq(seq)}

@@ -57,7 +57,12 @@ export class AppStore {
       if (session.status === 'signed_in') void this.refreshList();
     });
     chat.on('connection', (connection) => {
-      this.set({ connection });
+      // Presence is only known while connected: offline, nobody is shown as online.
+      this.set(
+        connection === 'online'
+          ? { connection }
+          : { connection, presence: stalePresence(this.state.presence) },
+      );
       // Watches are per connection: ask again after a reconnect.
       if (connection === 'online') {
         this.watchedKey = '';
@@ -145,6 +150,16 @@ export class AppStore {
     });
     window.chitchatShell?.setActiveConversation(conversationId);
   }
+}
+
+/** What is still true of presence without a connection: last-seen times, nobody online. */
+function stalePresence(presence: Record<string, PresenceInfo>): Record<string, PresenceInfo> {
+  return Object.fromEntries(
+    Object.entries(presence).map(([id, info]) => [
+      id,
+      info.online ? { ...info, online: false, lastSeenAt: null } : info,
+    ]),
+  );
 }
 
 export function useAppState<T>(store: AppStore, select: (state: AppState) => T): T {
