@@ -126,6 +126,11 @@ export interface MessageView {
   unsupported: boolean;
 }
 
+/** Where one of your messages stands with each other member (group "message info"). */
+export interface MessageInfo {
+  members: { userId: string; displayName: string; state: 'sent' | 'delivered' | 'read' }[];
+}
+
 export interface MessagePage {
   messages: MessageView[];
   /** True when nothing older exists (the conversation's beginning, as this member sees it). */
@@ -182,6 +187,8 @@ export interface ChatApi {
     replyToSeq?: number;
     files?: OutgoingFile[];
   }): Promise<MessageView>;
+  /** Each other member's state for one of your messages (fresh from the server when online). */
+  messageInfo(input: { conversationId: string; seq: number }): Promise<MessageInfo>;
   /** A media file or its thumbnail: from the local cache, else downloaded (and cached). */
   getMedia(input: { mediaId: string; variant: 'original' | 'thumbnail' }): Promise<MediaBytes>;
   editMessage(input: { conversationId: string; seq: number; text: string }): Promise<void>;
@@ -246,6 +253,7 @@ export const CHAT_API_METHODS = [
   'loadOlder',
   'sendMessage',
   'getMedia',
+  'messageInfo',
   'editMessage',
   'deleteMessage',
   'retryMessage',

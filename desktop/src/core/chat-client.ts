@@ -16,6 +16,7 @@ import type {
   ConversationView,
   GroupChangeInput,
   MediaBytes,
+  MessageInfo,
   OutgoingFile,
   MessagePage,
   MessageView,
@@ -452,6 +453,39 @@ export class ChatClient implements ChatApi {
     const view = views.page(row, [], true).find((m) => m.key === entry.key);
     if (view === undefined) throw new Error('outbox entry vanished');
     return view;
+  }
+
+  async messageInfo(input: { conversationId: string; seq: number }): Promise<MessageInfo> {
+    const { store, engine, session } = this.ready();
+    if (store.conversation(input.conversationId) === null) {
+      throw new ChatClientError('not_found', 'No such conversation.');
+    }
+    let marks = store.members(input.conversationId).map((m) => ({
+      userId: m.user_id,
+      deliveredSeq: m.delivered_seq,
+      receiptSeq: m.receipt_seq,
+    }));
+    if ((await this.getConnectionState()) === 'online') {
+      // The server has every member's marks, also for groups too large to carry them in summaries.
+      const answer = await this.remote(() =>
+        engine.call('conversation:members', { conversationId: input.conversationId }),
+      );
+      marks = answer.members;
+    }
+    const others = marks.filter((m) => m.userId !== session.user.id);
+    const users = store.users(others.map((m) => m.userId));
+    return {
+      members: others.map((m) => ({
+        userId: m.userId,
+        displayName: users.get(m.userId)?.display_name ?? 'Someone',
+        state:
+          m.receiptSeq >= input.seq
+            ? 'read'
+            : Math.max(m.deliveredSeq, m.receiptSeq) >= input.seq
+              ? 'delivered'
+              : 'sent',
+      })),
+    };
   }
 
   async getMedia(input: {

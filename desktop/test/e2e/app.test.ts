@@ -147,6 +147,13 @@ describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine an
     await send(ana.page, 'Welcome to the lunch crew!');
     await cara.page.getByRole('button', { name: /Lunch crew, 1 unread/ }).click();
     await cara.page.getByRole('log').getByText('Welcome to the lunch crew!').waitFor();
+    // Group message info: Cara has read it, Ben's device has it but he has not opened the group.
+    await ana.page.getByRole('log').getByText('Welcome to the lunch crew!').hover();
+    await ana.page.getByRole('button', { name: 'Message info' }).click();
+    const info = ana.page.getByRole('dialog', { name: 'Message info' });
+    await info.getByRole('region', { name: 'Read' }).getByText('Cara Nunes').waitFor();
+    await info.getByRole('region', { name: 'Delivered' }).getByText('Ben Okafor').waitFor();
+    await ana.page.getByRole('button', { name: 'Close' }).click();
     await ana.page.getByRole('button', { name: 'Group info' }).click();
     await ana.page.getByRole('dialog', { name: 'Group info' }).getByText('Cara Nunes').waitFor();
     await screenshot(ana.page, '06-group-info');

@@ -562,6 +562,21 @@ function Bubble({
               <IconEdit size={16} />
             </button>
           )}
+          {m.own && conversation.kind === 'group' && m.seq !== null && (
+            <button
+              className="icon-button small"
+              aria-label="Message info"
+              title="Message info"
+              onClick={() =>
+                m.seq !== null &&
+                store.set({
+                  panel: { kind: 'message-info', conversationId: conversation.id, seq: m.seq },
+                })
+              }
+            >
+              <IconInfo size={16} />
+            </button>
+          )}
           {(m.own || isAdmin) && (
             <button
               className="icon-button small"

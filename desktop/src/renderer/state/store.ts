@@ -26,7 +26,8 @@ export type Panel =
   | { kind: 'new-chat' }
   | { kind: 'new-group' }
   | { kind: 'settings' }
-  | { kind: 'info'; conversationId: string };
+  | { kind: 'info'; conversationId: string }
+  | { kind: 'message-info'; conversationId: string; seq: number };
 
 /** The screen's state, fed by the engine's events; components subscribe to slices of it. */
 export class AppStore {
