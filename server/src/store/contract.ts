@@ -234,6 +234,48 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         ).rejects.toBeInstanceOf(StoreRefusal);
       });
 
+      it('concurrent appends get consecutive seqs; a refused or repeated one disturbs no other', async () => {
+        const { conversation } = await store.getOrCreateDirect({
+          id: randomUUID(),
+          userId: who(a),
+          peerId: who(b),
+          at: 1,
+        });
+        const outcomes = await Promise.allSettled([
+          store.appendMessage(message(conversation.id, a, 'one', 'same-id')),
+          store.appendMessage(message(conversation.id, c, 'not a member')),
+          store.appendMessage(message(conversation.id, b, 'two')),
+          store.appendMessage(message(conversation.id, a, 'one again', 'same-id')),
+          store.appendMessage(message(conversation.id, b, 'three')),
+        ]);
+        expect(outcomes.map((o) => o.status)).toEqual([
+          'fulfilled',
+          'rejected',
+          'fulfilled',
+          'fulfilled',
+          'fulfilled',
+        ]);
+        const values = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+        expect(values.map((v) => [v.event.seq, v.duplicate])).toEqual([
+          [1, false],
+          [2, false],
+          [1, true],
+          [3, false],
+        ]);
+        const log = await store.eventsAfter(
+          conversation.id,
+          [{ joinedSeq: 1, leftSeq: null }],
+          0,
+          10,
+          10,
+        );
+        expect(log.map((e) => (e.type === 'message' ? e.payload.text : null))).toEqual([
+          'one',
+          'two',
+          'three',
+        ]);
+      });
+
       it('edits update the current state; deletes remove the text from the message and its edits', async () => {
         const { conversation } = await store.getOrCreateDirect({
           id: randomUUID(),

@@ -344,6 +344,47 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
     return target;
   };
 
+  type NewMessageInput = Parameters<ConversationStore['appendMessage']>[0];
+  type AppendResult = Awaited<ReturnType<ConversationStore['appendMessage']>>;
+  const pendingMessages: {
+    message: NewMessageInput;
+    resolve: (result: AppendResult) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+
+  /**
+   * Group commit: the messages sent during one turn of the event loop are written in one
+   * transaction (each inside its own savepoint, so a refused one changes nothing), in the order
+   * they were sent. Every sender is answered after the commit, as before; only the cost of a
+   * commit is shared.
+   */
+  const commitBatch = db.transaction((batch: typeof pendingMessages) =>
+    batch.map(({ message }) => {
+      try {
+        return { ok: true as const, result: appendMessage(message) };
+      } catch (error) {
+        return { ok: false as const, error };
+      }
+    }),
+  );
+
+  function commitPendingMessages(): void {
+    const batch = pendingMessages.splice(0);
+    let outcomes: ReturnType<typeof commitBatch>;
+    try {
+      outcomes = commitBatch.immediate(batch);
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    outcomes.forEach((outcome, index) => {
+      const item = batch[index];
+      if (item === undefined) return;
+      if (outcome.ok) item.resolve(outcome.result);
+      else item.reject(outcome.error);
+    });
+  }
+
   const editMessage = db.transaction(
     (conversationId: string, targetSeq: number, text: string, origin: EventOrigin): EventRecord => {
       if (origin.opId !== undefined) {
@@ -645,7 +686,10 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
       setMuted.immediate(conversationId, userId, muted);
     },
     async appendMessage(message) {
-      return appendMessage.immediate(message);
+      return new Promise((resolve, reject) => {
+        pendingMessages.push({ message, resolve, reject });
+        if (pendingMessages.length === 1) setImmediate(commitPendingMessages);
+      });
     },
     async editMessage(conversationId, targetSeq, text, origin) {
       return editMessage.immediate(conversationId, targetSeq, text, origin);
