@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach } from 'vitest';
 import type { AuthSession, ConversationEvent, ConversationSummary } from '@chitchat/shared';
 import {
   call,
   connect,
   login,
+  startServer,
   register,
   uniqueName,
   type ClientSocket,
@@ -126,3 +128,24 @@ export async function catchUp(
 
 export const textsOf = (events: readonly ConversationEvent[]) =>
   events.flatMap((e) => (e.type === 'message' ? [e.payload.text] : []));
+
+/**
+ * A fresh server (SQLite on a temp file) and world for each test of the calling describe block,
+ * handed to `use` before the test and closed after it.
+ */
+export function worldPerTest(
+  use: (server: TestServer, w: World) => void,
+  options: Parameters<typeof startServer>[0] = {},
+): void {
+  let current: { server: TestServer; w: World } | null = null;
+  beforeEach(async () => {
+    const server = await startServer(options);
+    current = { server, w: await world(server) };
+    use(current.server, current.w);
+  });
+  afterEach(async () => {
+    current?.w.close();
+    await current?.server.stop();
+    current = null;
+  });
+}

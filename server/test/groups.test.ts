@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SMALL_GROUP_MAX, type ConversationSummary } from '@chitchat/shared';
-import { call, http, nextEvent, request, startServer, type TestServer } from './harness';
+import { call, http, nextEvent, request, type TestServer } from './harness';
 import {
   catchUp,
   direct,
@@ -10,20 +10,16 @@ import {
   recorder,
   send,
   textsOf,
-  world,
+  worldPerTest,
   type World,
 } from './fixtures';
 
 describe('groups, membership periods and authorization', () => {
   let server: TestServer;
   let w: World;
-  beforeEach(async () => {
-    server = await startServer();
-    w = await world(server);
-  });
-  afterEach(async () => {
-    w.close();
-    await server.stop();
+  worldPerTest((s, x) => {
+    server = s;
+    w = x;
   });
 
   it('create: the creator is owner, members are told, seq 1 records who joined', async () => {

@@ -2,15 +2,15 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   MEDIA_UNREFERENCED_TTL_MS,
   THUMBNAIL_MAX_DIMENSION,
   type MediaUploadAnswer,
   type MessageEvent,
 } from '@chitchat/shared';
-import { call, request, startServer, type TestServer } from './harness';
-import { catchUp, direct, group, world, type Person, type World } from './fixtures';
+import { call, request, type TestServer } from './harness';
+import { catchUp, direct, group, worldPerTest, type Person, type World } from './fixtures';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -100,13 +100,9 @@ const sendWith = (from: Person, conversationId: string, attachments: string[], t
 describe('media: upload, download, authorization, attachments', () => {
   let server: TestServer;
   let w: World;
-  beforeEach(async () => {
-    server = await startServer();
-    w = await world(server);
-  });
-  afterEach(async () => {
-    w.close();
-    await server.stop();
+  worldPerTest((s, x) => {
+    server = s;
+    w = x;
   });
 
   it('an uploaded image downloads byte-identical, with its type, size and a thumbnail that fits 320×320', async () => {
@@ -410,16 +406,13 @@ describe('media: the size limit', () => {
   const LIMIT = 64 * 1024;
   let server: TestServer;
   let alice: Person;
-  let w: World;
-  beforeEach(async () => {
-    server = await startServer({ config: { MEDIA_MAX_BYTES: LIMIT } });
-    w = await world(server);
-    alice = w.alice;
-  });
-  afterEach(async () => {
-    w.close();
-    await server.stop();
-  });
+  worldPerTest(
+    (s, x) => {
+      server = s;
+      alice = x.alice;
+    },
+    { config: { MEDIA_MAX_BYTES: LIMIT } },
+  );
 
   it('an oversize upload gets 413 and nothing remains on disk', async () => {
     const answer = await upload(server, alice, randomBytes(LIMIT + 1));

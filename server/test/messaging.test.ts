@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MESSAGE_TEXT_MAX_LENGTH } from '@chitchat/shared';
 import {
   call,
@@ -20,19 +20,16 @@ import {
   send,
   textsOf,
   world,
+  worldPerTest,
   type World,
 } from './fixtures';
 
 describe('messages: order, durability, idempotency, history', () => {
   let server: TestServer;
   let w: World;
-  beforeEach(async () => {
-    server = await startServer();
-    w = await world(server);
-  });
-  afterEach(async () => {
-    w.close();
-    await server.stop();
+  worldPerTest((s, x) => {
+    server = s;
+    w = x;
   });
 
   it('a retried send with the same clientMsgId returns the first seq and creates nothing', async () => {
@@ -413,13 +410,9 @@ describe('concurrent writers through two server instances, each with its own con
 describe('bad input changes nothing', () => {
   let server: TestServer;
   let w: World;
-  beforeEach(async () => {
-    server = await startServer();
-    w = await world(server);
-  });
-  afterEach(async () => {
-    w.close();
-    await server.stop();
+  worldPerTest((s, x) => {
+    server = s;
+    w = x;
   });
 
   it('malformed and oversized payloads get their error code, and nothing is written', async () => {

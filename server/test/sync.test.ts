@@ -1,22 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SMALL_GROUP_MAX, type PresenceInfo } from '@chitchat/shared';
 import { SQLITE_FILE_NAME } from '../src/store/sqlite/index';
 import { call, connect, http, nextEvent, startServer, tempDir, type TestServer } from './harness';
-import { direct, group, person, send, world, type Person, type World } from './fixtures';
+import {
+  direct,
+  group,
+  person,
+  send,
+  world,
+  worldPerTest,
+  type Person,
+  type World,
+} from './fixtures';
 
 describe('conversation list, receipts, typing and presence', () => {
   let server: TestServer;
   let w: World;
-  beforeEach(async () => {
-    server = await startServer();
-    w = await world(server);
-  });
-  afterEach(async () => {
-    w.close();
-    await server.stop();
+  worldPerTest((s, x) => {
+    server = s;
+    w = x;
   });
 
   it('conversation:list with a cursor returns only what changed since', async () => {
