@@ -6,6 +6,7 @@
  */
 import { runDeliveryBench, type DeliveryBenchResult } from '../server/bench/delivery';
 import { runDeliveryClusterBench } from '../server/bench/delivery-cluster';
+import { runSendPathBench } from '../server/bench/send-path';
 import { runEngineBench } from '../desktop/bench/engine';
 
 interface Bench {
@@ -29,6 +30,12 @@ const benches: Bench[] = [
     description:
       'server: the same delivery schedule with each chat across two chitchat processes sharing SQLite and Redis, vs one process',
     run: () => runDeliveryClusterBench(delivery),
+  },
+  {
+    name: 'send-path',
+    description:
+      'server: message:send through the service and the SQLite store without sockets, time per message by group-commit batch size',
+    run: () => runSendPathBench(),
   },
   {
     name: 'engine',

@@ -12,7 +12,7 @@ import type { MediaIndex, MediaRecord } from './types';
 
 /*
  * The media index of the scaled mode: a `media` collection beside the store's, on the store's
- * connection. Where the SQLite index keeps `media_refs` up to date with triggers, this one asks the
+ * connection. Where the SQLite store keeps a `media_refs` table up to date, this one asks the
  * events themselves, through the partial index `event_attachments` on `payload.attachments.id`
  * (store/mongo/schemas.ts): a message references the media it attaches, and a deleted message has
  * no attachments left, so it references nothing.

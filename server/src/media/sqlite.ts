@@ -37,7 +37,8 @@ const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = 
 /**
  * The media index of the embedded mode, in the same SQLite file as the store (migration 003) but
  * on its own connection, so the `Store` interface and `openSqliteStore` stay as they are. The
- * `media_refs` table it authorizes with is kept by triggers on `events`, whoever writes them.
+ * `media_refs` table it authorizes with is kept by the store: written with each message that has
+ * attachments, and emptied by a trigger on `events` when a message is deleted.
  */
 export function openSqliteMediaIndex(dataDir: string): MediaIndex {
   mkdirSync(dataDir, { recursive: true });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './ids';
 import {
   GROUP_MEMBERS_MAX,
   PREVIEW_TEXT_MAX_LENGTH,
@@ -178,7 +179,7 @@ export function createConversationsService(deps: {
   }
 
   const origin = (actor: Actor, opId?: string) => ({
-    id: randomUUID(),
+    id: timeOrderedId(),
     userId: actor.userId,
     deviceId: actor.deviceId,
     at: now(),

@@ -31,6 +31,8 @@ export function refusalToError(error: unknown): never {
         throw new ServiceError('invalid_payload', 'Only messages can be edited or deleted.');
       case 'already_deleted':
         throw new ServiceError('conflict', 'This message was already deleted.');
+      case 'blocked':
+        throw forbidden('You cannot send messages to this person.');
     }
   }
   throw error;

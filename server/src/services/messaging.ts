@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './ids';
 import {
   EDIT_WINDOW_MS,
   SMALL_GROUP_MAX,
@@ -13,7 +13,8 @@ import {
   type SeqAnswer,
 } from '@chitchat/shared';
 import type { EventRecord, MembershipRecord, Store } from '../store/types';
-import { coveringMembers, insidePeriods, readAccess, writeAccess } from './access';
+import { coveringMembers, insidePeriods, readAccess, writeAccess, type Access } from './access';
+import { BoundedMap } from './bounded-map';
 import type { Actor } from './conversations';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
@@ -35,6 +36,9 @@ export const noAttachments: AttachmentResolver = {
 
 export type MessagingService = ReturnType<typeof createMessagingService>;
 
+/** Direct chats whose members one process remembers (two ids each). */
+const DIRECT_CACHE_SIZE = 50_000;
+
 const answerOf = (event: EventRecord): SendAnswer => ({
   id: event.id,
   seq: event.seq,
@@ -53,16 +57,13 @@ export function createMessagingService(deps: {
   const now = deps.now ?? Date.now;
 
   /** Sends a committed event to every current member whose period covers it. */
-  async function publish(
-    event: EventRecord,
-    knownMembers?: readonly MembershipRecord[],
-  ): Promise<void> {
-    const members = knownMembers ?? (await store.activeMembers(event.conversationId));
+  async function publish(event: EventRecord): Promise<void> {
+    const members = await store.activeMembers(event.conversationId);
     fanout.toUsers(coveringMembers(members, event.seq), 'event', toWireEvent(event));
   }
 
   const origin = (actor: Actor, opId?: string) => ({
-    id: randomUUID(),
+    id: timeOrderedId(),
     userId: actor.userId,
     deviceId: actor.deviceId,
     at: now(),
@@ -116,52 +117,73 @@ export function createMessagingService(deps: {
     }
   }
 
+  /**
+   * The two members of each direct chat this process has seen: they never change, so a send to a
+   * known direct chat needs no membership reads (its transaction still checks membership).
+   */
+  const directMembers = new BoundedMap<string, readonly string[]>(DIRECT_CACHE_SIZE);
+
+  async function sendOnce(actor: Actor, payload: MessageSendPayload): Promise<SendAnswer> {
+    if (!sendLimiter.take(actor.deviceId)) {
+      throw new ServiceError('rate_limited', 'You are sending too fast; wait a moment.');
+    }
+    const { conversationId } = payload;
+    const replyToSeq = payload.replyToSeq ?? null;
+    let members = directMembers.get(conversationId);
+    let access: Access | undefined;
+    if (members === undefined || !members.includes(actor.userId) || replyToSeq !== null) {
+      access = await writeAccess(store, conversationId, actor.userId);
+      if (access.conversation.kind === 'direct') {
+        members ??= (await store.activeMembers(conversationId)).map((m) => m.userId);
+        directMembers.set(conversationId, members);
+      }
+    }
+    // In a direct chat, the peer's block refuses the send: checked by the appending transaction.
+    const peer = members?.find((id) => id !== actor.userId) ?? null;
+    if (replyToSeq !== null && access !== undefined) {
+      const target =
+        replyToSeq <= access.visibleLastSeq && insidePeriods(access.membership.periods, replyToSeq)
+          ? await store.getEvent(conversationId, replyToSeq)
+          : null;
+      if (target?.type !== 'message') {
+        throw new ServiceError('invalid_payload', 'replyToSeq must name a message you can see.');
+      }
+    }
+    const refs = await attachments.resolve(actor.userId, payload.attachments ?? []);
+    const text = payload.text !== undefined && payload.text.trim() !== '' ? payload.text : null;
+    try {
+      const { event, duplicate } = await store.appendMessage({
+        ...origin(actor),
+        conversationId,
+        clientMsgId: payload.clientMsgId,
+        text,
+        replyToSeq,
+        attachments: refs,
+        unlessBlockedBy: peer,
+      });
+      if (!duplicate) {
+        // Both members of a direct chat were members from its first seq on.
+        if (members !== undefined) fanout.toUsers(members, 'event', toWireEvent(event));
+        else await publish(event);
+      }
+      return answerOf(event);
+    } catch (error) {
+      return refusalToError(error);
+    }
+  }
+
   return {
     async send(actor: Actor, payload: MessageSendPayload): Promise<SendAnswer> {
-      const first = await store.eventByClientMsgId(actor.userId, payload.clientMsgId);
-      if (first !== null) return answerOf(first);
-      if (!sendLimiter.take(actor.deviceId)) {
-        throw new ServiceError('rate_limited', 'You are sending too fast; wait a moment.');
-      }
-      const { conversation, membership, visibleLastSeq } = await writeAccess(
-        store,
-        payload.conversationId,
-        actor.userId,
-      );
-      // The two members of a direct chat never change: one read serves the block check and the fan-out.
-      const directMembers =
-        conversation.kind === 'direct' ? await store.activeMembers(conversation.id) : undefined;
-      if (directMembers !== undefined) {
-        const peers = directMembers.map((m) => m.userId).filter((id) => id !== actor.userId);
-        if ((await store.usersBlocking(actor.userId, peers)).length > 0) {
-          throw forbidden('You cannot send messages to this person.');
-        }
-      }
-      const replyToSeq = payload.replyToSeq ?? null;
-      if (replyToSeq !== null) {
-        const target =
-          replyToSeq <= visibleLastSeq && insidePeriods(membership.periods, replyToSeq)
-            ? await store.getEvent(conversation.id, replyToSeq)
-            : null;
-        if (target?.type !== 'message') {
-          throw new ServiceError('invalid_payload', 'replyToSeq must name a message you can see.');
-        }
-      }
-      const refs = await attachments.resolve(actor.userId, payload.attachments ?? []);
-      const text = payload.text !== undefined && payload.text.trim() !== '' ? payload.text : null;
       try {
-        const { event, duplicate } = await store.appendMessage({
-          ...origin(actor),
-          conversationId: conversation.id,
-          clientMsgId: payload.clientMsgId,
-          text,
-          replyToSeq,
-          attachments: refs,
-        });
-        if (!duplicate) await publish(event, directMembers);
-        return answerOf(event);
+        return await sendOnce(actor, payload);
       } catch (error) {
-        return refusalToError(error);
+        // A retry of a stored message gets the first answer, whatever changed since (its rate,
+        // its membership, a block): look it up only when a check refused, off the common path.
+        if (error instanceof ServiceError) {
+          const first = await store.eventByClientMsgId(actor.userId, payload.clientMsgId);
+          if (first !== null) return answerOf(first);
+        }
+        throw error;
       }
     },
 

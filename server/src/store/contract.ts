@@ -234,6 +234,46 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         ).rejects.toBeInstanceOf(StoreRefusal);
       });
 
+      it('a send to someone who blocks the sender is refused and writes nothing', async () => {
+        const { conversation } = await store.getOrCreateDirect({
+          id: randomUUID(),
+          userId: who(a),
+          peerId: who(b),
+          at: 1,
+        });
+        const toB = (text: string, clientMsgId?: string) => ({
+          ...message(conversation.id, a, text, clientMsgId),
+          unlessBlockedBy: who(b),
+        });
+        await store.appendMessage(toB('before'));
+        const before = await store.getConversation(conversation.id);
+        await store.updateBlocks(who(b), [who(a)], []);
+        const [refused, fromB] = await Promise.allSettled([
+          store.appendMessage(toB('blocked')),
+          store.appendMessage({
+            ...message(conversation.id, b, 'b may still write'),
+            unlessBlockedBy: who(a),
+          }),
+        ]);
+        expect(refused).toMatchObject({ status: 'rejected', reason: { reason: 'blocked' } });
+        expect(fromB).toMatchObject({ status: 'fulfilled', value: { event: { seq: 2 } } });
+        expect(await store.getMembership(conversation.id, who(a))).toMatchObject({ readSeq: 1 });
+        // A retry of the message sent before the block still gets its first answer.
+        const first = (
+          await store.eventsAfter(conversation.id, [{ joinedSeq: 1, leftSeq: null }], 0, 2, 10)
+        )[0];
+        expect(
+          await store.appendMessage(
+            toB('before', first?.type === 'message' ? first.clientMsgId : ''),
+          ),
+        ).toMatchObject({ event: { seq: 1 }, duplicate: true });
+        await store.updateBlocks(who(b), [], [who(a)]);
+        expect((await store.appendMessage(toB('after'))).event.seq).toBe(3);
+        expect((await store.getConversation(conversation.id))?.lastSeq).toBe(
+          (before?.lastSeq ?? 0) + 2,
+        );
+      });
+
       it('concurrent appends get consecutive seqs; a refused or repeated one disturbs no other', async () => {
         const { conversation } = await store.getOrCreateDirect({
           id: randomUUID(),

@@ -126,7 +126,7 @@ export type EventRecord = ConversationEvent & { opId?: string | null };
 
 /** Why a conditional write did not happen; services turn these into error codes. */
 export type Refusal =
-  'not_member' | 'not_found' | 'not_message' | 'already_deleted' | 'not_direct_member';
+  'not_member' | 'not_found' | 'not_message' | 'already_deleted' | 'not_direct_member' | 'blocked';
 
 export class StoreRefusal extends Error {
   override name = 'StoreRefusal';
@@ -150,6 +150,11 @@ export interface NewMessage extends EventOrigin {
   text: string | null;
   replyToSeq: number | null;
   attachments: AttachmentRef[];
+  /**
+   * The send is refused (`blocked`) when this user blocks the sender, checked in the transaction
+   * that appends (a direct chat's peer); null when nobody's block applies.
+   */
+  unlessBlockedBy?: string | null;
 }
 
 export interface GroupChange {

@@ -69,7 +69,7 @@ async function retryingDuplicate<T>(write: () => Promise<T>): Promise<T> {
 }
 
 export function mongoConversationStore(models: MongoModels, transact: Transact): ConversationStore {
-  const { Conversation, Membership, Event, Meta } = models;
+  const { Conversation, Membership, Event, Meta, Block } = models;
 
   /** The next value of the store-wide change counter (inside the caller's transaction). */
   const nextVersion = async (session: Session): Promise<number> => {
@@ -494,6 +494,15 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
             .lean<EventDoc>();
           if (existing !== null) return { event: toEventRecord(existing), duplicate: true };
           await requireActive(message.conversationId, message.userId, session);
+          const blockedBy = message.unlessBlockedBy ?? null;
+          if (
+            blockedBy !== null &&
+            (await Block.exists({ userId: blockedBy, blockedUserId: message.userId }).session(
+              session,
+            )) !== null
+          ) {
+            throw new StoreRefusal('blocked');
+          }
           const seq = await allocateSeqs(message.conversationId, 1, session);
           const event = await insertEvent(
             message.conversationId,

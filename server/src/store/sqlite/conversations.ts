@@ -87,6 +87,12 @@ const toMembership = (row: MembershipRow): MembershipRecord => ({
   })),
 });
 
+/** Where the member's current period started. */
+const currentJoin = (m: MembershipRecord) => m.periods.at(-1)?.joinedSeq ?? 0;
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Error && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
+
 const periodsJson = (periods: readonly Period[]) =>
   JSON.stringify(periods.map((p) => [p.joinedSeq, p.leftSeq]));
 
@@ -134,7 +140,10 @@ function periodClause(periods: readonly Period[]): { sql: string; params: number
 
 export const directKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
 
-export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
+export function sqliteConversationStore(
+  db: SqliteDatabase,
+  hooks: { afterCommit?: () => void } = {},
+): ConversationStore {
   const st = {
     nextVersion: db.prepare<[], { value: string }>(
       `UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'change_counter' RETURNING value`,
@@ -149,9 +158,30 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
     membership: db.prepare<[string, string], MembershipRow>(
       'SELECT * FROM memberships WHERE conversation_id = ? AND user_id = ?',
     ),
+    // In joining order; activeMembers() puts the longest-serving first (their current period's start).
     activeMembers: db.prepare<[string], MembershipRow>(
-      `SELECT * FROM memberships WHERE conversation_id = ? AND active = 1
-       ORDER BY json_extract(periods, '$[#-1][0]'), rowid`,
+      'SELECT * FROM memberships WHERE conversation_id = ? AND active = 1 ORDER BY rowid',
+    ),
+    // The next seq of a conversation, claimed only while the sender is an active member and not
+    // blocked by @blockedBy (null: nobody's block applies).
+    claimSeq: db.prepare<
+      { id: string; userId: string; version: number; blockedBy: string | null },
+      { last_seq: number }
+    >(
+      `UPDATE conversations SET last_seq = last_seq + 1, version = @version
+       WHERE id = @id
+         AND EXISTS (SELECT 1 FROM memberships
+           WHERE conversation_id = @id AND user_id = @userId AND active = 1)
+         AND NOT EXISTS (SELECT 1 FROM blocks WHERE user_id = @blockedBy AND blocked_user_id = @userId)
+       RETURNING last_seq`,
+    ),
+    // Gives back a seq claimed by a message that turned out to be a repeat (nothing else ran since).
+    unclaimSeq: db.prepare('UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ?'),
+    isBlocked: db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM blocks WHERE user_id = ? AND blocked_user_id = ?',
+    ),
+    insertMediaRef: db.prepare(
+      'INSERT OR IGNORE INTO media_refs (media_id, conversation_id, seq) VALUES (?, ?, ?)',
     ),
     insertConversation: db.prepare(
       `INSERT INTO conversations (id, kind, title, created_by, created_at, last_seq, version, direct_key)
@@ -251,6 +281,13 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
     st.bumpConversation.run({ id: conversationId, lastSeq, version, title: null, membersChanged });
   };
 
+  /** Current members, longest-serving first: by their current period's start, ties in joining order. */
+  const activeMembers = (conversationId: string): MembershipRecord[] =>
+    st.activeMembers
+      .all(conversationId)
+      .map(toMembership)
+      .sort((a, b) => currentJoin(a) - currentJoin(b));
+
   const nextVersion = (): number => Number(st.nextVersion.get()?.value);
 
   const requireActive = (conversationId: string, userId: string): MembershipRow => {
@@ -309,32 +346,54 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
   const subId = (origin: EventOrigin, index: number) =>
     index === 0 ? origin.id : `${origin.id}-${index}`;
 
-  const appendMessage = db.transaction(
-    (message: Parameters<ConversationStore['appendMessage']>[0]) => {
-      const existing = st.eventByClientMsgId.get(message.userId, message.clientMsgId);
+  type NewMessageInput = Parameters<ConversationStore['appendMessage']>[0];
+  type AppendResult = Awaited<ReturnType<ConversationStore['appendMessage']>>;
+
+  /**
+   * One message, inside the group commit's transaction: claim the seq (which checks membership
+   * and the block), insert (the unique index on the sender's clientMsgId catches a repeat, whose
+   * claim is then given back), index its media, move the sender's marks. No savepoint: a refusal
+   * is found before anything is written. `version` is the batch's: one commit, one version.
+   */
+  const appendMessage = (message: NewMessageInput, version: number): AppendResult => {
+    const { conversationId, userId, clientMsgId } = message;
+    const blockedBy = message.unlessBlockedBy ?? null;
+    const claimed = st.claimSeq.get({ id: conversationId, userId, version, blockedBy });
+    if (claimed === undefined) {
+      const existing = st.eventByClientMsgId.get(userId, clientMsgId);
       if (existing !== undefined) return { event: toEvent(existing), duplicate: true };
-      requireActive(message.conversationId, message.userId);
-      const seq = lastSeqOf(message.conversationId) + 1;
-      const version = nextVersion();
-      const event = insert(
-        message.conversationId,
+      lastSeqOf(conversationId);
+      if (blockedBy !== null && st.isBlocked.get(blockedBy, userId) !== undefined) {
+        throw new StoreRefusal('blocked');
+      }
+      throw new StoreRefusal('not_member');
+    }
+    const seq = claimed.last_seq;
+    let event: EventRecord;
+    try {
+      event = insert(
+        conversationId,
         seq,
         message,
         'message',
         { text: message.text, replyToSeq: message.replyToSeq, attachments: message.attachments },
-        { clientMsgId: message.clientMsgId },
+        { clientMsgId },
       );
-      finish(message.conversationId, seq, version);
-      // Sending a message means the sender has seen the conversation up to it.
-      st.advanceOwnMarks.run({
-        conversationId: message.conversationId,
-        userId: message.userId,
-        seq,
-        version,
-      });
-      return { event, duplicate: false };
-    },
-  );
+    } catch (error) {
+      const existing = isUniqueViolation(error)
+        ? st.eventByClientMsgId.get(userId, clientMsgId)
+        : undefined;
+      if (existing === undefined) throw error;
+      st.unclaimSeq.run(conversationId);
+      return { event: toEvent(existing), duplicate: true };
+    }
+    for (const attachment of message.attachments) {
+      st.insertMediaRef.run(attachment.id, conversationId, seq);
+    }
+    // Sending a message means the sender has seen the conversation up to it.
+    st.advanceOwnMarks.run({ conversationId, userId, seq, version });
+    return { event, duplicate: false };
+  };
 
   const targetMessage = (conversationId: string, targetSeq: number): EventRow => {
     const target = st.event.get(conversationId, targetSeq);
@@ -344,8 +403,6 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
     return target;
   };
 
-  type NewMessageInput = Parameters<ConversationStore['appendMessage']>[0];
-  type AppendResult = Awaited<ReturnType<ConversationStore['appendMessage']>>;
   const pendingMessages: {
     message: NewMessageInput;
     resolve: (result: AppendResult) => void;
@@ -354,19 +411,21 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
 
   /**
    * Group commit: the messages sent during one turn of the event loop are written in one
-   * transaction (each inside its own savepoint, so a refused one changes nothing), in the order
-   * they were sent. Every sender is answered after the commit, as before; only the cost of a
+   * transaction (a refused one writes nothing and disturbs no other), in the order they were sent. Every sender is answered after the commit, as before; only the cost of a
    * commit is shared.
    */
-  const commitBatch = db.transaction((batch: typeof pendingMessages) =>
-    batch.map(({ message }) => {
+  const commitBatch = db.transaction((batch: typeof pendingMessages) => {
+    const version = nextVersion();
+    return batch.map(({ message }) => {
       try {
-        return { ok: true as const, result: appendMessage(message) };
+        return { ok: true as const, result: appendMessage(message, version) };
       } catch (error) {
-        return { ok: false as const, error };
+        // A refusal wrote nothing; anything else aborts the whole batch (every sender retries).
+        if (error instanceof StoreRefusal) return { ok: false as const, error };
+        throw error;
       }
-    }),
-  );
+    });
+  });
 
   function commitPendingMessages(): void {
     const batch = pendingMessages.splice(0);
@@ -377,6 +436,7 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
       for (const item of batch) item.reject(error);
       return;
     }
+    hooks.afterCommit?.();
     outcomes.forEach((outcome, index) => {
       const item = batch[index];
       if (item === undefined) return;
@@ -588,15 +648,15 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
         append('member_removed', { userIds: [origin.userId], left: true });
         st.closeMember.run({ conversationId, userId: origin.userId, version, seq });
         // The successor is checked again here: whoever was chosen may have left meanwhile.
-        const remaining = st.activeMembers.all(conversationId);
+        const remaining = activeMembers(conversationId);
         const successor = wasOwner
-          ? (remaining.find((m) => m.user_id === change.leave?.newOwner) ??
+          ? (remaining.find((m) => m.userId === change.leave?.newOwner) ??
             remaining.find((m) => m.role === 'admin') ??
             remaining[0])
           : undefined;
         if (successor !== undefined) {
-          append('member_role', { userId: successor.user_id, role: 'owner' });
-          st.setRole.run({ conversationId, userId: successor.user_id, role: 'owner', version });
+          append('member_role', { userId: successor.userId, role: 'owner' });
+          st.setRole.run({ conversationId, userId: successor.userId, role: 'owner', version });
         }
         membersChanged = 1;
       }
@@ -654,7 +714,7 @@ export function sqliteConversationStore(db: SqliteDatabase): ConversationStore {
       return row ? toMembership(row) : null;
     },
     async activeMembers(conversationId) {
-      return st.activeMembers.all(conversationId).map(toMembership);
+      return activeMembers(conversationId);
     },
     async changedSummaries(userId, since) {
       return st.changed.all({ userId, since: since ?? -1 }).map((row) => ({

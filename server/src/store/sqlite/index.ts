@@ -3,14 +3,33 @@ import path from 'node:path';
 import type { Store } from '../types';
 import { sqliteAccountStore } from './accounts';
 import { sqliteConversationStore } from './conversations';
+import {
+  backgroundCheckpoints,
+  type CheckpointOptions,
+  type CheckpointStats,
+  type CheckpointReport,
+} from './checkpointer';
 import { openDatabase } from './database';
 
 export const SQLITE_FILE_NAME = 'chitchat.db';
 
+export interface SqliteStore extends Store {
+  /** The background WAL checkpoints of this store's connection. */
+  checkpoints: {
+    stats: () => CheckpointStats;
+    nextCheckpoint: () => Promise<CheckpointReport>;
+  };
+}
+
 /** The embedded store: one SQLite file (WAL) under `dataDir`. */
-export function openSqliteStore(dataDir: string): Store {
+export function openSqliteStore(
+  dataDir: string,
+  options: { checkpoints?: CheckpointOptions } = {},
+): SqliteStore {
   mkdirSync(dataDir, { recursive: true });
-  const db = openDatabase(path.join(dataDir, SQLITE_FILE_NAME));
+  const file = path.join(dataDir, SQLITE_FILE_NAME);
+  const db = openDatabase(file);
+  const checkpoints = backgroundCheckpoints(db, file, options.checkpoints);
   const epochRow = db
     .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'store_epoch'")
     .get();
@@ -19,12 +38,14 @@ export function openSqliteStore(dataDir: string): Store {
   const epoch = epochRow.value;
   return {
     ...sqliteAccountStore(db),
-    ...sqliteConversationStore(db),
+    ...sqliteConversationStore(db, { afterCommit: checkpoints.afterCommit }),
+    checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     storeEpoch: () => epoch,
     async ping() {
       db.prepare('SELECT 1').get();
     },
     async close() {
+      await checkpoints.close();
       if (db.open) db.close();
     },
   };

@@ -1,0 +1,182 @@
+import { statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { SqliteDatabase } from './database';
+
+/** What the background thread last reported (frames as `PRAGMA wal_checkpoint` counts them). */
+export interface CheckpointReport {
+  /** Frames in the write-ahead log when the checkpoint ran. */
+  log: number;
+  /** Of those, frames now copied into the database file. */
+  checkpointed: number;
+  mode: 'PASSIVE' | 'RESTART';
+}
+
+export interface CheckpointStats {
+  /** The background thread runs (it starts once the log has grown, see `startAtWalBytes`). */
+  running: boolean;
+  /** Checkpoints that found something to copy. */
+  checkpoints: number;
+  last: CheckpointReport | null;
+  /** Why the thread stopped, when it failed (checkpoints then fall back to the committing thread). */
+  failure: string | null;
+}
+
+export interface BackgroundCheckpoints {
+  /** Call after a write transaction commits: may start the thread once the log has grown. */
+  afterCommit: () => void;
+  stats: () => CheckpointStats;
+  /** Resolves with the next report of a checkpoint that copied frames. */
+  nextCheckpoint: () => Promise<CheckpointReport>;
+  /** Stops the thread and closes its connection; call before closing the database. */
+  close(): Promise<void>;
+}
+
+export interface CheckpointOptions {
+  /** The write-ahead log's size at which the thread starts (default 4 MiB, SQLite's own trigger). */
+  startAtWalBytes?: number;
+  /** Pause between checkpoints (default 100 ms). */
+  intervalMs?: number;
+  /** A log this long is checkpointed with RESTART, which waits for writers, so it cannot grow on. */
+  restartAtFrames?: number;
+}
+
+/** SQLite's default automatic checkpoint (frames), restored when the thread fails. */
+const DEFAULT_AUTOCHECKPOINT = 1000;
+/** With the thread running, the committing connection checkpoints only past this (a safety net). */
+const SAFETY_AUTOCHECKPOINT = 16_384;
+/** A log that was reset is truncated back to this size. */
+const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * The body of the checkpoint thread: its own connection to the file; every `intervalMs` a PASSIVE
+ * checkpoint (which never blocks writers), or RESTART once the log is long (under unbroken writes
+ * a passive checkpoint may never catch up with the end of the log, and the log only restarts from
+ * its beginning when a checkpoint did). Plain CommonJS, evaluated as the worker's source.
+ */
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('busy_timeout = 5000');
+let timer;
+let stopped = false;
+function tick() {
+  if (stopped) return;
+  try {
+    let mode = 'PASSIVE';
+    let row = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    if (row.log >= workerData.restartAtFrames) {
+      mode = 'RESTART';
+      row = db.pragma('wal_checkpoint(RESTART)')[0];
+    }
+    if (row.checkpointed > 0) {
+      parentPort.postMessage({ type: 'checkpoint', log: row.log, checkpointed: row.checkpointed, mode });
+    }
+  } catch (error) {
+    // SQLITE_BUSY: another connection checkpoints or holds the lock; the next tick tries again.
+    if (!error || error.code !== 'SQLITE_BUSY') throw error;
+  }
+  timer = setTimeout(tick, workerData.intervalMs);
+}
+parentPort.on('message', (message) => {
+  if (message !== 'stop') return;
+  stopped = true;
+  clearTimeout(timer);
+  db.close();
+  parentPort.close();
+});
+timer = setTimeout(tick, 0);
+`;
+
+/**
+ * Moves WAL checkpoints off the event loop. SQLite's automatic checkpoint runs inside the commit
+ * that crosses its threshold: it copies every page of the log into the database file and syncs
+ * it, stalling the server for milliseconds every few hundred commits. Once the log has grown
+ * (so a quiet server or a test never starts a thread), a worker thread with its own connection
+ * checkpoints instead; the committing connection keeps a much higher automatic threshold as a
+ * safety net, and gets SQLite's default back if the thread ever fails.
+ */
+export function backgroundCheckpoints(
+  db: SqliteDatabase,
+  file: string,
+  options: CheckpointOptions = {},
+): BackgroundCheckpoints {
+  const startAtWalBytes = options.startAtWalBytes ?? 4 * 1024 * 1024;
+  const walFile = `${file}-wal`;
+  let worker: Worker | undefined;
+  let closing = false;
+  let commitsSinceLook = 0;
+  const stats: CheckpointStats = { running: false, checkpoints: 0, last: null, failure: null };
+  let waiters: ((report: CheckpointReport) => void)[] = [];
+
+  const walBytes = (): number => {
+    try {
+      return statSync(walFile).size;
+    } catch {
+      return 0;
+    }
+  };
+
+  const stopped = (failure: string | null) => {
+    worker = undefined;
+    stats.running = false;
+    if (failure !== null && !closing) {
+      stats.failure = failure;
+      if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+    }
+  };
+
+  const start = () => {
+    const thread = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: {
+        file,
+        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        intervalMs: options.intervalMs ?? 100,
+        restartAtFrames: options.restartAtFrames ?? SAFETY_AUTOCHECKPOINT / 2,
+      },
+    });
+    thread.unref();
+    thread.on('message', (message: { type: 'checkpoint' } & CheckpointReport) => {
+      const report = { log: message.log, checkpointed: message.checkpointed, mode: message.mode };
+      stats.checkpoints++;
+      stats.last = report;
+      const ready = waiters;
+      waiters = [];
+      for (const resolve of ready) resolve(report);
+    });
+    thread.on('error', (error) => stopped(error.message));
+    thread.on('exit', (code) => {
+      if (worker === thread) stopped(code === 0 ? null : `checkpoint thread exited with ${code}`);
+    });
+    worker = thread;
+    stats.running = true;
+    db.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT}`);
+    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+  };
+
+  return {
+    afterCommit() {
+      if (worker !== undefined || closing || stats.failure !== null) return;
+      // A stat call is cheap, but not free: look every 16th commit.
+      if (++commitsSinceLook < 16) return;
+      commitsSinceLook = 0;
+      if (walBytes() >= startAtWalBytes) start();
+    },
+    stats: () => ({ ...stats }),
+    nextCheckpoint: () => new Promise((resolve) => waiters.push(resolve)),
+    async close() {
+      closing = true;
+      const thread = worker;
+      if (thread === undefined) return;
+      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+      thread.postMessage('stop');
+      // A thread stuck in a checkpoint is stopped the hard way: its connection dies with it.
+      const timer = setTimeout(() => void thread.terminate(), 5_000);
+      await exited;
+      clearTimeout(timer);
+      stopped(null);
+    },
+  };
+}
