@@ -11,6 +11,7 @@ import { createMetrics } from './http/metrics';
 import { mediaRouter } from './http/media';
 import { errorHandler, sendError } from './http/respond';
 import { accountRouter } from './http/users';
+import { coalesceWebsocketWrites } from './realtime/coalesce';
 import { handshake } from './realtime/handshake';
 import { socketFanout } from './realtime/fanout';
 import { attachGateway } from './realtime/gateway';
@@ -136,6 +137,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   });
   io.use(handshake(accounts, logger));
   const stopMediaSweep = deps.media?.startSweeping();
+  coalesceWebsocketWrites(io);
   attachGateway(io, { conversations, messaging, presence, logger, metrics });
 
   return {
