@@ -54,6 +54,7 @@ function sameSchedule(a: DeliveryBenchOptions, b: DeliveryBenchOptions): boolean
     'referenceRate',
     'heldP99Ms',
     'maxRate',
+    'refine',
     'retries',
   ] as const;
   return keys.every((key) => a[key] === b[key]) && a.rates.join() === b.rates.join();

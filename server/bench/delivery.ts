@@ -11,7 +11,9 @@
  * when the peer has not received it `graceS` after the step's last send, or when its ack is not ok
  * (or missing by then).
  *
- * Rates climb through BENCH_RATES and, while the last one holds, on by x1.5 up to BENCH_MAX_RATE.
+ * Rates climb through BENCH_RATES and, while the last one holds, on by x1.5 up to BENCH_MAX_RATE;
+ * once a step fails, the rate between the highest held and the lowest failed one is measured
+ * (BENCH_REFINE times, geometric midpoints), so a ceiling is known to within about 10%.
  * Per step the generator also reports how late it emitted and its event-loop lag (is the
  * generator the bottleneck?), the server's CPU (/proc) and event-loop utilization (IPC), and the
  * CPU the rest of the machine used; a step disturbed by other processes is measured once more
@@ -19,7 +21,7 @@
  * printed.
  *
  * Knobs (environment): BENCH_PAIRS, BENCH_RATES, BENCH_MAX_RATE, BENCH_STEP_S, BENCH_WARMUP_S,
- * BENCH_GRACE_S, BENCH_TICK_MS, BENCH_REFERENCE_RATE, BENCH_HELD_P99_MS, BENCH_RETRIES,
+ * BENCH_GRACE_S, BENCH_TICK_MS, BENCH_REFERENCE_RATE, BENCH_HELD_P99_MS, BENCH_RETRIES, BENCH_REFINE,
  * BENCH_TARGETS (chitchat,relay), BENCH_SERVER_PROF (a directory for a V8 CPU profile of the
  * chitchat server).
  *
@@ -60,6 +62,8 @@ export interface DeliveryBenchOptions {
   heldP99Ms: number;
   /** While the last configured rate holds, the ladder climbs (x1.5) up to this rate. */
   maxRate: number;
+  /** Steps between the highest held and the lowest failed rate, measured after the climb. */
+  refine: number;
   /** Steps (per server) that may be measured again when other processes disturbed them. */
   retries: number;
   /** Which servers to run. */
@@ -94,7 +98,8 @@ export function deliveryOptionsFromEnv(): DeliveryBenchOptions {
     tickMs: numberFromEnv('BENCH_TICK_MS', 2),
     referenceRate: numberFromEnv('BENCH_REFERENCE_RATE', 2000),
     heldP99Ms: numberFromEnv('BENCH_HELD_P99_MS', 100),
-    maxRate: numberFromEnv('BENCH_MAX_RATE', 16_000),
+    maxRate: numberFromEnv('BENCH_MAX_RATE', 64_000),
+    refine: process.env.BENCH_REFINE === '0' ? 0 : Math.round(numberFromEnv('BENCH_REFINE', 2)),
     retries: process.env.BENCH_RETRIES === '0' ? 0 : Math.round(numberFromEnv('BENCH_RETRIES', 2)),
     targets: targets.length > 0 ? targets : ['chitchat', 'relay'],
   };
@@ -704,6 +709,21 @@ export interface TargetRun {
 /** The next rate after the configured ones while steps keep holding: x1.5, rounded to 500. */
 const nextRate = (rate: number) => Math.max(rate + 500, Math.round((rate * 1.5) / 500) * 500);
 
+/** Highest held rate, and the lowest failed rate above it (null: none failed above it). */
+function bracket(steps: readonly StepResult[]): { held: number; failed: number | null } {
+  const held = Math.max(0, ...steps.filter((step) => step.held).map((step) => step.rate));
+  const above = steps.filter((step) => !step.held && step.rate > held).map((step) => step.rate);
+  return { held, failed: above.length > 0 ? Math.min(...above) : null };
+}
+
+/** The geometric middle of the bracket, rounded to 500; null when the bracket is that narrow. */
+function midRate(steps: readonly StepResult[]): number | null {
+  const { held, failed } = bracket(steps);
+  if (held === 0 || failed === null) return null;
+  const middle = Math.round(Math.sqrt(held * failed) / 500) * 500;
+  return middle > held && middle < failed ? middle : null;
+}
+
 /**
  * Waits (at most 20 s) until the server has acked every send of the earlier steps, so that an
  * overloaded step's backlog does not spill into the next measurement.
@@ -733,6 +753,7 @@ export async function runTarget(
   const steps: StepResult[] = [];
   let runs = 0; // every step run, re-measurements included: keeps clientMsgIds unique
   let retriesLeft = options.retries;
+  let refinesLeft = options.refine;
   loopDelay.enable();
   try {
     await probe(target);
@@ -768,13 +789,24 @@ export async function runTarget(
         );
       }
       steps.push(result);
-      if (index === rates.length - 1 && result.held && nextRate(rate) <= options.maxRate) {
-        // Still holding at the top of the list: keep climbing to find the ceiling.
-        rates.push(nextRate(rate));
+      if (index === rates.length - 1) {
+        const failed = steps.some((step) => !step.held && step.rate > rate);
+        if (result.held && !failed && nextRate(rate) <= options.maxRate) {
+          // Still holding at the top of the list: keep climbing to find the ceiling.
+          rates.push(nextRate(rate));
+        } else if (refinesLeft > 0) {
+          // Narrow the ceiling down: the rate between the highest held and lowest failed step.
+          const between = midRate(steps);
+          if (between !== null) {
+            refinesLeft--;
+            rates.push(between);
+          }
+        }
       }
       const last = index === rates.length - 1;
       const overloaded = result.lost > 0 || result.p99 > 1000;
-      if (overloaded && rate >= options.referenceRate && !last) {
+      const higherNext = !last && (rates[index + 1] as number) > rate;
+      if (overloaded && rate >= options.referenceRate && higherNext) {
         console.log(
           `          overloaded (lost ${result.lost}, p99 ${fmt(result.p99)} ms): higher rates skipped`,
         );
@@ -790,9 +822,8 @@ export async function runTarget(
     console.log(
       `          ${target.disconnects.length} socket disconnects during the run: ${target.disconnects.slice(0, 5).join('; ')}`,
     );
-  const held = steps.filter((step) => step.held);
-  const highestHeld = held.length > 0 ? Math.max(...held.map((step) => step.rate)) : 0;
-  const limit = steps.find((step) => !step.held && step.rate > highestHeld) ?? null;
+  const { held: highestHeld, failed } = bracket(steps);
+  const limit = steps.find((step) => !step.held && step.rate === failed) ?? null;
   return {
     label,
     steps,
@@ -830,7 +861,7 @@ export async function printPreamble(
 ): Promise<void> {
   const cpuModel = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `${title}: ${options.pairs} direct chats (${2 * options.pairs} users), rates ${options.rates.join(', ')} msg/s (then x1.5 while held, up to ${options.maxRate}), ${options.warmupS} s warm-up + ${options.stepS} s measured per step, loss deadline ${options.graceS} s after the last send, a step not held while other processes disturbed it is measured again (up to ${options.retries} per server)`,
+    `${title}: ${options.pairs} direct chats (${2 * options.pairs} users), rates ${options.rates.join(', ')} msg/s (then x1.5 while held, up to ${options.maxRate}; then ${options.refine} steps between the highest held and lowest failed rate), ${options.warmupS} s warm-up + ${options.stepS} s measured per step, loss deadline ${options.graceS} s after the last send, a step not held while other processes disturbed it is measured again (up to ${options.retries} per server)`,
   );
   const idle = await machineLoad();
   console.log(
@@ -882,7 +913,7 @@ function limitText(run: TargetRun): string {
     );
   else
     parts.push(
-      `next step ${step.rate} msg/s not held (p99 ${fmt(step.p99)} ms, lost ${step.lost}, server elu ${fmt(step.serverElu, 2)})${causes(step)}`,
+      `lowest step above it, ${step.rate} msg/s, not held (p99 ${fmt(step.p99)} ms, lost ${step.lost}, server elu ${fmt(step.serverElu, 2)})${causes(step)}`,
     );
   if (run.notHeldBelow.length > 0)
     parts.push(
