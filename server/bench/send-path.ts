@@ -1,6 +1,6 @@
 /**
  * Send-path bench: `message:send` through the messaging service and the SQLite store, without
- * sockets, to see what storage costs per message. 50 direct chats (100 users); each round sends one
+ * sockets, to see what storage costs per message. clientMsgIds are time-ordered, as the app makes them. 50 direct chats (100 users); each round sends one
  * message in `batch` chats at once, as the group commit sees them arriving in one event-loop turn
  * under load. Prints, per batch size, the time per message on the server's thread (wall) and the
  * process CPU per message (which includes the background checkpoint thread).
@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { timeOrderedId } from '@chitchat/shared';
 import { createMessagingService } from '../src/services/messaging';
 import type { Fanout } from '../src/services/fanout';
 import { TokenBuckets } from '../src/services/token-bucket';
@@ -76,7 +77,7 @@ async function measure(batch: number, messages: number): Promise<SendPathResult>
               { userId: sender, deviceId: `device-of-${sender}` },
               {
                 conversationId: chats[chat] ?? '',
-                clientMsgId: randomUUID(),
+                clientMsgId: timeOrderedId(),
                 text: 'a message of an everyday length, like this one',
               },
             );

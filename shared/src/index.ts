@@ -4,3 +4,4 @@ export * from './result';
 export * from './model';
 export * from './schemas';
 export * from './events';
+export * from './ids';

@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   ATTACHMENTS_MAX,
   MEDIA_MAX_BYTES,
+  timeOrderedId,
   type DeviceInfo,
   type LastSeenVisibility,
   type PresenceInfo,
@@ -422,7 +423,7 @@ export class ChatClient implements ChatApi {
         );
       }
     }
-    const key = randomUUID();
+    const key = timeOrderedId();
     // The files wait beside the outbox, so a restart before the upload loses nothing.
     const attachments = files.map((file, index) => {
       mkdirSync(this.outboxFilesDir, { recursive: true });
@@ -508,7 +509,7 @@ export class ChatClient implements ChatApi {
   async editMessage(input: { conversationId: string; seq: number; text: string }): Promise<void> {
     const { store, engine } = this.ready();
     store.addToOutbox({
-      key: randomUUID(),
+      key: timeOrderedId(),
       conversationId: input.conversationId,
       kind: 'edit',
       payload: { seq: input.seq, text: input.text },
@@ -520,7 +521,7 @@ export class ChatClient implements ChatApi {
   async deleteMessage(input: { conversationId: string; seq: number }): Promise<void> {
     const { store, engine } = this.ready();
     store.addToOutbox({
-      key: randomUUID(),
+      key: timeOrderedId(),
       conversationId: input.conversationId,
       kind: 'delete',
       payload: { seq: input.seq },
@@ -580,7 +581,7 @@ export class ChatClient implements ChatApi {
   async createGroup(input: { title: string; memberIds: string[] }): Promise<ConversationView> {
     const { engine, store } = this.ready();
     const summary = await this.remote(() =>
-      engine.call('group:create', { ...input, opId: randomUUID() }),
+      engine.call('group:create', { ...input, opId: timeOrderedId() }),
     );
     store.applySummary(summary);
     this.scheduleListChange();
@@ -590,7 +591,7 @@ export class ChatClient implements ChatApi {
   async updateGroup(input: GroupChangeInput): Promise<ConversationView> {
     const { engine, store } = this.ready();
     const summary = await this.remote(() =>
-      engine.call('group:update', { ...input, opId: randomUUID() }),
+      engine.call('group:update', { ...input, opId: timeOrderedId() }),
     );
     store.applySummary(summary);
     this.scheduleListChange();
@@ -599,7 +600,7 @@ export class ChatClient implements ChatApi {
 
   async leaveGroup(conversationId: string): Promise<void> {
     const { engine } = this.ready();
-    await this.remote(() => engine.call('group:leave', { conversationId, opId: randomUUID() }));
+    await this.remote(() => engine.call('group:leave', { conversationId, opId: timeOrderedId() }));
   }
 
   async setMuted(conversationId: string, muted: boolean): Promise<void> {

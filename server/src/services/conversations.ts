@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { timeOrderedId } from './ids';
 import {
   GROUP_MEMBERS_MAX,
   PREVIEW_TEXT_MAX_LENGTH,
@@ -12,6 +11,7 @@ import {
   type GroupUpdatePayload,
   type MembersAnswer,
   type MemberRole,
+  timeOrderedId,
 } from '@chitchat/shared';
 import type {
   ConversationRecord,

@@ -1,7 +1,7 @@
-import { timeOrderedId } from './ids';
 import {
   EDIT_WINDOW_MS,
   SMALL_GROUP_MAX,
+  timeOrderedId,
   type AttachmentRef,
   type EventsAfterAnswer,
   type EventsBeforeAnswer,

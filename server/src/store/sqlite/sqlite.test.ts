@@ -50,6 +50,37 @@ describe('sqlite migrations', () => {
   });
 });
 
+describe('sqlite indexes', () => {
+  it('the hot lookups of the send path use their indexes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-plan-'));
+    try {
+      await openSqliteStore(dir).close();
+      const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+      const plan = (sql: string) =>
+        db
+          .prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql}`)
+          .all()
+          .map((row) => row.detail)
+          .join('; ');
+      try {
+        expect(
+          plan(`SELECT * FROM events WHERE sender_user_id = 'u' AND client_msg_id = 'k'`),
+        ).toMatch(/USING INDEX events_client_msg_key \(client_msg_id=\? AND sender_user_id=\?\)/);
+        expect(plan(`SELECT * FROM events WHERE sender_user_id = 'u' AND op_id = 'k'`)).toMatch(
+          /USING INDEX events_op_key \(op_id=\? AND sender_user_id=\?\)/,
+        );
+        expect(
+          plan(`SELECT * FROM events WHERE conversation_id = 'c' AND seq > 5 ORDER BY seq LIMIT 9`),
+        ).toMatch(/USING INDEX sqlite_autoindex_events_\d \(conversation_id=\? AND seq>\?\)/);
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('sqlite start-up', () => {
   it('two processes opening one new file together apply each migration once', async () => {
     const { spawn } = await import('node:child_process');

@@ -2,6 +2,7 @@ import { migration001 } from './001-accounts';
 import { migration002 } from './002-conversations';
 import { migration003 } from './003-media';
 import { migration004 } from './004-message-media-refs';
+import { migration005 } from './005-idempotency-key-order';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -9,4 +10,5 @@ export const migrations: readonly string[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
 ];
