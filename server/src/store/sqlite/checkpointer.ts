@@ -35,9 +35,14 @@ export interface BackgroundCheckpoints {
 export interface CheckpointOptions {
   /** The write-ahead log's size at which the thread starts (default 4 MiB, SQLite's own trigger). */
   startAtWalBytes?: number;
-  /** Pause between checkpoints (default 100 ms). */
+  /** Pause between checkpoints while the log grows (default 10 ms). */
   intervalMs?: number;
-  /** A log this long is checkpointed with RESTART, which waits for writers, so it cannot grow on. */
+  /** Pause between checkpoints while it does not (default 100 ms). */
+  idleIntervalMs?: number;
+  /**
+   * A log this long is checkpointed with RESTART, which makes writers wait, so it cannot grow on
+   * (default 65,536 frames, 256 MiB with 4 KiB pages).
+   */
   restartAtFrames?: number;
 }
 
@@ -45,14 +50,16 @@ export interface CheckpointOptions {
 const DEFAULT_AUTOCHECKPOINT = 1000;
 /** With the thread running, the committing connection checkpoints only past this (a safety net). */
 const SAFETY_AUTOCHECKPOINT = 16_384;
-/** A log that was reset is truncated back to this size. */
+/** A log that was started over is truncated back to this size. */
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 
 /**
- * The body of the checkpoint thread: its own connection to the file; every `intervalMs` a PASSIVE
- * checkpoint (which never blocks writers), or RESTART once the log is long (under unbroken writes
- * a passive checkpoint may never catch up with the end of the log, and the log only restarts from
- * its beginning when a checkpoint did). Plain CommonJS, evaluated as the worker's source.
+ * The body of the checkpoint thread: its own connection to the file; a PASSIVE checkpoint (which
+ * never blocks writers) every `intervalMs` while the log grows, every `idleIntervalMs` while it
+ * does not. The log starts over from its beginning only at a write that finds it wholly copied,
+ * which small, frequent rounds make likely even under unbroken writes; RESTART (which makes the
+ * server's writes wait) only if the log got long all the same. Plain CommonJS, evaluated as the
+ * worker's source.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -61,8 +68,10 @@ const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 let timer;
 let stopped = false;
+let previous = { log: -1, checkpointed: -1 };
 function tick() {
   if (stopped) return;
+  let moved = false;
   try {
     let mode = 'PASSIVE';
     let row = db.pragma('wal_checkpoint(PASSIVE)')[0];
@@ -70,14 +79,18 @@ function tick() {
       mode = 'RESTART';
       row = db.pragma('wal_checkpoint(RESTART)')[0];
     }
-    if (row.checkpointed > 0) {
+    moved = row.log !== previous.log || row.checkpointed !== previous.checkpointed;
+    previous = row;
+    if (moved && row.checkpointed > 0) {
       parentPort.postMessage({ type: 'checkpoint', log: row.log, checkpointed: row.checkpointed, mode });
     }
   } catch (error) {
     // SQLITE_BUSY: another connection checkpoints or holds the lock; the next tick tries again.
     if (!error || error.code !== 'SQLITE_BUSY') throw error;
   }
-  timer = setTimeout(tick, workerData.intervalMs);
+  // Soon again while the log moves (small rounds catch up with its end, so the next write can
+  // start it over); at leisure while the server is quiet.
+  timer = setTimeout(tick, moved ? workerData.intervalMs : workerData.idleIntervalMs);
 }
 parentPort.on('message', (message) => {
   if (message !== 'stop') return;
@@ -133,8 +146,9 @@ export function backgroundCheckpoints(
       workerData: {
         file,
         driver: createRequire(import.meta.url).resolve('better-sqlite3'),
-        intervalMs: options.intervalMs ?? 100,
-        restartAtFrames: options.restartAtFrames ?? SAFETY_AUTOCHECKPOINT / 2,
+        intervalMs: options.intervalMs ?? 10,
+        idleIntervalMs: options.idleIntervalMs ?? 100,
+        restartAtFrames: options.restartAtFrames ?? 4 * SAFETY_AUTOCHECKPOINT,
       },
     });
     thread.unref();
