@@ -21,9 +21,9 @@
  * printed.
  *
  * Knobs (environment): BENCH_PAIRS, BENCH_RATES, BENCH_MAX_RATE, BENCH_STEP_S, BENCH_WARMUP_S,
- * BENCH_GRACE_S, BENCH_TICK_MS, BENCH_REFERENCE_RATE, BENCH_HELD_P99_MS, BENCH_RETRIES, BENCH_REFINE,
- * BENCH_TARGETS (chitchat,relay), BENCH_SERVER_PROF (a directory for a V8 CPU profile of the
- * chitchat server).
+ * BENCH_GRACE_S, BENCH_TICK_MS, BENCH_REFERENCE_RATE, BENCH_HELD_P99_MS, BENCH_RETRIES,
+ * BENCH_REFINE, BENCH_TARGETS (chitchat,relay), BENCH_SERVER_LOG_LEVEL (silent unless set),
+ * BENCH_SERVER_PROF (a directory for a V8 CPU profile of the chitchat server).
  *
  * The same schedule, targets and output serve the `delivery-cluster` bench (delivery-cluster.ts):
  * chitchat on two processes sharing one SQLite file and one redis-server.

@@ -2,12 +2,14 @@
  * The real chitchat server for the delivery bench, in its own process so that the load generator
  * does not share its event loop. Built like the test harness's `startServer`: SQLite in the
  * directory named by BENCH_DATA_DIR, both rate limits raised far above the bench's rates, logs
- * silent. Listens on 127.0.0.1, port 0, and reports the port over IPC once it listens.
+ * silent (BENCH_SERVER_LOG_LEVEL=warn shows a run's warnings among the bench's output). Listens on
+ * 127.0.0.1, port 0, and reports the port over IPC once it listens.
  *
  * With BENCH_REDIS_URL (and BENCH_JWT_SECRET, the same for every process, at least 32 characters)
  * it runs in the scaled mode, as `main.ts` does with REDIS_URL: Redis presence, the Socket.io
  * streams adapter and Redis auth rate limits, so several such processes may share one DATA_DIR.
  */
+import { z } from 'zod';
 import { createApp } from '../src/app';
 import { testConfig } from '../src/config';
 import { createLogger } from '../src/logger';
@@ -24,12 +26,16 @@ async function main(): Promise<void> {
   if (redisUrl !== '' && jwtSecret.length < 32)
     throw new Error('BENCH_REDIS_URL needs BENCH_JWT_SECRET of at least 32 characters');
   serveChildIpc();
+  // Silent unless BENCH_SERVER_LOG_LEVEL asks (errors and warnings of a run under load).
+  const logLevel = z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .parse(process.env.BENCH_SERVER_LOG_LEVEL ?? 'silent');
   const config = testConfig({
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
     RATE_LIMIT_SEND: 1_000_000,
     RATE_LIMIT_AUTH: 1_000_000,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: logLevel,
     ...(redisUrl !== '' ? { REDIS_URL: redisUrl, JWT_SECRET: jwtSecret } : {}),
   });
   const logger = createLogger(config.LOG_LEVEL);

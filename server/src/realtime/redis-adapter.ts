@@ -10,6 +10,15 @@ import type { Logger } from '../logger';
 const MAX_QUEUED_PACKETS = 10_000;
 
 /**
+ * Entries the stream keeps (trimmed approximately). A process that falls further behind than this
+ * loses the oldest packets it has not read; its clients catch up with `events:after`. The library's
+ * 10,000 is about one second of a busy cluster's broadcasts: the delivery-cluster bench lost live
+ * events to it whenever a saturated process lagged by more. 100,000 entries (some tens of MB in
+ * Redis) ride out seconds-long stalls.
+ */
+const STREAM_MAX_LEN = 100_000;
+
+/**
  * The Socket.io adapter of the scaled mode: every broadcast (events, receipts, typing, presence,
  * `session:revoked` and the disconnect after it) goes through a Redis stream that every server
  * process reads, so it reaches sockets on any process. The stream survives a Redis reconnect: each
@@ -28,7 +37,7 @@ export function redisStreamsAdapter(
 ): NonNullable<ServerOptions['adapter']> {
   const factory = createAdapter(client, {
     streamName: options.streamName ?? 'chitchat:socket.io',
-    maxLen: 10_000,
+    maxLen: STREAM_MAX_LEN,
   });
   let queued = 0;
   let dropped = 0;
