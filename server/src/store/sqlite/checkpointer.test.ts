@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -32,10 +32,12 @@ describe('background WAL checkpoints', () => {
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(startAtWalBytes: number) {
+  async function open(startAtWalBytes: number, driver?: string) {
     const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-checkpoint-'));
     dirs.push(dir);
-    const store = openSqliteStore(dir, { checkpoints: { startAtWalBytes, intervalMs: 10 } });
+    const store = openSqliteStore(dir, {
+      checkpoints: { startAtWalBytes, intervalMs: 10, ...(driver ? { driver } : {}) },
+    });
     stores.push(store);
     const users = [randomUUID(), randomUUID()];
     for (const [i, id] of users.entries()) {
@@ -109,6 +111,28 @@ describe('background WAL checkpoints', () => {
     const reopened = openSqliteStore(dir);
     stores.push(reopened);
     expect((await reopened.getConversation(conversationId))?.lastSeq).toBe(sent());
+  });
+
+  it('when the thread fails, the server connection checkpoints again as SQLite does by default', async () => {
+    const brokenDir = mkdtempSync(path.join(tmpdir(), 'chitchat-broken-driver-'));
+    dirs.push(brokenDir);
+    const broken = path.join(brokenDir, 'driver.cjs');
+    writeFileSync(broken, "throw new Error('this driver does not load');\n");
+    const { dir, store, sendMessages, conversationId, sent } = await open(256 * 1024, broken);
+    while (store.checkpoints.stats().failure === null) await sendMessages(100);
+    expect(store.checkpoints.stats()).toMatchObject({
+      running: false,
+      failure: expect.stringContaining('this driver does not load') as unknown,
+    });
+    // 12 MiB more: with the thread's 64 MiB safety net the log would hold all of it; with SQLite's
+    // default (1,000 pages) it is copied into the database and started over every 4 MiB or so.
+    const walFile = path.join(dir, `${SQLITE_FILE_NAME}-wal`);
+    const startSize = statSync(path.join(dir, SQLITE_FILE_NAME)).size;
+    while (statSync(path.join(dir, SQLITE_FILE_NAME)).size < startSize + 12 * 1024 * 1024) {
+      await sendMessages(200);
+    }
+    expect(statSync(walFile).size).toBeLessThan(8 * 1024 * 1024);
+    expect((await store.getConversation(conversationId))?.lastSeq).toBe(sent());
   });
 
   it('a quiet store starts no thread', async () => {

@@ -44,6 +44,8 @@ export interface CheckpointOptions {
    * (default 65,536 frames, 256 MiB with 4 KiB pages).
    */
   restartAtFrames?: number;
+  /** The SQLite driver module the thread loads (default better-sqlite3; tests name a broken one). */
+  driver?: string;
 }
 
 /** SQLite's default automatic checkpoint (frames), restored when the thread fails. */
@@ -145,7 +147,7 @@ export function backgroundCheckpoints(
       eval: true,
       workerData: {
         file,
-        driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+        driver: options.driver ?? createRequire(import.meta.url).resolve('better-sqlite3'),
         intervalMs: options.intervalMs ?? 10,
         idleIntervalMs: options.idleIntervalMs ?? 100,
         restartAtFrames: options.restartAtFrames ?? 4 * SAFETY_AUTOCHECKPOINT,
