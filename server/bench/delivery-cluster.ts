@@ -23,6 +23,7 @@ import {
   deliveryOptionsFromEnv,
   disturbed,
   fmt,
+  printCpuPerMessage,
   printDisturbance,
   printHighestHeld,
   printPreamble,
@@ -184,6 +185,7 @@ function printComparison(
   console.log(`\nsummary (held = p99 < ${options.heldP99Ms} ms and nothing lost)`);
   if (reused) console.log(`  ${ONE}: measured by the delivery bench above`);
   printHighestHeld([one, two], TWO.length);
+  printCpuPerMessage([one, two], TWO.length);
   const both = rates.filter(
     (rate) =>
       one.steps.find((step) => step.rate === rate)?.held === true &&

@@ -952,6 +952,25 @@ export function printDisturbance(runs: TargetRun[]): void {
   );
 }
 
+/**
+ * CPU time per message at each run's highest held step, for the server and for the generator that
+ * shares the machine with it: what a message costs, and why a ceiling is where it is.
+ */
+export function printCpuPerMessage(runs: TargetRun[], labelWidth = 10): void {
+  const perMessage = (cpuPercent: number | null, rate: number) =>
+    cpuPercent === null || rate <= 0 ? null : (cpuPercent / 100) * (1e6 / rate);
+  for (const run of runs) {
+    const step = run.steps.find((s) => s.held && s.rate === run.highestHeld);
+    if (step === undefined) continue;
+    const server = perMessage(step.serverCpu, step.achievedRate);
+    const generator = perMessage(step.generatorCpu, step.achievedRate);
+    const total = server !== null && generator !== null ? server + generator : null;
+    console.log(
+      `  cpu per message, ${run.label.padEnd(labelWidth)}    at ${step.rate} msg/s: server ${fmt(server)} us + generator ${fmt(generator)} us = ${fmt(total)} us (the machine has ${cpus().length} cores: ${(cpus().length * 1e6).toLocaleString('en-US')} us of CPU per second)`,
+    );
+  }
+}
+
 function printSummary(options: DeliveryBenchOptions, runs: TargetRun[]): void {
   const chitchat = runs.find((r) => r.label === 'chitchat');
   const relay = runs.find((r) => r.label === 'bare relay');
@@ -986,6 +1005,7 @@ function printSummary(options: DeliveryBenchOptions, runs: TargetRun[]): void {
     }
     console.log(`  ratio chitchat / relay         ${ratioText}   [aim >= 0.50: ${aim}]`);
   }
+  printCpuPerMessage(runs);
   for (const run of runs) {
     const ref = run.steps.find((s) => s.rate === options.referenceRate);
     const refText =
