@@ -6,8 +6,10 @@
  * exits; a server child also exits by itself when its IPC channel closes.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { freePort, pingRedis } from '../test/net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { findExecutable, freePort, pingRedis } from '../test/net';
+
+export { findExecutable };
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -163,21 +165,6 @@ export async function stopAllChildren(): Promise<void> {
 // ------------------------------------------------------------------------------------------------
 // redis-server, for the cluster run
 // ------------------------------------------------------------------------------------------------
-
-/** The path of `name` on PATH, or null. */
-export function findExecutable(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir === '') continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return null;
-}
 
 export interface RedisChild {
   pid: number;

@@ -9,24 +9,13 @@ import {
   type MediaUploadAnswer,
   type MessageEvent,
 } from '@chitchat/shared';
+import { noisyPng } from '../src/media/contract';
 import { call, request, type TestServer } from './harness';
 import { catchUp, direct, group, worldPerTest, type Person, type World } from './fixtures';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** A real PNG with noise, so every call makes different bytes. */
-const png = (width: number, height: number) =>
-  sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: { r: 40, g: 120, b: 200 },
-      noise: { type: 'gaussian', mean: 128, sigma: 30 },
-    },
-  })
-    .png()
-    .toBuffer();
+const png = noisyPng;
 
 interface Upload {
   status: number;

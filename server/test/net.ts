@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
 import { connect as connectTcp, createServer } from 'node:net';
 
 /** A free TCP port on 127.0.0.1 (closed again, so a child process can bind it). */
@@ -33,4 +35,19 @@ export function pingRedis(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
     socket.once('close', () => resolve(false));
   });
+}
+
+/** The path of the executable `name` on PATH, or null. */
+export function findExecutable(name: string): string | null {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const candidate = path.join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return null;
 }

@@ -1,27 +1,14 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { tempDir } from './harness';
-import { freePort, pingRedis } from './net';
+import { findExecutable, freePort, pingRedis } from './net';
 
 export { freePort };
 
 const run = promisify(execFile);
-
-function findExecutable(name: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return null;
-}
 
 const redisServerPath = findExecutable('redis-server');
 

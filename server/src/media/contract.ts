@@ -74,6 +74,20 @@ const origin = (userId: string, at = 5_000): EventOrigin => ({
  * The behaviour every media pair must have (DESIGN §3 Media, §6.5): the embedded one (SQLite +
  * disk) and the scaled one (MongoDB + GridFS) are held to the same rules.
  */
+/** A real PNG with noise, so every call makes different bytes. */
+export const noisyPng = (width: number, height: number): Promise<Buffer> =>
+  sharp({
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: { r: 40, g: 120, b: 200 },
+      noise: { type: 'gaussian', mean: 128, sigma: 30 },
+    },
+  })
+    .png()
+    .toBuffer();
+
 export function describeMediaContract(name: string, factory: MediaPairFactory): void {
   describe(`Media contract: ${name}`, () => {
     let pair: MediaPair;
@@ -383,18 +397,7 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
 
     describe('the media service over this pair', () => {
       const logger = createLogger('silent');
-      const png = (width: number, height: number) =>
-        sharp({
-          create: {
-            width,
-            height,
-            channels: 3,
-            background: { r: 40, g: 120, b: 200 },
-            noise: { type: 'gaussian', mean: 128, sigma: 30 },
-          },
-        })
-          .png()
-          .toBuffer();
+      const png = noisyPng;
 
       it('uploads (sniffed, thumbnailed, deduplicated), serves by authorization, and sweeps what no message references', async () => {
         let clock = 1_000_000;

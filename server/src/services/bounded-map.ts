@@ -10,10 +10,6 @@ export class BoundedMap<K, V> {
       throw new RangeError('capacity must be a positive integer');
   }
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
   get(key: K): V | undefined {
     const value = this.#entries.get(key);
     if (value !== undefined) {
@@ -31,9 +27,5 @@ export class BoundedMap<K, V> {
       const oldest = this.#entries.keys().next();
       if (oldest.done !== true) this.#entries.delete(oldest.value);
     }
-  }
-
-  delete(key: K): boolean {
-    return this.#entries.delete(key);
   }
 }

@@ -1,5 +1,5 @@
 import type { LastSeenVisibility } from '@chitchat/shared';
-import type { SqliteDatabase } from './database';
+import { isUniqueError, type SqliteDatabase } from './database';
 import {
   UniqueViolation,
   type AccountStore,
@@ -57,14 +57,6 @@ export const usernameKey = (username: string): string => username.toLowerCase();
 
 /** Escapes LIKE wildcards so a prefix search matches literally. */
 const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
-function isUniqueError(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-  );
-}
 
 export function sqliteAccountStore(db: SqliteDatabase): AccountStore {
   const statements = {

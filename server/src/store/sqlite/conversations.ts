@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { MemberRole } from '@chitchat/shared';
-import type { SqliteDatabase } from './database';
+import { isUniqueError, type SqliteDatabase } from './database';
 import {
   StoreRefusal,
   type ConversationRecord,
@@ -89,9 +89,6 @@ const toMembership = (row: MembershipRow): MembershipRecord => ({
 
 /** Where the member's current period started. */
 const currentJoin = (m: MembershipRecord) => m.periods.at(-1)?.joinedSeq ?? 0;
-
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Error && (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 const periodsJson = (periods: readonly Period[]) =>
   JSON.stringify(periods.map((p) => [p.joinedSeq, p.leftSeq]));
@@ -380,7 +377,7 @@ export function sqliteConversationStore(
         { clientMsgId },
       );
     } catch (error) {
-      const existing = isUniqueViolation(error)
+      const existing = isUniqueError(error)
         ? st.eventByClientMsgId.get(userId, clientMsgId)
         : undefined;
       if (existing === undefined) throw error;

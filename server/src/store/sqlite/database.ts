@@ -4,6 +4,15 @@ import { migrations } from './migrations/index';
 
 export type SqliteDatabase = Database.Database;
 
+/** A write refused by a UNIQUE or PRIMARY KEY constraint. */
+export function isUniqueError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  );
+}
+
 /**
  * Opens (creating when missing) the SQLite file in WAL mode and brings its schema up to date: each
  * pending migration runs in its own transaction, so a crash mid-way leaves the previous version.
