@@ -152,8 +152,12 @@ export function createMessagingService(deps: {
     const refs = await attachments.resolve(actor.userId, payload.attachments ?? []);
     const text = payload.text !== undefined && payload.text.trim() !== '' ? payload.text : null;
     try {
+      // Spelled out rather than spread from origin(): this object is built once per message.
       const { event, duplicate } = await store.appendMessage({
-        ...origin(actor),
+        id: timeOrderedId(),
+        userId: actor.userId,
+        deviceId: actor.deviceId,
+        at: now(),
         conversationId,
         clientMsgId: payload.clientMsgId,
         text,

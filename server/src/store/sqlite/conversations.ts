@@ -308,33 +308,50 @@ export function sqliteConversationStore(
     payload: unknown,
     keys: { clientMsgId?: string; opId?: string | undefined; id?: string } = {},
   ): EventRecord => {
+    const id = keys.id ?? origin.id;
+    const opId = keys.opId ?? null;
     st.insertEvent.run({
       conversationId,
       seq,
-      id: keys.id ?? origin.id,
+      id,
       type,
       senderUserId: origin.userId,
       senderDeviceId: origin.deviceId,
       clientMsgId: keys.clientMsgId ?? null,
-      opId: keys.opId ?? null,
+      opId,
       createdAt: origin.at,
       payload: JSON.stringify(payload),
     });
-    // What was just written, built here rather than read back (this runs once per message).
-    const event = {
-      id: keys.id ?? origin.id,
-      conversationId,
-      seq,
-      type,
-      senderUserId: origin.userId,
-      senderDeviceId: origin.deviceId,
-      createdAt: origin.at,
-      payload,
-      opId: keys.opId ?? null,
-      ...(type === 'message'
-        ? { clientMsgId: keys.clientMsgId ?? '', editedAt: null, editVersion: 0, deletedAt: null }
-        : {}),
-    };
+    // What was just written, built here rather than read back. This runs once per message: one
+    // literal per shape, no spread (object spread and rest take V8's slow path).
+    const event =
+      type === 'message'
+        ? {
+            id,
+            conversationId,
+            seq,
+            type,
+            senderUserId: origin.userId,
+            senderDeviceId: origin.deviceId,
+            createdAt: origin.at,
+            payload,
+            opId,
+            clientMsgId: keys.clientMsgId ?? '',
+            editedAt: null,
+            editVersion: 0,
+            deletedAt: null,
+          }
+        : {
+            id,
+            conversationId,
+            seq,
+            type,
+            senderUserId: origin.userId,
+            senderDeviceId: origin.deviceId,
+            createdAt: origin.at,
+            payload,
+            opId,
+          };
     // The type decides the payload's shape; the callers pass matching pairs.
     return event as EventRecord;
   };
