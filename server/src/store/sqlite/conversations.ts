@@ -161,15 +161,17 @@ export function sqliteConversationStore(
     ),
     // The next seq of a conversation, claimed only while the sender is an active member and not
     // blocked by @blockedBy (null: nobody's block applies).
+    // Positional parameters (binding a named one is a property lookup by name, and these three
+    // run for every message): (version, id, id, userId, blockedBy, userId).
     claimSeq: db.prepare<
-      { id: string; userId: string; version: number; blockedBy: string | null },
+      [number, string, string, string, string | null, string],
       { last_seq: number }
     >(
-      `UPDATE conversations SET last_seq = last_seq + 1, version = @version
-       WHERE id = @id
+      `UPDATE conversations SET last_seq = last_seq + 1, version = ?
+       WHERE id = ?
          AND EXISTS (SELECT 1 FROM memberships
-           WHERE conversation_id = @id AND user_id = @userId AND active = 1)
-         AND NOT EXISTS (SELECT 1 FROM blocks WHERE user_id = @blockedBy AND blocked_user_id = @userId)
+           WHERE conversation_id = ? AND user_id = ? AND active = 1)
+         AND NOT EXISTS (SELECT 1 FROM blocks WHERE user_id = ? AND blocked_user_id = ?)
        RETURNING last_seq`,
     ),
     // Gives back a seq claimed by a message that turned out to be a repeat (nothing else ran since).
@@ -206,11 +208,23 @@ export function sqliteConversationStore(
          members_version = members_version + @membersChanged
        WHERE id = @id`,
     ),
-    insertEvent: db.prepare(
+    insertEvent: db.prepare<
+      [
+        string,
+        number,
+        string,
+        string,
+        string,
+        string | null,
+        string | null,
+        string | null,
+        number,
+        string,
+      ]
+    >(
       `INSERT INTO events (conversation_id, seq, id, type, sender_user_id, sender_device_id, client_msg_id,
          op_id, created_at, payload)
-       VALUES (@conversationId, @seq, @id, @type, @senderUserId, @senderDeviceId, @clientMsgId, @opId,
-         @createdAt, @payload)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     eventByClientMsgId: db.prepare<[string, string], EventRow>(
       'SELECT * FROM events WHERE sender_user_id = ? AND client_msg_id = ?',
@@ -221,10 +235,11 @@ export function sqliteConversationStore(
     event: db.prepare<[string, number], EventRow>(
       'SELECT * FROM events WHERE conversation_id = ? AND seq = ?',
     ),
-    advanceOwnMarks: db.prepare(
-      `UPDATE memberships SET delivered_seq = MAX(delivered_seq, @seq), read_seq = MAX(read_seq, @seq),
-         receipt_seq = MAX(receipt_seq, @seq), version = @version
-       WHERE conversation_id = @conversationId AND user_id = @userId`,
+    // (seq, seq, seq, version, conversationId, userId): better-sqlite3 binds `?NNN` by name only.
+    advanceOwnMarks: db.prepare<[number, number, number, number, string, string]>(
+      `UPDATE memberships SET delivered_seq = MAX(delivered_seq, ?), read_seq = MAX(read_seq, ?),
+         receipt_seq = MAX(receipt_seq, ?), version = ?
+       WHERE conversation_id = ? AND user_id = ?`,
     ),
     applyEdit: db.prepare(
       `UPDATE events SET payload = json_set(payload, '$.text', @text), edited_at = @at, edit_version = @editVersion
@@ -310,18 +325,18 @@ export function sqliteConversationStore(
   ): EventRecord => {
     const id = keys.id ?? origin.id;
     const opId = keys.opId ?? null;
-    st.insertEvent.run({
+    st.insertEvent.run(
       conversationId,
       seq,
       id,
       type,
-      senderUserId: origin.userId,
-      senderDeviceId: origin.deviceId,
-      clientMsgId: keys.clientMsgId ?? null,
+      origin.userId,
+      origin.deviceId,
+      keys.clientMsgId ?? null,
       opId,
-      createdAt: origin.at,
-      payload: JSON.stringify(payload),
-    });
+      origin.at,
+      JSON.stringify(payload),
+    );
     // What was just written, built here rather than read back. This runs once per message: one
     // literal per shape, no spread (object spread and rest take V8's slow path).
     const event =
@@ -372,7 +387,14 @@ export function sqliteConversationStore(
   const appendMessage = (message: NewMessageInput, version: number): AppendResult => {
     const { conversationId, userId, clientMsgId } = message;
     const blockedBy = message.unlessBlockedBy ?? null;
-    const claimed = st.claimSeq.get({ id: conversationId, userId, version, blockedBy });
+    const claimed = st.claimSeq.get(
+      version,
+      conversationId,
+      conversationId,
+      userId,
+      blockedBy,
+      userId,
+    );
     if (claimed === undefined) {
       const existing = st.eventByClientMsgId.get(userId, clientMsgId);
       if (existing !== undefined) return { event: toEvent(existing), duplicate: true };
@@ -405,7 +427,7 @@ export function sqliteConversationStore(
       st.insertMediaRef.run(attachment.id, conversationId, seq);
     }
     // Sending a message means the sender has seen the conversation up to it.
-    st.advanceOwnMarks.run({ conversationId, userId, seq, version });
+    st.advanceOwnMarks.run(seq, seq, seq, version, conversationId, userId);
     return { event, duplicate: false };
   };
 
@@ -583,12 +605,7 @@ export function sqliteConversationStore(
         { userIds: [...new Set(userIds)] },
         { opId: input.opId },
       );
-      st.advanceOwnMarks.run({
-        conversationId: input.conversationId,
-        userId: input.userId,
-        seq: 1,
-        version,
-      });
+      st.advanceOwnMarks.run(1, 1, 1, version, input.conversationId, input.userId);
       const row = st.conversation.get(input.conversationId);
       if (row === undefined) throw new Error('inserted conversation vanished');
       return { conversation: toConversation(row), events: [event] };
