@@ -213,6 +213,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         const first = await store.appendMessage(message(conversation.id, a, 'one', 'cm-1'));
         const retry = await store.appendMessage(message(conversation.id, a, 'one again', 'cm-1'));
         expect(retry).toEqual({ event: first.event, duplicate: true });
+        const cursor = await store.changeCounter();
         const second = await store.appendMessage(message(conversation.id, b, 'two'));
         expect([first.event.seq, second.event.seq]).toEqual([1, 2]);
         expect((await store.getConversation(conversation.id))?.lastSeq).toBe(2);
@@ -224,11 +225,21 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
           (await store.eventsBefore(conversation.id, periods, 3, 10)).map((e) => e.seq),
         ).toEqual([2, 1]);
         expect(await store.eventByClientMsgId(who(a), 'cm-1')).toMatchObject({ seq: 1 });
-        // The sender's own watermarks follow their send.
+        // The sender's own watermarks follow their send, and their summary (read up to the new
+        // message) is among what changed since before it, as is the peer's (one more unread).
         expect(await store.getMembership(conversation.id, who(b))).toMatchObject({
           readSeq: 2,
           deliveredSeq: 2,
         });
+        for (const [user, readSeq] of [
+          [b, 2],
+          [a, 1],
+        ] as const) {
+          const changed = await store.changedSummaries(who(user), cursor);
+          expect(changed.map((row) => [row.conversation.lastSeq, row.membership.readSeq])).toEqual([
+            [2, readSeq],
+          ]);
+        }
         await expect(
           store.appendMessage(message(conversation.id, c, 'intruder')),
         ).rejects.toBeInstanceOf(StoreRefusal);

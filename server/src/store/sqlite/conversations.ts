@@ -241,6 +241,15 @@ export function sqliteConversationStore(
          receipt_seq = MAX(receipt_seq, ?), version = ?
        WHERE conversation_id = ? AND user_id = ?`,
     ),
+    // A sender's marks after a message: (seq, seq, seq, conversationId, userId). The membership's
+    // version stays: the seq claim moved the conversation's in the same transaction, and a
+    // summary changes for an active member when either moves (see \`changed\`), so leaving it
+    // spares an update of memberships_by_user for every message.
+    advanceSenderMarks: db.prepare<[number, number, number, string, string]>(
+      `UPDATE memberships SET delivered_seq = MAX(delivered_seq, ?), read_seq = MAX(read_seq, ?),
+         receipt_seq = MAX(receipt_seq, ?)
+       WHERE conversation_id = ? AND user_id = ?`,
+    ),
     applyEdit: db.prepare(
       `UPDATE events SET payload = json_set(payload, '$.text', @text), edited_at = @at, edit_version = @editVersion
        WHERE conversation_id = @conversationId AND seq = @seq`,
@@ -427,7 +436,7 @@ export function sqliteConversationStore(
       st.insertMediaRef.run(attachment.id, conversationId, seq);
     }
     // Sending a message means the sender has seen the conversation up to it.
-    st.advanceOwnMarks.run(seq, seq, seq, version, conversationId, userId);
+    st.advanceSenderMarks.run(seq, seq, seq, conversationId, userId);
     return { event, duplicate: false };
   };
 
