@@ -160,9 +160,9 @@ export function sqliteConversationStore(
       'SELECT * FROM memberships WHERE conversation_id = ? AND active = 1 ORDER BY rowid',
     ),
     // The next seq of a conversation, claimed only while the sender is an active member and not
-    // blocked by @blockedBy (null: nobody's block applies).
-    // Positional parameters (binding a named one is a property lookup by name, and these three
-    // run for every message): (version, id, id, userId, blockedBy, userId).
+    // blocked by blockedBy (null: nobody's block applies). Positional parameters, as for the
+    // insert and the sender's marks (binding a named one looks it up on an object by name, and
+    // these three run for every message): (version, id, id, userId, blockedBy, userId).
     claimSeq: db.prepare<
       [number, string, string, string, string | null, string],
       { last_seq: number }
@@ -243,7 +243,7 @@ export function sqliteConversationStore(
     ),
     // A sender's marks after a message: (seq, seq, seq, conversationId, userId). The membership's
     // version stays: the seq claim moved the conversation's in the same transaction, and a
-    // summary changes for an active member when either moves (see \`changed\`), so leaving it
+    // summary changes for an active member when either moves (see `changed`), so leaving it
     // spares an update of memberships_by_user for every message.
     advanceSenderMarks: db.prepare<[number, number, number, string, string]>(
       `UPDATE memberships SET delivered_seq = MAX(delivered_seq, ?), read_seq = MAX(read_seq, ?),
