@@ -1,5 +1,4 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,22 +7,7 @@ import { openMongoStore } from './mongo/index';
 import { StoreUnavailableError, openStore } from './open';
 import { SQLITE_FILE_NAME } from './sqlite/index';
 import { startFakeMongod } from '../../test/fake-mongod';
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then released). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+import { freePort } from '../../test/net';
 
 describe('openStore: the store the configuration selects', () => {
   const cleanups: (() => void)[] = [];
@@ -43,7 +27,7 @@ describe('openStore: the store the configuration selects', () => {
   });
 
   it('with MONGODB_URI pointing at nothing fails within the selection timeout, naming the server and what to check (no MongoDB needed)', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const uri = `mongodb://app:s3cret@127.0.0.1:${port}/chitchat?serverSelectionTimeoutMS=500`;
     const started = Date.now();
     const failure = await openStore(
@@ -61,7 +45,7 @@ describe('openStore: the store the configuration selects', () => {
   });
 
   it('an explicit selection timeout wins over the default', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const started = Date.now();
     await expect(
       openMongoStore(`mongodb://127.0.0.1:${port}/`, { serverSelectionTimeoutMS: 300 }),
