@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { ProjectTimesReporter } from './scripts/project-times-reporter.ts';
 
 // One run covers every workspace; `npx vitest run --project <name>` runs one of them.
 export default defineConfig({
   test: {
     pool: 'forks',
+    reporters: ['default', new ProjectTimesReporter()],
     // Lets `--project desktop` pass while desktop has no tests yet; a whole run still has tests.
     passWithNoTests: true,
     projects: [
@@ -28,8 +30,23 @@ export default defineConfig({
           name: 'desktop',
           root: 'desktop',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['test/e2e/**'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        // The browser suites drive Chromium against real servers: one file at a time, after the
+        // rest, so two Chromiums never compete for the two cores with each other or the server tests.
+        extends: true,
+        test: {
+          name: 'browser',
+          root: 'desktop',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {
