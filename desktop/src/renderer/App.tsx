@@ -1,8 +1,9 @@
 import { useEffect } from 'react';
 import { AuthScreen } from './components/Auth';
-import { ChatPane, EmptyChat } from './components/Chat';
-import { PanelHost } from './components/Panels';
-import { Sidebar } from './components/Sidebar';
+import { ChatPane } from './components/chat/ChatPane';
+import { EmptyChat } from './components/chat/EmptyChat';
+import { PanelHost } from './components/panels/PanelHost';
+import { Sidebar } from './components/sidebar/Sidebar';
 import { useAppState, type AppStore } from './state/store';
 
 export function App({ store }: { store: AppStore }) {

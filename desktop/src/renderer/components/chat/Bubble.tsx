@@ -1,0 +1,132 @@
+import type { ConversationView, MessageView } from '../../../common/contract';
+import { hueOf, timeOfDay } from '../../format';
+import type { AppStore } from '../../state/store';
+import { IconEdit, IconInfo, IconReply, IconTrash } from '../Icons';
+import { Attachments } from '../Media';
+import { StatusIcon } from '../StatusIcon';
+import { canEdit } from './canEdit';
+
+export function Bubble({
+  message: m,
+  store,
+  conversation,
+  runStart,
+  highlighted,
+  onReply,
+  onEdit,
+  onQuoteClick,
+}: {
+  message: MessageView;
+  store: AppStore;
+  conversation: ConversationView;
+  runStart: boolean;
+  highlighted: boolean;
+  onReply: (m: MessageView) => void;
+  onEdit: (m: MessageView) => void;
+  onQuoteClick: (seq: number) => void;
+}) {
+  const deleted = m.deletedAt !== null;
+  const isAdmin =
+    conversation.kind === 'group' &&
+    (conversation.role === 'owner' || conversation.role === 'admin');
+  const canAct = m.seq !== null && !deleted && conversation.status === 'active';
+  const showName = conversation.kind === 'group' && !m.own && runStart;
+  return (
+    <div
+      className={`bubble-row ${m.own ? 'own' : 'other'}${runStart ? ' run-start' : ''}`}
+      data-seq={m.seq ?? undefined}
+    >
+      <article
+        className={`bubble${highlighted ? ' highlighted' : ''}${deleted ? ' deleted' : ''}${m.status === 'failed' ? ' failed' : ''}`}
+        aria-label={`${m.own ? 'You' : m.senderName}, ${timeOfDay(m.createdAt)}`}
+      >
+        {showName && (
+          <div className="sender-name" style={{ ['--hue' as string]: hueOf(m.senderUserId) }}>
+            {m.senderName}
+          </div>
+        )}
+        {m.replyTo && !deleted && (
+          <button
+            className="quote"
+            onClick={() => m.replyTo && onQuoteClick(m.replyTo.seq)}
+            aria-label={`Reply to ${m.replyTo.senderName}`}
+          >
+            <span className="quote-name">{m.replyTo.senderName}</span>
+            <span className="quote-text">{m.replyTo.text ?? 'Message'}</span>
+          </button>
+        )}
+        {!deleted && <Attachments store={store} message={m} />}
+        <div className="bubble-text">
+          {m.unsupported ? (
+            <em className="muted">This message isn't supported by this version of chitchat.</em>
+          ) : deleted ? (
+            <em className="muted">This message was deleted</em>
+          ) : (
+            m.text
+          )}
+          <span className="meta">
+            {m.editedAt !== null && !deleted && <span className="edited">edited</span>}
+            <time dateTime={new Date(m.createdAt).toISOString()}>{timeOfDay(m.createdAt)}</time>
+            {m.own && !deleted && <StatusIcon status={m.status} />}
+          </span>
+        </div>
+        {m.status === 'failed' && (
+          <button className="retry" onClick={() => void store.chat.retryMessage(m.key)}>
+            Not sent{m.error ? ` (${m.error.replace('_', ' ')})` : ''} — Click to retry
+          </button>
+        )}
+      </article>
+      {canAct && (
+        <div className="bubble-actions" role="toolbar" aria-label="Message actions">
+          <button
+            className="icon-button small"
+            aria-label="Reply"
+            title="Reply"
+            onClick={() => onReply(m)}
+          >
+            <IconReply size={16} />
+          </button>
+          {canEdit(m) && (
+            <button
+              className="icon-button small"
+              aria-label="Edit"
+              title="Edit"
+              onClick={() => onEdit(m)}
+            >
+              <IconEdit size={16} />
+            </button>
+          )}
+          {m.own && conversation.kind === 'group' && m.seq !== null && (
+            <button
+              className="icon-button small"
+              aria-label="Message info"
+              title="Message info"
+              onClick={() =>
+                m.seq !== null &&
+                store.set({
+                  panel: { kind: 'message-info', conversationId: conversation.id, seq: m.seq },
+                })
+              }
+            >
+              <IconInfo size={16} />
+            </button>
+          )}
+          {(m.own || isAdmin) && (
+            <button
+              className="icon-button small"
+              aria-label="Delete for everyone"
+              title="Delete for everyone"
+              onClick={() => {
+                if (m.seq !== null && window.confirm('Delete this message for everyone?')) {
+                  void store.chat.deleteMessage({ conversationId: conversation.id, seq: m.seq });
+                }
+              }}
+            >
+              <IconTrash size={16} />
+            </button>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,224 @@
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { MESSAGE_TEXT_MAX_LENGTH, TYPING_REFRESH_MS } from '@chitchat/shared';
+import type { ConversationView, MessageView, OutgoingFile } from '../../../common/contract';
+import { errorText } from '../../format';
+import { useAppState, type AppStore } from '../../state/store';
+import { IconAttach, IconClose, IconSend } from '../Icons';
+import { readFiles, SendFilesSheet } from '../Media';
+
+export function Composer({
+  store,
+  conversation,
+  replyTo,
+  editing,
+  onCancel,
+  onEditLast,
+}: {
+  store: AppStore;
+  conversation: ConversationView;
+  replyTo: MessageView | null;
+  editing: MessageView | null;
+  onCancel: () => void;
+  onEditLast: () => void;
+}) {
+  const [text, setText] = useState(conversation.draft);
+  const [error, setError] = useState<string | null>(null);
+  const [files, setFiles] = useState<OutgoingFile[] | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const dropped = useAppState(store, (s) => s.droppedFiles);
+  useEffect(() => {
+    if (dropped === null) return;
+    store.set({ droppedFiles: null });
+    void readFiles(dropped).then(setFiles);
+  }, [dropped, store]);
+
+  async function sendFiles(caption: string) {
+    const picked = files;
+    setFiles(null);
+    if (picked === null) return;
+    try {
+      await store.chat.sendMessage({
+        conversationId: conversation.id,
+        text: caption,
+        files: picked,
+        ...(replyTo?.seq != null ? { replyToSeq: replyTo.seq } : {}),
+      });
+      onCancel();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+  const input = useRef<HTMLTextAreaElement>(null);
+  const typingSince = useRef(0);
+
+  useEffect(() => {
+    if (editing) {
+      setText(editing.text ?? '');
+      input.current?.focus();
+    }
+  }, [editing]);
+  useEffect(() => {
+    if (replyTo) input.current?.focus();
+  }, [replyTo]);
+  useEffect(() => {
+    input.current?.focus();
+  }, [conversation.id]);
+  // The draft is kept per conversation as it is typed.
+  useEffect(() => {
+    if (editing) return;
+    const timer = setTimeout(
+      () => void store.chat.setDraft(conversation.id, text).catch(() => undefined),
+      300,
+    );
+    return () => clearTimeout(timer);
+  }, [store, conversation.id, text, editing]);
+  // Grows with the text up to a few lines.
+  useLayoutEffect(() => {
+    const el = input.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${Math.min(el.scrollHeight, 160)}px`;
+  }, [text]);
+
+  const stopTyping = () => {
+    if (typingSince.current !== 0) {
+      typingSince.current = 0;
+      void store.chat.setTyping(conversation.id, false).catch(() => undefined);
+    }
+  };
+
+  async function submit() {
+    const value = text;
+    if (value.trim() === '') return;
+    setError(null);
+    try {
+      if (editing && editing.seq !== null) {
+        await store.chat.editMessage({
+          conversationId: conversation.id,
+          seq: editing.seq,
+          text: value,
+        });
+      } else {
+        await store.chat.sendMessage({
+          conversationId: conversation.id,
+          text: value,
+          ...(replyTo?.seq != null ? { replyToSeq: replyTo.seq } : {}),
+        });
+      }
+      setText('');
+      onCancel();
+      stopTyping();
+    } catch (e) {
+      setError(errorText(e));
+    }
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      void submit();
+    } else if (event.key === 'Escape' && (replyTo || editing)) {
+      event.preventDefault();
+      if (editing) setText('');
+      onCancel();
+    } else if (event.key === 'ArrowUp' && text === '' && !editing) {
+      event.preventDefault();
+      onEditLast();
+    }
+  }
+
+  return (
+    <footer className="composer">
+      {(replyTo || editing) && (
+        <div className="composer-context">
+          <div className="composer-context-text">
+            <span className="quote-name">
+              {editing
+                ? 'Edit message'
+                : `Replying to ${replyTo?.own ? 'yourself' : replyTo?.senderName}`}
+            </span>
+            <span className="quote-text">{(editing ?? replyTo)?.text}</span>
+          </div>
+          <button
+            className="icon-button small"
+            aria-label={editing ? 'Cancel edit' : 'Cancel reply'}
+            onClick={() => {
+              if (editing) setText('');
+              onCancel();
+            }}
+          >
+            <IconClose size={16} />
+          </button>
+        </div>
+      )}
+      {error && (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      )}
+      {files && (
+        <SendFilesSheet
+          files={files}
+          onSend={(caption) => void sendFiles(caption)}
+          onCancel={() => setFiles(null)}
+        />
+      )}
+      <div className="composer-row">
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          hidden
+          aria-hidden="true"
+          onChange={(e) => {
+            const list = e.target.files;
+            if (list && list.length > 0) void readFiles(list).then(setFiles);
+            e.target.value = '';
+          }}
+        />
+        <button
+          className="icon-button attach-button"
+          aria-label="Attach files"
+          title="Attach"
+          onClick={() => picker.current?.click()}
+        >
+          <IconAttach />
+        </button>
+        <textarea
+          ref={input}
+          rows={1}
+          value={text}
+          maxLength={MESSAGE_TEXT_MAX_LENGTH}
+          placeholder="Type a message"
+          aria-label="Message"
+          onChange={(e) => {
+            setText(e.target.value);
+            const now = Date.now();
+            if (e.target.value === '') stopTyping();
+            else if (now - typingSince.current > TYPING_REFRESH_MS) {
+              typingSince.current = now;
+              void store.chat.setTyping(conversation.id, true).catch(() => undefined);
+            }
+          }}
+          onBlur={stopTyping}
+          onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const pasted = Array.from(e.clipboardData.files);
+            if (pasted.length > 0) {
+              e.preventDefault();
+              void readFiles(pasted).then(setFiles);
+            }
+          }}
+        />
+        <button
+          className="send-button"
+          aria-label={editing ? 'Save edit' : 'Send'}
+          onClick={() => void submit()}
+          disabled={text.trim() === ''}
+        >
+          <IconSend />
+        </button>
+      </div>
+    </footer>
+  );
+}

@@ -1,0 +1,81 @@
+import { useState } from 'react';
+import { GROUP_TITLE_MAX_LENGTH, type PublicUser } from '@chitchat/shared';
+import { errorText } from '../../format';
+import type { AppStore } from '../../state/store';
+import { PersonLabel } from './PersonLabel';
+import { useUserSearch } from './useUserSearch';
+
+export function NewGroup({ store }: { store: AppStore }) {
+  const [title, setTitle] = useState('');
+  const [query, setQuery] = useState('');
+  const [picked, setPicked] = useState<PublicUser[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const { users } = useUserSearch(store, query);
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        store.chat.createGroup({ title, memberIds: picked.map((u) => u.id) }).then(
+          (c) => {
+            store.set({ panel: null });
+            store.open(c.id);
+          },
+          (err: unknown) => setError(errorText(err)),
+        );
+      }}
+    >
+      <label>
+        Group name
+        <input
+          value={title}
+          onChange={(e) => setTitle(e.target.value)}
+          required
+          maxLength={GROUP_TITLE_MAX_LENGTH}
+        />
+      </label>
+      <div className="chips" aria-label="Members">
+        {picked.map((u) => (
+          <button
+            type="button"
+            className="chip"
+            key={u.id}
+            aria-label={`Remove ${u.displayName}`}
+            onClick={() => setPicked(picked.filter((p) => p.id !== u.id))}
+          >
+            {u.displayName} ×
+          </button>
+        ))}
+      </div>
+      <input
+        type="search"
+        placeholder="Add people by username"
+        aria-label="Add people by username"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+      />
+      <ul className="people" role="list">
+        {users
+          .filter((u) => !picked.some((p) => p.id === u.id))
+          .map((u) => (
+            <li key={u.id}>
+              <button
+                type="button"
+                className="person-row"
+                onClick={() => {
+                  setPicked([...picked, u]);
+                  setQuery('');
+                }}
+              >
+                <PersonLabel user={u} />
+              </button>
+            </li>
+          ))}
+      </ul>
+      {error && <p className="form-error">{error}</p>}
+      <button className="primary" type="submit" disabled={title.trim() === ''}>
+        Create group{picked.length > 0 ? ` with ${picked.length}` : ''}
+      </button>
+    </form>
+  );
+}

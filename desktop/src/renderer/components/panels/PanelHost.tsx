@@ -1,0 +1,41 @@
+import { useAppState, type AppStore } from '../../state/store';
+import { InfoSheet } from './InfoSheet';
+import { MessageInfoList } from './MessageInfoList';
+import { NewChat } from './NewChat';
+import { NewGroup } from './NewGroup';
+import { Settings } from './Settings';
+import { Sheet } from './Sheet';
+
+export function PanelHost({ store }: { store: AppStore }) {
+  const panel = useAppState(store, (s) => s.panel);
+  if (panel === null) return null;
+  const close = () => store.set({ panel: null });
+  switch (panel.kind) {
+    case 'new-chat':
+      return (
+        <Sheet title="New chat" onClose={close}>
+          <NewChat store={store} />
+        </Sheet>
+      );
+    case 'new-group':
+      return (
+        <Sheet title="New group" onClose={close}>
+          <NewGroup store={store} />
+        </Sheet>
+      );
+    case 'settings':
+      return (
+        <Sheet title="Settings" onClose={close}>
+          <Settings store={store} />
+        </Sheet>
+      );
+    case 'info':
+      return <InfoSheet store={store} conversationId={panel.conversationId} onClose={close} />;
+    case 'message-info':
+      return (
+        <Sheet title="Message info" onClose={close}>
+          <MessageInfoList store={store} conversationId={panel.conversationId} seq={panel.seq} />
+        </Sheet>
+      );
+  }
+}

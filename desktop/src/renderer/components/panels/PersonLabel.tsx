@@ -1,0 +1,15 @@
+import type { PublicUser } from '@chitchat/shared';
+import { Avatar } from '../Avatar';
+
+/** Avatar, display name and @username: how a person is shown in pickers. */
+export function PersonLabel({ user }: { user: PublicUser }) {
+  return (
+    <>
+      <Avatar id={user.id} name={user.displayName} size={36} />
+      <span>
+        <span className="row-title">{user.displayName}</span>
+        <span className="muted"> @{user.username}</span>
+      </span>
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+import { useEffect, useState } from 'react';
+import type { DeviceInfo } from '@chitchat/shared';
+import { errorText, listTime } from '../../format';
+import { useAppState, type AppStore } from '../../state/store';
+
+export function Settings({ store }: { store: AppStore }) {
+  const session = useAppState(store, (s) => s.session);
+  const [devices, setDevices] = useState<DeviceInfo[] | null>(null);
+  const [name, setName] = useState(session?.status === 'signed_in' ? session.user.displayName : '');
+  const [message, setMessage] = useState<string | null>(null);
+  const refresh = () => {
+    store.chat.listDevices().then(setDevices, (e: unknown) => setMessage(errorText(e)));
+  };
+  useEffect(refresh, [store]);
+  if (session?.status !== 'signed_in') return null;
+  return (
+    <div className="stack">
+      <section>
+        <h3>Profile</h3>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            store.chat.updateProfile({ displayName: name }).then(
+              () => setMessage('Saved.'),
+              (err: unknown) => setMessage(errorText(err)),
+            );
+          }}
+        >
+          <label>
+            Display name
+            <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} />
+          </label>
+          <button type="submit">Save</button>
+        </form>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={session.user.lastSeenVisibility === 'nobody'}
+            onChange={(e) =>
+              void store.chat.updateProfile({
+                lastSeenVisibility: e.target.checked ? 'nobody' : 'contacts',
+              })
+            }
+          />
+          Hide my last-seen time
+        </label>
+        <p className="muted">
+          Signed in as @{session.user.username} on {session.serverUrl}
+        </p>
+        {message && <p role="status">{message}</p>}
+      </section>
+      <section>
+        <h3>Devices</h3>
+        <ul className="devices" role="list">
+          {devices?.map((d) => (
+            <li key={d.id} className="device-row">
+              <span>
+                <span className="row-title">{d.name}</span>
+                <span className="muted">
+                  {' '}
+                  · {d.platform} · {d.current ? 'this device' : `active ${listTime(d.lastSeenAt)}`}
+                </span>
+              </span>
+              {!d.current && (
+                <button
+                  className="danger"
+                  onClick={() => {
+                    store.chat
+                      .revokeDevice(d.id)
+                      .then(refresh, (e: unknown) => setMessage(errorText(e)));
+                  }}
+                >
+                  Sign out
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <button className="danger" onClick={() => void store.chat.signOut()}>
+        Sign out of this device
+      </button>
+    </div>
+  );
+}

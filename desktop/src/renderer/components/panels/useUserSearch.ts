@@ -1,0 +1,36 @@
+import { useEffect, useState } from 'react';
+import type { PublicUser } from '@chitchat/shared';
+import { errorText } from '../../format';
+import type { AppStore } from '../../state/store';
+
+/** People matching a username query, debounced. */
+export function useUserSearch(
+  store: AppStore,
+  query: string,
+): { users: PublicUser[]; error: string | null } {
+  const [users, setUsers] = useState<PublicUser[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (query.trim() === '') {
+      setUsers([]);
+      return;
+    }
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      store.chat.searchUsers(query.trim()).then(
+        (found) => {
+          if (!cancelled) {
+            setUsers(found);
+            setError(null);
+          }
+        },
+        (e: unknown) => !cancelled && setError(errorText(e)),
+      );
+    }, 200);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [store, query]);
+  return { users, error };
+}

@@ -1,0 +1,62 @@
+import { useState } from 'react';
+import { useAppState, type AppStore } from '../../state/store';
+import { Avatar } from '../Avatar';
+import { IconGroup, IconNewChat, IconSettings } from '../Icons';
+import { ChatList } from './ChatList';
+import { ConnectionBanner } from './ConnectionBanner';
+
+export function Sidebar({ store }: { store: AppStore }) {
+  const session = useAppState(store, (s) => s.session);
+  const [query, setQuery] = useState('');
+  const me = session?.status === 'signed_in' ? session.user : null;
+
+  return (
+    <aside className="sidebar" aria-label="Chats">
+      <header className="sidebar-header">
+        {me && <Avatar id={me.id} name={me.displayName} size={36} />}
+        <span className="sidebar-title">Chats</span>
+        <div className="toolbar">
+          <button
+            className="icon-button"
+            aria-label="New chat"
+            title="New chat (Ctrl+N)"
+            onClick={() => store.set({ panel: { kind: 'new-chat' } })}
+          >
+            <IconNewChat />
+          </button>
+          <button
+            className="icon-button"
+            aria-label="New group"
+            title="New group"
+            onClick={() => store.set({ panel: { kind: 'new-group' } })}
+          >
+            <IconGroup />
+          </button>
+          <button
+            className="icon-button"
+            aria-label="Settings"
+            title="Settings"
+            onClick={() => store.set({ panel: { kind: 'settings' } })}
+          >
+            <IconSettings />
+          </button>
+        </div>
+      </header>
+      <div className="search-box">
+        <input
+          id="sidebar-search"
+          type="search"
+          placeholder="Search chats and messages"
+          aria-label="Search chats and messages"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') setQuery('');
+          }}
+        />
+      </div>
+      <ConnectionBanner store={store} />
+      <ChatList store={store} query={query} />
+    </aside>
+  );
+}

@@ -1,0 +1,51 @@
+import type { ConversationView } from '../../../common/contract';
+import { StatusIcon } from '../StatusIcon';
+
+const ATTACHMENT_LABELS = {
+  photo: '📷 Photo',
+  video: '🎬 Video',
+  audio: '🎵 Audio',
+  document: '📄 Document',
+} as const;
+
+/** The row's one-line preview: typing, a draft, or the last message. */
+export function previewOf(c: ConversationView) {
+  if (c.typing.length > 0) {
+    if (c.kind === 'direct') return 'typing…';
+    const names = c.typing.map(
+      (id) => c.members.find((m) => m.userId === id)?.displayName ?? 'Someone',
+    );
+    return `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`;
+  }
+  if (c.draft)
+    return (
+      <>
+        <span className="draft-label">Draft:</span> {c.draft}
+      </>
+    );
+  const m = c.lastMessage;
+  if (!m) return c.kind === 'group' ? 'Group created' : 'Say hello';
+  const who =
+    m.senderName === 'You'
+      ? 'You: '
+      : c.kind === 'group' && m.kind !== 'system'
+        ? `${m.senderName}: `
+        : '';
+  const text =
+    m.kind === 'deleted'
+      ? 'This message was deleted'
+      : m.kind === 'unsupported'
+        ? 'Unsupported message'
+        : m.attachment && (m.kind === 'attachment' || !m.text)
+          ? ATTACHMENT_LABELS[m.attachment.kind]
+          : m.attachment
+            ? `${ATTACHMENT_LABELS[m.attachment.kind]} · ${m.text ?? ''}`
+            : (m.text ?? '');
+  return (
+    <>
+      {m.status && <StatusIcon status={m.status} />}
+      {who}
+      {text}
+    </>
+  );
+}
