@@ -1,4 +1,4 @@
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Server, type ServerOptions } from 'socket.io';
@@ -7,7 +7,8 @@ import type { Config } from './config';
 import type { Logger } from './logger';
 import { authRouter, requireAuth } from './http/auth';
 import { healthRouter, type ReadinessCheck } from './http/health';
-import { createMetrics } from './http/metrics';
+import { clientAddress, expressTrustProxy } from './http/client-address';
+import { createMetrics, createMetricsServer, refuseMetricsPath } from './http/metrics';
 import { mediaRouter } from './http/media';
 import { errorHandler, sendError } from './http/respond';
 import { accountRouter } from './http/users';
@@ -59,6 +60,11 @@ export interface ChitchatApp {
   io: ChatServer;
   /** Listens on `port`/`host` (default: the config's) and resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
+  /**
+   * Serves `/metrics` on its own listener (default: METRICS_PORT on METRICS_HOST) and resolves with
+   * the bound port. The public port never serves it. Tests that build many apps leave it off.
+   */
+  listenMetrics(port?: number, host?: string): Promise<number>;
   /** Stops accepting, closes every socket, waits for in-flight requests; the store stays open. */
   close(): Promise<void>;
 }
@@ -97,13 +103,17 @@ export function createApp(deps: AppDeps): ChitchatApp {
     ...clock,
   });
 
+  // One resolution of the client's address (TRUST_PROXY) for HTTP and the Socket.io handshake.
+  const addressOf = (request: IncomingMessage) => clientAddress(request, config.TRUST_PROXY);
   const app = express();
   app.disable('x-powered-by');
+  // Keeps req.ip and req.protocol in line with addressOf for anything that reads them.
+  app.set('trust proxy', expressTrustProxy(config.TRUST_PROXY));
   app.use(metrics.httpMiddleware);
+  app.use(refuseMetricsPath);
   app.use(
     healthRouter({
       checks: [{ name: 'store', check: () => store.ping() }, ...(deps.readinessChecks ?? [])],
-      registry: metrics.registry,
       logger,
     }),
   );
@@ -111,7 +121,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   // Before the JSON parser: an upload's body is raw bytes, streamed, never parsed.
   if (deps.media) app.use('/api/media', authenticated, mediaRouter(deps.media));
   app.use('/api', express.json({ limit: '64kb' }));
-  app.use('/api/auth', authRouter(accounts, authenticated));
+  app.use('/api/auth', authRouter(accounts, authenticated, addressOf));
   app.use('/api', authenticated, accountRouter(accounts));
   app.use('/api', (_req, res) => {
     sendError(res, 404, { code: 'not_found', message: 'No such route.' });
@@ -135,22 +145,21 @@ export function createApp(deps: AppDeps): ChitchatApp {
     logger,
     ...clock,
   });
-  io.use(handshake(accounts, logger));
+  io.use(handshake(accounts, logger, addressOf));
   const stopMediaSweep = deps.media?.startSweeping();
   coalesceWebsocketWrites(io);
   attachGateway(io, { conversations, messaging, presence, logger, metrics });
 
+  let metricsServer: HttpServer | undefined;
   return {
     httpServer,
     io,
     listen(port = config.PORT, host = config.HOST) {
-      return new Promise((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(port, host, () => {
-          httpServer.off('error', reject);
-          resolve((httpServer.address() as AddressInfo).port);
-        });
-      });
+      return listenOn(httpServer, port, host);
+    },
+    listenMetrics(port = config.METRICS_PORT, host = config.METRICS_HOST) {
+      metricsServer ??= createMetricsServer(metrics.registry);
+      return listenOn(metricsServer, port, host);
     },
     async close() {
       // Only this process's sockets: with a cluster adapter, io.disconnectSockets() would close
@@ -163,6 +172,23 @@ export function createApp(deps: AppDeps): ChitchatApp {
         void io.close(() => resolve());
       });
       httpServer.closeAllConnections();
+      if (metricsServer?.listening) {
+        const closing = metricsServer;
+        const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
+        // A scraper's keep-alive connection must not hold the shutdown.
+        closing.closeAllConnections();
+        await closed;
+      }
     },
   };
+}
+
+function listenOn(server: HttpServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }

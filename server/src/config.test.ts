@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config';
+import { ConfigError, loadConfig } from './config';
 
 describe('config', () => {
   it('has an embedded-mode default for every knob', () => {
@@ -17,7 +17,30 @@ describe('config', () => {
       MAX_DEVICES: 20,
       PRESENCE_TTL_S: 45,
       LOG_LEVEL: 'info',
+      TRUST_PROXY: undefined,
+      METRICS_PORT: 9464,
+      METRICS_HOST: '127.0.0.1',
     });
+  });
+
+  it('takes TRUST_PROXY as a hop count and refuses `true`, which would let clients spoof', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '' }).TRUST_PROXY).toBeUndefined();
+    expect(loadConfig({ TRUST_PROXY: '0' }).TRUST_PROXY).toBe(0);
+    for (const bad of ['true', 'TRUE', 'false', 'yes', '-1', '1.5', 'loopback', '10.0.0.0/8']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(ConfigError);
+    }
+    expect(() => loadConfig({ TRUST_PROXY: 'true' })).toThrow(
+      /TRUST_PROXY="true": must be the number of proxies/,
+    );
+  });
+
+  it('takes METRICS_PORT (0: any free port) and METRICS_HOST', () => {
+    expect(loadConfig({ METRICS_PORT: '0', METRICS_HOST: '0.0.0.0' })).toMatchObject({
+      METRICS_PORT: 0,
+      METRICS_HOST: '0.0.0.0',
+    });
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
   });
 
   it('names the bad variable and its value', () => {

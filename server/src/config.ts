@@ -9,9 +9,31 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
+/**
+ * How many proxies stand in front of the server. Unset (or 0): the peer address is the client and
+ * X-Forwarded-For is ignored, so a direct client cannot choose the address its rate limits key on.
+ * A hop count trusts exactly that many proxies. `true` (trust every hop) is refused: behind one
+ * proxy it would take the left-most X-Forwarded-For entry, which the client writes itself.
+ */
+const trustProxySchema = optionalString.pipe(
+  z
+    .string()
+    .regex(
+      /^\d{1,2}$/,
+      'must be the number of proxies in front of the server (1 behind the compose nginx), or unset when clients connect directly; `true` is refused because it would let clients choose their own address',
+    )
+    .transform(Number)
+    .optional(),
+);
+
 const envSchema = z.object({
   PORT: intFrom(3000, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
+  TRUST_PROXY: trustProxySchema,
+  /** `/metrics` is served on this port only (0: any free port, logged at start). */
+  METRICS_PORT: intFrom(9464, 0, 65535),
+  /** Loopback by default: metrics are unauthenticated and for the operator's scraper only. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
   MONGODB_URI: optionalString,
   REDIS_URL: optionalString.pipe(

@@ -61,10 +61,27 @@ async function main(): Promise<void> {
     media: media.service,
   });
   const port = await app.listen();
+  let metricsPort;
+  try {
+    metricsPort = await app.listenMetrics();
+  } catch (error) {
+    logger.fatal(
+      { err: error, metricsPort: config.METRICS_PORT, metricsHost: config.METRICS_HOST },
+      'cannot listen for /metrics: set METRICS_PORT (0 picks a free port) or METRICS_HOST',
+    );
+    await app.close();
+    await redis?.close();
+    await media.close();
+    await store.close();
+    process.exit(1);
+  }
   logger.info(
     {
       port,
       host: config.HOST,
+      metricsPort,
+      metricsHost: config.METRICS_HOST,
+      trustProxy: config.TRUST_PROXY ?? 0,
       dataDir: config.DATA_DIR,
       storeEpoch: store.storeEpoch(),
       redis: config.REDIS_URL === undefined ? null : redactRedisUrl(config.REDIS_URL),

@@ -10,13 +10,20 @@ describe('the server process (npm run server)', () => {
   const cleanups: (() => void)[] = [];
   afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
 
-  it('answers /healthz on PORT, keeps data in DATA_DIR, and stops cleanly on SIGTERM', async () => {
+  it('answers /healthz on PORT, /metrics on METRICS_PORT only, and stops cleanly on SIGTERM', async () => {
     const data = tempDir();
     cleanups.push(data.remove);
     const port = await freePort();
+    const metricsPort = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
       cwd: repoRoot,
-      env: { ...process.env, PORT: String(port), DATA_DIR: data.dir, LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        METRICS_PORT: String(metricsPort),
+        DATA_DIR: data.dir,
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     cleanups.push(() => child.kill('SIGKILL'));
@@ -41,7 +48,8 @@ describe('the server process (npm run server)', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
-    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
     expect(metrics).toContain('chitchat_sockets_connected');
     expect(metrics).toContain('nodejs_eventloop_lag_seconds');
 

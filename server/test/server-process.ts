@@ -11,6 +11,8 @@ export const CLUSTER_JWT_SECRET = 'test-cluster-secret-0123456789-abcdefghij';
 export interface ServerProcess {
   url: string;
   port: number;
+  /** Where this process serves /metrics (METRICS_PORT 0: a free port, read from its log). */
+  metricsUrl: string;
   pid: number;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
@@ -44,6 +46,8 @@ export async function spawnServer(
       ...process.env,
       HOST: '127.0.0.1',
       PORT: String(port),
+      // Many processes per test: each takes a free metrics port instead of colliding on 9464.
+      METRICS_PORT: '0',
       MONGODB_URI: '',
       LOG_LEVEL: 'info',
       RATE_LIMIT_AUTH: '10000',
@@ -81,9 +85,11 @@ export async function spawnServer(
     });
   });
 
+  const metricsPort = /"metricsPort":(\d+)/.exec(output)?.[1] ?? '0';
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    metricsUrl: `http://127.0.0.1:${metricsPort}`,
     pid: child.pid ?? -1,
     output: () => output,
     exited,
@@ -105,7 +111,7 @@ export async function runServerToExit(
 ): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, HOST: '127.0.0.1', MONGODB_URI: '', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', METRICS_PORT: '0', MONGODB_URI: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);

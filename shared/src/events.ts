@@ -119,6 +119,8 @@ export interface SocketData {
   userId: string;
   deviceId: string;
   protocol: number;
+  /** The client's address as TRUST_PROXY resolves it (the same one HTTP rate limits key on). */
+  address: string;
 }
 
 /** `connect_error` data for a refused handshake. */

@@ -1,10 +1,9 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import type { IncomingMessage } from 'node:http';
+import { Router, type RequestHandler } from 'express';
 import { loginBodySchema, refreshBodySchema, registerBodySchema } from '@chitchat/shared';
 import type { AccountsService } from '../services/accounts';
 import { unauthorized } from '../services/errors';
 import { authOf, bearerToken, parseInput, route } from './respond';
-
-const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
 /** Requires `Authorization: Bearer <access token>` of a device that is still signed in. */
 export function requireAuth(accounts: AccountsService): RequestHandler {
@@ -21,7 +20,15 @@ export function requireAuth(accounts: AccountsService): RequestHandler {
   };
 }
 
-export function authRouter(accounts: AccountsService, authenticated: RequestHandler): Router {
+/**
+ * `addressOf` resolves the client's address (TRUST_PROXY), which the register and login limits
+ * key on.
+ */
+export function authRouter(
+  accounts: AccountsService,
+  authenticated: RequestHandler,
+  addressOf: (request: IncomingMessage) => string,
+): Router {
   const router = Router();
   router.post(
     '/register',

@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import type { Registry } from 'prom-client';
 import type { Logger } from '../logger';
 
 export interface ReadinessCheck {
@@ -9,7 +8,6 @@ export interface ReadinessCheck {
 
 export function healthRouter(deps: {
   checks: readonly ReadinessCheck[];
-  registry: Registry;
   logger: Logger;
 }): Router {
   const router = Router();
@@ -32,12 +30,6 @@ export function healthRouter(deps: {
       res
         .status(ready ? 200 : 503)
         .json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
-    }, next);
-  });
-  router.get('/metrics', (_req, res, next) => {
-    deps.registry.metrics().then((text) => {
-      res.setHeader('Content-Type', deps.registry.contentType);
-      res.send(text);
     }, next);
   });
   return router;

@@ -1,3 +1,5 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import { posix } from 'node:path';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RequestHandler } from 'express';
 
@@ -48,3 +50,61 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * True for any spelling of `/metrics` a router or a proxy might treat as it: any case, repeated or
+ * trailing slashes, percent-encoding (also of the slashes), dot segments, a query. The public port
+ * refuses all of them, so a later catch-all route (the web app) cannot serve them either.
+ */
+export function isMetricsPath(rawUrl: string): boolean {
+  let pathname = rawUrl.split(/[?#]/, 1)[0] ?? '';
+  // Decode until stable (a few rounds at most): `%252F` is `%2F` once decoded, then `/`.
+  for (let round = 0; round < 3; round++) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      break;
+    }
+    if (decoded === pathname) break;
+    pathname = decoded;
+  }
+  const normalized = posix
+    .normalize(`/${pathname.replace(/\\/g, '/').toLowerCase()}`)
+    .replace(/\/+$/, '');
+  return normalized === '/metrics' || normalized.startsWith('/metrics/');
+}
+
+/** Answers 404 for `/metrics` in any spelling on the public port; it lives on METRICS_PORT only. */
+export const refuseMetricsPath: RequestHandler = (req, res, next) => {
+  if (!isMetricsPath(req.originalUrl)) {
+    next();
+    return;
+  }
+  res.status(404).json({ error: { code: 'not_found', message: 'No such route.' } });
+};
+
+/**
+ * The internal metrics listener (METRICS_PORT/METRICS_HOST): `GET /metrics` and nothing else, so
+ * the public port never serves it and operators can keep this one on a private network.
+ */
+export function createMetricsServer(registry: Registry): HttpServer {
+  return createServer((req, res) => {
+    const pathname = (req.url ?? '').split('?', 1)[0];
+    if ((req.method === 'GET' || req.method === 'HEAD') && pathname === '/metrics') {
+      registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': registry.contentType });
+          res.end(req.method === 'HEAD' ? undefined : text);
+        },
+        (error: unknown) => {
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end(error instanceof Error ? error.message : 'metrics failed');
+        },
+      );
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    res.end('Not found: metrics are at /metrics.\n');
+  });
+}

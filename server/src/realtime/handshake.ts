@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import {
   MIN_PROTOCOL,
   PROTOCOL_VERSION,
@@ -23,8 +24,14 @@ function refusal(
  * Socket.io middleware: `auth: { token, protocol }` must carry a supported protocol version and the
  * access token of a device that is still signed in.
  */
-export function handshake(accounts: AccountsService, logger: Logger) {
+export function handshake(
+  accounts: AccountsService,
+  logger: Logger,
+  addressOf: (request: IncomingMessage) => string,
+) {
   return (socket: ChatSocket, next: (err?: Error) => void) => {
+    // The same address the HTTP auth limits see (TRUST_PROXY), never Socket.io's raw peer address.
+    socket.data.address = addressOf(socket.request);
     const parsed = handshakeAuthSchema.safeParse(socket.handshake.auth);
     if (!parsed.success) {
       const protocol: unknown = (socket.handshake.auth as Record<string, unknown> | undefined)
@@ -53,7 +60,7 @@ export function handshake(accounts: AccountsService, logger: Logger) {
           next(refusal('unauthorized', error.message));
           return;
         }
-        logger.error({ err: error }, 'handshake failed');
+        logger.error({ err: error, address: socket.data.address }, 'handshake failed');
         next(refusal('internal', 'The server could not check the sign-in; try again.'));
       },
     );
