@@ -60,6 +60,7 @@ async function measure(batch: number, messages: number): Promise<SendPathResult>
       },
       toPresenceWatchers() {},
       stopPresenceWatch() {},
+      stopWatching() {},
     };
     const messaging = createMessagingService({
       store,

@@ -90,6 +90,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   };
 
   const clock = deps.now ? { now: deps.now } : {};
+  const fanout = socketFanout(io);
   const accounts = createAccountsService({
     store,
     keys: deps.keys,
@@ -100,6 +101,11 @@ export function createApp(deps: AppDeps): ChitchatApp {
       accessTokenTtlS: config.ACCESS_TOKEN_TTL_S,
     },
     sessions,
+    relationships: {
+      blocked(userId, blockedIds) {
+        fanout.stopWatching(userId, blockedIds);
+      },
+    },
     ...clock,
   });
 
@@ -129,7 +135,6 @@ export function createApp(deps: AppDeps): ChitchatApp {
   app.use(errorHandler(logger));
   httpServer.on('request', app);
 
-  const fanout = socketFanout(io);
   const conversations = createConversationsService({ store, fanout, ...clock });
   const messaging = createMessagingService({
     store,

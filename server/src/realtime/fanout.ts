@@ -20,5 +20,9 @@ export function socketFanout(io: ChatServer): Fanout {
       io.in(userRoom(userId)).socketsLeave(others.map(presenceRoom));
       io.in(others.map(userRoom)).socketsLeave(presenceRoom(userId));
     },
+    stopWatching(userId, watcherIds) {
+      if (watcherIds.length === 0) return;
+      io.in(watcherIds.map(userRoom)).socketsLeave(presenceRoom(userId));
+    },
   };
 }

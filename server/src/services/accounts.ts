@@ -39,6 +39,11 @@ export interface SessionListener {
   deviceRevoked(deviceId: string, reason: SessionRevoked['reason']): void;
 }
 
+/** Told when someone blocks people, so what the blocked see of them stops at once. */
+export interface RelationshipListener {
+  blocked(userId: string, blockedIds: readonly string[]): void;
+}
+
 export type AccountsService = ReturnType<typeof createAccountsService>;
 
 const DEFAULT_DEVICE: DeviceDescriptor = { name: 'Unnamed device', platform: 'unknown' };
@@ -64,6 +69,7 @@ export function createAccountsService(deps: {
   limits: AuthRateLimits;
   options: AccountsOptions;
   sessions: SessionListener;
+  relationships?: RelationshipListener;
   now?: () => number;
 }) {
   const { store, keys, limits, options, sessions } = deps;
@@ -228,6 +234,8 @@ export function createAccountsService(deps: {
       await store.updateUser(userId, changes);
       if (body.block !== undefined || body.unblock !== undefined) {
         await store.updateBlocks(userId, body.block ?? [], body.unblock ?? []);
+        const blocked = (body.block ?? []).filter((id) => id !== userId);
+        if (blocked.length > 0) deps.relationships?.blocked(userId, blocked);
       }
       return me(userId);
     },

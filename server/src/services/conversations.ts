@@ -26,7 +26,10 @@ import { coveringMembers, readAccess, visibleLastSeq, writeAccess } from './acce
 import { toPublicUser } from './accounts';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
+import { directPeer, maskMarks, peerMarksVisibility, type MarksVisibility } from './relationships';
 import { toWireEvent } from './wire';
+
+const ALL_MARKS: MarksVisibility = { delivered: true, read: true };
 
 export interface Actor {
   userId: string;
@@ -93,23 +96,36 @@ export function createConversationsService(deps: {
       membersVersion: conversation.membersVersion,
       createdAt: conversation.createdAt,
     };
+    const peerId =
+      conversation.kind === 'direct'
+        ? members.find((m) => m.userId !== membership.userId)?.userId
+        : undefined;
+    const visibility =
+      peerId === undefined
+        ? ALL_MARKS
+        : await peerMarksVisibility(store, membership.userId, peerId);
     // Direct chats and small groups carry their members with their public watermarks (for ticks).
     if (membership.active && members.length <= SMALL_GROUP_MAX) {
       const users = new Map(
         (await store.getUsers(members.map((m) => m.userId))).map((u) => [u.id, u]),
       );
-      summary.members = members.map((m) => ({
-        userId: m.userId,
-        username: users.get(m.userId)?.username ?? '',
-        displayName: users.get(m.userId)?.displayName ?? '',
-        role: m.role,
-        deliveredSeq: m.deliveredSeq,
-        receiptSeq: m.receiptSeq,
-      }));
+      summary.members = members.map((m) =>
+        maskMarks(
+          {
+            userId: m.userId,
+            username: users.get(m.userId)?.username ?? '',
+            displayName: users.get(m.userId)?.displayName ?? '',
+            role: m.role,
+            deliveredSeq: m.deliveredSeq,
+            receiptSeq: m.receiptSeq,
+          },
+          membership.userId,
+          visibility,
+        ),
+      );
     }
-    if (conversation.kind === 'direct') {
-      const peerId = members.find((m) => m.userId !== membership.userId)?.userId;
-      const peer = peerId === undefined ? null : await store.getUser(peerId);
+    if (peerId !== undefined) {
+      const peer = await store.getUser(peerId);
       if (peer !== null) summary.peer = toPublicUser(peer);
     }
     return summary;
@@ -207,13 +223,22 @@ export function createConversationsService(deps: {
       // Former members keep their history, not a view of the group as it is now.
       const { conversation } = await writeAccess(store, conversationId, userId);
       const members = await store.activeMembers(conversationId);
+      const peerId = await directPeer(store, conversation, userId);
+      const visibility =
+        peerId === null ? ALL_MARKS : await peerMarksVisibility(store, userId, peerId);
       return {
-        members: members.map((m) => ({
-          userId: m.userId,
-          role: m.role,
-          deliveredSeq: m.deliveredSeq,
-          receiptSeq: m.receiptSeq,
-        })),
+        members: members.map((m) =>
+          maskMarks(
+            {
+              userId: m.userId,
+              role: m.role,
+              deliveredSeq: m.deliveredSeq,
+              receiptSeq: m.receiptSeq,
+            },
+            userId,
+            visibility,
+          ),
+        ),
         membersVersion: conversation.membersVersion,
       };
     },

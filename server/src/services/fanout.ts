@@ -15,4 +15,6 @@ export interface Fanout {
   toPresenceWatchers(update: PresenceInfo): void;
   /** `userId` and each of `others` stop watching each other's presence (they share no chat now). */
   stopPresenceWatch(userId: string, others: readonly string[]): void;
+  /** The sockets of each of `watcherIds` stop watching `userId` (one way: a block, a narrowed audience). */
+  stopWatching(userId: string, watcherIds: readonly string[]): void;
 }

@@ -19,6 +19,7 @@ import type { Actor } from './conversations';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import type { TokenBuckets } from './token-bucket';
+import { blockedEitherWay, blocks, directPeer } from './relationships';
 import { toWireEvent } from './wire';
 
 /** Resolves attachment ids to their descriptions, refusing media the sender may not attach. */
@@ -80,7 +81,19 @@ export function createMessagingService(deps: {
       throw new ServiceError('invalid_payload', 'Only messages can be edited or deleted.');
     if (target.deletedAt !== null)
       throw new ServiceError('conflict', 'This message was already deleted.');
+    await refuseIfPeerBlocks(access, actor.userId);
     return { access, target };
+  }
+
+  /**
+   * In a direct chat, nothing of someone blocked reaches the blocker: their sends (checked in the
+   * appending transaction), and every event that refers to a message (edits, deletes, and any later
+   * kind such as reactions) are refused here. Shared groups are unaffected.
+   */
+  async function refuseIfPeerBlocks(access: Access, userId: string): Promise<void> {
+    const peer = await directPeer(store, access.conversation, userId);
+    if (peer !== null && (await blocks(store, peer, userId)))
+      throw forbidden('You cannot write in this chat.');
   }
 
   /** Tells who should know that a member's watermarks moved. */
@@ -100,7 +113,15 @@ export function createMessagingService(deps: {
     const members = await store.activeMembers(conversationId);
     const conversation = await store.getConversation(conversationId);
     if (conversation === null) return;
-    if (conversation.kind === 'direct' || members.length <= SMALL_GROUP_MAX) {
+    if (conversation.kind === 'direct') {
+      // A block either way keeps each one's marks from the other (as WhatsApp: the blocked person
+      // sees no read receipts from the blocker either).
+      const peer = members.find((m) => m.userId !== userId)?.userId;
+      const hidden = peer === undefined || (await blockedEitherWay(store, userId, peer));
+      fanout.toUsers(hidden ? [userId] : [userId, peer], 'receipt', update);
+      return;
+    }
+    if (members.length <= SMALL_GROUP_MAX) {
       fanout.toUsers([...new Set([userId, ...members.map((m) => m.userId)])], 'receipt', update);
       return;
     }
@@ -274,10 +295,14 @@ export function createMessagingService(deps: {
 
     /** Tells the other current members that `userId` is (or stopped) typing. */
     async typing(userId: string, conversationId: string, typing: boolean): Promise<void> {
-      await writeAccess(store, conversationId, userId);
+      const { conversation } = await writeAccess(store, conversationId, userId);
       const others = (await store.activeMembers(conversationId))
         .map((m) => m.userId)
         .filter((id) => id !== userId);
+      // Dropped without a word to the sender: a refusal would tell them they are blocked.
+      if (conversation.kind === 'direct' && others[0] !== undefined) {
+        if (await blocks(store, others[0], userId)) return;
+      }
       fanout.toUsers(others, 'typing', { conversationId, userId, typing });
     },
 

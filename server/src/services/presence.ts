@@ -98,7 +98,11 @@ export function createPresenceService(deps: {
     async watchable(watcherId: string, userIds: readonly string[]): Promise<string[]> {
       const others = userIds.filter((id) => id !== watcherId);
       const sharing = new Set(await store.sharingConversation(watcherId, others));
-      return [...new Set(userIds)].filter((id) => id === watcherId || sharing.has(id));
+      // Someone who blocked the watcher shows them nothing of their presence.
+      const blocking = new Set(await store.usersBlocking(watcherId, others));
+      return [...new Set(userIds)].filter(
+        (id) => id === watcherId || (sharing.has(id) && !blocking.has(id)),
+      );
     },
 
     async lookup(userIds: readonly string[]): Promise<PresenceInfo[]> {
