@@ -172,6 +172,8 @@ export interface ChatApi {
   getSession(): Promise<SessionState>;
   signUp(input: SignUpInput): Promise<SessionState>;
   signIn(input: SignInInput): Promise<SessionState>;
+  /** Stops a sign-in or sign-up waiting for the server (it then fails with `cancelled`). */
+  cancelSignIn(): Promise<void>;
   signOut(): Promise<void>;
   getConnectionState(): Promise<ConnectionState>;
 
@@ -246,6 +248,7 @@ export const CHAT_API_METHODS = [
   'getSession',
   'signUp',
   'signIn',
+  'cancelSignIn',
   'signOut',
   'getConnectionState',
   'listConversations',

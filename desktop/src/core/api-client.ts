@@ -83,28 +83,43 @@ export class ApiClient {
   onSignedOut: (reason: string) => void;
 
   /** Signs up and keeps the session's tokens. */
-  async register(input: {
-    username: string;
-    password: string;
-    displayName?: string;
-    device: { name: string; platform: string };
-  }): Promise<AuthSession> {
+  async register(
+    input: {
+      username: string;
+      password: string;
+      displayName?: string;
+      device: { name: string; platform: string };
+    },
+    signal?: AbortSignal,
+  ): Promise<AuthSession> {
     const session = await this.request<AuthSession>('POST', '/api/auth/register', input, {
       auth: false,
+      ...(signal ? { signal } : {}),
     });
-    await this.keep(session);
+    await this.keep(this.checkSession(session));
     return session;
   }
 
-  async login(input: {
-    username: string;
-    password: string;
-    device: { name: string; platform: string };
-  }): Promise<AuthSession> {
+  async login(
+    input: {
+      username: string;
+      password: string;
+      device: { name: string; platform: string };
+    },
+    signal?: AbortSignal,
+  ): Promise<AuthSession> {
     const session = await this.request<AuthSession>('POST', '/api/auth/login', input, {
       auth: false,
+      ...(signal ? { signal } : {}),
     });
-    await this.keep(session);
+    await this.keep(this.checkSession(session));
+    return session;
+  }
+
+  /** A 200 without tokens comes from some other web server that accepts any POST. */
+  private checkSession(session: AuthSession | undefined): AuthSession {
+    if (typeof session?.accessToken !== 'string' || typeof session.refreshToken !== 'string')
+      throw new ApiError('not_chitchat', `${this.serverUrl} is not a chitchat server.`, 200);
     return session;
   }
 
@@ -318,9 +333,10 @@ export class ApiClient {
     method: string,
     route: string,
     body?: unknown,
-    options: { auth?: boolean } = {},
+    options: { auth?: boolean; signal?: AbortSignal } = {},
   ): Promise<T> {
     const auth = options.auth ?? true;
+    const { signal } = options;
     const send = async (token: string | null) => {
       const headers: Record<string, string> = {};
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -331,21 +347,32 @@ export class ApiClient {
           method,
           headers,
           ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+          ...(signal ? { signal } : {}),
         });
       } catch (error) {
-        throw new ApiError(
-          'network',
-          `The server at ${this.serverUrl} could not be reached (${String(error)}).`,
-        );
+        throw this.transportError(error, signal);
       }
       return response;
     };
     let response = await send(auth ? await this.currentAccessToken() : null);
     if (auth && response.status === 401) response = await send(await this.refresh());
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw this.transportError(error, signal);
+    }
     const parsed: unknown = text === '' ? undefined : safeJson(text);
     if (!response.ok) {
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      if (typeof error?.code !== 'string' && (response.status === 404 || response.status === 405)) {
+        // Every chitchat route answers errors as `{ error: { code } }`; a bare 404 is another server.
+        throw new ApiError(
+          'not_chitchat',
+          `${this.serverUrl} is not a chitchat server (HTTP ${response.status} for ${route}).`,
+          response.status,
+        );
+      }
       throw new ApiError(
         error?.code ?? 'internal',
         error?.message ?? `HTTP ${response.status}`,
@@ -353,6 +380,20 @@ export class ApiClient {
       );
     }
     return parsed as T;
+  }
+
+  /** A failed transport as a coded error: timed out and cancelled are told apart from unreachable. */
+  private transportError(error: unknown, signal: AbortSignal | undefined): ApiError {
+    if (signal?.aborted) {
+      const reason: unknown = signal.reason;
+      return reason instanceof Error && reason.name === 'TimeoutError'
+        ? new ApiError('timeout', `The server at ${this.serverUrl} did not answer in time.`)
+        : new ApiError('cancelled', 'Cancelled.');
+    }
+    return new ApiError(
+      'network',
+      `The server at ${this.serverUrl} could not be reached (${String(error)}).`,
+    );
   }
 }
 

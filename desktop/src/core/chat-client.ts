@@ -51,7 +51,12 @@ export interface ChatClientOptions {
   sync?: Partial<SyncEngineOptions>;
   /** Opens the Socket.io connection (default: socket.io-client's `io`). */
   connect?: SocketFactory;
+  /** How long sign-in and sign-up wait for the server's answer (default SIGN_IN_TIMEOUT_MS). */
+  signInTimeoutMs?: number;
 }
+
+/** A sign-in waits this long for the server before it fails with `timeout`. */
+export const SIGN_IN_TIMEOUT_MS = 20_000;
 
 interface StoredSession {
   serverUrl: string;
@@ -272,29 +277,42 @@ export class ChatClient implements ChatApi {
   }
 
   async signUp(input: SignUpInput): Promise<SessionState> {
-    return this.signInWith(input.serverUrl, (api) =>
-      api.register({
-        username: input.username,
-        password: input.password,
-        ...(input.displayName ? { displayName: input.displayName } : {}),
-        device: this.options.device,
-      }),
+    return this.signInWith(input.serverUrl, (api, signal) =>
+      api.register(
+        {
+          username: input.username,
+          password: input.password,
+          ...(input.displayName ? { displayName: input.displayName } : {}),
+          device: this.options.device,
+        },
+        signal,
+      ),
     );
   }
 
   async signIn(input: SignInInput): Promise<SessionState> {
-    return this.signInWith(input.serverUrl, (api) =>
-      api.login({
-        username: input.username,
-        password: input.password,
-        device: this.options.device,
-      }),
+    return this.signInWith(input.serverUrl, (api, signal) =>
+      api.login(
+        {
+          username: input.username,
+          password: input.password,
+          device: this.options.device,
+        },
+        signal,
+      ),
     );
   }
 
+  /** Stops a sign-in or sign-up that is waiting for the server; it fails with `cancelled`. */
+  async cancelSignIn(): Promise<void> {
+    this.signingIn?.abort();
+  }
+
+  private signingIn: AbortController | null = null;
+
   private async signInWith(
     serverUrl: string,
-    authenticate: (api: ApiClient) => ReturnType<ApiClient['login']>,
+    authenticate: (api: ApiClient, signal: AbortSignal) => ReturnType<ApiClient['login']>,
   ): Promise<SessionState> {
     if (this.session !== null)
       throw new ChatClientError('conflict', 'Already signed in; sign out first.');
@@ -304,7 +322,18 @@ export class ChatClient implements ChatApi {
       this.options.secrets,
       this.options.fetch ? { fetch: this.options.fetch } : {},
     );
-    const auth = await this.remote(() => authenticate(api));
+    // A server that accepts the connection but never answers would otherwise leave the form
+    // waiting forever: give up after a while, or when the person cancels.
+    const cancel = new AbortController();
+    this.signingIn?.abort();
+    this.signingIn = cancel;
+    const signal = AbortSignal.any([
+      cancel.signal,
+      AbortSignal.timeout(this.options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS),
+    ]);
+    const auth = await this.remote(() => authenticate(api, signal)).finally(() => {
+      if (this.signingIn === cancel) this.signingIn = null;
+    });
     const session: StoredSession = {
       serverUrl: url,
       user: {

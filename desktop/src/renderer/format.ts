@@ -1,23 +1,42 @@
-/** Formatting for people: times, days, last seen, avatars. Pure functions, no React. */
+/** Formatting for people: times, days, last seen, avatars, error texts. Pure functions, no React. */
 
 const sameDay = (a: Date, b: Date) =>
   a.getFullYear() === b.getFullYear() &&
   a.getMonth() === b.getMonth() &&
   a.getDate() === b.getDate();
 
-export function timeOfDay(at: number): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One `Intl.DateTimeFormat` per locale and option set, made once: building a formatter costs far
+ * more than using one, and the list and the message history format a date per row.
+ * `locale` undefined means the person's own locale.
+ */
+export function dateFormatter(
+  options: Intl.DateTimeFormatOptions,
+  locale?: string,
+): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
+  let formatter = dateFormatters.get(key);
+  if (formatter === undefined) {
+    formatter = new Intl.DateTimeFormat(locale, options);
+    dateFormatters.set(key, formatter);
+  }
+  return formatter;
+}
+
+/** A time of day as the locale writes it ("5:17 AM" in the US, "05:17" in Germany). */
+export function timeOfDay(at: number, locale?: string): string {
+  return dateFormatter({ timeStyle: 'short' }, locale).format(at);
 }
 
 /** The list's time column: time today, weekday this week, date before. */
-export function listTime(at: number, now = Date.now()): string {
-  const date = new Date(at);
-  const today = new Date(now);
-  if (sameDay(date, today)) return timeOfDay(at);
+export function listTime(at: number, now = Date.now(), locale?: string): string {
+  if (sameDay(new Date(at), new Date(now))) return timeOfDay(at, locale);
   const days = Math.floor((startOfDay(now) - startOfDay(at)) / 86_400_000);
   if (days === 1) return 'Yesterday';
-  if (days < 7) return date.toLocaleDateString(undefined, { weekday: 'long' });
-  return date.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: '2-digit' });
+  if (days < 7) return dateFormatter({ weekday: 'long' }, locale).format(at);
+  return dateFormatter({ dateStyle: 'short' }, locale).format(at);
 }
 
 export function startOfDay(at: number): number {
@@ -27,34 +46,98 @@ export function startOfDay(at: number): number {
 }
 
 /** Day separators in a chat: "Today", "Yesterday", or a date. */
-export function dayLabel(at: number, now = Date.now()): string {
+export function dayLabel(at: number, now = Date.now(), locale?: string): string {
   const days = Math.round((startOfDay(now) - startOfDay(at)) / 86_400_000);
   if (days === 0) return 'Today';
   if (days === 1) return 'Yesterday';
-  return new Date(at).toLocaleDateString(undefined, {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-  });
+  return dateFormatter({ dateStyle: 'full' }, locale).format(at);
 }
 
-export function lastSeen(at: number | null, now = Date.now()): string {
+/** Date and time together (the photo viewer, message info): the locale's medium date. */
+export function dateTime(at: number, locale?: string): string {
+  return dateFormatter({ dateStyle: 'medium', timeStyle: 'short' }, locale).format(at);
+}
+
+export function lastSeen(at: number | null, now = Date.now(), locale?: string): string {
   if (at === null) return '';
-  if (sameDay(new Date(at), new Date(now))) return `last seen today at ${timeOfDay(at)}`;
+  const time = timeOfDay(at, locale);
+  if (sameDay(new Date(at), new Date(now))) return `last seen today at ${time}`;
   const days = Math.round((startOfDay(now) - startOfDay(at)) / 86_400_000);
-  if (days === 1) return `last seen yesterday at ${timeOfDay(at)}`;
-  return `last seen ${new Date(at).toLocaleDateString(undefined, { day: 'numeric', month: 'short' })} at ${timeOfDay(at)}`;
+  if (days === 1) return `last seen yesterday at ${time}`;
+  return `last seen ${dateFormatter({ day: 'numeric', month: 'short' }, locale).format(at)} at ${time}`;
 }
 
+const LETTER = /\p{L}/u;
+
+/**
+ * Up to two initials for an avatar, taken from letters: the first letter of the first and of the
+ * last word that has one ("2024 Trip Planning" is "TP", not "2P"). Empty when the name has no
+ * letter at all (the avatar then shows a neutral mark).
+ */
 export function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const letters = words.length > 1 ? [words[0], words[words.length - 1]] : [name.trim()];
-  return letters
-    .map((w) => Array.from(w ?? '')[0] ?? '')
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((w) => LETTER.test(w));
+  const picked = words.length > 1 ? [words[0], words[words.length - 1]] : words;
+  return picked
+    .map((w) => Array.from(w ?? '').find((c) => LETTER.test(c)) ?? '')
     .join('')
-    .slice(0, 2)
-    .toUpperCase();
+    .toLocaleUpperCase();
+}
+
+const collators = new Map<string, Intl.Collator>();
+
+/** A cached locale-aware comparison of names (accents and case as the language sorts them). */
+export function nameCollator(locale?: string): Intl.Collator {
+  const key = locale ?? '';
+  let collator = collators.get(key);
+  if (collator === undefined) {
+    collator = new Intl.Collator(locale, { sensitivity: 'base', numeric: true });
+    collators.set(key, collator);
+  }
+  return collator;
+}
+
+/** Members as a group's info lists them: the owner and admins first, then everyone by name. */
+export function sortMembers<T extends { role: 'owner' | 'admin' | 'member'; displayName: string }>(
+  members: readonly T[],
+  locale?: string,
+): T[] {
+  const collator = nameCollator(locale);
+  const rank = (m: T) => (m.role === 'member' ? 1 : 0);
+  return [...members].sort(
+    (a, b) => rank(a) - rank(b) || collator.compare(a.displayName, b.displayName),
+  );
+}
+
+/**
+ * Who a list preview names before the text: "You: " for one's own messages, "Ana: " in groups;
+ * nobody for system lines, which already name who acted ("You created the group").
+ */
+export function previewSender(
+  conversationKind: 'direct' | 'group',
+  message: { kind: string; senderName: string },
+): string {
+  if (message.kind === 'system') return '';
+  if (message.senderName === 'You') return 'You: ';
+  return conversationKind === 'group' ? `${message.senderName}: ` : '';
+}
+
+/** Characters of a long message shown before "Read more" (WhatsApp folds at about this much). */
+export const COLLAPSE_AT = 1_500;
+
+/**
+ * The first part of a long text, cut at a word boundary near `limit`, or null when the text is
+ * short enough to show whole.
+ */
+export function collapsedText(text: string, limit = COLLAPSE_AT): string | null {
+  if (text.length <= limit + 200) return null;
+  const cut = text.lastIndexOf(' ', limit);
+  const end = cut > limit * 0.8 ? cut : limit;
+  // Never split a surrogate pair (an emoji) in two.
+  const safe = /[\uD800-\uDBFF]/.test(text.charAt(end - 1)) ? end - 1 : end;
+  return `${text.slice(0, safe).trimEnd()}…`;
 }
 
 const AVATAR_HUES = [4, 28, 45, 95, 150, 175, 200, 220, 250, 280, 310, 335];
@@ -73,16 +156,31 @@ export function fileSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** Friendly text for an engine error code. */
-export function errorText(error: unknown): string {
-  const code =
-    typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+/** The error code of an engine error (`network`, `unauthorized`, …), or '' when it has none. */
+export function errorCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+}
+
+/**
+ * Friendly text for an engine error code. `signedIn`: the person is already using the server, so
+ * a network failure means they are offline, not that they typed a wrong address.
+ */
+export function errorText(error: unknown, context: { signedIn?: boolean } = {}): string {
+  const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   switch (code) {
     case 'unauthorized':
       return 'Wrong username or password.';
     case 'network':
-      return 'This server is not reachable — check the address.';
+      return context.signedIn
+        ? "You're offline — check your connection."
+        : 'This server is not reachable — check the address.';
+    case 'timeout':
+      return 'The server did not answer in time — check the address, or try again later.';
+    case 'not_chitchat':
+      return 'There is a web server at this address, but it is not a chitchat server — check the address.';
+    case 'cancelled':
+      return 'Cancelled.';
     case 'conflict':
       return message.includes('taken') ? 'That username is taken — choose another.' : message;
     case 'rate_limited':
@@ -92,4 +190,25 @@ export function errorText(error: unknown): string {
     default:
       return message || 'Something went wrong.';
   }
+}
+
+/**
+ * Whether signing in to `serverUrl` sends the password in the clear over the network: plain
+ * http:// to anything but this computer (DESIGN §7).
+ */
+export function travelsUnencrypted(serverUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(serverUrl.includes('://') ? serverUrl : `http://${serverUrl}`);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:') return false;
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const loopback =
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  return !loopback;
 }

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from 'react';
-import { errorText } from '../format';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { errorCode, errorText, travelsUnencrypted } from '../format';
 import type { AppStore } from '../state/store';
 import { Logo } from './Icons';
 
@@ -17,9 +17,16 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
   const [displayName, setDisplayName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(reason ?? null);
+  const submitButton = useRef<HTMLButtonElement>(null);
+  // When the Cancel button goes away, focus goes back to the form, never to the page's body.
+  useEffect(() => {
+    if (!busy && (document.activeElement === null || document.activeElement === document.body))
+      submitButton.current?.focus();
+  }, [busy]);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
+    if (busy) return;
     setBusy(true);
     setError(null);
     try {
@@ -33,7 +40,7 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
           ...(displayName ? { displayName } : {}),
         });
     } catch (e) {
-      setError(errorText(e));
+      setError(errorCode(e) === 'cancelled' ? null : errorText(e));
     } finally {
       setBusy(false);
     }
@@ -56,8 +63,16 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
             onChange={(e) => setServerUrl(e.target.value)}
             required
             autoComplete="url"
+            aria-describedby={travelsUnencrypted(serverUrl) ? 'insecure-warning' : undefined}
           />
         </label>
+        {travelsUnencrypted(serverUrl) && (
+          <p className="warning" id="insecure-warning" role="note">
+            This address uses plain http://: your password and messages would travel unencrypted,
+            readable by anyone on the network. Use https:// unless the server is on your own
+            computer.
+          </p>
+        )}
         <label>
           Username
           <input
@@ -97,9 +112,21 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
             {error}
           </p>
         )}
-        <button className="primary" type="submit" disabled={busy}>
-          {busy ? 'Please wait…' : mode === 'sign-in' ? 'Sign in' : 'Create account'}
+        {/* Not disabled while busy: a disabled button loses focus to the page's body. */}
+        <button className="primary" type="submit" aria-disabled={busy} ref={submitButton}>
+          {busy
+            ? mode === 'sign-in'
+              ? 'Signing in…'
+              : 'Creating your account…'
+            : mode === 'sign-in'
+              ? 'Sign in'
+              : 'Create account'}
         </button>
+        {busy && (
+          <button type="button" onClick={() => void store.chat.cancelSignIn()}>
+            Cancel
+          </button>
+        )}
         <button
           type="button"
           className="link"
