@@ -6,6 +6,7 @@
  */
 import { runDeliveryBench, type DeliveryBenchResult } from '../server/bench/delivery';
 import { runDeliveryClusterBench } from '../server/bench/delivery-cluster';
+import { runFsyncBench } from '../server/bench/fsync';
 import { runSendPathBench } from '../server/bench/send-path';
 import { runEngineBench } from '../desktop/bench/engine';
 
@@ -36,6 +37,12 @@ const benches: Bench[] = [
     description:
       'server: message:send through the service and the SQLite store without sockets, time per message by group-commit batch size',
     run: () => runSendPathBench(),
+  },
+  {
+    name: 'fsync',
+    description:
+      'server: fsync/fdatasync calls per message on the send path by group-commit batch size, counted by strace -c -f (skipped, saying so, without strace)',
+    run: () => runFsyncBench(),
   },
   {
     name: 'engine',

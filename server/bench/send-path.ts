@@ -27,9 +27,24 @@ export interface SendPathResult {
 
 const CHATS = 50;
 
-async function measure(batch: number, messages: number): Promise<SendPathResult> {
+export interface SendPath {
+  /** Sends `count` messages, `batch` at a time (one group commit each). */
+  run(count: number): Promise<void>;
+  /** Fan-out deliveries so far (none means nothing was sent). */
+  delivered(): number;
+  /** The store connection's journal mode and `synchronous` level. */
+  settings(): { journalMode: string; synchronous: number };
+  close(): Promise<void>;
+}
+
+/** A fresh SQLite store in a temp directory with the bench's chats, behind the messaging service. */
+export async function openSendPath(batch: number): Promise<SendPath> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chitchat-send-path-'));
   const store = openSqliteStore(dir);
+  const close = async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
     const users: string[] = [];
     for (let i = 0; i < 2 * CHATS; i++) {
@@ -86,13 +101,23 @@ async function measure(batch: number, messages: number): Promise<SendPathResult>
         );
       }
     };
-    await run(Math.min(4_000, messages)); // warm-up: caches, JIT, the checkpoint thread
+    return { run, delivered: () => delivered, settings: store.connectionSettings, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function measure(batch: number, messages: number): Promise<SendPathResult> {
+  const sendPath = await openSendPath(batch);
+  try {
+    await sendPath.run(Math.min(4_000, messages)); // warm-up: caches, JIT, the checkpoint thread
     const cpu = process.cpuUsage();
     const started = performance.now();
-    await run(messages);
+    await sendPath.run(messages);
     const wallMs = performance.now() - started;
     const used = process.cpuUsage(cpu);
-    if (delivered === 0) throw new Error('nothing was delivered');
+    if (sendPath.delivered() === 0) throw new Error('nothing was delivered');
     return {
       batch,
       messages,
@@ -100,8 +125,7 @@ async function measure(batch: number, messages: number): Promise<SendPathResult>
       cpuUsPerMessage: (used.user + used.system) / messages,
     };
   } finally {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    await sendPath.close();
   }
 }
 

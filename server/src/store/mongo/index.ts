@@ -1,8 +1,9 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { Store } from '../types';
 import { mongoAccountStore } from './accounts';
 import { mongoConversationStore } from './conversations';
+import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
 import { migrate } from './migrations';
 import { defineModels, type MongoModels } from './schemas';
 import { transactor } from './transaction';
@@ -53,6 +54,33 @@ export function databaseNameOf(uri: string): string | undefined {
 }
 
 /**
+ * The options of the store's connection. Every operation outside a transaction (transactions set
+ * their own, see transaction.ts) writes with `{ w: 'majority', j: true }` and reads with majority
+ * read concern, whatever the URI says: durability is not the operator's choice (DESIGN §6.1).
+ */
+export function mongoConnectionOptions(
+  uri: string,
+  dbName: string,
+  options: Pick<MongoStoreOptions, 'serverSelectionTimeoutMS'> = {},
+): ConnectOptions {
+  return {
+    dbName,
+    // An option given here would override the URI's own, so the default applies only without one.
+    ...(options.serverSelectionTimeoutMS !== undefined ||
+    !/[?&]serverSelectionTimeoutMS=/i.test(uri)
+      ? { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000 }
+      : {}),
+    writeConcern: { ...DURABLE_WRITE_CONCERN },
+    readConcern: { ...MAJORITY_READ_CONCERN },
+    // Collections and indexes are created by the migrations, in order, not lazily.
+    autoIndex: false,
+    autoCreate: false,
+    // A command while disconnected fails at once instead of waiting in a hidden queue.
+    bufferCommands: false,
+  };
+}
+
+/**
  * The scaled-mode store: MongoDB, which must be a replica set (or a sharded cluster) because every
  * write that allocates seqs is a multi-document transaction. Creates the collections, indexes and
  * the store epoch on first start, and runs pending migrations.
@@ -62,19 +90,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
   const dbName = options.dbName ?? databaseNameOf(uri) ?? DEFAULT_DATABASE_NAME;
   let connection: Connection;
   try {
-    connection = mongoose.createConnection(uri, {
-      dbName,
-      // An option given here would override the URI's own, so the default applies only without one.
-      ...(options.serverSelectionTimeoutMS !== undefined ||
-      !/[?&]serverSelectionTimeoutMS=/i.test(uri)
-        ? { serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000 }
-        : {}),
-      // Collections and indexes are created by the migrations, in order, not lazily.
-      autoIndex: false,
-      autoCreate: false,
-      // A command while disconnected fails at once instead of waiting in a hidden queue.
-      bufferCommands: false,
-    });
+    connection = mongoose.createConnection(uri, mongoConnectionOptions(uri, dbName, options));
   } catch (error) {
     throw new MongoStoreError(
       `MONGODB_URI is not a usable MongoDB URI (${where}): ${message(error)}`,

@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
 import { EVENT_TYPES, type KnownEventType, type LastSeenVisibility } from '@chitchat/shared';
 import type { ConversationKind, MemberRole } from '@chitchat/shared';
+import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
 
 /*
  * The MongoDB documents of the store, one collection each: users, blocks, devices, conversations,
@@ -144,7 +145,19 @@ export const nullableInt = (min: number) => ({
 });
 export const nullableString = { type: String, default: null };
 
-const options = { versionKey: false, id: false, strict: 'throw', minimize: false } as const;
+/**
+ * Every collection (events, conversations and memberships, from which summaries are read, and the
+ * accounts) writes durably and reads only majority-committed data outside transactions, in case a
+ * model is ever used on a connection without the store's defaults (index.ts).
+ */
+const options = {
+  versionKey: false,
+  id: false,
+  strict: 'throw',
+  minimize: false,
+  writeConcern: DURABLE_WRITE_CONCERN,
+  readConcern: MAJORITY_READ_CONCERN,
+} as const;
 
 export const userSchema = new Schema<UserDoc>(
   {

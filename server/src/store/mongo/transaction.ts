@@ -1,15 +1,16 @@
 import type { ClientSession, Connection } from 'mongoose';
+import { DURABLE_WRITE_CONCERN } from './durability';
 
 /** Runs `work` in one transaction and resolves with its result after the commit. */
 export type Transact = <T>(work: (session: ClientSession) => Promise<T>) => Promise<T>;
 
 /**
- * Transactions read a snapshot and commit with majority write concern, so an acknowledged write
- * survives a failover (an acked message is durable, DESIGN §6.1).
+ * Transactions read a snapshot and commit with majority write concern, journaled, so an
+ * acknowledged write survives a failover and a power cut (an acked message is durable, DESIGN §6.1).
  */
-const TRANSACTION_OPTIONS = {
+export const TRANSACTION_OPTIONS = {
   readConcern: { level: 'snapshot' },
-  writeConcern: { w: 'majority' },
+  writeConcern: DURABLE_WRITE_CONCERN,
   readPreference: 'primary',
 } as const;
 

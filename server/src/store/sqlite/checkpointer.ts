@@ -72,6 +72,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+// Never OFF: a checkpoint must sync the database file before the log can start over.
+db.pragma('synchronous = FULL');
 let timer;
 let stopped = false;
 let previous = { log: -1, checkpointed: -1 };

@@ -22,7 +22,10 @@ export function openDatabase(file: string): SqliteDatabase {
   // First, so that a second process opening the same new file waits instead of failing.
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
+  // An ack follows the fsync of its commit (DESIGN §6.1): in WAL mode NORMAL syncs only at
+  // checkpoints, so a power cut could roll back acknowledged messages. FULL syncs the log at every
+  // commit; the group commit (conversations.ts) shares that fsync among the messages of a turn.
+  db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   migrate(db);
   return db;

@@ -14,6 +14,8 @@ import { openDatabase } from './database';
 export const SQLITE_FILE_NAME = 'chitchat.db';
 
 export interface SqliteStore extends Store {
+  /** What the store's own connection runs with (durability is checked on it, not on another). */
+  connectionSettings: () => { journalMode: string; synchronous: number };
   /** The background WAL checkpoints of this store's connection. */
   checkpoints: {
     stats: () => CheckpointStats;
@@ -40,6 +42,10 @@ export function openSqliteStore(
     ...sqliteAccountStore(db),
     ...sqliteConversationStore(db, { afterCommit: checkpoints.afterCommit }),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
+    connectionSettings: () => ({
+      journalMode: String(db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(db.pragma('synchronous', { simple: true })),
+    }),
     storeEpoch: () => epoch,
     async ping() {
       db.prepare('SELECT 1').get();

@@ -50,6 +50,22 @@ describe('sqlite migrations', () => {
   });
 });
 
+describe('sqlite durability', () => {
+  it("acks after the fsync: the store's own connection runs WAL with synchronous=FULL (2)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-durable-'));
+    try {
+      const store = openSqliteStore(dir);
+      try {
+        expect(store.connectionSettings()).toEqual({ journalMode: 'wal', synchronous: 2 });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('sqlite indexes', () => {
   it('the hot lookups of the send path use their indexes', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-plan-'));
