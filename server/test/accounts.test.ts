@@ -241,6 +241,52 @@ describe('accounts and devices over HTTP and Socket.io', () => {
     expect(refresh).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
   });
 
+  it('display names that could impersonate are refused; ZWNJ and ZWJ are kept', async () => {
+    const impostors = [
+      'Alice \u202Etnemyap',
+      'Ali\u200Bce',
+      'Alice\u2066',
+      '\uFEFFAlice',
+      'Al\u2060ice',
+      'Alice\u0007',
+      'Alice\u009B',
+      'Alice\u202A',
+    ];
+    for (const displayName of impostors) {
+      const username = uniqueName('mallory');
+      const answer = await http(server, 'POST', '/api/auth/register', {
+        body: { username, password: 'long enough', displayName },
+      });
+      expect(answer, JSON.stringify(displayName)).toMatchObject({
+        status: 400,
+        body: { error: { code: 'invalid_payload' } },
+      });
+      expect(await server.store.findUserByUsername(username)).toBeNull();
+    }
+
+    // Persian needs ZWNJ (U+200C); an emoji family is people joined by ZWJ (U+200D).
+    const persian = 'مهر\u200Cنوش';
+    const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
+    const session = await http<AuthSession>(server, 'POST', '/api/auth/register', {
+      body: { username: uniqueName('mehr'), password: 'long enough', displayName: persian },
+    });
+    expect(session.status).toBe(201);
+    expect(session.body.user.displayName).toBe(persian);
+    const renamed = await http<Me>(server, 'PATCH', '/api/me', {
+      token: session.body.accessToken,
+      body: { displayName: `Family ${family}` },
+    });
+    expect(renamed).toMatchObject({ status: 200, body: { displayName: `Family ${family}` } });
+
+    const refused = await http(server, 'PATCH', '/api/me', {
+      token: session.body.accessToken,
+      body: { displayName: impostors[0] },
+    });
+    expect(refused).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
+    const me = await http<Me>(server, 'GET', '/api/me', { token: session.body.accessToken });
+    expect(me.body.displayName).toBe(`Family ${family}`);
+  });
+
   it('a duplicate username gets 409, regardless of case', async () => {
     const name = uniqueName('Bob');
     await register(server, name);

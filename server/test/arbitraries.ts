@@ -16,6 +16,7 @@ import {
   PAGE_LIMIT_MAX,
   PRESENCE_WATCH_MAX,
   SOCKET_MAX_PAYLOAD_BYTES,
+  hasUnsafeNameCharacter,
   type ClientRequestName,
 } from '@chitchat/shared';
 
@@ -302,14 +303,17 @@ function fields(world: FuzzWorld) {
       fc.constantFrom(
         't'.repeat(GROUP_TITLE_MAX_LENGTH),
         '\ud800'.repeat(GROUP_TITLE_MAX_LENGTH),
-        'a\u0000b',
         `${' '.repeat(GROUP_TITLE_MAX_LENGTH)}${'t'.repeat(GROUP_TITLE_MAX_LENGTH)}`,
         'Team',
         '😀',
+        // ZWNJ and ZWJ pass the name rule: Persian words and emoji sequences need them.
+        'می\u200Cخواهم',
+        '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}',
       ),
     )
     .filter(
       (s) =>
+        !hasUnsafeNameCharacter(s) &&
         s.trim() !== '' &&
         s.length <= GROUP_TITLE_MAX_LENGTH * 2 &&
         s.trim().length <= GROUP_TITLE_MAX_LENGTH,
@@ -320,6 +324,14 @@ function fields(world: FuzzWorld) {
     't'.repeat(GROUP_TITLE_MAX_LENGTH + 1),
     ' '.repeat(GROUP_TITLE_MAX_LENGTH * 2 + 1),
     `${' '.repeat(GROUP_TITLE_MAX_LENGTH)}${'t'.repeat(GROUP_TITLE_MAX_LENGTH + 1)}`,
+    // The name rule of DESIGN §3: controls, direction overrides and isolates, invisible characters.
+    'a\u0000b',
+    'Alice \u202Etnemyap',
+    '\u2066Team\u2069',
+    'Te\u200Bam',
+    'Te\u2060am',
+    '\uFEFFTeam',
+    'Team\u009B',
   );
 
   const userIds = fc.array(userId, { maxLength: 6 });

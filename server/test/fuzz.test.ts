@@ -35,6 +35,7 @@ import {
   groupCreateSchema,
   groupLeaveSchema,
   groupUpdateSchema,
+  hasUnsafeNameCharacter,
   idSchema,
   messageDeleteSchema,
   messageEditSchema,
@@ -551,7 +552,8 @@ async function storeViolations(only?: string): Promise<string[]> {
         typeof title !== 'string' ||
         title !== title.trim() ||
         title === '' ||
-        title.length > GROUP_TITLE_MAX_LENGTH
+        title.length > GROUP_TITLE_MAX_LENGTH ||
+        hasUnsafeNameCharacter(title)
       )
         bad(`${c}: group title of ${String(title?.length)} chars: ${describePayload(title)}`);
       const first = bySeq.get(1);
@@ -629,7 +631,8 @@ async function storeViolations(only?: string): Promise<string[]> {
             typeof t !== 'string' ||
             t !== t.trim() ||
             t === '' ||
-            t.length > GROUP_TITLE_MAX_LENGTH
+            t.length > GROUP_TITLE_MAX_LENGTH ||
+            hasUnsafeNameCharacter(t)
           )
             bad(`${at}: title of ${String(t?.length)} chars: ${describePayload(t)}`);
           break;

@@ -58,6 +58,30 @@ describe('groups, membership periods and authorization', () => {
     expect(retry.id).toBe(chat.id);
   });
 
+  it('group titles that could impersonate are refused on create and rename; ZWNJ and ZWJ are kept', async () => {
+    const created = await request(w.alice.socket, 'group:create', {
+      title: 'Payroll \u202Eetadpu',
+      memberIds: [w.bob.userId],
+    });
+    expect(created).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+
+    const title = 'خانواده\u200C\u{1F468}\u200D\u{1F469}\u200D\u{1F467}';
+    const chat = await call(w.alice.socket, 'group:create', { title, memberIds: [w.bob.userId] });
+    expect(chat.title).toBe(title);
+    for (const bad of ['Team\u200B', '\u2067Team', 'Team\uFEFF', 'Te\u0000am']) {
+      const renamed = await request(w.alice.socket, 'group:update', {
+        conversationId: chat.id,
+        title: bad,
+      });
+      expect(renamed, JSON.stringify(bad)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid_payload' },
+      });
+    }
+    const log = await catchUp(w.bob.socket, chat.id, 0);
+    expect(log.lastSeq).toBe(1);
+  });
+
   it('a new member sees no history from before joining; a removed member nothing after; a re-added member never the gap', async () => {
     const chat = await group(w.alice, [w.bob]);
     await send(w.alice, chat.id, 'before carol');

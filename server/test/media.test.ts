@@ -1,4 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { connect as connectTcp } from 'node:net';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -19,7 +21,7 @@ const png = noisyPng;
 
 interface Upload {
   status: number;
-  body: MediaUploadAnswer & { error?: { code: string } };
+  body: MediaUploadAnswer & { error?: { code: string; message: string } };
 }
 
 async function upload(
@@ -338,7 +340,7 @@ describe('media: upload, download, authorization, attachments', () => {
     const json = Buffer.from(JSON.stringify({ filler: 'x'.repeat(100_000) }));
     const answer = await uploaded(server, w.alice, json, {
       type: 'application/json',
-      name: '../../etc/r\u00e9sum\u00e9\u202egpj\u0007.json',
+      name: '../../etc/r\u00e9sum\u00e9\u200fgpj.json',
     });
     expect(answer).toMatchObject({ mime: 'application/json', size: json.length });
     expect(answer.name).toBe('r\u00e9sum\u00e9gpj.json');
@@ -346,6 +348,16 @@ describe('media: upload, download, authorization, attachments', () => {
     expect(served.headers.get('content-disposition')).toBe(
       `attachment; filename="r_sum_gpj.json"; filename*=UTF-8''r%C3%A9sum%C3%A9gpj.json`,
     );
+    // The shared name rule: refused, as a display name would be, and nothing is stored.
+    const filesBefore = mediaFiles(server).length;
+    for (const name of ['invoice\u202Efdp.exe', 'a\u0007.txt', '\uFEFFa.txt', 'a\u200B.txt']) {
+      const refused = await upload(server, w.alice, Buffer.from('x'), { name });
+      expect(refused.status, JSON.stringify(name)).toBe(400);
+      expect(refused.body.error?.code).toBe('invalid_payload');
+    }
+    expect(mediaFiles(server)).toHaveLength(filesBefore);
+    const persian = await uploaded(server, w.alice, Buffer.from('x'), { name: 'نامه\u200Cها.txt' });
+    expect(persian.name).toBe('نامه\u200Cها.txt');
     expect(served.bytes.equals(json)).toBe(true);
 
     const unnamed = await uploaded(server, w.alice, await png(10, 10), { type: 'image/png' });
@@ -412,6 +424,48 @@ describe('media: the size limit', () => {
     const exactly = await upload(server, alice, randomBytes(LIMIT));
     expect(exactly.status).toBe(201);
     expect(exactly.body.size).toBe(LIMIT);
+  });
+
+  it('an ordinary client sending a whole oversize body reads the 413 and its JSON error', async () => {
+    // Content-Length declared: refused before a byte is read, while fetch is still sending.
+    for (const size of [LIMIT * 4, 16 * 1024 * 1024]) {
+      const answer = await upload(server, alice, randomBytes(size));
+      expect(answer.status, `${size} bytes`).toBe(413);
+      expect(answer.body.error?.code).toBe('payload_too_large');
+      expect(answer.body.error?.message).toMatch(/at most 64 KiB/);
+    }
+    expect(mediaFiles(server)).toEqual([]);
+  });
+
+  it('a client that reads only after sending its whole oversize body still gets the 413 (lingering read)', async () => {
+    // Many simple clients write the whole request before they look for an answer. Closing while
+    // they still send resets the connection, and the reset destroys the 413 they never read.
+    const size = 12 * 1024 * 1024;
+    const socket = connectTcp(server.port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.pause();
+    const head =
+      `POST /api/media HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+      `Authorization: Bearer ${alice.session.accessToken}\r\n` +
+      `Content-Type: application/octet-stream\r\nContent-Length: ${size}\r\n\r\n`;
+    socket.write(head);
+    const written = await new Promise<string>((resolve) => {
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      socket.write(Buffer.alloc(size), (error) => {
+        if (error === undefined || error === null) resolve('written');
+      });
+    });
+    expect(written).toBe('written');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.resume();
+    await once(socket, 'close');
+    const answer = Buffer.concat(chunks).toString('utf8');
+    expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+    expect(answer).toMatch(/connection: close/i);
+    const json = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as Upload['body'];
+    expect(json.error?.code).toBe('payload_too_large');
+    expect(mediaFiles(server)).toEqual([]);
   });
 
   it('a streamed oversize upload is cut off at the limit, not read to its end', async () => {

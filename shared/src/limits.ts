@@ -25,8 +25,10 @@ export const GROUP_MEMBERS_MAX = 1_024;
 export const SMALL_GROUP_MAX = 32;
 export const ATTACHMENTS_MAX = 10;
 export const MEDIA_MAX_BYTES = 100 * 1024 * 1024;
-/** Longest file name kept for an upload (longer ones are cut); also the cap of `X-File-Name`. */
+/** Longest file name kept for an upload (longer ones are cut). */
 export const MEDIA_NAME_MAX_LENGTH = 255;
+/** Longest decoded `X-File-Name` accepted at all (longer is `invalid_payload`); kept names are cut. */
+export const MEDIA_NAME_HINT_MAX_LENGTH = 4 * 1024;
 /** An upload no message references is removed this long after it was (last) uploaded. */
 export const MEDIA_UNREFERENCED_TTL_MS = 24 * 60 * 60 * 1000;
 /** Thumbnails fit inside a square of this many pixels (never enlarged). */

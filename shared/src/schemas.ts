@@ -7,6 +7,7 @@ import {
   GROUP_MEMBERS_MAX,
   GROUP_TITLE_MAX_LENGTH,
   ID_MAX_LENGTH,
+  MEDIA_NAME_HINT_MAX_LENGTH,
   MESSAGE_TEXT_MAX_LENGTH,
   PAGE_LIMIT_MAX,
   PAGE_LIMIT_MIN,
@@ -18,6 +19,7 @@ import {
   USERNAME_MIN_LENGTH,
   USERNAME_PATTERN,
 } from './limits';
+import { UNSAFE_NAME_MESSAGE, hasUnsafeNameCharacter } from './names';
 
 /** Matches a UTF-16 surrogate half without its partner: text that cannot be stored faithfully. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -50,14 +52,23 @@ export const passwordSchema = textSchema().pipe(
   z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
 );
 
-const trimmedText = (max: number) =>
-  textSchema()
+/** Well-formed text that passes the name rule of `names.ts` (checked before any trimming). */
+const nameText = () => textSchema().refine((s) => !hasUnsafeNameCharacter(s), UNSAFE_NAME_MESSAGE);
+
+const trimmedName = (max: number) =>
+  nameText()
     .pipe(z.string().max(max * 2))
     .transform((s) => s.trim())
     .pipe(z.string().min(1).max(max));
 
-export const displayNameSchema = trimmedText(DISPLAY_NAME_MAX_LENGTH);
-export const groupTitleSchema = trimmedText(GROUP_TITLE_MAX_LENGTH);
+export const displayNameSchema = trimmedName(DISPLAY_NAME_MAX_LENGTH);
+export const groupTitleSchema = trimmedName(GROUP_TITLE_MAX_LENGTH);
+/**
+ * The decoded `X-File-Name` of an upload: the name rule refuses it whole (as for display names);
+ * the server then keeps its last path segment, cut to MEDIA_NAME_MAX_LENGTH. The length cap here
+ * only bounds work (a header cannot be much longer anyway).
+ */
+export const mediaFileNameSchema = nameText().pipe(z.string().max(MEDIA_NAME_HINT_MAX_LENGTH));
 export const messageTextSchema = textSchema().pipe(z.string().max(MESSAGE_TEXT_MAX_LENGTH));
 
 export const deviceDescriptorSchema = z.object({

@@ -1,13 +1,15 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type {
-  AuthSession,
-  DeviceInfo,
-  MediaUploadAnswer,
-  Me,
-  PublicUser,
-  TokenPair,
-  UpdateMeBody,
+import {
+  MEDIA_MAX_BYTES,
+  withoutUnsafeNameCharacters,
+  type AuthSession,
+  type DeviceInfo,
+  type MediaUploadAnswer,
+  type Me,
+  type PublicUser,
+  type TokenPair,
+  type UpdateMeBody,
 } from '@chitchat/shared';
 
 /** Where the refresh token lives between runs (Electron: safeStorage; tests: memory or a file). */
@@ -172,6 +174,14 @@ export class ApiClient {
     file: { name: string; mime: string },
     onProgress: (sent: number, total: number) => void = () => undefined,
   ): Promise<MediaUploadAnswer> {
+    // Refused here, before a byte leaves: the server would refuse it anyway, after the wait.
+    if (bytes.byteLength > MEDIA_MAX_BYTES) {
+      throw new ApiError(
+        'payload_too_large',
+        `“${file.name}” is larger than ${MEDIA_MAX_BYTES / 1024 / 1024} MB, the most a file can be.`,
+        413,
+      );
+    }
     let answer = await this.streamUpload(await this.currentAccessToken(), bytes, file, onProgress);
     if (answer.status === 401)
       answer = await this.streamUpload(await this.refresh(), bytes, file, onProgress);
@@ -202,7 +212,9 @@ export class ApiClient {
           authorization: `Bearer ${token}`,
           'content-type': file.mime || 'application/octet-stream',
           'content-length': String(bytes.byteLength),
-          'x-file-name': encodeURIComponent(file.name),
+          // The server refuses names that break the shared name rule; a file's name on disk was
+          // not chosen to impersonate anyone, so it goes cleaned rather than refused.
+          'x-file-name': encodeURIComponent(withoutUnsafeNameCharacters(file.name)),
         },
       });
       req.on('error', (error) =>

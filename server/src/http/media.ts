@@ -1,10 +1,11 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import { idSchema } from '@chitchat/shared';
+import { idSchema, mediaFileNameSchema } from '@chitchat/shared';
 import type { ByteRange, MediaRecord } from '../media/types';
 import { ServiceError } from '../services/errors';
-import type { MediaService } from '../services/media';
+import { fileTooLarge, type MediaService } from '../services/media';
+import { answerAndLinger } from './linger';
 import { authOf, parseInput, route } from './respond';
 
 /** Types a browser may show in place; everything else is offered as a download. */
@@ -29,15 +30,21 @@ export function contentDisposition(kind: 'inline' | 'attachment', name: string):
 const contentTypeOf = (mime: string) =>
   mime.startsWith('text/') ? `${mime}; charset=utf-8` : mime;
 
-/** `X-File-Name` is percent-encoded UTF-8 (headers carry only Latin-1 safely). */
+/**
+ * `X-File-Name` is percent-encoded UTF-8 (headers carry only Latin-1 safely). A name the shared
+ * name rule refuses (controls, direction overrides, invisible characters) is `invalid_payload`, as
+ * a display name would be: refused rather than silently changed.
+ */
 function fileNameHint(req: Request): string | undefined {
   const header = req.get('x-file-name');
   if (header === undefined) return undefined;
+  let decoded: string;
   try {
-    return decodeURIComponent(header);
+    decoded = decodeURIComponent(header);
   } catch {
     throw new ServiceError('invalid_payload', 'X-File-Name must be percent-encoded UTF-8.');
   }
+  return parseInput(mediaFileNameSchema, decoded);
 }
 
 /** Answers without reading the rest of the body: the connection closes after the answer. */
@@ -127,7 +134,7 @@ export function mediaRouter(media: MediaService): Router {
       try {
         const declaredLength = Number(req.get('content-length'));
         if (Number.isFinite(declaredLength) && declaredLength > media.maxBytes) {
-          throw new ServiceError('payload_too_large', 'The file is too large.');
+          throw fileTooLarge(media.maxBytes);
         }
         const name = fileNameHint(req);
         const declaredMime = req.get('content-type');
@@ -137,6 +144,12 @@ export function mediaRouter(media: MediaService): Router {
         });
         res.status(201).json(answer);
       } catch (error) {
+        // A refusal the client must be able to read (413, 429, 400): answered, then the rest of
+        // the body is read and dropped for a bounded while, as nginx's lingering close does.
+        if (error instanceof ServiceError) {
+          answerAndLinger(req, res, error);
+          return;
+        }
         abandonBody(req, res);
         throw error;
       }

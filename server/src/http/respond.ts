@@ -63,7 +63,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-const isRetryAfter = (details: unknown): details is { retryAfterS: number } =>
+export const isRetryAfter = (details: unknown): details is { retryAfterS: number } =>
   typeof details === 'object' && details !== null && 'retryAfterS' in details;
 
 /** The authenticated caller, set by the `requireAuth` middleware. */

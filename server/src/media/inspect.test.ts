@@ -6,7 +6,7 @@ describe('file names and types', () => {
   it('keeps the last path segment without control or direction characters', () => {
     expect(sanitizeFileName('C:\\Users\\me\\photo.jpg', 'jpg')).toBe('photo.jpg');
     expect(sanitizeFileName('../../etc/passwd', null)).toBe('passwd');
-    expect(sanitizeFileName('inv\u202eoice\u0000.pdf', null)).toBe('invoice.pdf');
+    expect(sanitizeFileName('inv\u202eoice\u0000\u200f.pdf', null)).toBe('invoice.pdf');
     expect(sanitizeFileName('  spaced.txt  ', null)).toBe('spaced.txt');
   });
 

@@ -2,7 +2,11 @@ import type { Readable } from 'node:stream';
 // The Node entry (the bundler condition would pick the web-only core).
 import { fileTypeFromStream } from 'file-type/node';
 import sharp from 'sharp';
-import { MEDIA_NAME_MAX_LENGTH, THUMBNAIL_MAX_DIMENSION } from '@chitchat/shared';
+import {
+  MEDIA_NAME_MAX_LENGTH,
+  THUMBNAIL_MAX_DIMENSION,
+  withoutUnsafeNameCharacters,
+} from '@chitchat/shared';
 
 export const FALLBACK_MIME = 'application/octet-stream';
 
@@ -116,10 +120,9 @@ export async function describeImage(bytes: Buffer): Promise<ImageFacts | null> {
   }
 }
 
-// Bidirectional overrides and isolates can disguise an extension ("gpj.exe" shown as "exe.jpg").
-const UNSAFE_NAME_CHARACTERS =
-  // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+// Left-to-right and right-to-left marks are not refused by the name rule (text needs them), but
+// in a file name they only serve to move the extension around.
+const DIRECTION_MARKS = /[\u200e\u200f]/g;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -129,7 +132,11 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  */
 export function sanitizeFileName(raw: string | undefined, ext: string | null): string {
   const lastSegment = (raw ?? '').split(/[/\\]/).at(-1) ?? '';
-  let name = lastSegment.replace(UNSAFE_NAME_CHARACTERS, '').replace(LONE_SURROGATE, '').trim();
+  // The route refuses names the shared rule refuses; cleaning again keeps this safe on its own.
+  let name = withoutUnsafeNameCharacters(lastSegment)
+    .replace(DIRECTION_MARKS, '')
+    .replace(LONE_SURROGATE, '')
+    .trim();
   if (name.length > MEDIA_NAME_MAX_LENGTH) {
     let kept = '';
     for (const char of name) {

@@ -34,8 +34,23 @@ export const attachmentRefOf = (record: MediaRecord): AttachmentRef => ({
   thumbnail: record.thumbnailKey !== null,
 });
 
-const formatMiB = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${Math.floor(bytes / (1024 * 1024))} MiB` : `${bytes} bytes`;
+const BYTE_UNITS = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+/** `1536` → "1.5 KiB", `5 * 2 ** 30` → "5 GiB": sizes as people read them in error messages. */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const shown = unit === 0 ? String(value) : String(Math.floor(value * 10) / 10);
+  return `${shown} ${BYTE_UNITS[unit]}`;
+}
+
+/** The refusal of a file over MEDIA_MAX_BYTES, whether declared or counted. */
+export const fileTooLarge = (maxBytes: number) =>
+  new ServiceError('payload_too_large', `Files can be at most ${formatBytes(maxBytes)}.`);
 
 /**
  * Runs tasks one at a time per key. Serializes, per content hash, "put the bytes in place and
@@ -161,10 +176,7 @@ export function createMediaService(deps: {
         staged = await blobs.stage(body, maxBytes);
       } catch (error) {
         if (error instanceof MediaTooLargeError) {
-          throw new ServiceError(
-            'payload_too_large',
-            `Files can be at most ${formatMiB(maxBytes)}.`,
-          );
+          throw fileTooLarge(maxBytes);
         }
         throw error;
       }
