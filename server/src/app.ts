@@ -21,6 +21,7 @@ import { memoryPresence } from './presence/memory/index';
 import type { Presence } from './presence/types';
 import { createConversationsService } from './services/conversations';
 import type { MediaService } from './services/media';
+import { MembershipCache } from './services/membership-cache';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
 import { createPresenceService } from './services/presence';
 import { TokenBuckets } from './services/token-bucket';
@@ -135,10 +136,13 @@ export function createApp(deps: AppDeps): ChitchatApp {
   app.use(errorHandler(logger));
   httpServer.on('request', app);
 
-  const conversations = createConversationsService({ store, fanout, ...clock });
+  // One copy of each conversation's members for both services (checked against membersVersion).
+  const members = new MembershipCache(store);
+  const conversations = createConversationsService({ store, fanout, members, ...clock });
   const messaging = createMessagingService({
     store,
     fanout,
+    members,
     sendLimiter: new TokenBuckets(config.RATE_LIMIT_SEND, config.RATE_LIMIT_SEND * 2, deps.now),
     attachments: deps.attachments ?? deps.media?.attachments,
     ...clock,

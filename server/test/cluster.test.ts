@@ -22,62 +22,14 @@ import {
   textsOf,
   type Person,
 } from './fixtures';
-import { openSqliteStore } from '../src/store/sqlite/index';
-import { freePort, redisAvailable, startRedis, type RedisServer } from './redis-server';
-import {
-  CLUSTER_JWT_SECRET,
-  runServerToExit,
-  spawnServer,
-  type ServerProcess,
-} from './server-process';
+import { OFFLINE_WITHIN_MS, PRESENCE_TTL_S, startCluster, type Cluster } from './cluster';
+import { freePort, redisAvailable } from './redis-server';
+import { CLUSTER_JWT_SECRET, runServerToExit, type ServerProcess } from './server-process';
 
 /*
  * Two server processes (separate OS processes) on one SQLite file and one real redis-server,
  * driven by socket.io clients: the scaled mode of DESIGN §2 end to end.
  */
-
-const PRESENCE_TTL_S = 3;
-/** Heartbeats every TTL/3 and sweeps every min(10 s, TTL/3): the worst case to see a crash. */
-const OFFLINE_WITHIN_MS = PRESENCE_TTL_S * 1000 + (PRESENCE_TTL_S * 1000) / 3;
-
-interface Cluster {
-  a: ServerProcess;
-  b: ServerProcess;
-  redis: RedisServer;
-  stop(): Promise<void>;
-}
-
-async function startCluster(): Promise<Cluster> {
-  const redis = await startRedis();
-  const data = tempDir('chitchat-cluster-');
-  const env = {
-    DATA_DIR: data.dir,
-    REDIS_URL: redis.url,
-    JWT_SECRET: CLUSTER_JWT_SECRET,
-    PRESENCE_TTL_S: String(PRESENCE_TTL_S),
-  };
-  // The schema first, so that the two processes can start side by side.
-  await openSqliteStore(data.dir).close();
-  const started = await Promise.allSettled([spawnServer(env), spawnServer(env)]);
-  const [a, b] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
-  if (a === undefined || b === undefined) {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await redis.remove();
-    data.remove();
-    const failure = started.find((s) => s.status === 'rejected');
-    throw failure?.status === 'rejected' ? failure.reason : new Error('no server started');
-  }
-  return {
-    a,
-    b,
-    redis,
-    async stop() {
-      await Promise.all([a.stop(), b.stop()]);
-      await redis.remove();
-      data.remove();
-    },
-  };
-}
 
 const messagesOf = (events: readonly ConversationEvent[]) =>
   events.filter((e): e is MessageEvent => e.type === 'message');

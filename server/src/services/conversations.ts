@@ -22,10 +22,11 @@ import type {
   SummaryRow,
 } from '../store/types';
 import { StoreRefusal } from '../store/types';
-import { coveringMembers, readAccess, visibleLastSeq, writeAccess } from './access';
+import { readAccess, visibleLastSeq, writeAccess } from './access';
 import { toPublicUser } from './accounts';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
+import { MembershipCache } from './membership-cache';
 import { directPeer, maskMarks, peerMarksVisibility, type MarksVisibility } from './relationships';
 import { toWireEvent } from './wire';
 
@@ -56,10 +57,19 @@ function preview(event: EventRecord | null): EventPreview | null {
 export function createConversationsService(deps: {
   store: Store;
   fanout: Fanout;
+  /** Shared with the messaging service, so that both see one copy of each membership. */
+  members?: MembershipCache;
   now?: () => number;
 }) {
   const { store, fanout } = deps;
+  const memberCache = deps.members ?? new MembershipCache(store);
   const now = deps.now ?? Date.now;
+
+  /** The current members as of the conversation row just read (no member scan when cached). */
+  async function currentMembers(conversation: ConversationRecord) {
+    const snapshot = await memberCache.atLeast(conversation.id, conversation.membersVersion);
+    return snapshot?.members ?? [];
+  }
 
   /** The summary of one conversation as `membership.userId` sees it. */
   async function summarize(
@@ -67,7 +77,7 @@ export function createConversationsService(deps: {
     membership: MembershipRecord,
   ): Promise<ConversationSummary> {
     const lastSeq = visibleLastSeq(conversation, membership);
-    const [lastEvent, unreadCount, members] = await Promise.all([
+    const [lastEvent, unreadCount, current] = await Promise.all([
       store.lastVisibleEvent(conversation.id, membership.periods),
       store.countUnread(
         conversation.id,
@@ -76,7 +86,7 @@ export function createConversationsService(deps: {
         membership.readSeq,
         UNREAD_COUNT_CAP,
       ),
-      store.activeMembers(conversation.id),
+      currentMembers(conversation),
     ]);
     const summary: ConversationSummary = {
       id: conversation.id,
@@ -92,20 +102,22 @@ export function createConversationsService(deps: {
       unreadCount,
       deliveredSeq: Math.min(membership.deliveredSeq, lastSeq),
       readSeq: Math.min(membership.readSeq, lastSeq),
-      memberCount: members.length,
+      memberCount: current.length,
       membersVersion: conversation.membersVersion,
       createdAt: conversation.createdAt,
     };
     const peerId =
       conversation.kind === 'direct'
-        ? members.find((m) => m.userId !== membership.userId)?.userId
+        ? current.find((m) => m.userId !== membership.userId)?.userId
         : undefined;
     const visibility =
       peerId === undefined
         ? ALL_MARKS
         : await peerMarksVisibility(store, membership.userId, peerId);
     // Direct chats and small groups carry their members with their public watermarks (for ticks).
-    if (membership.active && members.length <= SMALL_GROUP_MAX) {
+    if (membership.active && current.length <= SMALL_GROUP_MAX) {
+      // Few rows, and their watermarks move with every receipt: read fresh.
+      const members = await store.activeMembers(conversation.id);
       const users = new Map(
         (await store.getUsers(members.map((m) => m.userId))).map((u) => [u.id, u]),
       );
@@ -150,9 +162,13 @@ export function createConversationsService(deps: {
     alsoNotify: readonly string[],
   ): Promise<void> {
     if (events.length === 0) return;
-    const active = await store.activeMembers(conversationId);
+    // Read after the change committed: its new membersVersion reloads this process's entry.
+    const snapshot = await memberCache.current(conversationId);
+    const active = snapshot?.members ?? [];
     for (const event of events) {
-      const recipients = new Set(coveringMembers(active, event.seq));
+      const recipients = new Set(
+        snapshot === null ? [] : MembershipCache.covering(snapshot, event.seq),
+      );
       // Removed members see their own removal: its seq is their leftSeq.
       if (event.type === 'member_removed')
         for (const id of event.payload.userIds) recipients.add(id);
@@ -301,9 +317,7 @@ export function createConversationsService(deps: {
         throw new ServiceError('invalid_payload', 'Only groups can be changed.');
       if (!canManage(membership.role))
         throw forbidden('Only the owner and admins manage this group.');
-      const members = new Map(
-        (await store.activeMembers(conversation.id)).map((m) => [m.userId, m]),
-      );
+      const members = new Map((await currentMembers(conversation)).map((m) => [m.userId, m]));
 
       const remove = [...new Set(payload.remove ?? [])];
       if (remove.includes(actor.userId)) {
@@ -358,7 +372,7 @@ export function createConversationsService(deps: {
       if (!membership.active) return; // Already left: leaving is idempotent.
       let newOwner: string | null = null;
       if (membership.role === 'owner') {
-        const others = (await store.activeMembers(conversationId)).filter(
+        const others = (await currentMembers(conversation)).filter(
           (m) => m.userId !== actor.userId,
         );
         newOwner = (others.find((m) => m.role === 'admin') ?? others[0])?.userId ?? null;

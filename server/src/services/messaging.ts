@@ -12,12 +12,13 @@ import {
   type SendAnswer,
   type SeqAnswer,
 } from '@chitchat/shared';
-import type { EventRecord, MembershipRecord, Store } from '../store/types';
-import { coveringMembers, insidePeriods, readAccess, writeAccess, type Access } from './access';
+import type { ConversationRecord, EventRecord, MembershipRecord, Store } from '../store/types';
+import { insidePeriods, readAccess, writeAccess, type Access } from './access';
 import { BoundedMap } from './bounded-map';
 import type { Actor } from './conversations';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
+import { MembershipCache } from './membership-cache';
 import type { TokenBuckets } from './token-bucket';
 import { blockedEitherWay, blocks, directPeer } from './relationships';
 import { toWireEvent } from './wire';
@@ -51,16 +52,27 @@ export function createMessagingService(deps: {
   fanout: Fanout;
   sendLimiter: TokenBuckets;
   attachments?: AttachmentResolver;
+  /** Shared with the conversations service, so that both see one copy of each membership. */
+  members?: MembershipCache;
   now?: () => number;
 }) {
   const { store, fanout, sendLimiter } = deps;
   const attachments = deps.attachments ?? noAttachments;
+  const members = deps.members ?? new MembershipCache(store);
   const now = deps.now ?? Date.now;
 
-  /** Sends a committed event to every current member whose period covers it. */
-  async function publish(event: EventRecord): Promise<void> {
-    const members = await store.activeMembers(event.conversationId);
-    fanout.toUsers(coveringMembers(members, event.seq), 'event', toWireEvent(event));
+  /**
+   * Sends a committed event to every current member whose period covers it. `membersVersion` is
+   * the conversation's as of the commit, when the store returned it; otherwise the conversation row
+   * is read after the commit (one row, never the members).
+   */
+  async function publish(event: EventRecord, membersVersion?: number): Promise<void> {
+    const snapshot =
+      membersVersion === undefined
+        ? await members.current(event.conversationId)
+        : await members.atLeast(event.conversationId, membersVersion);
+    if (snapshot === null) return;
+    fanout.toUsers(MembershipCache.covering(snapshot, event.seq), 'event', toWireEvent(event));
   }
 
   const origin = (actor: Actor, opId?: string) => ({
@@ -97,7 +109,10 @@ export function createMessagingService(deps: {
   }
 
   /** Tells who should know that a member's watermarks moved. */
-  async function announceReceipt(membership: MembershipRecord): Promise<void> {
+  async function announceReceipt(
+    conversation: ConversationRecord,
+    membership: MembershipRecord,
+  ): Promise<void> {
     const { conversationId, userId } = membership;
     const update = {
       conversationId,
@@ -110,28 +125,29 @@ export function createMessagingService(deps: {
       fanout.toUsers([userId], 'receipt', { ...update, readSeq: membership.readSeq });
       return;
     }
-    const members = await store.activeMembers(conversationId);
-    const conversation = await store.getConversation(conversationId);
-    if (conversation === null) return;
+    const snapshot = await members.atLeast(conversationId, conversation.membersVersion);
+    if (snapshot === null) return;
     if (conversation.kind === 'direct') {
       // A block either way keeps each one's marks from the other (as WhatsApp: the blocked person
       // sees no read receipts from the blocker either).
-      const peer = members.find((m) => m.userId !== userId)?.userId;
+      const peer = snapshot.userIds.find((id) => id !== userId);
       const hidden = peer === undefined || (await blockedEitherWay(store, userId, peer));
       fanout.toUsers(hidden ? [userId] : [userId, peer], 'receipt', update);
       return;
     }
-    if (members.length <= SMALL_GROUP_MAX) {
-      fanout.toUsers([...new Set([userId, ...members.map((m) => m.userId)])], 'receipt', update);
+    if (snapshot.userIds.length <= SMALL_GROUP_MAX) {
+      fanout.toUsers([...new Set([userId, ...snapshot.userIds])], 'receipt', update);
       return;
     }
     fanout.toUsers([userId], 'receipt', update);
-    const minDelivered = Math.min(...members.map((m) => m.deliveredSeq));
-    const minRead = Math.min(...members.map((m) => m.receiptSeq));
+    // The minimum needs every member's watermarks, which the cache does not hold.
+    const current = await store.activeMembers(conversationId);
+    const minDelivered = Math.min(...current.map((m) => m.deliveredSeq));
+    const minRead = Math.min(...current.map((m) => m.receiptSeq));
     if (minDelivered > conversation.groupDeliveredSeq || minRead > conversation.groupReadSeq) {
       await store.setGroupReceipts(conversationId, minDelivered, minRead);
       fanout.toUsers(
-        members.map((m) => m.userId),
+        current.map((m) => m.userId),
         'receipt:group',
         { conversationId, deliveredSeq: minDelivered, readSeq: minRead },
       );
@@ -150,17 +166,17 @@ export function createMessagingService(deps: {
     }
     const { conversationId } = payload;
     const replyToSeq = payload.replyToSeq ?? null;
-    let members = directMembers.get(conversationId);
+    let pair = directMembers.get(conversationId);
     let access: Access | undefined;
-    if (members === undefined || !members.includes(actor.userId) || replyToSeq !== null) {
+    if (pair === undefined || !pair.includes(actor.userId) || replyToSeq !== null) {
       access = await writeAccess(store, conversationId, actor.userId);
-      if (access.conversation.kind === 'direct') {
-        members ??= (await store.activeMembers(conversationId)).map((m) => m.userId);
-        directMembers.set(conversationId, members);
+      if (access.conversation.kind === 'direct' && pair === undefined) {
+        pair = (await members.atLeast(conversationId, access.conversation.membersVersion))?.userIds;
+        if (pair !== undefined) directMembers.set(conversationId, pair);
       }
     }
     // In a direct chat, the peer's block refuses the send: checked by the appending transaction.
-    const peer = members?.find((id) => id !== actor.userId) ?? null;
+    const peer = pair?.find((id) => id !== actor.userId) ?? null;
     if (replyToSeq !== null && access !== undefined) {
       const target =
         replyToSeq <= access.visibleLastSeq && insidePeriods(access.membership.periods, replyToSeq)
@@ -174,7 +190,7 @@ export function createMessagingService(deps: {
     const text = payload.text !== undefined && payload.text.trim() !== '' ? payload.text : null;
     try {
       // Spelled out rather than spread from origin(): this object is built once per message.
-      const { event, duplicate } = await store.appendMessage({
+      const appended = await store.appendMessage({
         id: timeOrderedId(),
         userId: actor.userId,
         deviceId: actor.deviceId,
@@ -186,12 +202,12 @@ export function createMessagingService(deps: {
         attachments: refs,
         unlessBlockedBy: peer,
       });
-      if (!duplicate) {
+      if (!appended.duplicate) {
         // Both members of a direct chat were members from its first seq on.
-        if (members !== undefined) fanout.toUsers(members, 'event', toWireEvent(event));
-        else await publish(event);
+        if (pair !== undefined) fanout.toUsers(pair, 'event', toWireEvent(appended.event));
+        else await publish(appended.event, appended.membersVersion);
       }
-      return answerOf(event);
+      return answerOf(appended.event);
     } catch (error) {
       return refusalToError(error);
     }
@@ -296,9 +312,8 @@ export function createMessagingService(deps: {
     /** Tells the other current members that `userId` is (or stopped) typing. */
     async typing(userId: string, conversationId: string, typing: boolean): Promise<void> {
       const { conversation } = await writeAccess(store, conversationId, userId);
-      const others = (await store.activeMembers(conversationId))
-        .map((m) => m.userId)
-        .filter((id) => id !== userId);
+      const snapshot = await members.atLeast(conversationId, conversation.membersVersion);
+      const others = (snapshot?.userIds ?? []).filter((id) => id !== userId);
       // Dropped without a word to the sender: a refusal would tell them they are blocked.
       if (conversation.kind === 'direct' && others[0] !== undefined) {
         if (await blocks(store, others[0], userId)) return;
@@ -312,11 +327,11 @@ export function createMessagingService(deps: {
       seq: number,
       kind: 'delivered' | 'read',
     ): Promise<ReceiptAnswer> {
-      const { visibleLastSeq } = await readAccess(store, conversationId, userId);
+      const { conversation, visibleLastSeq } = await readAccess(store, conversationId, userId);
       const capped = Math.min(seq, visibleLastSeq);
       const marks = kind === 'read' ? { readSeq: capped } : { deliveredSeq: capped };
       const { membership, changed } = await store.advanceReceipts(conversationId, userId, marks);
-      if (changed) await announceReceipt(membership);
+      if (changed) await announceReceipt(conversation, membership);
       return { deliveredSeq: membership.deliveredSeq, readSeq: membership.readSeq };
     },
   };

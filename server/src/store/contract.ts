@@ -399,6 +399,34 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.activeMembers(conversationId)).toHaveLength(3);
       });
 
+      it('membersVersion moves with every add, removal, role change and leave, and an append returns it as of its commit', async () => {
+        const conversationId = randomUUID();
+        await store.createGroup({ ...origin(a), conversationId, title: 'G', memberIds: [who(b)] });
+        const version = async () => (await store.getConversation(conversationId))?.membersVersion;
+        const appendedAt = async (text: string) => {
+          const appended = await store.appendMessage(message(conversationId, a, text));
+          return appended.duplicate ? -1 : appended.membersVersion;
+        };
+        const seen = [await version()];
+        expect(await appendedAt('one')).toBe(seen[0]);
+        await store.changeGroup(conversationId, origin(a), { title: 'Renamed' });
+        expect(await version()).toBe(seen[0]); // a rename is not a membership change
+        const changes = [
+          { add: [who(c)] },
+          { roles: [{ userId: who(c), role: 'admin' as const }] },
+          { remove: [who(c)] },
+        ];
+        for (const change of changes) {
+          await store.changeGroup(conversationId, origin(a), change);
+          const now = await version();
+          expect(now).toBeGreaterThan(seen.at(-1) ?? Infinity);
+          expect(await appendedAt('after')).toBe(now);
+          seen.push(now);
+        }
+        await store.changeGroup(conversationId, origin(b), { leave: { newOwner: null } });
+        expect(await version()).toBeGreaterThan(seen.at(-1) ?? Infinity);
+      });
+
       it("the change counter orders summary changes; others' receipts do not change mine", async () => {
         const { conversation } = await store.getOrCreateDirect({
           id: randomUUID(),

@@ -169,6 +169,15 @@ export interface GroupChange {
   leave?: { newOwner: string | null };
 }
 
+/**
+ * What an append did: a repeat returns the first event and writes nothing; a new message also
+ * carries the conversation's `membersVersion` as of its commit, so that fan-out can check its
+ * cached members without another read.
+ */
+export type AppendedMessage =
+  | { event: EventRecord; duplicate: true }
+  | { event: EventRecord; duplicate: false; membersVersion: number };
+
 export interface SummaryRow {
   conversation: ConversationRecord;
   membership: MembershipRecord;
@@ -210,7 +219,7 @@ export interface ConversationStore {
    * Allocates the next seq and commits the message, atomically with the membership check. A repeated
    * (userId, clientMsgId) returns the first event and writes nothing.
    */
-  appendMessage(message: NewMessage): Promise<{ event: EventRecord; duplicate: boolean }>;
+  appendMessage(message: NewMessage): Promise<AppendedMessage>;
   /** Appends `message_edited` and updates the target's current state; refuses a deleted target. */
   editMessage(
     conversationId: string,

@@ -95,16 +95,18 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
   const eventByOp = (userId: string, opId: string, session: Session | null) =>
     Event.findOne(byOpId(userId, opId)).session(session).lean<EventDoc>();
 
-  /** Takes the next `count` seqs of the conversation; returns the first. */
-  const allocateSeqs = async (conversationId: string, count: number, session: Session) => {
+  /** Takes the next `count` seqs of the conversation; returns the first (and its membersVersion). */
+  const claimSeqs = async (conversationId: string, count: number, session: Session) => {
     const doc = await Conversation.findOneAndUpdate(
       { _id: conversationId },
       { $inc: { lastSeq: count } },
       { session, new: true },
     ).lean<ConversationDoc>();
     if (doc === null) throw new StoreRefusal('not_found');
-    return doc.lastSeq - count + 1;
+    return { first: doc.lastSeq - count + 1, membersVersion: doc.membersVersion };
   };
+  const allocateSeqs = async (conversationId: string, count: number, session: Session) =>
+    (await claimSeqs(conversationId, count, session)).first;
 
   const insertEvent = async (
     conversationId: string,
@@ -492,7 +494,8 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
           const existing = await Event.findOne(byClientMsgId(message.userId, message.clientMsgId))
             .session(session)
             .lean<EventDoc>();
-          if (existing !== null) return { event: toEventRecord(existing), duplicate: true };
+          if (existing !== null)
+            return { event: toEventRecord(existing), duplicate: true as const };
           await requireActive(message.conversationId, message.userId, session);
           const blockedBy = message.unlessBlockedBy ?? null;
           if (
@@ -503,7 +506,11 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
           ) {
             throw new StoreRefusal('blocked');
           }
-          const seq = await allocateSeqs(message.conversationId, 1, session);
+          const { first: seq, membersVersion } = await claimSeqs(
+            message.conversationId,
+            1,
+            session,
+          );
           const event = await insertEvent(
             message.conversationId,
             seq,
@@ -522,7 +529,7 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
           const version = await nextVersion(session);
           await setConversationVersion(message.conversationId, version, session);
           await advanceOwnMarks(message.conversationId, message.userId, seq, version, session);
-          return { event, duplicate: false };
+          return { event, duplicate: false as const, membersVersion };
         }),
       );
     },

@@ -165,14 +165,14 @@ export function sqliteConversationStore(
     // these three run for every message): (version, id, id, userId, blockedBy, userId).
     claimSeq: db.prepare<
       [number, string, string, string, string | null, string],
-      { last_seq: number }
+      { last_seq: number; members_version: number }
     >(
       `UPDATE conversations SET last_seq = last_seq + 1, version = ?
        WHERE id = ?
          AND EXISTS (SELECT 1 FROM memberships
            WHERE conversation_id = ? AND user_id = ? AND active = 1)
          AND NOT EXISTS (SELECT 1 FROM blocks WHERE user_id = ? AND blocked_user_id = ?)
-       RETURNING last_seq`,
+       RETURNING last_seq, members_version`,
     ),
     // Gives back a seq claimed by a message that turned out to be a repeat (nothing else ran since).
     unclaimSeq: db.prepare('UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ?'),
@@ -426,7 +426,7 @@ export function sqliteConversationStore(
     }
     // Sending a message means the sender has seen the conversation up to it.
     st.advanceSenderMarks.run(seq, seq, seq, conversationId, userId);
-    return { event, duplicate: false };
+    return { event, duplicate: false, membersVersion: claimed.members_version };
   };
 
   const targetMessage = (conversationId: string, targetSeq: number): EventRow => {
