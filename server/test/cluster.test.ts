@@ -31,6 +31,9 @@ import { CLUSTER_JWT_SECRET, runServerToExit, type ServerProcess } from './serve
  * driven by socket.io clients: the scaled mode of DESIGN §2 end to end.
  */
 
+/** These tests start their own cluster: two processes compiling at once on a busy machine. */
+const CLUSTER_TEST_TIMEOUT_MS = 120_000;
+
 const messagesOf = (events: readonly ConversationEvent[]) =>
   events.filter((e): e is MessageEvent => e.type === 'message');
 
@@ -265,190 +268,200 @@ describe.skipIf(!redisAvailable(suiteName))('two server processes sharing Redis 
     });
   });
 
-  it('kill -9 of a process while clients send: they move to the other, resend, catch up; nothing acked is lost or doubled; its users go offline within the TTL', async () => {
-    const cluster = await startCluster();
-    const sockets: ClientSocket[] = [];
-    try {
-      const { a, b } = cluster;
-      const alice = await person(a, 'alice');
-      const erin = await person(a, 'erin');
-      const carol = await person(a, 'carol'); // stays on A, never reconnects
-      const bob = await person(b, 'bob');
-      sockets.push(alice.socket, erin.socket, carol.socket, bob.socket);
-      const chat = await direct(alice, bob);
-      const room = await group(erin, [bob, alice], 'room');
-      await direct(carol, bob);
-      await call(bob.socket, 'presence:watch', { userIds: [carol.userId] });
+  it(
+    'kill -9 of a process while clients send: they move to the other, resend, catch up; nothing acked is lost or doubled; its users go offline within the TTL',
+    async () => {
+      const cluster = await startCluster();
+      const sockets: ClientSocket[] = [];
+      try {
+        const { a, b } = cluster;
+        const alice = await person(a, 'alice');
+        const erin = await person(a, 'erin');
+        const carol = await person(a, 'carol'); // stays on A, never reconnects
+        const bob = await person(b, 'bob');
+        sockets.push(alice.socket, erin.socket, carol.socket, bob.socket);
+        const chat = await direct(alice, bob);
+        const room = await group(erin, [bob, alice], 'room');
+        await direct(carol, bob);
+        await call(bob.socket, 'presence:watch', { userIds: [carol.userId] });
 
-      const count = 40;
-      const aliceOutbox = new OutboxClient(alice.socket, alice.session.accessToken, [b, a]);
-      const erinOutbox = new OutboxClient(erin.socket, erin.session.accessToken, [b, a]);
-      let acks = 0;
-      let killedAt = 0;
-      let killing: Promise<void> | undefined;
-      const killMidway = () => {
-        acks += 1;
-        // Once both have sent a few, while they keep sending.
-        if (acks === 15 && killing === undefined) {
-          killedAt = Date.now();
-          killing = a.crash();
-        }
-      };
-      const carolOffline = nextEvent(
-        bob.socket,
-        'presence',
-        (p) => p.userId === carol.userId && !p.online,
-        OFFLINE_WITHIN_MS + 5_000,
-      );
-      const texts = (who: string) => Array.from({ length: count }, (_, i) => `${who} ${i}`);
-      // Bob, on the surviving process, writes into the direct chat all along.
-      const bobSends = async () => {
-        for (const text of texts('bob')) await send(bob, chat.id, text);
-      };
-      await Promise.all([
-        aliceOutbox.sendAll(chat.id, texts('alice'), killMidway),
-        erinOutbox.sendAll(room.id, texts('erin'), killMidway),
-        bobSends(),
-      ]);
-      await killing;
-      sockets.push(aliceOutbox.socket, erinOutbox.socket);
-      expect(killedAt).toBeGreaterThan(0);
-      expect([aliceOutbox.reconnects, erinOutbox.reconnects]).toEqual([1, 1]);
-      // At least one message was in flight when the process died, and was sent again.
-      expect(aliceOutbox.resends + erinOutbox.resends).toBeGreaterThanOrEqual(1);
-
-      for (const [outbox, conversationId, who] of [
-        [aliceOutbox, chat.id, alice],
-        [erinOutbox, room.id, erin],
-      ] as const) {
-        // Every acked message exists exactly once, in the order it was sent, at its acked seq.
-        const log = await catchUp(bob.socket, conversationId, 0);
-        const messages = messagesOf(log.events).filter((m) => m.senderUserId === who.userId);
-        expect(messages.map((m) => m.payload.text)).toEqual(
-          texts(who === alice ? 'alice' : 'erin'),
-        );
-        expect(messages.map((m) => m.seq)).toEqual(outbox.acked.map((x) => x.seq));
-        expect(messages.map((m) => m.clientMsgId)).toEqual(outbox.acked.map((x) => x.clientMsgId));
-        const seqs = log.events.map((e) => e.seq);
-        expect(seqs).toEqual(Array.from({ length: log.lastSeq }, (_, i) => i + 1));
-        // The sender, now on the other process, catches up to the same log.
-        const theirs = await catchUp(outbox.socket, conversationId, 0);
-        expect(theirs.events.map((e) => e.id)).toEqual(log.events.map((e) => e.id));
-      }
-      const chatLog = await catchUp(aliceOutbox.socket, chat.id, 0);
-      expect(
-        messagesOf(chatLog.events)
-          .filter((m) => m.senderUserId === bob.userId)
-          .map((m) => m.payload.text),
-      ).toEqual(texts('bob'));
-
-      // Carol was only on the killed process: bob (on B) is told she is offline, with the time
-      // her entry expired, once it has and the next sweep has run.
-      const offline = await carolOffline;
-      const tookMs = Date.now() - killedAt;
-      expect(tookMs).toBeLessThanOrEqual(OFFLINE_WITHIN_MS + 1_000);
-      expect(offline.lastSeenAt).toBeGreaterThan(killedAt - 1_000);
-      expect(offline.lastSeenAt).toBeLessThanOrEqual(killedAt + PRESENCE_TTL_S * 1000);
-      const looked = await call(bob.socket, 'presence:watch', { userIds: [carol.userId] });
-      expect(looked.presence).toEqual([
-        { userId: carol.userId, online: false, lastSeenAt: offline.lastSeenAt },
-      ]);
-      console.log(`kill -9: carol shown offline after ${tookMs} ms (TTL ${PRESENCE_TTL_S} s)`);
-    } finally {
-      sockets.forEach((s) => s.close());
-      await cluster.stop();
-    }
-  });
-
-  it('restarting Redis mid-run: each process keeps serving its own clients, reports not ready, recovers; no stored message is lost and fan-out resumes', async () => {
-    const cluster = await startCluster();
-    const sockets: ClientSocket[] = [];
-    try {
-      const { a, b, redis } = cluster;
-      const alice = await person(a, 'alice');
-      const alicePhone = await secondDevice(a, alice);
-      const bob = await person(b, 'bob');
-      sockets.push(alice.socket, alicePhone.socket, bob.socket);
-      const chat = await direct(alice, bob);
-      const atBob = nextEvent(bob.socket, 'event', (e) => e.conversationId === chat.id);
-      await send(alice, chat.id, 'before the outage');
-      await atBob;
-
-      const outage = Array.from({ length: 10 }, (_, i) => `during the outage ${i}`);
-      // What A hands to Redis while it is down waits in A's queue and reaches bob once it is back.
-      const lateAtBob = collectEvents(
-        bob.socket,
-        chat.id,
-        outage.length,
-        (e) => e.type === 'message' && outage.includes(e.payload.text ?? ''),
-        20_000,
-      );
-
-      await redis.stop();
-      await eventually('A reports Redis down', async () => (await readyz(a)).status === 503);
-      expect((await readyz(a)).body).toEqual({
-        status: 'not_ready',
-        checks: { store: 'ok', redis: 'failing' },
-      });
-
-      // A keeps serving its own clients: messages are stored and reach alice's phone on A live,
-      // and sign-ins work (rate limits fall back to this process's own counts).
-      const atPhone = collectEvents(alicePhone.socket, chat.id, outage.length);
-      const acked = [];
-      for (const text of outage) acked.push(await send(alice, chat.id, text));
-      expect((await atPhone).map((e) => e.seq)).toEqual(acked.map((x) => x.seq));
-      const newcomer = await person(a, 'newcomer');
-      sockets.push(newcomer.socket);
-
-      await redis.start();
-      await eventually('both processes are ready again', async () => {
-        const answers = await Promise.all([readyz(a), readyz(b)]);
-        return answers.every((r) => r.status === 200);
-      });
-
-      // Nothing stored was lost: bob (on B) catches up on every message.
-      const log = await catchUp(bob.socket, chat.id, 0);
-      expect(messagesOf(log.events).map((m) => m.payload.text)).toEqual([
-        'before the outage',
-        ...outage,
-      ]);
-
-      expect(textsOf(await lateAtBob)).toEqual(outage);
-
-      // Live fan-out across processes works again, both ways (a probe is resent until Redis has
-      // carried one: waiting for recovery, bounded).
-      const probe = async (from: Person, to: Person, label: string) => {
-        for (let attempt = 1; attempt <= 10; attempt++) {
-          const text = `${label} ${attempt}`;
-          const arrived = nextEvent(
-            to.socket,
-            'event',
-            (e) => e.type === 'message' && e.payload.text === text,
-            1_000,
-          );
-          await send(from, chat.id, text);
-          try {
-            await arrived;
-            return attempt;
-          } catch {
-            // not carried yet
+        const count = 40;
+        const aliceOutbox = new OutboxClient(alice.socket, alice.session.accessToken, [b, a]);
+        const erinOutbox = new OutboxClient(erin.socket, erin.session.accessToken, [b, a]);
+        let acks = 0;
+        let killedAt = 0;
+        let killing: Promise<void> | undefined;
+        const killMidway = () => {
+          acks += 1;
+          // Once both have sent a few, while they keep sending.
+          if (acks === 15 && killing === undefined) {
+            killedAt = Date.now();
+            killing = a.crash();
           }
-        }
-        throw new Error(`${label}: fan-out did not resume`);
-      };
-      expect(await probe(alice, bob, 'A to B')).toBeLessThanOrEqual(10);
-      expect(await probe(bob, alice, 'B to A')).toBeLessThanOrEqual(10);
+        };
+        const carolOffline = nextEvent(
+          bob.socket,
+          'presence',
+          (p) => p.userId === carol.userId && !p.online,
+          OFFLINE_WITHIN_MS + 5_000,
+        );
+        const texts = (who: string) => Array.from({ length: count }, (_, i) => `${who} ${i}`);
+        // Bob, on the surviving process, writes into the direct chat all along.
+        const bobSends = async () => {
+          for (const text of texts('bob')) await send(bob, chat.id, text);
+        };
+        await Promise.all([
+          aliceOutbox.sendAll(chat.id, texts('alice'), killMidway),
+          erinOutbox.sendAll(room.id, texts('erin'), killMidway),
+          bobSends(),
+        ]);
+        await killing;
+        sockets.push(aliceOutbox.socket, erinOutbox.socket);
+        expect(killedAt).toBeGreaterThan(0);
+        expect([aliceOutbox.reconnects, erinOutbox.reconnects]).toEqual([1, 1]);
+        // At least one message was in flight when the process died, and was sent again.
+        expect(aliceOutbox.resends + erinOutbox.resends).toBeGreaterThanOrEqual(1);
 
-      // Presence is rebuilt in the new Redis: alice (on A) shows online to bob (on B).
-      await eventually('alice shows online again', async () => {
-        const seen = await call(bob.socket, 'presence:watch', { userIds: [alice.userId] });
-        return seen.presence[0]?.online === true;
-      });
-    } finally {
-      sockets.forEach((s) => s.close());
-      await cluster.stop();
-    }
-  });
+        for (const [outbox, conversationId, who] of [
+          [aliceOutbox, chat.id, alice],
+          [erinOutbox, room.id, erin],
+        ] as const) {
+          // Every acked message exists exactly once, in the order it was sent, at its acked seq.
+          const log = await catchUp(bob.socket, conversationId, 0);
+          const messages = messagesOf(log.events).filter((m) => m.senderUserId === who.userId);
+          expect(messages.map((m) => m.payload.text)).toEqual(
+            texts(who === alice ? 'alice' : 'erin'),
+          );
+          expect(messages.map((m) => m.seq)).toEqual(outbox.acked.map((x) => x.seq));
+          expect(messages.map((m) => m.clientMsgId)).toEqual(
+            outbox.acked.map((x) => x.clientMsgId),
+          );
+          const seqs = log.events.map((e) => e.seq);
+          expect(seqs).toEqual(Array.from({ length: log.lastSeq }, (_, i) => i + 1));
+          // The sender, now on the other process, catches up to the same log.
+          const theirs = await catchUp(outbox.socket, conversationId, 0);
+          expect(theirs.events.map((e) => e.id)).toEqual(log.events.map((e) => e.id));
+        }
+        const chatLog = await catchUp(aliceOutbox.socket, chat.id, 0);
+        expect(
+          messagesOf(chatLog.events)
+            .filter((m) => m.senderUserId === bob.userId)
+            .map((m) => m.payload.text),
+        ).toEqual(texts('bob'));
+
+        // Carol was only on the killed process: bob (on B) is told she is offline, with the time
+        // her entry expired, once it has and the next sweep has run.
+        const offline = await carolOffline;
+        const tookMs = Date.now() - killedAt;
+        expect(tookMs).toBeLessThanOrEqual(OFFLINE_WITHIN_MS + 1_000);
+        expect(offline.lastSeenAt).toBeGreaterThan(killedAt - 1_000);
+        expect(offline.lastSeenAt).toBeLessThanOrEqual(killedAt + PRESENCE_TTL_S * 1000);
+        const looked = await call(bob.socket, 'presence:watch', { userIds: [carol.userId] });
+        expect(looked.presence).toEqual([
+          { userId: carol.userId, online: false, lastSeenAt: offline.lastSeenAt },
+        ]);
+        console.log(`kill -9: carol shown offline after ${tookMs} ms (TTL ${PRESENCE_TTL_S} s)`);
+      } finally {
+        sockets.forEach((s) => s.close());
+        await cluster.stop();
+      }
+    },
+    CLUSTER_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'restarting Redis mid-run: each process keeps serving its own clients, reports not ready, recovers; no stored message is lost and fan-out resumes',
+    async () => {
+      const cluster = await startCluster();
+      const sockets: ClientSocket[] = [];
+      try {
+        const { a, b, redis } = cluster;
+        const alice = await person(a, 'alice');
+        const alicePhone = await secondDevice(a, alice);
+        const bob = await person(b, 'bob');
+        sockets.push(alice.socket, alicePhone.socket, bob.socket);
+        const chat = await direct(alice, bob);
+        const atBob = nextEvent(bob.socket, 'event', (e) => e.conversationId === chat.id);
+        await send(alice, chat.id, 'before the outage');
+        await atBob;
+
+        const outage = Array.from({ length: 10 }, (_, i) => `during the outage ${i}`);
+        // What A hands to Redis while it is down waits in A's queue and reaches bob once it is back.
+        const lateAtBob = collectEvents(
+          bob.socket,
+          chat.id,
+          outage.length,
+          (e) => e.type === 'message' && outage.includes(e.payload.text ?? ''),
+          20_000,
+        );
+
+        await redis.stop();
+        await eventually('A reports Redis down', async () => (await readyz(a)).status === 503);
+        expect((await readyz(a)).body).toEqual({
+          status: 'not_ready',
+          checks: { store: 'ok', redis: 'failing' },
+        });
+
+        // A keeps serving its own clients: messages are stored and reach alice's phone on A live,
+        // and sign-ins work (rate limits fall back to this process's own counts).
+        const atPhone = collectEvents(alicePhone.socket, chat.id, outage.length);
+        const acked = [];
+        for (const text of outage) acked.push(await send(alice, chat.id, text));
+        expect((await atPhone).map((e) => e.seq)).toEqual(acked.map((x) => x.seq));
+        const newcomer = await person(a, 'newcomer');
+        sockets.push(newcomer.socket);
+
+        await redis.start();
+        await eventually('both processes are ready again', async () => {
+          const answers = await Promise.all([readyz(a), readyz(b)]);
+          return answers.every((r) => r.status === 200);
+        });
+
+        // Nothing stored was lost: bob (on B) catches up on every message.
+        const log = await catchUp(bob.socket, chat.id, 0);
+        expect(messagesOf(log.events).map((m) => m.payload.text)).toEqual([
+          'before the outage',
+          ...outage,
+        ]);
+
+        expect(textsOf(await lateAtBob)).toEqual(outage);
+
+        // Live fan-out across processes works again, both ways (a probe is resent until Redis has
+        // carried one: waiting for recovery, bounded).
+        const probe = async (from: Person, to: Person, label: string) => {
+          for (let attempt = 1; attempt <= 10; attempt++) {
+            const text = `${label} ${attempt}`;
+            const arrived = nextEvent(
+              to.socket,
+              'event',
+              (e) => e.type === 'message' && e.payload.text === text,
+              1_000,
+            );
+            await send(from, chat.id, text);
+            try {
+              await arrived;
+              return attempt;
+            } catch {
+              // not carried yet
+            }
+          }
+          throw new Error(`${label}: fan-out did not resume`);
+        };
+        expect(await probe(alice, bob, 'A to B')).toBeLessThanOrEqual(10);
+        expect(await probe(bob, alice, 'B to A')).toBeLessThanOrEqual(10);
+
+        // Presence is rebuilt in the new Redis: alice (on A) shows online to bob (on B).
+        await eventually('alice shows online again', async () => {
+          const seen = await call(bob.socket, 'presence:watch', { userIds: [alice.userId] });
+          return seen.presence[0]?.online === true;
+        });
+      } finally {
+        sockets.forEach((s) => s.close());
+        await cluster.stop();
+      }
+    },
+    CLUSTER_TEST_TIMEOUT_MS,
+  );
 });
 
 describe('scaled mode start-up', () => {
