@@ -51,7 +51,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'scripts', root: '.', include: ['scripts/**/*.test.ts'] },
+        // These spawn ESLint, electron-builder and the start script: seconds each on a busy machine.
+        test: {
+          name: 'scripts',
+          root: '.',
+          include: ['scripts/**/*.test.ts'],
+          testTimeout: 60_000,
+        },
       },
     ],
   },
