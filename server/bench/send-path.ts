@@ -15,7 +15,8 @@ import path from 'node:path';
 import { timeOrderedId } from '@chitchat/shared';
 import { createMessagingService } from '../src/services/messaging';
 import type { Fanout } from '../src/services/fanout';
-import { TokenBuckets } from '../src/services/token-bucket';
+import { RAISED_RATE_LIMITS } from '../src/config';
+import { deviceRateLimits } from '../src/services/device-limits';
 import { openSqliteStore } from '../src/store/sqlite/index';
 
 export interface SendPathResult {
@@ -80,7 +81,7 @@ export async function openSendPath(batch: number): Promise<SendPath> {
     const messaging = createMessagingService({
       store,
       fanout,
-      sendLimiter: new TokenBuckets(1e9, 2e9),
+      limits: deviceRateLimits(RAISED_RATE_LIMITS),
     });
     let round = 0;
     const run = async (count: number) => {

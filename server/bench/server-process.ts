@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { createApp } from '../src/app';
-import { testConfig } from '../src/config';
+import { RAISED_RATE_LIMITS, testConfig } from '../src/config';
 import { createLogger } from '../src/logger';
 import { connectRedis } from '../src/redis';
 import { deriveKeys, loadServerSecret } from '../src/services/secrets';
@@ -33,8 +33,7 @@ async function main(): Promise<void> {
   const config = testConfig({
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
-    RATE_LIMIT_SEND: 1_000_000,
-    RATE_LIMIT_AUTH: 1_000_000,
+    ...RAISED_RATE_LIMITS,
     LOG_LEVEL: logLevel,
     ...(redisUrl !== '' ? { REDIS_URL: redisUrl, JWT_SECRET: jwtSecret } : {}),
   });

@@ -24,7 +24,7 @@ import type { MediaService } from './services/media';
 import { MembershipCache } from './services/membership-cache';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
 import { createPresenceService } from './services/presence';
-import { TokenBuckets } from './services/token-bucket';
+import { deviceRateLimits } from './services/device-limits';
 import { createAccountsService, type SessionListener } from './services/accounts';
 import { memoryAuthRateLimits, type AuthRateLimits } from './services/rate-limits';
 import type { ServerKeys } from './services/secrets';
@@ -138,12 +138,13 @@ export function createApp(deps: AppDeps): ChitchatApp {
 
   // One copy of each conversation's members for both services (checked against membersVersion).
   const members = new MembershipCache(store);
-  const conversations = createConversationsService({ store, fanout, members, ...clock });
+  const limits = deviceRateLimits(config, deps.now);
+  const conversations = createConversationsService({ store, fanout, members, limits, ...clock });
   const messaging = createMessagingService({
     store,
     fanout,
     members,
-    sendLimiter: new TokenBuckets(config.RATE_LIMIT_SEND, config.RATE_LIMIT_SEND * 2, deps.now),
+    limits,
     attachments: deps.attachments ?? deps.media?.attachments,
     ...clock,
   });
@@ -157,7 +158,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   io.use(handshake(accounts, logger, addressOf));
   const stopMediaSweep = deps.media?.startSweeping();
   coalesceWebsocketWrites(io);
-  attachGateway(io, { conversations, messaging, presence, logger, metrics });
+  attachGateway(io, { conversations, messaging, presence, limits, logger, metrics });
 
   let metricsServer: HttpServer | undefined;
   return {

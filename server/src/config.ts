@@ -45,6 +45,14 @@ const envSchema = z.object({
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   MEDIA_MAX_BYTES: intFrom(MEDIA_MAX_BYTES, 1),
   RATE_LIMIT_SEND: intFrom(20, 1),
+  /** Group creations and changes (create, update, leave) per minute per device. */
+  RATE_LIMIT_GROUP: intFrom(30, 1),
+  /** Receipts (delivered and read) per second per device, bursts of twice that. */
+  RATE_LIMIT_RECEIPT: intFrom(50, 1),
+  /** New direct chats per hour per device; reopening an existing one is free. */
+  RATE_LIMIT_CONVERSATION: intFrom(60, 1),
+  /** presence:watch calls per minute per device (each replaces the watched set). */
+  RATE_LIMIT_PRESENCE: intFrom(30, 1),
   RATE_LIMIT_AUTH: intFrom(10, 1),
   REFRESH_GRACE_S: intFrom(30, 0, 3600),
   MAX_DEVICES: intFrom(20, 1, 1000),
@@ -91,6 +99,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return config;
 }
+
+/**
+ * Every rate limit raised out of the way, for functional tests and benchmarks, whose clients act
+ * far faster than people; the tests of a limit set it back to its default or lower.
+ */
+export const RAISED_RATE_LIMITS = {
+  RATE_LIMIT_SEND: 1_000_000,
+  RATE_LIMIT_GROUP: 1_000_000,
+  RATE_LIMIT_RECEIPT: 1_000_000,
+  RATE_LIMIT_CONVERSATION: 1_000_000,
+  RATE_LIMIT_PRESENCE: 1_000_000,
+  RATE_LIMIT_AUTH: 1_000_000,
+} satisfies Partial<Config>;
+
+/** RAISED_RATE_LIMITS as environment variables, for a server started as a process. */
+export const raisedRateLimitEnv = (): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(RAISED_RATE_LIMITS).map(([key, value]) => [key, String(value)]),
+  );
 
 /** A complete config for tests: embedded defaults plus overrides. */
 export function testConfig(overrides: Partial<Config> = {}): Config {

@@ -13,7 +13,7 @@ import {
   type ServerToClientEvents,
 } from '@chitchat/shared';
 import { createApp, type AppDeps, type ChitchatApp } from '../src/app';
-import { testConfig, type Config } from '../src/config';
+import { RAISED_RATE_LIMITS, testConfig, type Config } from '../src/config';
 import { createLogger } from '../src/logger';
 import { openLocalMedia } from '../src/media/open';
 import type { MediaService } from '../src/services/media';
@@ -53,8 +53,7 @@ export async function startServer(
   const dataDir = options.dataDir ?? tempDir().dir;
   const config = testConfig({
     DATA_DIR: dataDir,
-    RATE_LIMIT_AUTH: 1000,
-    RATE_LIMIT_SEND: 1000,
+    ...RAISED_RATE_LIMITS,
     ...options.config,
   });
   const store = openSqliteStore(dataDir);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { raisedRateLimitEnv } from '../src/config';
 import { freePort } from './redis-server';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -50,8 +51,7 @@ export async function spawnServer(
       METRICS_PORT: '0',
       MONGODB_URI: '',
       LOG_LEVEL: 'info',
-      RATE_LIMIT_AUTH: '10000',
-      RATE_LIMIT_SEND: '10000',
+      ...raisedRateLimitEnv(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

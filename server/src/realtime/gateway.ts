@@ -19,6 +19,7 @@ import {
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../logger';
 import type { ConversationsService } from '../services/conversations';
+import { spend, type DeviceRateLimits } from '../services/device-limits';
 import { ServiceError } from '../services/errors';
 import type { MessagingService } from '../services/messaging';
 import type { PresenceService } from '../services/presence';
@@ -31,13 +32,14 @@ export interface GatewayDeps {
   conversations: ConversationsService;
   messaging: MessagingService;
   presence: PresenceService;
+  limits: DeviceRateLimits;
   logger: Logger;
   metrics: Metrics;
 }
 
 /** Wires every client -> server event of the protocol to its service, per connected socket. */
 export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
-  const { conversations, messaging, presence, logger, metrics } = deps;
+  const { conversations, messaging, presence, limits, logger, metrics } = deps;
   const typingLimiter = new TokenBuckets(TYPING_RATE_PER_SECOND, TYPING_RATE_PER_SECOND * 2);
 
   io.on('connection', (socket) => {
@@ -94,12 +96,13 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
       messaging.eventsBefore(userId, p.conversationId, p.beforeSeq, p.limit),
     );
     onRequest(socket, handlerDeps, 'receipt:delivered', receiptSchema, (p) =>
-      messaging.receipt(userId, p.conversationId, p.seq, 'delivered'),
+      messaging.receipt(actor, p.conversationId, p.seq, 'delivered'),
     );
     onRequest(socket, handlerDeps, 'receipt:read', receiptSchema, (p) =>
-      messaging.receipt(userId, p.conversationId, p.seq, 'read'),
+      messaging.receipt(actor, p.conversationId, p.seq, 'read'),
     );
     onRequest(socket, handlerDeps, 'presence:watch', presenceWatchSchema, async (p) => {
+      spend(limits.presence, deviceId, 'You are changing whom you watch too often; wait a moment.');
       const allowed = await presence.watchable(userId, p.userIds);
       // Each watch replaces the previous set.
       for (const room of socket.rooms) if (room.startsWith('presence:')) void socket.leave(room);

@@ -24,6 +24,7 @@ import type {
 import { StoreRefusal } from '../store/types';
 import { readAccess, visibleLastSeq, writeAccess } from './access';
 import { toPublicUser } from './accounts';
+import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import { MembershipCache } from './membership-cache';
@@ -59,10 +60,12 @@ export function createConversationsService(deps: {
   fanout: Fanout;
   /** Shared with the messaging service, so that both see one copy of each membership. */
   members?: MembershipCache;
+  limits: Pick<DeviceRateLimits, 'group' | 'conversation'>;
   now?: () => number;
 }) {
-  const { store, fanout } = deps;
+  const { store, fanout, limits } = deps;
   const memberCache = deps.members ?? new MembershipCache(store);
+  const GROUP_CHANGES_TOO_FAST = 'You are changing groups too often; wait a moment.';
   const now = deps.now ?? Date.now;
 
   /** The current members as of the conversation row just read (no member scan when cached). */
@@ -267,12 +270,22 @@ export function createConversationsService(deps: {
       if ((await store.usersBlocking(actor.userId, [peerId])).length > 0) {
         throw forbidden('You cannot start a chat with this person.');
       }
+      // Only a new chat costs a token (message-request spam); reopening one is free.
+      const reopening = (await store.findDirect(actor.userId, peerId)) !== null;
+      if (!reopening)
+        spend(
+          limits.conversation,
+          actor.deviceId,
+          'You are starting too many new chats; wait a while.',
+        );
       const { conversation, created } = await store.getOrCreateDirect({
         id: randomUUID(),
         userId: actor.userId,
         peerId,
         at: now(),
       });
+      // Another call created it meanwhile: this one cost nothing either.
+      if (!reopening && !created) limits.conversation.refund(actor.deviceId);
       if (created) await pushSummaries(conversation.id, [actor.userId, peerId]);
       return summaryFor(conversation.id, actor.userId);
     },
@@ -282,6 +295,7 @@ export function createConversationsService(deps: {
         const first = await store.eventByOpId(actor.userId, payload.opId);
         if (first !== null) return summaryFor(first.conversationId, actor.userId);
       }
+      spend(limits.group, actor.deviceId, GROUP_CHANGES_TOO_FAST);
       const memberIds = [...new Set(payload.memberIds)].filter((id) => id !== actor.userId);
       if (memberIds.length + 1 > GROUP_MEMBERS_MAX) {
         throw new ServiceError(
@@ -308,6 +322,7 @@ export function createConversationsService(deps: {
       ) {
         return summaryFor(payload.conversationId, actor.userId);
       }
+      spend(limits.group, actor.deviceId, GROUP_CHANGES_TOO_FAST);
       const { conversation, membership } = await writeAccess(
         store,
         payload.conversationId,
@@ -370,6 +385,7 @@ export function createConversationsService(deps: {
       if (conversation.kind !== 'group')
         throw new ServiceError('invalid_payload', 'Direct chats cannot be left.');
       if (!membership.active) return; // Already left: leaving is idempotent.
+      spend(limits.group, actor.deviceId, GROUP_CHANGES_TOO_FAST);
       let newOwner: string | null = null;
       if (membership.role === 'owner') {
         const others = (await currentMembers(conversation)).filter(

@@ -16,10 +16,10 @@ import type { ConversationRecord, EventRecord, MembershipRecord, Store } from '.
 import { insidePeriods, readAccess, writeAccess, type Access } from './access';
 import { BoundedMap } from './bounded-map';
 import type { Actor } from './conversations';
+import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import { MembershipCache } from './membership-cache';
-import type { TokenBuckets } from './token-bucket';
 import { blockedEitherWay, blocks, directPeer } from './relationships';
 import { toWireEvent } from './wire';
 
@@ -41,6 +41,8 @@ export type MessagingService = ReturnType<typeof createMessagingService>;
 /** Direct chats whose members one process remembers (two ids each). */
 const DIRECT_CACHE_SIZE = 50_000;
 
+const SENDING_TOO_FAST = 'You are sending too fast; wait a moment.';
+
 const answerOf = (event: EventRecord): SendAnswer => ({
   id: event.id,
   seq: event.seq,
@@ -50,13 +52,13 @@ const answerOf = (event: EventRecord): SendAnswer => ({
 export function createMessagingService(deps: {
   store: Store;
   fanout: Fanout;
-  sendLimiter: TokenBuckets;
+  limits: Pick<DeviceRateLimits, 'send' | 'receipt'>;
   attachments?: AttachmentResolver;
   /** Shared with the conversations service, so that both see one copy of each membership. */
   members?: MembershipCache;
   now?: () => number;
 }) {
-  const { store, fanout, sendLimiter } = deps;
+  const { store, fanout, limits } = deps;
   const attachments = deps.attachments ?? noAttachments;
   const members = deps.members ?? new MembershipCache(store);
   const now = deps.now ?? Date.now;
@@ -161,9 +163,7 @@ export function createMessagingService(deps: {
   const directMembers = new BoundedMap<string, readonly string[]>(DIRECT_CACHE_SIZE);
 
   async function sendOnce(actor: Actor, payload: MessageSendPayload): Promise<SendAnswer> {
-    if (!sendLimiter.take(actor.deviceId)) {
-      throw new ServiceError('rate_limited', 'You are sending too fast; wait a moment.');
-    }
+    spend(limits.send, actor.deviceId, SENDING_TOO_FAST);
     const { conversationId } = payload;
     const replyToSeq = payload.replyToSeq ?? null;
     let pair = directMembers.get(conversationId);
@@ -233,6 +233,8 @@ export function createMessagingService(deps: {
         const first = await store.eventByOpId(actor.userId, payload.opId);
         if (first !== null) return { seq: first.seq };
       }
+      // One bucket with sends: edits and deletes reach every member just like messages.
+      spend(limits.send, actor.deviceId, SENDING_TOO_FAST);
       const { target } = await visibleMessage(actor, payload.conversationId, payload.seq);
       if (target.senderUserId !== actor.userId)
         throw forbidden('Only the sender can edit a message.');
@@ -260,6 +262,7 @@ export function createMessagingService(deps: {
         const first = await store.eventByOpId(actor.userId, payload.opId);
         if (first !== null) return { seq: first.seq };
       }
+      spend(limits.send, actor.deviceId, SENDING_TOO_FAST);
       const { access, target } = await visibleMessage(actor, payload.conversationId, payload.seq);
       const isAdmin =
         access.conversation.kind === 'group' &&
@@ -322,11 +325,13 @@ export function createMessagingService(deps: {
     },
 
     async receipt(
-      userId: string,
+      actor: Actor,
       conversationId: string,
       seq: number,
       kind: 'delivered' | 'read',
     ): Promise<ReceiptAnswer> {
+      spend(limits.receipt, actor.deviceId, 'You are sending receipts too fast; wait a moment.');
+      const { userId } = actor;
       const { conversation, visibleLastSeq } = await readAccess(store, conversationId, userId);
       const capped = Math.min(seq, visibleLastSeq);
       const marks = kind === 'read' ? { readSeq: capped } : { deliveredSeq: capped };

@@ -184,6 +184,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       });
 
       it('direct chats are one per pair, in either order', async () => {
+        expect(await store.findDirect(who(a), who(b))).toBeNull();
         const first = await store.getOrCreateDirect({
           id: randomUUID(),
           userId: who(a),
@@ -198,6 +199,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         });
         expect(first.created).toBe(true);
         expect(again).toEqual({ conversation: first.conversation, created: false });
+        expect(await store.findDirect(who(b), who(a))).toEqual(first.conversation);
         expect(
           (await store.activeMembers(first.conversation.id)).map((m) => m.userId).sort(),
         ).toEqual([who(a), who(b)].sort());

@@ -196,6 +196,8 @@ export interface ConversationStore {
   /** Of `userIds`, those who share at least one conversation with `userId` as active members. */
   sharingConversation(userId: string, userIds: readonly string[]): Promise<string[]>;
 
+  /** The direct conversation of a pair (either order), without creating it. */
+  findDirect(userId: string, peerId: string): Promise<ConversationRecord | null>;
   /** Get-or-create of the direct conversation of a pair; `created` says which. */
   getOrCreateDirect(input: {
     id: string;

@@ -303,6 +303,13 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
       return shared.map(String);
     },
 
+    async findDirect(userId, peerId) {
+      const doc = await Conversation.findOne(
+        byDirectKey(directKey(userId, peerId)),
+      ).lean<ConversationDoc>();
+      return doc === null ? null : toConversationRecord(doc);
+    },
+
     async getOrCreateDirect(input) {
       return retryingDuplicate(() =>
         transact(async (session) => {

@@ -762,6 +762,10 @@ export function sqliteConversationStore(
       ).all(userId, ...unique);
       return rows.map((r) => r.user_id);
     },
+    async findDirect(userId, peerId) {
+      const row = st.conversationByKey.get(directKey(userId, peerId));
+      return row ? toConversation(row) : null;
+    },
     async getOrCreateDirect(input) {
       return getOrCreateDirect.immediate(input);
     },
