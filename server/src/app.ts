@@ -26,7 +26,12 @@ import { createMessagingService, type AttachmentResolver } from './services/mess
 import { createPresenceService } from './services/presence';
 import { deviceRateLimits } from './services/device-limits';
 import { createAccountsService, type SessionListener } from './services/accounts';
-import { memoryAuthRateLimits, type AuthRateLimits } from './services/rate-limits';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  memoryAuthRateLimits,
+  memorySearchRateLimit,
+  type AuthRateLimits,
+} from './services/rate-limits';
 import type { ServerKeys } from './services/secrets';
 import type { Store } from './store/types';
 
@@ -37,6 +42,8 @@ export interface AppDeps {
   logger: Logger;
   /** Defaults to in-memory limiters sized by `RATE_LIMIT_AUTH`. */
   authLimits?: AuthRateLimits;
+  /** Defaults to an in-memory limiter sized by `RATE_LIMIT_SEARCH`. */
+  searchLimit?: RateLimiterAbstract;
   /** Defaults to in-memory presence (one node). */
   presence?: Presence;
   /**
@@ -96,6 +103,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     store,
     keys: deps.keys,
     limits: deps.authLimits ?? memoryAuthRateLimits(config.RATE_LIMIT_AUTH),
+    searchLimit: deps.searchLimit ?? memorySearchRateLimit(config.RATE_LIMIT_SEARCH),
     options: {
       maxDevices: config.MAX_DEVICES,
       refreshGraceMs: config.REFRESH_GRACE_S * 1000,

@@ -17,6 +17,7 @@ describe('config', () => {
       RATE_LIMIT_CONVERSATION: 60,
       RATE_LIMIT_PRESENCE: 30,
       RATE_LIMIT_AUTH: 10,
+      RATE_LIMIT_SEARCH: 30,
       REFRESH_GRACE_S: 30,
       MAX_DEVICES: 20,
       PRESENCE_TTL_S: 45,

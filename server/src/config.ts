@@ -54,6 +54,8 @@ const envSchema = z.object({
   /** presence:watch calls per minute per device (each replaces the watched set). */
   RATE_LIMIT_PRESENCE: intFrom(30, 1),
   RATE_LIMIT_AUTH: intFrom(10, 1),
+  /** User searches (`GET /api/users?q=`) per minute per user, all their devices together. */
+  RATE_LIMIT_SEARCH: intFrom(30, 1),
   REFRESH_GRACE_S: intFrom(30, 0, 3600),
   MAX_DEVICES: intFrom(20, 1, 1000),
   ACCESS_TOKEN_TTL_S: intFrom(15 * 60, 10, 24 * 3600),
@@ -111,6 +113,7 @@ export const RAISED_RATE_LIMITS = {
   RATE_LIMIT_CONVERSATION: 1_000_000,
   RATE_LIMIT_PRESENCE: 1_000_000,
   RATE_LIMIT_AUTH: 1_000_000,
+  RATE_LIMIT_SEARCH: 1_000_000,
 } satisfies Partial<Config>;
 
 /** RAISED_RATE_LIMITS as environment variables, for a server started as a process. */

@@ -9,7 +9,7 @@ import {
   type RedisPresenceOptions,
 } from './presence/redis/index';
 import { redisStreamsAdapter } from './realtime/redis-adapter';
-import { redisAuthRateLimits } from './services/rate-limits';
+import { redisAuthRateLimits, redisSearchRateLimit } from './services/rate-limits';
 
 /** Redis could not be reached at start-up; the message names REDIS_URL and what to do. */
 export class RedisUnavailableError extends Error {
@@ -125,7 +125,7 @@ export function redisReadiness(clients: readonly Redis[]): ReadinessCheck {
 
 export interface ScaledRedis {
   /** The parts of createApp's deps that Redis provides. */
-  deps: Required<Pick<AppDeps, 'adapter' | 'authLimits' | 'readinessChecks'>> & {
+  deps: Required<Pick<AppDeps, 'adapter' | 'authLimits' | 'searchLimit' | 'readinessChecks'>> & {
     presence: RedisPresence;
   };
   /** Stops presence and closes the connections; call after the app has closed. */
@@ -141,7 +141,7 @@ export interface ScaledRedis {
  * when ioredis reconnects.
  */
 export async function connectRedis(
-  config: Pick<Config, 'REDIS_URL' | 'RATE_LIMIT_AUTH' | 'PRESENCE_TTL_S'>,
+  config: Pick<Config, 'REDIS_URL' | 'RATE_LIMIT_AUTH' | 'RATE_LIMIT_SEARCH' | 'PRESENCE_TTL_S'>,
   logger: Logger,
   options: { keyPrefix?: string; presence?: Partial<RedisPresenceOptions> } = {},
 ): Promise<ScaledRedis> {
@@ -171,6 +171,7 @@ export async function connectRedis(
       adapter: redisStreamsAdapter(streams, logger, { streamName: `${keyPrefix}socket.io` }),
       presence,
       authLimits: redisAuthRateLimits(commands, config.RATE_LIMIT_AUTH, keyPrefix),
+      searchLimit: redisSearchRateLimit(commands, config.RATE_LIMIT_SEARCH, keyPrefix),
       readinessChecks: [redisReadiness([commands, streams])],
     },
     async close() {

@@ -12,6 +12,7 @@ import {
   startServer,
   tempDir,
 } from './harness';
+import { loadConfig } from '../src/config';
 
 describe('accounts and devices over HTTP and Socket.io', () => {
   let server: TestServer;
@@ -348,7 +349,7 @@ describe('accounts and devices over HTTP and Socket.io', () => {
       'id',
       'username',
     ]);
-    const wildcard = await http<{ users: unknown[] }>(server, 'GET', '/api/users?q=%25', {
+    const wildcard = await http<{ users: unknown[] }>(server, 'GET', '/api/users?q=%25%25%25', {
       token: eve.accessToken,
     });
     expect(wildcard.body.users).toEqual([]);
@@ -358,7 +359,7 @@ describe('accounts and devices over HTTP and Socket.io', () => {
     for (const [method, route] of [
       ['GET', '/api/me'],
       ['PATCH', '/api/me'],
-      ['GET', '/api/users?q=a'],
+      ['GET', '/api/users?q=abc'],
       ['GET', '/api/devices'],
       ['DELETE', '/api/devices/x'],
       ['POST', '/api/auth/logout'],
@@ -412,6 +413,47 @@ describe('accounts and devices over HTTP and Socket.io', () => {
       expect(attempts.map((a) => a.status)).toEqual([401, 401, 429]);
       const limitedAnswer = attempts[2];
       expect(limitedAnswer?.body).toMatchObject({ error: { code: 'rate_limited' } });
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('user search needs 3 characters and is rate limited per user: 429 with Retry-After', async () => {
+    const perMinute = loadConfig({}).RATE_LIMIT_SEARCH;
+    const limited = await startServer({ config: { RATE_LIMIT_SEARCH: perMinute } });
+    try {
+      const prefix = uniqueName('ivy');
+      const ivy = await register(limited, prefix);
+      const ivyPhone = await login(limited, prefix);
+      const jack = await register(limited);
+      const search = (session: AuthSession, q: string) =>
+        fetch(`${limited.url}/api/users?q=${encodeURIComponent(q)}`, {
+          headers: { authorization: `Bearer ${session.accessToken}` },
+        });
+      for (const q of ['', 'iv', '  iv  ']) {
+        const short = await search(ivy, q);
+        expect(short.status, JSON.stringify(q)).toBe(400);
+        expect(await short.json()).toMatchObject({ error: { code: 'invalid_payload' } });
+      }
+      const missing = await http(limited, 'GET', '/api/users', { token: ivy.accessToken });
+      expect(missing.status).toBe(400);
+
+      // The refusals above cost nothing; each device of the account spends the same budget.
+      for (let i = 0; i < perMinute; i++) {
+        const found = await search(i % 2 === 0 ? ivy : ivyPhone, prefix);
+        expect(found.status).toBe(200);
+        expect(((await found.json()) as { users: { id: string }[] }).users).toEqual([
+          expect.objectContaining({ id: ivy.user.id }),
+        ]);
+      }
+      for (const session of [ivy, ivyPhone]) {
+        const refused = await search(session, prefix);
+        expect(refused.status).toBe(429);
+        expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+        expect(await refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
+      }
+      // Another person has a budget of their own.
+      expect((await search(jack, prefix)).status).toBe(200);
     } finally {
       await limited.stop();
     }

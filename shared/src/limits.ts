@@ -12,6 +12,8 @@ export const DISPLAY_NAME_MAX_LENGTH = 64;
 export const DEVICE_NAME_MAX_LENGTH = 64;
 export const PLATFORM_MAX_LENGTH = 32;
 export const USER_SEARCH_MAX_RESULTS = 20;
+/** `GET /api/users?q=` needs this many characters (after trimming): no listing by one letter. */
+export const USER_SEARCH_MIN_LENGTH = 3;
 export const BLOCK_LIST_CHANGE_MAX = 100;
 
 /** Ids minted by the server (uuid) and by clients (clientMsgId, opId). */

@@ -16,6 +16,7 @@ import {
   PLATFORM_MAX_LENGTH,
   PRESENCE_WATCH_MAX,
   USERNAME_MAX_LENGTH,
+  USER_SEARCH_MIN_LENGTH,
   USERNAME_MIN_LENGTH,
   USERNAME_PATTERN,
 } from './limits';
@@ -109,7 +110,8 @@ export const updateMeBodySchema = z.object({
 });
 
 export const userSearchQuerySchema = z.object({
-  q: z.string().max(USERNAME_MAX_LENGTH).default(''),
+  // Trimmed first: three spaces are not three characters.
+  q: z.string().trim().min(USER_SEARCH_MIN_LENGTH).max(USERNAME_MAX_LENGTH),
 });
 
 // ---------- Socket.io client -> server payloads ----------

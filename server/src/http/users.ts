@@ -23,7 +23,7 @@ export function accountRouter(accounts: AccountsService): Router {
     '/users',
     route(async (req, res) => {
       const { q } = parseInput(userSearchQuerySchema, req.query);
-      res.json({ users: await accounts.searchUsers(q) });
+      res.json({ users: await accounts.searchUsers(authOf(res).userId, q) });
     }),
   );
   router.get(

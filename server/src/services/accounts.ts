@@ -16,6 +16,7 @@ import {
 import type { DeviceRecord, Store, UserRecord } from '../store/types';
 import { UniqueViolation } from '../store/types';
 import { ServiceError, forbidden, notFound, unauthorized } from './errors';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { consumeOrThrow, ensureNotExhausted, type AuthRateLimits } from './rate-limits';
 import type { ServerKeys } from './secrets';
 import {
@@ -67,6 +68,8 @@ export function createAccountsService(deps: {
   store: Store;
   keys: ServerKeys;
   limits: AuthRateLimits;
+  /** `RATE_LIMIT_SEARCH`, keyed by user id. */
+  searchLimit: RateLimiterAbstract;
   options: AccountsOptions;
   sessions: SessionListener;
   relationships?: RelationshipListener;
@@ -240,8 +243,9 @@ export function createAccountsService(deps: {
       return me(userId);
     },
 
-    async searchUsers(prefix: string): Promise<PublicUser[]> {
-      if (prefix.trim() === '') return [];
+    /** Users by username prefix (validated: at least USER_SEARCH_MIN_LENGTH characters). */
+    async searchUsers(userId: string, prefix: string): Promise<PublicUser[]> {
+      await consumeOrThrow(deps.searchLimit, userId);
       const users = await store.searchUsers(prefix.trim(), USER_SEARCH_MAX_RESULTS);
       return users.map(toPublicUser);
     },

@@ -33,6 +33,30 @@ export function memoryAuthRateLimits(perMinute: number): AuthRateLimits {
 }
 
 /**
+ * User searches per minute per user (`RATE_LIMIT_SEARCH`): the search lists usernames to anyone
+ * with an account, so its pace is bounded for the whole account, not per device.
+ */
+export function memorySearchRateLimit(perMinute: number): RateLimiterAbstract {
+  return new RateLimiterMemory({ keyPrefix: 'user-search', points: perMinute, duration: 60 });
+}
+
+/** The search limit kept in Redis, shared by every server process (HTTP requests go to any). */
+export function redisSearchRateLimit(
+  client: Redis,
+  perMinute: number,
+  keyPrefix = 'chitchat:',
+): RateLimiterAbstract {
+  return new RateLimiterRedis({
+    storeClient: client,
+    keyPrefix: `${keyPrefix}user-search`,
+    points: perMinute,
+    duration: 60,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: memorySearchRateLimit(perMinute),
+  });
+}
+
+/**
  * The auth limits kept in Redis, shared by every server process. While Redis is unreachable each
  * process counts on its own (the same limits per process) instead of refusing every sign-in.
  *

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { PublicUser } from '@chitchat/shared';
+import { USER_SEARCH_MIN_LENGTH, type PublicUser } from '@chitchat/shared';
 import { errorText } from '../../format';
 import type { AppStore } from '../../state/store';
 
-/** People matching a username query, debounced. */
+/** People matching a username query, debounced; asked only from USER_SEARCH_MIN_LENGTH characters. */
 export function useUserSearch(
   store: AppStore,
   query: string,
@@ -11,7 +11,7 @@ export function useUserSearch(
   const [users, setUsers] = useState<PublicUser[]>([]);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (query.trim() === '') {
+    if (query.trim().length < USER_SEARCH_MIN_LENGTH) {
       setUsers([]);
       return;
     }
