@@ -21,6 +21,7 @@ import { memoryPresence } from './presence/memory/index';
 import type { Presence } from './presence/types';
 import { createConversationsService } from './services/conversations';
 import type { MediaService } from './services/media';
+import { GroupReceipts } from './services/group-receipts';
 import { MembershipCache } from './services/membership-cache';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
 import { createPresenceService } from './services/presence';
@@ -148,11 +149,13 @@ export function createApp(deps: AppDeps): ChitchatApp {
   const members = new MembershipCache(store);
   const limits = deviceRateLimits(config, deps.now);
   const conversations = createConversationsService({ store, fanout, members, limits, ...clock });
+  const groupReceipts = new GroupReceipts({ store, fanout, members, logger });
   const messaging = createMessagingService({
     store,
     fanout,
     members,
     limits,
+    groupReceipts,
     attachments: deps.attachments ?? deps.media?.attachments,
     ...clock,
   });
@@ -185,6 +188,8 @@ export function createApp(deps: AppDeps): ChitchatApp {
       io.local.disconnectSockets(true);
       // Let the offline announcements of the sockets just closed go out while the adapter is open.
       await presence.settled();
+      // Pending large-group receipts go out while the store and the adapter are still open.
+      await groupReceipts.close();
       await stopMediaSweep?.();
       await new Promise<void>((resolve) => {
         void io.close(() => resolve());

@@ -6,10 +6,7 @@ export interface ReadinessCheck {
   check: () => Promise<void>;
 }
 
-export function healthRouter(deps: {
-  checks: readonly ReadinessCheck[];
-  logger: Logger;
-}): Router {
+export function healthRouter(deps: { checks: readonly ReadinessCheck[]; logger: Logger }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

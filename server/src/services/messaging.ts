@@ -19,6 +19,7 @@ import type { Actor } from './conversations';
 import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
+import { GroupReceipts } from './group-receipts';
 import { MembershipCache } from './membership-cache';
 import { blockedEitherWay, blocks, directPeer } from './relationships';
 import { toWireEvent } from './wire';
@@ -56,11 +57,14 @@ export function createMessagingService(deps: {
   attachments?: AttachmentResolver;
   /** Shared with the conversations service, so that both see one copy of each membership. */
   members?: MembershipCache;
+  /** Announces large groups' minimum watermarks (the app closes it before the store). */
+  groupReceipts?: GroupReceipts;
   now?: () => number;
 }) {
   const { store, fanout, limits } = deps;
   const attachments = deps.attachments ?? noAttachments;
   const members = deps.members ?? new MembershipCache(store);
+  const groupReceipts = deps.groupReceipts ?? new GroupReceipts({ store, fanout, members });
   const now = deps.now ?? Date.now;
 
   /**
@@ -142,18 +146,8 @@ export function createMessagingService(deps: {
       return;
     }
     fanout.toUsers([userId], 'receipt', update);
-    // The minimum needs every member's watermarks, which the cache does not hold.
-    const current = await store.activeMembers(conversationId);
-    const minDelivered = Math.min(...current.map((m) => m.deliveredSeq));
-    const minRead = Math.min(...current.map((m) => m.receiptSeq));
-    if (minDelivered > conversation.groupDeliveredSeq || minRead > conversation.groupReadSeq) {
-      await store.setGroupReceipts(conversationId, minDelivered, minRead);
-      fanout.toUsers(
-        current.map((m) => m.userId),
-        'receipt:group',
-        { conversationId, deliveredSeq: minDelivered, readSeq: minRead },
-      );
-    }
+    // The group's minimum is computed once per tick, however many receipts arrive meanwhile.
+    groupReceipts.touch(conversationId);
   }
 
   /**

@@ -429,6 +429,39 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await version()).toBeGreaterThan(seen.at(-1) ?? Infinity);
       });
 
+      it('groupReceiptMinimum is the lowest delivered and public read mark over current members only', async () => {
+        const conversationId = randomUUID();
+        await store.createGroup({
+          ...origin(a),
+          conversationId,
+          title: 'G',
+          memberIds: [who(b), who(c)],
+        });
+        await store.appendMessage(message(conversationId, a, 'one'));
+        await store.appendMessage(message(conversationId, a, 'two'));
+        // The sender has seen both; B has two delivered and one read; C nothing yet.
+        await store.advanceReceipts(conversationId, who(b), { deliveredSeq: 3, readSeq: 2 });
+        expect(await store.groupReceiptMinimum(conversationId)).toEqual({
+          deliveredSeq: 0,
+          readSeq: 0,
+        });
+        await store.advanceReceipts(conversationId, who(c), { deliveredSeq: 2 });
+        expect(await store.groupReceiptMinimum(conversationId)).toEqual({
+          deliveredSeq: 2,
+          readSeq: 0,
+        });
+        // A former member no longer holds the group back.
+        await store.changeGroup(conversationId, origin(a), { remove: [who(c)] });
+        expect(await store.groupReceiptMinimum(conversationId)).toEqual({
+          deliveredSeq: 3,
+          readSeq: 2,
+        });
+        expect(await store.groupReceiptMinimum(randomUUID())).toEqual({
+          deliveredSeq: 0,
+          readSeq: 0,
+        });
+      });
+
       it("the change counter orders summary changes; others' receipts do not change mine", async () => {
         const { conversation } = await store.getOrCreateDirect({
           id: randomUUID(),

@@ -272,6 +272,11 @@ export interface ConversationStore {
     userId: string,
     marks: { deliveredSeq?: number; readSeq?: number },
   ): Promise<{ membership: MembershipRecord; changed: boolean }>;
+  /**
+   * The minimum delivered and public read watermarks over the current members (0 when none): what
+   * a large group's ticks show. An aggregate in the store, so no member row is converted.
+   */
+  groupReceiptMinimum(conversationId: string): Promise<{ deliveredSeq: number; readSeq: number }>;
   /** Records the minimum watermarks last announced to a large group. */
   setGroupReceipts(conversationId: string, deliveredSeq: number, readSeq: number): Promise<void>;
 }

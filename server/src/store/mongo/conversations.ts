@@ -688,6 +688,19 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
         return { membership, changed: true };
       });
     },
+    async groupReceiptMinimum(conversationId) {
+      const [row] = await Membership.aggregate<{ delivered: number; read: number }>([
+        { $match: { conversationId, active: true } },
+        {
+          $group: {
+            _id: null,
+            delivered: { $min: '$deliveredSeq' },
+            read: { $min: '$receiptSeq' },
+          },
+        },
+      ]);
+      return { deliveredSeq: row?.delivered ?? 0, readSeq: row?.read ?? 0 };
+    },
     async setGroupReceipts(conversationId, deliveredSeq, readSeq) {
       await Conversation.updateOne(
         { _id: conversationId },

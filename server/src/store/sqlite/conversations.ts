@@ -280,6 +280,10 @@ export function sqliteConversationStore(
        FROM memberships m JOIN conversations c ON c.id = m.conversation_id
        WHERE m.user_id = @userId AND (m.version > @since OR (m.active = 1 AND c.version > @since))`,
     ),
+    groupMinimum: db.prepare<[string], { delivered: number | null; read: number | null }>(
+      `SELECT MIN(delivered_seq) AS delivered, MIN(receipt_seq) AS read FROM memberships
+       WHERE conversation_id = ? AND active = 1`,
+    ),
     setGroupReceipts: db.prepare(
       `UPDATE conversations SET group_delivered_seq = MAX(group_delivered_seq, @deliveredSeq),
          group_read_seq = MAX(group_read_seq, @readSeq) WHERE id = @id`,
@@ -838,6 +842,10 @@ export function sqliteConversationStore(
     },
     async advanceReceipts(conversationId, userId, marks) {
       return advanceReceipts.immediate(conversationId, userId, marks);
+    },
+    async groupReceiptMinimum(conversationId) {
+      const row = st.groupMinimum.get(conversationId);
+      return { deliveredSeq: row?.delivered ?? 0, readSeq: row?.read ?? 0 };
     },
     async setGroupReceipts(conversationId, deliveredSeq, readSeq) {
       st.setGroupReceipts.run({ id: conversationId, deliveredSeq, readSeq });
