@@ -202,6 +202,36 @@ describe('the client engine against a real server', () => {
     expect(log.events.map((e) => (e.type === 'message' ? e.payload.text : null))).toEqual(texts);
   });
 
+  it('on server:draining the engine moves at once, and it comes back after the drain and restart', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const chat = await alice.client.startDirectChat(bob.userId);
+    let aliceConnections = 0;
+    server.app.io.on('connection', (socket) => {
+      if (socket.data.userId === alice.userId) aliceConnections++;
+    });
+    // The notice alone (the server would close the socket a little later): the engine leaves and
+    // connects again by itself, without waiting for the server's disconnect.
+    server.app.io.to(`user:${alice.userId}`).emit('server:draining', {});
+    await until(
+      alice.client,
+      async () =>
+        aliceConnections >= 1 && (await alice.client.getConnectionState()) === 'online'
+          ? true
+          : undefined,
+      10_000,
+      'a new connection after server:draining',
+    );
+    await alice.client.sendMessage({ conversationId: chat.id, text: 'after the notice' });
+    await showsTexts(bob.client, chat.id, ['after the notice']);
+
+    // The whole drain (app.close), then the server back on the same port.
+    await restartServer();
+    await online(alice.client);
+    await alice.client.sendMessage({ conversationId: chat.id, text: 'after the restart' });
+    await showsTexts(bob.client, chat.id, ['after the notice', 'after the restart']);
+  });
+
   it('a server restored to an older copy (new store epoch) makes the engine resync instead of ignoring new messages', async () => {
     const alice = await signedUp('Alice');
     const bob = await signedUp('Bob');

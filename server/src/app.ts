@@ -15,6 +15,7 @@ import { accountRouter } from './http/users';
 import { coalesceWebsocketWrites } from './realtime/coalesce';
 import { handshake } from './realtime/handshake';
 import { socketFanout } from './realtime/fanout';
+import { DRAIN_CLOSE_MS, DRAIN_REQUESTS_MS, trackConnections, trackRequests } from './realtime/drain';
 import { attachGateway } from './realtime/gateway';
 import { deviceRoom, type ChatServer } from './realtime/types';
 import { memoryPresence } from './presence/memory/index';
@@ -59,6 +60,8 @@ export interface AppDeps {
    * and the periodic sweep of unreferenced uploads. Without it there are no media routes.
    */
   media?: MediaService;
+  /** The shutdown drain's bounds (default DRAIN_REQUESTS_MS and DRAIN_CLOSE_MS). */
+  drain?: { requestsMs?: number; closeMs?: number };
   /** Extra readiness checks (Redis, ...); the store is always checked. */
   readinessChecks?: readonly ReadinessCheck[];
   now?: () => number;
@@ -74,7 +77,12 @@ export interface ChitchatApp {
    * the bound port. The public port never serves it. Tests that build many apps leave it off.
    */
   listenMetrics(port?: number, host?: string): Promise<number>;
-  /** Stops accepting, closes every socket, waits for in-flight requests; the store stays open. */
+  /**
+   * Drains: stops accepting, sends `server:draining` to this process's sockets, waits (bounded) for
+   * requests in flight, closes the sockets, announces presence, and cuts what has not closed
+   * within a second or so. Resolves when done; the store stays open. Calling it again waits for
+   * the same drain.
+   */
   close(): Promise<void>;
 }
 
@@ -83,9 +91,14 @@ export function createApp(deps: AppDeps): ChitchatApp {
   const { config, store, logger } = deps;
   const metrics = createMetrics();
   const httpServer = createServer();
+  let draining = false;
+  const connections = trackConnections(httpServer);
   const io: ChatServer = new Server(httpServer, {
     maxHttpBufferSize: SOCKET_MAX_PAYLOAD_BYTES,
     serveClient: false,
+    // While draining, a handshake on a kept-alive connection is refused at the transport, which
+    // clients retry (elsewhere, behind a load balancer) like any failed connection.
+    allowRequest: (_req, callback) => callback(draining ? 'server draining' : null, !draining),
     pingInterval: 20_000,
     pingTimeout: 20_000,
     ...(deps.adapter ? { adapter: deps.adapter } : {}),
@@ -166,12 +179,14 @@ export function createApp(deps: AppDeps): ChitchatApp {
     logger,
     ...clock,
   });
+  const requests = trackRequests(io);
   io.use(handshake(accounts, logger, addressOf));
   const stopMediaSweep = deps.media?.startSweeping();
   coalesceWebsocketWrites(io);
   attachGateway(io, { conversations, messaging, presence, limits, logger, metrics });
 
   let metricsServer: HttpServer | undefined;
+  let closing: Promise<void> | undefined;
   return {
     httpServer,
     io,
@@ -182,28 +197,55 @@ export function createApp(deps: AppDeps): ChitchatApp {
       metricsServer ??= createMetricsServer(metrics.registry);
       return listenOn(metricsServer, port, host);
     },
-    async close() {
-      // Only this process's sockets: with a cluster adapter, io.disconnectSockets() would close
-      // every process's.
-      io.local.disconnectSockets(true);
-      // Let the offline announcements of the sockets just closed go out while the adapter is open.
-      await presence.settled();
-      // Pending large-group receipts go out while the store and the adapter are still open.
-      await groupReceipts.close();
-      await stopMediaSweep?.();
-      await new Promise<void>((resolve) => {
-        void io.close(() => resolve());
-      });
-      httpServer.closeAllConnections();
-      if (metricsServer?.listening) {
-        const closing = metricsServer;
-        const closed = new Promise<void>((resolve) => closing.close(() => resolve()));
-        // A scraper's keep-alive connection must not hold the shutdown.
-        closing.closeAllConnections();
-        await closed;
-      }
+    close() {
+      closing ??= drain();
+      return closing;
     },
   };
+
+  /**
+   * The shutdown drain (DESIGN §10): stop accepting, tell clients to reconnect elsewhere, let the
+   * requests in flight finish (their commits and acks), close the sockets, announce who went
+   * offline, and cut whatever has not closed within DRAIN_CLOSE_MS, so that a frozen client never
+   * holds a restart.
+   */
+  async function drain(): Promise<void> {
+    const requestsMs = deps.drain?.requestsMs ?? DRAIN_REQUESTS_MS;
+    const closeMs = deps.drain?.closeMs ?? DRAIN_CLOSE_MS;
+    draining = true;
+    // No new connections; kept-alive ones get no new handshake (allowRequest) and idle ones go.
+    if (httpServer.listening) httpServer.close();
+    httpServer.closeIdleConnections();
+    // Only this process's sockets: with a cluster adapter, io.emit and io.disconnectSockets()
+    // would reach every process's.
+    io.local.emit('server:draining', {});
+    await requests.settled(requestsMs);
+    io.local.disconnectSockets(true);
+    // Let the offline announcements of the sockets just closed go out while the adapter is open.
+    await presence.settled();
+    // Pending large-group receipts go out while the store and the adapter are still open.
+    await groupReceipts.close();
+    await stopMediaSweep?.();
+    httpServer.closeIdleConnections();
+    if (!(await connections.closedWithin(closeMs))) {
+      logger.warn(
+        { connections: connections.open() },
+        'connections still open after the drain; cutting them',
+      );
+      connections.destroyAll();
+    }
+    await new Promise<void>((resolve) => {
+      void io.close(() => resolve());
+    });
+    httpServer.closeAllConnections();
+    const scraped = metricsServer;
+    if (scraped?.listening) {
+      const closed = new Promise<void>((resolve) => scraped.close(() => resolve()));
+      // A scraper's keep-alive connection must not hold the shutdown.
+      scraped.closeAllConnections();
+      await closed;
+    }
+  }
 }
 
 function listenOn(server: HttpServer, port: number, host: string): Promise<number> {

@@ -93,7 +93,9 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down: draining');
+    // The drain is bounded (about 3 s with a frozen client, see realtime/drain.ts); this is the
+    // last resort if closing Redis, media or the store hangs. Compose waits longer (stop_grace_period).
     const forced = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);

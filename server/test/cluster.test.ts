@@ -6,6 +6,7 @@ import {
   connect,
   disconnected,
   http,
+  login,
   nextEvent,
   request,
   tempDir,
@@ -24,7 +25,12 @@ import {
 } from './fixtures';
 import { OFFLINE_WITHIN_MS, PRESENCE_TTL_S, startCluster, type Cluster } from './cluster';
 import { freePort, redisAvailable } from './redis-server';
-import { CLUSTER_JWT_SECRET, runServerToExit, type ServerProcess } from './server-process';
+import {
+  CLUSTER_JWT_SECRET,
+  runServerToExit,
+  spawnFrozenClient,
+  type ServerProcess,
+} from './server-process';
 
 /*
  * Two server processes (separate OS processes) on one SQLite file and one real redis-server,
@@ -253,18 +259,26 @@ describe.skipIf(!redisAvailable(suiteName))('two server processes sharing Redis 
     });
 
     // Last: it stops process B.
-    it('a process stopped with SIGTERM exits cleanly and its users are shown offline at once', async () => {
+    it('a process stopped with SIGTERM exits cleanly, even with a frozen client, and its users are shown offline at once', async () => {
       const grace = await on(cluster.b, 'grace');
       const henry = await on(cluster.a, 'henry');
       await direct(henry, grace);
-      await call(henry.socket, 'presence:watch', { userIds: [grace.userId] });
-      const offline = nextEvent(henry.socket, 'presence', (p) => p.userId === grace.userId);
-      const stoppedAt = Date.now();
-      expect(await cluster.b.stop()).toBe(0);
-      expect(await offline).toMatchObject({ online: false });
-      // Announced on the way out, not found later by a sweep (that takes most of the TTL).
-      expect(Date.now() - stoppedAt).toBeLessThan((PRESENCE_TTL_S * 1000 * 2) / 3);
-      expect(henry.socket.connected).toBe(true);
+      // Grace's other device on B stops answering: the drain must not wait for it.
+      const gracePhone = await login(cluster.b, grace.session.user.username);
+      const frozen = await spawnFrozenClient(cluster.b.url, gracePhone.accessToken);
+      try {
+        frozen.freeze();
+        await call(henry.socket, 'presence:watch', { userIds: [grace.userId] });
+        const offline = nextEvent(henry.socket, 'presence', (p) => p.userId === grace.userId);
+        const stoppedAt = Date.now();
+        expect(await cluster.b.stop()).toBe(0);
+        expect(await offline).toMatchObject({ online: false });
+        // Announced on the way out, not found later by a sweep (that takes most of the TTL).
+        expect(Date.now() - stoppedAt).toBeLessThan((PRESENCE_TTL_S * 1000 * 2) / 3);
+        expect(henry.socket.connected).toBe(true);
+      } finally {
+        await frozen.kill();
+      }
     });
   });
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { PROTOCOL_VERSION } from '@chitchat/shared';
 import { raisedRateLimitEnv } from '../src/config';
 import { freePort } from './redis-server';
 
@@ -70,7 +71,7 @@ export async function spawnServer(
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(
       () => reject(new Error(`server did not start:\n${output}`)),
-      options.startTimeoutMs ?? 20_000,
+      options.startTimeoutMs ?? 60_000,
     );
     const onData = () => {
       if (!output.includes('chitchat server listening')) return;
@@ -130,4 +131,62 @@ export async function runServerToExit(
     });
   });
   return { code, output };
+}
+
+export interface FrozenClient {
+  /** Stops the client process (SIGSTOP): its socket stays open and it answers nothing. */
+  freeze(): void;
+  /** Kills it (a stopped process too). */
+  kill(): Promise<void>;
+}
+
+/**
+ * A Socket.io client in its own OS process, connected with `token`; `freeze()` stops the process,
+ * so its WebSocket never answers a close handshake again: the client a shutdown must not wait for.
+ */
+export async function spawnFrozenClient(url: string, token: string): Promise<FrozenClient> {
+  const source = `
+    import { io } from 'socket.io-client';
+    const socket = io(process.env.URL, {
+      transports: ['websocket'],
+      reconnection: false,
+      auth: { token: process.env.TOKEN, protocol: Number(process.env.PROTOCOL) },
+    });
+    socket.on('connect', () => console.log('connected'));
+    socket.on('connect_error', (error) => { console.log('refused ' + error.message); process.exit(1); });
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', source], {
+    cwd: repoRoot,
+    env: { ...process.env, URL: url, TOKEN: token, PROTOCOL: String(PROTOCOL_VERSION) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      live.delete(child);
+      resolve();
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`client did not connect:\n${output}`)), 15_000);
+    child.stdout.on('data', () => {
+      if (!output.includes('connected')) return;
+      clearTimeout(timer);
+      resolve();
+    });
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`client exited:\n${output}`));
+    });
+  });
+  return {
+    freeze: () => void child.kill('SIGSTOP'),
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
 }

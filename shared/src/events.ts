@@ -112,7 +112,16 @@ export interface ServerToClientEvents {
   typing: (update: TypingUpdate) => void;
   presence: (update: PresenceInfo) => void;
   'session:revoked': (info: SessionRevoked) => void;
+  /**
+   * The server is shutting down (SIGTERM): it accepts no new connections and closes this socket
+   * shortly. Reconnect now (a load balancer sends you to another server); anything unacked is
+   * resent as usual. The payload is an empty object today.
+   */
+  'server:draining': (info: ServerDraining) => void;
 }
+
+/** The payload of `server:draining`: empty today; clients ignore fields they do not know. */
+export type ServerDraining = Record<string, never>;
 
 /** What the server keeps on each authenticated socket. */
 export interface SocketData {

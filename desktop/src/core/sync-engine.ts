@@ -284,6 +284,15 @@ export class SyncEngine {
       this.setPersonTyping(update.conversationId, update.userId, update.typing);
     });
     socket.on('presence', (info) => this.listener.presence(info));
+    // The server is shutting down and will close this socket shortly. Move now rather than wait:
+    // behind a load balancer the reconnect lands on another server, and an embedded server is
+    // retried with backoff until it is back. Unacked sends stay in the outbox and go again.
+    socket.on('server:draining', () => {
+      if (this.stopped) return;
+      socket.disconnect();
+      this.setState('connecting');
+      this.reconnectLater();
+    });
     socket.on('session:revoked', (info) => {
       this.listener.revoked(
         info.reason === 'token_reuse'
