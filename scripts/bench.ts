@@ -7,6 +7,7 @@
 import { runDeliveryBench, type DeliveryBenchResult } from '../server/bench/delivery';
 import { runDeliveryClusterBench } from '../server/bench/delivery-cluster';
 import { runFsyncBench } from '../server/bench/fsync';
+import { runGroupBench } from '../server/bench/group';
 import { runSendPathBench } from '../server/bench/send-path';
 import { runEngineBench } from '../desktop/bench/engine';
 
@@ -31,6 +32,12 @@ const benches: Bench[] = [
     description:
       'server: the same delivery schedule with each chat across two chitchat processes sharing SQLite and Redis, vs one process',
     run: () => runDeliveryClusterBench(delivery),
+  },
+  {
+    name: 'group',
+    description:
+      'server: fan-out in a 256- and a 1,000-member group whose members send delivery receipts as the engine does',
+    run: () => runGroupBench(),
   },
   {
     name: 'send-path',
