@@ -22,6 +22,16 @@ describe('groups, membership periods and authorization', () => {
     w = x;
   });
 
+  it('create: a group needs at least one member besides its creator', async () => {
+    for (const memberIds of [[], [w.alice.userId], [w.alice.userId, w.alice.userId]]) {
+      expect(
+        await request(w.alice.socket, 'group:create', { title: 'Just me', memberIds }),
+      ).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
+    }
+    const list = await call(w.alice.socket, 'conversation:list', {});
+    expect(list.conversations.map((c) => c.title)).not.toContain('Just me');
+  });
+
   it('create: the creator is owner, members are told, seq 1 records who joined', async () => {
     const bobTold = nextEvent(w.bob.socket, 'conversation');
     const opId = randomUUID();

@@ -139,7 +139,8 @@ const memberIdsSchema = z.array(idSchema).max(GROUP_MEMBERS_MAX);
 
 export const groupCreateSchema = z.object({
   title: groupTitleSchema,
-  memberIds: memberIdsSchema,
+  // A group needs someone besides its creator (the service also refuses a list of only oneself).
+  memberIds: memberIdsSchema.min(1),
   opId: idSchema.optional(),
 });
 

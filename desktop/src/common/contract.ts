@@ -176,6 +176,8 @@ export interface ChatApi {
   cancelSignIn(): Promise<void>;
   signOut(): Promise<void>;
   getConnectionState(): Promise<ConnectionState>;
+  /** Offline: try to connect now instead of after the back-off delay. */
+  reconnectNow(): Promise<void>;
 
   listConversations(): Promise<ConversationView[]>;
   /** The newest page from the local cache, at once. */
@@ -251,6 +253,7 @@ export const CHAT_API_METHODS = [
   'cancelSignIn',
   'signOut',
   'getConnectionState',
+  'reconnectNow',
   'listConversations',
   'openConversation',
   'loadOlder',

@@ -364,6 +364,11 @@ export class ChatClient implements ChatApi {
     return this.engine?.connection ?? 'offline';
   }
 
+  /** Connects now rather than after the back-off delay (the offline banner's "Retry now"). */
+  async reconnectNow(): Promise<void> {
+    this.engine?.reconnectNow();
+  }
+
   /** Sync now: on wake from sleep and on window focus. */
   resync(): void {
     this.engine?.requestSync();
@@ -609,6 +614,9 @@ export class ChatClient implements ChatApi {
 
   async createGroup(input: { title: string; memberIds: string[] }): Promise<ConversationView> {
     const { engine, store } = this.ready();
+    const me = this.session?.user.id;
+    if (!input.memberIds.some((id) => id !== me))
+      throw new ChatClientError('invalid_payload', 'A group needs at least one other member.');
     const summary = await this.remote(() =>
       engine.call('group:create', { ...input, opId: timeOrderedId() }),
     );

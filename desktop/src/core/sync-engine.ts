@@ -176,6 +176,15 @@ export class SyncEngine {
     });
   }
 
+  /** Tries to connect at once instead of waiting out socket.io's back-off ("Retry now"). */
+  reconnectNow(): void {
+    if (this.stopped || this.socket.connected) return;
+    this.setState('connecting');
+    // disconnect() drops the manager's back-off timer; connect() then opens a fresh attempt.
+    this.socket.disconnect();
+    this.socket.connect();
+  }
+
   typingIn(conversationId: string): string[] {
     return [...(this.typingPeople.get(conversationId)?.keys() ?? [])];
   }
@@ -228,7 +237,9 @@ export class SyncEngine {
     });
     socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
       if (this.stopped) return;
-      this.setState('connecting');
+      // An attempt that failed to reach the server: offline until one succeeds (socket.io keeps
+      // trying with back-off; the screen offers "Retry now").
+      this.setState(error.message === 'unauthorized' ? 'connecting' : 'offline');
       if (error.message === 'unauthorized') {
         // The access token expired or was refused: refresh once, then connect again.
         this.api.refresh().then(

@@ -162,19 +162,19 @@ export function errorCode(error: unknown): string {
 }
 
 /**
- * Friendly text for an engine error code. `signedIn`: the person is already using the server, so
- * a network failure means they are offline, not that they typed a wrong address.
+ * Friendly text for an engine error code. A network failure of a signed-in person means they are
+ * offline; only on the sign-in form (`signingIn`) can it mean a wrong server address.
  */
-export function errorText(error: unknown, context: { signedIn?: boolean } = {}): string {
+export function errorText(error: unknown, context: { signingIn?: boolean } = {}): string {
   const code = errorCode(error);
   const message = error instanceof Error ? error.message : String(error);
   switch (code) {
     case 'unauthorized':
       return 'Wrong username or password.';
     case 'network':
-      return context.signedIn
-        ? "You're offline — check your connection."
-        : 'This server is not reachable — check the address.';
+      return context.signingIn
+        ? 'This server is not reachable — check the address.'
+        : "You're offline — check your connection.";
     case 'timeout':
       return 'The server did not answer in time — check the address, or try again later.';
     case 'not_chitchat':

@@ -40,7 +40,7 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
           ...(displayName ? { displayName } : {}),
         });
     } catch (e) {
-      setError(errorCode(e) === 'cancelled' ? null : errorText(e));
+      setError(errorCode(e) === 'cancelled' ? null : errorText(e, { signingIn: true }));
     } finally {
       setBusy(false);
     }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useContext, useEffect, useState } from 'react';
 import {
   attachmentKindOf,
   type AttachmentView,
@@ -7,7 +7,8 @@ import {
 } from '../../common/contract';
 import { errorText, fileSize } from '../format';
 import { useAppState, type AppStore } from '../state/store';
-import { IconClose } from './Icons';
+import { GalleryContext, photosOf } from './gallery';
+import { PhotoViewer } from './PhotoViewer';
 
 /** Object URLs of fetched media, shared by every bubble that shows the same file. */
 const urlCache = new Map<string, Promise<string>>();
@@ -33,7 +34,11 @@ function mediaUrl(
   return url;
 }
 
-function useMediaUrl(store: AppStore, mediaId: string | null, variant: 'original' | 'thumbnail') {
+export function useMediaUrl(
+  store: AppStore,
+  mediaId: string | null,
+  variant: 'original' | 'thumbnail',
+) {
   const [state, setState] = useState<{ url: string | null; error: string | null }>({
     url: null,
     error: null,
@@ -52,7 +57,7 @@ function useMediaUrl(store: AppStore, mediaId: string | null, variant: 'original
   return state;
 }
 
-async function save(store: AppStore, attachment: AttachmentView) {
+export async function save(store: AppStore, attachment: AttachmentView) {
   const url = await mediaUrl(store, attachment.id, 'original');
   const link = document.createElement('a');
   link.href = url;
@@ -63,6 +68,7 @@ async function save(store: AppStore, attachment: AttachmentView) {
 /** The files of a message: photos and videos inline, other files as chips. */
 export function Attachments({ store, message }: { store: AppStore; message: MessageView }) {
   const [viewing, setViewing] = useState<AttachmentView | null>(null);
+  const gallery = useContext(GalleryContext);
   const upload = useAppState(store, (s) => s.uploads[message.key]);
   if (message.attachments.length === 0) return null;
   const pending = message.status === 'pending' || message.status === 'failed';
@@ -75,6 +81,7 @@ export function Attachments({ store, message }: { store: AppStore; message: Mess
             <button
               key={a.id}
               className="photo"
+              data-media-id={a.id}
               aria-label={`Photo ${a.name}, open`}
               onClick={() => setViewing(a)}
             >
@@ -111,7 +118,14 @@ export function Attachments({ store, message }: { store: AppStore; message: Mess
           </div>
         );
       })}
-      {viewing && <Viewer store={store} attachment={viewing} onClose={() => setViewing(null)} />}
+      {viewing && (
+        <PhotoViewer
+          store={store}
+          photos={photosOf(gallery.length > 0 ? gallery : [message])}
+          start={{ messageKey: message.key, attachmentId: viewing.id }}
+          onClose={() => setViewing(null)}
+        />
+      )}
     </div>
   );
 }
@@ -190,53 +204,6 @@ function ProgressRing({ progress }: { progress: number }) {
         />
       </svg>
     </span>
-  );
-}
-
-/** The full-size photo over everything; Escape or a click outside closes it. */
-function Viewer({
-  store,
-  attachment,
-  onClose,
-}: {
-  store: AppStore;
-  attachment: AttachmentView;
-  onClose: () => void;
-}) {
-  const { url, error } = useMediaUrl(store, attachment.id, 'original');
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [onClose]);
-  return (
-    <div
-      className="viewer"
-      role="dialog"
-      aria-modal="true"
-      aria-label={`Photo ${attachment.name}`}
-      onClick={onClose}
-    >
-      <div className="viewer-bar" onClick={(e) => e.stopPropagation()}>
-        <span className="file-name">{attachment.name}</span>
-        <button onClick={() => void save(store, attachment)}>Save</button>
-        <button className="icon-button" aria-label="Close" onClick={onClose}>
-          <IconClose />
-        </button>
-      </div>
-      {url ? (
-        <img
-          className="viewer-image"
-          src={url}
-          alt={attachment.name}
-          onClick={(e) => e.stopPropagation()}
-        />
-      ) : (
-        <p className="viewer-status">{error ?? 'Loading…'}</p>
-      )}
-    </div>
   );
 }
 

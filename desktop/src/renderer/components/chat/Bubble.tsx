@@ -1,5 +1,6 @@
+import { useState } from 'react';
 import type { ConversationView, MessageView } from '../../../common/contract';
-import { hueOf, timeOfDay } from '../../format';
+import { collapsedText, hueOf, timeOfDay } from '../../format';
 import type { AppStore } from '../../state/store';
 import { IconEdit, IconInfo, IconReply, IconTrash } from '../Icons';
 import { Attachments } from '../Media';
@@ -31,6 +32,9 @@ export function Bubble({
     (conversation.role === 'owner' || conversation.role === 'admin');
   const canAct = m.seq !== null && !deleted && conversation.status === 'active';
   const showName = conversation.kind === 'group' && !m.own && runStart;
+  // A very long message is folded, as WhatsApp does, so one paste does not fill many screens.
+  const [expanded, setExpanded] = useState(false);
+  const folded = !expanded && !deleted && m.text ? collapsedText(m.text) : null;
   return (
     <div
       className={`bubble-row ${m.own ? 'own' : 'other'}${runStart ? ' run-start' : ''}`}
@@ -39,6 +43,9 @@ export function Bubble({
       <article
         className={`bubble${highlighted ? ' highlighted' : ''}${deleted ? ' deleted' : ''}${m.status === 'failed' ? ' failed' : ''}`}
         aria-label={`${m.own ? 'You' : m.senderName}, ${timeOfDay(m.createdAt)}`}
+        // Focusable by the arrow keys of the history (one Tab stop for all): see messageKeys.ts.
+        tabIndex={-1}
+        data-message=""
       >
         {showName && (
           <div className="sender-name" style={{ ['--hue' as string]: hueOf(m.senderUserId) }}>
@@ -61,6 +68,13 @@ export function Bubble({
             <em className="muted">This message isn't supported by this version of chitchat.</em>
           ) : deleted ? (
             <em className="muted">This message was deleted</em>
+          ) : folded !== null ? (
+            <>
+              {folded}{' '}
+              <button type="button" className="link read-more" onClick={() => setExpanded(true)}>
+                Read more
+              </button>
+            </>
           ) : (
             m.text
           )}
@@ -80,6 +94,7 @@ export function Bubble({
         <div className="bubble-actions" role="toolbar" aria-label="Message actions">
           <button
             className="icon-button small"
+            tabIndex={-1}
             aria-label="Reply"
             title="Reply"
             onClick={() => onReply(m)}
@@ -89,6 +104,7 @@ export function Bubble({
           {canEdit(m) && (
             <button
               className="icon-button small"
+              tabIndex={-1}
               aria-label="Edit"
               title="Edit"
               onClick={() => onEdit(m)}
@@ -99,6 +115,7 @@ export function Bubble({
           {m.own && conversation.kind === 'group' && m.seq !== null && (
             <button
               className="icon-button small"
+              tabIndex={-1}
               aria-label="Message info"
               title="Message info"
               onClick={() =>
@@ -114,6 +131,7 @@ export function Bubble({
           {(m.own || isAdmin) && (
             <button
               className="icon-button small"
+              tabIndex={-1}
               aria-label="Delete for everyone"
               title="Delete for everyone"
               onClick={() => {

@@ -5,6 +5,7 @@ import { errorText } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { IconAttach, IconClose, IconSend } from '../Icons';
 import { readFiles, SendFilesSheet } from '../Media';
+import { scrollHistoryByPage } from './messageKeys';
 
 export function Composer({
   store,
@@ -114,7 +115,9 @@ export function Composer({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (scrollHistoryByPage(event.currentTarget, event.key)) {
+      event.preventDefault();
+    } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       void submit();
     } else if (event.key === 'Escape' && (replyTo || editing)) {

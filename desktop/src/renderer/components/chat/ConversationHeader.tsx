@@ -27,7 +27,7 @@ export function ConversationHeader({
     <header className="chat-header">
       <Avatar id={c.peer?.id ?? c.id} name={c.title} size={40} online={presence?.online ?? false} />
       <div className="chat-header-text">
-        <h2>{c.title}</h2>
+        <h2 title={c.title}>{c.title}</h2>
         <p className={`subtitle${c.typing.length > 0 ? ' typing' : ''}`} aria-live="polite">
           {subtitle}
         </p>

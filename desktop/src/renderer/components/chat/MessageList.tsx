@@ -5,6 +5,8 @@ import { useAppState, type AppStore } from '../../state/store';
 import { IconDown } from '../Icons';
 import { BASE_INDEX, buildItems, PAGE, type Item } from './items';
 import { MessageItem } from './MessageItem';
+import { onMessageKeys } from './messageKeys';
+import { GalleryContext } from '../gallery';
 
 export function MessageList({
   store,
@@ -162,70 +164,73 @@ export function MessageList({
   const unreadIndex = items.findIndex((item) => item.kind === 'unread');
 
   return (
-    <div className="message-list">
-      {messages.length === 0 ? (
-        <div className="chat-empty">
-          <p>No messages here yet. Say hello!</p>
-        </div>
-      ) : (
-        <Virtuoso
-          ref={virtuoso}
-          className="virtuoso"
-          role="log"
-          aria-label="Messages"
-          aria-live="polite"
-          data={items}
-          firstItemIndex={firstItemIndex}
-          initialTopMostItemIndex={
-            unreadIndex >= 0
-              ? { index: unreadIndex, align: 'start' }
-              : { index: items.length - 1, align: 'end' }
-          }
-          computeItemKey={(_, item) => item.key}
-          startReached={() => void loadOlder()}
-          followOutput={(bottom) => (bottom ? 'auto' : false)}
-          atBottomStateChange={setAtBottom}
-          atBottomThreshold={80}
-          increaseViewportBy={{ top: 400, bottom: 200 }}
-          components={{
-            Header: () =>
-              atStart ? (
-                <div className="history-start">This is the beginning of the conversation.</div>
-              ) : (
-                <div className="history-loading" />
-              ),
-          }}
-          itemContent={(_, item) => (
-            <MessageItem
-              item={item}
-              store={store}
-              conversation={conversation}
-              highlighted={
-                item.kind === 'message' && highlight !== null && item.message.seq === highlight
-              }
-              onReply={onReply}
-              onEdit={onEdit}
-              onQuoteClick={(seq) => void scrollToSeq(seq)}
-            />
-          )}
-        />
-      )}
-      {!atBottom && (
-        <button
-          className="jump-button"
-          aria-label={unseen > 0 ? `Jump to latest, ${unseen} new` : 'Jump to latest'}
-          onClick={() =>
-            virtuoso.current?.scrollToIndex({
-              index: items.length - 1,
-              align: 'end',
-              behavior: 'smooth',
-            })
-          }
-        >
-          <IconDown />
-          {unseen > 0 && <span className="jump-count">{unseen}</span>}
-        </button>
-      )}
-    </div>
+    <GalleryContext.Provider value={messages}>
+      <div className="message-list" onKeyDown={onMessageKeys}>
+        {messages.length === 0 ? (
+          <div className="chat-empty">
+            <p>No messages here yet. Say hello!</p>
+          </div>
+        ) : (
+          <Virtuoso
+            ref={virtuoso}
+            className="virtuoso"
+            role="log"
+            tabIndex={0}
+            aria-label="Messages"
+            aria-live="polite"
+            data={items}
+            firstItemIndex={firstItemIndex}
+            initialTopMostItemIndex={
+              unreadIndex >= 0
+                ? { index: unreadIndex, align: 'start' }
+                : { index: items.length - 1, align: 'end' }
+            }
+            computeItemKey={(_, item) => item.key}
+            startReached={() => void loadOlder()}
+            followOutput={(bottom) => (bottom ? 'auto' : false)}
+            atBottomStateChange={setAtBottom}
+            atBottomThreshold={80}
+            increaseViewportBy={{ top: 400, bottom: 200 }}
+            components={{
+              Header: () =>
+                atStart ? (
+                  <div className="history-start">This is the beginning of the conversation.</div>
+                ) : (
+                  <div className="history-loading" />
+                ),
+            }}
+            itemContent={(_, item) => (
+              <MessageItem
+                item={item}
+                store={store}
+                conversation={conversation}
+                highlighted={
+                  item.kind === 'message' && highlight !== null && item.message.seq === highlight
+                }
+                onReply={onReply}
+                onEdit={onEdit}
+                onQuoteClick={(seq) => void scrollToSeq(seq)}
+              />
+            )}
+          />
+        )}
+        {!atBottom && (
+          <button
+            className="jump-button"
+            aria-label={unseen > 0 ? `Jump to latest, ${unseen} new` : 'Jump to latest'}
+            onClick={() =>
+              virtuoso.current?.scrollToIndex({
+                index: items.length - 1,
+                align: 'end',
+                behavior: 'smooth',
+              })
+            }
+          >
+            <IconDown />
+            {unseen > 0 && <span className="jump-count">{unseen}</span>}
+          </button>
+        )}
+      </div>
+    </GalleryContext.Provider>
   );
 }

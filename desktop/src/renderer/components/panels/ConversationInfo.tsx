@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { GROUP_TITLE_MAX_LENGTH } from '@chitchat/shared';
 import type { ConversationView } from '../../../common/contract';
-import { errorText } from '../../format';
+import { errorText, sortMembers } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
+import { ErrorNote } from '../ErrorNote';
 import { useUserSearch } from './useUserSearch';
 
 export function ConversationInfo({
@@ -66,7 +67,7 @@ export function ConversationInfo({
         <section>
           <h3>Members</h3>
           <ul className="people" role="list">
-            {c.members.map((m) => (
+            {sortMembers(c.members).map((m) => (
               <li key={m.userId} className="member-row">
                 <Avatar id={m.userId} name={m.displayName} size={32} />
                 <span className="member-name">
@@ -97,9 +98,12 @@ export function ConversationInfo({
                       <button
                         className="danger"
                         aria-label={`Remove ${m.displayName}`}
-                        onClick={() =>
-                          run(store.chat.updateGroup({ conversationId: c.id, remove: [m.userId] }))
-                        }
+                        onClick={() => {
+                          if (window.confirm(`Remove ${m.displayName} from “${c.title}”?`))
+                            run(
+                              store.chat.updateGroup({ conversationId: c.id, remove: [m.userId] }),
+                            );
+                        }}
                       >
                         Remove
                       </button>
@@ -140,11 +144,7 @@ export function ConversationInfo({
           )}
         </section>
       )}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
+      {error && <ErrorNote store={store}>{error}</ErrorNote>}
       {c.kind === 'group' && c.status === 'active' && (
         <button
           className="danger"

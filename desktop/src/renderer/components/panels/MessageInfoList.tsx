@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { MessageInfo } from '../../../common/contract';
-import { errorText } from '../../format';
+import { errorText, nameCollator } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
 
@@ -28,7 +28,9 @@ export function MessageInfoList({
   if (!info) return <p className="muted">Loading…</p>;
   const groups = (['read', 'delivered', 'sent'] as const).map((state) => ({
     state,
-    members: info.members.filter((m) => m.state === state),
+    members: info.members
+      .filter((m) => m.state === state)
+      .sort((a, b) => nameCollator().compare(a.displayName, b.displayName)),
   }));
   return (
     <div className="stack">

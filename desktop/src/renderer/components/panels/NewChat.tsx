@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { AppStore } from '../../state/store';
+import { ErrorNote } from '../ErrorNote';
 import { PersonLabel } from './PersonLabel';
 import { useUserSearch } from './useUserSearch';
 
@@ -16,7 +17,7 @@ export function NewChat({ store }: { store: AppStore }) {
         value={query}
         onChange={(e) => setQuery(e.target.value)}
       />
-      {error && <p className="form-error">{error}</p>}
+      {error && <ErrorNote store={store}>{error}</ErrorNote>}
       <ul className="people" role="list">
         {users.map((u) => (
           <li key={u.id}>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { GROUP_TITLE_MAX_LENGTH, type PublicUser } from '@chitchat/shared';
 import { errorText } from '../../format';
 import type { AppStore } from '../../state/store';
+import { ErrorNote } from '../ErrorNote';
 import { PersonLabel } from './PersonLabel';
 import { useUserSearch } from './useUserSearch';
 
@@ -16,6 +17,7 @@ export function NewGroup({ store }: { store: AppStore }) {
       className="stack"
       onSubmit={(e) => {
         e.preventDefault();
+        if (picked.length === 0) return;
         store.chat.createGroup({ title, memberIds: picked.map((u) => u.id) }).then(
           (c) => {
             store.set({ panel: null });
@@ -72,8 +74,18 @@ export function NewGroup({ store }: { store: AppStore }) {
             </li>
           ))}
       </ul>
-      {error && <p className="form-error">{error}</p>}
-      <button className="primary" type="submit" disabled={title.trim() === ''}>
+      {error && <ErrorNote store={store}>{error}</ErrorNote>}
+      {picked.length === 0 && (
+        <p className="muted" id="new-group-hint">
+          Add at least one person to create a group.
+        </p>
+      )}
+      <button
+        className="primary"
+        type="submit"
+        disabled={title.trim() === '' || picked.length === 0}
+        aria-describedby={picked.length === 0 ? 'new-group-hint' : undefined}
+      >
         Create group{picked.length > 0 ? ` with ${picked.length}` : ''}
       </button>
     </form>

@@ -2,16 +2,26 @@ import { useEffect, useState } from 'react';
 import type { DeviceInfo } from '@chitchat/shared';
 import { errorText, listTime } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
+import { ErrorNote } from '../ErrorNote';
 
 export function Settings({ store }: { store: AppStore }) {
   const session = useAppState(store, (s) => s.session);
   const [devices, setDevices] = useState<DeviceInfo[] | null>(null);
   const [name, setName] = useState(session?.status === 'signed_in' ? session.user.displayName : '');
   const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const online = useAppState(store, (s) => s.connection === 'online');
   const refresh = () => {
-    store.chat.listDevices().then(setDevices, (e: unknown) => setMessage(errorText(e)));
+    store.chat.listDevices().then(
+      (list) => {
+        setDevices(list);
+        setError(null);
+      },
+      (e: unknown) => setError(errorText(e)),
+    );
   };
-  useEffect(refresh, [store]);
+  // Asked again when the connection comes back.
+  useEffect(refresh, [store, online]);
   if (session?.status !== 'signed_in') return null;
   return (
     <div className="stack">
@@ -65,10 +75,13 @@ export function Settings({ store }: { store: AppStore }) {
               {!d.current && (
                 <button
                   className="danger"
+                  aria-label={`Sign out ${d.name}`}
                   onClick={() => {
+                    if (!window.confirm(`Sign out “${d.name}”? It will need your password again.`))
+                      return;
                     store.chat
                       .revokeDevice(d.id)
-                      .then(refresh, (e: unknown) => setMessage(errorText(e)));
+                      .then(refresh, (e: unknown) => setError(errorText(e)));
                   }}
                 >
                   Sign out
@@ -77,6 +90,11 @@ export function Settings({ store }: { store: AppStore }) {
             </li>
           ))}
         </ul>
+        {error && (
+          <ErrorNote store={store} onRetry={refresh}>
+            {error}
+          </ErrorNote>
+        )}
       </section>
       <button className="danger" onClick={() => void store.chat.signOut()}>
         Sign out of this device

@@ -1,6 +1,8 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { IconClose } from '../Icons';
+import { useDialogFocus } from '../useDialogFocus';
 
+/** A side sheet over the app: modal (focus stays inside, and returns to its opener on close). */
 export function Sheet({
   title,
   onClose,
@@ -11,13 +13,17 @@ export function Sheet({
   children: ReactNode;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const first = ref.current?.querySelector<HTMLElement>('input, button:not(.sheet-close)');
-    first?.focus();
-  }, []);
+  useDialogFocus(ref);
   return (
     <div className="sheet-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div className="sheet" role="dialog" aria-modal="true" aria-label={title} ref={ref}>
+      <div
+        className="sheet"
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        ref={ref}
+        tabIndex={-1}
+      >
         <header className="sheet-header">
           <h2>{title}</h2>
           <button className="icon-button sheet-close" aria-label="Close" onClick={onClose}>

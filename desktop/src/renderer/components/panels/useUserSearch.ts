@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { USER_SEARCH_MIN_LENGTH, type PublicUser } from '@chitchat/shared';
 import { errorText } from '../../format';
-import type { AppStore } from '../../state/store';
+import { useAppState, type AppStore } from '../../state/store';
 
 /** People matching a username query, debounced; asked only from USER_SEARCH_MIN_LENGTH characters. */
 export function useUserSearch(
@@ -10,6 +10,8 @@ export function useUserSearch(
 ): { users: PublicUser[]; error: string | null } {
   const [users, setUsers] = useState<PublicUser[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // Asked again when the connection comes back, so an offline error clears by itself.
+  const online = useAppState(store, (s) => s.connection === 'online');
   useEffect(() => {
     if (query.trim().length < USER_SEARCH_MIN_LENGTH) {
       setUsers([]);
@@ -31,6 +33,6 @@ export function useUserSearch(
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [store, query]);
+  }, [store, query, online]);
   return { users, error };
 }

@@ -5,24 +5,33 @@ import { Avatar } from '../Avatar';
 import { IconMuted } from '../Icons';
 import { previewOf } from './preview';
 
+/**
+ * One chat in the list. Its accessible name is its visible content (title, time, ticks, preview,
+ * unread count with the words "unread messages", muted), so it says what a sighted person sees.
+ */
 export function ChatRow({
   store,
   conversation: c,
+  tabStop,
 }: {
   store: AppStore;
   conversation: ConversationView;
+  /** The list has one Tab stop (roving tabindex): this row holds it. */
+  tabStop: boolean;
 }) {
   const active = useAppState(store, (s) => s.activeId === c.id);
   const online = useAppState(store, (s) =>
     c.peer ? (s.presence[c.peer.id]?.online ?? false) : false,
   );
   const preview = previewOf(c);
+  const time = c.lastMessage ? listTime(c.lastMessage.createdAt) : null;
   return (
     <li>
       <button
         className={`conversation-row${active ? ' active' : ''}`}
         aria-current={active ? 'true' : undefined}
-        aria-label={`${c.title}${c.unreadCount > 0 ? `, ${c.unreadCount} unread` : ''}`}
+        tabIndex={tabStop ? 0 : -1}
+        data-row-id={c.id}
         onClick={() => store.open(c.id)}
       >
         <Avatar id={c.peer?.id ?? c.id} name={c.title} online={online} />
@@ -30,9 +39,7 @@ export function ChatRow({
           <span className="row-top">
             <span className="row-title">{c.title}</span>
             {c.lastMessage && (
-              <time className={`row-time${c.unreadCount > 0 ? ' accent' : ''}`}>
-                {listTime(c.lastMessage.createdAt)}
-              </time>
+              <time className={`row-time${c.unreadCount > 0 ? ' accent' : ''}`}>{time}</time>
             )}
           </span>
           <span className="row-bottom">
@@ -43,7 +50,12 @@ export function ChatRow({
               </span>
             )}
             {c.unreadCount > 0 && (
-              <span className="unread-pill">{c.unreadCount > 999 ? '999+' : c.unreadCount}</span>
+              <span className="unread-pill">
+                {c.unreadCount > 999 ? '999+' : c.unreadCount}
+                <span className="visually-hidden">
+                  {` unread message${c.unreadCount === 1 ? '' : 's'}`}
+                </span>
+              </span>
             )}
           </span>
         </span>

@@ -5,9 +5,16 @@ export function ConnectionBanner({ store }: { store: AppStore }) {
   if (connection === 'online') return null;
   return (
     <div className={`banner banner-${connection}`} role="status">
-      {connection === 'connecting'
-        ? 'Connecting…'
-        : "Offline — messages will be sent when you're back online"}
+      {connection === 'connecting' ? (
+        'Connecting…'
+      ) : (
+        <>
+          You're offline — messages will be sent when you're back online.{' '}
+          <button type="button" className="link" onClick={() => void store.chat.reconnectNow()}>
+            Retry now
+          </button>
+        </>
+      )}
     </div>
   );
 }

@@ -52,6 +52,16 @@ export function Sidebar({ store }: { store: AppStore }) {
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Escape') setQuery('');
+            // Enter opens the search's only result (a chat or a message), as in WhatsApp.
+            if (e.key === 'Enter' && query.trim() !== '') {
+              const results = document.querySelectorAll<HTMLElement>(
+                '.conversation-list .conversation-row, .conversation-list .hit-row',
+              );
+              if (results.length === 1) {
+                e.preventDefault();
+                results[0]?.click();
+              }
+            }
           }}
         />
       </div>

@@ -1,4 +1,5 @@
 import type { ConversationView } from '../../../common/contract';
+import { previewSender } from '../../format';
 import { StatusIcon } from '../StatusIcon';
 
 const ATTACHMENT_LABELS = {
@@ -8,15 +9,30 @@ const ATTACHMENT_LABELS = {
   document: '📄 Document',
 } as const;
 
+/** What the last message says in the list: its text, or what it carries. */
+export function previewBody(m: NonNullable<ConversationView['lastMessage']>): string {
+  return m.kind === 'deleted'
+    ? 'This message was deleted'
+    : m.kind === 'unsupported'
+      ? 'Unsupported message'
+      : m.attachment && (m.kind === 'attachment' || !m.text)
+        ? ATTACHMENT_LABELS[m.attachment.kind]
+        : m.attachment
+          ? `${ATTACHMENT_LABELS[m.attachment.kind]} · ${m.text ?? ''}`
+          : (m.text ?? '');
+}
+
+function typingText(c: ConversationView): string {
+  if (c.kind === 'direct') return 'typing…';
+  const names = c.typing.map(
+    (id) => c.members.find((m) => m.userId === id)?.displayName ?? 'Someone',
+  );
+  return `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`;
+}
+
 /** The row's one-line preview: typing, a draft, or the last message. */
 export function previewOf(c: ConversationView) {
-  if (c.typing.length > 0) {
-    if (c.kind === 'direct') return 'typing…';
-    const names = c.typing.map(
-      (id) => c.members.find((m) => m.userId === id)?.displayName ?? 'Someone',
-    );
-    return `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`;
-  }
+  if (c.typing.length > 0) return typingText(c);
   if (c.draft)
     return (
       <>
@@ -25,22 +41,8 @@ export function previewOf(c: ConversationView) {
     );
   const m = c.lastMessage;
   if (!m) return c.kind === 'group' ? 'Group created' : 'Say hello';
-  const who =
-    m.senderName === 'You'
-      ? 'You: '
-      : c.kind === 'group' && m.kind !== 'system'
-        ? `${m.senderName}: `
-        : '';
-  const text =
-    m.kind === 'deleted'
-      ? 'This message was deleted'
-      : m.kind === 'unsupported'
-        ? 'Unsupported message'
-        : m.attachment && (m.kind === 'attachment' || !m.text)
-          ? ATTACHMENT_LABELS[m.attachment.kind]
-          : m.attachment
-            ? `${ATTACHMENT_LABELS[m.attachment.kind]} · ${m.text ?? ''}`
-            : (m.text ?? '');
+  const who = previewSender(c.kind, m);
+  const text = previewBody(m);
   return (
     <>
       {m.status && <StatusIcon status={m.status} />}

@@ -1,0 +1,120 @@
+import { useEffect, useRef, useState } from 'react';
+import { dateTime } from '../format';
+import type { AppStore } from '../state/store';
+import type { GalleryPhoto } from './gallery';
+import { IconBack, IconClose } from './Icons';
+import { save, useMediaUrl } from './Media';
+import { useDialogFocus } from './useDialogFocus';
+
+/**
+ * A photo over everything, on an opaque backdrop: who sent it and when, previous/next through the
+ * chat's photos (buttons or Left/Right), zoom (button, +/-, or a click on the photo), Save, and
+ * Escape to close.
+ */
+export function PhotoViewer({
+  store,
+  photos,
+  start,
+  onClose,
+}: {
+  store: AppStore;
+  photos: GalleryPhoto[];
+  start: { messageKey: string; attachmentId: string };
+  onClose: () => void;
+}) {
+  const [index, setIndex] = useState(() =>
+    Math.max(
+      0,
+      photos.findIndex(
+        (p) => p.message.key === start.messageKey && p.attachment.id === start.attachmentId,
+      ),
+    ),
+  );
+  const [zoomed, setZoomed] = useState(false);
+  const photo = photos[index];
+  const { url, error } = useMediaUrl(store, photo?.attachment.id ?? null, 'original');
+  const dialog = useRef<HTMLDivElement>(null);
+  // The photo's button in the chat, found again on close (the list may have redrawn it).
+  const shown = useRef(start.attachmentId);
+  shown.current = photo?.attachment.id ?? start.attachmentId;
+  useDialogFocus(dialog, '.viewer-close', () =>
+    document.querySelector<HTMLElement>(`[data-media-id="${CSS.escape(shown.current)}"]`),
+  );
+  const go = (step: number) => {
+    const next = index + step;
+    if (next < 0 || next >= photos.length) return;
+    setIndex(next);
+    setZoomed(false);
+  };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') onClose();
+      else if (event.key === 'ArrowLeft') go(-1);
+      else if (event.key === 'ArrowRight') go(1);
+      else if (event.key === '+' || event.key === '=') setZoomed(true);
+      else if (event.key === '-') setZoomed(false);
+      else return;
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  });
+  if (photo === undefined) return null;
+  const { attachment, message } = photo;
+  return (
+    <div
+      className="viewer"
+      role="dialog"
+      aria-modal="true"
+      aria-label={`Photo ${attachment.name}`}
+      ref={dialog}
+      tabIndex={-1}
+    >
+      <div className="viewer-bar">
+        <span className="viewer-caption">
+          <span className="viewer-sender">{message.own ? 'You' : message.senderName}</span>
+          <span className="viewer-time">{dateTime(message.createdAt)}</span>
+        </span>
+        <span className="viewer-count" aria-live="polite">
+          {index + 1} of {photos.length}
+        </span>
+        <button aria-pressed={zoomed} onClick={() => setZoomed(!zoomed)}>
+          {zoomed ? 'Zoom out' : 'Zoom in'}
+        </button>
+        <button onClick={() => void save(store, attachment)}>Save</button>
+        <button className="icon-button viewer-close" aria-label="Close" onClick={onClose}>
+          <IconClose />
+        </button>
+      </div>
+      <div className={`viewer-stage${zoomed ? ' zoomed' : ''}`}>
+        {url ? (
+          <img
+            className="viewer-image"
+            src={url}
+            alt={attachment.name}
+            onClick={() => setZoomed(!zoomed)}
+          />
+        ) : (
+          <p className="viewer-status">{error ?? 'Loading…'}</p>
+        )}
+      </div>
+      <button
+        className="viewer-nav previous"
+        aria-label="Previous photo"
+        disabled={index === 0}
+        onClick={() => go(-1)}
+      >
+        <IconBack size={28} />
+      </button>
+      <button
+        className="viewer-nav next"
+        aria-label="Next photo"
+        disabled={index === photos.length - 1}
+        onClick={() => go(1)}
+      >
+        <IconBack size={28} />
+      </button>
+    </div>
+  );
+}
