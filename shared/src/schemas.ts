@@ -139,8 +139,8 @@ const memberIdsSchema = z.array(idSchema).max(GROUP_MEMBERS_MAX);
 
 export const groupCreateSchema = z.object({
   title: groupTitleSchema,
-  // A group needs someone besides its creator (the service also refuses a list of only oneself).
-  memberIds: memberIdsSchema.min(1),
+  // An empty list makes a group of one (the wire contract keeps it); the apps ask for a member.
+  memberIds: memberIdsSchema,
   opId: idSchema.optional(),
 });
 

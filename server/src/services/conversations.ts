@@ -297,8 +297,6 @@ export function createConversationsService(deps: {
       }
       spend(limits.group, actor.deviceId, GROUP_CHANGES_TOO_FAST);
       const memberIds = [...new Set(payload.memberIds)].filter((id) => id !== actor.userId);
-      if (memberIds.length === 0)
-        throw new ServiceError('invalid_payload', 'A group needs at least one other member.');
       if (memberIds.length + 1 > GROUP_MEMBERS_MAX) {
         throw new ServiceError(
           'payload_too_large',
