@@ -9,6 +9,7 @@ import { runDeliveryClusterBench } from '../server/bench/delivery-cluster';
 import { runFsyncBench } from '../server/bench/fsync';
 import { runGroupBench } from '../server/bench/group';
 import { runSendPathBench } from '../server/bench/send-path';
+import { runChurnBench } from '../server/bench/churn';
 import { runEngineBench } from '../desktop/bench/engine';
 
 interface Bench {
@@ -50,6 +51,12 @@ const benches: Bench[] = [
     description:
       'server: fsync/fdatasync calls per message on the send path by group-commit batch size, counted by strace -c -f (skipped, saying so, without strace)',
     run: () => runFsyncBench(),
+  },
+  {
+    name: 'churn',
+    description:
+      'server: a group change, pages, summaries and /healthz after 900 remove/re-add cycles of one member, vs before',
+    run: () => runChurnBench(),
   },
   {
     name: 'engine',

@@ -1,4 +1,5 @@
 import type { ConversationRecord, MembershipRecord, Period, Store } from '../store/types';
+import { seqInsidePeriods } from '../store/periods';
 import { forbidden, notFound } from './errors';
 
 export interface Access {
@@ -17,8 +18,9 @@ export function visibleLastSeq(
   return Math.min(conversation.lastSeq, last?.leftSeq ?? 0);
 }
 
+/** Whether `seq` is inside the member's periods: a binary search, however often they rejoined. */
 export const insidePeriods = (periods: readonly Period[], seq: number) =>
-  periods.some((p) => seq >= p.joinedSeq && (p.leftSeq === null || seq <= p.leftSeq));
+  seqInsidePeriods(periods, seq);
 
 /** Current members whose period covers `seq` (excludes anyone added after it). */
 export const coveringMembers = (members: readonly MembershipRecord[], seq: number) =>

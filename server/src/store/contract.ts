@@ -401,6 +401,74 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect(await store.activeMembers(conversationId)).toHaveLength(3);
       });
 
+      it('a member removed and re-added a thousand times gets correct pages, preview and unread count', async () => {
+        const conversationId = randomUUID();
+        await store.createGroup({
+          ...origin(a),
+          conversationId,
+          title: 'G',
+          memberIds: [who(b), who(c)],
+        });
+        const cycles = 1_000;
+        for (let i = 0; i < cycles; i++) {
+          if (i % 20 === 0) await store.appendMessage(message(conversationId, b, `in ${i}`));
+          await store.changeGroup(conversationId, origin(a), { remove: [who(c)] });
+          if (i % 20 === 10) await store.appendMessage(message(conversationId, b, `out ${i}`));
+          await store.changeGroup(conversationId, origin(a), { add: [who(c)] });
+        }
+        await store.appendMessage(message(conversationId, b, 'last'));
+        const periods = (await store.getMembership(conversationId, who(c)))?.periods ?? [];
+        expect(periods).toHaveLength(cycles + 1);
+        const lastSeq = (await store.getConversation(conversationId))?.lastSeq ?? 0;
+        // The owner, a member throughout, sees every event: the reference for what c may see.
+        const owner = (await store.getMembership(conversationId, who(a)))?.periods ?? [];
+        const all = await store.eventsAfter(conversationId, owner, 0, lastSeq, lastSeq);
+        expect(all).toHaveLength(lastSeq);
+        const inside = (seq: number) =>
+          periods.some((p) => seq >= p.joinedSeq && (p.leftSeq === null || seq <= p.leftSeq));
+        const expected = all.filter((e) => inside(e.seq)).map((e) => e.seq);
+        const texts = all.filter((e) => inside(e.seq) && e.type === 'message');
+        expect(texts.some((e) => e.type === 'message' && e.payload.text?.startsWith('out'))).toBe(
+          false,
+        );
+
+        const forward: number[] = [];
+        for (let after = 0; ;) {
+          const page = await store.eventsAfter(conversationId, periods, after, lastSeq, 100);
+          forward.push(...page.map((e) => e.seq));
+          if (page.length < 100) break;
+          after = page.at(-1)?.seq ?? lastSeq;
+        }
+        expect(forward).toEqual(expected);
+        const backward: number[] = [];
+        for (let before = lastSeq + 1; ;) {
+          const page = await store.eventsBefore(conversationId, periods, before, 100);
+          backward.push(...page.map((e) => e.seq));
+          if (page.length < 100) break;
+          before = page.at(-1)?.seq ?? 0;
+        }
+        expect(backward).toEqual([...expected].reverse());
+        const middle = expected[Math.floor(expected.length / 2)] ?? 0;
+        expect(
+          (await store.eventsAfter(conversationId, periods, middle, lastSeq, 7)).map((e) => e.seq),
+        ).toEqual(expected.filter((seq) => seq > middle).slice(0, 7));
+        expect(
+          (await store.eventsBefore(conversationId, periods, middle, 7)).map((e) => e.seq),
+        ).toEqual(
+          expected
+            .filter((seq) => seq < middle)
+            .reverse()
+            .slice(0, 7),
+        );
+        expect((await store.lastVisibleEvent(conversationId, periods))?.seq).toBe(lastSeq);
+        expect(await store.countUnread(conversationId, who(c), periods, 0, 999)).toBe(texts.length);
+        expect(await store.countUnread(conversationId, who(c), periods, 0, 10)).toBe(10);
+        expect(await store.countUnread(conversationId, who(c), periods, middle, 999)).toBe(
+          texts.filter((e) => e.seq > middle).length,
+        );
+        // Two thousand durable membership changes take a while on a loaded machine.
+      }, 180_000);
+
       it('membersVersion moves with every add, removal, role change and leave, and an append returns it as of its commit', async () => {
         const conversationId = randomUUID();
         await store.createGroup({ ...origin(a), conversationId, title: 'G', memberIds: [who(b)] });

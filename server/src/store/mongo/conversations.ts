@@ -6,6 +6,7 @@ import {
   type EventOrigin,
   type EventRecord,
   type MembershipRecord,
+  type Period,
 } from '../types';
 import {
   byClientMsgId,
@@ -28,6 +29,7 @@ import {
   type MongoModels,
 } from './schemas';
 import type { Transact } from './transaction';
+import { overlappingPeriods, periodBatches, spanOf } from '../periods';
 
 /*
  * Conversations, memberships and the event log in MongoDB; mirrors ../sqlite/conversations.ts
@@ -66,6 +68,17 @@ async function retryingDuplicate<T>(write: () => Promise<T>): Promise<T> {
     if (isDuplicateKeyError(error)) return write();
     throw error;
   }
+}
+
+/**
+ * Matches the batch's periods, led by the range they span so that the (conversationId, seq) index
+ * bounds the scan; null for no periods.
+ */
+function batchFilter(batch: readonly Period[]) {
+  const visible = periodFilter(batch);
+  if (visible === null) return null;
+  const { fromSeq, toSeq } = spanOf(batch);
+  return { ...visible, $and: [{ seq: { $gte: fromSeq, $lte: toSeq } }] };
 }
 
 export function mongoConversationStore(models: MongoModels, transact: Transact): ConversationStore {
@@ -620,50 +633,78 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
       const doc = await Event.findOne({ conversationId, seq }).lean<EventDoc>();
       return doc ? toEventRecord(doc) : null;
     },
+    // Each of these looks only at the periods overlapping its seq range, a bounded batch per query
+    // (store/periods.ts): a member re-added a thousand times costs what one re-added once does.
     async eventsAfter(conversationId, periods, afterSeq, upToSeq, limit) {
-      const visible = periodFilter(periods);
-      if (visible === null || limit <= 0) return [];
-      const docs = await Event.find({
-        conversationId,
-        seq: { $gt: afterSeq, $lte: upToSeq },
-        ...visible,
-      })
-        .sort({ seq: 1 })
-        .limit(limit)
-        .lean<EventDoc[]>();
-      return docs.map(toEventRecord);
+      const found: EventRecord[] = [];
+      if (limit <= 0) return found;
+      const inRange = overlappingPeriods(periods, afterSeq + 1, upToSeq);
+      for (const batch of periodBatches(inRange, 'ascending')) {
+        const visible = batchFilter(batch);
+        if (visible === null) continue;
+        const docs = await Event.find({
+          conversationId,
+          seq: { $gt: afterSeq, $lte: upToSeq },
+          ...visible,
+        })
+          .sort({ seq: 1 })
+          .limit(limit - found.length)
+          .lean<EventDoc[]>();
+        for (const doc of docs) found.push(toEventRecord(doc));
+        if (found.length >= limit) break;
+      }
+      return found;
     },
     async eventsBefore(conversationId, periods, beforeSeq, limit) {
-      const visible = periodFilter(periods);
-      if (visible === null || limit <= 0) return [];
-      const docs = await Event.find({ conversationId, seq: { $lt: beforeSeq }, ...visible })
-        .sort({ seq: -1 })
-        .limit(limit)
-        .lean<EventDoc[]>();
-      return docs.map(toEventRecord);
+      const found: EventRecord[] = [];
+      if (limit <= 0) return found;
+      const inRange = overlappingPeriods(periods, 0, beforeSeq - 1);
+      for (const batch of periodBatches(inRange, 'descending')) {
+        const visible = batchFilter(batch);
+        if (visible === null) continue;
+        const docs = await Event.find({ conversationId, seq: { $lt: beforeSeq }, ...visible })
+          .sort({ seq: -1 })
+          .limit(limit - found.length)
+          .lean<EventDoc[]>();
+        for (const doc of docs) found.push(toEventRecord(doc));
+        if (found.length >= limit) break;
+      }
+      return found;
     },
     async lastVisibleEvent(conversationId, periods) {
-      const visible = periodFilter(periods);
-      if (visible === null) return null;
-      const doc = await Event.findOne({ conversationId, type: { $nin: NOT_PREVIEWED }, ...visible })
-        .sort({ seq: -1 })
-        .lean<EventDoc>();
-      return doc ? toEventRecord(doc) : null;
+      for (const batch of periodBatches(periods, 'descending')) {
+        const visible = batchFilter(batch);
+        if (visible === null) continue;
+        const doc = await Event.findOne({
+          conversationId,
+          type: { $nin: NOT_PREVIEWED },
+          ...visible,
+        })
+          .sort({ seq: -1 })
+          .lean<EventDoc>();
+        if (doc) return toEventRecord(doc);
+      }
+      return null;
     },
     async countUnread(conversationId, userId, periods, afterSeq, cap) {
-      const visible = periodFilter(periods);
-      if (visible === null || cap <= 0) return 0;
-      return Event.countDocuments(
-        {
-          conversationId,
-          seq: { $gt: afterSeq },
-          type: 'message',
-          deletedAt: null,
-          senderUserId: { $ne: userId },
-          ...visible,
-        },
-        { limit: cap },
-      );
+      let count = 0;
+      const inRange = overlappingPeriods(periods, afterSeq + 1, Number.MAX_SAFE_INTEGER);
+      for (const batch of periodBatches(inRange, 'ascending')) {
+        const visible = batchFilter(batch);
+        if (visible === null || count >= cap) break;
+        count += await Event.countDocuments(
+          {
+            conversationId,
+            seq: { $gt: afterSeq },
+            type: 'message',
+            deletedAt: null,
+            senderUserId: { $ne: userId },
+            ...visible,
+          },
+          { limit: cap - count },
+        );
+      }
+      return count;
     },
 
     async advanceReceipts(conversationId, userId, marks) {

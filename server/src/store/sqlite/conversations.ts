@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { MemberRole } from '@chitchat/shared';
+import { overlappingPeriods, periodBatches, spanOf } from '../periods';
 import { isUniqueError, type SqliteDatabase } from './database';
 import {
   StoreRefusal,
@@ -118,11 +119,16 @@ function toEvent(row: EventRow): EventRecord {
   return base as EventRecord;
 }
 
-/** SQL matching `seq` inside any of the periods (never true for no periods). */
+/**
+ * SQL matching `seq` inside any of the periods (never true for no periods). Led by the range the
+ * periods span, as top-level terms, so the (conversation_id, seq) index seeks to it instead of
+ * testing every event of the conversation against each period.
+ */
 function periodClause(periods: readonly Period[]): { sql: string; params: number[] } {
   if (periods.length === 0) return { sql: '0', params: [] };
   const parts: string[] = [];
-  const params: number[] = [];
+  const span = spanOf(periods);
+  const params: number[] = [span.fromSeq, span.toSeq];
   for (const p of periods) {
     if (p.leftSeq === null) {
       parts.push('seq >= ?');
@@ -132,7 +138,7 @@ function periodClause(periods: readonly Period[]): { sql: string; params: number
       params.push(p.joinedSeq, p.leftSeq);
     }
   }
-  return { sql: `(${parts.join(' OR ')})`, params };
+  return { sql: `seq >= ? AND seq <= ? AND (${parts.join(' OR ')})`, params };
 }
 
 export const directKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
@@ -806,39 +812,60 @@ export function sqliteConversationStore(
       const row = st.event.get(conversationId, seq);
       return row ? toEvent(row) : null;
     },
+    // Each of these looks only at the periods overlapping its seq range, a bounded batch per query
+    // (store/periods.ts): a member re-added a thousand times costs what one re-added once does.
     async eventsAfter(conversationId, periods, afterSeq, upToSeq, limit) {
-      const clause = periodClause(periods);
-      return cached<EventRow>(
-        `SELECT * FROM events WHERE conversation_id = ? AND seq > ? AND seq <= ? AND ${clause.sql}
-           ORDER BY seq ASC LIMIT ?`,
-      )
-        .all(conversationId, afterSeq, upToSeq, ...clause.params, limit)
-        .map(toEvent);
+      const found: EventRecord[] = [];
+      const inRange = overlappingPeriods(periods, afterSeq + 1, upToSeq);
+      for (const batch of periodBatches(inRange, 'ascending')) {
+        const clause = periodClause(batch);
+        const rows = cached<EventRow>(
+          `SELECT * FROM events WHERE conversation_id = ? AND seq > ? AND seq <= ? AND ${clause.sql}
+             ORDER BY seq ASC LIMIT ?`,
+        ).all(conversationId, afterSeq, upToSeq, ...clause.params, limit - found.length);
+        for (const row of rows) found.push(toEvent(row));
+        if (found.length >= limit) break;
+      }
+      return found;
     },
     async eventsBefore(conversationId, periods, beforeSeq, limit) {
-      const clause = periodClause(periods);
-      return cached<EventRow>(
-        `SELECT * FROM events WHERE conversation_id = ? AND seq < ? AND ${clause.sql}
-           ORDER BY seq DESC LIMIT ?`,
-      )
-        .all(conversationId, beforeSeq, ...clause.params, limit)
-        .map(toEvent);
+      const found: EventRecord[] = [];
+      const inRange = overlappingPeriods(periods, 0, beforeSeq - 1);
+      for (const batch of periodBatches(inRange, 'descending')) {
+        const clause = periodClause(batch);
+        const rows = cached<EventRow>(
+          `SELECT * FROM events WHERE conversation_id = ? AND seq < ? AND ${clause.sql}
+             ORDER BY seq DESC LIMIT ?`,
+        ).all(conversationId, beforeSeq, ...clause.params, limit - found.length);
+        for (const row of rows) found.push(toEvent(row));
+        if (found.length >= limit) break;
+      }
+      return found;
     },
     async lastVisibleEvent(conversationId, periods) {
-      const clause = periodClause(periods);
-      const row = cached<EventRow>(
-        `SELECT * FROM events WHERE conversation_id = ? AND type NOT IN ('message_edited', 'message_deleted')
-             AND ${clause.sql} ORDER BY seq DESC LIMIT 1`,
-      ).get(conversationId, ...clause.params);
-      return row ? toEvent(row) : null;
+      for (const batch of periodBatches(periods, 'descending')) {
+        const clause = periodClause(batch);
+        const row = cached<EventRow>(
+          `SELECT * FROM events WHERE conversation_id = ? AND type NOT IN ('message_edited', 'message_deleted')
+               AND ${clause.sql} ORDER BY seq DESC LIMIT 1`,
+        ).get(conversationId, ...clause.params);
+        if (row) return toEvent(row);
+      }
+      return null;
     },
     async countUnread(conversationId, userId, periods, afterSeq, cap) {
-      const clause = periodClause(periods);
-      const row = cached<{ n: number }>(
-        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE conversation_id = ? AND seq > ? AND type = 'message'
-             AND deleted_at IS NULL AND sender_user_id != ? AND ${clause.sql} LIMIT ?)`,
-      ).get(conversationId, afterSeq, userId, ...clause.params, cap);
-      return row?.n ?? 0;
+      let count = 0;
+      const inRange = overlappingPeriods(periods, afterSeq + 1, Number.MAX_SAFE_INTEGER);
+      for (const batch of periodBatches(inRange, 'ascending')) {
+        const clause = periodClause(batch);
+        const row = cached<{ n: number }>(
+          `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE conversation_id = ? AND seq > ? AND type = 'message'
+               AND deleted_at IS NULL AND sender_user_id != ? AND ${clause.sql} LIMIT ?)`,
+        ).get(conversationId, afterSeq, userId, ...clause.params, cap - count);
+        count += row?.n ?? 0;
+        if (count >= cap) break;
+      }
+      return count;
     },
     async advanceReceipts(conversationId, userId, marks) {
       return advanceReceipts.immediate(conversationId, userId, marks);
