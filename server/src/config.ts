@@ -44,6 +44,12 @@ const envSchema = z.object({
   ),
   JWT_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   MEDIA_MAX_BYTES: intFrom(MEDIA_MAX_BYTES, 1),
+  /** What one account's uploads may occupy on the server (each stored object once): 5 GiB. */
+  MEDIA_QUOTA_BYTES: intFrom(5 * 1024 ** 3, 0),
+  /** Uploads per minute per device (DESIGN §4). */
+  RATE_LIMIT_UPLOAD: intFrom(60, 1),
+  /** Uploads one device may have in progress at once; more are `rate_limited` (429). */
+  MEDIA_UPLOADS_CONCURRENT: intFrom(4, 1, 1000),
   RATE_LIMIT_SEND: intFrom(20, 1),
   /** Group creations and changes (create, update, leave) per minute per device. */
   RATE_LIMIT_GROUP: intFrom(30, 1),
@@ -114,6 +120,7 @@ export const RAISED_RATE_LIMITS = {
   RATE_LIMIT_PRESENCE: 1_000_000,
   RATE_LIMIT_AUTH: 1_000_000,
   RATE_LIMIT_SEARCH: 1_000_000,
+  RATE_LIMIT_UPLOAD: 1_000_000,
 } satisfies Partial<Config>;
 
 /** RAISED_RATE_LIMITS as environment variables, for a server started as a process. */

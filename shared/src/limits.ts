@@ -33,6 +33,11 @@ export const MEDIA_NAME_MAX_LENGTH = 255;
 export const MEDIA_NAME_HINT_MAX_LENGTH = 4 * 1024;
 /** An upload no message references is removed this long after it was (last) uploaded. */
 export const MEDIA_UNREFERENCED_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * Images with more pixels (width × height × frames) are refused before they are decoded: a small
+ * file can declare a huge image (a decompression bomb). 100 MP is above any camera's photo.
+ */
+export const IMAGE_MAX_PIXELS = 100_000_000;
 /** Thumbnails fit inside a square of this many pixels (never enlarged). */
 export const THUMBNAIL_MAX_DIMENSION = 320;
 

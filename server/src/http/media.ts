@@ -4,7 +4,7 @@ import { Router, type Request, type Response } from 'express';
 import { idSchema, mediaFileNameSchema } from '@chitchat/shared';
 import type { ByteRange, MediaRecord } from '../media/types';
 import { ServiceError } from '../services/errors';
-import { fileTooLarge, type MediaService } from '../services/media';
+import type { MediaService } from '../services/media';
 import { answerAndLinger } from './linger';
 import { authOf, parseInput, route } from './respond';
 
@@ -133,14 +133,13 @@ export function mediaRouter(media: MediaService): Router {
     route(async (req, res) => {
       try {
         const declaredLength = Number(req.get('content-length'));
-        if (Number.isFinite(declaredLength) && declaredLength > media.maxBytes) {
-          throw fileTooLarge(media.maxBytes);
-        }
         const name = fileNameHint(req);
         const declaredMime = req.get('content-type');
-        const answer = await media.upload(authOf(res).userId, req, {
+        const { userId, deviceId } = authOf(res);
+        const answer = await media.upload({ userId, deviceId }, req, {
           ...(name !== undefined ? { name } : {}),
           ...(declaredMime !== undefined ? { declaredMime } : {}),
+          ...(Number.isFinite(declaredLength) ? { declaredLength } : {}),
         });
         res.status(201).json(answer);
       } catch (error) {

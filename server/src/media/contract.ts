@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import mongoose from 'mongoose';
@@ -12,6 +13,7 @@ import { GRIDFS_BUCKET_NAME, STALE_UPLOAD_MS, openGridFsMediaStore } from './gri
 import {
   MediaTooLargeError,
   STAGED_HEAD_BYTES,
+  storageKeyOf,
   type MediaIndex,
   type MediaRecord,
   type MediaStore,
@@ -158,10 +160,37 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         });
         expect(await index.recordUpload(plain)).toEqual(plain);
         await index.recordUpload({ ...plain, id: 'doc-older', name: 'old.txt', createdAt: 2_000 });
-        expect((await index.anyWithContent('c'.repeat(64)))?.id).toBe('doc-older');
-        expect(await index.anyWithContent('d'.repeat(64))).toBeNull();
-        expect(await index.contentInUse('c'.repeat(64))).toBe(true);
-        expect(await index.contentInUse('d'.repeat(64))).toBe(false);
+        const c = 'c'.repeat(64);
+        expect((await index.anyWithContent(c, c))?.id).toBe('doc-older');
+        expect(await index.anyWithContent('d'.repeat(64), 'd'.repeat(64))).toBeNull();
+        // The same bytes stored under another key (another account's copy) are another object.
+        expect(await index.anyWithContent(c, 'e'.repeat(64))).toBeNull();
+        expect(await index.contentInUse(c, c)).toBe(true);
+        expect(await index.contentInUse(c, 'e'.repeat(64))).toBe(false);
+        expect(await index.contentInUse('d'.repeat(64), 'd'.repeat(64))).toBe(false);
+      });
+
+      it("counts an uploader's used bytes once per stored object, and nobody else's", async () => {
+        expect(await index.usedBytes('alice')).toBe(0);
+        const a = upload({
+          id: 'a1',
+          size: 1_000,
+          sha256: 'a'.repeat(64),
+          storageKey: '1'.repeat(64),
+        });
+        await index.recordUpload(a);
+        // The same object under another name: one more upload, no more bytes.
+        await index.recordUpload({ ...a, id: 'a2', name: 'copy.png' });
+        await index.recordUpload(
+          upload({ id: 'a3', size: 250, sha256: 'b'.repeat(64), storageKey: '2'.repeat(64) }),
+        );
+        await index.recordUpload(
+          upload({ id: 'b1', uploaderUserId: 'bob', size: 7, storageKey: '3'.repeat(64) }),
+        );
+        expect(await index.usedBytes('alice')).toBe(1_250);
+        expect(await index.usedBytes('bob')).toBe(7);
+        expect(await index.deleteIfUnreferenced('a3', 1e12)).toBe(true);
+        expect(await index.usedBytes('alice')).toBe(1_000);
       });
 
       it('references follow messages: readable within membership periods, gone with a delete, swept when unreferenced', async () => {
@@ -184,7 +213,7 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         expect(await index.deleteIfUnreferenced('lonely', 10_000)).toBe(true);
         expect(await index.deleteIfUnreferenced('lonely', 10_000)).toBe(false);
         expect(await index.get('lonely')).toBeNull();
-        expect(await index.contentInUse('b'.repeat(64))).toBe(false);
+        expect(await index.contentInUse('b'.repeat(64), upload().storageKey)).toBe(false);
 
         await store.deleteMessage('g', seq, origin('alice', 8_000));
         expect(await index.canRead('bob', 'm1')).toBe(false);
@@ -268,14 +297,30 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         );
         expect(first).toMatchObject({ sha256: sha256(bytes), size: bytes.length });
         expect(first.head.equals(bytes.subarray(0, STAGED_HEAD_BYTES))).toBe(true);
-        const key = await first.commit();
+        const key = await first.commit(sha256(bytes));
         expect(key).toBe(sha256(bytes));
         await first.discard(); // after commit: nothing to do
 
         const second = await blobs.stage(Readable.from([bytes]), 1e6);
-        expect(await second.commit()).toBe(key);
+        expect(await second.commit(key)).toBe(key);
         await second.discard();
         expect(await pair.inventory()).toEqual([key]);
+        // Under another key (another account's copy) the same bytes are stored again.
+        const third = await blobs.stage(Readable.from([bytes]), 1e6);
+        const otherKey = storageKeyOf('bob', sha256(bytes));
+        expect(await third.commit(otherKey)).toBe(otherKey);
+        expect((await pair.inventory()).sort()).toEqual([key, otherKey].sort());
+        await expect(
+          (await blobs.stage(Readable.from([bytes]), 1e6)).commit('../x'),
+        ).rejects.toThrow(/not a content key/);
+
+        // A file sharp can read without the bytes in memory; releasing it keeps the object.
+        const local = await blobs.localFile(key);
+        expect(local && (await readFile(local.path)).equals(bytes)).toBe(true);
+        await local?.release();
+        expect(await blobs.localFile('0'.repeat(64))).toBeNull();
+        const again = await blobs.open(key);
+        expect(again && (await buffer(again)).equals(bytes)).toBe(true);
 
         const whole = await blobs.open(key);
         expect(whole && (await buffer(whole)).equals(bytes)).toBe(true);
@@ -294,7 +339,7 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
             bytes.subarray(i * 50_000, (i + 1) * 50_000),
           ),
         );
-        const key = await (await blobs.stage(source, bytes.length)).commit();
+        const key = await (await blobs.stage(source, bytes.length)).commit(sha256(bytes));
         const read = async (start: number, end: number) => {
           const stream = await blobs.open(key, { start, end });
           return stream === null ? null : buffer(stream);
@@ -320,7 +365,7 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         const staged = await blobs.stage(Readable.from([]), 100);
         expect(staged).toMatchObject({ sha256: sha256(Buffer.alloc(0)), size: 0 });
         expect(staged.head.length).toBe(0);
-        const key = await staged.commit();
+        const key = await staged.commit(staged.sha256);
         const stream = await blobs.open(key);
         expect(stream && (await buffer(stream)).length).toBe(0);
       });
@@ -397,6 +442,8 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
 
     describe('the media service over this pair', () => {
       const logger = createLogger('silent');
+      const alice = { userId: 'alice', deviceId: 'alice-device' };
+      const bob = { userId: 'bob', deviceId: 'bob-device' };
       const png = noisyPng;
 
       it('uploads (sniffed, thumbnailed, deduplicated), serves by authorization, and sweeps what no message references', async () => {
@@ -409,7 +456,7 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
           now: () => clock,
         });
         const image = await png(400, 300);
-        const answer = await service.upload('alice', Readable.from([image]), {
+        const answer = await service.upload(alice, Readable.from([image]), {
           name: 'beach.png',
           declaredMime: 'text/html',
         });
@@ -422,11 +469,18 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
           thumbnail: true,
           sha256: sha256(image),
         });
-        const again = await service.upload('alice', Readable.from([image]), { name: 'beach.png' });
+        const again = await service.upload(alice, Readable.from([image]), { name: 'beach.png' });
         expect(again.id).toBe(answer.id);
-        const copy = await service.upload('bob', Readable.from([image]), { name: 'mine.png' });
+        const alicesKey = storageKeyOf('alice', sha256(image));
+        const bobsKey = storageKeyOf('bob', sha256(image));
+        expect(await pair.inventory()).toEqual([alicesKey, `${alicesKey}.thumb`].sort());
+        // Bob's upload of the same bytes does all the work again: his own object and thumbnail,
+        // so how long it takes says nothing about what alice holds.
+        const copy = await service.upload(bob, Readable.from([image]), { name: 'mine.png' });
         expect(copy.id).not.toBe(answer.id);
-        expect(await pair.inventory()).toEqual([sha256(image), `${sha256(image)}.thumb`].sort());
+        expect(await pair.inventory()).toEqual(
+          [alicesKey, `${alicesKey}.thumb`, bobsKey, `${bobsKey}.thumb`].sort(),
+        );
 
         const record = await service.readable('alice', answer.id);
         const thumbnail = await buffer(await service.open(record.thumbnailKey ?? ''));
@@ -456,32 +510,94 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
           code: 'forbidden',
         });
 
-        // A day later: bob's copy goes, the bytes stay for alice's referenced upload.
+        // A day later: bob's copy goes with its object, alice's referenced upload stays.
         clock += MEDIA_UNREFERENCED_TTL_MS + 1;
         expect(await service.sweep()).toBe(1);
         expect(await index.get(copy.id)).toBeNull();
-        expect(await pair.inventory()).toEqual([sha256(image), `${sha256(image)}.thumb`].sort());
+        expect(await pair.inventory()).toEqual([alicesKey, `${alicesKey}.thumb`].sort());
 
         // An upload nobody sends: swept with its bytes.
         const text = Buffer.from('just some notes\n');
-        const note = await service.upload('bob', Readable.from([text]), {
+        const note = await service.upload(bob, Readable.from([text]), {
           name: 'notes.txt',
           declaredMime: 'text/plain',
         });
         expect(note).toMatchObject({ mime: 'text/plain', thumbnail: false });
-        expect(await pair.inventory()).toContain(sha256(text));
+        expect(await pair.inventory()).toContain(storageKeyOf('bob', sha256(text)));
         clock += MEDIA_UNREFERENCED_TTL_MS + 1;
         expect(await service.sweep()).toBe(1);
-        expect(await pair.inventory()).not.toContain(sha256(text));
+        expect(await pair.inventory()).not.toContain(storageKeyOf('bob', sha256(text)));
         expect(await index.get(answer.id)).not.toBeNull();
       });
 
       it('refuses an upload over the limit with payload_too_large and keeps nothing', async () => {
         const service = createMediaService({ index, blobs, maxBytes: 1000, logger });
         await expect(
-          service.upload('alice', Readable.from([Buffer.alloc(1500)]), {}),
+          service.upload(alice, Readable.from([Buffer.alloc(1500)]), {}),
         ).rejects.toMatchObject({ code: 'payload_too_large' });
         expect(await pair.inventory()).toEqual([]);
+      });
+
+      it('MEDIA_QUOTA_BYTES: an upload that would pass the quota is refused saying what is used', async () => {
+        const service = createMediaService({
+          index,
+          blobs,
+          maxBytes: 10_000,
+          limits: { quotaBytes: 5_000 },
+          logger,
+        });
+        const first = randomBytes(2_000);
+        await service.upload(alice, Readable.from([first]), { name: 'a.bin' });
+        // The same bytes again under another name: one stored object, no more of the quota.
+        await service.upload(alice, Readable.from([first]), { name: 'again.bin' });
+        expect(await index.usedBytes('alice')).toBe(2_000);
+        // Declared, and counted (no length given): refused, and nothing stays.
+        for (const hints of [{ declaredLength: 3_500 }, {}]) {
+          const refused: unknown = await service
+            .upload(alice, Readable.from([randomBytes(3_500)]), hints)
+            .catch((error: unknown) => error);
+          expect(refused).toMatchObject({
+            code: 'payload_too_large',
+            details: { usedBytes: 2_000, quotaBytes: 5_000 },
+          });
+          expect(String(refused)).toMatch(/1\.9 KiB of your 4\.8 KiB storage quota/);
+        }
+        expect(await pair.inventory()).toEqual([storageKeyOf('alice', sha256(first))]);
+        // Someone else's quota is their own.
+        await service.upload(bob, Readable.from([randomBytes(4_000)]), {});
+        // Room that is left can be used, to the byte.
+        await service.upload(alice, Readable.from([randomBytes(3_000)]), {});
+        expect(await index.usedBytes('alice')).toBe(5_000);
+      });
+
+      it('uploads per minute and uploads at once are bounded per device (rate_limited)', async () => {
+        let clock = 0;
+        const service = createMediaService({
+          index,
+          blobs,
+          maxBytes: 10_000,
+          limits: { perMinute: 2, concurrentPerDevice: 1 },
+          logger,
+          now: () => clock,
+        });
+        const phone = { userId: 'alice', deviceId: 'phone' };
+        const laptop = { userId: 'alice', deviceId: 'laptop' };
+        // One upload in progress (its body still open) holds the device's only place.
+        const slow = new PassThrough();
+        const inProgress = service.upload(phone, slow, {});
+        await expect(
+          service.upload(phone, Readable.from([Buffer.from('x')]), {}),
+        ).rejects.toMatchObject({ code: 'rate_limited', details: { retryAfterS: 1 } });
+        // Another device of the same account is not held up.
+        await service.upload(laptop, Readable.from([Buffer.from('y')]), {});
+        slow.end(Buffer.from('slow'));
+        await inProgress;
+        // One upload and one refusal took the minute's two tokens.
+        await expect(
+          service.upload(phone, Readable.from([Buffer.from('z')]), {}),
+        ).rejects.toMatchObject({ code: 'rate_limited', details: { retryAfterS: 30 } });
+        clock += 30_000;
+        await service.upload(phone, Readable.from([Buffer.from('z')]), {});
       });
     });
   });
@@ -538,7 +654,7 @@ export function describeGridFsContract(
       await blobs.stage(Readable.from([randomBytes(100)]), 1e6);
       // A commit whose note was left (the crash came just after the rename).
       const bytes = randomBytes(100);
-      const key = await (await blobs.stage(Readable.from([bytes]), 1e6)).commit();
+      const key = await (await blobs.stage(Readable.from([bytes]), 1e6)).commit(sha256(bytes));
       const committed = await db
         .collection(`${GRIDFS_BUCKET_NAME}.files`)
         .findOne({ filename: key });
@@ -559,7 +675,7 @@ export function describeGridFsContract(
       const key = sha256(bytes);
       for (let round = 0; round < 5; round++) {
         const staged = await Promise.all(replicas.map((r) => r.stage(Readable.from([bytes]), 1e6)));
-        expect(await Promise.all(staged.map((s) => s.commit()))).toEqual([key, key]);
+        expect(await Promise.all(staged.map((s) => s.commit(s.sha256)))).toEqual([key, key]);
         const names = await gridFsInventory(db);
         expect(names.length).toBeGreaterThanOrEqual(1);
         expect(names.every((stored) => stored === key)).toBe(true);

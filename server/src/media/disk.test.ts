@@ -27,7 +27,7 @@ describe('disk media store', () => {
     const { dir, root } = fresh();
     const store = diskMediaStore(dir);
     const bytes = randomBytes(1000);
-    const key = await (await store.stage(Readable.from([bytes]), 1e6)).commit();
+    const key = await (await store.stage(Readable.from([bytes]), 1e6)).commit(sha256(bytes));
     expect(key).toBe(sha256(bytes));
     const thumb = await store.putThumbnail(key, Buffer.from('thumb'));
     expect(files(root)).toEqual(

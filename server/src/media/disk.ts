@@ -21,8 +21,9 @@ const isMissing = (error: unknown) =>
   typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
 
 /**
- * Uploaded bytes on local disk under `DATA_DIR/media/`: each file is named by its SHA-256 (in a
- * folder named by its first two hex digits), so identical bytes are stored once; a thumbnail sits
+ * Uploaded bytes on local disk under `DATA_DIR/media/`: each file is named by its key (64 hex
+ * digits, `storageKeyOf`; files from before per-account keys are named by their SHA-256) in a
+ * folder named by its first two hex digits; a thumbnail sits
  * beside its original as `<sha256>.thumb`. Uploads are written to a temp file in `media/` itself
  * (same file system) and renamed into place, so a reader never sees a partial file.
  */
@@ -75,9 +76,9 @@ export function diskMediaStore(dataDir: string, options: { now?: () => number } 
         sha256: meter.sha256,
         size: meter.size,
         head: meter.head,
-        async commit() {
+        async commit(key: string) {
+          if (!BLOB_KEY_PATTERN.test(key)) throw new Error('not a content key');
           settled = true;
-          const key = meter.sha256;
           try {
             await stat(pathOf(key));
             await rm(temp, { force: true });
@@ -107,6 +108,17 @@ export function diskMediaStore(dataDir: string, options: { now?: () => number } 
         throw error;
       }
       return key;
+    },
+
+    async localFile(key) {
+      const file = pathOf(key);
+      try {
+        await stat(file);
+      } catch (error) {
+        if (isMissing(error)) return null;
+        throw error;
+      }
+      return { path: file, release: async () => undefined };
     },
 
     async open(key, range) {

@@ -106,7 +106,7 @@ describe('GridFS media store: races and failures (in-memory stand-in db, determi
     const bytes = randomBytes(1000);
     const staged = await Promise.all(replicas.map((r) => r.stage(Readable.from([bytes]), 1e6)));
     // Both look before either renames (each step is one await here).
-    const keys = await Promise.all(staged.map((s) => s.commit()));
+    const keys = await Promise.all(staged.map((s) => s.commit(s.sha256)));
     expect(await gridFsInventory(memory.db)).toEqual([keys[0]]);
   });
 
@@ -126,7 +126,8 @@ describe('GridFS media store: races and failures (in-memory stand-in db, determi
     expect(await blobs.removeStaleUploads()).toBe(1);
     expect(await gridFsInventory(memory.db)).toEqual([]);
     // The store keeps working afterwards.
-    const key = await (await blobs.stage(Readable.from(chunks), 10e6)).commit();
+    const stagedChunks = await blobs.stage(Readable.from(chunks), 10e6);
+    const key = await stagedChunks.commit(stagedChunks.sha256);
     expect(await gridFsInventory(memory.db)).toEqual([key]);
   });
 });

@@ -1,5 +1,9 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Readable, type Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import mongoose, { type Connection } from 'mongoose';
 import { BLOB_KEY_PATTERN, KEY_PATTERN } from './disk';
 import { ContentMeter } from './meter';
@@ -192,9 +196,9 @@ export function gridFsMediaStore(
         sha256: meter.sha256,
         size: meter.size,
         head: meter.head,
-        async commit() {
+        async commit(key: string) {
+          if (!BLOB_KEY_PATTERN.test(key)) throw new Error('not a content key');
           done = true;
-          const key = meter.sha256;
           if ((await firstFile(key)) !== null) {
             await removeFile(id);
           } else {
@@ -236,6 +240,27 @@ export function gridFsMediaStore(
       }
       await settle(id);
       return key;
+    },
+
+    async localFile(key) {
+      requireKey(key);
+      const file = await firstFile(key);
+      if (file === null) return null;
+      // A private temp copy: GridFS objects have no path, and sharp must not get the whole file in
+      // memory (it buffers a stream input whole).
+      const folder = await mkdtemp(path.join(tmpdir(), 'chitchat-media-'));
+      const copy = path.join(folder, 'object');
+      const remove = () => rm(folder, { recursive: true, force: true });
+      try {
+        await pipeline(
+          bucket.openDownloadStream(file._id),
+          createWriteStream(copy, { flags: 'wx' }),
+        );
+      } catch (error) {
+        await remove();
+        throw error;
+      }
+      return { path: copy, release: remove };
     },
 
     async open(key, range) {

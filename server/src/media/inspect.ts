@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import { fileTypeFromStream } from 'file-type/node';
 import sharp from 'sharp';
 import {
+  IMAGE_MAX_PIXELS,
   MEDIA_NAME_MAX_LENGTH,
   THUMBNAIL_MAX_DIMENSION,
   withoutUnsafeNameCharacters,
@@ -95,16 +96,26 @@ export interface ImageFacts {
 }
 
 /**
- * Displayed size (EXIF orientation applied) and a thumbnail of an image, or null when sharp cannot
- * decode it. Only the first frame of an animation is used. sharp's default pixel limit guards
- * against decompression bombs.
+ * Displayed size (EXIF orientation applied) and a thumbnail of the image in the file at `path`;
+ * null when sharp cannot decode it, `too_many_pixels` when it has more than IMAGE_MAX_PIXELS (read
+ * from its header, before anything is decoded). Only the first frame of an animation is used.
+ *
+ * A path, not a stream or buffer: sharp holds a stream input whole in memory, while from a file
+ * libvips reads as it decodes (sequentially), so a 100 MiB upload never sits in memory.
  */
-export async function describeImage(bytes: Buffer): Promise<ImageFacts | null> {
+export async function describeImage(path: string): Promise<ImageFacts | null | 'too_many_pixels'> {
+  const options = { limitInputPixels: IMAGE_MAX_PIXELS, sequentialRead: true } as const;
+  let metadata;
   try {
-    const metadata = await sharp(bytes).metadata();
-    const width = metadata.autoOrient.width;
-    const height = metadata.autoOrient.height;
-    const thumbnail = await sharp(bytes)
+    // The header only (nothing is decoded), so without the limit: the size is compared below.
+    metadata = await sharp(path, { ...options, limitInputPixels: false }).metadata();
+  } catch {
+    return null;
+  }
+  const frames = metadata.pages ?? 1;
+  if (metadata.width * metadata.height * frames > IMAGE_MAX_PIXELS) return 'too_many_pixels';
+  try {
+    const thumbnail = await sharp(path, options)
       .autoOrient()
       .resize({
         width: THUMBNAIL_MAX_DIMENSION,
@@ -114,7 +125,7 @@ export async function describeImage(bytes: Buffer): Promise<ImageFacts | null> {
       })
       .webp({ quality: 75 })
       .toBuffer();
-    return { width, height, thumbnail };
+    return { width: metadata.autoOrient.width, height: metadata.autoOrient.height, thumbnail };
   } catch {
     return null;
   }

@@ -14,6 +14,7 @@ import {
   referencing,
   toMediaRecord,
   unreferencedPipeline,
+  usedBytesPipeline,
   type MediaDoc,
 } from './mongo-index';
 
@@ -183,6 +184,18 @@ describe('mongo media queries (built and cast without a server)', () => {
   it('the membership lookup of canRead casts as written', () => {
     const filter = { userId: 'u1', conversationId: { $in: ['g', 'd'] } };
     expect(Membership.find(filter).cast(Membership)).toEqual(filter);
+  });
+
+  it("the used-bytes sum reads one uploader's uploads through the upload key's leading field", () => {
+    const pipeline = usedBytesPipeline('alice');
+    expect(pipeline).toEqual([
+      { $match: { uploaderUserId: 'alice' } },
+      { $group: { _id: '$storageKey', size: { $max: '$size' } } },
+      { $group: { _id: null, used: { $sum: '$size' } } },
+    ]);
+    expect(Object.keys(indexNamed(mediaSchema, 'media_upload_key')?.[0] ?? {})[0]).toBe(
+      'uploaderUserId',
+    );
   });
 
   it('the unreferenced listing: old uploads, oldest first, those no message attaches, at most `limit`', () => {

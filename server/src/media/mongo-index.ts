@@ -57,7 +57,7 @@ mediaSchema.index(
   { uploaderUserId: 1, sha256: 1, name: 1 },
   { unique: true, name: 'media_upload_key' },
 );
-// Any upload of some bytes (their image facts hold for every copy), and whether any is left.
+// Uploads of some bytes (then filtered by storage key): their image facts, and whether any is left.
 mediaSchema.index({ sha256: 1 }, { name: 'media_by_sha256' });
 // The sweep of unreferenced uploads, oldest first (`_id` makes the order total).
 mediaSchema.index({ createdAt: 1, _id: 1 }, { name: 'media_by_created_at' });
@@ -107,6 +107,18 @@ export function readableReferences(
  * first. `$lookup` with `localField`/`foreignField` and a pipeline (MongoDB 5.0+) probes
  * `event_attachments` once per upload and stops at the first reference.
  */
+/**
+ * The bytes one uploader's uploads occupy, each stored object once (`media_upload_key` leads with
+ * the uploader, so only their uploads are read).
+ */
+export function usedBytesPipeline(uploaderUserId: string): PipelineStage[] {
+  return [
+    { $match: { uploaderUserId } },
+    { $group: { _id: '$storageKey', size: { $max: '$size' } } },
+    { $group: { _id: null, used: { $sum: '$size' } } },
+  ];
+}
+
 export function unreferencedPipeline(
   cutoff: number,
   limit: number,
@@ -193,9 +205,16 @@ export function mongoMediaIndex(
       return doc ? toMediaRecord(doc) : null;
     },
 
-    async anyWithContent(sha256) {
-      const doc = await Media.findOne({ sha256 }).sort({ createdAt: 1 }).lean<MediaDoc>();
+    async anyWithContent(sha256, storageKey) {
+      const doc = await Media.findOne({ sha256, storageKey })
+        .sort({ createdAt: 1 })
+        .lean<MediaDoc>();
       return doc ? toMediaRecord(doc) : null;
+    },
+
+    async usedBytes(uploaderUserId) {
+      const [total] = await Media.aggregate<{ used: number }>(usedBytesPipeline(uploaderUserId));
+      return total?.used ?? 0;
     },
 
     async canRead(userId, mediaId) {
@@ -243,8 +262,8 @@ export function mongoMediaIndex(
       return true;
     },
 
-    async contentInUse(sha256) {
-      return (await Media.exists({ sha256 })) !== null;
+    async contentInUse(sha256, storageKey) {
+      return (await Media.exists({ sha256, storageKey })) !== null;
     },
 
     async close() {

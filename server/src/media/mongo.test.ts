@@ -135,10 +135,14 @@ describe.skipIf(uri === undefined)(
             createdAt: 0,
           });
           const text = Buffer.from('hello\n');
-          const answer = await media.service.upload('alice', Readable.from([text]), {
-            name: 'hello.txt',
-            declaredMime: 'text/plain',
-          });
+          const answer = await media.service.upload(
+            { userId: 'alice', deviceId: 'd' },
+            Readable.from([text]),
+            {
+              name: 'hello.txt',
+              declaredMime: 'text/plain',
+            },
+          );
           const record = await media.service.readable('alice', answer.id);
           expect(await buffer(await media.service.open(record.storageKey))).toEqual(text);
           await media.close();

@@ -30,10 +30,14 @@ describe('openMedia: the media of the store the configuration selected', () => {
         passwordHash: 'x',
         createdAt: 0,
       });
-      const answer = await media.service.upload('alice', Readable.from([Buffer.from('hi\n')]), {
-        name: 'hi.txt',
-        declaredMime: 'text/plain',
-      });
+      const answer = await media.service.upload(
+        { userId: 'alice', deviceId: 'd' },
+        Readable.from([Buffer.from('hi\n')]),
+        {
+          name: 'hi.txt',
+          declaredMime: 'text/plain',
+        },
+      );
       const record = await media.service.readable('alice', answer.id);
       expect((await buffer(await media.service.open(record.storageKey))).toString()).toBe('hi\n');
     } finally {

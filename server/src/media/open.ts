@@ -1,6 +1,6 @@
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { createMediaService, type MediaService } from '../services/media';
+import { createMediaService, type MediaService, type UploadLimits } from '../services/media';
 import { mongoStoreParts } from '../store/mongo/index';
 import type { Store } from '../store/types';
 import { diskMediaStore } from './disk';
@@ -14,6 +14,18 @@ export interface LocalMedia {
   close(): Promise<void>;
 }
 
+/** The media settings; the upload limits default to DEFAULT_UPLOAD_LIMITS when left out. */
+type MediaConfig = Pick<Config, 'MEDIA_MAX_BYTES'> &
+  Partial<Pick<Config, 'MEDIA_QUOTA_BYTES' | 'RATE_LIMIT_UPLOAD' | 'MEDIA_UPLOADS_CONCURRENT'>>;
+
+const uploadLimitsOf = (config: MediaConfig): Partial<UploadLimits> => ({
+  ...(config.MEDIA_QUOTA_BYTES !== undefined ? { quotaBytes: config.MEDIA_QUOTA_BYTES } : {}),
+  ...(config.RATE_LIMIT_UPLOAD !== undefined ? { perMinute: config.RATE_LIMIT_UPLOAD } : {}),
+  ...(config.MEDIA_UPLOADS_CONCURRENT !== undefined
+    ? { concurrentPerDevice: config.MEDIA_UPLOADS_CONCURRENT }
+    : {}),
+});
+
 interface MediaOptions {
   now?: () => number;
   sweepEveryMs?: number;
@@ -24,7 +36,7 @@ interface MediaOptions {
  * under `DATA_DIR/media/`.
  */
 export function openLocalMedia(
-  config: Pick<Config, 'DATA_DIR' | 'MEDIA_MAX_BYTES'>,
+  config: Pick<Config, 'DATA_DIR'> & MediaConfig,
   logger: Logger,
   options: MediaOptions = {},
 ): LocalMedia {
@@ -33,6 +45,7 @@ export function openLocalMedia(
     index,
     blobs: diskMediaStore(config.DATA_DIR, options.now ? { now: options.now } : {}),
     maxBytes: config.MEDIA_MAX_BYTES,
+    limits: uploadLimitsOf(config),
     logger,
     ...options,
   });
@@ -46,7 +59,7 @@ export function openLocalMedia(
  */
 export async function openMongoMedia(
   store: Store,
-  config: Pick<Config, 'MEDIA_MAX_BYTES'>,
+  config: MediaConfig,
   logger: Logger,
   options: MediaOptions = {},
 ): Promise<LocalMedia> {
@@ -68,6 +81,7 @@ export async function openMongoMedia(
     index,
     blobs,
     maxBytes: config.MEDIA_MAX_BYTES,
+    limits: uploadLimitsOf(config),
     logger,
     ...options,
   });
@@ -82,7 +96,7 @@ export async function openMongoMedia(
 
 /** The media of the store the configuration selected (`openStore`): MongoDB's, else SQLite's. */
 export async function openMedia(
-  config: Pick<Config, 'DATA_DIR' | 'MEDIA_MAX_BYTES' | 'MONGODB_URI'>,
+  config: Pick<Config, 'DATA_DIR' | 'MONGODB_URI'> & MediaConfig,
   store: Store,
   logger: Logger,
   options: MediaOptions = {},

@@ -57,8 +57,14 @@ export function sqliteMediaIndex(db: SqliteDatabase): MediaIndex {
        RETURNING *`,
     ),
     get: db.prepare<[string], MediaRow>('SELECT * FROM media WHERE id = ?'),
-    anyWithContent: db.prepare<[string], MediaRow>(
-      'SELECT * FROM media WHERE sha256 = ? ORDER BY created_at LIMIT 1',
+    // By sha256 (indexed), then the key: every upload of one stored object has the same bytes.
+    anyWithContent: db.prepare<[string, string], MediaRow>(
+      'SELECT * FROM media WHERE sha256 = ? AND storage_key = ? ORDER BY created_at LIMIT 1',
+    ),
+    // Each stored object once (media_upload_key leads with the uploader).
+    usedBytes: db.prepare<[string], { used: number }>(
+      `SELECT COALESCE(SUM(size), 0) AS used FROM (
+         SELECT MAX(size) AS size FROM media WHERE uploader_user_id = ? GROUP BY storage_key)`,
     ),
     // The uploader, or a reference whose seq lies inside one of the user's periods
     // ([joinedSeq, leftSeq | null], both inclusive) of that conversation.
@@ -80,8 +86,8 @@ export function sqliteMediaIndex(db: SqliteDatabase): MediaIndex {
     deleteIfUnreferenced: db.prepare<{ id: string; cutoff: number }>(
       `DELETE FROM media WHERE id = @id AND created_at < @cutoff AND ${UNREFERENCED}`,
     ),
-    contentInUse: db.prepare<[string], { used: number }>(
-      'SELECT EXISTS (SELECT 1 FROM media WHERE sha256 = ?) AS used',
+    contentInUse: db.prepare<[string, string], { used: number }>(
+      'SELECT EXISTS (SELECT 1 FROM media WHERE sha256 = ? AND storage_key = ?) AS used',
     ),
   };
 
@@ -107,9 +113,12 @@ export function sqliteMediaIndex(db: SqliteDatabase): MediaIndex {
       const row = st.get.get(id);
       return row ? toRecord(row) : null;
     },
-    async anyWithContent(sha256) {
-      const row = st.anyWithContent.get(sha256);
+    async anyWithContent(sha256, storageKey) {
+      const row = st.anyWithContent.get(sha256, storageKey);
       return row ? toRecord(row) : null;
+    },
+    async usedBytes(uploaderUserId) {
+      return st.usedBytes.get(uploaderUserId)?.used ?? 0;
     },
     async canRead(userId, mediaId) {
       return st.canRead.get({ userId, mediaId })?.ok === 1;
@@ -120,8 +129,8 @@ export function sqliteMediaIndex(db: SqliteDatabase): MediaIndex {
     async deleteIfUnreferenced(id, cutoff) {
       return st.deleteIfUnreferenced.run({ id, cutoff }).changes === 1;
     },
-    async contentInUse(sha256) {
-      return st.contentInUse.get(sha256)?.used === 1;
+    async contentInUse(sha256, storageKey) {
+      return st.contentInUse.get(sha256, storageKey)?.used === 1;
     },
     async close() {
       if (db.open) db.close();

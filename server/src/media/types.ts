@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
 /** One upload as the media index keeps it (DESIGN §3 Media). */
@@ -34,8 +35,16 @@ export interface MediaIndex {
    */
   recordUpload(upload: MediaRecord): Promise<MediaRecord>;
   get(id: string): Promise<MediaRecord | null>;
-  /** Any upload of these bytes: its sniffed type, size and thumbnail hold for every copy. */
-  anyWithContent(sha256: string): Promise<MediaRecord | null>;
+  /**
+   * Any upload whose bytes (`sha256`) are stored under `storageKey`: its image facts and thumbnail
+   * hold for every upload of that object. (Objects are per account, see `storageKeyOf`.)
+   */
+  anyWithContent(sha256: string, storageKey: string): Promise<MediaRecord | null>;
+  /**
+   * The bytes this user's uploads occupy: each stored object counted once, however many uploads
+   * name it (MEDIA_QUOTA_BYTES is checked against this).
+   */
+  usedBytes(uploaderUserId: string): Promise<number>;
   /**
    * True for the uploader, and for a user whose membership period of a conversation covers a
    * message that references the media (and is not deleted).
@@ -45,8 +54,8 @@ export interface MediaIndex {
   unreferencedBefore(cutoff: number, limit: number): Promise<MediaRecord[]>;
   /** Deletes the upload if it is still unreferenced and created before `cutoff`; true when it did. */
   deleteIfUnreferenced(id: string, cutoff: number): Promise<boolean>;
-  /** True while any upload still names these bytes. */
-  contentInUse(sha256: string): Promise<boolean>;
+  /** True while any upload still names the object stored under `storageKey` (bytes `sha256`). */
+  contentInUse(sha256: string, storageKey: string): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -63,10 +72,10 @@ export interface StagedBlob {
   /** The first bytes (at most `STAGED_HEAD_BYTES`), for sniffing. */
   head: Buffer;
   /**
-   * Puts the bytes under their content key and returns it; when the key already holds them, the
-   * staged copy is dropped (identical bytes are stored once).
+   * Puts the bytes under `key` (64 hex digits: `storageKeyOf(uploader, sha256)`) and returns it;
+   * when the key already holds them, the staged copy is dropped (stored once per key).
    */
-  commit(): Promise<string>;
+  commit(key: string): Promise<string>;
   /** Drops the staged bytes. Safe to call after commit (then a no-op). */
   discard(): Promise<void>;
 }
@@ -84,11 +93,31 @@ export interface MediaStore {
   stage(source: Readable, maxBytes: number): Promise<StagedBlob>;
   /** Stores a thumbnail of the object at `storageKey`, replacing any; returns its key. */
   putThumbnail(storageKey: string, bytes: Buffer): Promise<string>;
+  /**
+   * The stored object as a file on local disk, for decoders that read files without holding them
+   * in memory (sharp): the disk store's own file, or a temporary copy that `release` removes.
+   * Null when the object does not exist.
+   */
+  localFile(key: string): Promise<LocalFile | null>;
   /** Opens a stored object, optionally only `range` of it; null when it does not exist. */
   open(key: string, range?: ByteRange): Promise<Readable | null>;
   /** Deletes a stored object; a missing one is fine. */
   delete(key: string): Promise<void>;
 }
+
+export interface LocalFile {
+  path: string;
+  /** Removes the file when it is a temporary copy; the stored object stays either way. */
+  release(): Promise<void>;
+}
+
+/**
+ * Where one account's copy of some bytes is stored. Identical bytes are stored once per account,
+ * never shared between accounts: a first upload costs the same whether or not someone else holds
+ * the same bytes, so its timing reveals nothing about other people's files.
+ */
+export const storageKeyOf = (uploaderUserId: string, sha256: string): string =>
+  createHash('sha256').update(`${uploaderUserId}\n${sha256}`).digest('hex');
 
 /** How many leading bytes `StagedBlob.head` keeps. */
 export const STAGED_HEAD_BYTES = 8 * 1024;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { buffer } from 'node:stream/consumers';
 import {
+  IMAGE_MAX_PIXELS,
   MEDIA_UNREFERENCED_TTL_MS,
   type AttachmentRef,
   type MediaUploadAnswer,
@@ -10,12 +10,14 @@ import type { Logger } from '../logger';
 import { canThumbnail, describeImage, sanitizeFileName, sniffType } from '../media/inspect';
 import {
   MediaTooLargeError,
+  storageKeyOf,
   type ByteRange,
   type MediaIndex,
   type MediaRecord,
   type MediaStore,
 } from '../media/types';
 import { ServiceError, forbidden, notFound } from './errors';
+import { TokenBuckets } from './token-bucket';
 import type { AttachmentResolver } from './messaging';
 
 export type MediaService = ReturnType<typeof createMediaService>;
@@ -52,8 +54,40 @@ export function formatBytes(bytes: number): string {
 export const fileTooLarge = (maxBytes: number) =>
   new ServiceError('payload_too_large', `Files can be at most ${formatBytes(maxBytes)}.`);
 
+const imageTooLarge = () =>
+  new ServiceError(
+    'payload_too_large',
+    `Images can be at most ${IMAGE_MAX_PIXELS / 1_000_000} megapixels; send a smaller one.`,
+  );
+
+/** The refusal of an upload that would take the account past MEDIA_QUOTA_BYTES. */
+const overQuota = (usedBytes: number, quotaBytes: number, size?: number) =>
+  new ServiceError(
+    'payload_too_large',
+    `Your uploads use ${formatBytes(usedBytes)} of your ${formatBytes(quotaBytes)} storage quota` +
+      `${size === undefined ? '' : `, and this file (${formatBytes(size)}) would pass it`}. ` +
+      'Files nobody was sent are removed after a day.',
+    { usedBytes, quotaBytes },
+  );
+
+/** Upload limits per device (in memory, per process, as the send rate: a device uploads here). */
+export interface UploadLimits {
+  /** MEDIA_QUOTA_BYTES: what one account's uploads may occupy. */
+  quotaBytes: number;
+  /** RATE_LIMIT_UPLOAD: uploads per minute per device (a bucket of that many, refilled per minute). */
+  perMinute: number;
+  /** MEDIA_UPLOADS_CONCURRENT: uploads one device may have in progress at once. */
+  concurrentPerDevice: number;
+}
+
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
+  quotaBytes: 5 * 1024 ** 3,
+  perMinute: 60,
+  concurrentPerDevice: 4,
+};
+
 /**
- * Runs tasks one at a time per key. Serializes, per content hash, "put the bytes in place and
+ * Runs tasks one at a time per key. Serializes, per storage key, "put the bytes in place and
  * record the upload" against "forget the last upload and delete the bytes", so a sweep never
  * deletes bytes an upload has just relied on. (Within one process: several processes sharing one
  * DATA_DIR could still race there, in the instant an expired copy of the same bytes is swept.)
@@ -84,6 +118,8 @@ export function createMediaService(deps: {
   blobs: MediaStore;
   /** MEDIA_MAX_BYTES. */
   maxBytes: number;
+  /** Quota, rate and concurrency (DEFAULT_UPLOAD_LIMITS when absent). */
+  limits?: Partial<UploadLimits>;
   logger: Logger;
   now?: () => number;
   /** How often the periodic sweep runs (default: hourly; the first run a minute after start). */
@@ -92,6 +128,37 @@ export function createMediaService(deps: {
   const { index, blobs, maxBytes, logger } = deps;
   const now = deps.now ?? Date.now;
   const exclusive = keyedQueue();
+  const limits = { ...DEFAULT_UPLOAD_LIMITS, ...deps.limits };
+  const uploadRate = new TokenBuckets(limits.perMinute / 60, limits.perMinute, now);
+  const inProgress = new Map<string, number>();
+
+  /** Takes a place among the device's uploads in progress; the returned function gives it back. */
+  function admit(deviceId: string): () => void {
+    if (!uploadRate.take(deviceId)) {
+      throw new ServiceError(
+        'rate_limited',
+        `At most ${limits.perMinute} uploads a minute from one device; try again shortly.`,
+        { retryAfterS: Math.max(1, Math.ceil(60 / limits.perMinute)) },
+      );
+    }
+    const running = inProgress.get(deviceId) ?? 0;
+    if (running >= limits.concurrentPerDevice) {
+      throw new ServiceError(
+        'rate_limited',
+        `At most ${limits.concurrentPerDevice} uploads at once from one device; wait for one to finish.`,
+        { retryAfterS: 1 },
+      );
+    }
+    inProgress.set(deviceId, running + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (inProgress.get(deviceId) ?? 1) - 1;
+      if (left <= 0) inProgress.delete(deviceId);
+      else inProgress.set(deviceId, left);
+    };
+  }
 
   async function opened(key: string): Promise<Readable> {
     const stream = await blobs.open(key);
@@ -99,15 +166,27 @@ export function createMediaService(deps: {
     return stream;
   }
 
-  /** Image size and thumbnail of bytes just put in place, or nulls for what is not an image. */
+  /**
+   * Image size and thumbnail of bytes just put in place, or nulls for what is not an image. sharp
+   * reads the stored file itself (a stream input it would hold whole in memory), and an image
+   * over IMAGE_MAX_PIXELS is refused before it is decoded (a decompression bomb).
+   */
   async function imageFacts(sha256: string, storageKey: string, mime: string) {
     if (!canThumbnail(mime)) return { width: null, height: null, thumbnailKey: null };
-    // Someone already uploaded these bytes: their image facts hold for every copy.
-    const known = await index.anyWithContent(sha256);
+    // This account already uploaded these bytes: the facts of that upload hold.
+    const known = await index.anyWithContent(sha256, storageKey);
     if (known !== null && known.thumbnailKey !== null) {
       return { width: known.width, height: known.height, thumbnailKey: known.thumbnailKey };
     }
-    const facts = await describeImage(await buffer(await opened(storageKey)));
+    const file = await blobs.localFile(storageKey);
+    if (file === null) throw new Error(`stored media ${storageKey} vanished`);
+    let facts;
+    try {
+      facts = await describeImage(file.path);
+    } finally {
+      await file.release();
+    }
+    if (facts === 'too_many_pixels') throw imageTooLarge();
     if (facts === null) return { width: null, height: null, thumbnailKey: null };
     const thumbnailKey = await blobs.putThumbnail(storageKey, facts.thumbnail);
     return { width: facts.width, height: facts.height, thumbnailKey };
@@ -117,7 +196,7 @@ export function createMediaService(deps: {
   async function deleteUnusedBytes(
     content: Pick<MediaRecord, 'sha256' | 'storageKey' | 'thumbnailKey'>,
   ) {
-    if (await index.contentInUse(content.sha256)) return;
+    if (await index.contentInUse(content.sha256, content.storageKey)) return;
     await blobs.delete(content.storageKey);
     if (content.thumbnailKey !== null) await blobs.delete(content.thumbnailKey);
   }
@@ -130,7 +209,7 @@ export function createMediaService(deps: {
       const batch = await index.unreferencedBefore(cutoff, SWEEP_BATCH);
       let progress = 0;
       for (const upload of batch) {
-        await exclusive(upload.sha256, async () => {
+        await exclusive(upload.storageKey, async () => {
           // Re-checked atomically: a message may have referenced it since it was listed.
           if (!(await index.deleteIfUnreferenced(upload.id, cutoff))) return;
           progress += 1;
@@ -139,6 +218,70 @@ export function createMediaService(deps: {
       }
       removed += progress;
       if (batch.length < SWEEP_BATCH || progress === 0) return removed;
+    }
+  }
+
+  async function stageAndRecord(
+    userId: string,
+    body: Readable,
+    hints: { name?: string; declaredMime?: string; declaredLength?: number },
+  ): Promise<MediaUploadAnswer> {
+    const declared = hints.declaredLength;
+    if (declared !== undefined && declared > maxBytes) throw fileTooLarge(maxBytes);
+    const usedBefore = await index.usedBytes(userId);
+    const left = Math.max(0, limits.quotaBytes - usedBefore);
+    if (declared !== undefined && declared > left) {
+      throw overQuota(usedBefore, limits.quotaBytes, declared);
+    }
+    const cap = Math.min(maxBytes, left);
+    let staged;
+    try {
+      staged = await blobs.stage(body, cap);
+    } catch (error) {
+      if (error instanceof MediaTooLargeError) {
+        throw cap < maxBytes ? overQuota(usedBefore, limits.quotaBytes) : fileTooLarge(maxBytes);
+      }
+      throw error;
+    }
+    const { sha256, size, head } = staged;
+    const storageKey = storageKeyOf(userId, sha256);
+    try {
+      return await exclusive(storageKey, async () => {
+        const storedBefore = (await index.anyWithContent(sha256, storageKey)) !== null;
+        const storedKey = await staged.commit(storageKey);
+        let thumbnailKey: string | null = null;
+        try {
+          const type = await sniffType(await opened(storedKey), head, hints.declaredMime);
+          const image = await imageFacts(sha256, storedKey, type.mime);
+          thumbnailKey = image.thumbnailKey;
+          // Again, now that the size is known: uploads in progress at once (other devices) may
+          // have used the room this one was counted against. Bytes already stored add nothing.
+          const used = await index.usedBytes(userId);
+          if (!storedBefore && used + size > limits.quotaBytes) {
+            throw overQuota(used, limits.quotaBytes, size);
+          }
+          const record = await index.recordUpload({
+            id: randomUUID(),
+            uploaderUserId: userId,
+            name: sanitizeFileName(hints.name, type.ext),
+            mime: type.mime,
+            size,
+            sha256,
+            ...image,
+            storageKey: storedKey,
+            createdAt: now(),
+          });
+          return { ...attachmentRefOf(record), sha256: record.sha256 };
+        } catch (error) {
+          await deleteUnusedBytes({ sha256, storageKey: storedKey, thumbnailKey }).catch(
+            (cleanupError: unknown) =>
+              logger.error({ err: cleanupError, sha256 }, 'could not remove unrecorded media'),
+          );
+          throw error;
+        }
+      });
+    } finally {
+      await staged.discard();
     }
   }
 
@@ -163,54 +306,21 @@ export function createMediaService(deps: {
     sweep,
 
     /**
-     * Streams an upload into storage and records it. `body` is read until it ends or passes
-     * `maxBytes` (then `payload_too_large`, and nothing stays stored).
+     * Streams an upload into storage and records it, after the device's rate and concurrency
+     * limits (`rate_limited`). `body` is read until it ends or passes `maxBytes` or what is left
+     * of the account's quota (then `payload_too_large`, and nothing stays stored); a declared
+     * length over either is refused before a byte is read.
      */
     async upload(
-      userId: string,
+      caller: { userId: string; deviceId: string },
       body: Readable,
-      hints: { name?: string; declaredMime?: string },
+      hints: { name?: string; declaredMime?: string; declaredLength?: number },
     ): Promise<MediaUploadAnswer> {
-      let staged;
+      const release = admit(caller.deviceId);
       try {
-        staged = await blobs.stage(body, maxBytes);
-      } catch (error) {
-        if (error instanceof MediaTooLargeError) {
-          throw fileTooLarge(maxBytes);
-        }
-        throw error;
-      }
-      const { sha256, size, head } = staged;
-      try {
-        return await exclusive(sha256, async () => {
-          const storageKey = await staged.commit();
-          let thumbnailKey: string | null = null;
-          try {
-            const type = await sniffType(await opened(storageKey), head, hints.declaredMime);
-            const image = await imageFacts(sha256, storageKey, type.mime);
-            thumbnailKey = image.thumbnailKey;
-            const record = await index.recordUpload({
-              id: randomUUID(),
-              uploaderUserId: userId,
-              name: sanitizeFileName(hints.name, type.ext),
-              mime: type.mime,
-              size,
-              sha256,
-              ...image,
-              storageKey,
-              createdAt: now(),
-            });
-            return { ...attachmentRefOf(record), sha256: record.sha256 };
-          } catch (error) {
-            await deleteUnusedBytes({ sha256, storageKey, thumbnailKey }).catch(
-              (cleanupError: unknown) =>
-                logger.error({ err: cleanupError, sha256 }, 'could not remove unrecorded media'),
-            );
-            throw error;
-          }
-        });
+        return await stageAndRecord(caller.userId, body, hints);
       } finally {
-        await staged.discard();
+        release();
       }
     },
 
