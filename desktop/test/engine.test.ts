@@ -127,6 +127,19 @@ describe('the client engine against a real server', () => {
     expect(read.key).toBe(sent.key);
   });
 
+  it('a new account hears an empty list once its first sync is done (the screen stops "Syncing")', async () => {
+    const e = await started();
+    const lists: number[] = [];
+    e.client.events.on('conversations', (list) => lists.push(list.length));
+    await e.client.signUp({
+      serverUrl: server.url,
+      username: uniqueUser('newcomer'),
+      password: PASSWORD,
+    });
+    await until(e.client, () => (lists.length > 0 ? true : undefined), 10_000, 'a list event');
+    expect(lists).toEqual([0]);
+  });
+
   it('messages written offline survive an engine restart and arrive exactly once, in order', async () => {
     const alice = await signedUp('Alice');
     const bob = await signedUp('Bob');

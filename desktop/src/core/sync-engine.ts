@@ -353,7 +353,10 @@ export class SyncEngine {
         readsToSend.push({ id: summary.id, seq: local.read_seq });
       this.store.applySummary(summary);
     }
-    if (list.conversations.length > 0) this.listener.changed({ list: true, conversations: [] });
+    // The first sync always announces the list, even an empty one: it is how the screen learns
+    // that a new account has no chats (rather than still syncing).
+    if (list.conversations.length > 0 || since === undefined)
+      this.listener.changed({ list: true, conversations: [] });
     for (const summary of list.conversations) await this.catchUp(summary.id, summary);
     this.store.setMeta('cursor', String(list.cursor));
     // Reads made while offline reach the server (and the user's other devices) now.

@@ -39,10 +39,20 @@ export function listTime(at: number, now = Date.now(), locale?: string): string 
   return dateFormatter({ dateStyle: 'short' }, locale).format(at);
 }
 
+// The last day asked for: a chat's messages come in order, so most calls fall in the same day and
+// need no Date at all (day headers are built per message on every page).
+let dayStart = 0;
+let dayEnd = 0;
+
 export function startOfDay(at: number): number {
+  if (at >= dayStart && at < dayEnd) return dayStart;
   const d = new Date(at);
   d.setHours(0, 0, 0, 0);
-  return d.getTime();
+  const start = d.getTime();
+  d.setDate(d.getDate() + 1);
+  dayStart = start;
+  dayEnd = d.getTime();
+  return start;
 }
 
 /** Day separators in a chat: "Today", "Yesterday", or a date. */

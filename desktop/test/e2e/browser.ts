@@ -26,9 +26,12 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
-/** Builds the renderer with Vite (production mode) into desktop/dist/renderer. */
-export async function buildRenderer(): Promise<void> {
-  rmSync(screenshotDir, { recursive: true, force: true });
+/**
+ * Builds the renderer with Vite (production mode) into desktop/dist/renderer. `clean` empties the
+ * screenshot folder first; a suite that runs after another passes false to keep the other's.
+ */
+export async function buildRenderer(options: { clean?: boolean } = {}): Promise<void> {
+  if (options.clean ?? true) rmSync(screenshotDir, { recursive: true, force: true });
   const { build } = await import('vite');
   await build({
     configFile: path.join(desktopRoot, 'vite.config.ts'),

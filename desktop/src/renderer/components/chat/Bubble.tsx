@@ -48,7 +48,11 @@ export function Bubble({
         data-message=""
       >
         {showName && (
-          <div className="sender-name" style={{ ['--hue' as string]: hueOf(m.senderUserId) }}>
+          <div
+            className="sender-name"
+            dir="auto"
+            style={{ ['--hue' as string]: hueOf(m.senderUserId) }}
+          >
             {m.senderName}
           </div>
         )}
@@ -58,12 +62,16 @@ export function Bubble({
             onClick={() => m.replyTo && onQuoteClick(m.replyTo.seq)}
             aria-label={`Reply to ${m.replyTo.senderName}`}
           >
-            <span className="quote-name">{m.replyTo.senderName}</span>
-            <span className="quote-text">{m.replyTo.text ?? 'Message'}</span>
+            <span className="quote-name" dir="auto">
+              {m.replyTo.senderName}
+            </span>
+            <span className="quote-text" dir="auto">
+              {m.replyTo.text ?? 'Message'}
+            </span>
           </button>
         )}
         {!deleted && <Attachments store={store} message={m} />}
-        <div className="bubble-text">
+        <div className="bubble-text" dir="auto">
           {m.unsupported ? (
             <em className="muted">This message isn't supported by this version of chitchat.</em>
           ) : deleted ? (
@@ -76,7 +84,7 @@ export function Bubble({
               </button>
             </>
           ) : (
-            m.text
+            <span className="text">{m.text}</span>
           )}
           <span className="meta">
             {m.editedAt !== null && !deleted && <span className="edited">edited</span>}

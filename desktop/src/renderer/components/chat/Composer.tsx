@@ -140,7 +140,9 @@ export function Composer({
                 ? 'Edit message'
                 : `Replying to ${replyTo?.own ? 'yourself' : replyTo?.senderName}`}
             </span>
-            <span className="quote-text">{(editing ?? replyTo)?.text}</span>
+            <span className="quote-text" dir="auto">
+              {(editing ?? replyTo)?.text}
+            </span>
           </div>
           <button
             className="icon-button small"
@@ -193,6 +195,7 @@ export function Composer({
           value={text}
           maxLength={MESSAGE_TEXT_MAX_LENGTH}
           placeholder="Type a message"
+          dir="auto"
           aria-label="Message"
           onChange={(e) => {
             setText(e.target.value);

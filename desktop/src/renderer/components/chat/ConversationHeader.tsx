@@ -27,8 +27,14 @@ export function ConversationHeader({
     <header className="chat-header">
       <Avatar id={c.peer?.id ?? c.id} name={c.title} size={40} online={presence?.online ?? false} />
       <div className="chat-header-text">
-        <h2 title={c.title}>{c.title}</h2>
-        <p className={`subtitle${c.typing.length > 0 ? ' typing' : ''}`} aria-live="polite">
+        <h2 title={c.title} dir="auto">
+          {c.title}
+        </h2>
+        <p
+          className={`subtitle${c.typing.length > 0 ? ' typing' : ''}`}
+          aria-live="polite"
+          dir="auto"
+        >
           {subtitle}
         </p>
       </div>

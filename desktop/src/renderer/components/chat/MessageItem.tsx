@@ -41,7 +41,7 @@ export function MessageItem({
   if (m.systemText !== null) {
     return (
       <div className="system-message">
-        <span>{m.systemText}</span>
+        <span dir="auto">{m.systemText}</span>
       </div>
     );
   }

@@ -30,7 +30,7 @@ export function ConversationInfo({
     <div className="stack">
       <div className="info-hero">
         <Avatar id={c.peer?.id ?? c.id} name={c.title} size={72} />
-        <h3>{c.title}</h3>
+        <h3 dir="auto">{c.title}</h3>
         {c.peer && <p className="muted">@{c.peer.username}</p>}
         {c.kind === 'group' && <p className="muted">{c.memberCount} members</p>}
       </div>
@@ -70,7 +70,7 @@ export function ConversationInfo({
             {sortMembers(c.members).map((m) => (
               <li key={m.userId} className="member-row">
                 <Avatar id={m.userId} name={m.displayName} size={32} />
-                <span className="member-name">
+                <span className="member-name" dir="auto">
                   {m.userId === me ? 'You' : m.displayName}
                   {m.role !== 'member' && (
                     <span className="role-badge">{m.role === 'owner' ? 'Owner' : 'Admin'}</span>

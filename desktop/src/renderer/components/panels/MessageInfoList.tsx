@@ -43,7 +43,9 @@ export function MessageInfoList({
               {g.members.map((m) => (
                 <li key={m.userId} className="member-row">
                   <Avatar id={m.userId} name={m.displayName} size={32} />
-                  <span className="member-name">{m.displayName}</span>
+                  <span className="member-name" dir="auto">
+                    {m.displayName}
+                  </span>
                 </li>
               ))}
             </ul>

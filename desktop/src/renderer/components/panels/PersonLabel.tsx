@@ -7,7 +7,9 @@ export function PersonLabel({ user }: { user: PublicUser }) {
     <>
       <Avatar id={user.id} name={user.displayName} size={36} />
       <span>
-        <span className="row-title">{user.displayName}</span>
+        <span className="row-title" dir="auto">
+          {user.displayName}
+        </span>
         <span className="muted"> @{user.username}</span>
       </span>
     </>

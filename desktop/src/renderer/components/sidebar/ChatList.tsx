@@ -1,27 +1,59 @@
-import { useState, type KeyboardEvent } from 'react';
+import { forwardRef, useState, type KeyboardEvent } from 'react';
+import { Virtuoso, type Components } from 'react-virtuoso';
+import type { ConversationView } from '../../../common/contract';
 import { useAppState, type AppStore } from '../../state/store';
 import { ChatRow } from './ChatRow';
 import { MessageHits } from './MessageHits';
 
-/** The conversations matching the search field, then the messages that match it. */
+interface ListContext {
+  store: AppStore;
+  query: string;
+}
+
+// Defined once, outside the render: Virtuoso remounts components whose identity changes.
+const List: Components<ConversationView, ListContext>['List'] = forwardRef(function ChatListItems(
+  { context: _context, ...props },
+  ref,
+) {
+  return <div {...props} ref={ref} role="list" />;
+});
+
+const COMPONENTS: Components<ConversationView, ListContext> = {
+  List,
+  Item: ({ item: _item, context: _context, ...props }) => <div {...props} role="listitem" />,
+  Footer: ({ context }) =>
+    context !== undefined && context.query.trim().length >= 2 ? (
+      <MessageHits store={context.store} query={context.query} />
+    ) : null,
+};
+
+/**
+ * The conversations matching the search field, then the messages that match it. Only the rows in
+ * view (and a screen around them) are drawn: an account of a thousand chats costs what ten do.
+ */
 export function ChatList({ store, query }: { store: AppStore; query: string }) {
   const conversations = useAppState(store, (s) => s.conversations);
+  const loading = useAppState(store, (s) => s.loadingList);
   const activeId = useAppState(store, (s) => s.activeId);
   const [focusId, setFocusId] = useState<string | null>(null);
-  const loading = useAppState(store, (s) => s.loadingList);
-  const filtered = query.trim()
-    ? conversations.filter((c) => c.title.toLowerCase().includes(query.trim().toLowerCase()))
+  const needle = query.trim().toLowerCase();
+  const filtered = needle
+    ? conversations.filter((c) => c.title.toLowerCase().includes(needle))
     : conversations;
   // One Tab stop for the whole list: the row last focused, else the open chat, else the first.
   const tabStopId =
     [focusId, activeId].find((id) => filtered.some((c) => c.id === id)) ?? filtered[0]?.id;
 
-  /** Arrow keys, Home and End move between rows (WAI-ARIA roving tabindex). */
-  function moveFocus(event: KeyboardEvent<HTMLUListElement>) {
+  /**
+   * Arrow keys, Home and End move between rows (WAI-ARIA roving tabindex). Only the rows near the
+   * view exist; moving onto the last of them scrolls the list, which draws the next ones.
+   */
+  function moveFocus(event: KeyboardEvent<HTMLElement>) {
     const keys = ['ArrowDown', 'ArrowUp', 'Home', 'End'];
     if (!keys.includes(event.key) || event.altKey || event.ctrlKey || event.metaKey) return;
     const rows = [...event.currentTarget.querySelectorAll<HTMLElement>('[data-row-id]')];
     const index = rows.findIndex((row) => row === document.activeElement);
+    if (index < 0) return;
     const next =
       event.key === 'Home'
         ? 0
@@ -36,7 +68,15 @@ export function ChatList({ store, query }: { store: AppStore; query: string }) {
   }
 
   return (
-    <nav className="conversation-list" aria-label="Conversations">
+    <nav
+      className="conversation-list"
+      aria-label="Conversations"
+      onKeyDown={moveFocus}
+      onFocus={(e) => {
+        const id = e.target.dataset.rowId;
+        if (id !== undefined) setFocusId(id);
+      }}
+    >
       {loading && conversations.length === 0 ? (
         <p className="list-note" aria-busy="true">
           Syncing your chats…
@@ -49,20 +89,18 @@ export function ChatList({ store, query }: { store: AppStore; query: string }) {
           </button>
         </div>
       ) : (
-        <ul
-          role="list"
-          onKeyDown={(e) => moveFocus(e)}
-          onFocus={(e) => {
-            const id = (e.target as HTMLElement).dataset.rowId;
-            if (id !== undefined) setFocusId(id);
-          }}
-        >
-          {filtered.map((c) => (
-            <ChatRow key={c.id} store={store} conversation={c} tabStop={c.id === tabStopId} />
-          ))}
-        </ul>
+        <Virtuoso
+          className="chat-scroller"
+          data={filtered}
+          context={{ store, query }}
+          computeItemKey={(_, c) => c.id}
+          increaseViewportBy={{ top: 300, bottom: 300 }}
+          components={COMPONENTS}
+          itemContent={(_, c) => (
+            <ChatRow store={store} conversation={c} tabStop={c.id === tabStopId} />
+          )}
+        />
       )}
-      {query.trim().length >= 2 && <MessageHits store={store} query={query} />}
     </nav>
   );
 }

@@ -26,40 +26,40 @@ export function ChatRow({
   const preview = previewOf(c);
   const time = c.lastMessage ? listTime(c.lastMessage.createdAt) : null;
   return (
-    <li>
-      <button
-        className={`conversation-row${active ? ' active' : ''}`}
-        aria-current={active ? 'true' : undefined}
-        tabIndex={tabStop ? 0 : -1}
-        data-row-id={c.id}
-        onClick={() => store.open(c.id)}
-      >
-        <Avatar id={c.peer?.id ?? c.id} name={c.title} online={online} />
-        <span className="row-main">
-          <span className="row-top">
-            <span className="row-title">{c.title}</span>
-            {c.lastMessage && (
-              <time className={`row-time${c.unreadCount > 0 ? ' accent' : ''}`}>{time}</time>
-            )}
+    <button
+      className={`conversation-row${active ? ' active' : ''}`}
+      aria-current={active ? 'true' : undefined}
+      tabIndex={tabStop ? 0 : -1}
+      data-row-id={c.id}
+      onClick={() => store.open(c.id)}
+    >
+      <Avatar id={c.peer?.id ?? c.id} name={c.title} online={online} />
+      <span className="row-main">
+        <span className="row-top">
+          <span className="row-title" dir="auto">
+            {c.title}
           </span>
-          <span className="row-bottom">
-            <span className={`row-preview${c.typing.length > 0 ? ' typing' : ''}`}>{preview}</span>
-            {c.muted && (
-              <span className="muted-icon" title="Muted">
-                <IconMuted label="Muted" size={16} />
-              </span>
-            )}
-            {c.unreadCount > 0 && (
-              <span className="unread-pill">
-                {c.unreadCount > 999 ? '999+' : c.unreadCount}
-                <span className="visually-hidden">
-                  {` unread message${c.unreadCount === 1 ? '' : 's'}`}
-                </span>
-              </span>
-            )}
-          </span>
+          {c.lastMessage && (
+            <time className={`row-time${c.unreadCount > 0 ? ' accent' : ''}`}>{time}</time>
+          )}
         </span>
-      </button>
-    </li>
+        <span className="row-bottom">
+          <span className={`row-preview${c.typing.length > 0 ? ' typing' : ''}`}>{preview}</span>
+          {c.muted && (
+            <span className="muted-icon" title="Muted">
+              <IconMuted label="Muted" size={16} />
+            </span>
+          )}
+          {c.unreadCount > 0 && (
+            <span className="unread-pill">
+              {c.unreadCount > 999 ? '999+' : c.unreadCount}
+              <span className="visually-hidden">
+                {` unread message${c.unreadCount === 1 ? '' : 's'}`}
+              </span>
+            </span>
+          )}
+        </span>
+      </span>
+    </button>
   );
 }

@@ -29,11 +29,13 @@ export function MessageHits({ store, query }: { store: AppStore; query: string }
           <li key={`${hit.conversationId}:${hit.seq}`}>
             <button className="hit-row" onClick={() => store.open(hit.conversationId, hit.seq)}>
               <span className="row-top">
-                <span className="row-title">{hit.conversationTitle}</span>
+                <span className="row-title" dir="auto">
+                  {hit.conversationTitle}
+                </span>
                 <time className="row-time">{listTime(hit.createdAt)}</time>
               </span>
-              <span className="hit-snippet">
-                {hit.senderName}:{' '}
+              <span className="hit-snippet" dir="auto">
+                <span dir="auto">{hit.senderName}</span>:{' '}
                 {hit.snippet.map((part, i) =>
                   part.highlight ? (
                     <mark key={i}>{part.text}</mark>

@@ -30,13 +30,25 @@ function typingText(c: ConversationView): string {
   return `${names.join(', ')} ${names.length > 1 ? 'are' : 'is'} typing…`;
 }
 
-/** The row's one-line preview: typing, a draft, or the last message. */
+/**
+ * The row's one-line preview: typing, a draft, or the last message. People's text sits in its own
+ * `dir="auto"` span, so Hebrew or Arabic reads right to left and is trimmed at its own end (an
+ * English row would otherwise cut off a Hebrew preview's first word).
+ */
 export function previewOf(c: ConversationView) {
-  if (c.typing.length > 0) return typingText(c);
+  if (c.typing.length > 0)
+    return (
+      <span className="preview-text" dir="auto">
+        {typingText(c)}
+      </span>
+    );
   if (c.draft)
     return (
       <>
-        <span className="draft-label">Draft:</span> {c.draft}
+        <span className="draft-label">Draft:</span>
+        <span className="preview-text" dir="auto">
+          {c.draft}
+        </span>
       </>
     );
   const m = c.lastMessage;
@@ -46,8 +58,14 @@ export function previewOf(c: ConversationView) {
   return (
     <>
       {m.status && <StatusIcon status={m.status} />}
-      {who}
-      {text}
+      {who !== '' && (
+        <span className="preview-who" dir="auto">
+          {who.trimEnd()}
+        </span>
+      )}
+      <span className="preview-text" dir="auto">
+        {text}
+      </span>
     </>
   );
 }

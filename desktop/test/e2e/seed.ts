@@ -1,0 +1,67 @@
+/**
+ * A real account's size, written through the server store's own methods (not message by message
+ * over sockets), so the browser suites stay fast: people, direct chats and long histories.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TestServer } from '@chitchat/server/testing';
+
+type Store = TestServer['store'];
+
+let people = 0;
+
+/** A person who never signs in (the store keeps a hash nobody can match). */
+export async function seedPerson(store: Store, displayName: string): Promise<string> {
+  const id = randomUUID();
+  await store.createUser({
+    id,
+    username: `seed_${process.pid}_${++people}`,
+    displayName,
+    passwordHash: 'not-a-password-hash',
+    createdAt: Date.now() - 30 * 86_400_000,
+  });
+  return id;
+}
+
+export async function seedDirect(store: Store, userId: string, peerId: string): Promise<string> {
+  const { conversation } = await store.getOrCreateDirect({
+    id: randomUUID(),
+    userId,
+    peerId,
+    at: Date.now() - 20 * 86_400_000,
+  });
+  return conversation.id;
+}
+
+export interface SeedMessage {
+  from: string;
+  text: string;
+  at: number;
+  replyToSeq?: number;
+}
+
+/**
+ * Appends messages in order (the store commits a burst of appends as one batch). A sender's own
+ * message moves their read mark, so what others send after it is unread for them.
+ */
+export async function seedMessages(
+  store: Store,
+  conversationId: string,
+  messages: readonly SeedMessage[],
+): Promise<number[]> {
+  const written = await Promise.all(
+    messages.map((m) =>
+      store.appendMessage({
+        id: randomUUID(),
+        conversationId,
+        userId: m.from,
+        deviceId: null,
+        at: m.at,
+        clientMsgId: randomUUID(),
+        text: m.text,
+        replyToSeq: m.replyToSeq ?? null,
+        attachments: [],
+      }),
+    ),
+  );
+  return written.map((w) => w.event.seq);
+}
