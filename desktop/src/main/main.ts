@@ -41,7 +41,7 @@ import { createFileLogger, type MainLogger } from './file-logger';
 import { APP_ID, defaultServerUrl, rendererDevUrl } from './launch';
 import { checkExternalUrl, windowOpenDecision } from './link-policy';
 import { applicationMenu } from './menu';
-import { notificationFor } from './notification-policy';
+import { forNotificationServer, notificationFor } from './notification-policy';
 import { appTitle, profileFromArgv, profilePaths, type ProfilePaths } from './profile';
 import { createTokenStore, type TokenCipher, type WeakProtection } from './secret-store';
 import {
@@ -515,8 +515,7 @@ function notify(incoming: ChatEvents['incoming']): void {
   if (content === null || !Notification.isSupported()) return;
   notifications.get(content.conversationId)?.close();
   const notification = new Notification({
-    title: content.title,
-    body: content.body,
+    ...forNotificationServer(content, process.platform),
     ...(process.platform === 'darwin' ? {} : { icon: appIcon() }),
   });
   notification.on('click', () => {
