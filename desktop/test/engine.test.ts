@@ -6,52 +6,21 @@ import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '@chitchat/shared';
 import { connect, call, http, startServer, type TestServer } from '@chitchat/server/testing';
-import type { ChatClient } from '../src/core/chat-client';
 import type { ClientSocket, SocketFactory } from '../src/core/sync-engine';
 import {
   PASSWORD,
   conversationOf,
   engine,
+  online,
   removeProfiles,
+  showsTexts,
   textsIn,
   uniqueUser,
   until,
+  userIdOf,
   wholeHistory,
   type Engine,
 } from './engines';
-
-const userIdOf = async (client: ChatClient): Promise<string> => {
-  const session = await client.getSession();
-  if (session.status !== 'signed_in') throw new Error('not signed in');
-  return session.user.id;
-};
-
-const online = (client: ChatClient) =>
-  until(
-    client,
-    async () => ((await client.getConnectionState()) === 'online' ? true : undefined),
-    10_000,
-    'online',
-  );
-
-/** Waits until the conversation shows exactly these message texts, in this order. */
-const showsTexts = (
-  client: ChatClient,
-  conversationId: string,
-  texts: string[],
-  timeoutMs = 15_000,
-) =>
-  until(
-    client,
-    async () => {
-      const conversation = await conversationOf(client, conversationId);
-      if (conversation === undefined) return undefined;
-      const shown = textsIn(await wholeHistory(client, conversationId));
-      return JSON.stringify(shown) === JSON.stringify(texts) ? shown : undefined;
-    },
-    timeoutMs,
-    `texts ${texts.length}`,
-  );
 
 describe('the client engine against a real server', () => {
   let server: TestServer;

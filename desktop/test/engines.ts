@@ -121,3 +121,36 @@ export async function wholeHistory(
   }
   return all;
 }
+
+export const userIdOf = async (client: ChatClient): Promise<string> => {
+  const session = await client.getSession();
+  if (session.status !== 'signed_in') throw new Error('not signed in');
+  return session.user.id;
+};
+
+export const online = (client: ChatClient) =>
+  until(
+    client,
+    async () => ((await client.getConnectionState()) === 'online' ? true : undefined),
+    10_000,
+    'online',
+  );
+
+/** Waits until the conversation shows exactly these message texts, in this order. */
+export const showsTexts = (
+  client: ChatClient,
+  conversationId: string,
+  texts: string[],
+  timeoutMs = 15_000,
+) =>
+  until(
+    client,
+    async () => {
+      const conversation = await conversationOf(client, conversationId);
+      if (conversation === undefined) return undefined;
+      const shown = textsIn(await wholeHistory(client, conversationId));
+      return JSON.stringify(shown) === JSON.stringify(texts) ? shown : undefined;
+    },
+    timeoutMs,
+    `texts ${texts.length}`,
+  );

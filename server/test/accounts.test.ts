@@ -1,5 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuthSession, DeviceInfo, Me, TokenPair } from '@chitchat/shared';
+import {
+  PROTOCOL_VERSION,
+  type AuthSession,
+  type DeviceInfo,
+  type Me,
+  type TokenPair,
+} from '@chitchat/shared';
 import {
   connect,
   disconnected,
@@ -204,7 +210,7 @@ describe('accounts and devices over HTTP and Socket.io', () => {
     const session = await register(server);
     await expect(connect(server, session.accessToken, 999)).rejects.toMatchObject({
       message: 'unsupported_protocol',
-      data: { code: 'unsupported_protocol', minProtocol: 1, maxProtocol: 1 },
+      data: { code: 'unsupported_protocol', minProtocol: 1, maxProtocol: PROTOCOL_VERSION },
     });
     await expect(connect(server, session.accessToken, 0)).rejects.toMatchObject({
       message: 'unsupported_protocol',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach } from 'vitest';
-import type { AuthSession, ConversationEvent, ConversationSummary } from '@chitchat/shared';
+import type { AuthSession, LogEntry, ConversationSummary } from '@chitchat/shared';
 import {
   call,
   connect,
@@ -72,8 +72,8 @@ export const send = (
 
 /** Collects every `event` a socket receives, in arrival order. */
 export function recorder(socket: ClientSocket) {
-  const events: ConversationEvent[] = [];
-  const listener = (event: ConversationEvent) => events.push(event);
+  const events: LogEntry[] = [];
+  const listener = (event: LogEntry) => events.push(event);
   socket.on('event', listener);
   return {
     events,
@@ -87,16 +87,16 @@ export function collectEvents(
   socket: ClientSocket,
   conversationId: string,
   count: number,
-  match: (event: ConversationEvent) => boolean = () => true,
+  match: (event: LogEntry) => boolean = () => true,
   timeoutMs = 10_000,
-): Promise<ConversationEvent[]> {
+): Promise<LogEntry[]> {
   return new Promise((resolve, reject) => {
-    const events: ConversationEvent[] = [];
+    const events: LogEntry[] = [];
     const timer = setTimeout(() => {
       socket.off('event', listener);
       reject(new Error(`got ${events.length} of ${count} events`));
     }, timeoutMs);
-    const listener = (event: ConversationEvent) => {
+    const listener = (event: LogEntry) => {
       if (event.conversationId !== conversationId || !match(event)) return;
       events.push(event);
       if (events.length === count) {
@@ -116,7 +116,7 @@ export async function catchUp(
   afterSeq: number,
   limit = 50,
 ) {
-  const events: ConversationEvent[] = [];
+  const events: LogEntry[] = [];
   let progress = afterSeq;
   for (;;) {
     const page = await call(socket, 'events:after', { conversationId, afterSeq: progress, limit });
@@ -126,7 +126,7 @@ export async function catchUp(
   }
 }
 
-export const textsOf = (events: readonly ConversationEvent[]) =>
+export const textsOf = (events: readonly LogEntry[]) =>
   events.flatMap((e) => (e.type === 'message' ? [e.payload.text] : []));
 
 /**

@@ -44,6 +44,7 @@ import {
   receiptSchema,
   typingSchema,
   type AuthSession,
+  isHidden,
   type ConversationEvent,
 } from '@chitchat/shared';
 import {
@@ -462,13 +463,14 @@ async function storeViolations(only?: string): Promise<string[]> {
       .get(c) as { n: number; max: number | null };
     if (rawCount.n !== lastSeq || (rawCount.max ?? 0) !== lastSeq)
       bad(`${c}: ${rawCount.n} events, max seq ${rawCount.max}, lastSeq ${lastSeq}`);
-    const events = await server.store.eventsAfter(
-      c,
-      [{ joinedSeq: 0, leftSeq: null }],
-      0,
-      lastSeq,
-      1_000_000,
-    );
+    // Read as someone in the conversation from its start: every target is visible, so no stubs.
+    const events = (
+      await server.store.eventsAfter(c, [{ joinedSeq: 0, leftSeq: null }], 0, lastSeq, 1_000_000)
+    ).flatMap((e) => {
+      if (!isHidden(e)) return [e];
+      bad(`${c}#${e.seq}: a stub for a reader of the whole log`);
+      return [];
+    });
     events.forEach((e, i) => {
       if (e.seq !== i + 1) bad(`${c}: seq ${e.seq} at position ${i + 1} (a gap)`);
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ConversationEvent } from '@chitchat/shared';
+import type { LogEntry } from '@chitchat/shared';
 import { loadConfig } from '../src/config';
 import { call, nextEvent, request, startServer, uniqueName, type TestServer } from './harness';
 import { catchUp, direct, group, recorder, send, world, type World } from './fixtures';
@@ -108,7 +108,7 @@ describe('per-device rate limits at their defaults', () => {
       }),
     ).toMatchObject(rateLimited);
     await refillEdit;
-    const texts = (events: readonly ConversationEvent[]) =>
+    const texts = (events: readonly LogEntry[]) =>
       events.flatMap((e) =>
         e.type === 'message_edited' || e.type === 'message' ? [e.payload.text] : [],
       );

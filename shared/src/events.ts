@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ConversationEvent, ConversationSummary, MemberInfo, PresenceInfo } from './model';
+import type { ConversationSummary, LogEntry, MemberInfo, PresenceInfo } from './model';
 import type { Result } from './result';
 import type {
   conversationDirectSchema,
@@ -40,11 +40,12 @@ export interface SeqAnswer {
   seq: number;
 }
 export interface EventsAfterAnswer {
-  events: ConversationEvent[];
+  /** With `hidden` stubs in place of events the caller may not see (protocol >= 2). */
+  events: LogEntry[];
   lastSeq: number;
 }
 export interface EventsBeforeAnswer {
-  events: ConversationEvent[];
+  events: LogEntry[];
 }
 export interface ReceiptAnswer {
   deliveredSeq: number;
@@ -105,7 +106,7 @@ export interface SessionRevoked {
 }
 
 export interface ServerToClientEvents {
-  event: (event: ConversationEvent) => void;
+  event: (event: LogEntry) => void;
   conversation: (summary: ConversationSummary) => void;
   receipt: (update: ReceiptUpdate) => void;
   'receipt:group': (update: GroupReceiptUpdate) => void;

@@ -134,6 +134,34 @@ export type KnownEvent =
 export type ConversationEvent = KnownEvent;
 export type MessageEvent = Extract<KnownEvent, { type: 'message' }>;
 
+/**
+ * In place of an event that lies inside the reader's periods but that they may not see: a
+ * referencing event (an edit, a delete; later reactions, pins, votes) whose target lies outside
+ * their periods (DESIGN §3). It keeps the reader's log gapless; clients advance past it and show
+ * nothing. Only sockets of protocol >= HIDDEN_STUB_PROTOCOL receive stubs.
+ */
+export interface HiddenEvent {
+  conversationId: string;
+  seq: number;
+  type: 'hidden';
+}
+
+/** One entry of a log as a given member reads it: the event, or a stub in its place. */
+export type LogEntry = ConversationEvent | HiddenEvent;
+
+export const isHidden = (entry: LogEntry): entry is HiddenEvent => entry.type === 'hidden';
+
+/**
+ * The seq an event refers to (`payload.targetSeq`), or null. Every referencing event type names
+ * its target this way, so the visibility rule of DESIGN §3 covers new types without a change here.
+ */
+export function targetSeqOf(event: { payload?: unknown }): number | null {
+  const payload = event.payload;
+  if (typeof payload !== 'object' || payload === null || !('targetSeq' in payload)) return null;
+  const target: unknown = payload.targetSeq;
+  return typeof target === 'number' ? target : null;
+}
+
 export interface EventPreview {
   seq: number;
   type: string;

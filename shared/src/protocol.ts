@@ -1,4 +1,10 @@
-/** The wire protocol version this build speaks; sent as `auth.protocol` in the handshake. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The wire protocol version this build speaks; sent as `auth.protocol` in the handshake.
+ * 2: events a member may not see arrive as `hidden` stubs (live and in pages) instead of not at
+ * all; a protocol 1 socket gets no stubs, and its pages are filled up to `limit` without them.
+ */
+export const PROTOCOL_VERSION = 2;
 /** The oldest protocol version a server of this build still accepts. */
 export const MIN_PROTOCOL = 1;
+/** The first protocol whose sockets receive `hidden` stubs. */
+export const HIDDEN_STUB_PROTOCOL = 2;

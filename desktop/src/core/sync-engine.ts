@@ -8,6 +8,7 @@ import {
   type ClientToServerEvents,
   type ConversationEvent,
   type ConversationSummary,
+  type LogEntry,
   type PresenceInfo,
   type RequestAnswer,
   type RequestPayload,
@@ -401,7 +402,7 @@ export class SyncEngine {
     }
   }
 
-  private async onLiveEvent(event: ConversationEvent): Promise<void> {
+  private async onLiveEvent(event: LogEntry): Promise<void> {
     const row = this.store.conversation(event.conversationId);
     if (row === null) {
       // A conversation we have not heard of (e.g. a first message in a new direct chat).
@@ -433,7 +434,7 @@ export class SyncEngine {
     }
   }
 
-  private afterApply(conversationId: string, events: readonly ConversationEvent[]): void {
+  private afterApply(conversationId: string, events: readonly LogEntry[]): void {
     if (events.length === 0) return;
     this.listener.changed({ list: true, conversations: [conversationId] });
     this.scheduleDelivered(conversationId);

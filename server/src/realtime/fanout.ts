@@ -1,15 +1,26 @@
+import { PROTOCOL_VERSION } from '@chitchat/shared';
 import type { Fanout } from '../services/fanout';
-import { userRoom, type ChatServer } from './types';
+import { userProtocolRoom, userRoom, type ChatServer } from './types';
 
 export const presenceRoom = (userId: string) => `presence:${userId}`;
 
 /** Fan-out through Socket.io rooms; with a cluster adapter it reaches every server process. */
 export function socketFanout(io: ChatServer): Fanout {
   return {
-    toUsers(userIds, name, payload) {
+    toUsers(userIds, name, payload, minProtocol) {
       if (userIds.length === 0) return;
+      const rooms =
+        minProtocol === undefined
+          ? userIds.map(userRoom)
+          : userIds.flatMap((id) => {
+              const versions: string[] = [];
+              for (let p = minProtocol; p <= PROTOCOL_VERSION; p++)
+                versions.push(userProtocolRoom(id, p));
+              return versions;
+            });
+      if (rooms.length === 0) return;
       // One emit to the union of rooms: a socket in several of them gets the packet once.
-      const target = io.to(userIds.map(userRoom));
+      const target = io.to(rooms);
       // The generic event name defeats Socket.io's overloads; the Fanout signature keeps it typed.
       (target.emit as (ev: string, body: unknown) => boolean).call(target, name, payload);
     },

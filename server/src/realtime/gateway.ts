@@ -26,7 +26,7 @@ import type { PresenceService } from '../services/presence';
 import { TokenBuckets } from '../services/token-bucket';
 import { presenceRoom } from './fanout';
 import { onRequest, onSignal } from './handle';
-import { deviceRoom, userRoom, type ChatServer } from './types';
+import { deviceRoom, userProtocolRoom, userRoom, type ChatServer } from './types';
 
 export interface GatewayDeps {
   conversations: ConversationsService;
@@ -43,10 +43,10 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
   const typingLimiter = new TokenBuckets(TYPING_RATE_PER_SECOND, TYPING_RATE_PER_SECOND * 2);
 
   io.on('connection', (socket) => {
-    const { userId, deviceId } = socket.data;
+    const { userId, deviceId, protocol } = socket.data;
     const actor = { userId, deviceId };
     const handlerDeps = { logger, metrics };
-    void socket.join([userRoom(userId), deviceRoom(deviceId)]);
+    void socket.join([userRoom(userId), userProtocolRoom(userId, protocol), deviceRoom(deviceId)]);
     metrics.socketsConnected.inc();
     presence.connected(userId, deviceId, socket.id).catch((error: unknown) => {
       logger.error({ err: error, userId }, 'presence update failed');
@@ -90,10 +90,10 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
       messaging.delete(actor, p),
     );
     onRequest(socket, handlerDeps, 'events:after', eventsAfterSchema, (p) =>
-      messaging.eventsAfter(userId, p.conversationId, p.afterSeq, p.limit),
+      messaging.eventsAfter(userId, p.conversationId, p.afterSeq, p.limit, protocol),
     );
     onRequest(socket, handlerDeps, 'events:before', eventsBeforeSchema, (p) =>
-      messaging.eventsBefore(userId, p.conversationId, p.beforeSeq, p.limit),
+      messaging.eventsBefore(userId, p.conversationId, p.beforeSeq, p.limit, protocol),
     );
     onRequest(socket, handlerDeps, 'receipt:delivered', receiptSchema, (p) =>
       messaging.receipt(actor, p.conversationId, p.seq, 'delivered'),

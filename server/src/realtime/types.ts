@@ -17,4 +17,6 @@ export type ChatSocket = Socket<
 >;
 
 export const userRoom = (userId: string) => `user:${userId}`;
+/** The user's sockets that speak `protocol` (for payloads only newer clients understand). */
+export const userProtocolRoom = (userId: string, protocol: number) => `user:${userId}:p${protocol}`;
 export const deviceRoom = (deviceId: string) => `device:${deviceId}`;

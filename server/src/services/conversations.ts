@@ -29,7 +29,7 @@ import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import { MembershipCache } from './membership-cache';
 import { directPeer, maskMarks, peerMarksVisibility, type MarksVisibility } from './relationships';
-import { toWireEvent } from './wire';
+import { publishEvent } from './publish';
 
 const ALL_MARKS: MarksVisibility = { delivered: true, read: true };
 
@@ -80,13 +80,16 @@ export function createConversationsService(deps: {
     membership: MembershipRecord,
   ): Promise<ConversationSummary> {
     const lastSeq = visibleLastSeq(conversation, membership);
+    // Both bounded by the lastSeq this summary carries: a message committed since the
+    // conversation was read is counted when it arrives live, not also here.
     const [lastEvent, unreadCount, current] = await Promise.all([
-      store.lastVisibleEvent(conversation.id, membership.periods),
+      store.lastVisibleEvent(conversation.id, membership.periods, lastSeq),
       store.countUnread(
         conversation.id,
         membership.userId,
         membership.periods,
         membership.readSeq,
+        lastSeq,
         UNREAD_COUNT_CAP,
       ),
       currentMembers(conversation),
@@ -169,13 +172,13 @@ export function createConversationsService(deps: {
     const snapshot = await memberCache.current(conversationId);
     const active = snapshot?.members ?? [];
     for (const event of events) {
-      const recipients = new Set(
-        snapshot === null ? [] : MembershipCache.covering(snapshot, event.seq),
-      );
       // Removed members see their own removal: its seq is their leftSeq.
-      if (event.type === 'member_removed')
-        for (const id of event.payload.userIds) recipients.add(id);
-      fanout.toUsers([...recipients], 'event', toWireEvent(event));
+      publishEvent(
+        fanout,
+        event,
+        active,
+        event.type === 'member_removed' ? event.payload.userIds : [],
+      );
     }
     await pushSummaries(conversationId, [...active.map((m) => m.userId), ...alsoNotify]);
     const removed = events.flatMap((e) => (e.type === 'member_removed' ? e.payload.userIds : []));

@@ -5,11 +5,15 @@ import type { PresenceInfo, ServerToClientEvents } from '@chitchat/shared';
  * (and, scaled out, its adapter carries it to every server process).
  */
 export interface Fanout {
-  /** To every device of every listed user. */
+  /**
+   * To every device of every listed user; with `minProtocol`, only to their sockets that speak
+   * that protocol version or a newer one (older clients would not understand the payload).
+   */
   toUsers<K extends keyof ServerToClientEvents>(
     userIds: readonly string[],
     name: K,
     payload: Parameters<ServerToClientEvents[K]>[0],
+    minProtocol?: number,
   ): void;
   /** To the sockets watching `update.userId`. */
   toPresenceWatchers(update: PresenceInfo): void;

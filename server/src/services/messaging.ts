@@ -1,5 +1,6 @@
 import {
   EDIT_WINDOW_MS,
+  PROTOCOL_VERSION,
   SMALL_GROUP_MAX,
   timeOrderedId,
   type AttachmentRef,
@@ -22,7 +23,8 @@ import type { Fanout } from './fanout';
 import { GroupReceipts } from './group-receipts';
 import { MembershipCache } from './membership-cache';
 import { blockedEitherWay, blocks, directPeer } from './relationships';
-import { toWireEvent } from './wire';
+import { publishEvent } from './publish';
+import { toWireEntry, toWireEvent, withoutStubsFor } from './wire';
 
 /** Resolves attachment ids to their descriptions, refusing media the sender may not attach. */
 export interface AttachmentResolver {
@@ -68,9 +70,9 @@ export function createMessagingService(deps: {
   const now = deps.now ?? Date.now;
 
   /**
-   * Sends a committed event to every current member whose period covers it. `membersVersion` is
-   * the conversation's as of the commit, when the store returned it; otherwise the conversation row
-   * is read after the commit (one row, never the members).
+   * Sends a committed event to every current member whose period covers it, as they may see it.
+   * `membersVersion` is the conversation's as of the commit, when the store returned it; otherwise
+   * the conversation row is read after the commit (one row, never the members).
    */
   async function publish(event: EventRecord, membersVersion?: number): Promise<void> {
     const snapshot =
@@ -78,7 +80,7 @@ export function createMessagingService(deps: {
         ? await members.current(event.conversationId)
         : await members.atLeast(event.conversationId, membersVersion);
     if (snapshot === null) return;
-    fanout.toUsers(MembershipCache.covering(snapshot, event.seq), 'event', toWireEvent(event));
+    publishEvent(fanout, event, snapshot.members);
   }
 
   const origin = (actor: Actor, opId?: string) => ({
@@ -282,16 +284,13 @@ export function createMessagingService(deps: {
       conversationId: string,
       afterSeq: number,
       limit: number,
+      protocol: number = PROTOCOL_VERSION,
     ): Promise<EventsAfterAnswer> {
       const { membership, visibleLastSeq } = await readAccess(store, conversationId, userId);
-      const events = await store.eventsAfter(
-        conversationId,
-        membership.periods,
-        afterSeq,
-        visibleLastSeq,
-        limit,
-      );
-      return { events: events.map(toWireEvent), lastSeq: visibleLastSeq };
+      const page = (after: number, size: number) =>
+        store.eventsAfter(conversationId, membership.periods, after, visibleLastSeq, size);
+      const events = await withoutStubsFor(protocol, page, afterSeq, limit);
+      return { events: events.map(toWireEntry), lastSeq: visibleLastSeq };
     },
 
     async eventsBefore(
@@ -299,11 +298,14 @@ export function createMessagingService(deps: {
       conversationId: string,
       beforeSeq: number,
       limit: number,
+      protocol: number = PROTOCOL_VERSION,
     ): Promise<EventsBeforeAnswer> {
       const { membership, visibleLastSeq } = await readAccess(store, conversationId, userId);
       const bound = Math.min(beforeSeq, visibleLastSeq + 1);
-      const events = await store.eventsBefore(conversationId, membership.periods, bound, limit);
-      return { events: events.map(toWireEvent) };
+      const page = (before: number, size: number) =>
+        store.eventsBefore(conversationId, membership.periods, before, size);
+      const events = await withoutStubsFor(protocol, page, bound, limit);
+      return { events: events.map(toWireEntry) };
     },
 
     /** Tells the other current members that `userId` is (or stopped) typing. */

@@ -1,5 +1,11 @@
-import type { ConversationEvent } from '@chitchat/shared';
+import {
+  HIDDEN_STUB_PROTOCOL,
+  isHidden,
+  type ConversationEvent,
+  type LogEntry,
+} from '@chitchat/shared';
 import type { EventRecord } from '../store/types';
+import type { ViewedEvent } from '../store/visibility';
 
 /**
  * The event as clients see it: without the sender's idempotency key. A message (every send, many
@@ -24,4 +30,32 @@ export function toWireEvent(event: EventRecord): ConversationEvent {
   }
   const { opId: _opId, ...wire } = event;
   return wire;
+}
+
+/** A page entry as clients see it: a stub as it is, an event without its idempotency key. */
+export const toWireEntry = (entry: ViewedEvent): LogEntry =>
+  isHidden(entry) ? entry : toWireEvent(entry);
+
+/**
+ * A page for a socket of `protocol`: as the store reads it from protocol 2 on; for protocol 1,
+ * which knows no `hidden` stubs, without them, and topped up from further on so a page is short
+ * only at the end of the log (that client takes a short page as the last one). `read(from, size)`
+ * reads a page in the store's direction, starting after (or before) the seq `from`.
+ */
+export async function withoutStubsFor(
+  protocol: number,
+  read: (from: number, size: number) => Promise<ViewedEvent[]>,
+  from: number,
+  limit: number,
+): Promise<ViewedEvent[]> {
+  const first = await read(from, limit);
+  if (protocol >= HIDDEN_STUB_PROTOCOL) return first;
+  const kept: ViewedEvent[] = [];
+  let page = first;
+  for (;;) {
+    for (const entry of page) if (!isHidden(entry) && kept.length < limit) kept.push(entry);
+    const last = page.at(-1);
+    if (kept.length >= limit || page.length < limit || last === undefined) return kept;
+    page = await read(last.seq, limit);
+  }
 }

@@ -364,6 +364,68 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         });
       });
 
+      it('referencing events: hidden stubs when the target lies outside the periods; messages as they stood when the reader left', async () => {
+        const conversationId = randomUUID();
+        await store.createGroup({ ...origin(a), conversationId, title: 'G', memberIds: [who(b)] });
+        await store.appendMessage(message(conversationId, a, 'v0')); // 2
+        await store.editMessage(conversationId, 2, 'v1', origin(a)); // 3
+        await store.appendMessage(message(conversationId, a, 'doomed')); // 4
+        await store.changeGroup(conversationId, origin(a), { add: [who(c)] }); // 5: c joins
+        await store.changeGroup(conversationId, origin(a), { remove: [who(b)] }); // 6: b leaves
+        await store.editMessage(conversationId, 2, 'v2', origin(a)); // 7
+        await store.deleteMessage(conversationId, 4, origin(a)); // 8
+        const periodsOf = async (i: number) =>
+          (await store.getMembership(conversationId, who(i)))?.periods ?? [];
+        const cPeriods = await periodsOf(c);
+        const bPeriods = await periodsOf(b);
+        expect(cPeriods).toEqual([{ joinedSeq: 5, leftSeq: null }]);
+        expect(bPeriods).toEqual([{ joinedSeq: 1, leftSeq: 6 }]);
+
+        // The newcomer: the edit and the delete of messages from before she joined are stubs.
+        const hidden = [
+          { conversationId, seq: 7, type: 'hidden' },
+          { conversationId, seq: 8, type: 'hidden' },
+        ];
+        const cAfter = await store.eventsAfter(conversationId, cPeriods, 0, 8, 10);
+        expect(cAfter.map((e) => e.seq)).toEqual([5, 6, 7, 8]);
+        expect(cAfter.slice(2)).toEqual(hidden);
+        expect((await store.eventsBefore(conversationId, cPeriods, 9, 10)).slice(0, 2)).toEqual(
+          [...hidden].reverse(),
+        );
+        expect(JSON.stringify(cAfter)).not.toContain('v2');
+
+        // The former member sees the message as it stood at their leftSeq (v1, not v2), the
+        // edit they saw, and the delete for everyone, which holds for them too.
+        const bLog = await store.eventsAfter(conversationId, bPeriods, 0, 6, 10);
+        expect(bLog.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+        expect(bLog[1]).toMatchObject({ payload: { text: 'v1' }, editVersion: 1 });
+        expect(bLog[2]).toMatchObject({ type: 'message_edited', payload: { text: 'v1' } });
+        const deleted = bLog[3];
+        expect(
+          deleted?.type === 'message' ? [deleted.payload.text, deleted.deletedAt !== null] : null,
+        ).toEqual([null, true]);
+        expect(JSON.stringify(bLog)).not.toContain('v2');
+        expect(JSON.stringify(bLog)).not.toContain('doomed');
+        const bBefore = await store.eventsBefore(conversationId, bPeriods, 7, 10);
+        expect(bBefore.find((e) => e.seq === 2)).toMatchObject({ payload: { text: 'v1' } });
+
+        // A member since the start sees everything as it is now.
+        const aLog = await store.eventsAfter(conversationId, await periodsOf(a), 0, 8, 10);
+        expect(aLog[1]).toMatchObject({ payload: { text: 'v2' }, editVersion: 2 });
+        expect(aLog.filter((e) => e.type === 'hidden')).toEqual([]);
+
+        // Someone who left before any edit sees the original text.
+        const early = [{ joinedSeq: 1, leftSeq: 2 }];
+        expect((await store.eventsAfter(conversationId, early, 0, 2, 10))[1]).toMatchObject({
+          payload: { text: 'v0' },
+          editVersion: 0,
+          editedAt: null,
+        });
+        expect(await store.lastVisibleEvent(conversationId, early, 2)).toMatchObject({
+          payload: { text: 'v0' },
+        });
+      });
+
       it('group membership is a list of periods; removal closes one, a re-add opens another', async () => {
         const conversationId = randomUUID();
         const created = await store.createGroup({
@@ -460,10 +522,12 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
             .reverse()
             .slice(0, 7),
         );
-        expect((await store.lastVisibleEvent(conversationId, periods))?.seq).toBe(lastSeq);
-        expect(await store.countUnread(conversationId, who(c), periods, 0, 999)).toBe(texts.length);
-        expect(await store.countUnread(conversationId, who(c), periods, 0, 10)).toBe(10);
-        expect(await store.countUnread(conversationId, who(c), periods, middle, 999)).toBe(
+        expect((await store.lastVisibleEvent(conversationId, periods, lastSeq))?.seq).toBe(lastSeq);
+        expect(await store.countUnread(conversationId, who(c), periods, 0, lastSeq, 999)).toBe(
+          texts.length,
+        );
+        expect(await store.countUnread(conversationId, who(c), periods, 0, lastSeq, 10)).toBe(10);
+        expect(await store.countUnread(conversationId, who(c), periods, middle, lastSeq, 999)).toBe(
           texts.filter((e) => e.seq > middle).length,
         );
         // Two thousand durable membership changes take a while on a loaded machine.
@@ -557,9 +621,25 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
             who(a),
             [{ joinedSeq: 1, leftSeq: null }],
             0,
+            1,
             999,
           ),
         ).toBe(1);
+        // Counted only up to the lastSeq the caller read: a later message is not counted here.
+        await store.appendMessage(message(conversation.id, b, 'later'));
+        expect(
+          await store.countUnread(
+            conversation.id,
+            who(a),
+            [{ joinedSeq: 1, leftSeq: null }],
+            0,
+            1,
+            999,
+          ),
+        ).toBe(1);
+        expect(
+          await store.lastVisibleEvent(conversation.id, [{ joinedSeq: 1, leftSeq: null }], 1),
+        ).toMatchObject({ seq: 1 });
         expect(await store.sharingConversation(who(a), [who(b), who(c)])).toEqual([who(b)]);
       });
     });

@@ -5,6 +5,7 @@ import type {
   LastSeenVisibility,
   MemberRole,
 } from '@chitchat/shared';
+import type { ViewedEvent } from './visibility';
 
 export interface UserRecord {
   id: string;
@@ -240,29 +241,45 @@ export interface ConversationStore {
   /** The event `userId` logged with `opId`, if any (the first answer of a repeated mutation). */
   eventByOpId(userId: string, opId: string): Promise<EventRecord | null>;
   getEvent(conversationId: string, seq: number): Promise<EventRecord | null>;
-  /** Events with afterSeq < seq <= upToSeq inside `periods`, ascending. */
+  /**
+   * Events with afterSeq < seq <= upToSeq inside `periods`, ascending, as a member with those
+   * periods reads them (./visibility.ts): a `hidden` stub for a referencing event whose target lies
+   * outside the periods, each message as it stood for them.
+   */
   eventsAfter(
     conversationId: string,
     periods: readonly Period[],
     afterSeq: number,
     upToSeq: number,
     limit: number,
-  ): Promise<EventRecord[]>;
-  /** Events with seq < beforeSeq inside `periods`, descending. */
+  ): Promise<ViewedEvent[]>;
+  /** Events with seq < beforeSeq inside `periods`, descending, read as `eventsAfter` reads them. */
   eventsBefore(
     conversationId: string,
     periods: readonly Period[],
     beforeSeq: number,
     limit: number,
-  ): Promise<EventRecord[]>;
-  /** The newest event inside `periods` that is not an edit or delete marker (for previews). */
-  lastVisibleEvent(conversationId: string, periods: readonly Period[]): Promise<EventRecord | null>;
-  /** Messages from others after `afterSeq` inside `periods`, not deleted, counting at most `cap`. */
+  ): Promise<ViewedEvent[]>;
+  /**
+   * The newest event with seq <= upToSeq inside `periods` that is not an edit or delete marker
+   * (for previews), as the member reads it.
+   */
+  lastVisibleEvent(
+    conversationId: string,
+    periods: readonly Period[],
+    upToSeq: number,
+  ): Promise<EventRecord | null>;
+  /**
+   * Messages from others with afterSeq < seq <= upToSeq inside `periods`, not deleted, counting at
+   * most `cap`. Bounded by the summary's lastSeq, so a message committed after it was read is
+   * counted once, when it arrives, not also here.
+   */
   countUnread(
     conversationId: string,
     userId: string,
     periods: readonly Period[],
     afterSeq: number,
+    upToSeq: number,
     cap: number,
   ): Promise<number>;
 

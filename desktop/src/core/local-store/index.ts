@@ -1,9 +1,11 @@
 import Database from 'better-sqlite3';
-import type {
-  ConversationEvent,
-  ConversationSummary,
-  MemberRole,
-  PublicUser,
+import {
+  isHidden,
+  type ConversationEvent,
+  type ConversationSummary,
+  type LogEntry,
+  type MemberRole,
+  type PublicUser,
 } from '@chitchat/shared';
 import { localMigrations } from './migrations';
 
@@ -340,11 +342,7 @@ export class LocalStore {
    * `progress` is how far the log is known to be complete (a page's lastSeq when it returned
    * nothing beyond the visible events).
    */
-  appendEvents(
-    conversationId: string,
-    events: readonly ConversationEvent[],
-    progress?: number,
-  ): number {
+  appendEvents(conversationId: string, events: readonly LogEntry[], progress?: number): number {
     return this.db.transaction(() => {
       const row = this.conversation(conversationId);
       if (row === null) return 0;
@@ -353,7 +351,8 @@ export class LocalStore {
       let applied = 0;
       for (const event of events) {
         if (event.seq <= lastSeq) continue;
-        this.insertEvent(event, batch, false);
+        // A `hidden` stub (an event this account may not see) only moves the log forward.
+        if (!isHidden(event)) this.insertEvent(event, batch, false);
         lastSeq = event.seq;
         applied++;
       }
@@ -385,7 +384,7 @@ export class LocalStore {
    */
   applyHistory(
     conversationId: string,
-    events: readonly ConversationEvent[],
+    events: readonly LogEntry[],
     options: { complete: boolean; latest?: { progress: number } },
   ): void {
     this.db.transaction(() => {
@@ -393,7 +392,9 @@ export class LocalStore {
       if (row === null) return;
       const ascending = [...events].sort((a, b) => a.seq - b.seq);
       const batch = this.startBatch(row);
-      for (const event of ascending) this.insertEvent(event, batch, options.latest === undefined);
+      // Stubs count as loaded (the range below is known) but store nothing.
+      for (const event of ascending)
+        if (!isHidden(event)) this.insertEvent(event, batch, options.latest === undefined);
       this.finishBatch(batch);
       const lowest = ascending[0]?.seq;
       const oldest =

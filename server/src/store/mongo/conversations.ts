@@ -1,5 +1,5 @@
 import type { ClientSession } from 'mongoose';
-import type { MemberRole } from '@chitchat/shared';
+import { isHidden, type MemberRole } from '@chitchat/shared';
 import {
   StoreRefusal,
   type ConversationStore,
@@ -20,6 +20,7 @@ import {
   toEventRecord,
   toMembershipRecord,
 } from './records';
+import { groupHistories, viewForReader, type HistoryLoader } from '../visibility';
 import {
   META_CHANGE_COUNTER_ID,
   type ConversationDoc,
@@ -232,6 +233,38 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
       { $set: { role, version } },
       { session },
     );
+
+  /** The versions of edited messages, for members who left before some of the edits. */
+  const histories: HistoryLoader = async (conversationId, targetSeqs) => {
+    const [originals, edits] = await Promise.all([
+      Event.find({ conversationId, seq: { $in: targetSeqs } }, { seq: 1, originalText: 1 }).lean<
+        Pick<EventDoc, 'seq' | 'originalText'>[]
+      >(),
+      // The event_edits index: (conversationId, payload.targetSeq) over message_edited events.
+      Event.find({
+        conversationId,
+        type: 'message_edited',
+        'payload.targetSeq': { $in: targetSeqs },
+      }).lean<EventDoc[]>(),
+    ]);
+    return groupHistories(
+      originals.map((doc) => ({ seq: doc.seq, originalText: doc.originalText ?? null })),
+      edits.map((doc) => {
+        const payload = doc.payload as {
+          targetSeq: number;
+          text: string | null;
+          editVersion: number;
+        };
+        return {
+          seq: doc.seq,
+          at: doc.createdAt,
+          text: payload.text,
+          editVersion: payload.editVersion,
+          targetSeq: payload.targetSeq,
+        };
+      }),
+    );
+  };
 
   const targetMessage = async (conversationId: string, targetSeq: number, session: Session) => {
     const target = await Event.findOne({ conversationId, seq: targetSeq })
@@ -574,9 +607,14 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
             { opId: origin.opId },
             session,
           );
+          // The first edit keeps the text the message was sent with.
+          const original =
+            editVersion === 1
+              ? { originalText: (target.payload as { text: string | null }).text }
+              : {};
           await Event.updateOne(
             { conversationId, seq: targetSeq },
-            { $set: { 'payload.text': text, editedAt: origin.at, editVersion } },
+            { $set: { 'payload.text': text, editedAt: origin.at, editVersion, ...original } },
             { session },
           );
           await setConversationVersion(conversationId, await nextVersion(session), session);
@@ -607,7 +645,14 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
           // Deleted for everyone: the text and attachments leave the row, and the edits' text too.
           await Event.updateOne(
             { conversationId, seq: targetSeq },
-            { $set: { 'payload.text': null, 'payload.attachments': [], deletedAt: origin.at } },
+            {
+              $set: {
+                'payload.text': null,
+                'payload.attachments': [],
+                deletedAt: origin.at,
+                originalText: null,
+              },
+            },
             { session },
           );
           await Event.updateMany(
@@ -653,7 +698,7 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
         for (const doc of docs) found.push(toEventRecord(doc));
         if (found.length >= limit) break;
       }
-      return found;
+      return viewForReader(conversationId, found, periods, histories);
     },
     async eventsBefore(conversationId, periods, beforeSeq, limit) {
       const found: EventRecord[] = [];
@@ -669,33 +714,41 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
         for (const doc of docs) found.push(toEventRecord(doc));
         if (found.length >= limit) break;
       }
-      return found;
+      return viewForReader(conversationId, found, periods, histories);
     },
-    async lastVisibleEvent(conversationId, periods) {
-      for (const batch of periodBatches(periods, 'descending')) {
+    async lastVisibleEvent(conversationId, periods, upToSeq) {
+      for (const batch of periodBatches(overlappingPeriods(periods, 0, upToSeq), 'descending')) {
         const visible = batchFilter(batch);
         if (visible === null) continue;
         const doc = await Event.findOne({
           conversationId,
+          seq: { $lte: upToSeq },
           type: { $nin: NOT_PREVIEWED },
           ...visible,
         })
           .sort({ seq: -1 })
           .lean<EventDoc>();
-        if (doc) return toEventRecord(doc);
+        if (doc === null) continue;
+        const [viewed] = await viewForReader(
+          conversationId,
+          [toEventRecord(doc)],
+          periods,
+          histories,
+        );
+        return viewed === undefined || isHidden(viewed) ? null : viewed;
       }
       return null;
     },
-    async countUnread(conversationId, userId, periods, afterSeq, cap) {
+    async countUnread(conversationId, userId, periods, afterSeq, upToSeq, cap) {
       let count = 0;
-      const inRange = overlappingPeriods(periods, afterSeq + 1, Number.MAX_SAFE_INTEGER);
+      const inRange = overlappingPeriods(periods, afterSeq + 1, upToSeq);
       for (const batch of periodBatches(inRange, 'ascending')) {
         const visible = batchFilter(batch);
         if (visible === null || count >= cap) break;
         count += await Event.countDocuments(
           {
             conversationId,
-            seq: { $gt: afterSeq },
+            seq: { $gt: afterSeq, $lte: upToSeq },
             type: 'message',
             deletedAt: null,
             senderUserId: { $ne: userId },

@@ -117,6 +117,11 @@ export interface EventDoc {
   editedAt?: number | null;
   editVersion?: number;
   deletedAt?: number | null;
+  /**
+   * Messages only: the text it was sent with, kept from its first edit on (a former member sees
+   * the message as it stood when they left); null again once deleted for everyone.
+   */
+  originalText?: string | null;
 }
 
 export interface MetaDoc {
@@ -366,6 +371,7 @@ export const eventSchema = new Schema<EventDoc>(
     editedAt: { type: Number, validate: isInteger },
     editVersion: { type: Number, min: 0, validate: isInteger, required: isMessage },
     deletedAt: { type: Number, validate: isInteger },
+    originalText: { type: String },
   },
   options,
 );

@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { MemberRole } from '@chitchat/shared';
+import { isHidden, type MemberRole } from '@chitchat/shared';
 import { overlappingPeriods, periodBatches, spanOf } from '../periods';
 import { isUniqueError, type SqliteDatabase } from './database';
 import {
@@ -12,6 +12,7 @@ import {
   type MembershipRecord,
   type Period,
 } from '../types';
+import { groupHistories, viewForReader, type EditVersion, type HistoryLoader } from '../visibility';
 
 interface ConversationRow {
   id: string;
@@ -256,12 +257,15 @@ export function sqliteConversationStore(
          receipt_seq = MAX(receipt_seq, ?)
        WHERE conversation_id = ? AND user_id = ?`,
     ),
+    // The first edit keeps the text the message was sent with (SET reads the row as it was).
     applyEdit: db.prepare(
-      `UPDATE events SET payload = json_set(payload, '$.text', @text), edited_at = @at, edit_version = @editVersion
+      `UPDATE events SET payload = json_set(payload, '$.text', @text), edited_at = @at, edit_version = @editVersion,
+         original_text = CASE WHEN edit_version = 0 THEN json_extract(payload, '$.text') ELSE original_text END
        WHERE conversation_id = @conversationId AND seq = @seq`,
     ),
     applyDelete: db.prepare(
-      `UPDATE events SET payload = json_set(payload, '$.text', NULL, '$.attachments', json('[]')), deleted_at = @at
+      `UPDATE events SET payload = json_set(payload, '$.text', NULL, '$.attachments', json('[]')), deleted_at = @at,
+         original_text = NULL
        WHERE conversation_id = @conversationId AND seq = @seq`,
     ),
     scrubEdits: db.prepare(
@@ -305,6 +309,24 @@ export function sqliteConversationStore(
       statementCache.set(sql, statement);
     }
     return statement as unknown as Statement<unknown[], Row>;
+  };
+
+  /** The versions of edited messages, for members who left before some of the edits. */
+  const histories: HistoryLoader = (conversationId, targetSeqs) => {
+    const marks = targetSeqs.map(() => '?').join(',');
+    const originals = cached<{ seq: number; originalText: string | null }>(
+      `SELECT seq, original_text AS originalText FROM events
+       WHERE conversation_id = ? AND seq IN (${marks})`,
+    ).all(conversationId, ...targetSeqs);
+    // Matches the events_edits index (conversation_id, type, targetSeq).
+    const edits = cached<EditVersion & { targetSeq: number }>(
+      `SELECT seq, created_at AS at, json_extract(payload, '$.text') AS text,
+         json_extract(payload, '$.editVersion') AS editVersion,
+         json_extract(payload, '$.targetSeq') AS targetSeq
+       FROM events WHERE conversation_id = ? AND type = 'message_edited'
+         AND json_extract(payload, '$.targetSeq') IN (${marks})`,
+    ).all(conversationId, ...targetSeqs);
+    return groupHistories(originals, edits);
   };
 
   /** Records a commit on the conversation. */
@@ -826,7 +848,7 @@ export function sqliteConversationStore(
         for (const row of rows) found.push(toEvent(row));
         if (found.length >= limit) break;
       }
-      return found;
+      return viewForReader(conversationId, found, periods, histories);
     },
     async eventsBefore(conversationId, periods, beforeSeq, limit) {
       const found: EventRecord[] = [];
@@ -840,28 +862,31 @@ export function sqliteConversationStore(
         for (const row of rows) found.push(toEvent(row));
         if (found.length >= limit) break;
       }
-      return found;
+      return viewForReader(conversationId, found, periods, histories);
     },
-    async lastVisibleEvent(conversationId, periods) {
-      for (const batch of periodBatches(periods, 'descending')) {
+    async lastVisibleEvent(conversationId, periods, upToSeq) {
+      for (const batch of periodBatches(overlappingPeriods(periods, 0, upToSeq), 'descending')) {
         const clause = periodClause(batch);
         const row = cached<EventRow>(
-          `SELECT * FROM events WHERE conversation_id = ? AND type NOT IN ('message_edited', 'message_deleted')
+          `SELECT * FROM events WHERE conversation_id = ? AND seq <= ?
+               AND type NOT IN ('message_edited', 'message_deleted')
                AND ${clause.sql} ORDER BY seq DESC LIMIT 1`,
-        ).get(conversationId, ...clause.params);
-        if (row) return toEvent(row);
+        ).get(conversationId, upToSeq, ...clause.params);
+        if (row === undefined) continue;
+        const [viewed] = await viewForReader(conversationId, [toEvent(row)], periods, histories);
+        return viewed === undefined || isHidden(viewed) ? null : viewed;
       }
       return null;
     },
-    async countUnread(conversationId, userId, periods, afterSeq, cap) {
+    async countUnread(conversationId, userId, periods, afterSeq, upToSeq, cap) {
       let count = 0;
-      const inRange = overlappingPeriods(periods, afterSeq + 1, Number.MAX_SAFE_INTEGER);
+      const inRange = overlappingPeriods(periods, afterSeq + 1, upToSeq);
       for (const batch of periodBatches(inRange, 'ascending')) {
         const clause = periodClause(batch);
         const row = cached<{ n: number }>(
-          `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE conversation_id = ? AND seq > ? AND type = 'message'
-               AND deleted_at IS NULL AND sender_user_id != ? AND ${clause.sql} LIMIT ?)`,
-        ).get(conversationId, afterSeq, userId, ...clause.params, cap - count);
+          `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE conversation_id = ? AND seq > ? AND seq <= ?
+               AND type = 'message' AND deleted_at IS NULL AND sender_user_id != ? AND ${clause.sql} LIMIT ?)`,
+        ).get(conversationId, afterSeq, upToSeq, userId, ...clause.params, cap - count);
         count += row?.n ?? 0;
         if (count >= cap) break;
       }

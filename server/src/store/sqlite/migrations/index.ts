@@ -3,6 +3,7 @@ import { migration002 } from './002-conversations';
 import { migration003 } from './003-media';
 import { migration004 } from './004-message-media-refs';
 import { migration005 } from './005-idempotency-key-order';
+import { migration006 } from './006-original-text';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -11,4 +12,5 @@ export const migrations: readonly string[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];

@@ -1,0 +1,108 @@
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '@chitchat/server/testing';
+import { accountDatabasePath } from '../src/core/chat-client';
+import {
+  PASSWORD,
+  conversationOf,
+  engine,
+  online,
+  removeProfiles,
+  showsTexts,
+  uniqueUser,
+  until,
+  userIdOf,
+  type Engine,
+} from './engines';
+
+/** Sync across membership periods (DESIGN §3, §5): engines against a real server. */
+describe('the client engine across membership periods', () => {
+  let server: TestServer;
+  const engines: Engine[] = [];
+  const signedUp = async (name: string, options: Parameters<typeof engine>[0] = {}) => {
+    const e = await engine(options);
+    engines.push(e);
+    const username = uniqueUser(name);
+    await e.client.signUp({
+      serverUrl: server.url,
+      username,
+      password: PASSWORD,
+      displayName: name,
+    });
+    await online(e.client);
+    return { ...e, username, userId: await userIdOf(e.client) };
+  };
+  /** Every row of the account's local cache that mentions `text` (events and kept changes). */
+  const cachedMentions = (e: Engine & { userId: string }, text: string) => {
+    const db = new Database(accountDatabasePath(e.profileDir, server.url, e.userId), {
+      readonly: true,
+    });
+    try {
+      const like = `%${text}%`;
+      const events = db
+        .prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM events WHERE payload LIKE ?')
+        .get(like);
+      const kept = db
+        .prepare<[string], { n: number }>(
+          'SELECT COUNT(*) AS n FROM pending_changes WHERE payload LIKE ?',
+        )
+        .get(like);
+      return (events?.n ?? 0) + (kept?.n ?? 0);
+    } finally {
+      db.close();
+    }
+  };
+
+  beforeEach(async () => {
+    server = await startServer();
+  });
+  afterEach(async () => {
+    for (const e of engines.splice(0)) await e.client.stop();
+    await server.stop();
+    removeProfiles();
+  });
+
+  it('a member added after a message never receives its later edit, and still converges', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const carol = await signedUp('Carol');
+    const chat = await alice.client.createGroup({ title: 'Trip', memberIds: [bob.userId] });
+    await alice.client.sendMessage({ conversationId: chat.id, text: 'the plan' });
+    await showsTexts(bob.client, chat.id, ['the plan']);
+    const target = (await alice.client.openConversation(chat.id)).messages.find(
+      (m) => m.text === 'the plan',
+    );
+    await alice.client.updateGroup({ conversationId: chat.id, add: [carol.userId] });
+    await until(carol.client, async () =>
+      (await conversationOf(carol.client, chat.id)) ? true : undefined,
+    );
+    await alice.client.editMessage({
+      conversationId: chat.id,
+      seq: target?.seq ?? 0,
+      text: 'the secret plan',
+    });
+    await showsTexts(bob.client, chat.id, ['the secret plan']);
+    await alice.client.sendMessage({ conversationId: chat.id, text: 'welcome Carol' });
+    await showsTexts(carol.client, chat.id, ['welcome Carol']);
+    await carol.client.idle();
+    // Her log moved past the stub to the server's lastSeq, and nothing of the edit is kept.
+    const serverLast = (await server.store.getConversation(chat.id))?.lastSeq;
+    expect((await conversationOf(carol.client, chat.id))?.unreadCount).toBe(1);
+    expect(cachedMentions(carol, 'secret')).toBe(0);
+    expect(cachedMentions(bob, 'secret')).toBeGreaterThan(0);
+    const carolRow = new Database(accountDatabasePath(carol.profileDir, server.url, carol.userId), {
+      readonly: true,
+    });
+    try {
+      expect(
+        carolRow
+          .prepare<[string], { last_seq: number }>(
+            'SELECT last_seq FROM conversations WHERE id = ?',
+          )
+          .get(chat.id)?.last_seq,
+      ).toBe(serverLast);
+    } finally {
+      carolRow.close();
+    }
+  });
+});
