@@ -77,6 +77,7 @@ export async function openSendPath(batch: number): Promise<SendPath> {
       toPresenceWatchers() {},
       stopPresenceWatch() {},
       stopWatching() {},
+      presenceWatchers: async () => [],
     };
     const messaging = createMessagingService({
       store,

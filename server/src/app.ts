@@ -15,7 +15,12 @@ import { accountRouter } from './http/users';
 import { coalesceWebsocketWrites } from './realtime/coalesce';
 import { handshake } from './realtime/handshake';
 import { socketFanout } from './realtime/fanout';
-import { DRAIN_CLOSE_MS, DRAIN_REQUESTS_MS, trackConnections, trackRequests } from './realtime/drain';
+import {
+  DRAIN_CLOSE_MS,
+  DRAIN_REQUESTS_MS,
+  trackConnections,
+  trackRequests,
+} from './realtime/drain';
 import { attachGateway } from './realtime/gateway';
 import { deviceRoom, type ChatServer } from './realtime/types';
 import { memoryPresence } from './presence/memory/index';
@@ -27,6 +32,7 @@ import { MembershipCache } from './services/membership-cache';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
 import { createPresenceService } from './services/presence';
 import { deviceRateLimits } from './services/device-limits';
+import { createRequestsService } from './services/requests';
 import { createAccountsService, type SessionListener } from './services/accounts';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import {
@@ -128,6 +134,8 @@ export function createApp(deps: AppDeps): ChitchatApp {
       blocked(userId, blockedIds) {
         fanout.stopWatching(userId, blockedIds);
       },
+      // Requests arrive only after createApp returned, when `presence` below exists.
+      audienceNarrowed: (userId) => presence.restrictWatchers(userId),
     },
     ...clock,
   });
@@ -170,8 +178,11 @@ export function createApp(deps: AppDeps): ChitchatApp {
     limits,
     groupReceipts,
     attachments: deps.attachments ?? deps.media?.attachments,
+    requestStateChanged: (conversationId, userIds) =>
+      conversations.pushSummaries(conversationId, userIds),
     ...clock,
   });
+  const messageRequests = createRequestsService({ store, fanout, conversations, ...clock });
   const presence = createPresenceService({
     store,
     presence: deps.presence ?? memoryPresence(),
@@ -183,7 +194,15 @@ export function createApp(deps: AppDeps): ChitchatApp {
   io.use(handshake(accounts, logger, addressOf));
   const stopMediaSweep = deps.media?.startSweeping();
   coalesceWebsocketWrites(io);
-  attachGateway(io, { conversations, messaging, presence, limits, logger, metrics });
+  attachGateway(io, {
+    conversations,
+    messaging,
+    presence,
+    requests: messageRequests,
+    limits,
+    logger,
+    metrics,
+  });
 
   let metricsServer: HttpServer | undefined;
   let closing: Promise<void> | undefined;

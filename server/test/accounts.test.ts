@@ -241,7 +241,7 @@ describe('accounts and devices over HTTP and Socket.io', () => {
     const session = await register(server);
     const patch = await http(server, 'PATCH', '/api/me', {
       token: session.accessToken,
-      body: { lastSeenVisibility: 'everyone' },
+      body: { lastSeenVisibility: 'public' },
     });
     expect(patch).toMatchObject({ status: 400, body: { error: { code: 'invalid_payload' } } });
     const refresh = await http(server, 'POST', '/api/auth/refresh', { body: { refreshToken: 7 } });

@@ -37,6 +37,11 @@ export const REQUEST_EVENTS = [
   'group:create',
   'group:update',
   'group:leave',
+  'request:accept',
+  'request:delete',
+  'invitation:list',
+  'invitation:accept',
+  'invitation:decline',
 ] as const satisfies readonly ClientRequestName[];
 
 export type FuzzEvent = (typeof REQUEST_EVENTS)[number] | 'typing';
@@ -365,6 +370,11 @@ function fields(world: FuzzWorld) {
   const spec: Record<FuzzEvent, Record<string, Field>> = {
     'conversation:list': { since: optional(seq, badSeq) },
     'conversation:members': { conversationId: idField },
+    'request:accept': { conversationId: idField, opId },
+    'request:delete': { conversationId: idField, opId },
+    'invitation:list': {},
+    'invitation:accept': { conversationId: idField, opId },
+    'invitation:decline': { conversationId: idField, opId },
     'conversation:direct': { userId: required(userId, badId) },
     'conversation:settings': {
       conversationId: idField,
@@ -511,21 +521,33 @@ export function payloadArbitraries(world: FuzzWorld): {
         extra === null ? record : extraFirst ? { ...extra, ...record } : { ...record, ...extra },
       );
     // ...or a valid payload with one or two things wrong (reaches deeper into the handlers).
-    const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-      {
-        weight: 4,
-        arbitrary: fc
-          .constantFrom(...keys)
-          .chain((key) =>
-            (shape[key] as Field).invalid.map((value): Mutation => ({ op: 'set', key, value })),
-          ),
-      },
-      {
-        weight: 1,
-        arbitrary: fc.constantFrom(...keys).map((key): Mutation => ({ op: 'delete', key })),
-      },
-      { weight: 2, arbitrary: extraKeys.map((extra): Mutation => ({ op: 'extra', extra })) },
-    );
+    const extraMutation = {
+      weight: 2,
+      arbitrary: extraKeys.map((extra): Mutation => ({ op: 'extra', extra })),
+    };
+    // A payload without fields (`invitation:list`) can only be wrong by extra keys.
+    const mutation: fc.Arbitrary<Mutation> =
+      keys.length === 0
+        ? extraMutation.arbitrary
+        : fc.oneof(
+            {
+              weight: 4,
+              arbitrary: fc
+                .constantFrom(...keys)
+                .chain((key) =>
+                  (shape[key] as Field).invalid.map((value): Mutation => ({
+                    op: 'set',
+                    key,
+                    value,
+                  })),
+                ),
+            },
+            {
+              weight: 1,
+              arbitrary: fc.constantFrom(...keys).map((key): Mutation => ({ op: 'delete', key })),
+            },
+            extraMutation,
+          );
     validOut[event] = valid;
     const mutated = fc
       .tuple(valid, fc.array(mutation, { minLength: 1, maxLength: 2 }))

@@ -111,6 +111,7 @@ describe('blocking (DESIGN §6.5): nothing from the blocked person reaches the b
 
   it('receipts stop both ways in the direct chat, live and in summaries and member lists', async () => {
     const chat = await direct(w.alice, w.bob);
+    await call(w.bob.socket, 'request:accept', { conversationId: chat.id });
     const read = nextEvent(w.alice.socket, 'receipt', (r) => r.userId === w.bob.userId);
     const mine = await send(w.alice, chat.id, 'hi bob');
     await call(w.bob.socket, 'receipt:read', { conversationId: chat.id, seq: mine.seq });
@@ -168,9 +169,8 @@ describe('blocking (DESIGN §6.5): nothing from the blocked person reaches the b
   });
 
   it("the blocked person sees none of the blocker's presence; an existing watch stops at once", async () => {
-    const chat = await direct(w.alice, w.bob);
+    await direct(w.alice, w.bob);
     const shared = await group(w.carol, [w.alice, w.bob]);
-    void chat;
     const watched = await call(w.bob.socket, 'presence:watch', { userIds: [w.alice.userId] });
     expect(watched.presence.map((p) => p.userId)).toEqual([w.alice.userId]);
     await call(w.carol.socket, 'presence:watch', { userIds: [w.alice.userId] });

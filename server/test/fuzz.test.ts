@@ -41,6 +41,9 @@ import {
   messageEditSchema,
   messageSendSchema,
   presenceWatchSchema,
+  requestActionSchema,
+  invitationListSchema,
+  invitationActionSchema,
   receiptSchema,
   typingSchema,
   type AuthSession,
@@ -99,6 +102,11 @@ const SCHEMAS: Record<FuzzEvent, z.ZodType> = {
   'group:create': groupCreateSchema,
   'group:update': groupUpdateSchema,
   'group:leave': groupLeaveSchema,
+  'request:accept': requestActionSchema,
+  'request:delete': requestActionSchema,
+  'invitation:list': invitationListSchema,
+  'invitation:accept': invitationActionSchema,
+  'invitation:decline': invitationActionSchema,
   typing: typingSchema,
 };
 
@@ -377,14 +385,21 @@ function problemWith(event: FuzzEvent, payload: unknown, answer: Answer): string
     case 'presence:watch':
       if (!Array.isArray(data.presence)) return 'malformed presence answer';
       break;
+    case 'invitation:list':
+      if (!Array.isArray(data.invitations)) return 'malformed invitation:list answer';
+      break;
     case 'conversation:direct':
     case 'conversation:settings':
     case 'group:create':
     case 'group:update':
+    case 'request:accept':
+    case 'request:delete':
+    case 'invitation:accept':
       if (typeof data.id !== 'string' || (data.kind !== 'direct' && data.kind !== 'group'))
         return 'malformed summary';
       break;
     case 'group:leave':
+    case 'invitation:decline':
     case 'typing':
       break;
   }

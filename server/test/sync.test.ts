@@ -71,6 +71,8 @@ describe('conversation list, receipts, typing and presence', () => {
 
   it("receipts move forward only, reach the reader's other device and the sender, and drive ticks", async () => {
     const chat = await direct(w.alice, w.bob);
+    // Read receipts reach the sender once the chat is accepted (a request shows delivered only).
+    await call(w.bob.socket, 'request:accept', { conversationId: chat.id });
     const sent = [];
     for (let i = 0; i < 3; i++) sent.push(await send(w.alice, chat.id, `m${i}`));
     const aliceSeesDelivered = nextEvent(
@@ -203,10 +205,11 @@ describe('conversation list, receipts, typing and presence', () => {
     expect(ownDevice).toEqual([]);
   });
 
-  it('presence: online while any device is connected; offline with lastSeenAt when the last goes; only for people sharing a chat', async () => {
+  it('presence: online while any device is connected; offline with lastSeenAt when the last goes; only for contacts', async () => {
     const stranger = await person(server, 'stranger');
     try {
-      await direct(w.bob, w.alice);
+      const chat = await direct(w.bob, w.alice);
+      await call(w.alice.socket, 'request:accept', { conversationId: chat.id });
       const watch = await call(w.bob.socket, 'presence:watch', {
         userIds: [w.alice.userId, stranger.userId],
       });
@@ -233,18 +236,18 @@ describe('conversation list, receipts, typing and presence', () => {
     }
   });
 
-  it('lastSeenVisibility nobody hides the time', async () => {
-    await direct(w.bob, w.carol);
+  it('lastSeenVisibility nobody hides the time and the online state, even from contacts', async () => {
+    const chat = await direct(w.bob, w.carol);
+    await call(w.carol.socket, 'request:accept', { conversationId: chat.id });
     await http(server, 'PATCH', '/api/me', {
       token: w.carol.session.accessToken,
       body: { lastSeenVisibility: 'nobody' },
     });
-    await call(w.bob.socket, 'presence:watch', { userIds: [w.carol.userId] });
-    const offline = nextEvent(w.bob.socket, 'presence', (p) => !p.online);
-    w.carol.socket.close();
-    expect(await offline).toEqual({ userId: w.carol.userId, online: false, lastSeenAt: null });
-    const again = await call(w.bob.socket, 'presence:watch', { userIds: [w.carol.userId] });
-    expect(again.presence).toEqual([{ userId: w.carol.userId, online: false, lastSeenAt: null }]);
+    const watch = await call(w.bob.socket, 'presence:watch', { userIds: [w.carol.userId] });
+    expect(watch.presence).toEqual([]);
+    // Carol herself still sees her own state, without a time.
+    const own = await call(w.carol.socket, 'presence:watch', { userIds: [w.carol.userId] });
+    expect(own.presence).toEqual([{ userId: w.carol.userId, online: true, lastSeenAt: null }]);
   });
 });
 

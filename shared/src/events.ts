@@ -1,5 +1,12 @@
 import type { z } from 'zod';
-import type { ConversationSummary, LogEntry, MemberInfo, PresenceInfo } from './model';
+import type {
+  ConversationSummary,
+  GroupInvitation,
+  InvitationUpdate,
+  LogEntry,
+  MemberInfo,
+  PresenceInfo,
+} from './model';
 import type { Result } from './result';
 import type {
   conversationDirectSchema,
@@ -11,11 +18,14 @@ import type {
   groupCreateSchema,
   groupLeaveSchema,
   groupUpdateSchema,
+  invitationActionSchema,
+  invitationListSchema,
   messageDeleteSchema,
   messageEditSchema,
   messageSendSchema,
   presenceWatchSchema,
   receiptSchema,
+  requestActionSchema,
   typingSchema,
 } from './schemas';
 
@@ -54,6 +64,9 @@ export interface ReceiptAnswer {
 export interface PresenceAnswer {
   presence: PresenceInfo[];
 }
+export interface InvitationListAnswer {
+  invitations: GroupInvitation[];
+}
 export type EmptyAnswer = Record<string, never>;
 
 /** The request/answer map of every client -> server event (payloads as the client writes them). */
@@ -73,6 +86,11 @@ export interface ClientRequests {
   'receipt:delivered': [z.input<typeof receiptSchema>, ReceiptAnswer];
   'receipt:read': [z.input<typeof receiptSchema>, ReceiptAnswer];
   'presence:watch': [z.input<typeof presenceWatchSchema>, PresenceAnswer];
+  'request:accept': [z.input<typeof requestActionSchema>, ConversationSummary];
+  'request:delete': [z.input<typeof requestActionSchema>, ConversationSummary];
+  'invitation:list': [z.input<typeof invitationListSchema>, InvitationListAnswer];
+  'invitation:accept': [z.input<typeof invitationActionSchema>, ConversationSummary];
+  'invitation:decline': [z.input<typeof invitationActionSchema>, EmptyAnswer];
 }
 export type ClientRequestName = keyof ClientRequests;
 export type RequestPayload<E extends ClientRequestName> = ClientRequests[E][0];
@@ -112,6 +130,7 @@ export interface ServerToClientEvents {
   'receipt:group': (update: GroupReceiptUpdate) => void;
   typing: (update: TypingUpdate) => void;
   presence: (update: PresenceInfo) => void;
+  invitation: (update: InvitationUpdate) => void;
   'session:revoked': (info: SessionRevoked) => void;
   /**
    * The server is shutting down (SIGTERM): it accepts no new connections and closes this socket

@@ -1,6 +1,16 @@
 /** Data shapes as they travel on the wire (server answers and pushes). */
 
-export type LastSeenVisibility = 'contacts' | 'nobody';
+/** Who sees my last seen and online status (DESIGN §3: contacts plus members of a shared group). */
+export type LastSeenVisibility = 'everyone' | 'contacts' | 'nobody';
+/** Who can add me to groups; anyone else's add becomes an invitation. */
+export type GroupAdds = 'everyone' | 'contacts';
+/**
+ * A direct chat's message-request state as the viewer sees it: `incoming` (a non-contact wrote;
+ * accept, delete or block), `outgoing` (you wrote to someone who has not replied or accepted: no
+ * read receipts, typing or presence from them), `deleted` (an incoming request you deleted; hidden
+ * until they write again), or null (an accepted chat, and every group).
+ */
+export type RequestState = 'incoming' | 'outgoing' | 'deleted';
 export type ConversationKind = 'direct' | 'group';
 export type ConversationStatus = 'active' | 'left';
 export type MemberRole = 'owner' | 'admin' | 'member';
@@ -15,6 +25,7 @@ export interface PublicUser {
 export interface Me extends PublicUser {
   createdAt: number;
   lastSeenVisibility: LastSeenVisibility;
+  groupAdds: GroupAdds;
   blocked: string[];
 }
 
@@ -205,6 +216,8 @@ export interface ConversationSummary {
   createdAt: number;
   /** Direct chats: the other person. */
   peer?: PublicUser;
+  /** Direct chats: the message-request state; null once accepted and for groups (absent from older servers). */
+  request?: RequestState | null;
   /** Direct chats and groups of at most SMALL_GROUP_MAX members (current members only). */
   members?: InlineMember[];
 }
@@ -214,4 +227,18 @@ export interface PresenceInfo {
   online: boolean;
   /** Null while online, or when the user hides it (`lastSeenVisibility: nobody`). */
   lastSeenAt: number | null;
+}
+
+/** An add to a group by someone the person has not accepted as a contact (`groupAdds: contacts`). */
+export interface GroupInvitation {
+  conversationId: string;
+  title: string | null;
+  inviter: PublicUser;
+  memberCount: number;
+  createdAt: number;
+}
+
+/** The `invitation` push: a new invitation, or one answered on another device. */
+export interface InvitationUpdate extends GroupInvitation {
+  status: 'pending' | 'accepted' | 'declined';
 }

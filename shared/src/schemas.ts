@@ -100,11 +100,13 @@ export const refreshBodySchema = z.object({
   refreshToken: z.string().min(1).max(512),
 });
 
-export const lastSeenVisibilitySchema = z.enum(['contacts', 'nobody']);
+export const lastSeenVisibilitySchema = z.enum(['everyone', 'contacts', 'nobody']);
+export const groupAddsSchema = z.enum(['everyone', 'contacts']);
 
 export const updateMeBodySchema = z.object({
   displayName: displayNameSchema.optional(),
   lastSeenVisibility: lastSeenVisibilitySchema.optional(),
+  groupAdds: groupAddsSchema.optional(),
   block: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
   unblock: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
 });
@@ -215,6 +217,20 @@ export const presenceWatchSchema = z.object({
   userIds: z.array(idSchema).max(PRESENCE_WATCH_MAX),
 });
 
+/** `request:accept` / `request:delete`: the recipient's answer to a message request. */
+export const requestActionSchema = z.object({
+  conversationId: idSchema,
+  opId: idSchema.optional(),
+});
+
+export const invitationListSchema = z.object({});
+
+/** `invitation:accept` / `invitation:decline`. */
+export const invitationActionSchema = z.object({
+  conversationId: idSchema,
+  opId: idSchema.optional(),
+});
+
 export const handshakeAuthSchema = z.object({
   token: z.string().min(1).max(4096),
   protocol: z.number().int(),
@@ -240,4 +256,6 @@ export type EventsBeforePayload = z.infer<typeof eventsBeforeSchema>;
 export type ReceiptPayload = z.infer<typeof receiptSchema>;
 export type TypingPayload = z.infer<typeof typingSchema>;
 export type PresenceWatchPayload = z.infer<typeof presenceWatchSchema>;
+export type RequestActionPayload = z.infer<typeof requestActionSchema>;
+export type InvitationActionPayload = z.infer<typeof invitationActionSchema>;
 export type HandshakeAuth = z.infer<typeof handshakeAuthSchema>;

@@ -35,5 +35,9 @@ export function socketFanout(io: ChatServer): Fanout {
       if (watcherIds.length === 0) return;
       io.in(watcherIds.map(userRoom)).socketsLeave(presenceRoom(userId));
     },
+    async presenceWatchers(userId) {
+      const sockets = await io.in(presenceRoom(userId)).fetchSockets();
+      return [...new Set(sockets.map((s) => s.data.userId))];
+    },
   };
 }

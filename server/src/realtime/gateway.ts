@@ -9,11 +9,14 @@ import {
   groupCreateSchema,
   groupLeaveSchema,
   groupUpdateSchema,
+  invitationActionSchema,
+  invitationListSchema,
   messageDeleteSchema,
   messageEditSchema,
   messageSendSchema,
   presenceWatchSchema,
   receiptSchema,
+  requestActionSchema,
   typingSchema,
 } from '@chitchat/shared';
 import type { Metrics } from '../http/metrics';
@@ -23,6 +26,7 @@ import { spend, type DeviceRateLimits } from '../services/device-limits';
 import { ServiceError } from '../services/errors';
 import type { MessagingService } from '../services/messaging';
 import type { PresenceService } from '../services/presence';
+import type { RequestsService } from '../services/requests';
 import { TokenBuckets } from '../services/token-bucket';
 import { presenceRoom } from './fanout';
 import { onRequest, onSignal } from './handle';
@@ -32,6 +36,7 @@ export interface GatewayDeps {
   conversations: ConversationsService;
   messaging: MessagingService;
   presence: PresenceService;
+  requests: RequestsService;
   limits: DeviceRateLimits;
   logger: Logger;
   metrics: Metrics;
@@ -39,8 +44,12 @@ export interface GatewayDeps {
 
 /** Wires every client -> server event of the protocol to its service, per connected socket. */
 export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
-  const { conversations, messaging, presence, limits, logger, metrics } = deps;
+  const { conversations, messaging, presence, requests, limits, logger, metrics } = deps;
   const typingLimiter = new TokenBuckets(TYPING_RATE_PER_SECOND, TYPING_RATE_PER_SECOND * 2);
+  // Answers to requests and invitations change memberships and relationships: the group bucket.
+  const limitRelationships = (deviceId: string) => {
+    spend(limits.group, deviceId, 'Too many answers to requests and invitations; wait a moment.');
+  };
 
   io.on('connection', (socket) => {
     const { userId, deviceId, protocol } = socket.data;
@@ -108,6 +117,27 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
       for (const room of socket.rooms) if (room.startsWith('presence:')) void socket.leave(room);
       await socket.join(allowed.map(presenceRoom));
       return { presence: await presence.lookup(allowed) };
+    });
+
+    onRequest(socket, handlerDeps, 'request:accept', requestActionSchema, async (p) => {
+      limitRelationships(deviceId);
+      return requests.acceptRequest(actor, p.conversationId);
+    });
+    onRequest(socket, handlerDeps, 'request:delete', requestActionSchema, async (p) => {
+      limitRelationships(deviceId);
+      return requests.deleteRequest(actor, p.conversationId);
+    });
+    onRequest(socket, handlerDeps, 'invitation:list', invitationListSchema, () =>
+      requests.listInvitations(userId),
+    );
+    onRequest(socket, handlerDeps, 'invitation:accept', invitationActionSchema, async (p) => {
+      limitRelationships(deviceId);
+      return requests.acceptInvitation(actor, p.conversationId);
+    });
+    onRequest(socket, handlerDeps, 'invitation:decline', invitationActionSchema, async (p) => {
+      limitRelationships(deviceId);
+      await requests.declineInvitation(actor, p.conversationId);
+      return {};
     });
 
     // Typing is ephemeral: over the rate it is refused (and dropped); the ack is optional.

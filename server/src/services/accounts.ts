@@ -40,9 +40,11 @@ export interface SessionListener {
   deviceRevoked(deviceId: string, reason: SessionRevoked['reason']): void;
 }
 
-/** Told when someone blocks people, so what the blocked see of them stops at once. */
+/** Told when someone narrows who may see them, so what others see of them stops at once. */
 export interface RelationshipListener {
   blocked(userId: string, blockedIds: readonly string[]): void;
+  /** The presence audience may be smaller now (a block, `lastSeenVisibility`); resolves once applied. */
+  audienceNarrowed(userId: string): Promise<void>;
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
@@ -84,6 +86,7 @@ export function createAccountsService(deps: {
     ...toPublicUser(user),
     createdAt: user.createdAt,
     lastSeenVisibility: user.lastSeenVisibility,
+    groupAdds: user.groupAdds,
     blocked: await store.blockedUserIds(user.id),
   });
 
@@ -142,6 +145,7 @@ export function createAccountsService(deps: {
         passwordHash: await hash(body.password),
         createdAt: now(),
         lastSeenVisibility: 'contacts',
+        groupAdds: 'everyone',
       };
       try {
         await store.createUser(user);
@@ -230,16 +234,23 @@ export function createAccountsService(deps: {
     me,
 
     async updateMe(userId: string, body: UpdateMeBody): Promise<Me> {
-      const changes: { displayName?: string; lastSeenVisibility?: Me['lastSeenVisibility'] } = {};
+      const changes: Parameters<Store['updateUser']>[1] = {};
       if (body.displayName !== undefined) changes.displayName = body.displayName;
       if (body.lastSeenVisibility !== undefined)
         changes.lastSeenVisibility = body.lastSeenVisibility;
+      if (body.groupAdds !== undefined) changes.groupAdds = body.groupAdds;
       await store.updateUser(userId, changes);
+      let narrowed = body.lastSeenVisibility !== undefined;
       if (body.block !== undefined || body.unblock !== undefined) {
         await store.updateBlocks(userId, body.block ?? [], body.unblock ?? []);
         const blocked = (body.block ?? []).filter((id) => id !== userId);
-        if (blocked.length > 0) deps.relationships?.blocked(userId, blocked);
+        if (blocked.length > 0) {
+          deps.relationships?.blocked(userId, blocked);
+          narrowed = true;
+        }
       }
+      // Answered after current watchers outside the new audience were dropped.
+      if (narrowed) await deps.relationships?.audienceNarrowed(userId);
       return me(userId);
     },
 

@@ -27,8 +27,15 @@ import { toPublicUser } from './accounts';
 import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
+import { invitationView, splitAdds } from './invitations';
 import { MembershipCache } from './membership-cache';
-import { directPeer, maskMarks, peerMarksVisibility, type MarksVisibility } from './relationships';
+import {
+  directPeer,
+  maskMarks,
+  peerMarksVisibility,
+  requestState,
+  type MarksVisibility,
+} from './relationships';
 import { publishEvent } from './publish';
 
 const ALL_MARKS: MarksVisibility = { delivered: true, read: true };
@@ -119,7 +126,7 @@ export function createConversationsService(deps: {
     const visibility =
       peerId === undefined
         ? ALL_MARKS
-        : await peerMarksVisibility(store, membership.userId, peerId);
+        : await peerMarksVisibility(store, conversation, membership.userId, peerId);
     // Direct chats and small groups carry their members with their public watermarks (for ticks).
     if (membership.active && current.length <= SMALL_GROUP_MAX) {
       // Few rows, and their watermarks move with every receipt: read fresh.
@@ -146,6 +153,10 @@ export function createConversationsService(deps: {
       const peer = await store.getUser(peerId);
       if (peer !== null) summary.peer = toPublicUser(peer);
     }
+    summary.request =
+      peerId === undefined
+        ? null
+        : await requestState(store, conversation, membership.userId, peerId);
     return summary;
   }
 
@@ -216,6 +227,17 @@ export function createConversationsService(deps: {
     }
   }
 
+  /** Invites people who take adds only from contacts, and tells their devices. */
+  async function invite(conversationId: string, inviterId: string, userIds: readonly string[]) {
+    if (userIds.length === 0) return;
+    const created = await store.addInvitations(conversationId, inviterId, userIds, now());
+    for (const userId of created) {
+      const record = await store.getInvitation(conversationId, userId);
+      const view = record === null ? null : await invitationView(store, record);
+      if (view !== null) fanout.toUsers([userId], 'invitation', { ...view, status: 'pending' });
+    }
+  }
+
   const origin = (actor: Actor, opId?: string) => ({
     id: timeOrderedId(),
     userId: actor.userId,
@@ -229,6 +251,8 @@ export function createConversationsService(deps: {
   return {
     summarize,
     summaryFor,
+    pushSummaries,
+    publishGroupEvents,
 
     async list(userId: string, since: number | undefined): Promise<ConversationListAnswer> {
       // The cursor is read before the rows, so a change racing this call is sent again rather than lost.
@@ -247,7 +271,9 @@ export function createConversationsService(deps: {
       const members = await store.activeMembers(conversationId);
       const peerId = await directPeer(store, conversation, userId);
       const visibility =
-        peerId === null ? ALL_MARKS : await peerMarksVisibility(store, userId, peerId);
+        peerId === null
+          ? ALL_MARKS
+          : await peerMarksVisibility(store, conversation, userId, peerId);
       return {
         members: members.map((m) =>
           maskMarks(
@@ -308,13 +334,17 @@ export function createConversationsService(deps: {
       }
       await requireUsers(memberIds);
       await refuseIfBlocked(actor.userId, memberIds);
+      const { add, invite: invitees } = await splitAdds(store, actor.userId, memberIds);
       const { conversation, events } = await store.createGroup({
         ...origin(actor, payload.opId),
         conversationId: randomUUID(),
         title: payload.title,
-        memberIds,
+        memberIds: add,
       });
+      // Whoever you add to a group becomes your contact (DESIGN §3).
+      await store.addContacts(actor.userId, add, now());
       await publishGroupEvents(conversation.id, events, []);
+      await invite(conversation.id, actor.userId, invitees);
       return summaryFor(conversation.id, actor.userId);
     },
 
@@ -354,10 +384,13 @@ export function createConversationsService(deps: {
           throw forbidden('Only the owner demotes admins.');
         }
       }
-      const add = [...new Set(payload.add ?? [])].filter((id) => !members.has(id));
-      if (add.length > 0) {
-        await requireUsers(add);
-        await refuseIfBlocked(actor.userId, add);
+      const adding = [...new Set(payload.add ?? [])].filter((id) => !members.has(id));
+      let add: string[] = [];
+      let invitees: string[] = [];
+      if (adding.length > 0) {
+        await requireUsers(adding);
+        await refuseIfBlocked(actor.userId, adding);
+        ({ add, invite: invitees } = await splitAdds(store, actor.userId, adding));
         const removing = remove.filter((id) => members.has(id)).length;
         if (members.size - removing + add.length > GROUP_MEMBERS_MAX) {
           throw new ServiceError(
@@ -375,11 +408,13 @@ export function createConversationsService(deps: {
       const events = await store
         .changeGroup(conversation.id, origin(actor, payload.opId), change)
         .catch(refusalToError);
+      await store.addContacts(actor.userId, add, now());
       await publishGroupEvents(
         conversation.id,
         events,
         remove.filter((id) => members.has(id)),
       );
+      await invite(conversation.id, actor.userId, invitees);
       return summaryFor(conversation.id, actor.userId);
     },
 

@@ -21,4 +21,6 @@ export interface Fanout {
   stopPresenceWatch(userId: string, others: readonly string[]): void;
   /** The sockets of each of `watcherIds` stop watching `userId` (one way: a block, a narrowed audience). */
   stopWatching(userId: string, watcherIds: readonly string[]): void;
+  /** The users with a socket watching `userId` now (on every server process). */
+  presenceWatchers(userId: string): Promise<string[]>;
 }

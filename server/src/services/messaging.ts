@@ -22,7 +22,7 @@ import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import { GroupReceipts } from './group-receipts';
 import { MembershipCache } from './membership-cache';
-import { blockedEitherWay, blocks, directPeer } from './relationships';
+import { blocks, directPeer, peerMarksVisibility, requestState } from './relationships';
 import { publishEvent } from './publish';
 import { toWireEntry, toWireEvent, withoutStubsFor } from './wire';
 
@@ -61,6 +61,8 @@ export function createMessagingService(deps: {
   members?: MembershipCache;
   /** Announces large groups' minimum watermarks (the app closes it before the store). */
   groupReceipts?: GroupReceipts;
+  /** Pushes both people fresh summaries of a direct chat whose request state just changed. */
+  requestStateChanged?: (conversationId: string, userIds: readonly string[]) => Promise<void>;
   now?: () => number;
 }) {
   const { store, fanout, limits } = deps;
@@ -138,9 +140,13 @@ export function createMessagingService(deps: {
     if (conversation.kind === 'direct') {
       // A block either way keeps each one's marks from the other (as WhatsApp: the blocked person
       // sees no read receipts from the blocker either).
+      fanout.toUsers([userId], 'receipt', update);
       const peer = snapshot.userIds.find((id) => id !== userId);
-      const hidden = peer === undefined || (await blockedEitherWay(store, userId, peer));
-      fanout.toUsers(hidden ? [userId] : [userId, peer], 'receipt', update);
+      if (peer === undefined) return;
+      const visible = await peerMarksVisibility(store, conversation, peer, userId);
+      if (!visible.delivered) return;
+      // A requester is told of deliveries only, until the recipient replies or accepts.
+      fanout.toUsers([peer], 'receipt', visible.read ? update : { ...update, readSeq: 0 });
       return;
     }
     if (snapshot.userIds.length <= SMALL_GROUP_MAX) {
@@ -157,6 +163,21 @@ export function createMessagingService(deps: {
    * known direct chat needs no membership reads (its transaction still checks membership).
    */
   const directMembers = new BoundedMap<string, readonly string[]>(DIRECT_CACHE_SIZE);
+
+  /** Pairs this process knows are contacts already (sender -> peer): no store write per message. */
+  const knownContacts = new BoundedMap<string, true>(DIRECT_CACHE_SIZE);
+
+  /**
+   * Whoever writes in a direct chat makes the peer their contact (DESIGN §3): a requester's first
+   * message, or a recipient's reply that accepts the request.
+   */
+  async function noteWrittenTo(userId: string, peer: string, conversationId: string) {
+    const key = `${userId}:${peer}`;
+    if (knownContacts.get(key) !== undefined) return;
+    const added = await store.addContacts(userId, [peer], now());
+    knownContacts.set(key, true);
+    if (added.length > 0) await deps.requestStateChanged?.(conversationId, [userId, peer]);
+  }
 
   async function sendOnce(actor: Actor, payload: MessageSendPayload): Promise<SendAnswer> {
     spend(limits.send, actor.deviceId, SENDING_TOO_FAST);
@@ -202,6 +223,7 @@ export function createMessagingService(deps: {
         // Both members of a direct chat were members from its first seq on.
         if (pair !== undefined) fanout.toUsers(pair, 'event', toWireEvent(appended.event));
         else await publish(appended.event, appended.membersVersion);
+        if (peer !== null) await noteWrittenTo(actor.userId, peer, conversationId);
       }
       return answerOf(appended.event);
     } catch (error) {
@@ -313,9 +335,12 @@ export function createMessagingService(deps: {
       const { conversation } = await writeAccess(store, conversationId, userId);
       const snapshot = await members.atLeast(conversationId, conversation.membersVersion);
       const others = (snapshot?.userIds ?? []).filter((id) => id !== userId);
-      // Dropped without a word to the sender: a refusal would tell them they are blocked.
-      if (conversation.kind === 'direct' && others[0] !== undefined) {
-        if (await blocks(store, others[0], userId)) return;
+      // Dropped without a word to the sender: a refusal would tell them they are blocked. A
+      // requester sees no typing of the person they wrote to until that person replies or accepts.
+      const peer = others[0];
+      if (conversation.kind === 'direct' && peer !== undefined) {
+        if (await blocks(store, peer, userId)) return;
+        if ((await requestState(store, conversation, peer, userId)) === 'outgoing') return;
       }
       fanout.toUsers(others, 'typing', { conversationId, userId, typing });
     },

@@ -3,12 +3,14 @@ import type { Logger } from '../logger';
 import type { Presence, PresenceChange } from '../presence/types';
 import type { Store } from '../store/types';
 import type { Fanout } from './fanout';
+import { presenceAudience } from './relationships';
 
 export type PresenceService = ReturnType<typeof createPresenceService>;
 
 /**
- * Online state and last-seen times, with privacy: only people who share a conversation may watch,
- * and `lastSeenVisibility: nobody` hides the time.
+ * Online state and last-seen times, with privacy: only the audience of each person's
+ * `lastSeenVisibility` may watch (everyone; contacts plus members of a shared group; nobody), and
+ * nobody blocked by them.
  */
 export function createPresenceService(deps: {
   store: Store;
@@ -20,7 +22,7 @@ export function createPresenceService(deps: {
   const { store, presence, fanout, logger } = deps;
   const now = deps.now ?? Date.now;
 
-  async function hidesLastSeen(userId: string): Promise<boolean> {
+  async function hidesPresence(userId: string): Promise<boolean> {
     return (await store.getUser(userId))?.lastSeenVisibility === 'nobody';
   }
 
@@ -33,15 +35,19 @@ export function createPresenceService(deps: {
   /** Per user, the announcement last queued: a user's transitions go out in the order they happened. */
   const announcing = new Map<string, Promise<void>>();
 
-  /** Tells the watchers, with privacy applied: `nobody` hides the last-seen time. */
+  /**
+   * Tells the watchers, with privacy applied: with `nobody` nothing goes out at all, neither the
+   * time nor the online state (watchers are refused at watch time and dropped when the setting
+   * changes; this is the second line).
+   */
   function announce(change: PresenceChange): Promise<void> {
     const previous = announcing.get(change.userId) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const hidden = !change.online && (await hidesLastSeen(change.userId));
+      if (await hidesPresence(change.userId)) return;
       fanout.toPresenceWatchers({
         userId: change.userId,
         online: change.online,
-        lastSeenAt: change.online || hidden ? null : change.lastSeenAt,
+        lastSeenAt: change.online ? null : change.lastSeenAt,
       });
     });
     const settled = next.catch(() => undefined);
@@ -94,15 +100,32 @@ export function createPresenceService(deps: {
       await Promise.allSettled([...pending]);
     },
 
-    /** The users of `userIds` the watcher may watch (themselves, and people sharing a conversation). */
+    /**
+     * The users of `userIds` the watcher may watch: themselves, and those whose audience includes
+     * them (`lastSeenVisibility`, blocks: relationships.ts presenceAudience).
+     */
     async watchable(watcherId: string, userIds: readonly string[]): Promise<string[]> {
-      const others = userIds.filter((id) => id !== watcherId);
-      const sharing = new Set(await store.sharingConversation(watcherId, others));
-      // Someone who blocked the watcher shows them nothing of their presence.
-      const blocking = new Set(await store.usersBlocking(watcherId, others));
-      return [...new Set(userIds)].filter(
-        (id) => id === watcherId || (sharing.has(id) && !blocking.has(id)),
-      );
+      const unique = [...new Set(userIds)];
+      const allowed = await presenceAudience(store, watcherId, await store.getUsers(unique));
+      return unique.filter((id) => allowed.has(id));
+    },
+
+    /**
+     * After `userId` narrowed who sees their presence (a setting, a block), every current watcher
+     * outside the audience stops watching at once and is told `userId` shows nothing now.
+     */
+    async restrictWatchers(userId: string): Promise<void> {
+      const user = await store.getUser(userId);
+      if (user === null) return;
+      const watchers = (await fanout.presenceWatchers(userId)).filter((id) => id !== userId);
+      const refused: string[] = [];
+      for (const watcherId of watchers) {
+        if (!(await presenceAudience(store, watcherId, [user])).has(userId))
+          refused.push(watcherId);
+      }
+      if (refused.length === 0) return;
+      fanout.stopWatching(userId, refused);
+      fanout.toUsers(refused, 'presence', { userId, online: false, lastSeenAt: null });
     },
 
     async lookup(userIds: readonly string[]): Promise<PresenceInfo[]> {
@@ -112,6 +135,7 @@ export function createPresenceService(deps: {
         userIds.map(async (userId): Promise<PresenceInfo> => {
           const state = states.get(userId) ?? { online: false, lastSeenAt: null };
           if (state.online) return { userId, online: true, lastSeenAt: null };
+          // Only reached for users in the watcher's audience; `nobody` lets no one in but the user.
           const hidden = users.get(userId)?.lastSeenVisibility === 'nobody';
           return {
             userId,

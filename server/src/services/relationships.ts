@@ -1,4 +1,5 @@
-import type { ConversationRecord, Store } from '../store/types';
+import type { RequestState } from '@chitchat/shared';
+import type { ConversationRecord, Store, UserRecord } from '../store/types';
 
 /**
  * The rules between two people (DESIGN §3 "Relationships", §6.5): blocks, and later contacts,
@@ -36,11 +37,66 @@ export interface MarksVisibility {
 
 export async function peerMarksVisibility(
   store: Store,
+  conversation: ConversationRecord,
   viewerId: string,
   peerId: string,
 ): Promise<MarksVisibility> {
   if (await blockedEitherWay(store, viewerId, peerId)) return { delivered: false, read: false };
+  // A requester sees sent and delivered ticks only, until the recipient replies or accepts.
+  if ((await requestState(store, conversation, viewerId, peerId)) === 'outgoing')
+    return { delivered: true, read: false };
   return { delivered: true, read: true };
+}
+
+/**
+ * The message-request state of a direct chat as `viewerId` sees it. The person who opened the chat
+ * is the requester: it is a request while they are not among the recipient's contacts (they become
+ * one when the recipient replies, accepts, adds them to a group or accepts their invitation).
+ */
+export async function requestState(
+  store: Store,
+  conversation: ConversationRecord,
+  viewerId: string,
+  peerId: string,
+): Promise<RequestState | null> {
+  if (conversation.kind !== 'direct') return null;
+  if (conversation.createdBy === viewerId) {
+    const accepted = await store.contactsAmong(peerId, [viewerId]);
+    return accepted.length > 0 ? null : 'outgoing';
+  }
+  const accepted = await store.contactsAmong(viewerId, [peerId]);
+  if (accepted.length > 0) return null;
+  const dismissedUpTo = await store.dismissedRequestSeq(viewerId, conversation.id);
+  return dismissedUpTo !== null && conversation.lastSeq <= dismissedUpTo ? 'deleted' : 'incoming';
+}
+
+/**
+ * Of `targets`, those whose presence `watcherId` may see: nobody blocked by them, and within each
+ * one's `lastSeenVisibility` (everyone; contacts = their contacts plus members of a shared group;
+ * nobody). The watcher always sees themselves.
+ */
+export async function presenceAudience(
+  store: Store,
+  watcherId: string,
+  targets: readonly UserRecord[],
+): Promise<Set<string>> {
+  const others = targets.filter((u) => u.id !== watcherId);
+  const ids = others.map((u) => u.id);
+  const [blocking, contactOf, sharing] = await Promise.all([
+    store.usersBlocking(watcherId, ids),
+    store.havingContact(watcherId, ids),
+    store.sharingGroup(watcherId, ids),
+  ]);
+  const refused = new Set(blocking);
+  const close = new Set([...contactOf, ...sharing]);
+  const allowed = new Set(targets.filter((u) => u.id === watcherId).map((u) => u.id));
+  for (const user of others) {
+    if (refused.has(user.id)) continue;
+    const visibility = user.lastSeenVisibility;
+    if (visibility === 'everyone' || (visibility === 'contacts' && close.has(user.id)))
+      allowed.add(user.id);
+  }
+  return allowed;
 }
 
 /**

@@ -183,6 +183,66 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         attachments: [],
       });
 
+      it('relationships: contacts one way, request dismissals, invitations, shared groups', async () => {
+        await store.updateUser(who(a), { groupAdds: 'contacts', lastSeenVisibility: 'everyone' });
+        expect(await store.getUser(who(a))).toMatchObject({
+          groupAdds: 'contacts',
+          lastSeenVisibility: 'everyone',
+        });
+        expect(await store.getUser(who(b))).toMatchObject({ groupAdds: 'everyone' });
+
+        const { conversation } = await store.getOrCreateDirect({
+          id: randomUUID(),
+          userId: who(a),
+          peerId: who(b),
+          at: 1,
+        });
+        const before = await store.changeCounter();
+        // Contacts are one way; self and unknown ids are ignored; a repeat adds nothing.
+        expect(await store.addContacts(who(a), [who(b), who(a), 'missing'], 5)).toEqual([who(b)]);
+        expect(await store.addContacts(who(a), [who(b)], 6)).toEqual([]);
+        expect(await store.contactsAmong(who(a), [who(b), who(c)])).toEqual([who(b)]);
+        expect(await store.contactsAmong(who(b), [who(a)])).toEqual([]);
+        expect(await store.havingContact(who(b), [who(a), who(c)])).toEqual([who(a)]);
+        // A new contact changes the pair's direct chat for both (its request state).
+        expect(await store.changedSummaries(who(b), before)).toHaveLength(1);
+        expect(await store.changedSummaries(who(a), before)).toHaveLength(1);
+
+        expect(await store.dismissedRequestSeq(who(b), conversation.id)).toBeNull();
+        const beforeDismissal = await store.changeCounter();
+        await store.dismissRequest(who(b), conversation.id, 3);
+        await store.dismissRequest(who(b), conversation.id, 2);
+        expect(await store.dismissedRequestSeq(who(b), conversation.id)).toBe(3);
+        expect(await store.changedSummaries(who(b), beforeDismissal)).toHaveLength(1);
+        expect(await store.changedSummaries(who(a), beforeDismissal)).toEqual([]);
+
+        const { conversation: team } = await store.createGroup({
+          ...origin(c),
+          conversationId: randomUUID(),
+          title: 'Team',
+          memberIds: [who(b)],
+        });
+        expect(await store.sharingGroup(who(c), [who(a), who(b)])).toEqual([who(b)]);
+        // A direct chat is no shared group.
+        expect(await store.sharingGroup(who(a), [who(b)])).toEqual([]);
+
+        expect(await store.addInvitations(team.id, who(c), [who(a), 'missing'], 7)).toEqual([
+          who(a),
+        ]);
+        expect(await store.addInvitations(team.id, who(b), [who(a)], 8)).toEqual([]);
+        const invitation = {
+          conversationId: team.id,
+          userId: who(a),
+          inviterId: who(c),
+          createdAt: 7,
+        };
+        expect(await store.invitationsOf(who(a))).toEqual([invitation]);
+        expect(await store.getInvitation(team.id, who(a))).toEqual(invitation);
+        expect(await store.removeInvitation(team.id, who(a))).toBe(true);
+        expect(await store.removeInvitation(team.id, who(a))).toBe(false);
+        expect(await store.invitationsOf(who(a))).toEqual([]);
+      });
+
       it('direct chats are one per pair, in either order', async () => {
         expect(await store.findDirect(who(a), who(b))).toBeNull();
         const first = await store.getOrCreateDirect({

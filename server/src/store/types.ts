@@ -2,6 +2,7 @@ import type {
   AttachmentRef,
   ConversationEvent,
   ConversationKind,
+  GroupAdds,
   LastSeenVisibility,
   MemberRole,
 } from '@chitchat/shared';
@@ -14,6 +15,7 @@ export interface UserRecord {
   passwordHash: string;
   createdAt: number;
   lastSeenVisibility: LastSeenVisibility;
+  groupAdds: GroupAdds;
 }
 
 export interface DeviceRecord {
@@ -64,7 +66,11 @@ export interface AccountStore {
   searchUsers(prefix: string, limit: number): Promise<UserRecord[]>;
   updateUser(
     id: string,
-    changes: { displayName?: string; lastSeenVisibility?: LastSeenVisibility },
+    changes: {
+      displayName?: string;
+      lastSeenVisibility?: LastSeenVisibility;
+      groupAdds?: GroupAdds;
+    },
   ): Promise<void>;
   /** Adds and removes entries of `userId`'s block list; ids of unknown users are ignored. */
   updateBlocks(userId: string, block: readonly string[], unblock: readonly string[]): Promise<void>;
@@ -306,4 +312,48 @@ export interface StoreLifecycle {
   close(): Promise<void>;
 }
 
-export type Store = AccountStore & ConversationStore & StoreLifecycle;
+/** A pending add to a group of someone whose `groupAdds` is `contacts`. */
+export interface InvitationRecord {
+  conversationId: string;
+  userId: string;
+  inviterId: string;
+  createdAt: number;
+}
+
+/** Contacts, dismissed message requests and group invitations (DESIGN §3 "Relationships"). */
+export interface RelationshipStore {
+  /**
+   * Adds each of `contactIds` (not `userId` itself) to `userId`'s contacts; returns the ones that
+   * were not contacts before. A new contact changes the request state of the pair's direct chat,
+   * so both memberships of that chat (if any) get a new version: `conversation:list` since an older
+   * cursor returns it.
+   */
+  addContacts(userId: string, contactIds: readonly string[], at: number): Promise<string[]>;
+  /** Of `userIds`, those in `userId`'s contacts. */
+  contactsAmong(userId: string, userIds: readonly string[]): Promise<string[]>;
+  /** Of `userIds`, those who have `contactId` among their contacts. */
+  havingContact(contactId: string, userIds: readonly string[]): Promise<string[]>;
+  /** Of `userIds`, those who share at least one group with `userId` as active members. */
+  sharingGroup(userId: string, userIds: readonly string[]): Promise<string[]>;
+  /**
+   * Records that `userId` deleted the message request of a direct chat seen up to `upToSeq` (the
+   * highest mark stays) and gives their membership a new version.
+   */
+  dismissRequest(userId: string, conversationId: string, upToSeq: number): Promise<void>;
+  /** The seq up to which `userId` deleted the request of this chat, or null. */
+  dismissedRequestSeq(userId: string, conversationId: string): Promise<number | null>;
+  /** Invites each of `userIds` (once: a repeat keeps the first invitation); returns the new ones. */
+  addInvitations(
+    conversationId: string,
+    inviterId: string,
+    userIds: readonly string[],
+    at: number,
+  ): Promise<string[]>;
+  /** The user's pending invitations, oldest first. */
+  invitationsOf(userId: string): Promise<InvitationRecord[]>;
+  getInvitation(conversationId: string, userId: string): Promise<InvitationRecord | null>;
+  /** Removes an invitation; true when there was one. */
+  removeInvitation(conversationId: string, userId: string): Promise<boolean>;
+}
+
+export type Store = AccountStore & ConversationStore & RelationshipStore & StoreLifecycle;

@@ -48,7 +48,8 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
       return docs.map(toUserRecord);
     },
     async updateUser(id, changes) {
-      const set: Partial<Pick<UserDoc, 'displayName' | 'lastSeenVisibility'>> = {};
+      const set: Partial<Pick<UserDoc, 'displayName' | 'lastSeenVisibility' | 'groupAdds'>> = {};
+      if (changes.groupAdds !== undefined) set.groupAdds = changes.groupAdds;
       if (changes.displayName !== undefined) set.displayName = changes.displayName;
       if (changes.lastSeenVisibility !== undefined)
         set.lastSeenVisibility = changes.lastSeenVisibility;

@@ -5,6 +5,7 @@ import { mongoAccountStore } from './accounts';
 import { mongoConversationStore } from './conversations';
 import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
 import { migrate } from './migrations';
+import { mongoRelationshipStore } from './relationships';
 import { defineModels, type MongoModels } from './schemas';
 import { transactor } from './transaction';
 
@@ -127,6 +128,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
     const store: Store = {
       ...mongoAccountStore(models, transact),
       ...mongoConversationStore(models, transact),
+      ...mongoRelationshipStore(models, transact),
       storeEpoch: () => epoch,
       async ping() {
         await database(connection).command({ ping: 1 });

@@ -44,6 +44,37 @@ export const mongoMigrations: readonly MongoMigration[] = [
       await models.Event.createIndexes();
     },
   },
+  {
+    // DESIGN §3 "Relationships". Existing direct chats count as accepted: both people become each
+    // other's contacts. Users keep no groupAdds field until they set one (read as 'everyone').
+    description: 'contacts (backfilled from direct chats), deleted requests, group invitations',
+    async up(models) {
+      const { Contact, RequestDismissal, Invitation, Conversation, Membership } = models;
+      for (const model of [Contact, RequestDismissal, Invitation]) {
+        await model.createCollection();
+        await model.createIndexes();
+      }
+      const directs = Conversation.find({ kind: 'direct' }, { _id: 1, createdAt: 1 })
+        .lean<{ _id: string; createdAt: number }[]>()
+        .cursor();
+      for await (const chat of directs) {
+        const members = await Membership.find({ conversationId: chat._id }, { userId: 1 }).lean<
+          { userId: string }[]
+        >();
+        for (const mine of members) {
+          for (const other of members) {
+            if (mine.userId === other.userId) continue;
+            // An upsert, so a migration interrupted and run again adds nothing twice.
+            await Contact.updateOne(
+              { userId: mine.userId, contactId: other.userId },
+              { $setOnInsert: { createdAt: chat.createdAt } },
+              { upsert: true },
+            );
+          }
+        }
+      }
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

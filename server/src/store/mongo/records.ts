@@ -29,6 +29,8 @@ export const toUserRecord = (doc: UserDoc): UserRecord => ({
   passwordHash: doc.passwordHash,
   createdAt: doc.createdAt,
   lastSeenVisibility: doc.lastSeenVisibility,
+  // Users written before migration 3 have no field: the default of DESIGN §3.
+  groupAdds: doc.groupAdds ?? 'everyone',
 });
 
 export const toDeviceRecord = (doc: DeviceDoc): DeviceRecord => ({

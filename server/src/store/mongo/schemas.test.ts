@@ -26,9 +26,18 @@ import {
 // Everything here runs without a MongoDB server: models live on a connection that is never opened,
 // and `validateSync` runs mongoose's validators in process. What needs a server (indexes actually
 // enforced, transactions) is covered by the contract suite in mongo.test.ts when MONGODB_URI is set.
-const { User, Block, Device, Conversation, Membership, Event, Meta } = defineModels(
-  mongoose.createConnection(),
-);
+const {
+  User,
+  Block,
+  Device,
+  Conversation,
+  Membership,
+  Event,
+  Meta,
+  Contact,
+  RequestDismissal,
+  Invitation,
+} = defineModels(mongoose.createConnection());
 
 /** The paths a document fails validation on (none when it is valid). */
 function invalidPaths(doc: { validateSync(): mongoose.Error.ValidationError | null | undefined }) {
@@ -121,9 +130,25 @@ describe('mongo schemas: validation without a connection (validateSync)', () => 
       ['createdAt', 'displayName', 'passwordHash', 'username', 'usernameKey'].sort(),
     );
     expect(invalidPaths(new User({ ...user, usernameKey: 'Alice' }))).toEqual(['usernameKey']);
-    expect(invalidPaths(new User({ ...user, lastSeenVisibility: 'everyone' }))).toEqual([
+    expect(invalidPaths(new User({ ...user, lastSeenVisibility: 'public' }))).toEqual([
       'lastSeenVisibility',
     ]);
+    expect(invalidPaths(new User({ ...user, lastSeenVisibility: 'everyone' }))).toEqual([]);
+    expect(invalidPaths(new User({ ...user, groupAdds: 'nobody' }))).toEqual(['groupAdds']);
+    expect(new User(user).groupAdds).toBe('everyone');
+  });
+
+  it('relationships: contacts refuse oneself; dismissals and invitations need their fields', () => {
+    expect(invalidPaths(new Contact({ userId: 'u1', contactId: 'u1', createdAt: 1 }))).toEqual([
+      'contactId',
+    ]);
+    expect(invalidPaths(new Contact({ userId: 'u1', contactId: 'u2', createdAt: 1 }))).toEqual([]);
+    expect(invalidPaths(new RequestDismissal({ userId: 'u1', conversationId: 'c' }))).toEqual([
+      'upToSeq',
+    ]);
+    expect(invalidPaths(new Invitation({ conversationId: 'c', userId: 'u1' }))).toEqual(
+      ['createdAt', 'inviterId'].sort(),
+    );
   });
 
   it('devices and blocks: refuse missing fields and blocking oneself', () => {

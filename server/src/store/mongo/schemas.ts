@@ -1,6 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { z } from 'zod';
-import { EVENT_TYPES, type KnownEventType, type LastSeenVisibility } from '@chitchat/shared';
+import {
+  EVENT_TYPES,
+  type GroupAdds,
+  type KnownEventType,
+  type LastSeenVisibility,
+} from '@chitchat/shared';
 import type { ConversationKind, MemberRole } from '@chitchat/shared';
 import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
 
@@ -20,9 +25,11 @@ export const CONVERSATION_KINDS = [
   'group',
 ] as const satisfies readonly ConversationKind[];
 export const LAST_SEEN_VISIBILITIES = [
+  'everyone',
   'contacts',
   'nobody',
 ] as const satisfies readonly LastSeenVisibility[];
+export const GROUP_ADDS = ['everyone', 'contacts'] as const satisfies readonly GroupAdds[];
 
 /** Meta documents: the store's identity and schema version, and the store-wide change counter. */
 export const META_STORE_ID = 'store';
@@ -37,6 +44,8 @@ export interface UserDoc {
   passwordHash: string;
   createdAt: number;
   lastSeenVisibility: LastSeenVisibility;
+  /** Absent on users written before migration 3 (read as 'everyone'). */
+  groupAdds?: GroupAdds;
   /**
    * Bumped by every device insert of this user, inside the transaction, so two concurrent logins
    * conflict (one retries) instead of both passing the active-device cap (write skew).
@@ -188,6 +197,7 @@ export const userSchema = new Schema<UserDoc>(
       enum: LAST_SEEN_VISIBILITIES,
       default: 'contacts',
     },
+    groupAdds: { type: String, required: true, enum: GROUP_ADDS, default: 'everyone' },
     devicesVersion: { ...requiredInt(0), default: 0 },
   },
   options,
@@ -434,6 +444,73 @@ export const metaSchema = new Schema<MetaDoc>(
   options,
 );
 
+/** One entry of a user's contacts (DESIGN §3 "Relationships"). */
+export interface ContactDoc {
+  userId: string;
+  contactId: string;
+  createdAt: number;
+}
+
+export const contactSchema = new Schema<ContactDoc>(
+  {
+    userId: { type: String, required: true },
+    contactId: {
+      type: String,
+      required: true,
+      validate: {
+        validator(this: ContactDoc, id: string) {
+          return typeof this.userId !== 'string' || id !== this.userId;
+        },
+        message: 'a user is not their own contact',
+      },
+    },
+    createdAt: requiredInt(0),
+  },
+  options,
+);
+contactSchema.index({ userId: 1, contactId: 1 }, { unique: true, name: 'contact_pair' });
+contactSchema.index({ contactId: 1 }, { name: 'contacts_by_contact' });
+
+/** A message request the user deleted, up to a seq of the direct chat. */
+export interface RequestDismissalDoc {
+  userId: string;
+  conversationId: string;
+  upToSeq: number;
+}
+
+export const requestDismissalSchema = new Schema<RequestDismissalDoc>(
+  {
+    userId: { type: String, required: true },
+    conversationId: { type: String, required: true },
+    upToSeq: requiredInt(0),
+  },
+  options,
+);
+requestDismissalSchema.index(
+  { userId: 1, conversationId: 1 },
+  { unique: true, name: 'request_dismissal' },
+);
+
+/** A pending add to a group of someone whose `groupAdds` is `contacts`. */
+export interface InvitationDoc {
+  conversationId: string;
+  userId: string;
+  inviterId: string;
+  createdAt: number;
+}
+
+export const invitationSchema = new Schema<InvitationDoc>(
+  {
+    conversationId: { type: String, required: true },
+    userId: { type: String, required: true },
+    inviterId: { type: String, required: true },
+    createdAt: requiredInt(0),
+  },
+  options,
+);
+invitationSchema.index({ conversationId: 1, userId: 1 }, { unique: true, name: 'invitation' });
+invitationSchema.index({ userId: 1, createdAt: 1 }, { name: 'invitations_by_user' });
+
 export interface MongoModels {
   User: Model<UserDoc>;
   Block: Model<BlockDoc>;
@@ -442,6 +519,9 @@ export interface MongoModels {
   Membership: Model<MembershipDoc>;
   Event: Model<EventDoc>;
   Meta: Model<MetaDoc>;
+  Contact: Model<ContactDoc>;
+  RequestDismissal: Model<RequestDismissalDoc>;
+  Invitation: Model<InvitationDoc>;
 }
 
 /** Registers the store's models on `connection` (an unopened one is fine: validation needs no server). */
@@ -458,5 +538,16 @@ export function defineModels(connection: Connection): MongoModels {
     Membership: connection.model<MembershipDoc>('Membership', membershipSchema, 'memberships'),
     Event: connection.model<EventDoc>('Event', eventSchema, 'events'),
     Meta: connection.model<MetaDoc>('Meta', metaSchema, 'meta'),
+    Contact: connection.model<ContactDoc>('Contact', contactSchema, 'contacts'),
+    RequestDismissal: connection.model<RequestDismissalDoc>(
+      'RequestDismissal',
+      requestDismissalSchema,
+      'request_dismissals',
+    ),
+    Invitation: connection.model<InvitationDoc>(
+      'Invitation',
+      invitationSchema,
+      'group_invitations',
+    ),
   };
 }

@@ -1,4 +1,4 @@
-import type { LastSeenVisibility } from '@chitchat/shared';
+import type { GroupAdds, LastSeenVisibility } from '@chitchat/shared';
 import { isUniqueError, type SqliteDatabase } from './database';
 import {
   UniqueViolation,
@@ -16,6 +16,7 @@ interface UserRow {
   password_hash: string;
   created_at: number;
   last_seen_visibility: LastSeenVisibility;
+  group_adds: GroupAdds;
 }
 
 interface DeviceRow {
@@ -38,6 +39,7 @@ const toUser = (row: UserRow): UserRecord => ({
   passwordHash: row.password_hash,
   createdAt: row.created_at,
   lastSeenVisibility: row.last_seen_visibility,
+  groupAdds: row.group_adds,
 });
 
 const toDevice = (row: DeviceRow): DeviceRecord => ({
@@ -157,6 +159,10 @@ export function sqliteAccountStore(db: SqliteDatabase): AccountStore {
       if (changes.lastSeenVisibility !== undefined) {
         sets.push('last_seen_visibility = @lastSeenVisibility');
         values.lastSeenVisibility = changes.lastSeenVisibility;
+      }
+      if (changes.groupAdds !== undefined) {
+        sets.push('group_adds = @groupAdds');
+        values.groupAdds = changes.groupAdds;
       }
       if (sets.length === 0) return;
       db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run(values);

@@ -10,6 +10,7 @@ import {
   type CheckpointReport,
 } from './checkpointer';
 import { openDatabase } from './database';
+import { sqliteRelationshipStore } from './relationships';
 
 export const SQLITE_FILE_NAME = 'chitchat.db';
 
@@ -41,6 +42,7 @@ export function openSqliteStore(
   return {
     ...sqliteAccountStore(db),
     ...sqliteConversationStore(db, { afterCommit: checkpoints.afterCommit }),
+    ...sqliteRelationshipStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     connectionSettings: () => ({
       journalMode: String(db.pragma('journal_mode', { simple: true })),

@@ -66,6 +66,55 @@ describe('sqlite durability', () => {
   });
 });
 
+describe('sqlite migration 7 (relationships)', () => {
+  it('backfills contacts from existing direct chats, so they count as accepted', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-migrate6-'));
+    try {
+      // A database as version 6 left it: two people with a direct chat, a third in a group only.
+      const db = new Database(path.join(dir, SQLITE_FILE_NAME));
+      for (const sql of migrations.slice(0, 6)) db.exec(sql);
+      db.prepare("INSERT INTO meta (key, value) VALUES ('store_epoch', 'e')").run();
+      db.pragma('user_version = 6');
+      for (const id of ['ann', 'ben', 'cid']) {
+        db.prepare(
+          `INSERT INTO users (id, username, username_key, display_name, password_hash, created_at)
+           VALUES (?, ?, ?, ?, 'h', 1)`,
+        ).run(id, id, id, id);
+      }
+      const chat = db.prepare(
+        `INSERT INTO conversations (id, kind, title, created_by, created_at, version, direct_key)
+         VALUES (?, ?, NULL, 'ann', 7, 1, ?)`,
+      );
+      chat.run('d1', 'direct', 'ann:ben');
+      chat.run('g1', 'group', null);
+      const member = db.prepare(
+        `INSERT INTO memberships (conversation_id, user_id, role, version, active, periods)
+         VALUES (?, ?, 'member', 1, 1, '[[1,null]]')`,
+      );
+      member.run('d1', 'ann');
+      member.run('d1', 'ben');
+      member.run('g1', 'ann');
+      member.run('g1', 'cid');
+      db.close();
+
+      const store = openSqliteStore(dir);
+      try {
+        expect(await store.contactsAmong('ann', ['ben', 'cid'])).toEqual(['ben']);
+        expect(await store.contactsAmong('ben', ['ann', 'cid'])).toEqual(['ann']);
+        expect(await store.contactsAmong('cid', ['ann'])).toEqual([]);
+        expect(await store.getUser('ann')).toMatchObject({
+          groupAdds: 'everyone',
+          lastSeenVisibility: 'contacts',
+        });
+      } finally {
+        await store.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('sqlite indexes', () => {
   it('the hot lookups of the send path use their indexes', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-plan-'));

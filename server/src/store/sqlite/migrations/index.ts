@@ -4,6 +4,7 @@ import { migration003 } from './003-media';
 import { migration004 } from './004-message-media-refs';
 import { migration005 } from './005-idempotency-key-order';
 import { migration006 } from './006-original-text';
+import { migration007 } from './007-relationships';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -13,4 +14,5 @@ export const migrations: readonly string[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];
