@@ -152,6 +152,13 @@ describe.skipIf(!redisAvailable(suiteName))('two server processes sharing Redis 
       const alicePhone = await secondDevice(cluster.b, alice);
       sockets.push(alicePhone.socket);
       const chat = await direct(alice, bob);
+      // Bob accepts alice's request (so she sees his read receipts and typing), and alice shows
+      // her presence to everyone (bob is no contact of hers until she writes).
+      await call(bob.socket, 'request:accept', { conversationId: chat.id });
+      await http(cluster.a, 'PATCH', '/api/me', {
+        token: alice.session.accessToken,
+        body: { lastSeenVisibility: 'everyone' },
+      });
 
       // Presence: each sees the other online, though their processes differ.
       const watched = await call(bob.socket, 'presence:watch', { userIds: [alice.userId] });
@@ -262,7 +269,8 @@ describe.skipIf(!redisAvailable(suiteName))('two server processes sharing Redis 
     it('a process stopped with SIGTERM exits cleanly, even with a frozen client, and its users are shown offline at once', async () => {
       const grace = await on(cluster.b, 'grace');
       const henry = await on(cluster.a, 'henry');
-      await direct(henry, grace);
+      const chat = await direct(henry, grace);
+      await call(grace.socket, 'request:accept', { conversationId: chat.id });
       // Grace's other device on B stops answering: the drain must not wait for it.
       const gracePhone = await login(cluster.b, grace.session.user.username);
       const frozen = await spawnFrozenClient(cluster.b.url, gracePhone.accessToken);
@@ -296,7 +304,9 @@ describe.skipIf(!redisAvailable(suiteName))('two server processes sharing Redis 
         sockets.push(alice.socket, erin.socket, carol.socket, bob.socket);
         const chat = await direct(alice, bob);
         const room = await group(erin, [bob, alice], 'room');
-        await direct(carol, bob);
+        // Carol accepts bob's chat: he is her contact and may watch her.
+        const withCarol = await direct(bob, carol);
+        await call(carol.socket, 'request:accept', { conversationId: withCarol.id });
         await call(bob.socket, 'presence:watch', { userIds: [carol.userId] });
 
         const count = 40;
