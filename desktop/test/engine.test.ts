@@ -79,7 +79,11 @@ describe('the client engine against a real server', () => {
     expect(bobChat).toMatchObject({
       title: 'Alice',
       lastMessage: { text: 'Hi Bob!', senderName: 'Alice' },
+      request: 'incoming',
     });
+    expect(await conversationOf(alice.client, chat.id)).toMatchObject({ request: 'outgoing' });
+    // Bob accepts Alice's message request: from now on she sees when he has read her messages.
+    expect(await bob.client.acceptRequest(chat.id)).toMatchObject({ request: null });
     expect(textsIn((await bob.client.openConversation(chat.id)).messages)).toEqual(['Hi Bob!']);
 
     await until(alice.client, async () =>

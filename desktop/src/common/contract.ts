@@ -8,10 +8,13 @@ import type {
   ConversationKind,
   ConversationStatus,
   DeviceInfo,
+  GroupAdds,
+  GroupInvitation,
   LastSeenVisibility,
   MemberRole,
   PresenceInfo,
   PublicUser,
+  RequestState,
 } from '@chitchat/shared';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online';
@@ -21,7 +24,8 @@ export type SessionState =
   | {
       status: 'signed_in';
       serverUrl: string;
-      user: PublicUser & { lastSeenVisibility: LastSeenVisibility };
+      /** `groupAdds` is absent in sessions saved before it existed (the server's default: everyone). */
+      user: PublicUser & { lastSeenVisibility: LastSeenVisibility; groupAdds?: GroupAdds };
       deviceId: string;
     };
 
@@ -63,6 +67,11 @@ export interface ConversationView {
   /** Who is typing now (user ids, never the viewer). */
   typing: string[];
   draft: string;
+  /**
+   * Direct chats: `incoming` (a message request: accept, delete or block), `outgoing` (your
+   * request, not answered yet), `deleted` (a request you deleted: hidden), or null.
+   */
+  request: RequestState | null;
 }
 
 export interface AttachmentView {
@@ -219,7 +228,18 @@ export interface ChatApi {
   updateProfile(input: {
     displayName?: string;
     lastSeenVisibility?: LastSeenVisibility;
+    groupAdds?: GroupAdds;
   }): Promise<SessionState>;
+  /** Accept an incoming message request: the person may see your read receipts, typing, presence. */
+  acceptRequest(conversationId: string): Promise<ConversationView>;
+  /** Delete an incoming message request: hidden until they write again. */
+  deleteRequest(conversationId: string): Promise<void>;
+  /** Block a person (and so end their request): nothing of theirs reaches you in your chat. */
+  blockUser(userId: string): Promise<void>;
+  /** Group invitations waiting for an answer (adds by people who are not your contacts). */
+  listInvitations(): Promise<GroupInvitation[]>;
+  acceptInvitation(conversationId: string): Promise<ConversationView>;
+  declineInvitation(conversationId: string): Promise<void>;
   searchMessages(query: string, limit?: number): Promise<SearchHit[]>;
 }
 
@@ -241,6 +261,8 @@ export interface ChatEvents {
   };
   /** Bytes of an outbox entry's files have left for the server. */
   upload: { conversationId: string; key: string; sent: number; total: number };
+  /** The pending group invitations changed: call `listInvitations`. */
+  invitations: { count: number };
 }
 
 export type ChatEventName = keyof ChatEvents;
@@ -278,6 +300,12 @@ export const CHAT_API_METHODS = [
   'revokeDevice',
   'updateProfile',
   'searchMessages',
+  'acceptRequest',
+  'deleteRequest',
+  'blockUser',
+  'listInvitations',
+  'acceptInvitation',
+  'declineInvitation',
 ] as const satisfies readonly (keyof ChatApi)[];
 
 export const CHAT_EVENT_NAMES = [
@@ -288,6 +316,7 @@ export const CHAT_EVENT_NAMES = [
   'presence',
   'incoming',
   'upload',
+  'invitations',
 ] as const satisfies readonly ChatEventName[];
 
 /** An error crossing the contract: a stable code (the server's, or `network` / `signed_out`). */

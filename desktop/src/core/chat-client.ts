@@ -6,6 +6,8 @@ import {
   MEDIA_MAX_BYTES,
   timeOrderedId,
   type DeviceInfo,
+  type GroupAdds,
+  type GroupInvitation,
   type LastSeenVisibility,
   type PresenceInfo,
   type PublicUser,
@@ -60,7 +62,7 @@ export const SIGN_IN_TIMEOUT_MS = 20_000;
 
 interface StoredSession {
   serverUrl: string;
-  user: PublicUser & { lastSeenVisibility: LastSeenVisibility };
+  user: PublicUser & { lastSeenVisibility: LastSeenVisibility; groupAdds?: GroupAdds };
   deviceId: string;
 }
 
@@ -177,6 +179,7 @@ export class ChatClient implements ChatApi {
           this.events.emit('upload', { conversationId, key, sent, total });
         },
         revoked: (reason) => void this.endSession(reason),
+        invitation: () => void this.announceInvitations(),
       },
       this.logger,
       this.syncOptions,
@@ -341,6 +344,7 @@ export class ChatClient implements ChatApi {
         username: auth.user.username,
         displayName: auth.user.displayName,
         lastSeenVisibility: auth.user.lastSeenVisibility,
+        groupAdds: auth.user.groupAdds,
       },
       deviceId: auth.device.id,
     };
@@ -669,6 +673,7 @@ export class ChatClient implements ChatApi {
   async updateProfile(input: {
     displayName?: string;
     lastSeenVisibility?: LastSeenVisibility;
+    groupAdds?: GroupAdds;
   }): Promise<SessionState> {
     const { api, session } = this.ready();
     const me = await this.remote(() => api.updateMe(input));
@@ -679,12 +684,71 @@ export class ChatClient implements ChatApi {
         username: me.username,
         displayName: me.displayName,
         lastSeenVisibility: me.lastSeenVisibility,
+        groupAdds: me.groupAdds,
       },
     };
     writeFileSync(this.sessionFile, JSON.stringify(this.session));
     const state = await this.getSession();
     this.events.emit('session', state);
     return state;
+  }
+
+  async acceptRequest(conversationId: string): Promise<ConversationView> {
+    const { engine, store } = this.ready();
+    const summary = await this.remote(() =>
+      engine.call('request:accept', { conversationId, opId: timeOrderedId() }),
+    );
+    store.applySummary(summary);
+    this.scheduleListChange();
+    return this.conversationView(summary.id);
+  }
+
+  async deleteRequest(conversationId: string): Promise<void> {
+    const { engine, store } = this.ready();
+    const summary = await this.remote(() =>
+      engine.call('request:delete', { conversationId, opId: timeOrderedId() }),
+    );
+    store.applySummary(summary);
+    this.scheduleListChange();
+  }
+
+  async blockUser(userId: string): Promise<void> {
+    const { api } = this.ready();
+    await this.remote(() => api.updateMe({ block: [userId] }));
+  }
+
+  async listInvitations(): Promise<GroupInvitation[]> {
+    const { engine } = this.ready();
+    return (await this.remote(() => engine.call('invitation:list', {}))).invitations;
+  }
+
+  async acceptInvitation(conversationId: string): Promise<ConversationView> {
+    const { engine, store } = this.ready();
+    const summary = await this.remote(() =>
+      engine.call('invitation:accept', { conversationId, opId: timeOrderedId() }),
+    );
+    store.applySummary(summary);
+    this.scheduleListChange();
+    void this.announceInvitations();
+    return this.conversationView(summary.id);
+  }
+
+  async declineInvitation(conversationId: string): Promise<void> {
+    const { engine } = this.ready();
+    await this.remote(() =>
+      engine.call('invitation:decline', { conversationId, opId: timeOrderedId() }),
+    );
+    void this.announceInvitations();
+  }
+
+  /** Tells the screen how many invitations wait (after a push, an answer, or a connect). */
+  private async announceInvitations(): Promise<void> {
+    try {
+      const invitations = await this.listInvitations();
+      this.events.emit('invitations', { count: invitations.length });
+    } catch (error) {
+      this.logger.warn('could not list invitations', { error: String(error) });
+    }
   }
 
   async searchMessages(query: string, limit = 30): Promise<SearchHit[]> {

@@ -79,6 +79,8 @@ export interface SyncListener {
   upload(conversationId: string, key: string, sent: number, total: number): void;
   /** The server ended this device's session. */
   revoked(reason: string): void;
+  /** A group invitation arrived or was answered on another device. */
+  invitation(): void;
 }
 
 class RequestFailed extends Error {
@@ -296,6 +298,7 @@ export class SyncEngine {
       this.setPersonTyping(update.conversationId, update.userId, update.typing);
     });
     socket.on('presence', (info) => this.listener.presence(info));
+    socket.on('invitation', () => this.listener.invitation());
     // The server is shutting down and will close this socket shortly. Move now rather than wait:
     // behind a load balancer the reconnect lands on another server, and an embedded server is
     // retried with backoff until it is back. Unacked sends stay in the outbox and go again.

@@ -141,6 +141,7 @@ export class ViewBuilder {
       unreadCount: row.unread_count,
       typing: typing.filter((id) => id !== this.store.userId),
       draft: row.draft,
+      request: row.request,
     };
   }
 

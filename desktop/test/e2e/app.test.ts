@@ -85,12 +85,20 @@ describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine an
     await send(ana.page, 'Hi Ben! Are we still on for lunch tomorrow?');
     await expect.poll(() => bubbles(ana.page).count()).toBe(1);
 
-    // Ben sees the chat with an unread badge, opens it, and the tick turns to read for Ana.
-    const benRow = ben.page.getByRole('button', { name: /^Ana Lima .* 1 unread message$/ });
+    // Ben sees the chat as a message request with an unread badge and opens it: Ana is not his
+    // contact yet, so she sees "delivered" only until he accepts; then the tick turns to read.
+    const requests = ben.page.getByRole('region', { name: 'Message requests' });
+    const benRow = requests.getByRole('button', { name: /^Ana Lima .* 1 unread message$/ });
     await benRow.waitFor();
     await screenshot(ben.page, '04-unread');
     await benRow.click();
     await ben.page.getByRole('log').getByText('Are we still on for lunch tomorrow?').waitFor();
+    const banner = ben.page.getByRole('region', { name: 'Message request', exact: true });
+    await banner.waitFor();
+    await ana.page.getByRole('img', { name: 'Delivered' }).first().waitFor();
+    await screenshot(ben.page, '04b-message-request');
+    await banner.getByRole('button', { name: 'Accept' }).click();
+    await banner.waitFor({ state: 'detached' });
     await ana.page.getByRole('img', { name: 'Read' }).first().waitFor();
 
     // Typing shows up on the other side, and presence in the header.
@@ -263,6 +271,12 @@ describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine an
     await ben.page.getByRole('button', { name: 'Settings' }).click();
     await ben.page.locator('.device-row').filter({ hasText: 'this device' }).waitFor();
     await expect.poll(() => ben.page.locator('.device-row').count()).toBe(2);
+    // Privacy: Ben hides his last seen and online status, and takes group adds from contacts only.
+    await ben.page.getByLabel('Last seen and online').selectOption('nobody');
+    await ben.page.getByLabel('Who can add me to groups').selectOption('contacts');
+    await expect
+      .poll(() => ben.page.getByLabel('Last seen and online').inputValue())
+      .toBe('nobody');
     await screenshot(ben.page, '12-settings');
     await ben.page.getByRole('button', { name: 'Close' }).click();
     await ben.page.emulateMedia({ colorScheme: 'dark' });

@@ -6,6 +6,7 @@ import {
   type LogEntry,
   type MemberRole,
   type PublicUser,
+  type RequestState,
 } from '@chitchat/shared';
 import { localMigrations } from './migrations';
 
@@ -32,6 +33,8 @@ export interface ConversationRow {
   group_delivered_seq: number;
   group_read_seq: number;
   draft: string;
+  /** Direct chats: the message-request state (`RequestState`), or null once accepted. */
+  request: RequestState | null;
 }
 
 export interface EventRow {
@@ -264,6 +267,8 @@ export class LocalStore {
         countedSeq: summary.lastSeq,
         draft: drafts ?? existing?.draft ?? '',
       });
+      // Older servers send no request state: a chat from them is an ordinary one.
+      this.statements.setRequest.run(summary.request ?? null, summary.id);
       if (summary.members !== undefined) {
         this.statements.deleteMembers.run(summary.id);
         for (const m of summary.members) {
@@ -785,6 +790,7 @@ function prepare(db: Database.Database) {
          unread_count = CASE WHEN excluded.counted_seq >= counted_seq THEN excluded.unread_count ELSE unread_count END,
          counted_seq = MAX(counted_seq, excluded.counted_seq), draft = excluded.draft`,
     ),
+    setRequest: db.prepare('UPDATE conversations SET request = ? WHERE id = ?'),
     deleteMembers: db.prepare('DELETE FROM members WHERE conversation_id = ?'),
     deleteMember: db.prepare('DELETE FROM members WHERE conversation_id = ? AND user_id = ?'),
     upsertMember: db.prepare(

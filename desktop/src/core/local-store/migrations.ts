@@ -127,4 +127,8 @@ CREATE TABLE media_cache (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX media_cache_by_use ON media_cache (last_used);
 `,
+  `
+-- The message-request state of a direct chat as the server last said (incoming, outgoing, deleted).
+ALTER TABLE conversations ADD COLUMN request TEXT;
+`,
 ];

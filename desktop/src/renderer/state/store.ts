@@ -48,6 +48,17 @@ export class AppStore {
 
   constructor(readonly chat: ChatBridge) {
     chat.on('session', (session) => {
+      // A profile or privacy change of the same account keeps the screen as it is.
+      const previous = this.state.session;
+      if (
+        previous?.status === 'signed_in' &&
+        session.status === 'signed_in' &&
+        previous.user.id === session.user.id &&
+        previous.serverUrl === session.serverUrl
+      ) {
+        this.set({ session });
+        return;
+      }
       this.set({
         session,
         conversations: [],
@@ -118,7 +129,11 @@ export class AppStore {
     const peers = [
       ...new Set(this.state.conversations.flatMap((c) => (c.peer ? [c.peer.id] : []))),
     ].sort();
-    const key = peers.join(',');
+    // An answered message request changes who may see whom: ask again then too.
+    const requests = this.state.conversations.flatMap((c) =>
+      c.request ? [`${c.id}:${c.request}`] : [],
+    );
+    const key = `${peers.join(',')}|${requests.sort().join(',')}`;
     if (key === this.watchedKey || peers.length === 0) return;
     this.watchedKey = key;
     const presence = await this.chat.watchPresence(peers).catch(() => []);

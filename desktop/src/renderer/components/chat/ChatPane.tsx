@@ -6,6 +6,7 @@ import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { EmptyChat } from './EmptyChat';
 import { MessageList } from './MessageList';
+import { RequestBanner } from '../requests/RequestBanner';
 
 export function ChatPane({ store, conversationId }: { store: AppStore; conversationId: string }) {
   const conversation = useAppState(store, (s) =>
@@ -51,6 +52,7 @@ export function ChatPane({ store, conversationId }: { store: AppStore; conversat
         }}
         onLastOwn={(m) => (lastOwn.current = m)}
       />
+      <RequestBanner store={store} conversation={conversation} />
       {conversation.status === 'left' ? (
         <div className="composer-closed" role="note">
           You can't send messages to this group because you're no longer a member.

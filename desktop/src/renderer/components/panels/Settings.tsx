@@ -3,6 +3,7 @@ import type { DeviceInfo } from '@chitchat/shared';
 import { errorText, listTime } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { ErrorNote } from '../ErrorNote';
+import { PrivacySettings } from './PrivacySettings';
 
 export function Settings({ store }: { store: AppStore }) {
   const session = useAppState(store, (s) => s.session);
@@ -43,23 +44,16 @@ export function Settings({ store }: { store: AppStore }) {
           </label>
           <button type="submit">Save</button>
         </form>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={session.user.lastSeenVisibility === 'nobody'}
-            onChange={(e) =>
-              void store.chat.updateProfile({
-                lastSeenVisibility: e.target.checked ? 'nobody' : 'contacts',
-              })
-            }
-          />
-          Hide my last-seen time
-        </label>
         <p className="muted">
           Signed in as @{session.user.username} on {session.serverUrl}
         </p>
         {message && <p role="status">{message}</p>}
       </section>
+      <PrivacySettings
+        store={store}
+        user={session.user}
+        onError={(e) => setMessage(errorText(e))}
+      />
       <section>
         <h3>Devices</h3>
         <ul className="devices" role="list">

@@ -2,6 +2,7 @@ import { forwardRef, useState, type KeyboardEvent } from 'react';
 import { Virtuoso, type Components } from 'react-virtuoso';
 import type { ConversationView } from '../../../common/contract';
 import { useAppState, type AppStore } from '../../state/store';
+import { MessageRequests, splitRequests } from '../requests/MessageRequests';
 import { ChatRow } from './ChatRow';
 import { MessageHits } from './MessageHits';
 
@@ -32,7 +33,8 @@ const COMPONENTS: Components<ConversationView, ListContext> = {
  * view (and a screen around them) are drawn: an account of a thousand chats costs what ten do.
  */
 export function ChatList({ store, query }: { store: AppStore; query: string }) {
-  const conversations = useAppState(store, (s) => s.conversations);
+  const all = useAppState(store, (s) => s.conversations);
+  const { requests, chats: conversations } = splitRequests(all);
   const loading = useAppState(store, (s) => s.loadingList);
   const activeId = useAppState(store, (s) => s.activeId);
   const [focusId, setFocusId] = useState<string | null>(null);
@@ -77,11 +79,11 @@ export function ChatList({ store, query }: { store: AppStore; query: string }) {
         if (id !== undefined) setFocusId(id);
       }}
     >
-      {loading && conversations.length === 0 ? (
+      {loading && all.length === 0 ? (
         <p className="list-note" aria-busy="true">
           Syncing your chats…
         </p>
-      ) : conversations.length === 0 ? (
+      ) : all.length === 0 ? (
         <div className="list-empty">
           <p>No chats yet.</p>
           <button className="primary" onClick={() => store.set({ panel: { kind: 'new-chat' } })}>
@@ -89,17 +91,20 @@ export function ChatList({ store, query }: { store: AppStore; query: string }) {
           </button>
         </div>
       ) : (
-        <Virtuoso
-          className="chat-scroller"
-          data={filtered}
-          context={{ store, query }}
-          computeItemKey={(_, c) => c.id}
-          increaseViewportBy={{ top: 300, bottom: 300 }}
-          components={COMPONENTS}
-          itemContent={(_, c) => (
-            <ChatRow store={store} conversation={c} tabStop={c.id === tabStopId} />
-          )}
-        />
+        <>
+          <MessageRequests store={store} requests={requests} />
+          <Virtuoso
+            className="chat-scroller"
+            data={filtered}
+            context={{ store, query }}
+            computeItemKey={(_, c) => c.id}
+            increaseViewportBy={{ top: 300, bottom: 300 }}
+            components={COMPONENTS}
+            itemContent={(_, c) => (
+              <ChatRow store={store} conversation={c} tabStop={c.id === tabStopId} />
+            )}
+          />
+        </>
       )}
     </nav>
   );

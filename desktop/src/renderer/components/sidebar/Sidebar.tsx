@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
 import { IconGroup, IconNewChat, IconSettings } from '../Icons';
+import { Invitations } from '../requests/Invitations';
 import { ChatList } from './ChatList';
 import { ConnectionBanner } from './ConnectionBanner';
 
@@ -66,6 +67,7 @@ export function Sidebar({ store }: { store: AppStore }) {
         />
       </div>
       <ConnectionBanner store={store} />
+      <Invitations store={store} />
       <ChatList store={store} query={query} />
     </aside>
   );
