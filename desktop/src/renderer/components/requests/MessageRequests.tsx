@@ -21,7 +21,9 @@ export function MessageRequests({
       {open && (
         <ul role="list">
           {requests.map((c, i) => (
-            <ChatRow key={c.id} store={store} conversation={c} tabStop={i === 0} />
+            <li key={c.id}>
+              <ChatRow store={store} conversation={c} tabStop={i === 0} />
+            </li>
           ))}
         </ul>
       )}
