@@ -249,7 +249,9 @@ describe('per-device rate limits at their defaults', () => {
 
   it('presence:watch has its own bucket per minute', async () => {
     const perMinute = defaults.RATE_LIMIT_PRESENCE;
-    await direct(w.alice, w.bob);
+    // Bob's presence is for his contacts (DESIGN §3): he accepts Alice's message request first.
+    const chat = await direct(w.alice, w.bob);
+    await call(w.bob.socket, 'request:accept', { conversationId: chat.id });
     for (let i = 0; i < perMinute; i++) {
       await call(w.alice.socket, 'presence:watch', { userIds: [w.bob.userId] });
     }
