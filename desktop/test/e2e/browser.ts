@@ -3,7 +3,7 @@
  * Node behind the same contract the Electron preload exposes: `window.chitchatHost` is a Playwright
  * binding into a real ChatClient, and the engine's events are dispatched into the page.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -27,11 +27,10 @@ export function chromiumAvailable(): boolean {
 }
 
 /**
- * Builds the renderer with Vite (production mode) into desktop/dist/renderer. `clean` empties the
- * screenshot folder first; a suite that runs after another passes false to keep the other's.
+ * Builds the renderer with Vite (production mode) into desktop/dist/renderer. The screenshot folder
+ * is kept: each browser suite names its own screenshots, so one suite never wipes another's.
  */
-export async function buildRenderer(options: { clean?: boolean } = {}): Promise<void> {
-  if (options.clean ?? true) rmSync(screenshotDir, { recursive: true, force: true });
+export async function buildRenderer(): Promise<void> {
   const { build } = await import('vite');
   await build({
     configFile: path.join(desktopRoot, 'vite.config.ts'),

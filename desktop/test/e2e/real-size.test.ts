@@ -40,7 +40,7 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
   let danaPage: Page;
 
   beforeAll(async () => {
-    await buildRenderer({ clean: false });
+    await buildRenderer();
     [server, browser, app] = await Promise.all([startServer(), launchChromium(), serveRenderer()]);
     const session = await register(server, uniqueUser('dana'), PASSWORD);
     dana = { username: session.user.username, id: session.user.id };
