@@ -106,6 +106,11 @@ export class SyncEngine {
   private state: ConnectionState = 'offline';
   private readonly flushing = new Set<string>();
   private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Conversations whose catch-up failed: the retry waiting, and how many failed in a row. */
+  private readonly catchUpTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly catchUpAttempts = new Map<string, number>();
+  private syncAttempts = 0;
+  private syncRetryTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly deliveredTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly typingPeople = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
   private readonly typingSent = new Map<string, { typing: boolean; at: number }>();
@@ -152,8 +157,14 @@ export class SyncEngine {
   stop(): void {
     this.stopped = true;
     if (this.resyncTimer !== null) clearInterval(this.resyncTimer);
-    for (const timer of [...this.retryTimers.values(), ...this.deliveredTimers.values()])
+    if (this.syncRetryTimer !== null) clearTimeout(this.syncRetryTimer);
+    for (const timer of [
+      ...this.retryTimers.values(),
+      ...this.deliveredTimers.values(),
+      ...this.catchUpTimers.values(),
+    ])
       clearTimeout(timer);
+    this.catchUpTimers.clear();
     for (const people of this.typingPeople.values())
       for (const timer of people.values()) clearTimeout(timer);
     this.retryTimers.clear();
@@ -175,7 +186,19 @@ export class SyncEngine {
     this.syncQueued = true;
     this.enqueue(async () => {
       this.syncQueued = false;
-      await this.sync();
+      try {
+        await this.sync();
+        this.syncAttempts = 0;
+      } catch (error) {
+        // The list itself failed (a timeout, say): try again soon rather than at the next timer.
+        this.syncAttempts += 1;
+        this.logger.warn('sync failed; retrying', { error: String(error) });
+        if (this.syncRetryTimer !== null) clearTimeout(this.syncRetryTimer);
+        this.syncRetryTimer = setTimeout(() => {
+          this.syncRetryTimer = null;
+          this.requestSync();
+        }, this.backoff(this.syncAttempts));
+      }
     });
   }
 
@@ -269,7 +292,7 @@ export class SyncEngine {
         this.store.applySummary(summary);
         this.listener.changed({ list: true, conversations: [summary.id] });
         const row = this.store.conversation(summary.id);
-        if (row !== null && summary.lastSeq > row.last_seq) await this.catchUp(summary.id);
+        if (row !== null && summary.lastSeq > row.last_seq) await this.catchUpOrRetry(summary.id);
       });
     });
     socket.on('receipt', (update) => {
@@ -361,12 +384,59 @@ export class SyncEngine {
     // that a new account has no chats (rather than still syncing).
     if (list.conversations.length > 0 || since === undefined)
       this.listener.changed({ list: true, conversations: [] });
-    for (const summary of list.conversations) await this.catchUp(summary.id, summary);
+    // One conversation that fails (a timeout, an error) must not hold back the others or the
+    // outbox: each is caught up on its own, and a failed one is retried with backoff. Those
+    // still behind from an earlier failure are caught up too (the cursor moved past them).
+    const listed = new Set(list.conversations.map((c) => c.id));
+    for (const summary of list.conversations) await this.catchUpOrRetry(summary.id, summary);
+    for (const row of this.store.conversations())
+      if (!listed.has(row.id) && row.last_seq < row.server_last_seq)
+        await this.catchUpOrRetry(row.id);
     this.store.setMeta('cursor', String(list.cursor));
     // Reads made while offline reach the server (and the user's other devices) now.
     for (const read of readsToSend) void this.sendRead(read.id, read.seq);
     for (const conversationId of this.store.conversationsWithPendingOutbox())
       void this.flush(conversationId);
+  }
+
+  /**
+   * Catches one conversation up; on failure logs it and retries later with backoff instead of
+   * throwing, so the caller goes on with the other conversations.
+   */
+  private async catchUpOrRetry(
+    conversationId: string,
+    summary?: ConversationSummary,
+  ): Promise<void> {
+    try {
+      await this.catchUp(conversationId, summary);
+      this.catchUpAttempts.delete(conversationId);
+    } catch (error) {
+      this.logger.warn('catch-up failed; retrying later', {
+        conversationId,
+        error: String(error),
+      });
+      this.scheduleCatchUpRetry(conversationId);
+    }
+  }
+
+  private scheduleCatchUpRetry(conversationId: string): void {
+    if (this.stopped || this.catchUpTimers.has(conversationId)) return;
+    const attempts = (this.catchUpAttempts.get(conversationId) ?? 0) + 1;
+    this.catchUpAttempts.set(conversationId, attempts);
+    const timer = setTimeout(() => {
+      this.catchUpTimers.delete(conversationId);
+      // Offline, the next connect's sync catches it up anyway.
+      if (this.socket.connected) this.enqueue(() => this.catchUpOrRetry(conversationId));
+    }, this.backoff(attempts));
+    this.catchUpTimers.set(conversationId, timer);
+  }
+
+  /** Exponential backoff with jitter from `retryBaseMs`, up to 30 s. */
+  private backoff(attempts: number): number {
+    return (
+      Math.min(30_000, this.options.retryBaseMs * 2 ** Math.min(attempts, 10)) *
+      (0.5 + Math.random() / 2)
+    );
   }
 
   /** Brings one conversation up to the server's lastSeq (or loads the newest page the first time). */
@@ -424,7 +494,7 @@ export class SyncEngine {
     }
     // A gap: fetch what lies between first; the page includes this event.
     const before = row.last_seq;
-    await this.catchUp(event.conversationId);
+    await this.catchUpOrRetry(event.conversationId);
     const after = this.store.conversation(event.conversationId);
     if (
       after !== null &&
@@ -523,9 +593,7 @@ export class SyncEngine {
   }
 
   private scheduleRetry(conversationId: string, attempts: number): void {
-    const delay =
-      Math.min(30_000, this.options.retryBaseMs * 2 ** Math.min(attempts, 10)) *
-      (0.5 + Math.random() / 2);
+    const delay = this.backoff(attempts);
     const timer = setTimeout(() => {
       this.retryTimers.delete(conversationId);
       void this.flush(conversationId);
