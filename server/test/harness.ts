@@ -48,6 +48,8 @@ export async function startServer(
     config?: Partial<Config>;
     deps?: Partial<AppDeps>;
     port?: number;
+    /** Wraps the store the app uses (the returned `store` and `stop` keep the real one). */
+    wrapStore?: (store: Store) => Store;
   } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? tempDir().dir;
@@ -62,7 +64,7 @@ export async function startServer(
   const media = openLocalMedia(config, logger);
   const app = createApp({
     config,
-    store,
+    store: options.wrapStore?.(store) ?? store,
     keys,
     logger,
     media: media.service,
