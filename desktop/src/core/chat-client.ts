@@ -1,16 +1,12 @@
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  ATTACHMENTS_MAX,
-  MEDIA_MAX_BYTES,
-  timeOrderedId,
-  type DeviceInfo,
-  type GroupAdds,
-  type GroupInvitation,
-  type LastSeenVisibility,
-  type PresenceInfo,
-  type PublicUser,
+import type {
+  DeviceInfo,
+  GroupAdds,
+  GroupInvitation,
+  LastSeenVisibility,
+  PresenceInfo,
+  PublicUser,
 } from '@chitchat/shared';
 import type {
   ChatApi,
@@ -28,18 +24,26 @@ import type {
   SignInInput,
   SignUpInput,
 } from '../common/contract';
-import { ApiClient, ApiError, type FetchLike, type SecretStore } from './api-client';
+import { accountDatabasePath, normalizeServerUrl, type StoredSession } from './account-paths';
+import { ApiClient, type FetchLike, type SecretStore } from './api-client';
+import { ChatClientError, remote } from './client-errors';
+import type { ClientContext } from './client-parts';
+import * as conversations from './conversation-actions';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
-import { LocalStore, type SendPayload } from './local-store/index';
+import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
+import * as messages from './message-actions';
+import { DEFAULT_PAGE } from './message-actions';
 import {
   DEFAULT_SYNC_OPTIONS,
-  RequestFailed,
   SyncEngine,
   type SocketFactory,
   type SyncEngineOptions,
 } from './sync-engine';
 import { ViewBuilder } from './views';
+
+export { accountDatabasePath, normalizeServerUrl } from './account-paths';
+export { ChatClientError } from './client-errors';
 
 export interface ChatClientOptions {
   /** The profile's folder: the session file and one cache database per account live here. */
@@ -59,39 +63,6 @@ export interface ChatClientOptions {
 
 /** A sign-in waits this long for the server before it fails with `timeout`. */
 export const SIGN_IN_TIMEOUT_MS = 20_000;
-
-interface StoredSession {
-  serverUrl: string;
-  user: PublicUser & { lastSeenVisibility: LastSeenVisibility; groupAdds?: GroupAdds };
-  deviceId: string;
-}
-
-const DEFAULT_PAGE = 50;
-
-/** An error crossing the contract, with a stable code the screen can switch on. */
-export class ChatClientError extends Error {
-  override name = 'ChatClientError';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** The cache file of one account on one server, inside a profile. */
-export function accountDatabasePath(profileDir: string, serverUrl: string, userId: string): string {
-  const server = createHash('sha256')
-    .update(normalizeServerUrl(serverUrl))
-    .digest('hex')
-    .slice(0, 12);
-  return path.join(profileDir, 'accounts', `${server}-${userId}.sqlite`);
-}
-
-export function normalizeServerUrl(url: string): string {
-  const trimmed = url.trim().replace(/\/+$/, '');
-  return /^https?:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
-}
 
 /**
  * The whole client minus the screen: sign-in, the local cache, sync and the outbox behind the typed
@@ -256,17 +227,6 @@ export class ChatClient implements ChatApi {
     };
   }
 
-  /** Runs a server request, turning transport errors into contract errors. */
-  private async remote<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof RequestFailed || error instanceof ApiError)
-        throw new ChatClientError(error.code, error.message);
-      throw error;
-    }
-  }
-
   // ---------- session ----------
 
   async getSession(): Promise<SessionState> {
@@ -334,7 +294,7 @@ export class ChatClient implements ChatApi {
       cancel.signal,
       AbortSignal.timeout(this.options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS),
     ]);
-    const auth = await this.remote(() => authenticate(api, signal)).finally(() => {
+    const auth = await remote(() => authenticate(api, signal)).finally(() => {
       if (this.signingIn === cancel) this.signingIn = null;
     });
     const session: StoredSession = {
@@ -403,15 +363,18 @@ export class ChatClient implements ChatApi {
     return views.conversation(row, engine.typingIn(conversationId));
   }
 
-  async openConversation(conversationId: string, limit = DEFAULT_PAGE): Promise<MessagePage> {
-    const { store, views } = this.ready();
-    const row = store.conversation(conversationId);
-    if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
-    const events = store.latestEvents(conversationId, limit);
+  /** The signed-in parts with what the area modules may tell the screen. */
+  private context(): ClientContext {
     return {
-      messages: views.page(row, events, true),
-      atStart: row.history_complete === 1 && events.length < limit,
+      ...this.ready(),
+      listChanged: () => this.scheduleListChange(),
+      messagesChanged: (conversationId) => this.events.emit('messages', { conversationId }),
+      conversationView: (conversationId) => this.conversationView(conversationId),
     };
+  }
+
+  async openConversation(conversationId: string, limit = DEFAULT_PAGE): Promise<MessagePage> {
+    return messages.openConversation(this.ready(), conversationId, limit);
   }
 
   async loadOlder(
@@ -419,19 +382,7 @@ export class ChatClient implements ChatApi {
     beforeSeq: number,
     limit = DEFAULT_PAGE,
   ): Promise<MessagePage> {
-    const { store, views, engine } = this.ready();
-    let row = store.conversation(conversationId);
-    if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
-    let events = store.eventsBefore(conversationId, beforeSeq, limit);
-    if (events.length < limit && row.history_complete === 0) {
-      await this.remote(() => engine.fetchOlder(conversationId));
-      row = store.conversation(conversationId) ?? row;
-      events = store.eventsBefore(conversationId, beforeSeq, limit);
-    }
-    return {
-      messages: views.page(row, events, false),
-      atStart: row.history_complete === 1 && events.length < limit,
-    };
+    return messages.loadOlder(this.ready(), conversationId, beforeSeq, limit);
   }
 
   async sendMessage(input: {
@@ -440,155 +391,34 @@ export class ChatClient implements ChatApi {
     replyToSeq?: number;
     files?: OutgoingFile[];
   }): Promise<MessageView> {
-    const { store, engine, views } = this.ready();
-    const row = store.conversation(input.conversationId);
-    if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
-    if (row.status === 'left') {
-      throw new ChatClientError('forbidden', 'You are no longer a member of this conversation.');
-    }
-    const files = input.files ?? [];
-    if (input.text.trim() === '' && files.length === 0) {
-      throw new ChatClientError('invalid_payload', 'A message needs text or a file.');
-    }
-    if (files.length > ATTACHMENTS_MAX) {
-      throw new ChatClientError('invalid_payload', `At most ${ATTACHMENTS_MAX} files per message.`);
-    }
-    for (const file of files) {
-      if (file.bytes.byteLength > MEDIA_MAX_BYTES) {
-        throw new ChatClientError(
-          'payload_too_large',
-          `“${file.name}” is larger than ${MEDIA_MAX_BYTES / 1024 / 1024} MB.`,
-        );
-      }
-    }
-    const key = timeOrderedId();
-    // The files wait beside the outbox, so a restart before the upload loses nothing.
-    const attachments = files.map((file, index) => {
-      mkdirSync(this.outboxFilesDir, { recursive: true });
-      const stored = path.join(this.outboxFilesDir, `${key}-${index}`);
-      writeFileSync(stored, file.bytes);
-      return {
-        file: stored,
-        name: file.name || 'file',
-        mime: file.mime || 'application/octet-stream',
-        size: file.bytes.byteLength,
-      };
-    });
-    const entry = store.addToOutbox({
-      key,
-      conversationId: input.conversationId,
-      kind: 'send',
-      payload: {
-        text: input.text,
-        ...(input.replyToSeq !== undefined ? { replyToSeq: input.replyToSeq } : {}),
-        ...(attachments.length > 0 ? { attachments } : {}),
-      },
-      at: Date.now(),
-    });
-    store.setDraft(input.conversationId, '');
-    this.scheduleListChange();
-    this.events.emit('messages', { conversationId: input.conversationId });
-    void engine.flush(input.conversationId);
-    const view = views.page(row, [], true).find((m) => m.key === entry.key);
-    if (view === undefined) throw new Error('outbox entry vanished');
-    return view;
+    return messages.sendMessage(this.context(), this.outboxFilesDir, input);
   }
 
   async messageInfo(input: { conversationId: string; seq: number }): Promise<MessageInfo> {
-    const { store, engine, session } = this.ready();
-    if (store.conversation(input.conversationId) === null) {
-      throw new ChatClientError('not_found', 'No such conversation.');
-    }
-    let marks = store.members(input.conversationId).map((m) => ({
-      userId: m.user_id,
-      deliveredSeq: m.delivered_seq,
-      receiptSeq: m.receipt_seq,
-    }));
-    if ((await this.getConnectionState()) === 'online') {
-      // The server has every member's marks, also for groups too large to carry them in summaries.
-      const answer = await this.remote(() =>
-        engine.call('conversation:members', { conversationId: input.conversationId }),
-      );
-      marks = answer.members;
-    }
-    const others = marks.filter((m) => m.userId !== session.user.id);
-    const users = store.users(others.map((m) => m.userId));
-    return {
-      members: others.map((m) => ({
-        userId: m.userId,
-        displayName: users.get(m.userId)?.display_name ?? 'Someone',
-        state:
-          m.receiptSeq >= input.seq
-            ? 'read'
-            : Math.max(m.deliveredSeq, m.receiptSeq) >= input.seq
-              ? 'delivered'
-              : 'sent',
-      })),
-    };
+    return messages.messageInfo(this.ready(), input);
   }
 
   async getMedia(input: {
     mediaId: string;
     variant: 'original' | 'thumbnail';
   }): Promise<MediaBytes> {
-    const { store, media } = this.ready();
-    const local = /^local:([^:]+):(\d+)$/.exec(input.mediaId);
-    if (local !== null) {
-      // A file still in the outbox: its bytes are here.
-      const entry = store.outboxEntry(local[1] ?? '');
-      const payload = entry ? (JSON.parse(entry.payload) as SendPayload) : null;
-      const attachment = payload?.attachments?.[Number(local[2])];
-      if (attachment === undefined) throw new ChatClientError('not_found', 'No such file.');
-      return { mime: attachment.mime, bytes: new Uint8Array(readFileSync(attachment.file)) };
-    }
-    return this.remote(() => media.get(input.mediaId, input.variant));
+    return messages.getMedia(this.ready(), input);
   }
 
   async editMessage(input: { conversationId: string; seq: number; text: string }): Promise<void> {
-    const { store, engine } = this.ready();
-    store.addToOutbox({
-      key: timeOrderedId(),
-      conversationId: input.conversationId,
-      kind: 'edit',
-      payload: { seq: input.seq, text: input.text },
-      at: Date.now(),
-    });
-    void engine.flush(input.conversationId);
+    messages.editMessage(this.ready(), input);
   }
 
   async deleteMessage(input: { conversationId: string; seq: number }): Promise<void> {
-    const { store, engine } = this.ready();
-    store.addToOutbox({
-      key: timeOrderedId(),
-      conversationId: input.conversationId,
-      kind: 'delete',
-      payload: { seq: input.seq },
-      at: Date.now(),
-    });
-    void engine.flush(input.conversationId);
+    messages.deleteMessage(this.ready(), input);
   }
 
   async retryMessage(key: string): Promise<void> {
-    const { store, engine } = this.ready();
-    const entry = store.outboxEntry(key);
-    if (entry === null) return;
-    store.retryOutbox(key);
-    this.events.emit('messages', { conversationId: entry.conversation_id });
-    void engine.flush(entry.conversation_id);
+    messages.retryMessage(this.context(), key);
   }
 
   async discardMessage(key: string): Promise<void> {
-    const { store } = this.ready();
-    const entry = store.outboxEntry(key);
-    if (entry === null || entry.state === 'sent') return;
-    store.removeOutbox(key);
-    if (entry.kind === 'send') {
-      for (const attachment of (JSON.parse(entry.payload) as SendPayload).attachments ?? []) {
-        rmSync(attachment.file, { force: true });
-      }
-    }
-    this.events.emit('messages', { conversationId: entry.conversation_id });
-    this.scheduleListChange();
+    messages.discardMessage(this.context(), key);
   }
 
   async markRead(conversationId: string): Promise<void> {
@@ -605,69 +435,81 @@ export class ChatClient implements ChatApi {
 
   async watchPresence(userIds: string[]): Promise<PresenceInfo[]> {
     const { engine } = this.ready();
-    return this.remote(() => engine.watchPresence(userIds));
+    return remote(() => engine.watchPresence(userIds));
   }
 
+  // ---------- conversations: direct chats, groups, requests, invitations ----------
+
   async startDirectChat(userId: string): Promise<ConversationView> {
-    const { engine, store } = this.ready();
-    const summary = await this.remote(() => engine.call('conversation:direct', { userId }));
-    store.applySummary(summary);
-    this.scheduleListChange();
-    return this.conversationView(summary.id);
+    return conversations.startDirectChat(this.context(), userId);
   }
 
   async createGroup(input: { title: string; memberIds: string[] }): Promise<ConversationView> {
-    const { engine, store } = this.ready();
-    const me = this.session?.user.id;
-    if (!input.memberIds.some((id) => id !== me))
-      throw new ChatClientError('invalid_payload', 'A group needs at least one other member.');
-    const summary = await this.remote(() =>
-      engine.call('group:create', { ...input, opId: timeOrderedId() }),
-    );
-    store.applySummary(summary);
-    this.scheduleListChange();
-    return this.conversationView(summary.id);
+    return conversations.createGroup(this.context(), input);
   }
 
   async updateGroup(input: GroupChangeInput): Promise<ConversationView> {
-    const { engine, store } = this.ready();
-    const summary = await this.remote(() =>
-      engine.call('group:update', { ...input, opId: timeOrderedId() }),
-    );
-    store.applySummary(summary);
-    this.scheduleListChange();
-    return this.conversationView(summary.id);
+    return conversations.updateGroup(this.context(), input);
   }
 
   async leaveGroup(conversationId: string): Promise<void> {
-    const { engine } = this.ready();
-    await this.remote(() => engine.call('group:leave', { conversationId, opId: timeOrderedId() }));
+    await conversations.leaveGroup(this.ready(), conversationId);
   }
 
   async setMuted(conversationId: string, muted: boolean): Promise<void> {
-    const { engine, store } = this.ready();
-    store.setMuted(conversationId, muted);
-    this.scheduleListChange();
-    const summary = await this.remote(() =>
-      engine.call('conversation:settings', { conversationId, muted }),
-    );
-    store.applySummary(summary);
+    await conversations.setMuted(this.context(), conversationId, muted);
   }
+
+  async acceptRequest(conversationId: string): Promise<ConversationView> {
+    return conversations.acceptRequest(this.context(), conversationId);
+  }
+
+  async deleteRequest(conversationId: string): Promise<void> {
+    await conversations.deleteRequest(this.context(), conversationId);
+  }
+
+  async listInvitations(): Promise<GroupInvitation[]> {
+    const { engine } = this.ready();
+    return (await remote(() => engine.call('invitation:list', {}))).invitations;
+  }
+
+  async acceptInvitation(conversationId: string): Promise<ConversationView> {
+    const view = await conversations.acceptInvitation(this.context(), conversationId);
+    void this.announceInvitations();
+    return view;
+  }
+
+  async declineInvitation(conversationId: string): Promise<void> {
+    await conversations.declineInvitation(this.ready(), conversationId);
+    void this.announceInvitations();
+  }
+
+  /** Tells the screen how many invitations wait (after a push, an answer, or a connect). */
+  private async announceInvitations(): Promise<void> {
+    try {
+      const invitations = await this.listInvitations();
+      this.events.emit('invitations', { count: invitations.length });
+    } catch (error) {
+      this.logger.warn('could not list invitations', { error: String(error) });
+    }
+  }
+
+  // ---------- people, devices, profile, search ----------
 
   async searchUsers(query: string): Promise<PublicUser[]> {
     const { api, session } = this.ready();
-    const users = await this.remote(() => api.searchUsers(query));
+    const users = await remote(() => api.searchUsers(query));
     return users.filter((u) => u.id !== session.user.id);
   }
 
   async listDevices(): Promise<DeviceInfo[]> {
     const { api } = this.ready();
-    return this.remote(() => api.devices());
+    return remote(() => api.devices());
   }
 
   async revokeDevice(deviceId: string): Promise<void> {
     const { api } = this.ready();
-    await this.remote(() => api.revokeDevice(deviceId));
+    await remote(() => api.revokeDevice(deviceId));
   }
 
   async updateProfile(input: {
@@ -676,7 +518,7 @@ export class ChatClient implements ChatApi {
     groupAdds?: GroupAdds;
   }): Promise<SessionState> {
     const { api, session } = this.ready();
-    const me = await this.remote(() => api.updateMe(input));
+    const me = await remote(() => api.updateMe(input));
     this.session = {
       ...session,
       user: {
@@ -693,62 +535,9 @@ export class ChatClient implements ChatApi {
     return state;
   }
 
-  async acceptRequest(conversationId: string): Promise<ConversationView> {
-    const { engine, store } = this.ready();
-    const summary = await this.remote(() =>
-      engine.call('request:accept', { conversationId, opId: timeOrderedId() }),
-    );
-    store.applySummary(summary);
-    this.scheduleListChange();
-    return this.conversationView(summary.id);
-  }
-
-  async deleteRequest(conversationId: string): Promise<void> {
-    const { engine, store } = this.ready();
-    const summary = await this.remote(() =>
-      engine.call('request:delete', { conversationId, opId: timeOrderedId() }),
-    );
-    store.applySummary(summary);
-    this.scheduleListChange();
-  }
-
   async blockUser(userId: string): Promise<void> {
     const { api } = this.ready();
-    await this.remote(() => api.updateMe({ block: [userId] }));
-  }
-
-  async listInvitations(): Promise<GroupInvitation[]> {
-    const { engine } = this.ready();
-    return (await this.remote(() => engine.call('invitation:list', {}))).invitations;
-  }
-
-  async acceptInvitation(conversationId: string): Promise<ConversationView> {
-    const { engine, store } = this.ready();
-    const summary = await this.remote(() =>
-      engine.call('invitation:accept', { conversationId, opId: timeOrderedId() }),
-    );
-    store.applySummary(summary);
-    this.scheduleListChange();
-    void this.announceInvitations();
-    return this.conversationView(summary.id);
-  }
-
-  async declineInvitation(conversationId: string): Promise<void> {
-    const { engine } = this.ready();
-    await this.remote(() =>
-      engine.call('invitation:decline', { conversationId, opId: timeOrderedId() }),
-    );
-    void this.announceInvitations();
-  }
-
-  /** Tells the screen how many invitations wait (after a push, an answer, or a connect). */
-  private async announceInvitations(): Promise<void> {
-    try {
-      const invitations = await this.listInvitations();
-      this.events.emit('invitations', { count: invitations.length });
-    } catch (error) {
-      this.logger.warn('could not list invitations', { error: String(error) });
-    }
+    await remote(() => api.updateMe({ block: [userId] }));
   }
 
   async searchMessages(query: string, limit = 30): Promise<SearchHit[]> {

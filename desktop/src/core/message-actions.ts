@@ -1,0 +1,216 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ATTACHMENTS_MAX, MEDIA_MAX_BYTES, timeOrderedId } from '@chitchat/shared';
+import type {
+  MediaBytes,
+  MessageInfo,
+  MessagePage,
+  MessageView,
+  OutgoingFile,
+} from '../common/contract';
+import { ChatClientError, remote } from './client-errors';
+import type { ClientContext, ClientParts } from './client-parts';
+import type { SendPayload } from './local-store/index';
+
+/** Messages per page when the screen does not say. */
+export const DEFAULT_PAGE = 50;
+
+/** The newest page from the local cache, with what still waits in the outbox. */
+export function openConversation(
+  { store, views }: ClientParts,
+  conversationId: string,
+  limit: number,
+): MessagePage {
+  const row = store.conversation(conversationId);
+  if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
+  const events = store.latestEvents(conversationId, limit);
+  return {
+    messages: views.page(row, events, true),
+    atStart: row.history_complete === 1 && events.length < limit,
+  };
+}
+
+/** Older messages: from the cache, else fetched from the server first. */
+export async function loadOlder(
+  { store, views, engine }: ClientParts,
+  conversationId: string,
+  beforeSeq: number,
+  limit: number,
+): Promise<MessagePage> {
+  let row = store.conversation(conversationId);
+  if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
+  let events = store.eventsBefore(conversationId, beforeSeq, limit);
+  if (events.length < limit && row.history_complete === 0) {
+    await remote(() => engine.fetchOlder(conversationId));
+    row = store.conversation(conversationId) ?? row;
+    events = store.eventsBefore(conversationId, beforeSeq, limit);
+  }
+  return {
+    messages: views.page(row, events, false),
+    atStart: row.history_complete === 1 && events.length < limit,
+  };
+}
+
+/** Puts a message (and its files, kept beside the outbox) in the outbox and starts sending. */
+export function sendMessage(
+  context: ClientContext,
+  outboxFilesDir: string,
+  input: { conversationId: string; text: string; replyToSeq?: number; files?: OutgoingFile[] },
+): MessageView {
+  const { store, engine, views } = context;
+  const row = store.conversation(input.conversationId);
+  if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
+  if (row.status === 'left') {
+    throw new ChatClientError('forbidden', 'You are no longer a member of this conversation.');
+  }
+  const files = input.files ?? [];
+  if (input.text.trim() === '' && files.length === 0) {
+    throw new ChatClientError('invalid_payload', 'A message needs text or a file.');
+  }
+  if (files.length > ATTACHMENTS_MAX) {
+    throw new ChatClientError('invalid_payload', `At most ${ATTACHMENTS_MAX} files per message.`);
+  }
+  for (const file of files) {
+    if (file.bytes.byteLength > MEDIA_MAX_BYTES) {
+      throw new ChatClientError(
+        'payload_too_large',
+        `“${file.name}” is larger than ${MEDIA_MAX_BYTES / 1024 / 1024} MB.`,
+      );
+    }
+  }
+  const key = timeOrderedId();
+  // The files wait beside the outbox, so a restart before the upload loses nothing.
+  const attachments = files.map((file, index) => {
+    mkdirSync(outboxFilesDir, { recursive: true });
+    const stored = path.join(outboxFilesDir, `${key}-${index}`);
+    writeFileSync(stored, file.bytes);
+    return {
+      file: stored,
+      name: file.name || 'file',
+      mime: file.mime || 'application/octet-stream',
+      size: file.bytes.byteLength,
+    };
+  });
+  const entry = store.addToOutbox({
+    key,
+    conversationId: input.conversationId,
+    kind: 'send',
+    payload: {
+      text: input.text,
+      ...(input.replyToSeq !== undefined ? { replyToSeq: input.replyToSeq } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
+    },
+    at: Date.now(),
+  });
+  store.setDraft(input.conversationId, '');
+  context.listChanged();
+  context.messagesChanged(input.conversationId);
+  void engine.flush(input.conversationId);
+  const view = views.page(row, [], true).find((m) => m.key === entry.key);
+  if (view === undefined) throw new Error('outbox entry vanished');
+  return view;
+}
+
+/** Where one of your messages stands with each other member. */
+export async function messageInfo(
+  { store, engine, session }: ClientParts,
+  input: { conversationId: string; seq: number },
+): Promise<MessageInfo> {
+  if (store.conversation(input.conversationId) === null) {
+    throw new ChatClientError('not_found', 'No such conversation.');
+  }
+  let marks = store.members(input.conversationId).map((m) => ({
+    userId: m.user_id,
+    deliveredSeq: m.delivered_seq,
+    receiptSeq: m.receipt_seq,
+  }));
+  if (engine.connection === 'online') {
+    // The server has every member's marks, also for groups too large to carry them in summaries.
+    const answer = await remote(() =>
+      engine.call('conversation:members', { conversationId: input.conversationId }),
+    );
+    marks = answer.members;
+  }
+  const others = marks.filter((m) => m.userId !== session.user.id);
+  const users = store.users(others.map((m) => m.userId));
+  return {
+    members: others.map((m) => ({
+      userId: m.userId,
+      displayName: users.get(m.userId)?.display_name ?? 'Someone',
+      state:
+        m.receiptSeq >= input.seq
+          ? 'read'
+          : Math.max(m.deliveredSeq, m.receiptSeq) >= input.seq
+            ? 'delivered'
+            : 'sent',
+    })),
+  };
+}
+
+/** A file: from the outbox while it waits there, else the media cache (downloading if needed). */
+export async function getMedia(
+  { store, media }: ClientParts,
+  input: { mediaId: string; variant: 'original' | 'thumbnail' },
+): Promise<MediaBytes> {
+  const local = /^local:([^:]+):(\d+)$/.exec(input.mediaId);
+  if (local !== null) {
+    // A file still in the outbox: its bytes are here.
+    const entry = store.outboxEntry(local[1] ?? '');
+    const payload = entry ? (JSON.parse(entry.payload) as SendPayload) : null;
+    const attachment = payload?.attachments?.[Number(local[2])];
+    if (attachment === undefined) throw new ChatClientError('not_found', 'No such file.');
+    return { mime: attachment.mime, bytes: new Uint8Array(readFileSync(attachment.file)) };
+  }
+  return remote(() => media.get(input.mediaId, input.variant));
+}
+
+export function editMessage(
+  { store, engine }: ClientParts,
+  input: { conversationId: string; seq: number; text: string },
+): void {
+  store.addToOutbox({
+    key: timeOrderedId(),
+    conversationId: input.conversationId,
+    kind: 'edit',
+    payload: { seq: input.seq, text: input.text },
+    at: Date.now(),
+  });
+  void engine.flush(input.conversationId);
+}
+
+export function deleteMessage(
+  { store, engine }: ClientParts,
+  input: { conversationId: string; seq: number },
+): void {
+  store.addToOutbox({
+    key: timeOrderedId(),
+    conversationId: input.conversationId,
+    kind: 'delete',
+    payload: { seq: input.seq },
+    at: Date.now(),
+  });
+  void engine.flush(input.conversationId);
+}
+
+export function retryMessage(context: ClientContext, key: string): void {
+  const { store, engine } = context;
+  const entry = store.outboxEntry(key);
+  if (entry === null) return;
+  store.retryOutbox(key);
+  context.messagesChanged(entry.conversation_id);
+  void engine.flush(entry.conversation_id);
+}
+
+export function discardMessage(context: ClientContext, key: string): void {
+  const { store } = context;
+  const entry = store.outboxEntry(key);
+  if (entry === null || entry.state === 'sent') return;
+  store.removeOutbox(key);
+  if (entry.kind === 'send') {
+    for (const attachment of (JSON.parse(entry.payload) as SendPayload).attachments ?? []) {
+      rmSync(attachment.file, { force: true });
+    }
+  }
+  context.messagesChanged(entry.conversation_id);
+  context.listChanged();
+}
