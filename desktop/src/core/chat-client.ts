@@ -29,6 +29,7 @@ import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
 import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
+import { ConversationList } from './conversation-list';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
 import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
@@ -75,6 +76,7 @@ export class ChatClient implements ChatApi {
   private store: LocalStore | null = null;
   private engine: SyncEngine | null = null;
   private views: ViewBuilder | null = null;
+  private list: ConversationList | null = null;
   private media: MediaCache | null = null;
   /** Upload progress of outbox entries, by key (while their files are being sent). */
   private readonly uploads = new Map<string, { sent: number; total: number }>();
@@ -131,6 +133,11 @@ export class ChatClient implements ChatApi {
       this.api,
     );
     this.views = new ViewBuilder(this.store, (key) => this.uploads.get(key) ?? null);
+    this.list = new ConversationList(
+      this.store,
+      this.views,
+      (conversationId) => this.engine?.typingIn(conversationId) ?? [],
+    );
     this.engine = new SyncEngine(
       this.store,
       this.api,
@@ -142,7 +149,10 @@ export class ChatClient implements ChatApi {
             this.events.emit('messages', { conversationId });
         },
         presence: (info) => this.events.emit('presence', info),
-        typing: () => this.scheduleListChange(),
+        typing: (conversationId) => {
+          this.list?.typing(conversationId);
+          this.scheduleListChange();
+        },
         incoming: (event) => this.announceIncoming(event.conversationId, event.seq),
         upload: (conversationId, key, sent, total) => {
           if (sent >= total) this.uploads.delete(key);
@@ -168,6 +178,7 @@ export class ChatClient implements ChatApi {
     this.engine = null;
     this.store = null;
     this.views = null;
+    this.list = null;
     this.media = null;
     this.api = null;
   }
@@ -186,16 +197,16 @@ export class ChatClient implements ChatApi {
     if (this.listTimer !== null) return;
     this.listTimer = setTimeout(() => {
       this.listTimer = null;
-      if (this.store !== null) this.events.emit('conversations', this.conversationViews());
+      if (this.list !== null) this.events.emit('conversations', this.list.list());
     }, 0);
   }
 
   private announceIncoming(conversationId: string, seq: number): void {
-    const { store, views } = this.ready();
+    const { store, views, list } = this.ready();
     const row = store.conversation(conversationId);
     const event = store.eventAt(conversationId, seq);
-    if (row === null || event === null) return;
-    const conversation = views.conversation(row, []);
+    const conversation = list.view(conversationId);
+    if (row === null || event === null || conversation === null) return;
     const message = views.page(row, [event], false)[0];
     if (message === undefined) return;
     this.events.emit('incoming', {
@@ -212,6 +223,7 @@ export class ChatClient implements ChatApi {
       this.engine === null ||
       this.api === null ||
       this.views === null ||
+      this.list === null ||
       this.media === null ||
       this.session === null
     ) {
@@ -222,6 +234,7 @@ export class ChatClient implements ChatApi {
       engine: this.engine,
       api: this.api,
       views: this.views,
+      list: this.list,
       media: this.media,
       session: this.session,
     };
@@ -345,22 +358,14 @@ export class ChatClient implements ChatApi {
 
   // ---------- conversations and messages ----------
 
-  private conversationViews(): ConversationView[] {
-    const { store, views, engine } = this.ready();
-    const rows = store.conversations();
-    const list = rows.map((row) => views.conversation(row, engine.typingIn(row.id)));
-    return list.sort((a, b) => b.lastActivityAt - a.lastActivityAt);
-  }
-
   async listConversations(): Promise<ConversationView[]> {
-    return this.conversationViews();
+    return this.ready().list.list();
   }
 
   private conversationView(conversationId: string): ConversationView {
-    const { store, views, engine } = this.ready();
-    const row = store.conversation(conversationId);
-    if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
-    return views.conversation(row, engine.typingIn(conversationId));
+    const view = this.ready().list.view(conversationId);
+    if (view === null) throw new ChatClientError('not_found', 'No such conversation.');
+    return view;
   }
 
   /** The signed-in parts with what the area modules may tell the screen. */
@@ -541,9 +546,9 @@ export class ChatClient implements ChatApi {
   }
 
   async searchMessages(query: string, limit = 30): Promise<SearchHit[]> {
-    const { store, views } = this.ready();
+    const { store, views, list } = this.ready();
     const rows = store.search(query, limit);
-    const conversations = new Map(this.conversationViews().map((c) => [c.id, c]));
+    const conversations = new Map(list.list().map((c) => [c.id, c]));
     return rows.map((row) => views.searchHit(row, conversations));
   }
 }

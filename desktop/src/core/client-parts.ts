@@ -1,6 +1,7 @@
 import type { ConversationView } from '../common/contract';
 import type { StoredSession } from './account-paths';
 import type { ApiClient } from './api-client';
+import type { ConversationList } from './conversation-list';
 import type { LocalStore } from './local-store/index';
 import type { MediaCache } from './media-cache';
 import type { SyncEngine } from './sync-engine';
@@ -12,6 +13,7 @@ export interface ClientParts {
   engine: SyncEngine;
   api: ApiClient;
   views: ViewBuilder;
+  list: ConversationList;
   media: MediaCache;
   session: StoredSession;
 }

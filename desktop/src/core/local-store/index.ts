@@ -159,6 +159,13 @@ const messageText = (event: ConversationEvent): string | null =>
 export class LocalStore {
   readonly db: Database.Database;
   private readonly statements: ReturnType<typeof prepare>;
+  /**
+   * Conversations whose list row may show something new since the last `takeListChanges()`: every
+   * write method marks the conversations it touches (a new write method must too), so the chat
+   * list rebuilds only those views instead of all of them after every applied page.
+   */
+  private readonly listChanges = new Set<string>();
+  private listChangesAll = true;
 
   constructor(
     file: string,
@@ -175,6 +182,18 @@ export class LocalStore {
 
   close(): void {
     if (this.db.open) this.db.close();
+  }
+
+  /** Drains the conversations marked changed; `all` when every view must be rebuilt. */
+  takeListChanges(): { all: boolean; ids: string[] } {
+    const changes = { all: this.listChangesAll, ids: [...this.listChanges] };
+    this.listChangesAll = false;
+    this.listChanges.clear();
+    return changes;
+  }
+
+  private touch(conversationId: string): void {
+    this.listChanges.add(conversationId);
   }
 
   // ---------- meta ----------
@@ -204,13 +223,25 @@ export class LocalStore {
       `);
       this.setMeta('pending_drafts', JSON.stringify(drafts));
     })();
+    this.listChangesAll = true;
   }
 
   // ---------- users ----------
 
   upsertUsers(users: readonly PublicUser[]): void {
-    for (const user of users)
+    for (const user of users) {
+      const known = this.statements.user.get(user.id);
+      if (known?.username === user.username && known.display_name === user.displayName) continue;
       this.statements.upsertUser.run(user.id, user.username, user.displayName);
+      if (known !== undefined) {
+        // A new name shows wherever the person appears (previews, system lines): rare enough to
+        // rebuild every view.
+        this.listChangesAll = true;
+      } else {
+        for (const row of this.statements.conversationsOfUser.all(user.id, user.id))
+          this.touch(row.id);
+      }
+    }
   }
 
   users(ids: readonly string[]): Map<string, UserRow> {
@@ -240,6 +271,7 @@ export class LocalStore {
 
   /** Takes in a server summary: metadata, members, the server's unread count and watermarks. */
   applySummary(summary: ConversationSummary): void {
+    this.touch(summary.id);
     this.db.transaction(() => {
       const existing = this.conversation(summary.id);
       const users: PublicUser[] = [];
@@ -295,15 +327,18 @@ export class LocalStore {
   }
 
   setDraft(conversationId: string, text: string): void {
+    this.touch(conversationId);
     this.statements.setDraft.run(text, conversationId);
   }
 
   setMuted(conversationId: string, muted: boolean): void {
+    this.touch(conversationId);
     this.statements.setMuted.run(muted ? 1 : 0, conversationId);
   }
 
   /** Own watermarks moved (this device, another device, or the server said so). */
   applyOwnReceipt(conversationId: string, deliveredSeq: number, readSeq: number): void {
+    this.touch(conversationId);
     this.db.transaction(() => {
       this.statements.ownMarks.run({ id: conversationId, deliveredSeq, readSeq });
       this.recountUnread(conversationId);
@@ -317,10 +352,12 @@ export class LocalStore {
     deliveredSeq: number,
     receiptSeq: number,
   ): void {
+    this.touch(conversationId);
     this.statements.memberMarks.run({ conversationId, userId, deliveredSeq, receiptSeq });
   }
 
   applyGroupReceipt(conversationId: string, deliveredSeq: number, readSeq: number): void {
+    this.touch(conversationId);
     this.statements.groupMarks.run({ id: conversationId, deliveredSeq, readSeq });
   }
 
@@ -348,6 +385,7 @@ export class LocalStore {
    * nothing beyond the visible events).
    */
   appendEvents(conversationId: string, events: readonly LogEntry[], progress?: number): number {
+    this.touch(conversationId);
     return this.db.transaction(() => {
       const row = this.conversation(conversationId);
       if (row === null) return 0;
@@ -392,6 +430,7 @@ export class LocalStore {
     events: readonly LogEntry[],
     options: { complete: boolean; latest?: { progress: number } },
   ): void {
+    this.touch(conversationId);
     this.db.transaction(() => {
       const row = this.conversation(conversationId);
       if (row === null) return;
@@ -645,6 +684,7 @@ export class LocalStore {
     payload: SendPayload | EditPayload | DeletePayload;
     at: number;
   }): OutboxRow {
+    this.touch(entry.conversationId);
     this.statements.addOutbox.run({
       key: entry.key,
       conversationId: entry.conversationId,
@@ -671,10 +711,12 @@ export class LocalStore {
   }
 
   markOutboxSent(key: string, seq: number): void {
+    this.touchOutbox(key);
     this.statements.outboxSent.run(seq, key);
   }
 
   markOutboxFailed(key: string, code: string): void {
+    this.touchOutbox(key);
     this.statements.outboxFailed.run(code, key);
   }
 
@@ -683,11 +725,19 @@ export class LocalStore {
   }
 
   retryOutbox(key: string): void {
+    this.touchOutbox(key);
     this.statements.outboxRetry.run(key);
   }
 
   removeOutbox(key: string): void {
+    this.touchOutbox(key);
     this.statements.deleteOutboxByKey.run(key);
+  }
+
+  /** An outbox entry's conversation (its preview shows the newest pending send). */
+  private touchOutbox(key: string): void {
+    const entry = this.statements.outboxByKey.get(key);
+    if (entry !== undefined) this.touch(entry.conversation_id);
   }
 
   updateOutboxPayload(key: string, payload: SendPayload): void {
@@ -770,6 +820,10 @@ function prepare(db: Database.Database) {
     upsertUser: db.prepare(
       `INSERT INTO users (id, username, display_name) VALUES (?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name`,
+    ),
+    user: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    conversationsOfUser: db.prepare<[string, string], { id: string }>(
+      'SELECT id FROM conversations WHERE peer_id = ? UNION SELECT conversation_id FROM members WHERE user_id = ?',
     ),
     conversation: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
     conversations: db.prepare<[], ConversationRow>(
