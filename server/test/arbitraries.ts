@@ -12,6 +12,8 @@ import {
   GROUP_MEMBERS_MAX,
   GROUP_TITLE_MAX_LENGTH,
   ID_MAX_LENGTH,
+  LINK_PREVIEW_TITLE_MAX_LENGTH,
+  LINK_PREVIEW_URL_MAX_LENGTH,
   MESSAGE_TEXT_MAX_LENGTH,
   PAGE_LIMIT_MAX,
   PRESENCE_WATCH_MAX,
@@ -366,6 +368,41 @@ function fields(world: FuzzWorld) {
   );
   const attachments = fc.array(unknownId, { minLength: 1, maxLength: ATTACHMENTS_MAX });
   const opId = optional(clientId, badId);
+  // Link previews (made by the sender's device): a well-formed one, and ways to get one wrong.
+  const linkPreview = fc.record(
+    {
+      url: fc.constantFrom('https://example.com/', 'http://example.org/a?b=c#d'),
+      title: fc.string({ minLength: 1, maxLength: 40 }).filter((t) => t.trim() !== ''),
+      description: fc.string({ maxLength: 80 }),
+    },
+    { requiredKeys: ['url', 'title'] },
+  );
+  const badLinkPreview = fc.oneof(
+    wrongType,
+    fc.record({
+      url: fc.constantFrom(
+        'javascript:alert(1)',
+        'file:///etc/passwd',
+        'data:text/html,x',
+        'not a url',
+        '',
+        `https://example.com/${'a'.repeat(LINK_PREVIEW_URL_MAX_LENGTH)}`,
+      ),
+      title: fc.constant('t'),
+    }),
+    fc.record({
+      url: fc.constant('https://example.com/'),
+      title: fc.oneof(
+        fc.constantFrom('', '   ', 'x'.repeat(LINK_PREVIEW_TITLE_MAX_LENGTH + 1), '\uD800'),
+        wrongType,
+      ),
+    }),
+    fc.record({
+      url: fc.constant('https://example.com/'),
+      title: fc.constant('t'),
+      imageId: badId,
+    }),
+  );
 
   const spec: Record<FuzzEvent, Record<string, Field>> = {
     'conversation:list': { since: optional(seq, badSeq) },
@@ -400,6 +437,8 @@ function fields(world: FuzzWorld) {
       text: optional(text, badText),
       replyToSeq: optional(positiveSeq, fc.oneof(badSeq, fc.constant(0))),
       attachments: optional(attachments, tooManyIds(ATTACHMENTS_MAX)),
+      forwarded: optional(fc.boolean(), fc.constantFrom(0, 1, 'yes', null)),
+      linkPreview: optional(linkPreview, badLinkPreview),
     },
     'message:edit': {
       conversationId: idField,
@@ -532,15 +571,13 @@ export function payloadArbitraries(world: FuzzWorld): {
         : fc.oneof(
             {
               weight: 4,
-              arbitrary: fc
-                .constantFrom(...keys)
-                .chain((key) =>
-                  (shape[key] as Field).invalid.map((value): Mutation => ({
-                    op: 'set',
-                    key,
-                    value,
-                  })),
-                ),
+              arbitrary: fc.constantFrom(...keys).chain((key) =>
+                (shape[key] as Field).invalid.map((value): Mutation => ({
+                  op: 'set',
+                  key,
+                  value,
+                })),
+              ),
             },
             {
               weight: 1,

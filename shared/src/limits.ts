@@ -60,3 +60,22 @@ export const TYPING_RATE_PER_SECOND = 2;
 export const TYPING_REFRESH_MS = 3_000;
 /** A typing indicator with no refresh is hidden after this long. */
 export const TYPING_TIMEOUT_MS = 6_000;
+
+/**
+ * Link previews (DESIGN §10): made by the sender's device, carried by the message. The text
+ * fields are cut to these lengths by the sender; longer ones are `invalid_payload`.
+ */
+export const LINK_PREVIEW_URL_MAX_LENGTH = 2_048;
+export const LINK_PREVIEW_TITLE_MAX_LENGTH = 300;
+export const LINK_PREVIEW_DESCRIPTION_MAX_LENGTH = 1_000;
+/** The sender's fetch of a page for its preview gives up after this long (the whole fetch). */
+export const LINK_PREVIEW_TIMEOUT_MS = 5_000;
+/** At most this much of a page is read for its preview (the head is enough). */
+export const LINK_PREVIEW_PAGE_MAX_BYTES = 512 * 1024;
+/** A preview image larger than this is left out. */
+export const LINK_PREVIEW_IMAGE_MAX_BYTES = 2 * 1024 * 1024;
+/** Redirects the preview fetch follows (each one checked like the first address). */
+export const LINK_PREVIEW_MAX_REDIRECTS = 3;
+/** Messages one forward may carry, and chats it may go to. */
+export const FORWARD_MESSAGES_MAX = 20;
+export const FORWARD_CHATS_MAX = 10;

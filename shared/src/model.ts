@@ -83,10 +83,27 @@ export interface MediaUploadAnswer extends AttachmentRef {
   sha256: string;
 }
 
+/**
+ * A link preview as the sender's device made it (DESIGN §10: the server never fetches the URL and
+ * receivers never do either). `image` is media the sender uploaded, readable by whoever can read
+ * the message.
+ */
+export interface LinkPreview {
+  /** The http(s) address the preview describes (as the sender's text wrote it). */
+  url: string;
+  title: string;
+  description: string | null;
+  image: AttachmentRef | null;
+}
+
 export interface MessagePayload {
   text: string | null;
   replyToSeq: number | null;
   attachments: AttachmentRef[];
+  /** True when the message was forwarded from another chat (absent otherwise). */
+  forwarded?: true;
+  /** The sender's preview of a link in the text (absent otherwise; removed with a delete). */
+  linkPreview?: LinkPreview;
 }
 export interface MessageEditedPayload {
   targetSeq: number;

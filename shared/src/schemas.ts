@@ -7,6 +7,9 @@ import {
   GROUP_MEMBERS_MAX,
   GROUP_TITLE_MAX_LENGTH,
   ID_MAX_LENGTH,
+  LINK_PREVIEW_DESCRIPTION_MAX_LENGTH,
+  LINK_PREVIEW_TITLE_MAX_LENGTH,
+  LINK_PREVIEW_URL_MAX_LENGTH,
   MEDIA_NAME_HINT_MAX_LENGTH,
   MESSAGE_TEXT_MAX_LENGTH,
   PAGE_LIMIT_MAX,
@@ -163,6 +166,29 @@ export const groupLeaveSchema = z.object({
   opId: idSchema.optional(),
 });
 
+/** An absolute http(s) URL, as a link preview names it. */
+export const linkUrlSchema = textSchema().pipe(
+  z
+    .url({ protocol: /^https?$/, error: 'a link preview needs an http(s) URL' })
+    .max(LINK_PREVIEW_URL_MAX_LENGTH),
+);
+
+/**
+ * The link preview a sender's device made (DESIGN §10): what it read from the page, and the id of
+ * the preview image it uploaded (media the sender can read, like an attachment).
+ */
+export const linkPreviewInputSchema = z.object({
+  url: linkUrlSchema,
+  title: textSchema().pipe(
+    z
+      .string()
+      .max(LINK_PREVIEW_TITLE_MAX_LENGTH)
+      .refine((t) => t.trim() !== '', 'a link preview needs a title'),
+  ),
+  description: textSchema().pipe(z.string().max(LINK_PREVIEW_DESCRIPTION_MAX_LENGTH)).optional(),
+  imageId: idSchema.optional(),
+});
+
 export const messageSendSchema = z
   .object({
     conversationId: idSchema,
@@ -170,6 +196,9 @@ export const messageSendSchema = z
     text: messageTextSchema.optional(),
     replyToSeq: seqSchema.min(1).optional(),
     attachments: z.array(idSchema).max(ATTACHMENTS_MAX).optional(),
+    /** Shown as "Forwarded"; attachments may then be media the sender can read (DESIGN §6.5). */
+    forwarded: z.boolean().optional(),
+    linkPreview: linkPreviewInputSchema.optional(),
   })
   .refine(
     (m) => (m.text !== undefined && m.text.trim() !== '') || (m.attachments?.length ?? 0) > 0,
@@ -249,6 +278,7 @@ export type GroupCreatePayload = z.infer<typeof groupCreateSchema>;
 export type GroupUpdatePayload = z.infer<typeof groupUpdateSchema>;
 export type GroupLeavePayload = z.infer<typeof groupLeaveSchema>;
 export type MessageSendPayload = z.infer<typeof messageSendSchema>;
+export type LinkPreviewInput = z.infer<typeof linkPreviewInputSchema>;
 export type MessageEditPayload = z.infer<typeof messageEditSchema>;
 export type MessageDeletePayload = z.infer<typeof messageDeleteSchema>;
 export type EventsAfterPayload = z.infer<typeof eventsAfterSchema>;

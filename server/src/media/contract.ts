@@ -269,6 +269,32 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         expect(await unreferenced(10_000)).toEqual(['m1']);
       });
 
+      it("a link preview's image is a reference like an attachment: readable in periods, kept, gone with a delete", async () => {
+        await index.recordUpload(upload({ id: 'og', name: 'og' }));
+        await group('g', ['bob']);
+        const { event } = await store.appendMessage({
+          ...origin('alice', 6_000),
+          conversationId: 'g',
+          clientMsgId: `c-${(origins += 1)}`,
+          text: 'https://example.com/',
+          replyToSeq: null,
+          attachments: [],
+          linkPreview: {
+            url: 'https://example.com/',
+            title: 'Example',
+            description: null,
+            image: refTo('og'),
+          },
+        });
+        expect(await index.canRead('bob', 'og')).toBe(true);
+        expect(await index.canRead('carol', 'og')).toBe(false);
+        expect(await unreferenced(10_000)).toEqual([]);
+        expect(await index.deleteIfUnreferenced('og', 10_000)).toBe(false);
+        await store.deleteMessage('g', event.seq, origin('alice', 7_000));
+        expect(await index.canRead('bob', 'og')).toBe(false);
+        expect(await unreferenced(10_000)).toEqual(['og']);
+      });
+
       it('lists unreferenced uploads oldest first, before the cutoff only, at most `limit`', async () => {
         const times = { c: 3_000, a: 1_000, d: 4_000, b: 2_000, kept: 1_500 };
         for (const [id, createdAt] of Object.entries(times)) {
@@ -506,9 +532,16 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
           attachments: await service.attachments.resolve('alice', [answer.id]),
         });
         expect((await service.readable('carol', answer.id)).id).toBe(answer.id);
-        await expect(service.attachments.resolve('carol', [answer.id])).rejects.toMatchObject({
-          code: 'forbidden',
-        });
+        // Media one can read may be attached (forwarded) without a new upload (DESIGN §6.5);
+        // media one cannot read may not, with the same answer as an unknown id.
+        expect(
+          (await service.attachments.resolve('carol', [answer.id])).map((ref) => ref.id),
+        ).toEqual([answer.id]);
+        for (const ids of [[answer.id], ['no-such-media']]) {
+          await expect(service.attachments.resolve('dave', ids)).rejects.toMatchObject({
+            code: 'forbidden',
+          });
+        }
 
         // A day later: bob's copy goes with its object, alice's referenced upload stays.
         clock += MEDIA_UNREFERENCED_TTL_MS + 1;

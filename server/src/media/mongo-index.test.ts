@@ -124,6 +124,21 @@ describe('mongo media indexes', () => {
     expect(indexNamed(eventSchema, 'event_attachments')?.[1].unique).toBeUndefined();
   });
 
+  it('events: messages by link preview image, through a PARTIAL index on type "message"', () => {
+    expect(indexNamed(eventSchema, 'event_preview_images')).toEqual([
+      { 'payload.linkPreview.image.id': 1 },
+      expect.objectContaining({ partialFilterExpression: { type: 'message' } }),
+    ]);
+  });
+
+  it('the last migration creates the preview image index on a database made before it', async () => {
+    const last = mongoMigrations.at(-1);
+    expect(last?.description).toContain('event_preview_images');
+    const createIndexes = vi.fn(async () => undefined);
+    await last?.up({ Event: { createIndexes } } as unknown as MongoModels);
+    expect(createIndexes).toHaveBeenCalledOnce();
+  });
+
   it('migration 2 creates it on a database made before it (migration 1 makes it on a new one)', async () => {
     // Later migrations (contacts, ...) follow; the second one is the attachments index.
     expect(mongoMigrations.length).toBeGreaterThanOrEqual(2);
@@ -135,13 +150,20 @@ describe('mongo media indexes', () => {
 
 describe('mongo media queries (built and cast without a server)', () => {
   it('a reference lookup states the partial index filter verbatim, so MongoDB can use the index', () => {
-    const partial: Record<string, unknown> =
-      indexNamed(eventSchema, 'event_attachments')?.[1].partialFilterExpression ?? {};
-    const filter = referencing('m1');
-    for (const [field, condition] of Object.entries(partial)) {
-      expect(filter).toHaveProperty([field], condition);
+    for (const name of ['event_attachments', 'event_preview_images']) {
+      const partial: Record<string, unknown> =
+        indexNamed(eventSchema, name)?.[1].partialFilterExpression ?? {};
+      const filter = referencing('m1');
+      for (const [field, condition] of Object.entries(partial)) {
+        expect(filter).toHaveProperty([field], condition);
+      }
     }
-    expect(filter).toEqual({ 'payload.attachments.id': 'm1', type: 'message', deletedAt: null });
+    const filter = referencing('m1');
+    expect(filter).toEqual({
+      type: 'message',
+      deletedAt: null,
+      $or: [{ 'payload.attachments.id': 'm1' }, { 'payload.linkPreview.image.id': 'm1' }],
+    });
     expect(Event.find(filter).cast(Event)).toEqual(filter);
   });
 
@@ -157,15 +179,19 @@ describe('mongo media queries (built and cast without a server)', () => {
       { conversationId: 'd', periods: [{ joinedSeq: 1, leftSeq: null }] },
     ]);
     expect(filter).toEqual({
-      'payload.attachments.id': 'm1',
       type: 'message',
       deletedAt: null,
-      $or: [
+      $and: [
+        { $or: [{ 'payload.attachments.id': 'm1' }, { 'payload.linkPreview.image.id': 'm1' }] },
         {
-          conversationId: 'g',
-          $or: [{ seq: { $gte: 1, $lte: 4 } }, { seq: { $gte: 9 } }],
+          $or: [
+            {
+              conversationId: 'g',
+              $or: [{ seq: { $gte: 1, $lte: 4 } }, { seq: { $gte: 9 } }],
+            },
+            { conversationId: 'd', $or: [{ seq: { $gte: 1 } }] },
+          ],
         },
-        { conversationId: 'd', $or: [{ seq: { $gte: 1 } }] },
       ],
     });
     expect(filter && Event.find(filter).cast(Event)).toEqual(filter);
@@ -178,8 +204,8 @@ describe('mongo media queries (built and cast without a server)', () => {
       readableReferences('m1', [
         { conversationId: 'g', periods: [] },
         { conversationId: 'd', periods: [{ joinedSeq: 3, leftSeq: 3 }] },
-      ])?.$or,
-    ).toEqual([{ conversationId: 'd', $or: [{ seq: { $gte: 3, $lte: 3 } }] }]);
+      ])?.$and[1],
+    ).toEqual({ $or: [{ conversationId: 'd', $or: [{ seq: { $gte: 3, $lte: 3 } }] }] });
   });
 
   it('the membership lookup of canRead casts as written', () => {
@@ -207,30 +233,33 @@ describe('mongo media queries (built and cast without a server)', () => {
     expect(Object.keys(pipeline[1] && '$sort' in pipeline[1] ? pipeline[1].$sort : {})).toEqual(
       Object.keys(indexNamed(mediaSchema, 'media_by_created_at')?.[0] ?? {}),
     );
-    expect(pipeline[2]).toEqual({
-      $lookup: {
-        from: 'events',
-        localField: '_id',
-        foreignField: 'payload.attachments.id',
-        // The same conditions as a reference lookup (minus the id the join supplies).
-        pipeline: [
-          { $match: { type: 'message', deletedAt: null } },
-          { $limit: 1 },
-          { $project: { _id: 1 } },
-        ],
-        as: 'references',
-      },
+    // One lookup per field naming media: attachments, then the link preview image.
+    const fields = ['payload.attachments.id', 'payload.linkPreview.image.id'];
+    fields.forEach((field, i) => {
+      expect(pipeline[2 + i]).toEqual({
+        $lookup: {
+          from: 'events',
+          localField: '_id',
+          foreignField: field,
+          // The same conditions as a reference lookup (minus the id the join supplies).
+          pipeline: [
+            { $match: { type: 'message', deletedAt: null } },
+            { $limit: 1 },
+            { $project: { _id: 1 } },
+          ],
+          as: `references${i}`,
+        },
+      });
     });
-    const { 'payload.attachments.id': _id, ...conditions } = referencing('m1');
-    expect(
-      pipeline[2] && '$lookup' in pipeline[2] ? pipeline[2].$lookup.pipeline?.[0] : null,
-    ).toEqual({
+    const { $or: _ids, ...conditions } = referencing('m1');
+    const lookup = pipeline[2];
+    expect(lookup && '$lookup' in lookup ? lookup.$lookup.pipeline?.[0] : null).toEqual({
       $match: conditions,
     });
-    expect(pipeline.slice(3)).toEqual([
-      { $match: { references: { $size: 0 } } },
+    expect(pipeline.slice(4)).toEqual([
+      { $match: { references0: { $size: 0 }, references1: { $size: 0 } } },
       { $limit: 7 },
-      { $project: { references: 0 } },
+      { $project: { references0: 0, references1: 0 } },
     ]);
   });
 });

@@ -76,14 +76,18 @@ export const toMediaRecord = (doc: MediaDoc): MediaRecord => ({
   createdAt: doc.createdAt,
 });
 
+/** The fields of a message that name media: its attachments and its link preview's image. */
+export const MEDIA_REFERENCE_FIELDS = ['payload.attachments.id', 'payload.linkPreview.image.id'];
+
 /**
  * The messages that reference `mediaId`. States `type: 'message'` verbatim: MongoDB uses the
- * partial index `event_attachments` only for a query that implies its filter.
+ * partial indexes `event_attachments` and `event_preview_images` (one per clause of the `$or`)
+ * only for a query that implies their filter.
  */
 export const referencing = (mediaId: string) => ({
-  'payload.attachments.id': mediaId,
   type: 'message' as const,
   deletedAt: null,
+  $or: MEDIA_REFERENCE_FIELDS.map((field) => ({ [field]: mediaId })),
 });
 
 /**
@@ -99,7 +103,8 @@ export function readableReferences(
     return visible === null ? [] : [{ conversationId, ...visible }];
   });
   if (covered.length === 0) return null;
-  return { ...referencing(mediaId), $or: covered };
+  const { $or: fields, ...conditions } = referencing(mediaId);
+  return { ...conditions, $and: [{ $or: fields }, { $or: covered }] };
 }
 
 /**
@@ -127,22 +132,27 @@ export function unreferencedPipeline(
   return [
     { $match: { createdAt: { $lt: cutoff } } },
     { $sort: { createdAt: 1, _id: 1 } },
-    {
+    // One lookup per field that can name media, each through its own index.
+    ...MEDIA_REFERENCE_FIELDS.map((field, i): PipelineStage => ({
       $lookup: {
         from: eventsCollection,
         localField: '_id',
-        foreignField: 'payload.attachments.id',
+        foreignField: field,
         pipeline: [
           { $match: { type: 'message', deletedAt: null } },
           { $limit: 1 },
           { $project: { _id: 1 } },
         ],
-        as: 'references',
+        as: `references${i}`,
       },
+    })),
+    {
+      $match: Object.fromEntries(
+        MEDIA_REFERENCE_FIELDS.map((_, i) => [`references${i}`, { $size: 0 }]),
+      ),
     },
-    { $match: { references: { $size: 0 } } },
     { $limit: limit },
-    { $project: { references: 0 } },
+    { $project: Object.fromEntries(MEDIA_REFERENCE_FIELDS.map((_, i) => [`references${i}`, 0])) },
   ];
 }
 
@@ -219,7 +229,7 @@ export function mongoMediaIndex(
 
     async canRead(userId, mediaId) {
       if ((await Media.exists({ _id: mediaId, uploaderUserId: userId })) !== null) return true;
-      // Few messages attach one media id (only its uploader can attach it): find their
+      // Few messages attach one media id (its uploader's, and forwards of them): find their
       // conversations, the user's periods there, then whether a period covers one of them.
       const conversationIds = (await Event.distinct('conversationId', referencing(mediaId))).map(
         String,

@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from '@chitchat/shared';
+import { MIN_PROTOCOL, PROTOCOL_VERSION } from '@chitchat/shared';
 import type { Fanout } from '../services/fanout';
 import { userProtocolRoom, userRoom, type ChatServer } from './types';
 
@@ -7,14 +7,15 @@ export const presenceRoom = (userId: string) => `presence:${userId}`;
 /** Fan-out through Socket.io rooms; with a cluster adapter it reaches every server process. */
 export function socketFanout(io: ChatServer): Fanout {
   return {
-    toUsers(userIds, name, payload, minProtocol) {
+    toUsers(userIds, name, payload, minProtocol, maxProtocol) {
       if (userIds.length === 0) return;
       const rooms =
-        minProtocol === undefined
+        minProtocol === undefined && maxProtocol === undefined
           ? userIds.map(userRoom)
           : userIds.flatMap((id) => {
               const versions: string[] = [];
-              for (let p = minProtocol; p <= PROTOCOL_VERSION; p++)
+              const last = Math.min(maxProtocol ?? PROTOCOL_VERSION, PROTOCOL_VERSION);
+              for (let p = minProtocol ?? MIN_PROTOCOL; p <= last; p++)
                 versions.push(userProtocolRoom(id, p));
               return versions;
             });

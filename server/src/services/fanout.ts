@@ -7,13 +7,15 @@ import type { PresenceInfo, ServerToClientEvents } from '@chitchat/shared';
 export interface Fanout {
   /**
    * To every device of every listed user; with `minProtocol`, only to their sockets that speak
-   * that protocol version or a newer one (older clients would not understand the payload).
+   * that protocol version or a newer one (older clients would not understand the payload); with
+   * `maxProtocol`, only to their sockets of that version or an older one (an older shape).
    */
   toUsers<K extends keyof ServerToClientEvents>(
     userIds: readonly string[],
     name: K,
     payload: Parameters<ServerToClientEvents[K]>[0],
     minProtocol?: number,
+    maxProtocol?: number,
   ): void;
   /** To the sockets watching `update.userId`. */
   toPresenceWatchers(update: PresenceInfo): void;

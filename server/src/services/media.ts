@@ -110,7 +110,7 @@ function keyedQueue() {
 /**
  * Uploads, downloads and the lifetime of media (DESIGN §3 Media, §6.5): bytes are checked by
  * content, readable only by the uploader and the members who can read a message that references
- * them, attachable only by their uploader, and removed a day after upload while no message
+ * them, attachable by whoever may read them, and removed a day after upload while no message
  * references them.
  */
 export function createMediaService(deps: {
@@ -285,15 +285,20 @@ export function createMediaService(deps: {
     }
   }
 
+  /**
+   * A sender may attach media they can read (DESIGN §6.5): their own uploads, and media of a
+   * message visible to them inside their periods, which is what forwarding reuses without a
+   * second upload. Unknown, removed and unreadable ids get one answer, so ids reveal nothing.
+   */
   const attachments: AttachmentResolver = {
     async resolve(userId, mediaIds) {
       const refs: AttachmentRef[] = [];
       for (const id of new Set(mediaIds)) {
         const record = await index.get(id);
-        // Unknown and someone else's alike: the answer does not tell which ids exist.
-        if (record === null || record.uploaderUserId !== userId) {
-          throw forbidden('Only media you uploaded can be attached.');
-        }
+        const readable =
+          record !== null &&
+          (record.uploaderUserId === userId || (await index.canRead(userId, id)));
+        if (!readable) throw forbidden('Only media you can see can be attached.');
         refs.push(attachmentRefOf(record));
       }
       return refs;

@@ -6,6 +6,8 @@ import {
   type AttachmentRef,
   type EventsAfterAnswer,
   type EventsBeforeAnswer,
+  type LinkPreview,
+  type LinkPreviewInput,
   type MessageDeletePayload,
   type MessageEditPayload,
   type MessageSendPayload,
@@ -23,8 +25,8 @@ import type { Fanout } from './fanout';
 import { GroupReceipts } from './group-receipts';
 import { MembershipCache } from './membership-cache';
 import { blocks, directPeer, peerMarksVisibility, requestState } from './relationships';
-import { publishEvent } from './publish';
-import { toWireEntry, toWireEvent, withoutStubsFor } from './wire';
+import { publishEvent, sendEvent } from './publish';
+import { toWireEntryFor, withoutStubsFor } from './wire';
 
 /** Resolves attachment ids to their descriptions, refusing media the sender may not attach. */
 export interface AttachmentResolver {
@@ -34,10 +36,36 @@ export interface AttachmentResolver {
 /** Until media uploads exist, no id names media anyone may attach. */
 export const noAttachments: AttachmentResolver = {
   async resolve(_userId, mediaIds) {
-    if (mediaIds.length > 0) throw forbidden('Only media you uploaded can be attached.');
+    if (mediaIds.length > 0) throw forbidden('Only media you can see can be attached.');
     return [];
   },
 };
+
+/**
+ * The stored preview of a send: its image resolved like an attachment (media the sender can
+ * read), and only an image. The server takes the rest as the sender's device made it (DESIGN §10).
+ */
+async function resolvePreview(
+  attachments: AttachmentResolver,
+  userId: string,
+  input: LinkPreviewInput | undefined,
+): Promise<LinkPreview | undefined> {
+  if (input === undefined) return undefined;
+  let image: AttachmentRef | null = null;
+  if (input.imageId !== undefined) {
+    [image = null] = await attachments.resolve(userId, [input.imageId]);
+    if (image !== null && !image.mime.startsWith('image/')) {
+      throw new ServiceError('invalid_payload', 'A link preview image must be an image.');
+    }
+  }
+  const description = input.description?.trim() ?? '';
+  return {
+    url: input.url,
+    title: input.title,
+    description: description === '' ? null : (input.description ?? null),
+    image,
+  };
+}
 
 export type MessagingService = ReturnType<typeof createMessagingService>;
 
@@ -204,6 +232,7 @@ export function createMessagingService(deps: {
       }
     }
     const refs = await attachments.resolve(actor.userId, payload.attachments ?? []);
+    const linkPreview = await resolvePreview(attachments, actor.userId, payload.linkPreview);
     const text = payload.text !== undefined && payload.text.trim() !== '' ? payload.text : null;
     try {
       // Spelled out rather than spread from origin(): this object is built once per message.
@@ -217,11 +246,13 @@ export function createMessagingService(deps: {
         text,
         replyToSeq,
         attachments: refs,
+        ...(payload.forwarded === true ? { forwarded: true } : {}),
+        ...(linkPreview !== undefined ? { linkPreview } : {}),
         unlessBlockedBy: peer,
       });
       if (!appended.duplicate) {
         // Both members of a direct chat were members from its first seq on.
-        if (pair !== undefined) fanout.toUsers(pair, 'event', toWireEvent(appended.event));
+        if (pair !== undefined) sendEvent(fanout, pair, appended.event);
         else await publish(appended.event, appended.membersVersion);
         if (peer !== null) await noteWrittenTo(actor.userId, peer, conversationId);
       }
@@ -312,7 +343,7 @@ export function createMessagingService(deps: {
       const page = (after: number, size: number) =>
         store.eventsAfter(conversationId, membership.periods, after, visibleLastSeq, size);
       const events = await withoutStubsFor(protocol, page, afterSeq, limit);
-      return { events: events.map(toWireEntry), lastSeq: visibleLastSeq };
+      return { events: events.map((e) => toWireEntryFor(e, protocol)), lastSeq: visibleLastSeq };
     },
 
     async eventsBefore(
@@ -327,7 +358,7 @@ export function createMessagingService(deps: {
       const page = (before: number, size: number) =>
         store.eventsBefore(conversationId, membership.periods, before, size);
       const events = await withoutStubsFor(protocol, page, bound, limit);
-      return { events: events.map(toWireEntry) };
+      return { events: events.map((e) => toWireEntryFor(e, protocol)) };
     },
 
     /** Tells the other current members that `userId` is (or stopped) typing. */

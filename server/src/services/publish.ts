@@ -1,8 +1,8 @@
-import { HIDDEN_STUB_PROTOCOL, targetSeqOf } from '@chitchat/shared';
+import { HIDDEN_STUB_PROTOCOL, MESSAGE_EXTRAS_PROTOCOL, targetSeqOf } from '@chitchat/shared';
 import type { EventRecord, Period } from '../store/types';
 import { hiddenStub, insidePeriods } from '../store/visibility';
 import type { Fanout } from './fanout';
-import { toWireEvent } from './wire';
+import { forProtocol, hasMessageExtras, toWireEvent } from './wire';
 
 /** Someone who may receive an event live: a user and the periods they read the log in. */
 export interface Reader {
@@ -31,6 +31,21 @@ export function publishEvent(
     if (target === null || insidePeriods(reader.periods, target)) seeing.add(reader.userId);
     else stubbed.push(reader.userId);
   }
-  if (seeing.size > 0) fanout.toUsers([...seeing], 'event', toWireEvent(event));
+  if (seeing.size > 0) sendEvent(fanout, [...seeing], event);
   if (stubbed.length > 0) fanout.toUsers(stubbed, 'event', hiddenStub(event), HIDDEN_STUB_PROTOCOL);
+}
+
+/**
+ * Sends an event to every socket of `userIds`; a message with fields older clients do not know
+ * goes to them without those fields (MESSAGE_EXTRAS_PROTOCOL), to the others as it is.
+ */
+export function sendEvent(fanout: Fanout, userIds: readonly string[], event: EventRecord): void {
+  const wire = toWireEvent(event);
+  if (!hasMessageExtras(wire)) {
+    fanout.toUsers(userIds, 'event', wire);
+    return;
+  }
+  fanout.toUsers(userIds, 'event', wire, MESSAGE_EXTRAS_PROTOCOL);
+  const older = MESSAGE_EXTRAS_PROTOCOL - 1;
+  fanout.toUsers(userIds, 'event', forProtocol(wire, older), undefined, older);
 }

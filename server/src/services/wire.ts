@@ -1,5 +1,6 @@
 import {
   HIDDEN_STUB_PROTOCOL,
+  MESSAGE_EXTRAS_PROTOCOL,
   isHidden,
   type ConversationEvent,
   type LogEntry,
@@ -35,6 +36,26 @@ export function toWireEvent(event: EventRecord): ConversationEvent {
 /** A page entry as clients see it: a stub as it is, an event without its idempotency key. */
 export const toWireEntry = (entry: ViewedEvent): LogEntry =>
   isHidden(entry) ? entry : toWireEvent(entry);
+
+/** True for a message that carries fields older protocols do not know (`forwarded`, `linkPreview`). */
+export const hasMessageExtras = (event: ConversationEvent): boolean =>
+  event.type === 'message' &&
+  (event.payload.forwarded !== undefined || event.payload.linkPreview !== undefined);
+
+/**
+ * The event for a socket of `protocol`: a message without `forwarded` and `linkPreview` below
+ * MESSAGE_EXTRAS_PROTOCOL (it stays what such a client always received: text and attachments).
+ */
+export function forProtocol(event: ConversationEvent, protocol: number): ConversationEvent {
+  if (protocol >= MESSAGE_EXTRAS_PROTOCOL || event.type !== 'message') return event;
+  if (!hasMessageExtras(event)) return event;
+  const { forwarded: _forwarded, linkPreview: _linkPreview, ...payload } = event.payload;
+  return { ...event, payload };
+}
+
+/** A page entry for a socket of `protocol` (see `forProtocol`). */
+export const toWireEntryFor = (entry: ViewedEvent, protocol: number): LogEntry =>
+  isHidden(entry) ? entry : forProtocol(toWireEvent(entry), protocol);
 
 /**
  * A page for a socket of `protocol`: as the store reads it from protocol 2 on; for protocol 1,

@@ -424,6 +424,47 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         });
       });
 
+      it('a message keeps `forwarded` and its link preview as sent; a delete removes the preview; plain messages carry neither', async () => {
+        const { conversation } = await store.getOrCreateDirect({
+          id: randomUUID(),
+          userId: who(a),
+          peerId: who(b),
+          at: 1,
+        });
+        const image = { id: 'img', name: 'og.png', mime: 'image/png', size: 3, thumbnail: false };
+        const linkPreview = {
+          url: 'https://example.com/',
+          title: 'Example',
+          description: null,
+          image,
+        };
+        await store.appendMessage({
+          ...message(conversation.id, a, 'https://example.com/'),
+          forwarded: true,
+          linkPreview,
+        });
+        await store.appendMessage(message(conversation.id, a, 'plain'));
+        const page = async () =>
+          store.eventsAfter(conversation.id, [{ joinedSeq: 1, leftSeq: null }], 0, 10, 10);
+        const [withExtras, plain] = await page();
+        expect(withExtras).toMatchObject({
+          payload: { text: 'https://example.com/', forwarded: true, linkPreview },
+        });
+        expect(plain && 'payload' in plain ? Object.keys(plain.payload).sort() : []).toEqual([
+          'attachments',
+          'replyToSeq',
+          'text',
+        ]);
+        await store.deleteMessage(conversation.id, 1, origin(a));
+        const [deleted] = await page();
+        expect(deleted && 'payload' in deleted ? deleted.payload : null).toEqual({
+          text: null,
+          replyToSeq: null,
+          attachments: [],
+          forwarded: true,
+        });
+      });
+
       it('referencing events: hidden stubs when the target lies outside the periods; messages as they stood when the reader left', async () => {
         const conversationId = randomUUID();
         await store.createGroup({ ...origin(a), conversationId, title: 'G', memberIds: [who(b)] });

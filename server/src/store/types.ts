@@ -1,5 +1,6 @@
 import type {
   AttachmentRef,
+  LinkPreview,
   ConversationEvent,
   ConversationKind,
   GroupAdds,
@@ -157,6 +158,10 @@ export interface NewMessage extends EventOrigin {
   text: string | null;
   replyToSeq: number | null;
   attachments: AttachmentRef[];
+  /** Stored as `payload.forwarded: true` when set. */
+  forwarded?: boolean;
+  /** Stored as `payload.linkPreview`; its image is referenced like an attachment. */
+  linkPreview?: LinkPreview;
   /**
    * The send is refused (`blocked`) when this user blocks the sender, checked in the transaction
    * that appends (a direct chat's peer); null when nobody's block applies.

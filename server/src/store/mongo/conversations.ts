@@ -31,6 +31,7 @@ import {
 } from './schemas';
 import type { Transact } from './transaction';
 import { overlappingPeriods, periodBatches, spanOf } from '../periods';
+import { messagePayloadOf } from '../message-payload';
 
 /*
  * Conversations, memberships and the event log in MongoDB; mirrors ../sqlite/conversations.ts
@@ -569,11 +570,7 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
             seq,
             message,
             'message',
-            {
-              text: message.text,
-              replyToSeq: message.replyToSeq,
-              attachments: message.attachments,
-            },
+            messagePayloadOf(message),
             { clientMsgId: message.clientMsgId },
             session,
           );
@@ -652,6 +649,8 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
                 deletedAt: origin.at,
                 originalText: null,
               },
+              // The preview describes a link of the text, and its image is media of the message.
+              $unset: { 'payload.linkPreview': '' },
             },
             { session },
           );

@@ -75,6 +75,14 @@ export const mongoMigrations: readonly MongoMigration[] = [
       }
     },
   },
+  {
+    // Link previews: a message references its preview image as it does its attachments
+    // (media/mongo-index.ts), found by this index. Idempotent like migration 2.
+    description: 'index messages by their link preview image (event_preview_images)',
+    async up(models) {
+      await models.Event.createIndexes();
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

@@ -113,6 +113,19 @@ describe('mongo schemas: validation without a connection (validateSync)', () => 
     expect(invalidPaths(new Meta({ _id: 'change_counter', counter: 0 }))).toEqual([]);
   });
 
+  it('messages: a forwarded message with a link preview is valid; a malformed preview is not', () => {
+    const image = { id: 'm1', name: 'p.png', mime: 'image/png', size: 3 };
+    const preview = { url: 'https://example.com/', title: 'T', description: null, image };
+    const payload = { ...message.payload, forwarded: true, linkPreview: preview };
+    expect(invalidPaths(new Event({ ...message, payload }))).toEqual([]);
+    expect(
+      invalidPaths(new Event({ ...message, payload: { ...payload, linkPreview: { url: 'x' } } })),
+    ).toEqual(['payload']);
+    expect(
+      invalidPaths(new Event({ ...message, payload: { ...payload, forwarded: 'yes' } })),
+    ).toEqual(['payload']);
+  });
+
   it('fills the defaults a new user and membership start with', () => {
     const doc = new User(user).toObject();
     expect(doc).toMatchObject({ lastSeenVisibility: 'contacts', devicesVersion: 0 });

@@ -338,6 +338,15 @@ export const eventPayloadSchemas = {
     text: z.string().nullable(),
     replyToSeq: seqSchema.nullable(),
     attachments: z.array(attachmentSchema),
+    forwarded: z.literal(true).optional(),
+    linkPreview: z
+      .object({
+        url: z.string(),
+        title: z.string(),
+        description: z.string().nullable(),
+        image: attachmentSchema.nullable(),
+      })
+      .optional(),
   }),
   message_edited: z.object({
     targetSeq: seqSchema,
@@ -408,6 +417,12 @@ eventSchema.index(
 eventSchema.index(
   { 'payload.attachments.id': 1 },
   { name: 'event_attachments', partialFilterExpression: { type: 'message' } },
+);
+// Finds the messages whose link preview shows a media id: such an image is media of the message,
+// readable and kept like an attachment. Partial like event_attachments; a delete removes the preview.
+eventSchema.index(
+  { 'payload.linkPreview.image.id': 1 },
+  { name: 'event_preview_images', partialFilterExpression: { type: 'message' } },
 );
 // Finds the edits of a message when it is deleted, so their text goes too.
 eventSchema.index(

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import { isHidden, type MemberRole } from '@chitchat/shared';
+import { mediaIdsOf, messagePayloadOf } from '../message-payload';
 import { overlappingPeriods, periodBatches, spanOf } from '../periods';
 import { isUniqueError, type SqliteDatabase } from './database';
 import {
@@ -264,7 +265,7 @@ export function sqliteConversationStore(
        WHERE conversation_id = @conversationId AND seq = @seq`,
     ),
     applyDelete: db.prepare(
-      `UPDATE events SET payload = json_set(payload, '$.text', NULL, '$.attachments', json('[]')), deleted_at = @at,
+      `UPDATE events SET payload = json_remove(json_set(payload, '$.text', NULL, '$.attachments', json('[]')), '$.linkPreview'), deleted_at = @at,
          original_text = NULL
        WHERE conversation_id = @conversationId AND seq = @seq`,
     ),
@@ -437,14 +438,9 @@ export function sqliteConversationStore(
     const seq = claimed.last_seq;
     let event: EventRecord;
     try {
-      event = insert(
-        conversationId,
-        seq,
-        message,
-        'message',
-        { text: message.text, replyToSeq: message.replyToSeq, attachments: message.attachments },
-        { clientMsgId },
-      );
+      event = insert(conversationId, seq, message, 'message', messagePayloadOf(message), {
+        clientMsgId,
+      });
     } catch (error) {
       const existing = isUniqueError(error)
         ? st.eventByClientMsgId.get(userId, clientMsgId)
@@ -453,9 +449,7 @@ export function sqliteConversationStore(
       st.unclaimSeq.run(conversationId);
       return { event: toEvent(existing), duplicate: true };
     }
-    for (const attachment of message.attachments) {
-      st.insertMediaRef.run(attachment.id, conversationId, seq);
-    }
+    for (const mediaId of mediaIdsOf(message)) st.insertMediaRef.run(mediaId, conversationId, seq);
     // Sending a message means the sender has seen the conversation up to it.
     st.advanceSenderMarks.run(seq, seq, seq, conversationId, userId);
     return { event, duplicate: false, membersVersion: claimed.members_version };

@@ -1,0 +1,28 @@
+import type { MessagePayload } from '@chitchat/shared';
+import type { NewMessage } from './types';
+
+/**
+ * The payload a store writes for a new message: `forwarded` and `linkPreview` only when present,
+ * so messages without them keep the shape every older reader knows.
+ */
+export function messagePayloadOf(message: NewMessage): MessagePayload {
+  const payload: MessagePayload = {
+    text: message.text,
+    replyToSeq: message.replyToSeq,
+    attachments: message.attachments,
+  };
+  if (message.forwarded === true) payload.forwarded = true;
+  if (message.linkPreview !== undefined) payload.linkPreview = message.linkPreview;
+  return payload;
+}
+
+/**
+ * Every media id a new message references: its attachments and its link preview's image. Media
+ * is readable by whoever can read a message that references it (DESIGN §6.5), and kept while one does.
+ */
+export function mediaIdsOf(message: NewMessage): string[] {
+  const ids = message.attachments.map((a) => a.id);
+  const image = message.linkPreview?.image;
+  if (image != null && !ids.includes(image.id)) ids.push(image.id);
+  return ids;
+}
