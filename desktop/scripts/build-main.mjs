@@ -23,22 +23,30 @@ const shared = {
   legalComments: 'none',
 };
 
+/**
+ * The Node bundles are CommonJS, where `import.meta` is empty: the engine's SQLite driver loader
+ * (`createRequire(import.meta.url)`) gets the bundle's own file URL instead.
+ */
+const nodeBundle = {
+  ...shared,
+  platform: 'node',
+  target: 'node22',
+  define: { 'import.meta.url': 'importMetaUrl' },
+  banner: { js: "const importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+
 await rm(outDir, { recursive: true, force: true });
 await Promise.all([
   build({
-    ...shared,
+    ...nodeBundle,
     entryPoints: ['src/main/main.ts'],
     outfile: path.join(outDir, 'main.cjs'),
-    platform: 'node',
-    target: 'node22',
     external: ['electron'],
   }),
   build({
-    ...shared,
+    ...nodeBundle,
     entryPoints: ['src/main/engine-host.ts'],
     outfile: path.join(outDir, 'engine-host.cjs'),
-    platform: 'node',
-    target: 'node22',
     // Native or optional: socket.io's `ws` tries bufferutil / utf-8-validate and does without.
     external: ['electron', 'better-sqlite3', 'bufferutil', 'utf-8-validate'],
   }),

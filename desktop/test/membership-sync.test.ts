@@ -1,4 +1,4 @@
-import Database from 'better-sqlite3';
+import { Database } from '../src/core/local-store/driver';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import { accountDatabasePath } from '../src/core/chat-client';

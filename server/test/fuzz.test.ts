@@ -15,7 +15,8 @@
  */
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from '../src/store/sqlite/driver';
 import fc from 'fast-check';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -213,7 +214,7 @@ const stats = new Map<string, number>();
 
 let server: TestServer;
 let data: ReturnType<typeof tempDir>;
-let db: Database.Database;
+let db: BetterSqlite3.Database;
 let actors: Actor[] = [];
 let stranger: AuthSession;
 let arbs: Record<FuzzEvent, fc.Arbitrary<FuzzPayload>>;

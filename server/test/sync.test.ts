@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Database from 'better-sqlite3';
+import { Database } from '../src/store/sqlite/driver';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SMALL_GROUP_MAX, type PresenceInfo } from '@chitchat/shared';

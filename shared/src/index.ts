@@ -6,3 +6,4 @@ export * from './schemas';
 export * from './events';
 export * from './ids';
 export * from './names';
+export * from './sqlite-driver';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../store/sqlite/driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/harness';
 import { migrations } from '../store/sqlite/migrations/index';

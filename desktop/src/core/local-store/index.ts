@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from './driver';
 import {
   isHidden,
   type ConversationEvent,
@@ -157,7 +158,7 @@ const messageText = (event: ConversationEvent): string | null =>
  * per profile; every batch of events is applied in one transaction.
  */
 export class LocalStore {
-  readonly db: Database.Database;
+  readonly db: BetterSqlite3.Database;
   private readonly statements: ReturnType<typeof prepare>;
   /**
    * Conversations whose list row may show something new since the last `takeListChanges()`: every
@@ -795,7 +796,7 @@ export class LocalStore {
   }
 }
 
-function migrate(db: Database.Database): void {
+function migrate(db: BetterSqlite3.Database): void {
   const current = Number(db.pragma('user_version', { simple: true }));
   if (current > localMigrations.length) {
     throw new Error(`The local cache is newer (version ${current}) than this app; update the app.`);
@@ -810,7 +811,7 @@ function migrate(db: Database.Database): void {
   }
 }
 
-function prepare(db: Database.Database) {
+function prepare(db: BetterSqlite3.Database) {
   return {
     getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
     setMeta: db.prepare(

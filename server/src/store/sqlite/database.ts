@@ -1,8 +1,9 @@
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
+import { Database } from './driver';
 import { randomUUID } from 'node:crypto';
 import { migrations } from './migrations/index';
 
-export type SqliteDatabase = Database.Database;
+export type SqliteDatabase = BetterSqlite3.Database;
 
 /** A write refused by a UNIQUE or PRIMARY KEY constraint. */
 export function isUniqueError(error: unknown): boolean {
