@@ -107,6 +107,34 @@ export interface MediaBytes {
   bytes: Uint8Array;
 }
 
+/**
+ * A link preview the engine made on this device for the composer (DESIGN §10): sent with the
+ * message unless the person removes it. `image` is at most LINK_PREVIEW_IMAGE_MAX_BYTES.
+ */
+export interface LinkPreviewDraft {
+  url: string;
+  title: string;
+  description: string | null;
+  image: MediaBytes | null;
+}
+
+/** A message's link preview as a bubble shows it; receivers never fetch the URL themselves. */
+export interface LinkPreviewView {
+  url: string;
+  /** The URL's host name, shown under the title. */
+  host: string;
+  title: string;
+  description: string | null;
+  /** The preview image, fetched like an attachment (`local:<key>:preview` while pending). */
+  image: AttachmentView | null;
+}
+
+/** Device settings of this app (kept in the local cache of the signed-in account). */
+export interface Preferences {
+  /** Make link previews for links typed in the composer (default on). */
+  linkPreviews: boolean;
+}
+
 export interface MessageView {
   /** Stable across pending -> sent: the clientMsgId for messages, else the event id. */
   key: string;
