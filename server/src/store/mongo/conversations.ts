@@ -1,26 +1,21 @@
 import type { ClientSession } from 'mongoose';
-import { isHidden, type MemberRole } from '@chitchat/shared';
 import {
   StoreRefusal,
   type ConversationStore,
   type EventOrigin,
   type EventRecord,
   type MembershipRecord,
-  type Period,
 } from '../types';
 import {
   byClientMsgId,
   byDirectKey,
   byOpId,
-  closeLastPeriod,
   directKey,
   isDuplicateKeyError,
-  periodFilter,
   toConversationRecord,
   toEventRecord,
   toMembershipRecord,
 } from './records';
-import { groupHistories, viewForReader, type HistoryLoader } from '../visibility';
 import {
   META_CHANGE_COUNTER_ID,
   type ConversationDoc,
@@ -30,7 +25,8 @@ import {
   type MongoModels,
 } from './schemas';
 import type { Transact } from './transaction';
-import { overlappingPeriods, periodBatches, spanOf } from '../periods';
+import { mongoEventReads } from './event-reads';
+import { memberWrites } from './member-writes';
 import { messagePayloadOf } from '../message-payload';
 
 /*
@@ -56,8 +52,6 @@ interface EventKeys {
 const subId = (origin: EventOrigin, index: number) =>
   index === 0 ? origin.id : `${origin.id}-${index}`;
 
-const NOT_PREVIEWED = ['message_edited', 'message_deleted'];
-
 /**
  * Runs a write; when a unique index refused it (a concurrent twin committed first: the same
  * clientMsgId or opId, the same direct pair), runs it once more, and this time the write finds
@@ -70,17 +64,6 @@ async function retryingDuplicate<T>(write: () => Promise<T>): Promise<T> {
     if (isDuplicateKeyError(error)) return write();
     throw error;
   }
-}
-
-/**
- * Matches the batch's periods, led by the range they span so that the (conversationId, seq) index
- * bounds the scan; null for no periods.
- */
-function batchFilter(batch: readonly Period[]) {
-  const visible = periodFilter(batch);
-  if (visible === null) return null;
-  const { fromSeq, toSeq } = spanOf(batch);
-  return { ...visible, $and: [{ seq: { $gte: fromSeq, $lte: toSeq } }] };
 }
 
 export function mongoConversationStore(models: MongoModels, transact: Transact): ConversationStore {
@@ -149,123 +132,7 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
     return toEventRecord(doc);
   };
 
-  /** Sending means the sender has seen the conversation up to their message. */
-  const advanceOwnMarks = (
-    conversationId: string,
-    userId: string,
-    seq: number,
-    version: number,
-    session: Session,
-  ) =>
-    Membership.updateOne(
-      { conversationId, userId },
-      { $max: { deliveredSeq: seq, readSeq: seq, receiptSeq: seq }, $set: { version } },
-      { session },
-    );
-
-  /** Adds a member, or re-adds a former one: a new period, role `role`, watermarks kept. */
-  const upsertMember = async (
-    conversationId: string,
-    userId: string,
-    role: MemberRole,
-    version: number,
-    joinedSeq: number,
-    session: Session,
-  ) => {
-    const period = { joinedSeq, leftSeq: null };
-    const updated = await Membership.updateOne(
-      { conversationId, userId },
-      { $set: { role, version, active: true }, $push: { periods: period } },
-      { session },
-    );
-    if (updated.matchedCount === 1) return;
-    const ordinal = await Membership.countDocuments({ conversationId }).session(session);
-    const doc: MembershipDoc = {
-      conversationId,
-      userId,
-      role,
-      muted: false,
-      deliveredSeq: 0,
-      readSeq: 0,
-      receiptSeq: 0,
-      version,
-      active: true,
-      periods: [period],
-      leftTitle: null,
-      ordinal,
-    };
-    await Membership.insertMany([doc], { session });
-  };
-
-  /** Ends an active member's current period at `seq`; they keep seeing the title as it was. */
-  const closeMember = async (
-    conversationId: string,
-    userId: string,
-    version: number,
-    seq: number,
-    title: string | null,
-    session: Session,
-  ) => {
-    const doc = await membershipDoc(conversationId, userId, session);
-    if (doc === null || !doc.active) return;
-    await Membership.updateOne(
-      { conversationId, userId, active: true },
-      {
-        $set: {
-          active: false,
-          version,
-          periods: closeLastPeriod(doc.periods, seq),
-          leftTitle: title,
-        },
-      },
-      { session },
-    );
-  };
-
-  const setRole = (
-    conversationId: string,
-    userId: string,
-    role: MemberRole,
-    version: number,
-    session: Session,
-  ) =>
-    Membership.updateOne(
-      { conversationId, userId, active: true, role: { $ne: role } },
-      { $set: { role, version } },
-      { session },
-    );
-
-  /** The versions of edited messages, for members who left before some of the edits. */
-  const histories: HistoryLoader = async (conversationId, targetSeqs) => {
-    const [originals, edits] = await Promise.all([
-      Event.find({ conversationId, seq: { $in: targetSeqs } }, { seq: 1, originalText: 1 }).lean<
-        Pick<EventDoc, 'seq' | 'originalText'>[]
-      >(),
-      // The event_edits index: (conversationId, payload.targetSeq) over message_edited events.
-      Event.find({
-        conversationId,
-        type: 'message_edited',
-        'payload.targetSeq': { $in: targetSeqs },
-      }).lean<EventDoc[]>(),
-    ]);
-    return groupHistories(
-      originals.map((doc) => ({ seq: doc.seq, originalText: doc.originalText ?? null })),
-      edits.map((doc) => {
-        const payload = doc.payload as {
-          targetSeq: number;
-          text: string | null;
-          editVersion: number;
-        };
-        return {
-          seq: doc.seq,
-          at: doc.createdAt,
-          text: payload.text,
-          editVersion: payload.editVersion,
-          targetSeq: payload.targetSeq,
-        };
-      }),
-    );
-  };
+  const { advanceOwnMarks, upsertMember, closeMember, setRole } = memberWrites(models);
 
   const targetMessage = async (conversationId: string, targetSeq: number, session: Session) => {
     const target = await Event.findOne({ conversationId, seq: targetSeq })
@@ -665,99 +532,7 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
       );
     },
 
-    async eventByClientMsgId(userId, clientMsgId) {
-      const doc = await Event.findOne(byClientMsgId(userId, clientMsgId)).lean<EventDoc>();
-      return doc ? toEventRecord(doc) : null;
-    },
-    async eventByOpId(userId, opId) {
-      const doc = await eventByOp(userId, opId, null);
-      return doc ? toEventRecord(doc) : null;
-    },
-    async getEvent(conversationId, seq) {
-      const doc = await Event.findOne({ conversationId, seq }).lean<EventDoc>();
-      return doc ? toEventRecord(doc) : null;
-    },
-    // Each of these looks only at the periods overlapping its seq range, a bounded batch per query
-    // (store/periods.ts): a member re-added a thousand times costs what one re-added once does.
-    async eventsAfter(conversationId, periods, afterSeq, upToSeq, limit) {
-      const found: EventRecord[] = [];
-      if (limit <= 0) return found;
-      const inRange = overlappingPeriods(periods, afterSeq + 1, upToSeq);
-      for (const batch of periodBatches(inRange, 'ascending')) {
-        const visible = batchFilter(batch);
-        if (visible === null) continue;
-        const docs = await Event.find({
-          conversationId,
-          seq: { $gt: afterSeq, $lte: upToSeq },
-          ...visible,
-        })
-          .sort({ seq: 1 })
-          .limit(limit - found.length)
-          .lean<EventDoc[]>();
-        for (const doc of docs) found.push(toEventRecord(doc));
-        if (found.length >= limit) break;
-      }
-      return viewForReader(conversationId, found, periods, histories);
-    },
-    async eventsBefore(conversationId, periods, beforeSeq, limit) {
-      const found: EventRecord[] = [];
-      if (limit <= 0) return found;
-      const inRange = overlappingPeriods(periods, 0, beforeSeq - 1);
-      for (const batch of periodBatches(inRange, 'descending')) {
-        const visible = batchFilter(batch);
-        if (visible === null) continue;
-        const docs = await Event.find({ conversationId, seq: { $lt: beforeSeq }, ...visible })
-          .sort({ seq: -1 })
-          .limit(limit - found.length)
-          .lean<EventDoc[]>();
-        for (const doc of docs) found.push(toEventRecord(doc));
-        if (found.length >= limit) break;
-      }
-      return viewForReader(conversationId, found, periods, histories);
-    },
-    async lastVisibleEvent(conversationId, periods, upToSeq) {
-      for (const batch of periodBatches(overlappingPeriods(periods, 0, upToSeq), 'descending')) {
-        const visible = batchFilter(batch);
-        if (visible === null) continue;
-        const doc = await Event.findOne({
-          conversationId,
-          seq: { $lte: upToSeq },
-          type: { $nin: NOT_PREVIEWED },
-          ...visible,
-        })
-          .sort({ seq: -1 })
-          .lean<EventDoc>();
-        if (doc === null) continue;
-        const [viewed] = await viewForReader(
-          conversationId,
-          [toEventRecord(doc)],
-          periods,
-          histories,
-        );
-        return viewed === undefined || isHidden(viewed) ? null : viewed;
-      }
-      return null;
-    },
-    async countUnread(conversationId, userId, periods, afterSeq, upToSeq, cap) {
-      let count = 0;
-      const inRange = overlappingPeriods(periods, afterSeq + 1, upToSeq);
-      for (const batch of periodBatches(inRange, 'ascending')) {
-        const visible = batchFilter(batch);
-        if (visible === null || count >= cap) break;
-        count += await Event.countDocuments(
-          {
-            conversationId,
-            seq: { $gt: afterSeq, $lte: upToSeq },
-            type: 'message',
-            deletedAt: null,
-            senderUserId: { $ne: userId },
-            ...visible,
-          },
-          { limit: cap - count },
-        );
-      }
-      return count;
-    },
+    ...mongoEventReads(models),
 
     async advanceReceipts(conversationId, userId, marks) {
       return transact(async (session) => {

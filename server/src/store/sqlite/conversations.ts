@@ -1,334 +1,34 @@
-import type { Statement } from 'better-sqlite3';
-import { isHidden, type MemberRole } from '@chitchat/shared';
 import { mediaIdsOf, messagePayloadOf } from '../message-payload';
-import { overlappingPeriods, periodBatches, spanOf } from '../periods';
 import { isUniqueError, type SqliteDatabase } from './database';
+import { sqliteEventReads } from './event-reads';
+import {
+  currentJoin,
+  directKey,
+  periodsJson,
+  toConversation,
+  toEvent,
+  toMembership,
+  type EventRow,
+  type MembershipRow,
+} from './rows';
+import { conversationStatements, statementCache } from './statements';
 import {
   StoreRefusal,
-  type ConversationRecord,
   type ConversationStore,
   type EventOrigin,
   type EventRecord,
   type GroupChange,
   type MembershipRecord,
-  type Period,
 } from '../types';
-import { groupHistories, viewForReader, type EditVersion, type HistoryLoader } from '../visibility';
 
-interface ConversationRow {
-  id: string;
-  kind: 'direct' | 'group';
-  title: string | null;
-  avatar: string | null;
-  created_by: string;
-  created_at: number;
-  last_seq: number;
-  version: number;
-  members_version: number;
-  group_delivered_seq: number;
-  group_read_seq: number;
-}
-
-interface MembershipRow {
-  conversation_id: string;
-  user_id: string;
-  role: MemberRole;
-  muted: number;
-  delivered_seq: number;
-  read_seq: number;
-  receipt_seq: number;
-  version: number;
-  active: number;
-  periods: string;
-  left_title: string | null;
-}
-
-interface EventRow {
-  conversation_id: string;
-  seq: number;
-  id: string;
-  type: string;
-  sender_user_id: string;
-  sender_device_id: string | null;
-  client_msg_id: string | null;
-  op_id: string | null;
-  created_at: number;
-  payload: string;
-  edited_at: number | null;
-  edit_version: number;
-  deleted_at: number | null;
-}
-
-const toConversation = (row: ConversationRow): ConversationRecord => ({
-  id: row.id,
-  kind: row.kind,
-  title: row.title,
-  avatar: row.avatar,
-  createdBy: row.created_by,
-  createdAt: row.created_at,
-  lastSeq: row.last_seq,
-  version: row.version,
-  membersVersion: row.members_version,
-  groupDeliveredSeq: row.group_delivered_seq,
-  groupReadSeq: row.group_read_seq,
-});
-
-const toMembership = (row: MembershipRow): MembershipRecord => ({
-  conversationId: row.conversation_id,
-  userId: row.user_id,
-  role: row.role,
-  muted: row.muted === 1,
-  deliveredSeq: row.delivered_seq,
-  readSeq: row.read_seq,
-  receiptSeq: row.receipt_seq,
-  version: row.version,
-  active: row.active === 1,
-  leftTitle: row.left_title,
-  periods: (JSON.parse(row.periods) as [number, number | null][]).map(([joinedSeq, leftSeq]) => ({
-    joinedSeq,
-    leftSeq,
-  })),
-});
-
-/** Where the member's current period started. */
-const currentJoin = (m: MembershipRecord) => m.periods.at(-1)?.joinedSeq ?? 0;
-
-const periodsJson = (periods: readonly Period[]) =>
-  JSON.stringify(periods.map((p) => [p.joinedSeq, p.leftSeq]));
-
-function toEvent(row: EventRow): EventRecord {
-  const base = {
-    id: row.id,
-    conversationId: row.conversation_id,
-    seq: row.seq,
-    type: row.type,
-    senderUserId: row.sender_user_id,
-    senderDeviceId: row.sender_device_id,
-    createdAt: row.created_at,
-    payload: JSON.parse(row.payload) as unknown,
-    opId: row.op_id,
-  };
-  // The row's type decides the payload's shape; rows are only written by this module.
-  if (row.type === 'message') {
-    return {
-      ...base,
-      clientMsgId: row.client_msg_id ?? '',
-      editedAt: row.edited_at,
-      editVersion: row.edit_version,
-      deletedAt: row.deleted_at,
-    } as EventRecord;
-  }
-  return base as EventRecord;
-}
-
-/**
- * SQL matching `seq` inside any of the periods (never true for no periods). Led by the range the
- * periods span, as top-level terms, so the (conversation_id, seq) index seeks to it instead of
- * testing every event of the conversation against each period.
- */
-function periodClause(periods: readonly Period[]): { sql: string; params: number[] } {
-  if (periods.length === 0) return { sql: '0', params: [] };
-  const parts: string[] = [];
-  const span = spanOf(periods);
-  const params: number[] = [span.fromSeq, span.toSeq];
-  for (const p of periods) {
-    if (p.leftSeq === null) {
-      parts.push('seq >= ?');
-      params.push(p.joinedSeq);
-    } else {
-      parts.push('seq BETWEEN ? AND ?');
-      params.push(p.joinedSeq, p.leftSeq);
-    }
-  }
-  return { sql: `seq >= ? AND seq <= ? AND (${parts.join(' OR ')})`, params };
-}
-
-export const directKey = (a: string, b: string) => (a < b ? `${a}:${b}` : `${b}:${a}`);
+export { directKey };
 
 export function sqliteConversationStore(
   db: SqliteDatabase,
   hooks: { afterCommit?: () => void } = {},
 ): ConversationStore {
-  const st = {
-    nextVersion: db.prepare<[], { value: string }>(
-      `UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'change_counter' RETURNING value`,
-    ),
-    counter: db.prepare<[], { value: string }>(
-      `SELECT value FROM meta WHERE key = 'change_counter'`,
-    ),
-    conversation: db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
-    conversationByKey: db.prepare<[string], ConversationRow>(
-      'SELECT * FROM conversations WHERE direct_key = ?',
-    ),
-    membership: db.prepare<[string, string], MembershipRow>(
-      'SELECT * FROM memberships WHERE conversation_id = ? AND user_id = ?',
-    ),
-    // In joining order; activeMembers() puts the longest-serving first (their current period's start).
-    activeMembers: db.prepare<[string], MembershipRow>(
-      'SELECT * FROM memberships WHERE conversation_id = ? AND active = 1 ORDER BY rowid',
-    ),
-    // The next seq of a conversation, claimed only while the sender is an active member and not
-    // blocked by blockedBy (null: nobody's block applies). Positional parameters, as for the
-    // insert and the sender's marks (binding a named one looks it up on an object by name, and
-    // these three run for every message): (version, id, id, userId, blockedBy, userId).
-    claimSeq: db.prepare<
-      [number, string, string, string, string | null, string],
-      { last_seq: number; members_version: number }
-    >(
-      `UPDATE conversations SET last_seq = last_seq + 1, version = ?
-       WHERE id = ?
-         AND EXISTS (SELECT 1 FROM memberships
-           WHERE conversation_id = ? AND user_id = ? AND active = 1)
-         AND NOT EXISTS (SELECT 1 FROM blocks WHERE user_id = ? AND blocked_user_id = ?)
-       RETURNING last_seq, members_version`,
-    ),
-    // Gives back a seq claimed by a message that turned out to be a repeat (nothing else ran since).
-    unclaimSeq: db.prepare('UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ?'),
-    isBlocked: db.prepare<[string, string], { one: number }>(
-      'SELECT 1 AS one FROM blocks WHERE user_id = ? AND blocked_user_id = ?',
-    ),
-    insertMediaRef: db.prepare(
-      'INSERT OR IGNORE INTO media_refs (media_id, conversation_id, seq) VALUES (?, ?, ?)',
-    ),
-    insertConversation: db.prepare(
-      `INSERT INTO conversations (id, kind, title, created_by, created_at, last_seq, version, direct_key)
-       VALUES (@id, @kind, @title, @createdBy, @createdAt, @lastSeq, @version, @directKey)`,
-    ),
-    upsertMember: db.prepare(
-      `INSERT INTO memberships (conversation_id, user_id, role, version, active, periods)
-       VALUES (@conversationId, @userId, @role, @version, 1, @periods)
-       ON CONFLICT (conversation_id, user_id) DO UPDATE SET
-         role = excluded.role, version = excluded.version, active = 1,
-         periods = json_insert(memberships.periods, '$[#]', json(@period))`,
-    ),
-    closeMember: db.prepare(
-      `UPDATE memberships SET active = 0, version = @version,
-         periods = json_set(periods, '$[#-1][1]', @seq),
-         left_title = (SELECT title FROM conversations WHERE id = @conversationId)
-       WHERE conversation_id = @conversationId AND user_id = @userId AND active = 1`,
-    ),
-    setRole: db.prepare(
-      `UPDATE memberships SET role = @role, version = @version
-       WHERE conversation_id = @conversationId AND user_id = @userId AND active = 1 AND role != @role`,
-    ),
-    bumpConversation: db.prepare(
-      `UPDATE conversations SET last_seq = @lastSeq, version = @version, title = COALESCE(@title, title),
-         members_version = members_version + @membersChanged
-       WHERE id = @id`,
-    ),
-    insertEvent: db.prepare<
-      [
-        string,
-        number,
-        string,
-        string,
-        string,
-        string | null,
-        string | null,
-        string | null,
-        number,
-        string,
-      ]
-    >(
-      `INSERT INTO events (conversation_id, seq, id, type, sender_user_id, sender_device_id, client_msg_id,
-         op_id, created_at, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    eventByClientMsgId: db.prepare<[string, string], EventRow>(
-      'SELECT * FROM events WHERE sender_user_id = ? AND client_msg_id = ?',
-    ),
-    eventByOpId: db.prepare<[string, string], EventRow>(
-      'SELECT * FROM events WHERE sender_user_id = ? AND op_id = ?',
-    ),
-    event: db.prepare<[string, number], EventRow>(
-      'SELECT * FROM events WHERE conversation_id = ? AND seq = ?',
-    ),
-    // (seq, seq, seq, version, conversationId, userId): better-sqlite3 binds `?NNN` by name only.
-    advanceOwnMarks: db.prepare<[number, number, number, number, string, string]>(
-      `UPDATE memberships SET delivered_seq = MAX(delivered_seq, ?), read_seq = MAX(read_seq, ?),
-         receipt_seq = MAX(receipt_seq, ?), version = ?
-       WHERE conversation_id = ? AND user_id = ?`,
-    ),
-    // A sender's marks after a message: (seq, seq, seq, conversationId, userId). The membership's
-    // version stays: the seq claim moved the conversation's in the same transaction, and a
-    // summary changes for an active member when either moves (see `changed`), so leaving it
-    // spares an update of memberships_by_user for every message.
-    advanceSenderMarks: db.prepare<[number, number, number, string, string]>(
-      `UPDATE memberships SET delivered_seq = MAX(delivered_seq, ?), read_seq = MAX(read_seq, ?),
-         receipt_seq = MAX(receipt_seq, ?)
-       WHERE conversation_id = ? AND user_id = ?`,
-    ),
-    // The first edit keeps the text the message was sent with (SET reads the row as it was).
-    applyEdit: db.prepare(
-      `UPDATE events SET payload = json_set(payload, '$.text', @text), edited_at = @at, edit_version = @editVersion,
-         original_text = CASE WHEN edit_version = 0 THEN json_extract(payload, '$.text') ELSE original_text END
-       WHERE conversation_id = @conversationId AND seq = @seq`,
-    ),
-    applyDelete: db.prepare(
-      `UPDATE events SET payload = json_remove(json_set(payload, '$.text', NULL, '$.attachments', json('[]')), '$.linkPreview'), deleted_at = @at,
-         original_text = NULL
-       WHERE conversation_id = @conversationId AND seq = @seq`,
-    ),
-    scrubEdits: db.prepare(
-      `UPDATE events SET payload = json_set(payload, '$.text', NULL)
-       WHERE conversation_id = @conversationId AND type = 'message_edited'
-         AND json_extract(payload, '$.targetSeq') = @seq`,
-    ),
-    advanceMarks: db.prepare(
-      `UPDATE memberships SET delivered_seq = MAX(delivered_seq, @deliveredSeq), read_seq = MAX(read_seq, @readSeq),
-         receipt_seq = MAX(receipt_seq, @readSeq), version = @version
-       WHERE conversation_id = @conversationId AND user_id = @userId`,
-    ),
-    setMuted: db.prepare(
-      `UPDATE memberships SET muted = @muted, version = @version
-       WHERE conversation_id = @conversationId AND user_id = @userId AND muted != @muted`,
-    ),
-    changed: db.prepare<{ userId: string; since: number }, ConversationRow & { m_json: string }>(
-      `SELECT c.*, json_object('conversation_id', m.conversation_id, 'user_id', m.user_id, 'role', m.role,
-          'muted', m.muted, 'delivered_seq', m.delivered_seq, 'read_seq', m.read_seq,
-          'receipt_seq', m.receipt_seq, 'version', m.version, 'active', m.active, 'periods', m.periods,
-          'left_title', m.left_title) AS m_json
-       FROM memberships m JOIN conversations c ON c.id = m.conversation_id
-       WHERE m.user_id = @userId AND (m.version > @since OR (m.active = 1 AND c.version > @since))`,
-    ),
-    groupMinimum: db.prepare<[string], { delivered: number | null; read: number | null }>(
-      `SELECT MIN(delivered_seq) AS delivered, MIN(receipt_seq) AS read FROM memberships
-       WHERE conversation_id = ? AND active = 1`,
-    ),
-    setGroupReceipts: db.prepare(
-      `UPDATE conversations SET group_delivered_seq = MAX(group_delivered_seq, @deliveredSeq),
-         group_read_seq = MAX(group_read_seq, @readSeq) WHERE id = @id`,
-    ),
-  };
-
-  // Dynamic SQL (period clauses, IN lists) has few distinct shapes: prepare each shape once.
-  const statementCache = new Map<string, Statement>();
-  const cached = <Row>(sql: string) => {
-    let statement = statementCache.get(sql);
-    if (statement === undefined) {
-      statement = db.prepare(sql);
-      statementCache.set(sql, statement);
-    }
-    return statement as unknown as Statement<unknown[], Row>;
-  };
-
-  /** The versions of edited messages, for members who left before some of the edits. */
-  const histories: HistoryLoader = (conversationId, targetSeqs) => {
-    const marks = targetSeqs.map(() => '?').join(',');
-    const originals = cached<{ seq: number; originalText: string | null }>(
-      `SELECT seq, original_text AS originalText FROM events
-       WHERE conversation_id = ? AND seq IN (${marks})`,
-    ).all(conversationId, ...targetSeqs);
-    // Matches the events_edits index (conversation_id, type, targetSeq).
-    const edits = cached<EditVersion & { targetSeq: number }>(
-      `SELECT seq, created_at AS at, json_extract(payload, '$.text') AS text,
-         json_extract(payload, '$.editVersion') AS editVersion,
-         json_extract(payload, '$.targetSeq') AS targetSeq
-       FROM events WHERE conversation_id = ? AND type = 'message_edited'
-         AND json_extract(payload, '$.targetSeq') IN (${marks})`,
-    ).all(conversationId, ...targetSeqs);
-    return groupHistories(originals, edits);
-  };
+  const st = conversationStatements(db);
+  const cached = statementCache(db);
 
   /** Records a commit on the conversation. */
   const finish = (conversationId: string, lastSeq: number, version: number, membersChanged = 0) => {
@@ -816,76 +516,7 @@ export function sqliteConversationStore(
     async deleteMessage(conversationId, targetSeq, origin) {
       return deleteMessage.immediate(conversationId, targetSeq, origin);
     },
-    async eventByClientMsgId(userId, clientMsgId) {
-      const row = st.eventByClientMsgId.get(userId, clientMsgId);
-      return row ? toEvent(row) : null;
-    },
-    async eventByOpId(userId, opId) {
-      const row = st.eventByOpId.get(userId, opId);
-      return row ? toEvent(row) : null;
-    },
-    async getEvent(conversationId, seq) {
-      const row = st.event.get(conversationId, seq);
-      return row ? toEvent(row) : null;
-    },
-    // Each of these looks only at the periods overlapping its seq range, a bounded batch per query
-    // (store/periods.ts): a member re-added a thousand times costs what one re-added once does.
-    async eventsAfter(conversationId, periods, afterSeq, upToSeq, limit) {
-      const found: EventRecord[] = [];
-      const inRange = overlappingPeriods(periods, afterSeq + 1, upToSeq);
-      for (const batch of periodBatches(inRange, 'ascending')) {
-        const clause = periodClause(batch);
-        const rows = cached<EventRow>(
-          `SELECT * FROM events WHERE conversation_id = ? AND seq > ? AND seq <= ? AND ${clause.sql}
-             ORDER BY seq ASC LIMIT ?`,
-        ).all(conversationId, afterSeq, upToSeq, ...clause.params, limit - found.length);
-        for (const row of rows) found.push(toEvent(row));
-        if (found.length >= limit) break;
-      }
-      return viewForReader(conversationId, found, periods, histories);
-    },
-    async eventsBefore(conversationId, periods, beforeSeq, limit) {
-      const found: EventRecord[] = [];
-      const inRange = overlappingPeriods(periods, 0, beforeSeq - 1);
-      for (const batch of periodBatches(inRange, 'descending')) {
-        const clause = periodClause(batch);
-        const rows = cached<EventRow>(
-          `SELECT * FROM events WHERE conversation_id = ? AND seq < ? AND ${clause.sql}
-             ORDER BY seq DESC LIMIT ?`,
-        ).all(conversationId, beforeSeq, ...clause.params, limit - found.length);
-        for (const row of rows) found.push(toEvent(row));
-        if (found.length >= limit) break;
-      }
-      return viewForReader(conversationId, found, periods, histories);
-    },
-    async lastVisibleEvent(conversationId, periods, upToSeq) {
-      for (const batch of periodBatches(overlappingPeriods(periods, 0, upToSeq), 'descending')) {
-        const clause = periodClause(batch);
-        const row = cached<EventRow>(
-          `SELECT * FROM events WHERE conversation_id = ? AND seq <= ?
-               AND type NOT IN ('message_edited', 'message_deleted')
-               AND ${clause.sql} ORDER BY seq DESC LIMIT 1`,
-        ).get(conversationId, upToSeq, ...clause.params);
-        if (row === undefined) continue;
-        const [viewed] = await viewForReader(conversationId, [toEvent(row)], periods, histories);
-        return viewed === undefined || isHidden(viewed) ? null : viewed;
-      }
-      return null;
-    },
-    async countUnread(conversationId, userId, periods, afterSeq, upToSeq, cap) {
-      let count = 0;
-      const inRange = overlappingPeriods(periods, afterSeq + 1, upToSeq);
-      for (const batch of periodBatches(inRange, 'ascending')) {
-        const clause = periodClause(batch);
-        const row = cached<{ n: number }>(
-          `SELECT COUNT(*) AS n FROM (SELECT 1 FROM events WHERE conversation_id = ? AND seq > ? AND seq <= ?
-               AND type = 'message' AND deleted_at IS NULL AND sender_user_id != ? AND ${clause.sql} LIMIT ?)`,
-        ).get(conversationId, afterSeq, upToSeq, userId, ...clause.params, cap - count);
-        count += row?.n ?? 0;
-        if (count >= cap) break;
-      }
-      return count;
-    },
+    ...sqliteEventReads(db, st),
     async advanceReceipts(conversationId, userId, marks) {
       return advanceReceipts.immediate(conversationId, userId, marks);
     },

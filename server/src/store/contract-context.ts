@@ -1,0 +1,11 @@
+import type { EventOrigin, NewMessage, Store } from './types';
+
+/** What the parts of the store contract share: the store under test and three users' helpers. */
+export interface ContractContext {
+  /** The current test's store (a fresh one per test). */
+  store: () => Store;
+  /** The id of user 0, 1 or 2 (created before each test). */
+  who: (i: number) => string;
+  origin: (i: number, opId?: string) => EventOrigin;
+  message: (conversationId: string, i: number, text: string, clientMsgId?: string) => NewMessage;
+}
