@@ -105,4 +105,74 @@ describe('the client engine across membership periods', () => {
       carolRow.close();
     }
   });
+
+  it('ticks count the members whose period covers the message: adding someone turns nothing back to sent', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const carol = await signedUp('Carol');
+    const chat = await alice.client.createGroup({ title: 'Trip', memberIds: [bob.userId] });
+    for (const text of ['first', 'second'])
+      await alice.client.sendMessage({ conversationId: chat.id, text });
+    await showsTexts(bob.client, chat.id, ['first', 'second']);
+    await bob.client.markRead(chat.id);
+    const statuses = async () =>
+      (await alice.client.openConversation(chat.id)).messages
+        .filter((m) => m.type === 'message')
+        .map((m) => `${m.text ?? ''}:${m.status ?? ''}`);
+    const shows = (expected: string[]) =>
+      until(alice.client, async () => {
+        const now = await statuses();
+        return JSON.stringify(now) === JSON.stringify(expected) ? now : undefined;
+      });
+    await shows(['first:read', 'second:read']);
+    const second = (await alice.client.openConversation(chat.id)).messages.find(
+      (m) => m.text === 'second',
+    );
+
+    // Carol joins with no watermarks: what Bob read stays read, and she is not listed for it.
+    await alice.client.updateGroup({ conversationId: chat.id, add: [carol.userId] });
+    await until(alice.client, async () =>
+      (await conversationOf(alice.client, chat.id))?.memberCount === 3 ? true : undefined,
+    );
+    await alice.client.idle();
+    expect(await statuses()).toEqual(['first:read', 'second:read']);
+    const info = await alice.client.messageInfo({ conversationId: chat.id, seq: second?.seq ?? 0 });
+    expect(info.members.map((m) => [m.userId, m.state])).toEqual([[bob.userId, 'read']]);
+    // The same from the local cache alone (offline, no conversation:members).
+    const { dataDir, port } = server;
+    await server.stop();
+    await until(alice.client, async () =>
+      (await alice.client.getConnectionState()) === 'online' ? undefined : true,
+    );
+    const offlineInfo = await alice.client.messageInfo({
+      conversationId: chat.id,
+      seq: second?.seq ?? 0,
+    });
+    expect(offlineInfo.members.map((m) => [m.userId, m.state])).toEqual([[bob.userId, 'read']]);
+    expect(await statuses()).toEqual(['first:read', 'second:read']);
+    server = await startServer({ dataDir, port });
+    await online(alice.client);
+
+    // A message after she joined waits for her too.
+    await alice.client.sendMessage({ conversationId: chat.id, text: 'welcome' });
+    await showsTexts(bob.client, chat.id, ['first', 'second', 'welcome']);
+    await bob.client.markRead(chat.id);
+    await showsTexts(carol.client, chat.id, ['welcome']);
+    await shows(['first:read', 'second:read', 'welcome:delivered']);
+    const welcome = (await alice.client.openConversation(chat.id)).messages.find(
+      (m) => m.text === 'welcome',
+    );
+    const welcomeInfo = await alice.client.messageInfo({
+      conversationId: chat.id,
+      seq: welcome?.seq ?? 0,
+    });
+    expect(new Map(welcomeInfo.members.map((m) => [m.userId, m.state]))).toEqual(
+      new Map([
+        [bob.userId, 'read'],
+        [carol.userId, 'delivered'],
+      ]),
+    );
+    await carol.client.markRead(chat.id);
+    await shows(['first:read', 'second:read', 'welcome:read']);
+  });
 });

@@ -367,10 +367,49 @@ describe('groups, membership periods and authorization', () => {
         role: 'owner',
         deliveredSeq: 1,
         receiptSeq: 1,
+        joinedSeq: 1,
       });
     } finally {
       for (const p of extra) p.socket.close();
     }
+  });
+
+  it('members carry where their current period began (joinedSeq), listed and inline', async () => {
+    const chat = await group(w.alice, [w.bob]);
+    await send(w.alice, chat.id, 'before carol');
+    const joinedOf = async (userId: string) => {
+      const listed = await call(w.alice.socket, 'conversation:members', {
+        conversationId: chat.id,
+      });
+      const summary = (await call(w.alice.socket, 'conversation:list', {})).conversations.find(
+        (c) => c.id === chat.id,
+      );
+      const inline = summary?.members?.find((m) => m.userId === userId)?.joinedSeq;
+      expect(listed.members.find((m) => m.userId === userId)?.joinedSeq).toBe(inline);
+      return inline;
+    };
+    const added = await call(w.alice.socket, 'group:update', {
+      conversationId: chat.id,
+      add: [w.carol.userId],
+    });
+    expect(await joinedOf(w.alice.userId)).toBe(1);
+    expect(await joinedOf(w.bob.userId)).toBe(1);
+    expect(await joinedOf(w.carol.userId)).toBe(added.lastSeq);
+    await call(w.alice.socket, 'group:update', {
+      conversationId: chat.id,
+      remove: [w.carol.userId],
+    });
+    await send(w.alice, chat.id, 'while carol is away');
+    const back = await call(w.alice.socket, 'group:update', {
+      conversationId: chat.id,
+      add: [w.carol.userId],
+    });
+    expect(await joinedOf(w.carol.userId)).toBe(back.lastSeq);
+    const pair = await direct(w.alice, w.bob);
+    const directMembers = await call(w.alice.socket, 'conversation:members', {
+      conversationId: pair.id,
+    });
+    expect(directMembers.members.map((m) => m.joinedSeq)).toEqual([1, 1]);
   });
 
   it('a former member keeps the title they knew and loses the live view of the group', async () => {

@@ -206,6 +206,12 @@ export interface MemberInfo {
   role: MemberRole;
   deliveredSeq: number;
   receiptSeq: number;
+  /**
+   * Where this member's current period began (the seq of their latest `member_added`; 1 in a
+   * direct chat). Ticks of a message before it never wait for them (DESIGN §5). Absent from
+   * servers older than this field: treat as 0.
+   */
+  joinedSeq?: number;
 }
 
 export interface InlineMember extends MemberInfo {

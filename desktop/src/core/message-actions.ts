@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ATTACHMENTS_MAX, MEDIA_MAX_BYTES, timeOrderedId } from '@chitchat/shared';
+import { ATTACHMENTS_MAX, MEDIA_MAX_BYTES, timeOrderedId, type MemberInfo } from '@chitchat/shared';
 import type {
   MediaBytes,
   MessageInfo,
@@ -119,10 +119,12 @@ export async function messageInfo(
   if (store.conversation(input.conversationId) === null) {
     throw new ChatClientError('not_found', 'No such conversation.');
   }
-  let marks = store.members(input.conversationId).map((m) => ({
+  let marks: MemberInfo[] = store.members(input.conversationId).map((m) => ({
     userId: m.user_id,
+    role: m.role,
     deliveredSeq: m.delivered_seq,
     receiptSeq: m.receipt_seq,
+    joinedSeq: m.joined_seq,
   }));
   if (engine.connection === 'online') {
     // The server has every member's marks, also for groups too large to carry them in summaries.
@@ -131,7 +133,10 @@ export async function messageInfo(
     );
     marks = answer.members;
   }
-  const others = marks.filter((m) => m.userId !== session.user.id);
+  // Only members whose period covers the message (DESIGN §5): someone added later never had it.
+  const others = marks.filter(
+    (m) => m.userId !== session.user.id && (m.joinedSeq ?? 0) <= input.seq,
+  );
   const users = store.users(others.map((m) => m.userId));
   return {
     members: others.map((m) => ({

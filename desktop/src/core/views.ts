@@ -14,6 +14,7 @@ import {
   type ConversationRow,
   type EventRow,
   type LocalStore,
+  type MemberRow,
   type OutboxRow,
   type SearchRow,
   type SendPayload,
@@ -42,7 +43,12 @@ export class ViewBuilder {
     return users.get(userId)?.display_name ?? 'Someone';
   }
 
-  /** Watermarks of the other members: the minimum, which decides delivered and read ticks. */
+  /**
+   * Watermarks of the other members: the minimum, which decides delivered and read ticks. A
+   * message counts only the members whose period covers its seq (DESIGN §5), so a member stands
+   * at no less than `joined_seq - 1`: everything before they joined never waits for them, and
+   * adding someone turns no old message back to "sent".
+   */
   marks(row: ConversationRow): Marks {
     if (row.kind === 'group' && row.member_count > 32) {
       return { delivered: row.group_delivered_seq, read: row.group_read_seq };
@@ -50,9 +56,12 @@ export class ViewBuilder {
     const others = this.store.members(row.id).filter((m) => m.user_id !== this.store.userId);
     // Nobody known to deliver to yet: stay at "sent" rather than claim more.
     if (others.length === 0) return { delivered: 0, read: 0 };
+    const before = (m: MemberRow) => Math.max(m.joined_seq - 1, 0);
     return {
-      delivered: Math.min(...others.map((m) => Math.max(m.delivered_seq, m.receipt_seq))),
-      read: Math.min(...others.map((m) => m.receipt_seq)),
+      delivered: Math.min(
+        ...others.map((m) => Math.max(m.delivered_seq, m.receipt_seq, before(m))),
+      ),
+      read: Math.min(...others.map((m) => Math.max(m.receipt_seq, before(m)))),
     };
   }
 

@@ -22,6 +22,10 @@ export function visibleLastSeq(
 export const insidePeriods = (periods: readonly Period[], seq: number) =>
   seqInsidePeriods(periods, seq);
 
+/** Where the member's current (last) period began: ticks of earlier messages never wait for them. */
+export const currentJoinedSeq = (membership: MembershipRecord): number =>
+  membership.periods.at(-1)?.joinedSeq ?? 0;
+
 /** Current members whose period covers `seq` (excludes anyone added after it). */
 export const coveringMembers = (members: readonly MembershipRecord[], seq: number) =>
   members.filter((m) => insidePeriods(m.periods, seq)).map((m) => m.userId);

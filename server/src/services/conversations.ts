@@ -22,7 +22,7 @@ import type {
   SummaryRow,
 } from '../store/types';
 import { StoreRefusal } from '../store/types';
-import { readAccess, visibleLastSeq, writeAccess } from './access';
+import { currentJoinedSeq, readAccess, visibleLastSeq, writeAccess } from './access';
 import { toPublicUser } from './accounts';
 import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
@@ -143,6 +143,7 @@ export function createConversationsService(deps: {
             role: m.role,
             deliveredSeq: m.deliveredSeq,
             receiptSeq: m.receiptSeq,
+            joinedSeq: currentJoinedSeq(m),
           },
           membership.userId,
           visibility,
@@ -282,6 +283,7 @@ export function createConversationsService(deps: {
               role: m.role,
               deliveredSeq: m.deliveredSeq,
               receiptSeq: m.receiptSeq,
+              joinedSeq: currentJoinedSeq(m),
             },
             userId,
             visibility,

@@ -61,6 +61,8 @@ export interface MemberRow {
   role: MemberRole;
   delivered_seq: number;
   receipt_seq: number;
+  /** The seq where their current membership period began (0 when the server did not say). */
+  joined_seq: number;
 }
 
 export type OutboxKind = 'send' | 'edit' | 'delete';
@@ -311,6 +313,7 @@ export class LocalStore {
             role: m.role,
             deliveredSeq: m.deliveredSeq,
             receiptSeq: m.receiptSeq,
+            joinedSeq: m.joinedSeq ?? 0,
           });
         }
       }
@@ -559,6 +562,8 @@ export class LocalStore {
             role: 'member',
             deliveredSeq: 0,
             receiptSeq: 0,
+            // Their own member_added opens their period (DESIGN §3).
+            joinedSeq: event.seq,
           });
         }
         if (event.payload.userIds.includes(this.userId))
@@ -849,10 +854,11 @@ function prepare(db: BetterSqlite3.Database) {
     deleteMembers: db.prepare('DELETE FROM members WHERE conversation_id = ?'),
     deleteMember: db.prepare('DELETE FROM members WHERE conversation_id = ? AND user_id = ?'),
     upsertMember: db.prepare(
-      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, receipt_seq)
-       VALUES (@conversationId, @userId, @role, @deliveredSeq, @receiptSeq)
+      `INSERT INTO members (conversation_id, user_id, role, delivered_seq, receipt_seq, joined_seq)
+       VALUES (@conversationId, @userId, @role, @deliveredSeq, @receiptSeq, @joinedSeq)
        ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = excluded.role,
-         delivered_seq = MAX(delivered_seq, excluded.delivered_seq), receipt_seq = MAX(receipt_seq, excluded.receipt_seq)`,
+         delivered_seq = MAX(delivered_seq, excluded.delivered_seq), receipt_seq = MAX(receipt_seq, excluded.receipt_seq),
+         joined_seq = MAX(joined_seq, excluded.joined_seq)`,
     ),
     memberMarks: db.prepare(
       `UPDATE members SET delivered_seq = MAX(delivered_seq, @deliveredSeq), receipt_seq = MAX(receipt_seq, @receiptSeq)

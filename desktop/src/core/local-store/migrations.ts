@@ -131,4 +131,8 @@ CREATE INDEX media_cache_by_use ON media_cache (last_used);
 -- The message-request state of a direct chat as the server last said (incoming, outgoing, deleted).
 ALTER TABLE conversations ADD COLUMN request TEXT;
 `,
+  `
+-- Where each member's current period began: ticks of earlier messages do not wait for them.
+ALTER TABLE members ADD COLUMN joined_seq INTEGER NOT NULL DEFAULT 0;
+`,
 ];
