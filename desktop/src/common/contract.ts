@@ -161,6 +161,10 @@ export interface MessageView {
   upload?: { sent: number; total: number } | null;
   /** An event type this version does not know (from a newer server). */
   unsupported: boolean;
+  /** Shown with a "Forwarded" label. */
+  forwarded: boolean;
+  /** The sender's preview of a link in the text (never fetched by receivers). */
+  linkPreview: LinkPreviewView | null;
 }
 
 /** Where one of your messages stands with each other member (group "message info"). */
@@ -227,7 +231,21 @@ export interface ChatApi {
     text: string;
     replyToSeq?: number;
     files?: OutgoingFile[];
+    /** A preview from `previewLink`, sent with the message (its image uploaded as media). */
+    linkPreview?: LinkPreviewDraft;
   }): Promise<MessageView>;
+  /**
+   * The preview of a link the person typed, made on this device within strict bounds; null when
+   * previews are off, the link is not http(s), or the page offers nothing to show.
+   */
+  previewLink(url: string): Promise<LinkPreviewDraft | null>;
+  /**
+   * Forwards messages (by seq, in the given order) of one conversation to each of `to`: each copy
+   * is a new message with the "Forwarded" label, its media reused (never uploaded again).
+   */
+  forwardMessages(input: { conversationId: string; seqs: number[]; to: string[] }): Promise<void>;
+  getPreferences(): Promise<Preferences>;
+  setPreferences(input: Partial<Preferences>): Promise<Preferences>;
   /** Each other member's state for one of your messages (fresh from the server when online). */
   messageInfo(input: { conversationId: string; seq: number }): Promise<MessageInfo>;
   /** A media file or its thumbnail: from the local cache, else downloaded (and cached). */
@@ -308,6 +326,10 @@ export const CHAT_API_METHODS = [
   'openConversation',
   'loadOlder',
   'sendMessage',
+  'previewLink',
+  'forwardMessages',
+  'getPreferences',
+  'setPreferences',
   'getMedia',
   'messageInfo',
   'editMessage',

@@ -14,11 +14,13 @@ import type {
   ConnectionState,
   ConversationView,
   GroupChangeInput,
+  LinkPreviewDraft,
   MediaBytes,
   MessageInfo,
   OutgoingFile,
   MessagePage,
   MessageView,
+  Preferences,
   SearchHit,
   SessionState,
   SignInInput,
@@ -31,6 +33,8 @@ import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
 import { ConversationList } from './conversation-list';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
+import { forwardMessages } from './forwarding';
+import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node';
 import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
 import * as messages from './message-actions';
@@ -60,7 +64,15 @@ export interface ChatClientOptions {
   connect?: SocketFactory;
   /** How long sign-in and sign-up wait for the server's answer (default SIGN_IN_TIMEOUT_MS). */
   signInTimeoutMs?: number;
+  /**
+   * Makes link previews for the composer on this device (default: `nodeLinkPreviews()`, public
+   * addresses only; tests inject a policy that allows their local page).
+   */
+  linkPreviews?: LinkPreviewMaker;
 }
+
+/** The local meta key of the link-previews preference ('off' when turned off). */
+const LINK_PREVIEWS_PREF = 'pref:link_previews';
 
 /** A sign-in waits this long for the server before it fails with `timeout`. */
 export const SIGN_IN_TIMEOUT_MS = 20_000;
@@ -83,6 +95,7 @@ export class ChatClient implements ChatApi {
   private readonly logger: EngineLogger;
   private readonly syncOptions: SyncEngineOptions;
   private listTimer: ReturnType<typeof setTimeout> | null = null;
+  private linkPreviews: LinkPreviewMaker | null = null;
 
   constructor(private readonly options: ChatClientOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -395,8 +408,35 @@ export class ChatClient implements ChatApi {
     text: string;
     replyToSeq?: number;
     files?: OutgoingFile[];
+    linkPreview?: LinkPreviewDraft;
   }): Promise<MessageView> {
     return messages.sendMessage(this.context(), this.outboxFilesDir, input);
+  }
+
+  async previewLink(url: string): Promise<LinkPreviewDraft | null> {
+    if (!(await this.getPreferences()).linkPreviews) return null;
+    this.linkPreviews ??= this.options.linkPreviews ?? nodeLinkPreviews();
+    return this.linkPreviews.preview(url);
+  }
+
+  async forwardMessages(input: {
+    conversationId: string;
+    seqs: number[];
+    to: string[];
+  }): Promise<void> {
+    forwardMessages(this.context(), input);
+  }
+
+  async getPreferences(): Promise<Preferences> {
+    return { linkPreviews: this.store?.getMeta(LINK_PREVIEWS_PREF) !== 'off' };
+  }
+
+  async setPreferences(input: Partial<Preferences>): Promise<Preferences> {
+    const { store } = this.ready();
+    if (input.linkPreviews !== undefined) {
+      store.setMeta(LINK_PREVIEWS_PREF, input.linkPreviews ? null : 'off');
+    }
+    return this.getPreferences();
   }
 
   async messageInfo(input: { conversationId: string; seq: number }): Promise<MessageInfo> {

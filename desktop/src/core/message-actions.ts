@@ -1,7 +1,17 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ATTACHMENTS_MAX, MEDIA_MAX_BYTES, timeOrderedId, type MemberInfo } from '@chitchat/shared';
+import {
+  ATTACHMENTS_MAX,
+  LINK_PREVIEW_DESCRIPTION_MAX_LENGTH,
+  LINK_PREVIEW_IMAGE_MAX_BYTES,
+  LINK_PREVIEW_TITLE_MAX_LENGTH,
+  MEDIA_MAX_BYTES,
+  linkUrlSchema,
+  timeOrderedId,
+  type MemberInfo,
+} from '@chitchat/shared';
 import type {
+  LinkPreviewDraft,
   MediaBytes,
   MessageInfo,
   MessagePage,
@@ -10,7 +20,7 @@ import type {
 } from '../common/contract';
 import { ChatClientError, remote } from './client-errors';
 import type { ClientContext, ClientParts } from './client-parts';
-import type { SendPayload } from './local-store/index';
+import type { OutboxLinkPreview, SendPayload } from './local-store/index';
 
 /** Messages per page when the screen does not say. */
 export const DEFAULT_PAGE = 50;
@@ -55,7 +65,13 @@ export async function loadOlder(
 export function sendMessage(
   context: ClientContext,
   outboxFilesDir: string,
-  input: { conversationId: string; text: string; replyToSeq?: number; files?: OutgoingFile[] },
+  input: {
+    conversationId: string;
+    text: string;
+    replyToSeq?: number;
+    files?: OutgoingFile[];
+    linkPreview?: LinkPreviewDraft;
+  },
 ): MessageView {
   const { store, engine, views } = context;
   const row = store.conversation(input.conversationId);
@@ -91,6 +107,10 @@ export function sendMessage(
       size: file.bytes.byteLength,
     };
   });
+  const linkPreview =
+    input.linkPreview === undefined
+      ? undefined
+      : outboxPreviewOf(input.linkPreview, path.join(outboxFilesDir, `${key}-preview`));
   const entry = store.addToOutbox({
     key,
     conversationId: input.conversationId,
@@ -99,6 +119,7 @@ export function sendMessage(
       text: input.text,
       ...(input.replyToSeq !== undefined ? { replyToSeq: input.replyToSeq } : {}),
       ...(attachments.length > 0 ? { attachments } : {}),
+      ...(linkPreview !== undefined ? { linkPreview } : {}),
     },
     at: Date.now(),
   });
@@ -109,6 +130,40 @@ export function sendMessage(
   const view = views.page(row, [], true).find((m) => m.key === entry.key);
   if (view === undefined) throw new Error('outbox entry vanished');
   return view;
+}
+
+/**
+ * A composer's preview as the outbox keeps it: checked like the server will (a malformed one is
+ * `invalid_payload` now, not a failed send later), its image written beside the outbox.
+ */
+function outboxPreviewOf(draft: LinkPreviewDraft, imageFile: string): OutboxLinkPreview {
+  const title = draft.title.trim();
+  if (!linkUrlSchema.safeParse(draft.url).success || title === '') {
+    throw new ChatClientError(
+      'invalid_payload',
+      'A link preview needs an http(s) link and a title.',
+    );
+  }
+  const preview: OutboxLinkPreview = {
+    url: draft.url,
+    title: draft.title.slice(0, LINK_PREVIEW_TITLE_MAX_LENGTH),
+    description: draft.description?.slice(0, LINK_PREVIEW_DESCRIPTION_MAX_LENGTH) ?? null,
+  };
+  const image = draft.image;
+  if (image !== null && image.mime.startsWith('image/')) {
+    if (image.bytes.byteLength <= LINK_PREVIEW_IMAGE_MAX_BYTES) {
+      mkdirSync(path.dirname(imageFile), { recursive: true });
+      writeFileSync(imageFile, image.bytes);
+      const extension = image.mime.split('/')[1] ?? 'img';
+      preview.image = {
+        file: imageFile,
+        name: `preview.${extension}`,
+        mime: image.mime,
+        size: image.bytes.byteLength,
+      };
+    }
+  }
+  return preview;
 }
 
 /** Where one of your messages stands with each other member. */
@@ -157,12 +212,15 @@ export async function getMedia(
   { store, media }: ClientParts,
   input: { mediaId: string; variant: 'original' | 'thumbnail' },
 ): Promise<MediaBytes> {
-  const local = /^local:([^:]+):(\d+)$/.exec(input.mediaId);
+  const local = /^local:([^:]+):(\d+|preview)$/.exec(input.mediaId);
   if (local !== null) {
     // A file still in the outbox: its bytes are here.
     const entry = store.outboxEntry(local[1] ?? '');
     const payload = entry ? (JSON.parse(entry.payload) as SendPayload) : null;
-    const attachment = payload?.attachments?.[Number(local[2])];
+    const attachment =
+      local[2] === 'preview'
+        ? payload?.linkPreview?.image
+        : payload?.attachments?.[Number(local[2])];
     if (attachment === undefined) throw new ChatClientError('not_found', 'No such file.');
     return { mime: attachment.mime, bytes: new Uint8Array(readFileSync(attachment.file)) };
   }
@@ -212,8 +270,10 @@ export function discardMessage(context: ClientContext, key: string): void {
   if (entry === null || entry.state === 'sent') return;
   store.removeOutbox(key);
   if (entry.kind === 'send') {
-    for (const attachment of (JSON.parse(entry.payload) as SendPayload).attachments ?? []) {
-      rmSync(attachment.file, { force: true });
+    const payload = JSON.parse(entry.payload) as SendPayload;
+    for (const attachment of payload.attachments ?? []) rmSync(attachment.file, { force: true });
+    if (payload.linkPreview?.image !== undefined) {
+      rmSync(payload.linkPreview.image.file, { force: true });
     }
   }
   context.messagesChanged(entry.conversation_id);

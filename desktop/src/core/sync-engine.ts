@@ -14,6 +14,7 @@ import {
   type RequestPayload,
   type Result,
   type ServerToClientEvents,
+  type LinkPreviewInput,
 } from '@chitchat/shared';
 import type { ConnectionState } from '../common/contract';
 import { ApiError, type ApiClient } from './api-client';
@@ -23,6 +24,8 @@ import type {
   DeletePayload,
   EditPayload,
   LocalStore,
+  OutboxAttachment,
+  OutboxLinkPreview,
   OutboxRow,
   SendPayload,
 } from './local-store/index';
@@ -616,9 +619,12 @@ export class SyncEngine {
             ...(payload.text.trim() !== '' ? { text: payload.text } : {}),
             ...(attachments.length > 0 ? { attachments } : {}),
             ...(replyToSeq !== undefined ? { replyToSeq } : {}),
+            ...(payload.forwarded === true ? { forwarded: true } : {}),
+            ...(payload.linkPreview !== undefined
+              ? { linkPreview: linkPreviewInputOf(payload.linkPreview) }
+              : {}),
           });
-          for (const attachment of payload.attachments ?? [])
-            rmSync(attachment.file, { force: true });
+          for (const attachment of filesOf(payload)) rmSync(attachment.file, { force: true });
           // The entry leaves the outbox when its event is applied (live or by catch-up).
           if (this.store.eventAt(entry.conversation_id, answer.seq) === null)
             this.store.markOutboxSent(entry.key, answer.seq);
@@ -665,9 +671,11 @@ export class SyncEngine {
    */
   private async uploadAttachments(entry: OutboxRow, payload: SendPayload): Promise<string[]> {
     const attachments = payload.attachments ?? [];
-    const total = attachments.reduce((sum, a) => sum + a.size, 0);
+    // The link preview's image goes up the same way; it is not one of the message's files.
+    const files = filesOf(payload);
+    const total = files.reduce((sum, a) => sum + a.size, 0);
     let done = 0;
-    for (const attachment of attachments) {
+    for (const attachment of files) {
       if (attachment.mediaId === undefined) {
         const bytes = readFileSync(attachment.file);
         const answer = await this.api.uploadMedia(bytes, attachment, (sent) =>
@@ -743,3 +751,19 @@ export class SyncEngine {
 }
 
 export { RequestFailed };
+
+/** Every file an outbox message sends: its attachments, then its link preview's image. */
+const filesOf = (payload: SendPayload): OutboxAttachment[] => [
+  ...(payload.attachments ?? []),
+  ...(payload.linkPreview?.image !== undefined ? [payload.linkPreview.image] : []),
+];
+
+/** The preview as `message:send` takes it, once its image (if any) is uploaded. */
+function linkPreviewInputOf(preview: OutboxLinkPreview): LinkPreviewInput {
+  return {
+    url: preview.url,
+    title: preview.title,
+    ...(preview.description !== null ? { description: preview.description } : {}),
+    ...(preview.image?.mediaId !== undefined ? { imageId: preview.image.mediaId } : {}),
+  };
+}

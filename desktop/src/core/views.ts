@@ -1,7 +1,8 @@
-import { EVENT_TYPES, type AttachmentRef } from '@chitchat/shared';
+import { EVENT_TYPES, type AttachmentRef, type LinkPreview } from '@chitchat/shared';
 import {
   attachmentKindOf,
   type ConversationView,
+  type LinkPreviewView,
   type MemberView,
   type MessagePreview,
   type MessageStatus,
@@ -15,6 +16,7 @@ import {
   type EventRow,
   type LocalStore,
   type MemberRow,
+  type OutboxLinkPreview,
   type OutboxRow,
   type SearchRow,
   type SendPayload,
@@ -211,6 +213,8 @@ export class ViewBuilder {
       status: own && isMessage ? this.statusOf(event.seq, marks) : null,
       error: null,
       unsupported: !KNOWN_TYPES.has(event.type),
+      forwarded: isMessage && payload.forwarded === true,
+      linkPreview: isMessage ? linkPreviewOf(payload.linkPreview) : null,
     };
   }
 
@@ -252,6 +256,8 @@ export class ViewBuilder {
       status: entry.state === 'failed' ? 'failed' : entry.state === 'sent' ? 'sent' : 'pending',
       error: entry.error,
       unsupported: false,
+      forwarded: payload.forwarded === true,
+      linkPreview: pendingLinkPreviewOf(entry.key, payload.linkPreview),
     };
   }
 
@@ -331,4 +337,56 @@ export function splitSnippet(snippet: string): SearchHit['snippet'] {
     rest = end === -1 ? '' : rest.slice(end + 1);
   }
   return parts;
+}
+
+/** The host a preview card shows under its title ("example.com"). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^www\./, '');
+  } catch {
+    return '';
+  }
+}
+
+/** A stored message's link preview as a bubble shows it; anything malformed shows none. */
+function linkPreviewOf(value: unknown): LinkPreviewView | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const preview = value as Partial<LinkPreview>;
+  if (typeof preview.url !== 'string' || typeof preview.title !== 'string') return null;
+  const image = preview.image;
+  return {
+    url: preview.url,
+    host: hostOf(preview.url),
+    title: preview.title,
+    description: typeof preview.description === 'string' ? preview.description : null,
+    image:
+      image != null && typeof image.id === 'string'
+        ? { ...image, thumbnail: image.thumbnail === true }
+        : null,
+  };
+}
+
+/** The preview of a message still in the outbox: its image from beside the outbox until uploaded. */
+function pendingLinkPreviewOf(
+  key: string,
+  preview: OutboxLinkPreview | undefined,
+): LinkPreviewView | null {
+  if (preview === undefined) return null;
+  const image = preview.image;
+  return {
+    url: preview.url,
+    host: hostOf(preview.url),
+    title: preview.title,
+    description: preview.description,
+    image:
+      image === undefined
+        ? null
+        : {
+            id: image.mediaId ?? `local:${key}:preview`,
+            name: image.name,
+            mime: image.mime,
+            size: image.size,
+            thumbnail: image.mediaId !== undefined && image.thumbnail === true,
+          },
+  };
 }

@@ -26,6 +26,8 @@ function message(overrides: Partial<MessageView> = {}): MessageView {
     status: null,
     error: null,
     unsupported: false,
+    forwarded: false,
+    linkPreview: null,
     ...overrides,
   };
 }

@@ -87,8 +87,21 @@ export interface SendPayload {
   text: string;
   replyToSeq?: number;
   replyToKey?: string;
-  /** Files kept beside the outbox until sent; `mediaId` once uploaded. */
+  /**
+   * Files kept beside the outbox until sent; `mediaId` once uploaded. A forward's attachments have
+   * their `mediaId` from the start (and no file): the media is reused, never uploaded again.
+   */
   attachments?: OutboxAttachment[];
+  forwarded?: true;
+  /** The sender's link preview; its image waits beside the outbox like an attachment. */
+  linkPreview?: OutboxLinkPreview;
+}
+
+export interface OutboxLinkPreview {
+  url: string;
+  title: string;
+  description: string | null;
+  image?: OutboxAttachment;
 }
 
 export interface OutboxAttachment {

@@ -24,6 +24,8 @@ function message(seq: number, at: number, own = false): MessageView {
     status: own ? 'read' : null,
     error: null,
     unsupported: false,
+    forwarded: false,
+    linkPreview: null,
   };
 }
 
