@@ -25,6 +25,7 @@ import { attachGateway } from './realtime/gateway';
 import { deviceRoom, type ChatServer } from './realtime/types';
 import { memoryPresence } from './presence/memory/index';
 import type { Presence } from './presence/types';
+import { createAccountStateService } from './services/account-state';
 import { createConversationsService } from './services/conversations';
 import type { MediaService } from './services/media';
 import { GroupReceipts } from './services/group-receipts';
@@ -183,6 +184,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     ...clock,
   });
   const messageRequests = createRequestsService({ store, fanout, conversations, ...clock });
+  const accountState = createAccountStateService({ store, fanout, limits, ...clock });
   const presence = createPresenceService({
     store,
     presence: deps.presence ?? memoryPresence(),
@@ -195,6 +197,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   const stopMediaSweep = deps.media?.startSweeping();
   coalesceWebsocketWrites(io);
   attachGateway(io, {
+    accountState,
     conversations,
     messaging,
     presence,

@@ -59,6 +59,8 @@ const envSchema = z.object({
   RATE_LIMIT_CONVERSATION: intFrom(60, 1),
   /** presence:watch calls per minute per device (each replaces the watched set). */
   RATE_LIMIT_PRESENCE: intFrom(30, 1),
+  /** Account-state changes (`account:set`: stars, delete for me) per second per device, bursts of twice that. */
+  RATE_LIMIT_ACCOUNT: intFrom(10, 1),
   RATE_LIMIT_AUTH: intFrom(10, 1),
   /** User searches (`GET /api/users?q=`) per minute per user, all their devices together. */
   RATE_LIMIT_SEARCH: intFrom(30, 1),
@@ -118,6 +120,7 @@ export const RAISED_RATE_LIMITS = {
   RATE_LIMIT_RECEIPT: 1_000_000,
   RATE_LIMIT_CONVERSATION: 1_000_000,
   RATE_LIMIT_PRESENCE: 1_000_000,
+  RATE_LIMIT_ACCOUNT: 1_000_000,
   RATE_LIMIT_AUTH: 1_000_000,
   RATE_LIMIT_SEARCH: 1_000_000,
   RATE_LIMIT_UPLOAD: 1_000_000,

@@ -44,6 +44,8 @@ export const REQUEST_EVENTS = [
   'invitation:list',
   'invitation:accept',
   'invitation:decline',
+  'account:state',
+  'account:set',
 ] as const satisfies readonly ClientRequestName[];
 
 export type FuzzEvent = (typeof REQUEST_EVENTS)[number] | 'typing';
@@ -404,6 +406,49 @@ function fields(world: FuzzWorld) {
     }),
   );
 
+  // Account-state keys: mostly real conversations and small seqs (so stars land), some malformed.
+  const accountKeyArb = fc.oneof(
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.constantFrom('star', 'deleted'), conversationId, positiveSeq)
+        .map(([kind, c, s]) => `${kind}:${c}:${s}`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'star',
+        'star::1',
+        'star:c:0',
+        'star:c:-1',
+        'pin:c:1',
+        'STAR:c:1',
+        'star:c:1:2',
+        'star:c d:1',
+        `star:${'c'.repeat(ID_MAX_LENGTH + 1)}:1`,
+        'star:c:99999999999999999',
+        '__proto__',
+      ),
+    },
+  );
+  const accountChange = fc.record({
+    key: fc.oneof({ weight: 8, arbitrary: accountKeyArb }, { weight: 1, arbitrary: wrongType }),
+    value: fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(true, null) },
+      { weight: 1, arbitrary: fc.oneof(wrongType, fc.constantFrom(false, 'true', 1, {})) },
+    ),
+  });
+  const accountChanges = fc.array(accountChange, { minLength: 1, maxLength: 4 });
+  const badAccountChanges = fc.oneof(
+    fc.constant([]),
+    fc.constant(Array.from({ length: 101 }, (_, i) => ({ key: `star:c:${i + 1}`, value: true }))),
+    fc.constant([
+      { key: 'star:c:1', value: true },
+      { key: 'star:c:1', value: null },
+    ]),
+    fc.array(wrongType, { minLength: 1, maxLength: 2 }),
+  );
+
   const spec: Record<FuzzEvent, Record<string, Field>> = {
     'conversation:list': { since: optional(seq, badSeq) },
     'conversation:members': { conversationId: idField },
@@ -465,6 +510,8 @@ function fields(world: FuzzWorld) {
       opId,
     },
     'group:leave': { conversationId: idField, opId },
+    'account:state': { since: optional(seq, badSeq), limit: optional(limit, badLimit) },
+    'account:set': { changes: required(accountChanges, badAccountChanges), opId },
     typing: {
       conversationId: idField,
       typing: required(fc.boolean(), fc.constantFrom(0, 1, 'yes', null)),

@@ -47,6 +47,9 @@ import {
   invitationActionSchema,
   receiptSchema,
   typingSchema,
+  accountSetSchema,
+  accountStateSchema,
+  parseAccountKey,
   type AuthSession,
   isHidden,
   type ConversationEvent,
@@ -108,6 +111,8 @@ const SCHEMAS: Record<FuzzEvent, z.ZodType> = {
   'invitation:list': invitationListSchema,
   'invitation:accept': invitationActionSchema,
   'invitation:decline': invitationActionSchema,
+  'account:state': accountStateSchema,
+  'account:set': accountSetSchema,
   typing: typingSchema,
 };
 
@@ -388,6 +393,15 @@ function problemWith(event: FuzzEvent, payload: unknown, answer: Answer): string
       break;
     case 'invitation:list':
       if (!Array.isArray(data.invitations)) return 'malformed invitation:list answer';
+      break;
+    case 'account:state':
+      if (!Array.isArray(data.entries) || !isSeq(data.version) || typeof data.more !== 'boolean')
+        return 'malformed account:state answer';
+      if ((data.entries as { version: number }[]).some((e) => e.version > Number(data.version)))
+        return 'account:state entries newer than its version';
+      break;
+    case 'account:set':
+      if (!isSeq(data.version)) return 'malformed account:set answer';
       break;
     case 'conversation:direct':
     case 'conversation:settings':
@@ -737,6 +751,51 @@ async function storeViolations(only?: string): Promise<string[]> {
       bad(`a refused message:send was stored: ${JSON.stringify(key.split('\u0000'))}`);
   for (const id of ledger.conversations)
     if (!conversations.some((c) => c.id === id)) bad(`acked conversation ${id} is not stored`);
+  problems.push(...accountStateViolations());
+  return problems;
+}
+
+/**
+ * The account state (DESIGN §3): every entry with a value names a message its owner may see (inside
+ * their periods), and each user's version is that of their newest entry.
+ */
+function accountStateViolations(): string[] {
+  const problems: string[] = [];
+  const entries = db.prepare('SELECT user_id, key, value, version FROM account_entries').all() as {
+    user_id: string;
+    key: string;
+    value: string | null;
+    version: number;
+  }[];
+  const newest = new Map<string, number>();
+  for (const entry of entries) {
+    newest.set(entry.user_id, Math.max(newest.get(entry.user_id) ?? 0, entry.version));
+    if (entry.value === null) continue;
+    const target = parseAccountKey(entry.key);
+    if (target === null) {
+      problems.push(`account entry ${entry.key} of ${entry.user_id}: a malformed key`);
+      continue;
+    }
+    const event = db
+      .prepare('SELECT type FROM events WHERE conversation_id = ? AND seq = ?')
+      .get(target.conversationId, target.seq) as { type: string } | undefined;
+    const membership = db
+      .prepare('SELECT periods FROM memberships WHERE conversation_id = ? AND user_id = ?')
+      .get(target.conversationId, entry.user_id) as { periods: string } | undefined;
+    const periods = membership ? (JSON.parse(membership.periods) as [number, number | null][]) : [];
+    const inside = periods.some(([j, l]) => target.seq >= j && (l === null || target.seq <= l));
+    if (event?.type !== 'message' || !inside)
+      problems.push(`account entry ${entry.key} of ${entry.user_id} names no message they see`);
+  }
+  const versions = db.prepare('SELECT user_id, version FROM account_versions').all() as {
+    user_id: string;
+    version: number;
+  }[];
+  for (const { user_id, version } of versions)
+    if ((newest.get(user_id) ?? 0) !== version)
+      problems.push(
+        `account version ${version} of ${user_id}, newest entry ${newest.get(user_id)}`,
+      );
   return problems;
 }
 
@@ -767,6 +826,8 @@ function snapshot(): string {
     db.prepare('SELECT * FROM memberships ORDER BY conversation_id, user_id').all(),
     db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all(),
     db.prepare("SELECT * FROM meta WHERE key = 'change_counter'").all(),
+    db.prepare('SELECT * FROM account_entries ORDER BY user_id, key').all(),
+    db.prepare('SELECT * FROM account_versions ORDER BY user_id').all(),
   ]);
 }
 

@@ -9,6 +9,13 @@ import type {
 } from './model';
 import type { Result } from './result';
 import type {
+  AccountChanged,
+  AccountSetAnswer,
+  AccountStateAnswer,
+  accountSetSchema,
+  accountStateSchema,
+} from './account-state';
+import type {
   conversationDirectSchema,
   conversationListSchema,
   conversationMembersSchema,
@@ -91,6 +98,8 @@ export interface ClientRequests {
   'invitation:list': [z.input<typeof invitationListSchema>, InvitationListAnswer];
   'invitation:accept': [z.input<typeof invitationActionSchema>, ConversationSummary];
   'invitation:decline': [z.input<typeof invitationActionSchema>, EmptyAnswer];
+  'account:state': [z.input<typeof accountStateSchema>, AccountStateAnswer];
+  'account:set': [z.input<typeof accountSetSchema>, AccountSetAnswer];
 }
 export type ClientRequestName = keyof ClientRequests;
 export type RequestPayload<E extends ClientRequestName> = ClientRequests[E][0];
@@ -132,6 +141,8 @@ export interface ServerToClientEvents {
   presence: (update: PresenceInfo) => void;
   invitation: (update: InvitationUpdate) => void;
   'session:revoked': (info: SessionRevoked) => void;
+  /** The account state changed (on any of the user's devices); protocol >= ACCOUNT_STATE_PROTOCOL. */
+  'account:changed': (update: AccountChanged) => void;
   /**
    * The server is shutting down (SIGTERM): it accepts no new connections and closes this socket
    * shortly. Reconnect now (a load balancer sends you to another server); anything unacked is

@@ -7,3 +7,4 @@ export * from './events';
 export * from './ids';
 export * from './names';
 export * from './sqlite-driver';
+export * from './account-state';

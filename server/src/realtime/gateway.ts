@@ -1,5 +1,7 @@
 import {
   TYPING_RATE_PER_SECOND,
+  accountSetSchema,
+  accountStateSchema,
   conversationDirectSchema,
   conversationListSchema,
   conversationMembersSchema,
@@ -21,6 +23,7 @@ import {
 } from '@chitchat/shared';
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../logger';
+import type { AccountStateService } from '../services/account-state';
 import type { ConversationsService } from '../services/conversations';
 import { spend, type DeviceRateLimits } from '../services/device-limits';
 import { ServiceError } from '../services/errors';
@@ -33,6 +36,7 @@ import { onRequest, onSignal } from './handle';
 import { deviceRoom, userProtocolRoom, userRoom, type ChatServer } from './types';
 
 export interface GatewayDeps {
+  accountState: AccountStateService;
   conversations: ConversationsService;
   messaging: MessagingService;
   presence: PresenceService;
@@ -44,7 +48,8 @@ export interface GatewayDeps {
 
 /** Wires every client -> server event of the protocol to its service, per connected socket. */
 export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
-  const { conversations, messaging, presence, requests, limits, logger, metrics } = deps;
+  const { accountState, conversations, messaging, presence, requests, limits, logger, metrics } =
+    deps;
   const typingLimiter = new TokenBuckets(TYPING_RATE_PER_SECOND, TYPING_RATE_PER_SECOND * 2);
   // Answers to requests and invitations change memberships and relationships: the group bucket.
   const limitRelationships = (deviceId: string) => {
@@ -139,6 +144,13 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
       await requests.declineInvitation(actor, p.conversationId);
       return {};
     });
+
+    onRequest(socket, handlerDeps, 'account:state', accountStateSchema, (p) =>
+      accountState.state(userId, p.since, p.limit),
+    );
+    onRequest(socket, handlerDeps, 'account:set', accountSetSchema, (p) =>
+      accountState.set(actor, p),
+    );
 
     // Typing is ephemeral: over the rate it is refused (and dropped); the ack is optional.
     onSignal(socket, handlerDeps, 'typing', typingSchema, async (p) => {

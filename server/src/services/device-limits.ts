@@ -21,6 +21,8 @@ export interface DeviceRateLimits {
   conversation: TokenBuckets;
   /** `RATE_LIMIT_PRESENCE` per minute, bursts of a minute's worth: presence:watch. */
   presence: TokenBuckets;
+  /** `RATE_LIMIT_ACCOUNT` per second, bursts of twice that: account:set. */
+  account: TokenBuckets;
 }
 
 export type DeviceRateLimitConfig = Pick<
@@ -30,6 +32,7 @@ export type DeviceRateLimitConfig = Pick<
   | 'RATE_LIMIT_RECEIPT'
   | 'RATE_LIMIT_CONVERSATION'
   | 'RATE_LIMIT_PRESENCE'
+  | 'RATE_LIMIT_ACCOUNT'
 >;
 
 export function deviceRateLimits(
@@ -45,6 +48,7 @@ export function deviceRateLimits(
     receipt: perSecond(config.RATE_LIMIT_RECEIPT),
     conversation: per(config.RATE_LIMIT_CONVERSATION, 3600),
     presence: per(config.RATE_LIMIT_PRESENCE, 60),
+    account: perSecond(config.RATE_LIMIT_ACCOUNT),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '@chitchat/shared';
+import { ACCOUNT_ENTRIES_MAX, type ErrorCode } from '@chitchat/shared';
 import { StoreRefusal } from '../store/types';
 
 /** A refusal a client can act on: carries a stable code and a message for people. */
@@ -33,6 +33,11 @@ export function refusalToError(error: unknown): never {
         throw new ServiceError('conflict', 'This message was already deleted.');
       case 'blocked':
         throw forbidden('You cannot send messages to this person.');
+      case 'account_full':
+        throw new ServiceError(
+          'payload_too_large',
+          `Your account keeps at most ${ACCOUNT_ENTRIES_MAX} starred and deleted-for-me messages; unstar some first.`,
+        );
     }
   }
   throw error;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accountStateContract } from './contract-account-state';
 import { UniqueViolation, type DeviceRecord, type EventOrigin, type Store } from './types';
 import type { ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
@@ -49,6 +50,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     afterEach(async () => {
       await factory.destroy(store);
     });
+
+    accountStateContract(() => store);
 
     it('has a store epoch that survives reopening', async () => {
       expect(store.storeEpoch()).toMatch(/^[0-9a-f-]{36}$/);

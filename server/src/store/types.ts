@@ -134,7 +134,14 @@ export type EventRecord = ConversationEvent & { opId?: string | null };
 
 /** Why a conditional write did not happen; services turn these into error codes. */
 export type Refusal =
-  'not_member' | 'not_found' | 'not_message' | 'already_deleted' | 'not_direct_member' | 'blocked';
+  | 'not_member'
+  | 'not_found'
+  | 'not_message'
+  | 'already_deleted'
+  | 'not_direct_member'
+  | 'blocked'
+  /** An account-state write would leave more entries with a value than its `maxEntries`. */
+  | 'account_full';
 
 export class StoreRefusal extends Error {
   override name = 'StoreRefusal';
@@ -361,4 +368,54 @@ export interface RelationshipStore {
   removeInvitation(conversationId: string, userId: string): Promise<boolean>;
 }
 
-export type Store = AccountStore & ConversationStore & RelationshipStore & StoreLifecycle;
+/** One entry of a user's account state (DESIGN §3); `value` is JSON text, null once removed. */
+export interface AccountEntryRecord {
+  key: string;
+  value: string | null;
+  version: number;
+  updatedAt: number;
+}
+
+/** One change of an account-state write: JSON text, or null to remove the entry. */
+export interface AccountChangeInput {
+  key: string;
+  value: string | null;
+}
+
+/**
+ * The private per-user account state (DESIGN §3): one versioned map per user. Versions are per
+ * user, start at 0 and grow by one per changed entry, gapless, in commit order.
+ */
+export interface AccountStateStore {
+  /**
+   * Applies `changes` in one transaction. A change that leaves an entry as it was (the same value,
+   * or removing what is absent or already removed) is skipped; each other one gets the next
+   * version. A removal stays as a tombstone (value null) so devices learn of it. Refuses with
+   * StoreRefusal('account_full'), writing nothing, when more than `maxEntries` entries would hold a
+   * value. With `opId`, the call is recorded: a repeat (same user and opId) writes nothing and
+   * returns the version the first call answered, with no entries.
+   */
+  writeAccountState(
+    userId: string,
+    changes: readonly AccountChangeInput[],
+    options: { at: number; maxEntries: number; opId?: string },
+  ): Promise<{ version: number; entries: AccountEntryRecord[] }>;
+  /**
+   * Entries changed after version `since`, ascending by version, at most `limit`, read with the
+   * user's version in one snapshot (no entry newer than `version`). With `since` 0, removals are
+   * left out (a device starting from nothing needs none).
+   */
+  accountStateSince(
+    userId: string,
+    since: number,
+    limit: number,
+  ): Promise<{ version: number; entries: AccountEntryRecord[] }>;
+  /** The version the write with this opId answered, or null. */
+  accountOpVersion(userId: string, opId: string): Promise<number | null>;
+}
+
+export type Store = AccountStore &
+  ConversationStore &
+  RelationshipStore &
+  AccountStateStore &
+  StoreLifecycle;

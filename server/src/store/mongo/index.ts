@@ -2,6 +2,7 @@ import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { Store } from '../types';
 import { mongoAccountStore } from './accounts';
+import { mongoAccountStateStore } from './account-state';
 import { mongoConversationStore } from './conversations';
 import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
 import { migrate } from './migrations';
@@ -129,6 +130,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
       ...mongoAccountStore(models, transact),
       ...mongoConversationStore(models, transact),
       ...mongoRelationshipStore(models, transact),
+      ...mongoAccountStateStore(models, transact),
       storeEpoch: () => epoch,
       async ping() {
         await database(connection).command({ ping: 1 });

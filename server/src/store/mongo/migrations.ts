@@ -83,6 +83,16 @@ export const mongoMigrations: readonly MongoMigration[] = [
       await models.Event.createIndexes();
     },
   },
+  {
+    // DESIGN §3 "Account state" (SQLite migration 008).
+    description: 'account state: versions, entries (by key and by version), applied opIds',
+    async up(models) {
+      for (const model of [models.AccountVersion, models.AccountEntry, models.AccountOp]) {
+        await model.createCollection();
+        await model.createIndexes();
+      }
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

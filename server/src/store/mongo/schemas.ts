@@ -7,7 +7,13 @@ import {
   type LastSeenVisibility,
 } from '@chitchat/shared';
 import type { ConversationKind, MemberRole } from '@chitchat/shared';
-import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
+import { isInteger, nullableInt, nullableString, options, requiredInt } from './schema-options';
+import {
+  accountStateModels,
+  type AccountEntryDoc,
+  type AccountOpDoc,
+  type AccountVersionDoc,
+} from './account-state-schemas';
 
 /*
  * The MongoDB documents of the store, one collection each: users, blocks, devices, conversations,
@@ -140,38 +146,7 @@ export interface MetaDoc {
   counter?: number;
 }
 
-/** Integers only; null and absent values are left to `required` and `default`. */
-const isInteger = {
-  validator: (value: unknown) => value === null || value === undefined || Number.isInteger(value),
-  message: '{PATH} must be an integer',
-};
-export const requiredInt = (min: number) => ({
-  type: Number,
-  required: true,
-  min,
-  validate: isInteger,
-});
-export const nullableInt = (min: number) => ({
-  type: Number,
-  default: null,
-  min,
-  validate: isInteger,
-});
-export const nullableString = { type: String, default: null };
-
-/**
- * Every collection (events, conversations and memberships, from which summaries are read, and the
- * accounts) writes durably and reads only majority-committed data outside transactions, in case a
- * model is ever used on a connection without the store's defaults (index.ts).
- */
-const options = {
-  versionKey: false,
-  id: false,
-  strict: 'throw',
-  minimize: false,
-  writeConcern: DURABLE_WRITE_CONCERN,
-  readConcern: MAJORITY_READ_CONCERN,
-} as const;
+export { nullableInt, nullableString, requiredInt } from './schema-options';
 
 export const userSchema = new Schema<UserDoc>(
   {
@@ -537,6 +512,9 @@ export interface MongoModels {
   Contact: Model<ContactDoc>;
   RequestDismissal: Model<RequestDismissalDoc>;
   Invitation: Model<InvitationDoc>;
+  AccountVersion: Model<AccountVersionDoc>;
+  AccountEntry: Model<AccountEntryDoc>;
+  AccountOp: Model<AccountOpDoc>;
 }
 
 /** Registers the store's models on `connection` (an unopened one is fine: validation needs no server). */
@@ -564,5 +542,6 @@ export function defineModels(connection: Connection): MongoModels {
       invitationSchema,
       'group_invitations',
     ),
+    ...accountStateModels(connection),
   };
 }

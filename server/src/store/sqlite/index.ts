@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../types';
 import { sqliteAccountStore } from './accounts';
+import { sqliteAccountStateStore } from './account-state';
 import { sqliteConversationStore } from './conversations';
 import {
   backgroundCheckpoints,
@@ -43,6 +44,7 @@ export function openSqliteStore(
     ...sqliteAccountStore(db),
     ...sqliteConversationStore(db, { afterCommit: checkpoints.afterCommit }),
     ...sqliteRelationshipStore(db),
+    ...sqliteAccountStateStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     connectionSettings: () => ({
       journalMode: String(db.pragma('journal_mode', { simple: true })),

@@ -5,6 +5,7 @@ import { migration004 } from './004-message-media-refs';
 import { migration005 } from './005-idempotency-key-order';
 import { migration006 } from './006-original-text';
 import { migration007 } from './007-relationships';
+import { migration008 } from './008-account-state';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -15,4 +16,5 @@ export const migrations: readonly string[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];

@@ -1,0 +1,120 @@
+import {
+  ACCOUNT_ENTRIES_MAX,
+  ACCOUNT_PAGE_MAX,
+  ACCOUNT_STATE_PROTOCOL,
+  parseAccountKey,
+  type AccountEntry,
+  type AccountSetAnswer,
+  type AccountSetPayload,
+  type AccountStateAnswer,
+  type AccountValue,
+} from '@chitchat/shared';
+import type { AccountEntryRecord, Store } from '../store/types';
+import { insidePeriods, readAccess, type Access } from './access';
+import type { Actor } from './conversations';
+import { spend, type DeviceRateLimits } from './device-limits';
+import { ServiceError, notFound, refusalToError } from './errors';
+import type { Fanout } from './fanout';
+
+export type AccountStateService = ReturnType<typeof createAccountStateService>;
+
+const toWire = (record: AccountEntryRecord): AccountEntry => ({
+  key: record.key,
+  value: record.value === null ? null : (JSON.parse(record.value) as AccountValue),
+  version: record.version,
+  updatedAt: record.updatedAt,
+});
+
+const NO_SUCH_MESSAGE = 'No such message.';
+
+/**
+ * The account state (DESIGN §3): private per user, synced to all of the user's devices and to no
+ * one else. Every entry names something the user may see (a star names a message inside their
+ * membership periods); removing an entry needs no such check, since it reveals nothing.
+ */
+export function createAccountStateService(deps: {
+  store: Store;
+  fanout: Fanout;
+  limits: DeviceRateLimits;
+  now?: () => number;
+}) {
+  const { store, fanout, limits } = deps;
+  const now = deps.now ?? Date.now;
+
+  /** Refuses (`not_found`, `invalid_payload`) a key naming a message the user cannot see. */
+  async function authorize(
+    userId: string,
+    key: string,
+    accessByConversation: Map<string, Promise<Access>>,
+  ): Promise<void> {
+    const target = parseAccountKey(key);
+    // The schema admitted only well-formed keys; this keeps the type narrow.
+    if (target === null) throw new ServiceError('invalid_payload', `Malformed key ${key}.`);
+    let access = accessByConversation.get(target.conversationId);
+    if (access === undefined) {
+      access = readAccess(store, target.conversationId, userId);
+      accessByConversation.set(target.conversationId, access);
+    }
+    const { membership, visibleLastSeq } = await access;
+    // Outside the periods it is as absent as a seq that was never written: no hint either way.
+    if (target.seq > visibleLastSeq || !insidePeriods(membership.periods, target.seq))
+      throw notFound(NO_SUCH_MESSAGE);
+    const event = await store.getEvent(target.conversationId, target.seq);
+    if (event === null) throw notFound(NO_SUCH_MESSAGE);
+    if (event.type !== 'message')
+      throw new ServiceError(
+        'invalid_payload',
+        `Only messages can be ${target.kind === 'star' ? 'starred' : 'deleted for you'}.`,
+      );
+  }
+
+  return {
+    /** Changes after `since`, a page at a time (see AccountStateAnswer). */
+    async state(userId: string, since = 0, limit = ACCOUNT_PAGE_MAX): Promise<AccountStateAnswer> {
+      const page = await store.accountStateSince(userId, since, limit + 1);
+      const more = page.entries.length > limit;
+      const entries = (more ? page.entries.slice(0, limit) : page.entries).map(toWire);
+      return { entries, version: more ? (entries.at(-1)?.version ?? since) : page.version, more };
+    },
+
+    /** Applies the changes at once, tells every device of the user, and answers the new version. */
+    async set(actor: Actor, payload: AccountSetPayload): Promise<AccountSetAnswer> {
+      const { userId, deviceId } = actor;
+      if (payload.opId !== undefined) {
+        const first = await store.accountOpVersion(userId, payload.opId);
+        if (first !== null) return { version: first };
+      }
+      spend(
+        limits.account,
+        deviceId,
+        'Too many changes to starred and deleted messages; wait a moment.',
+      );
+      const access = new Map<string, Promise<Access>>();
+      // One at a time: a refusal stops at the first bad key, and no promise is left unobserved.
+      for (const change of payload.changes)
+        if (change.value !== null) await authorize(userId, change.key, access);
+      const written = await store
+        .writeAccountState(
+          userId,
+          payload.changes.map((c) => ({
+            key: c.key,
+            value: c.value === null ? null : JSON.stringify(c.value),
+          })),
+          {
+            at: now(),
+            maxEntries: ACCOUNT_ENTRIES_MAX,
+            ...(payload.opId !== undefined ? { opId: payload.opId } : {}),
+          },
+        )
+        .catch(refusalToError);
+      if (written.entries.length > 0)
+        fanout.toUsers(
+          [userId],
+          'account:changed',
+          { entries: written.entries.map(toWire), version: written.version },
+          ACCOUNT_STATE_PROTOCOL,
+        );
+      return { version: written.version };
+    },
+  };
+}

@@ -1,0 +1,143 @@
+import { z } from 'zod';
+import { PAGE_LIMIT_MAX } from './limits';
+import { idSchema, pageLimitSchema, seqSchema } from './schemas';
+
+/*
+ * The account state (DESIGN §3): private, per user, synced across that user's devices and never
+ * shown to anyone else. It is one versioned map of entries `key -> value`; the key starts with the
+ * entry's kind (`star:<conversationId>:<seq>`), the value is JSON, and `null` removes an entry (the
+ * removal is kept as a tombstone, so other devices learn of it). Each change bumps the user's
+ * version; devices fetch changes since their version (`account:state`) and get the rest live
+ * (`account:changed`). New kinds (pinned, archived and marked-unread chats, mute-until, drafts)
+ * add a line to ACCOUNT_KINDS, nothing else on the wire.
+ */
+
+/** The first protocol whose sockets receive `account:changed` (older apps know nothing of it). */
+export const ACCOUNT_STATE_PROTOCOL = 2;
+
+/** Longest key of an entry (kind, ids and seq fit well within it). */
+export const ACCOUNT_KEY_MAX_LENGTH = 160;
+/** Largest value of one entry, as JSON text (a draft of the longest message fits). */
+export const ACCOUNT_VALUE_MAX_BYTES = 16 * 1024;
+/** Entries with a value one account may hold (removals do not count). */
+export const ACCOUNT_ENTRIES_MAX = 20_000;
+/** Changes in one `account:set` (deleting a selection of messages for me is one call). */
+export const ACCOUNT_SET_CHANGES_MAX = 100;
+/** Entries in one page of `account:state`. */
+export const ACCOUNT_PAGE_MAX = PAGE_LIMIT_MAX;
+
+/**
+ * The kinds of entry and what their key names. `message` kinds name one message:
+ * `<kind>:<conversationId>:<seq>`; the server checks that the user may see that message.
+ */
+export const ACCOUNT_KINDS = {
+  /** A starred message; the value is `true`. */
+  star: { target: 'message', value: z.literal(true) },
+  /** A message deleted for me (hidden on all my devices, nobody else's); the value is `true`. */
+  deleted: { target: 'message', value: z.literal(true) },
+} as const;
+export type AccountKind = keyof typeof ACCOUNT_KINDS;
+const KIND_NAMES = Object.keys(ACCOUNT_KINDS) as AccountKind[];
+const isKind = (kind: string): kind is AccountKind => (KIND_NAMES as string[]).includes(kind);
+
+/** What a key names, once parsed. */
+export interface AccountKeyTarget {
+  kind: AccountKind;
+  conversationId: string;
+  seq: number;
+}
+
+const MESSAGE_KEY = /^([a-z]+):([A-Za-z0-9_-]{1,64}):([1-9][0-9]{0,15})$/;
+
+/** The target of a well-formed key, or null. */
+export function parseAccountKey(key: string): AccountKeyTarget | null {
+  const match = MESSAGE_KEY.exec(key);
+  if (match === null) return null;
+  const [, kind = '', conversationId = '', seqText = ''] = match;
+  const seq = Number(seqText);
+  if (!isKind(kind) || !Number.isSafeInteger(seq)) return null;
+  return { kind, conversationId, seq };
+}
+
+/** The key of a message-kind entry. */
+export const accountKey = (kind: AccountKind, conversationId: string, seq: number): string =>
+  `${kind}:${conversationId}:${seq}`;
+
+export const accountKeySchema = z
+  .string()
+  .max(ACCOUNT_KEY_MAX_LENGTH)
+  .refine((key) => parseAccountKey(key) !== null, {
+    message: `keys are <kind>:<conversationId>:<seq> with kind one of ${KIND_NAMES.join(', ')}`,
+  });
+
+/** Any JSON value (the shape of each kind's value is checked by its own schema). */
+export type AccountValue =
+  string | number | boolean | null | AccountValue[] | { [key: string]: AccountValue };
+
+/** One change of `account:set`: a value for the key, or null to remove the entry. */
+export const accountChangeSchema = z
+  .object({ key: accountKeySchema, value: z.unknown() })
+  .superRefine((change, ctx) => {
+    if (change.value === null) return;
+    const target = parseAccountKey(change.key);
+    if (target === null) return;
+    const parsed = ACCOUNT_KINDS[target.kind].value.safeParse(change.value);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: `not a ${target.kind} value` });
+      return;
+    }
+    if (JSON.stringify(change.value).length > ACCOUNT_VALUE_MAX_BYTES)
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'the value is too large' });
+  })
+  .transform((change) => ({ key: change.key, value: change.value as AccountValue }));
+
+export const accountSetSchema = z
+  .object({
+    changes: z.array(accountChangeSchema).min(1).max(ACCOUNT_SET_CHANGES_MAX),
+    opId: idSchema.optional(),
+  })
+  .refine((p) => new Set(p.changes.map((c) => c.key)).size === p.changes.length, {
+    message: 'each key at most once per call',
+    path: ['changes'],
+  });
+
+export const accountStateSchema = z.object({
+  /** The version the device holds; absent or 0 for everything (without removals). */
+  since: seqSchema.optional(),
+  /** Clamped to 1..ACCOUNT_PAGE_MAX, never refused; default ACCOUNT_PAGE_MAX. */
+  limit: pageLimitSchema.optional(),
+});
+
+/** One entry as the wire carries it; `value: null` is a removal. */
+export interface AccountEntry {
+  key: string;
+  value: AccountValue;
+  /** The user's version this change got. */
+  version: number;
+  updatedAt: number;
+}
+
+/** `account:state` answer: changes after `since`, ascending by version. */
+export interface AccountStateAnswer {
+  entries: AccountEntry[];
+  /** With `more: false`, the version the device holds after applying `entries`. */
+  version: number;
+  /** True when entries after these remain: ask again with `since` = the last entry's version. */
+  more: boolean;
+}
+
+/** `account:set` answer. */
+export interface AccountSetAnswer {
+  /** The user's version after the change (unchanged when nothing changed). */
+  version: number;
+}
+
+/** `account:changed` push: entries changed by one `account:set`, on any of the user's devices. */
+export interface AccountChanged {
+  entries: AccountEntry[];
+  /** The user's version after them; a device holding less than `entries[0].version - 1` fetches first. */
+  version: number;
+}
+
+export type AccountSetPayload = z.infer<typeof accountSetSchema>;
+export type AccountStatePayload = z.infer<typeof accountStateSchema>;
