@@ -1,0 +1,154 @@
+import type { MemberRole, RequestState } from '@chitchat/shared';
+
+/* The local store's row shapes (as SQLite returns them) and payloads of the outbox. */
+
+export interface ConversationRow {
+  id: string;
+  kind: 'direct' | 'group';
+  title: string | null;
+  status: 'active' | 'left';
+  role: MemberRole;
+  muted: number;
+  peer_id: string | null;
+  member_count: number;
+  members_version: number;
+  created_at: number;
+  last_activity_at: number;
+  last_seq: number;
+  oldest_seq: number;
+  history_complete: number;
+  server_last_seq: number;
+  delivered_seq: number;
+  read_seq: number;
+  unread_count: number;
+  counted_seq: number;
+  group_delivered_seq: number;
+  group_read_seq: number;
+  draft: string;
+  /** Direct chats: the message-request state (`RequestState`), or null once accepted. */
+  request: RequestState | null;
+}
+
+export interface EventRow {
+  rowid: number;
+  conversation_id: string;
+  seq: number;
+  id: string;
+  type: string;
+  sender_user_id: string;
+  sender_device_id: string | null;
+  client_msg_id: string | null;
+  created_at: number;
+  payload: string;
+  text: string | null;
+  edited_at: number | null;
+  edit_version: number;
+  deleted_at: number | null;
+}
+
+export interface MemberRow {
+  conversation_id: string;
+  user_id: string;
+  role: MemberRole;
+  delivered_seq: number;
+  receipt_seq: number;
+  /** The seq where their current membership period began (0 when the server did not say). */
+  joined_seq: number;
+}
+
+export type OutboxKind = 'send' | 'edit' | 'delete';
+export type OutboxState = 'pending' | 'sent' | 'failed';
+
+export interface OutboxRow {
+  position: number;
+  key: string;
+  conversation_id: string;
+  kind: OutboxKind;
+  payload: string;
+  state: OutboxState;
+  seq: number | null;
+  error: string | null;
+  attempts: number;
+  created_at: number;
+}
+
+/** Outbox payloads, by kind. `replyToKey` names a reply target still in the outbox. */
+export interface SendPayload {
+  /** The text, or a caption; may be empty when there are attachments. */
+  text: string;
+  replyToSeq?: number;
+  replyToKey?: string;
+  /**
+   * Files kept beside the outbox until sent; `mediaId` once uploaded. A forward's attachments have
+   * their `mediaId` from the start (and no file): the media is reused, never uploaded again.
+   */
+  attachments?: OutboxAttachment[];
+  forwarded?: true;
+  /** The sender's link preview; its image waits beside the outbox like an attachment. */
+  linkPreview?: OutboxLinkPreview;
+}
+
+export interface OutboxLinkPreview {
+  url: string;
+  title: string;
+  description: string | null;
+  image?: OutboxAttachment;
+}
+
+export interface OutboxAttachment {
+  file: string;
+  name: string;
+  mime: string;
+  size: number;
+  mediaId?: string;
+  width?: number;
+  height?: number;
+  thumbnail?: boolean;
+}
+
+export interface MediaCacheRow {
+  media_id: string;
+  variant: 'original' | 'thumbnail';
+  sha256: string;
+  mime: string;
+  size: number;
+  last_used: number;
+}
+export interface EditPayload {
+  seq: number;
+  text: string;
+}
+export interface DeletePayload {
+  seq: number;
+}
+
+/** What one page of events changes besides the events themselves, written once per page. */
+export interface Batch {
+  row: ConversationRow;
+  senderMax: Map<string, number>;
+  ownMax: number;
+  unread: number;
+  countedSeq: number;
+  activity: number;
+  /** Whether the conversation has outbox entries / kept edits at all (skips per-event lookups). */
+  outbox: boolean;
+  pending: boolean;
+}
+
+export interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+}
+
+export interface SearchRow {
+  conversation_id: string;
+  seq: number;
+  sender_user_id: string;
+  created_at: number;
+  snippet: string;
+}
+
+/** Marks around highlighted words in search snippets; never part of message text. */
+export const HIGHLIGHT_START = '\u0002';
+export const HIGHLIGHT_END = '\u0003';
