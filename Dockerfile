@@ -3,7 +3,7 @@
 # needs no build step beyond installing the server's production dependencies.
 
 # --- dependencies: better-sqlite3 compiles from source, which needs a toolchain -----------------
-FROM node:20-bookworm-slim AS deps
+FROM node:24-bookworm-slim AS deps
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
   && rm -rf /var/lib/apt/lists/*
@@ -17,7 +17,7 @@ COPY desktop/package.json desktop/
 RUN npm ci --omit=dev --workspace=@chitchat/server --no-audit --no-fund
 
 # --- runtime: no compiler, no desktop code ------------------------------------------------------
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
