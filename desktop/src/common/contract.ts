@@ -165,6 +165,15 @@ export interface MessageView {
   forwarded: boolean;
   /** The sender's preview of a link in the text (never fetched by receivers). */
   linkPreview: LinkPreviewView | null;
+  /** Starred by this person (the account state, on all their devices); absent: not starred. */
+  starred?: boolean;
+}
+
+/** A starred message with where it lives, for the "Starred messages" view. */
+export interface StarredMessage {
+  conversationId: string;
+  conversationTitle: string;
+  message: MessageView;
 }
 
 /** Where one of your messages stands with each other member (group "message info"). */
@@ -252,6 +261,15 @@ export interface ChatApi {
   getMedia(input: { mediaId: string; variant: 'original' | 'thumbnail' }): Promise<MediaBytes>;
   editMessage(input: { conversationId: string; seq: number; text: string }): Promise<void>;
   deleteMessage(input: { conversationId: string; seq: number }): Promise<void>;
+  /** Stars or unstars a sent message, on all of this person's devices (works offline). */
+  setStarred(input: { conversationId: string; seq: number; starred: boolean }): Promise<void>;
+  /**
+   * Deletes messages for this person only: gone from all their devices, unchanged for everyone
+   * else (works offline).
+   */
+  deleteForMe(input: { conversationId: string; seqs: number[] }): Promise<void>;
+  /** Starred messages, most recently starred first. */
+  listStarred(): Promise<StarredMessage[]>;
   /** Puts a failed message back in the outbox. */
   retryMessage(key: string): Promise<void>;
   /** Removes a pending or failed message from the outbox. */
@@ -334,6 +352,9 @@ export const CHAT_API_METHODS = [
   'messageInfo',
   'editMessage',
   'deleteMessage',
+  'setStarred',
+  'deleteForMe',
+  'listStarred',
   'retryMessage',
   'discardMessage',
   'markRead',

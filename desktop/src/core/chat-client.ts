@@ -25,7 +25,9 @@ import type {
   SessionState,
   SignInInput,
   SignUpInput,
+  StarredMessage,
 } from '../common/contract';
+import * as account from './account-actions';
 import { accountDatabasePath, normalizeServerUrl, type StoredSession } from './account-paths';
 import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
@@ -456,6 +458,22 @@ export class ChatClient implements ChatApi {
 
   async deleteMessage(input: { conversationId: string; seq: number }): Promise<void> {
     messages.deleteMessage(this.ready(), input);
+  }
+
+  async setStarred(input: {
+    conversationId: string;
+    seq: number;
+    starred: boolean;
+  }): Promise<void> {
+    account.setStarred(this.context(), input);
+  }
+
+  async deleteForMe(input: { conversationId: string; seqs: number[] }): Promise<void> {
+    account.deleteForMe(this.context(), input);
+  }
+
+  async listStarred(): Promise<StarredMessage[]> {
+    return account.listStarred(this.ready());
   }
 
   async retryMessage(key: string): Promise<void> {

@@ -17,6 +17,7 @@ import {
   type LinkPreviewInput,
 } from '@chitchat/shared';
 import type { ConnectionState } from '../common/contract';
+import { AccountSync } from './account-sync';
 import { ApiError, type ApiClient } from './api-client';
 import type { EngineLogger } from './emitter';
 import type { MediaCache } from './media-cache';
@@ -120,6 +121,8 @@ export class SyncEngine {
   private watched: string[] = [];
   private resyncTimer: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
+  /** The account state (starred, deleted for me): fetched and flushed with every sync. */
+  readonly account: AccountSync;
 
   constructor(
     private readonly store: LocalStore,
@@ -144,6 +147,15 @@ export class SyncEngine {
         );
       },
     });
+    this.account = new AccountSync(
+      store,
+      {
+        state: (payload) => this.call('account:state', payload),
+        set: (payload) => this.call('account:set', payload),
+      },
+      (conversations) => this.listener.changed({ list: true, conversations }),
+      logger,
+    );
     this.wireSocket();
   }
 
@@ -324,6 +336,9 @@ export class SyncEngine {
       this.setPersonTyping(update.conversationId, update.userId, update.typing);
     });
     socket.on('presence', (info) => this.listener.presence(info));
+    socket.on('account:changed', (update) => {
+      this.enqueue(() => this.account.onChanged(update));
+    });
     socket.on('invitation', () => this.listener.invitation());
     // The server is shutting down and will close this socket shortly. Move now rather than wait:
     // behind a load balancer the reconnect lands on another server, and an embedded server is
@@ -400,6 +415,10 @@ export class SyncEngine {
     for (const read of readsToSend) void this.sendRead(read.id, read.seq);
     for (const conversationId of this.store.conversationsWithPendingOutbox())
       void this.flush(conversationId);
+    // The account state has its own version: a failure there holds back no conversation.
+    await this.account.sync().catch((error: unknown) => {
+      this.logger.warn('account state sync failed', { error: String(error) });
+    });
   }
 
   /**

@@ -215,6 +215,7 @@ export class ViewBuilder {
       unsupported: !KNOWN_TYPES.has(event.type),
       forwarded: isMessage && payload.forwarded === true,
       linkPreview: isMessage ? linkPreviewOf(payload.linkPreview) : null,
+      starred: isMessage && this.store.account.isStarred(event.conversation_id, event.seq),
     };
   }
 

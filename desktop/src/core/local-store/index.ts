@@ -6,6 +6,7 @@ import {
   type LogEntry,
   type PublicUser,
 } from '@chitchat/shared';
+import { LocalAccountState } from './account-state';
 import { finishBatch, insertEvent, startBatch, type EventWriter } from './event-writer';
 import {
   HIGHLIGHT_END,
@@ -36,6 +37,8 @@ export class LocalStore {
   private readonly statements: Statements;
   /** Writes batches of log events (event-writer.ts) with this store's statements. */
   private readonly writer: EventWriter;
+  /** Starred and deleted-for-me messages (the account state, DESIGN §3). */
+  readonly account: LocalAccountState;
   /**
    * Conversations whose list row may show something new since the last `takeListChanges()`: every
    * write method marks the conversations it touches (a new write method must too), so the chat
@@ -56,6 +59,7 @@ export class LocalStore {
     migrateLocalStore(this.db);
     this.statements = prepareStatements(this.db);
     this.writer = { statements: this.statements, userId };
+    this.account = new LocalAccountState(this.db, (id) => this.touch(id));
   }
 
   close(): void {
@@ -100,6 +104,8 @@ export class LocalStore {
         UPDATE outbox SET state = 'pending', seq = NULL WHERE state = 'sent';
       `);
       this.setMeta('pending_drafts', JSON.stringify(drafts));
+      // The account state belongs to the server's store too; changes made here stay pending.
+      this.account.reset();
     })();
     this.listChangesAll = true;
   }

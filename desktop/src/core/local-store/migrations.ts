@@ -135,4 +135,30 @@ ALTER TABLE conversations ADD COLUMN request TEXT;
 -- Where each member's current period began: ticks of earlier messages do not wait for them.
 ALTER TABLE members ADD COLUMN joined_seq INTEGER NOT NULL DEFAULT 0;
 `,
+  `
+-- The account state (DESIGN §3) as the server last said (account_entries, with the version held in
+-- meta 'account_version'), changes made here not yet acknowledged (account_pending, sent with their
+-- opId), and the effective marks per message that pages read (account_marks).
+CREATE TABLE account_entries (
+  key TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  version INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE account_pending (
+  key TEXT PRIMARY KEY,
+  value TEXT,
+  op_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX account_pending_by_op ON account_pending (op_id);
+CREATE TABLE account_marks (
+  conversation_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  starred INTEGER NOT NULL DEFAULT 0,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  starred_at INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (conversation_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX account_marks_starred ON account_marks (starred, starred_at) WHERE starred = 1;
+`,
 ];

@@ -13,6 +13,9 @@ import type {
 /* The local store's schema upgrade and its prepared statements. */
 
 const HIDDEN_IN_TIMELINE = "('message_edited', 'message_deleted')";
+/** Messages the person deleted for themselves (account state) leave the timeline on every device. */
+const NOT_DELETED_FOR_ME = `NOT EXISTS (SELECT 1 FROM account_marks m
+  WHERE m.conversation_id = events.conversation_id AND m.seq = events.seq AND m.deleted = 1)`;
 
 export function migrateLocalStore(db: BetterSqlite3.Database): void {
   const current = Number(db.pragma('user_version', { simple: true }));
@@ -169,11 +172,11 @@ export function prepareStatements(db: BetterSqlite3.Database) {
     ),
     latest: prepare<[string, number], EventRow>(
       `SELECT rowid, * FROM events WHERE conversation_id = ? AND type NOT IN ${HIDDEN_IN_TIMELINE}
-       ORDER BY seq DESC LIMIT ?`,
+         AND ${NOT_DELETED_FOR_ME} ORDER BY seq DESC LIMIT ?`,
     ),
     before: prepare<[string, number, number], EventRow>(
       `SELECT rowid, * FROM events WHERE conversation_id = ? AND seq < ? AND type NOT IN ${HIDDEN_IN_TIMELINE}
-       ORDER BY seq DESC LIMIT ?`,
+         AND ${NOT_DELETED_FOR_ME} ORDER BY seq DESC LIMIT ?`,
     ),
     addOutbox: prepare(
       `INSERT INTO outbox (key, conversation_id, kind, payload, state, created_at)

@@ -1,0 +1,114 @@
+import {
+  ACCOUNT_PAGE_MAX,
+  parseAccountKey,
+  type AccountChanged,
+  type AccountEntry,
+  type AccountSetAnswer,
+  type AccountSetPayload,
+  type AccountStateAnswer,
+  type AccountStatePayload,
+} from '@chitchat/shared';
+import type { EngineLogger } from './emitter';
+import type { LocalStore } from './local-store/index';
+
+/** The two requests of the account state, as the sync engine sends them (ack timeout included). */
+export interface AccountRequests {
+  state(payload: AccountStatePayload): Promise<AccountStateAnswer>;
+  set(payload: AccountSetPayload): Promise<AccountSetAnswer>;
+}
+
+/** Codes after which resending the same change cannot help: the server's state stands. */
+const RETRYABLE_CODES = new Set(['timeout', 'offline', 'rate_limited', 'internal']);
+
+const codeOf = (error: unknown): string =>
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : 'internal';
+
+/**
+ * Keeps the local copy of the account state (DESIGN §3) in step with the server: on every sync it
+ * fetches the changes since the version it holds, then sends the changes made here (each group
+ * with the opId it was made with, so a resend after a lost answer applies once); live
+ * `account:changed` pushes are applied when they continue the held version, else fetched first.
+ */
+export class AccountSync {
+  private flushing: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: LocalStore,
+    private readonly requests: AccountRequests,
+    /** These conversations' messages (stars, deleted for me) changed. */
+    private readonly changed: (conversationIds: readonly string[]) => void,
+    private readonly logger: EngineLogger,
+  ) {}
+
+  /** Fetch, then send what waits. */
+  async sync(): Promise<void> {
+    await this.fetch();
+    await this.flush();
+  }
+
+  async onChanged(update: AccountChanged): Promise<void> {
+    const held = this.store.account.version();
+    const first = update.entries[0]?.version ?? update.version;
+    if (first > held + 1) {
+      // Something was missed (a push while reconnecting): the fetch brings it and this one.
+      await this.fetch();
+      return;
+    }
+    this.apply(update.entries, update.version);
+  }
+
+  /** Sends the changes waiting here; one flush at a time. */
+  flush(): Promise<void> {
+    this.flushing ??= this.flushOnce().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  private async fetch(): Promise<void> {
+    for (;;) {
+      const since = this.store.account.version();
+      const page = await this.requests.state({ since, limit: ACCOUNT_PAGE_MAX });
+      this.apply(page.entries, page.version);
+      if (!page.more) return;
+    }
+  }
+
+  private apply(entries: readonly AccountEntry[], version: number): void {
+    this.store.account.applyRemote(entries, version);
+    this.announce(entries.map((e) => e.key));
+  }
+
+  private async flushOnce(): Promise<void> {
+    for (const [opId, changes] of this.store.account.pendingByOp()) {
+      try {
+        await this.requests.set({
+          opId,
+          changes: changes.map((c) => ({
+            key: c.key,
+            value: c.value === null ? null : (JSON.parse(c.value) as AccountEntry['value']),
+          })),
+        });
+      } catch (error) {
+        const code = codeOf(error);
+        // Offline or slow: everything stays pending for the next sync.
+        if (RETRYABLE_CODES.has(code)) return;
+        // Refused for good (the message is gone, say): the server's state stands.
+        this.logger.warn('an account-state change was refused', { code, opId });
+      }
+      this.store.account.settle(changes);
+      this.announce(changes.map((c) => c.key));
+    }
+  }
+
+  private announce(keys: readonly string[]): void {
+    const ids = new Set<string>();
+    for (const key of keys) {
+      const target = parseAccountKey(key);
+      if (target !== null) ids.add(target.conversationId);
+    }
+    if (ids.size > 0) this.changed([...ids]);
+  }
+}
