@@ -14,6 +14,7 @@ import { call, connect, http, startServer } from '@chitchat/server/testing';
 import { memorySecretStore } from '../src/core/api-client';
 import { ChatClient } from '../src/core/chat-client';
 import { LocalStore } from '../src/core/local-store/index';
+import { runEngineChatsBench } from './engine-chats';
 
 const COMMON = (
   'the quick brown fox jumps over lazy dog meeting tomorrow lunch dinner coffee project deadline ' +
@@ -305,6 +306,9 @@ export async function runEngineBench(log: (line: string) => void = console.log):
         await server.stop();
       }
     }
+
+    // 1c. An account of 1,000 chats: its first sync, and 10,000 messages caught up over them.
+    await runEngineChatsBench(log);
 
     // 2. First page of a conversation holding 100,000 messages (from the local cache).
     {

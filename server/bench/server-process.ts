@@ -3,7 +3,8 @@
  * does not share its event loop. Built like the test harness's `startServer`: SQLite in the
  * directory named by BENCH_DATA_DIR, both rate limits raised far above the bench's rates, logs
  * silent (BENCH_SERVER_LOG_LEVEL=warn shows a run's warnings among the bench's output). Listens on
- * 127.0.0.1, port 0, and reports the port over IPC once it listens.
+ * 127.0.0.1, on BENCH_PORT or else port 0, and reports the port over IPC once it listens (a fixed
+ * port lets a client find the same server again after a restart over the same data).
  *
  * With BENCH_REDIS_URL (and BENCH_JWT_SECRET, the same for every process, at least 32 characters)
  * it runs in the scaled mode, as `main.ts` does with REDIS_URL: Redis presence, the Socket.io
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const keys = deriveKeys(loadServerSecret(dataDir, config.JWT_SECRET));
   const redis = config.REDIS_URL !== undefined ? await connectRedis(config, logger) : undefined;
   const app = createApp({ config, store, keys, logger, ...redis?.deps });
-  const port = await app.listen(0, '127.0.0.1');
+  const port = await app.listen(Number(process.env.BENCH_PORT ?? 0), '127.0.0.1');
 
   const stop = () => {
     void app

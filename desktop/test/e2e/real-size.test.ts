@@ -17,7 +17,7 @@ import {
   serveRenderer,
   type AppWindow,
 } from './browser';
-import { seedDirect, seedMessages, seedPerson, type SeedMessage } from './seed';
+import { seedDirect, seedMessages, seedPerson, type SeedMessage } from '../seed';
 
 const runBrowser = chromiumAvailable();
 
@@ -173,6 +173,10 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
 
   it('the chat list scrolls by wheel and keyboard on its own; text reads in its own direction', async () => {
     const e = await signedIn(dana.username, 30);
+    // People who wrote to each other are contacts: none of these chats is a message request.
+    expect(
+      (await e.client.listConversations()).filter((c) => c.request !== null).map((c) => c.title),
+    ).toEqual([]);
     const page = await window(e);
     danaPage = page;
     await page.getByRole('button', { name: /Ana Lima/ }).waitFor();
@@ -226,6 +230,7 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     expect(await bubble.getAttribute('dir')).toBe('auto');
     expect(await bubble.evaluate((el) => getComputedStyle(el).direction)).toBe('rtl');
     expect(await page.locator('.chat-header h2').getAttribute('dir')).toBe('auto');
+    expect(await page.getByText('has not accepted your message request').count()).toBe(0);
     await expectWindowStill(page);
     await screenshot(page, 'size-02-hebrew-chat-1200-light');
   });

@@ -22,13 +22,15 @@ export async function seedPerson(store: Store, displayName: string): Promise<str
   return id;
 }
 
+/**
+ * A direct chat between two people who wrote to each other: each is the other's contact, so
+ * neither side shows it as a message request (as `message:send` and `request:accept` would leave it).
+ */
 export async function seedDirect(store: Store, userId: string, peerId: string): Promise<string> {
-  const { conversation } = await store.getOrCreateDirect({
-    id: randomUUID(),
-    userId,
-    peerId,
-    at: Date.now() - 20 * 86_400_000,
-  });
+  const at = Date.now() - 20 * 86_400_000;
+  const { conversation } = await store.getOrCreateDirect({ id: randomUUID(), userId, peerId, at });
+  await store.addContacts(userId, [peerId], at);
+  await store.addContacts(peerId, [userId], at);
   return conversation.id;
 }
 
