@@ -269,7 +269,11 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     await expect
       .poll(
         async () => {
-          await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+          // As a person's wheel would: it also ends holding the previous page's first message.
+          await scroller.evaluate((el) => {
+            el.dispatchEvent(new WheelEvent('wheel', { bubbles: true }));
+            el.scrollTo({ top: 0 });
+          });
           return beginning.isVisible();
         },
         { timeout: 30_000 },
@@ -283,6 +287,55 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     await bubbleWith(page, 'Ana message 1').waitFor();
     await expectWindowStill(page);
     await screenshot(page, 'size-04-beginning-1200-light');
+  });
+
+  it('loading older history keeps the first visible message at its place on screen', async () => {
+    const page = danaPage;
+    // Reopen Ana's chat: a fresh list with only the newest page loaded.
+    await page.getByRole('button', { name: /Friend 2\b/ }).click();
+    await log(page).locator('.bubble').first().waitFor();
+    await page.getByRole('button', { name: /Ana Lima/ }).click();
+    await page.locator('.chat-header h2', { hasText: 'Ana Lima' }).waitFor();
+    await log(page).locator('.bubble').first().waitFor();
+    const scroller = log(page);
+    for (let load = 0; load < 3; load++) {
+      // Scrolls to the top and follows the first visible message, frame by frame, until older
+      // messages went in above it and the list settled: how far it ever moved from its place.
+      const moved = await scroller.evaluate(async (el) => {
+        const frame = () => new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+        const rows = () => [...el.querySelectorAll<HTMLElement>('[data-key]')];
+        const firstVisible = () => {
+          const top = el.getBoundingClientRect().top;
+          return rows().find((row) => row.getBoundingClientRect().bottom > top + 1) ?? null;
+        };
+        // To the top as a person's wheel would go (which ends holding the previous anchor).
+        el.dispatchEvent(new WheelEvent('wheel', { bubbles: true }));
+        el.scrollTop = 0;
+        await frame();
+        const anchor = firstVisible();
+        if (anchor === null) return { error: 'no row in view' };
+        const key = anchor.dataset.key ?? '';
+        const at = () =>
+          el.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`)?.getBoundingClientRect()
+            .top ?? Number.NaN;
+        const rowsAbove = () => rows().findIndex((row) => row.dataset.key === key);
+        const start = at();
+        const aboveBefore = rowsAbove();
+        let worst = 0;
+        let prepended = false;
+        for (let frames = 0, settled = 0; frames < 600 && settled < 30; frames++) {
+          await frame();
+          const drift = Math.abs(at() - start);
+          if (!Number.isNaN(drift)) worst = Math.max(worst, drift);
+          if (rowsAbove() > aboveBefore) prepended = true;
+          if (prepended) settled++;
+        }
+        return { prepended, worst };
+      });
+      expect(moved).toMatchObject({ prepended: true });
+      expect((moved as { worst: number }).worst).toBeLessThanOrEqual(2);
+    }
+    await expectWindowStill(page);
   });
 
   it('a search hit far back opens its chat there, highlighted inside the message list', async () => {

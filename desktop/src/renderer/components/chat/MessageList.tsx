@@ -14,7 +14,7 @@ import {
   type Item,
 } from './items';
 import { MessageItem } from './MessageItem';
-import { onMessageKeys } from './messageKeys';
+import { onMessageKeys, PERSON_SCROLL } from './messageKeys';
 import { GalleryContext } from '../gallery';
 
 /** Messages loaded above the first unread one, so the divider opens with some context. */
@@ -65,29 +65,54 @@ function anchorIn(scroller: HTMLElement | null): Anchor | null {
   return null;
 }
 
+/** How long after a prepend the first visible message is held in place (rows settle within it). */
+const ANCHOR_HOLD_MS = 1500;
+
 /**
- * Holds `anchor` where it was on screen over the next frames. Virtuoso keeps the scroll offset when
- * rows go in above, but it sizes them from estimates first, and a day header that moves up above
- * the older messages of its day changes what its cached sizes refer to: the difference shows as a
- * jump unless the anchor is put back once the rows are measured.
+ * Holds `anchor` where it was on screen while older rows go in above it. Virtuoso keeps the scroll
+ * offset when rows go in above, but it sizes them from estimates first, and a day header that moves
+ * up above the older messages of its day leaves its cached size to the message now at its index:
+ * each later measurement moves what is on screen by 20-70 px. Checking once per animation frame
+ * lets those moves be painted first; so the drift is also corrected on every DOM change (a
+ * MutationObserver runs before the browser paints what Virtuoso just rendered), until the rows stop
+ * changing, the person scrolls (wheel, touch, keys, the scrollbar, or PERSON_SCROLL), or
+ * ANCHOR_HOLD_MS have passed.
  */
 function keepAnchor(scroller: HTMLElement | null, anchor: Anchor | null): void {
   if (scroller === null || anchor === null) return;
-  let frames = 0;
-  let still = 0;
-  const step = () => {
+  const started = performance.now();
+  let quietFrames = 0;
+  let done = false;
+  const correct = () => {
     const row = scroller.querySelector(`[data-key="${CSS.escape(anchor.key)}"]`);
-    if (row !== null) {
-      const drift = row.getBoundingClientRect().top - anchor.top;
-      if (Math.abs(drift) >= 1) {
-        scroller.scrollTop += drift;
-        still = 0;
-      } else still++;
+    if (row === null) return;
+    const drift = row.getBoundingClientRect().top - anchor.top;
+    if (Math.abs(drift) >= 0.5) {
+      scroller.scrollTop += drift;
+      quietFrames = 0;
     }
-    if (++frames < 20 && still < 3) requestAnimationFrame(step);
   };
-  requestAnimationFrame(step);
+  const observer = new MutationObserver(correct);
+  const stop = () => {
+    if (done) return;
+    done = true;
+    observer.disconnect();
+    for (const event of PERSON_SCROLLS) scroller.removeEventListener(event, stop);
+  };
+  observer.observe(scroller, { childList: true, subtree: true, attributes: true });
+  // Whatever the person does to the list wins over holding the old position.
+  for (const event of PERSON_SCROLLS) scroller.addEventListener(event, stop, { passive: true });
+  const frame = () => {
+    if (done) return;
+    correct();
+    if (++quietFrames > 30 || performance.now() - started > ANCHOR_HOLD_MS) stop();
+    else requestAnimationFrame(frame);
+  };
+  correct();
+  requestAnimationFrame(frame);
 }
+
+const PERSON_SCROLLS = ['wheel', 'touchstart', 'keydown', 'pointerdown', PERSON_SCROLL] as const;
 
 export function MessageList({
   store,
@@ -302,6 +327,7 @@ export function MessageList({
       await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
       const index = itemsRef.current.findIndex((item) => seqOf(item) === seq);
       if (index < 0) return;
+      scroller.current?.dispatchEvent(new Event(PERSON_SCROLL));
       virtuoso.current?.scrollToIndex({ index, align: 'center', behavior: 'auto' });
       showHighlight(seq);
     },
@@ -371,13 +397,14 @@ export function MessageList({
           <button
             className="jump-button"
             aria-label={unseen > 0 ? `Jump to latest, ${unseen} new` : 'Jump to latest'}
-            onClick={() =>
+            onClick={() => {
+              scroller.current?.dispatchEvent(new Event(PERSON_SCROLL));
               virtuoso.current?.scrollToIndex({
                 index: items.length - 1,
                 align: 'end',
                 behavior: 'smooth',
-              })
-            }
+              });
+            }}
           >
             <IconDown />
             {unseen > 0 && <span className="jump-count">{unseen}</span>}

@@ -64,11 +64,18 @@ export function onMessageKeys(event: KeyboardEvent<HTMLElement>): void {
   else if (event.key === 'Escape' && row) move(row);
 }
 
+/**
+ * Dispatched on the message scroller before the app scrolls it for the person (PageUp from the
+ * composer, the jump button, a search hit): like their wheel, it ends holding a message in place.
+ */
+export const PERSON_SCROLL = 'chitchat:person-scroll';
+
 /** PageUp/PageDown in the composer scroll the history above it by most of a screen. */
 export function scrollHistoryByPage(from: HTMLElement, key: string): boolean {
   if (key !== 'PageUp' && key !== 'PageDown') return false;
   const log = from.closest('.chat')?.querySelector<HTMLElement>('[role="log"]');
   if (!log) return false;
+  log.dispatchEvent(new Event(PERSON_SCROLL));
   log.scrollBy({ top: (key === 'PageUp' ? -1 : 1) * log.clientHeight * 0.9 });
   return true;
 }
