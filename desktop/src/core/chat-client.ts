@@ -36,7 +36,7 @@ import * as conversations from './conversation-actions';
 import { ConversationList } from './conversation-list';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
 import { forwardMessages } from './forwarding';
-import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node';
+import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
 import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
 import * as messages from './message-actions';

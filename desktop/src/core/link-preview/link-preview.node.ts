@@ -5,8 +5,8 @@ import {
   LINK_PREVIEW_TIMEOUT_MS,
 } from '@chitchat/shared';
 import type { LinkPreviewDraft } from '../../common/contract';
-import { PUBLIC_ADDRESSES_ONLY, type AddressPolicy } from './address-policy.node';
-import { fetchBounded, type BoundedFetchOptions } from './fetch-bounded.node';
+import { PUBLIC_ADDRESSES_ONLY, type AddressPolicy } from './address-policy.node.ts';
+import { fetchBounded, type BoundedFetchOptions } from './fetch-bounded.node.ts';
 import { parsePage } from './parse-page';
 
 /** Makes link previews on this device (DESIGN §10); the engine asks it for the composer's link. */
