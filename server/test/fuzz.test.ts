@@ -825,7 +825,6 @@ function snapshot(): string {
     db.prepare('SELECT * FROM conversations ORDER BY id').all(),
     db.prepare('SELECT * FROM memberships ORDER BY conversation_id, user_id').all(),
     db.prepare('SELECT * FROM events ORDER BY conversation_id, seq').all(),
-    db.prepare("SELECT * FROM meta WHERE key = 'change_counter'").all(),
     db.prepare('SELECT * FROM account_entries ORDER BY user_id, key').all(),
     db.prepare('SELECT * FROM account_versions ORDER BY user_id').all(),
   ]);

@@ -417,7 +417,7 @@ describe('bad input changes nothing', () => {
 
   it('malformed and oversized payloads get their error code, and nothing is written', async () => {
     const chat = await direct(w.alice, w.bob);
-    const counterBefore = await server.store.changeCounter();
+    const counterBefore = await server.store.changeCursor();
     const cases: [string, unknown, string][] = [
       ['message:send', { conversationId: chat.id, clientMsgId: 'x' }, 'invalid_payload'],
       [
@@ -464,7 +464,7 @@ describe('bad input changes nothing', () => {
         error: { code },
       });
     }
-    expect(await server.store.changeCounter()).toBe(counterBefore);
+    expect(await server.store.changeCursor()).toBe(counterBefore);
     expect(
       (
         await call(w.bob.socket, 'events:after', {

@@ -257,7 +257,7 @@ export function createConversationsService(deps: {
 
     async list(userId: string, since: number | undefined): Promise<ConversationListAnswer> {
       // The cursor is read before the rows, so a change racing this call is sent again rather than lost.
-      const cursor = await store.changeCounter();
+      const cursor = await store.changeCursor();
       const rows: SummaryRow[] = await store.changedSummaries(userId, since);
       const conversations = await Promise.all(
         rows.map((r) => summarize(r.conversation, r.membership)),

@@ -9,3 +9,15 @@ export interface ContractContext {
   origin: (i: number, opId?: string) => EventOrigin;
   message: (conversationId: string, i: number, text: string, clientMsgId?: string) => NewMessage;
 }
+
+/**
+ * The version stamps of each of the user's conversations and memberships: what decides whether a
+ * summary changed, without comparing cursors (MongoDB's cursor lags, so "nothing since" would be
+ * true there only after the lag).
+ */
+export async function stampsOf(store: Store, userId: string): Promise<Record<string, number[]>> {
+  const rows = await store.changedSummaries(userId, undefined);
+  return Object.fromEntries(
+    rows.map((r) => [r.conversation.id, [r.conversation.version, r.membership.version]]),
+  );
+}

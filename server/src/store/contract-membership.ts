@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import type { ContractContext } from './contract-context';
+import { stampsOf, type ContractContext } from './contract-context';
 
 /** Store contract, part of `describeStoreContract`: membership periods, receipts and the change cursor. */
 export function describeMembershipContract(context: ContractContext): void {
@@ -174,24 +174,24 @@ export function describeMembershipContract(context: ContractContext): void {
     });
   });
 
-  it("the change counter orders summary changes; others' receipts do not change mine", async () => {
+  it("the change cursor: a change after it is returned since it; others' receipts do not change mine", async () => {
     const { conversation } = await store().getOrCreateDirect({
       id: randomUUID(),
       userId: who(a),
       peerId: who(b),
       at: 1,
     });
-    const start = await store().changeCounter();
-    expect(await store().changedSummaries(who(a), start)).toEqual([]);
+    const start = await store().changeCursor();
     await store().appendMessage(message(conversation.id, b, 'hi'));
     expect((await store().changedSummaries(who(a), start)).map((r) => r.conversation.id)).toEqual([
       conversation.id,
     ]);
-    const afterMessage = await store().changeCounter();
+    const afterMessage = await store().changeCursor();
+    const bAfterMessage = await stampsOf(store(), who(b));
     const receipt = await store().advanceReceipts(conversation.id, who(b), { readSeq: 1 });
     expect(receipt.changed).toBe(false); // the sender already read their own message
     await store().advanceReceipts(conversation.id, who(a), { deliveredSeq: 1 });
-    expect(await store().changedSummaries(who(b), afterMessage)).toEqual([]);
+    expect(await stampsOf(store(), who(b))).toEqual(bAfterMessage);
     expect(await store().changedSummaries(who(a), afterMessage)).toHaveLength(1);
     const back = await store().advanceReceipts(conversation.id, who(a), { deliveredSeq: 0 });
     expect(back).toMatchObject({ changed: false, membership: { deliveredSeq: 1 } });
@@ -221,5 +221,38 @@ export function describeMembershipContract(context: ContractContext): void {
       await store().lastVisibleEvent(conversation.id, [{ joinedSeq: 1, leftSeq: null }], 1),
     ).toMatchObject({ seq: 1 });
     expect(await store().sharingConversation(who(a), [who(b), who(c)])).toEqual([who(b)]);
+  });
+
+  it('sends to different conversations write no shared row: each stamps only its own', async () => {
+    const first = await store().getOrCreateDirect({
+      id: randomUUID(),
+      userId: who(a),
+      peerId: who(b),
+      at: 1,
+    });
+    const second = await store().getOrCreateDirect({
+      id: randomUUID(),
+      userId: who(a),
+      peerId: who(c),
+      at: 1,
+    });
+    const cursor = await store().changeCursor();
+    const before = await store().getConversation(second.conversation.id);
+    const cBefore = await stampsOf(store(), who(c));
+    await Promise.all([
+      store().appendMessage(message(first.conversation.id, b, 'to a from b')),
+      store().appendMessage(message(first.conversation.id, a, 'to b from a')),
+    ]);
+    // The other conversation and its members' rows are untouched by these sends.
+    expect(await store().getConversation(second.conversation.id)).toEqual(before);
+    expect(await stampsOf(store(), who(c))).toEqual(cBefore);
+    // Stamps only move forward, and every change after the cursor is found since it.
+    const after = await store().getConversation(first.conversation.id);
+    expect(after?.version).toBeGreaterThan(first.conversation.version);
+    expect(after?.version).toBeGreaterThan(cursor);
+    for (const user of [a, b])
+      expect(
+        (await store().changedSummaries(who(user), cursor)).map((r) => r.conversation.id),
+      ).toContain(first.conversation.id);
   });
 }

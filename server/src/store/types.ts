@@ -107,6 +107,7 @@ export interface ConversationRecord {
   createdBy: string;
   createdAt: number;
   lastSeq: number;
+  /** The stamp of the last change to the conversation (./versions.ts). */
   version: number;
   membersVersion: number;
   /** The minimum watermarks over current members, as last announced to a large group. */
@@ -122,6 +123,7 @@ export interface MembershipRecord {
   deliveredSeq: number;
   readSeq: number;
   receiptSeq: number;
+  /** The stamp of the last change to this membership (./versions.ts). */
   version: number;
   active: boolean;
   periods: Period[];
@@ -204,13 +206,21 @@ export interface SummaryRow {
 
 /** Conversations, memberships with their periods, and the event log. */
 export interface ConversationStore {
-  /** The store-wide change counter now: the cursor of `conversation:list`. */
-  changeCounter(): Promise<number>;
+  /**
+   * The cursor of `conversation:list` now: every summary change that commits after this call is
+   * returned by `changedSummaries(userId, cursor)`. Rows carry version stamps (./versions.ts), so
+   * no row is shared between conversations. SQLite's cursor is exact; MongoDB's lags the clock
+   * (MONGO_CURSOR_LAG_MS), so a summary changed just before it may be returned again.
+   */
+  changeCursor(): Promise<number>;
   getConversation(id: string): Promise<ConversationRecord | null>;
   getMembership(conversationId: string, userId: string): Promise<MembershipRecord | null>;
   /** Current (active) members, longest-serving first. */
   activeMembers(conversationId: string): Promise<MembershipRecord[]>;
-  /** The caller's conversations whose summary changed after `since` (all when undefined). */
+  /**
+   * The caller's conversations whose summary changed after `since` (all when undefined): the
+   * membership's stamp, or for a current member the conversation's, is above it.
+   */
   changedSummaries(userId: string, since: number | undefined): Promise<SummaryRow[]>;
   /** Of `userIds`, those who share at least one conversation with `userId` as active members. */
   sharingConversation(userId: string, userIds: readonly string[]): Promise<string[]>;

@@ -17,17 +17,16 @@ import {
   toMembershipRecord,
 } from './records';
 import {
-  META_CHANGE_COUNTER_ID,
   type ConversationDoc,
   type EventDoc,
   type MembershipDoc,
-  type MetaDoc,
   type MongoModels,
 } from './schemas';
 import type { Transact } from './transaction';
 import { mongoEventReads } from './event-reads';
 import { memberWrites } from './member-writes';
 import { messagePayloadOf } from '../message-payload';
+import { clockStamp, MONGO_CURSOR_LAG_MS } from '../versions';
 
 /*
  * Conversations, memberships and the event log in MongoDB; mirrors ../sqlite/conversations.ts
@@ -36,8 +35,9 @@ import { messagePayloadOf } from '../message-payload';
  * Every write that appends events runs in one transaction that `$inc`s the conversation's lastSeq,
  * inserts the events and updates memberships, so seqs are gapless and commit in order: two
  * transactions that append to one conversation both write its document, and the later one hits a
- * write conflict and is retried by `withTransaction` from the start, on a fresh snapshot. The
- * store-wide change counter is `$inc`ed the same way, so versions too commit in order.
+ * write conflict and is retried by `withTransaction` from the start, on a fresh snapshot.
+ * Transactions on different conversations share no document: the rows a write changes carry its
+ * own clock stamp (../versions.ts), not a store-wide counter.
  */
 
 type Session = ClientSession;
@@ -67,19 +67,14 @@ async function retryingDuplicate<T>(write: () => Promise<T>): Promise<T> {
 }
 
 export function mongoConversationStore(models: MongoModels, transact: Transact): ConversationStore {
-  const { Conversation, Membership, Event, Meta, Block } = models;
+  const { Conversation, Membership, Event, Block } = models;
 
-  /** The next value of the store-wide change counter (inside the caller's transaction). */
-  const nextVersion = async (session: Session): Promise<number> => {
-    const doc = await Meta.findOneAndUpdate(
-      { _id: META_CHANGE_COUNTER_ID },
-      { $inc: { counter: 1 } },
-      { session, new: true },
-    ).lean<MetaDoc>();
-    if (doc?.counter === undefined)
-      throw new Error('The change counter is missing; this database was not created by chitchat.');
-    return doc.counter;
-  };
+  /**
+   * The stamp of this transaction's rows (../versions.ts): from the clock, so no document is
+   * shared between conversations. Taken inside the transaction, which MongoDB aborts past its
+   * lifetime limit, so it is visible within MONGO_CURSOR_LAG_MS of being taken.
+   */
+  const nextVersion = async (_session: Session): Promise<number> => clockStamp();
 
   const membershipDoc = (conversationId: string, userId: string, session: Session | null) =>
     Membership.findOne({ conversationId, userId }).session(session).lean<MembershipDoc>();
@@ -155,9 +150,10 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
   };
 
   return {
-    async changeCounter() {
-      const doc = await Meta.findById(META_CHANGE_COUNTER_ID).lean<MetaDoc>();
-      return doc?.counter ?? 0;
+    async changeCursor() {
+      // Behind the clock by the longest a stamp can take to become visible: a change that commits
+      // after this call carries a stamp above it (a recent one is sent again, never lost).
+      return Date.now() - MONGO_CURSOR_LAG_MS;
     },
     async getConversation(id) {
       const doc = await Conversation.findById(id).lean<ConversationDoc>();

@@ -1,12 +1,8 @@
 import type { InvitationRecord, RelationshipStore } from '../types';
 import { byDirectKey, directKey } from './records';
-import {
-  META_CHANGE_COUNTER_ID,
-  type InvitationDoc,
-  type MetaDoc,
-  type MongoModels,
-} from './schemas';
+import { type InvitationDoc, type MongoModels } from './schemas';
 import type { Transact } from './transaction';
+import { clockStamp } from '../versions';
 
 const toInvitation = (doc: InvitationDoc): InvitationRecord => ({
   conversationId: doc.conversationId,
@@ -17,20 +13,11 @@ const toInvitation = (doc: InvitationDoc): InvitationRecord => ({
 
 /** Contacts, deleted requests and group invitations in MongoDB; mirrors ../sqlite/relationships.ts. */
 export function mongoRelationshipStore(models: MongoModels, transact: Transact): RelationshipStore {
-  const { User, Contact, RequestDismissal, Invitation, Conversation, Membership, Meta } = models;
+  const { User, Contact, RequestDismissal, Invitation, Conversation, Membership } = models;
   type Session = Parameters<Parameters<Transact>[0]>[0];
 
-  /** The next value of the store-wide change counter (the cursor of conversation:list). */
-  const nextVersion = async (session: Session): Promise<number> => {
-    const doc = await Meta.findOneAndUpdate(
-      { _id: META_CHANGE_COUNTER_ID },
-      { $inc: { counter: 1 } },
-      { session, new: true },
-    ).lean<MetaDoc>();
-    if (doc?.counter === undefined)
-      throw new Error('The change counter is missing; this database was not created by chitchat.');
-    return doc.counter;
-  };
+  /** The stamp of this transaction's rows, as the conversation store takes it (../versions.ts). */
+  const nextVersion = async (_session: Session): Promise<number> => clockStamp();
 
   const knownUsers = async (ids: readonly string[], session: Session) =>
     ids.length === 0

@@ -12,6 +12,7 @@ import {
   type MembershipRow,
 } from './rows';
 import { conversationStatements, statementCache } from './statements';
+import { sqliteVersions } from './versions';
 import {
   StoreRefusal,
   type ConversationStore,
@@ -42,7 +43,8 @@ export function sqliteConversationStore(
       .map(toMembership)
       .sort((a, b) => currentJoin(a) - currentJoin(b));
 
-  const nextVersion = (): number => Number(st.nextVersion.get()?.value);
+  const versions = sqliteVersions(db);
+  const nextVersion = versions.next;
 
   const requireActive = (conversationId: string, userId: string): MembershipRow => {
     const row = st.membership.get(conversationId, userId);
@@ -457,8 +459,8 @@ export function sqliteConversationStore(
   };
 
   return {
-    async changeCounter() {
-      return Number(st.counter.get()?.value ?? 0);
+    async changeCursor() {
+      return versions.cursor();
     },
     async getConversation(id) {
       const row = st.conversation.get(id);

@@ -1,5 +1,6 @@
 import type { SqliteDatabase } from './database';
 import { directKey } from './conversations';
+import { sqliteVersions } from './versions';
 import type { InvitationRecord, RelationshipStore } from '../types';
 
 interface InvitationRow {
@@ -21,10 +22,6 @@ const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(',
 /** Contacts, deleted requests and group invitations in SQLite; mirrors ../mongo/relationships.ts. */
 export function sqliteRelationshipStore(db: SqliteDatabase): RelationshipStore {
   const st = {
-    // The same store-wide change counter the conversation store moves (the cursor of conversation:list).
-    nextVersion: db.prepare<[], { value: string }>(
-      `UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'change_counter' RETURNING value`,
-    ),
     insertContact: db.prepare(
       `INSERT OR IGNORE INTO contacts (user_id, contact_id, created_at)
        SELECT ?, id, ? FROM users WHERE id = ?`,
@@ -57,7 +54,7 @@ export function sqliteRelationshipStore(db: SqliteDatabase): RelationshipStore {
       'DELETE FROM group_invitations WHERE conversation_id = ? AND user_id = ?',
     ),
   };
-  const nextVersion = (): number => Number(st.nextVersion.get()?.value);
+  const nextVersion = sqliteVersions(db).next;
 
   const addContacts = db.transaction(
     (userId: string, contactIds: readonly string[], at: number): string[] => {

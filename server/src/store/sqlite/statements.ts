@@ -18,10 +18,6 @@ export function conversationStatements(db: SqliteDatabase) {
     sql: string,
   ): PreparedStatement<P, R> => db.prepare<P, R>(sql);
   return {
-    nextVersion: prepare<[], { value: string }>(
-      `UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT) WHERE key = 'change_counter' RETURNING value`,
-    ),
-    counter: prepare<[], { value: string }>(`SELECT value FROM meta WHERE key = 'change_counter'`),
     conversation: prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
     conversationByKey: prepare<[string], ConversationRow>(
       'SELECT * FROM conversations WHERE direct_key = ?',

@@ -6,6 +6,7 @@ import { migration005 } from './005-idempotency-key-order';
 import { migration006 } from './006-original-text';
 import { migration007 } from './007-relationships';
 import { migration008 } from './008-account-state';
+import { migration009 } from './009-version-stamps';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -17,4 +18,5 @@ export const migrations: readonly string[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
