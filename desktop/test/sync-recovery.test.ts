@@ -1,5 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { copyFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { call, connect, http, startServer, type TestServer } from '@chitchat/server/testing';
 import {
   PASSWORD,
   conversationOf,
@@ -7,11 +12,14 @@ import {
   online,
   removeProfiles,
   showsTexts,
+  textsIn,
   uniqueUser,
   until,
   userIdOf,
+  wholeHistory,
   type Engine,
 } from './engines';
+import type { ClientSocket, SocketFactory } from '../src/core/sync-engine';
 
 /** Requests that catch a conversation up (DESIGN §5 step 1). */
 const CATCH_UP_EVENTS = new Set(['events:after', 'events:before']);
@@ -36,6 +44,43 @@ describe('the client engine when part of a sync fails', () => {
     await online(e.client);
     return { ...e, username, userId: await userIdOf(e.client) };
   };
+
+  /** A copy of the server's database now, to restore later (docs/operations.md). */
+  const backup = () => {
+    const file = path.join(server.dataDir, `backup-${randomUUID()}.db`);
+    const live = new Database(path.join(server.dataDir, 'chitchat.db'));
+    live.exec(`VACUUM INTO '${file}'`);
+    live.close();
+    return file;
+  };
+  /** Stops the server, puts the copy back with a new store epoch (a restore), and starts it. */
+  const restore = async (file: string | null) => {
+    const { dataDir, port } = server;
+    await server.stop();
+    const database = path.join(dataDir, 'chitchat.db');
+    if (file !== null) {
+      copyFileSync(file, database);
+      for (const suffix of ['-wal', '-shm']) rmSync(`${database}${suffix}`, { force: true });
+    }
+    const restored = new Database(database);
+    restored.prepare("UPDATE meta SET value = ? WHERE key = 'store_epoch'").run(randomUUID());
+    restored.close();
+    server = await startServer({ dataDir, port });
+  };
+  /** A second device of the account, as a bare socket. */
+  const otherDevice = async (username: string) =>
+    connect(
+      server,
+      (
+        await http<{ accessToken: string }>(server, 'POST', '/api/auth/login', {
+          body: { username, password: PASSWORD },
+        })
+      ).body.accessToken,
+    );
+  const offline = (client: Engine['client']) =>
+    until(client, async () =>
+      (await client.getConnectionState()) === 'online' ? undefined : true,
+    );
 
   beforeEach(async () => {
     server = await startServer();
@@ -131,10 +176,169 @@ describe('the client engine when part of a sync fails', () => {
     await retriedTwice;
     holding = false;
     const stuckTexts =
-      stuck === withBob.id
-        ? ['from bob', 'to bob, offline']
-        : ['from carol', 'to carol, offline'];
+      stuck === withBob.id ? ['from bob', 'to bob, offline'] : ['from carol', 'to carol, offline'];
     await showsTexts(again.client, stuck ?? '', stuckTexts, 10_000);
     expect(Date.now() - startedAt).toBeLessThan(20_000);
+  });
+
+  it('after a restore, queued edits and replies find their target again or fail visibly, never naming another message', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const chat = await alice.client.startDirectChat(bob.userId);
+    await alice.client.sendMessage({ conversationId: chat.id, text: 'one' });
+    await showsTexts(bob.client, chat.id, ['one']);
+    const copy = backup();
+    await alice.client.sendMessage({ conversationId: chat.id, text: 'two' });
+    await bob.client.sendMessage({ conversationId: chat.id, text: 'bob lost' });
+    await showsTexts(alice.client, chat.id, ['one', 'two', 'bob lost']);
+    const seqOf = async (text: string) =>
+      (await wholeHistory(alice.client, chat.id)).find((m) => m.text === text)?.seq ?? 0;
+    const [one, two, bobLost] = [await seqOf('one'), await seqOf('two'), await seqOf('bob lost')];
+
+    // Offline, Alice edits two messages and replies to two; then her app closes.
+    await server.stop();
+    await offline(alice.client);
+    await alice.client.editMessage({ conversationId: chat.id, seq: one, text: 'one (edited)' });
+    await alice.client.editMessage({ conversationId: chat.id, seq: two, text: 'two (edited)' });
+    await alice.client.sendMessage({ conversationId: chat.id, text: 're: one', replyToSeq: one });
+    await alice.client.sendMessage({
+      conversationId: chat.id,
+      text: 're: bob lost',
+      replyToSeq: bobLost,
+    });
+    await alice.client.stop();
+
+    // The server comes back from the copy, where seqs 2 and 3 are taken by other messages.
+    await restore(copy);
+    const aliceElsewhere = await otherDevice(alice.username);
+    const bobElsewhere = await otherDevice(bob.username);
+    for (const [socket, text] of [
+      [aliceElsewhere, 'alice elsewhere'],
+      [bobElsewhere, 'bob elsewhere'],
+    ] as const)
+      await call(socket, 'message:send', {
+        conversationId: chat.id,
+        clientMsgId: randomUUID(),
+        text,
+      });
+    aliceElsewhere.close();
+    bobElsewhere.close();
+    expect(await server.store.getEvent(chat.id, two)).toMatchObject({
+      payload: { text: 'alice elsewhere' },
+    });
+
+    const again = await engine({ profileDir: alice.profileDir, secrets: alice.secrets });
+    engines.push(again);
+    // The edit of a message the copy kept reaches it; the reply to it quotes it.
+    await showsTexts(bob.client, chat.id, [
+      'one (edited)',
+      'alice elsewhere',
+      'bob elsewhere',
+      're: one',
+    ]);
+    const failed = await until(again.client, async () => {
+      const shown = (await again.client.openConversation(chat.id)).messages.filter(
+        (m) => m.status === 'failed',
+      );
+      return shown.length === 2 ? shown : undefined;
+    });
+    // What named a message the copy lost fails where Alice sees it, with a reason, and can be
+    // retried or discarded; nobody sees it applied to the message that now has that seq.
+    expect(failed.map((m) => [m.text, m.error])).toEqual([
+      ['two (edited)', 'stale_target'],
+      ['re: bob lost', 'stale_target'],
+    ]);
+    await again.client.idle();
+    expect(textsIn(await wholeHistory(bob.client, chat.id))).toEqual([
+      'one (edited)',
+      'alice elsewhere',
+      'bob elsewhere',
+      're: one',
+    ]);
+    const reply = (await wholeHistory(bob.client, chat.id)).find((m) => m.text === 're: one');
+    expect(reply?.replyTo).toMatchObject({ seq: one, text: 'one (edited)' });
+    const discarded = failed[0]?.key ?? '';
+    await again.client.discardMessage(discarded);
+    expect((await again.client.openConversation(chat.id)).messages.map((m) => m.key)).not.toContain(
+      discarded,
+    );
+  });
+
+  it('after a restore, a message sent again that the server already had does not stay stuck below the newest page', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const chat = await alice.client.startDirectChat(bob.userId);
+    await bob.client.sendMessage({ conversationId: chat.id, text: 'hello' });
+    await showsTexts(alice.client, chat.id, ['hello']);
+    // Alice's message is acked, but her device never applies its event (it never arrives),
+    // and her app closes: the entry is "sent", waiting for its event.
+    let dropping = true;
+    const deaf: SocketFactory = (url, options) => {
+      const socket: ClientSocket = io(url, options);
+      const on = socket.on.bind(socket) as (
+        name: string,
+        fn: (...args: unknown[]) => void,
+      ) => ClientSocket;
+      (socket as unknown as { on: typeof on }).on = (name, fn) =>
+        on(name, name === 'event' ? (...args) => (dropping ? undefined : fn(...args)) : fn);
+      return socket;
+    };
+    await alice.client.stop();
+    const deafAlice = await engine({
+      profileDir: alice.profileDir,
+      secrets: alice.secrets,
+      connect: deaf,
+    });
+    engines.push(deafAlice);
+    await online(deafAlice.client);
+    await deafAlice.client.sendMessage({ conversationId: chat.id, text: 'mine' });
+    await until(
+      deafAlice.client,
+      async () =>
+        (await deafAlice.client.openConversation(chat.id)).messages.at(-1)?.status === 'sent'
+          ? true
+          : undefined,
+      10_000,
+      'mine sent',
+    );
+    await deafAlice.client.stop();
+    dropping = false;
+    const later = ['b1', 'b2', 'b3', 'b4'];
+    for (const text of later) await bob.client.sendMessage({ conversationId: chat.id, text });
+    // Bob's messages are on the server (acked), not only in his outbox.
+    await until(bob.client, async () => {
+      const shown = await wholeHistory(bob.client, chat.id);
+      return textsIn(shown).length === 6 && shown.every((m) => m.seq !== null) ? true : undefined;
+    });
+
+    // The server is rebuilt (new epoch, same data). Alice starts again with pages of three:
+    // her entry is sent again, and the server answers with the seq it already had, below the
+    // newest page she loads.
+    await restore(null);
+    const again = await engine({
+      profileDir: alice.profileDir,
+      secrets: alice.secrets,
+      sync: { pageSize: 3 },
+    });
+    engines.push(again);
+    await online(again.client);
+    await until(
+      again.client,
+      async () => {
+        if ((await conversationOf(again.client, chat.id)) === undefined) return undefined;
+        const shown = (await again.client.openConversation(chat.id)).messages;
+        return textsIn(shown).join() === 'b2,b3,b4' ? true : undefined;
+      },
+      10_000,
+      'the newest page',
+    );
+    await again.client.idle();
+    const newest = (await again.client.openConversation(chat.id)).messages;
+    expect(newest.map((m) => [m.text, m.status])).toEqual([
+      ['b2', null],
+      ['b3', null],
+      ['b4', null],
+    ]);
+    expect(textsIn(await wholeHistory(again.client, chat.id))).toEqual(['hello', 'mine', ...later]);
   });
 });

@@ -157,6 +157,12 @@ export interface MessageView {
   status: MessageStatus | null;
   /** The error code when status is failed. */
   error: string | null;
+  /**
+   * An own edit or delete of an earlier message that could not be sent (e.g. `stale_target`: the
+   * server was restored and no longer has that message): shown so it can be retried or discarded.
+   * `text` is the edit's new text.
+   */
+  change?: 'edit' | 'delete';
   /** Upload progress of a pending message with attachments. */
   upload?: { sent: number; total: number } | null;
   /** An event type this version does not know (from a newer server). */

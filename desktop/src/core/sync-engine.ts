@@ -28,6 +28,7 @@ import type {
   OutboxAttachment,
   OutboxLinkPreview,
   OutboxRow,
+  OutboxTarget,
   SendPayload,
 } from './local-store/index';
 
@@ -45,6 +46,9 @@ const DEFINITIVE_CODES = new Set([
   'payload_too_large',
   'unauthorized',
 ]);
+
+/** How many older pages a restored outbox entry may load while looking for its target. */
+const STALE_TARGET_PAGES = 5;
 
 export interface SyncEngineOptions {
   /** How long to wait for an ack before treating a request as lost. */
@@ -630,8 +634,15 @@ export class SyncEngine {
       switch (entry.kind) {
         case 'send': {
           const payload = JSON.parse(entry.payload) as SendPayload;
+          let replyToSeq = payload.replyToSeq ?? this.resolveReply(payload.replyToKey);
+          if (payload.replyTarget !== undefined) {
+            const found = await this.findTarget(entry.conversation_id, payload.replyTarget);
+            if (found === null) return this.failStale(entry);
+            replyToSeq = payload.replyToSeq = found;
+            delete payload.replyTarget;
+            this.store.updateOutboxPayload(entry.key, payload);
+          }
           const attachments = await this.uploadAttachments(entry, payload);
-          const replyToSeq = payload.replyToSeq ?? this.resolveReply(payload.replyToKey);
           const answer = await this.call('message:send', {
             conversationId: entry.conversation_id,
             clientMsgId: entry.key,
@@ -644,17 +655,30 @@ export class SyncEngine {
               : {}),
           });
           for (const attachment of filesOf(payload)) rmSync(attachment.file, { force: true });
-          // The entry leaves the outbox when its event is applied (live or by catch-up).
-          if (this.store.eventAt(entry.conversation_id, answer.seq) === null)
+          // The entry leaves the outbox when its event is applied (live or by catch-up), or at
+          // once when the log is applied past it without it: the message lies below the loaded
+          // page (a restored server answered with its old seq), and scrolling back shows it.
+          const row = this.store.conversation(entry.conversation_id);
+          if (
+            this.store.eventAt(entry.conversation_id, answer.seq) === null &&
+            (row === null || answer.seq > row.last_seq)
+          )
             this.store.markOutboxSent(entry.key, answer.seq);
           else this.store.removeOutbox(entry.key);
           return 'done';
         }
         case 'edit': {
           const payload = JSON.parse(entry.payload) as EditPayload;
+          let seq = payload.seq;
+          if (payload.target !== undefined) {
+            const found = await this.findTarget(entry.conversation_id, payload.target);
+            if (found === null) return this.failStale(entry);
+            seq = found;
+            this.store.updateOutboxPayload(entry.key, { seq, text: payload.text });
+          }
           await this.call('message:edit', {
             conversationId: entry.conversation_id,
-            seq: payload.seq,
+            seq,
             text: payload.text,
             opId: entry.key,
           });
@@ -663,9 +687,16 @@ export class SyncEngine {
         }
         case 'delete': {
           const payload = JSON.parse(entry.payload) as DeletePayload;
+          let seq = payload.seq;
+          if (payload.target !== undefined) {
+            const found = await this.findTarget(entry.conversation_id, payload.target);
+            if (found === null) return this.failStale(entry);
+            seq = found;
+            this.store.updateOutboxPayload(entry.key, { seq });
+          }
           await this.call('message:delete', {
             conversationId: entry.conversation_id,
-            seq: payload.seq,
+            seq,
             opId: entry.key,
           });
           this.store.removeOutbox(entry.key);
@@ -711,6 +742,30 @@ export class SyncEngine {
       done += attachment.size;
     }
     return attachments.flatMap((a) => (a.mediaId !== undefined ? [a.mediaId] : []));
+  }
+
+  /**
+   * Where an outbox entry's target is after a restore: looked up by its identity in what is
+   * loaded, then in up to STALE_TARGET_PAGES older pages. Null when it cannot be found: the
+   * message it meant is not on this server (or too far back to look for).
+   */
+  private async findTarget(conversationId: string, target: OutboxTarget): Promise<number | null> {
+    if (target.id === null && target.clientMsgId === null) return null;
+    for (let page = 0; ; page++) {
+      const found = this.store.resolveOutboxTarget(conversationId, target);
+      if (found !== null) return found;
+      const row = this.store.conversation(conversationId);
+      if (row === null || row.history_complete === 1 || page >= STALE_TARGET_PAGES) return null;
+      await this.fetchOlder(conversationId);
+    }
+  }
+
+  private failStale(entry: OutboxRow): 'done' {
+    this.store.markOutboxFailed(entry.key, 'stale_target');
+    this.logger.warn('outbox entry refers to a message the restored server does not have', {
+      key: entry.key,
+    });
+    return 'done';
   }
 
   /** The seq of a reply target that was itself sent from the outbox. */

@@ -13,6 +13,7 @@ import {
   HIGHLIGHT_END,
   HIGHLIGHT_START,
   type ConversationRow,
+  type EditPayload,
   type EventRow,
   type LocalStore,
   type MemberRow,
@@ -158,7 +159,10 @@ export class ViewBuilder {
 
   /** A page of the timeline: events, then what still waits in the outbox. */
   page(row: ConversationRow, events: EventRow[], includeOutbox: boolean): MessageView[] {
-    const outbox = includeOutbox ? this.store.outbox(row.id).filter((o) => o.kind === 'send') : [];
+    // Sends wait in the timeline; an edit or delete shows only once it failed (to retry or discard).
+    const outbox = includeOutbox
+      ? this.store.outbox(row.id).filter((o) => o.kind === 'send' || o.state === 'failed')
+      : [];
     const userIds = new Set<string>([this.store.userId]);
     for (const e of events) {
       userIds.add(e.sender_user_id);
@@ -220,6 +224,7 @@ export class ViewBuilder {
   }
 
   private pending(entry: OutboxRow, users: Map<string, UserRow>): MessageView {
+    if (entry.kind !== 'send') return this.failedChange(entry);
     const payload = JSON.parse(entry.payload) as SendPayload;
     let replyTo: MessageView['replyTo'] = null;
     if (payload.replyToSeq !== undefined) {
@@ -259,6 +264,33 @@ export class ViewBuilder {
       unsupported: false,
       forwarded: payload.forwarded === true,
       linkPreview: pendingLinkPreviewOf(entry.key, payload.linkPreview),
+    };
+  }
+
+  /** A failed edit or delete, as a row of its own: its target may not be loaded, or not exist. */
+  private failedChange(entry: OutboxRow): MessageView {
+    const payload = JSON.parse(entry.payload) as Partial<EditPayload>;
+    return {
+      key: entry.key,
+      conversationId: entry.conversation_id,
+      seq: null,
+      type: 'message',
+      senderUserId: this.store.userId,
+      senderName: 'You',
+      own: true,
+      text: entry.kind === 'edit' ? (payload.text ?? '') : null,
+      systemText: null,
+      replyTo: null,
+      attachments: [],
+      createdAt: entry.created_at,
+      editedAt: null,
+      deletedAt: null,
+      status: entry.state === 'failed' ? 'failed' : 'pending',
+      error: entry.error,
+      unsupported: false,
+      forwarded: false,
+      linkPreview: null,
+      change: entry.kind === 'edit' ? 'edit' : 'delete',
     };
   }
 

@@ -23,9 +23,11 @@ import {
   type SendPayload,
   type UserRow,
 } from './rows';
+import { detachOutboxTargets, resolveOutboxTarget, type OutboxTarget } from './outbox-targets';
 import { migrateLocalStore, prepareStatements, type Statements } from './statements';
 
 export * from './rows';
+export type { OutboxTarget } from './outbox-targets';
 
 /**
  * The offline copy of one account's conversations: summaries, members and watermarks, the event
@@ -97,6 +99,8 @@ export class LocalStore {
           "SELECT id, draft FROM conversations WHERE draft != ''",
         )
         .all();
+      // Seqs in the outbox may name other messages on the restored server: keep who they meant.
+      detachOutboxTargets(this.db);
       this.db.exec(`
         DELETE FROM events; DELETE FROM pending_changes; DELETE FROM members; DELETE FROM conversations;
         INSERT INTO events_fts (events_fts) VALUES ('delete-all');
@@ -423,7 +427,12 @@ export class LocalStore {
     if (entry !== undefined) this.touch(entry.conversation_id);
   }
 
-  updateOutboxPayload(key: string, payload: SendPayload): void {
+  /** Where an outbox entry's target is now (after a restore), or null if not known here (yet). */
+  resolveOutboxTarget(conversationId: string, target: OutboxTarget): number | null {
+    return resolveOutboxTarget(this.db, conversationId, target);
+  }
+
+  updateOutboxPayload(key: string, payload: SendPayload | EditPayload | DeletePayload): void {
     this.statements.outboxPayload.run(JSON.stringify(payload), key);
   }
 

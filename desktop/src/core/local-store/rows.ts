@@ -1,4 +1,5 @@
 import type { MemberRole, RequestState } from '@chitchat/shared';
+import type { OutboxTarget } from './outbox-targets';
 
 /* The local store's row shapes (as SQLite returns them) and payloads of the outbox. */
 
@@ -78,6 +79,8 @@ export interface SendPayload {
   text: string;
   replyToSeq?: number;
   replyToKey?: string;
+  /** Set when the server was restored: `replyToSeq` is stale until resolved from this. */
+  replyTarget?: OutboxTarget;
   /**
    * Files kept beside the outbox until sent; `mediaId` once uploaded. A forward's attachments have
    * their `mediaId` from the start (and no file): the media is reused, never uploaded again.
@@ -117,9 +120,13 @@ export interface MediaCacheRow {
 export interface EditPayload {
   seq: number;
   text: string;
+  /** Set when the server was restored: `seq` is stale until resolved from this. */
+  target?: OutboxTarget;
 }
 export interface DeletePayload {
   seq: number;
+  /** Set when the server was restored: `seq` is stale until resolved from this. */
+  target?: OutboxTarget;
 }
 
 /** What one page of events changes besides the events themselves, written once per page. */

@@ -71,6 +71,11 @@ export function Bubble({
           </button>
         )}
         {!deleted && <Attachments store={store} message={m} />}
+        {m.change !== undefined && (
+          <div className="change-label muted">
+            {m.change === 'edit' ? 'Edit of an earlier message' : 'Delete of an earlier message'}
+          </div>
+        )}
         <div className="bubble-text" dir="auto">
           {m.unsupported ? (
             <em className="muted">This message isn't supported by this version of chitchat.</em>
@@ -93,9 +98,14 @@ export function Bubble({
           </span>
         </div>
         {m.status === 'failed' && (
-          <button className="retry" onClick={() => void store.chat.retryMessage(m.key)}>
-            Not sent{m.error ? ` (${m.error.replace('_', ' ')})` : ''} — Click to retry
-          </button>
+          <>
+            <button className="retry" onClick={() => void store.chat.retryMessage(m.key)}>
+              Not sent{m.error ? ` (${m.error.replace('_', ' ')})` : ''} — Click to retry
+            </button>
+            <button className="retry" onClick={() => void store.chat.discardMessage(m.key)}>
+              Discard
+            </button>
+          </>
         )}
       </article>
       {canAct && (
