@@ -26,6 +26,7 @@ export type Panel =
   | { kind: 'new-chat' }
   | { kind: 'new-group' }
   | { kind: 'settings' }
+  | { kind: 'starred' }
   | { kind: 'info'; conversationId: string }
   | { kind: 'message-info'; conversationId: string; seq: number };
 

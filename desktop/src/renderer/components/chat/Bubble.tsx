@@ -4,8 +4,10 @@ import { collapsedText, hueOf, timeOfDay } from '../../format';
 import type { AppStore } from '../../state/store';
 import { IconEdit, IconInfo, IconReply, IconTrash } from '../Icons';
 import { Attachments } from '../Media';
+import { DeleteForMeButton } from './DeleteForMeButton';
 import { StatusIcon } from '../StatusIcon';
 import { canEdit } from './canEdit';
+import { StarIcon } from './StarIcon';
 
 export function Bubble({
   message: m,
@@ -92,6 +94,11 @@ export function Bubble({
             <span className="text">{m.text}</span>
           )}
           <span className="meta">
+            {m.starred === true && (
+              <span className="star-mark">
+                <StarIcon filled size={11} label="Starred" />
+              </span>
+            )}
             {m.editedAt !== null && !deleted && <span className="edited">edited</span>}
             <time dateTime={new Date(m.createdAt).toISOString()}>{timeOfDay(m.createdAt)}</time>
             {m.own && !deleted && <StatusIcon status={m.status} />}
@@ -118,6 +125,22 @@ export function Bubble({
             onClick={() => onReply(m)}
           >
             <IconReply size={16} />
+          </button>
+          <button
+            className="icon-button small"
+            tabIndex={-1}
+            aria-label={m.starred === true ? 'Unstar' : 'Star'}
+            title={m.starred === true ? 'Unstar (S)' : 'Star (S)'}
+            onClick={() =>
+              m.seq !== null &&
+              void store.chat.setStarred({
+                conversationId: conversation.id,
+                seq: m.seq,
+                starred: m.starred !== true,
+              })
+            }
+          >
+            <StarIcon filled={m.starred === true} />
           </button>
           {canEdit(m) && (
             <button
@@ -161,6 +184,7 @@ export function Bubble({
               <IconTrash size={16} />
             </button>
           )}
+          <DeleteForMeButton conversationId={conversation.id} message={m} store={store} />
         </div>
       )}
     </div>

@@ -4,7 +4,8 @@ import type { KeyboardEvent } from 'react';
  * Keyboard use of the message history, without a Tab stop per hidden button: the history is one
  * Tab stop; Up/Down move between messages; on a message, Enter or Right goes into its actions (the
  * ones a mouse sees on hover), Left/Right move between them, Escape goes back; R replies, E edits,
- * I shows message info, Delete deletes; Escape on a message returns to the composer.
+ * I shows message info, S stars or unstars, Delete deletes (for everyone where allowed, else for
+ * me); Escape on a message returns to the composer.
  */
 export function onMessageKeys(event: KeyboardEvent<HTMLElement>): void {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
@@ -37,9 +38,14 @@ export function onMessageKeys(event: KeyboardEvent<HTMLElement>): void {
   if (target.hasAttribute('data-message')) {
     const list = messages();
     const index = list.indexOf(target);
-    const shortcut = { r: 'Reply', e: 'Edit', i: 'Message info', Delete: 'Delete for everyone' }[
-      event.key.length === 1 ? event.key.toLowerCase() : event.key
-    ];
+    // Each key names the actions it may press, the first one the message offers.
+    const shortcut = {
+      r: ['Reply'],
+      e: ['Edit'],
+      i: ['Message info'],
+      s: ['Star', 'Unstar'],
+      Delete: ['Delete for everyone', 'Delete for me'],
+    }[event.key.length === 1 ? event.key.toLowerCase() : event.key];
     if (event.key === 'ArrowUp') move(list[index - 1]);
     else if (event.key === 'ArrowDown') move(list[index + 1]);
     else if (event.key === 'Enter' || event.key === 'ArrowRight') move(actions[0]);
@@ -47,7 +53,7 @@ export function onMessageKeys(event: KeyboardEvent<HTMLElement>): void {
       event.preventDefault();
       target.closest('.chat')?.querySelector<HTMLElement>('textarea')?.focus();
     } else if (shortcut !== undefined) {
-      const button = actions.find((b) => b.getAttribute('aria-label') === shortcut);
+      const button = actions.find((b) => shortcut.includes(b.getAttribute('aria-label') ?? ''));
       if (button) {
         event.preventDefault();
         button.click();

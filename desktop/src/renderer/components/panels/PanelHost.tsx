@@ -5,6 +5,7 @@ import { NewChat } from './NewChat';
 import { NewGroup } from './NewGroup';
 import { Settings } from './Settings';
 import { Sheet } from './Sheet';
+import { StarredMessages } from './StarredMessages';
 
 export function PanelHost({ store }: { store: AppStore }) {
   const panel = useAppState(store, (s) => s.panel);
@@ -27,6 +28,12 @@ export function PanelHost({ store }: { store: AppStore }) {
       return (
         <Sheet title="Settings" onClose={close}>
           <Settings store={store} />
+        </Sheet>
+      );
+    case 'starred':
+      return (
+        <Sheet title="Starred messages" onClose={close}>
+          <StarredMessages store={store} />
         </Sheet>
       );
     case 'info':

@@ -5,6 +5,7 @@ import { IconGroup, IconNewChat, IconSettings } from '../Icons';
 import { Invitations } from '../requests/Invitations';
 import { ChatList } from './ChatList';
 import { ConnectionBanner } from './ConnectionBanner';
+import { StarIcon } from '../chat/StarIcon';
 
 export function Sidebar({ store }: { store: AppStore }) {
   const session = useAppState(store, (s) => s.session);
@@ -32,6 +33,14 @@ export function Sidebar({ store }: { store: AppStore }) {
             onClick={() => store.set({ panel: { kind: 'new-group' } })}
           >
             <IconGroup />
+          </button>
+          <button
+            className="icon-button"
+            aria-label="Starred messages"
+            title="Starred messages"
+            onClick={() => store.set({ panel: { kind: 'starred' } })}
+          >
+            <StarIcon size={20} />
           </button>
           <button
             className="icon-button"

@@ -1,0 +1,171 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startServer, type TestServer } from '@chitchat/server/testing';
+import {
+  conversationOf,
+  engine,
+  online,
+  removeProfiles,
+  showsTexts,
+  uniqueUser,
+  until,
+  userIdOf,
+  wholeHistory,
+  PASSWORD,
+  type Engine,
+} from '../engines';
+import {
+  buildRenderer,
+  chromiumAvailable,
+  launchChromium,
+  openApp,
+  screenshot,
+  serveRenderer,
+  type AppWindow,
+} from './browser';
+
+const runBrowser = chromiumAvailable();
+
+/**
+ * The account state as a person meets it (DESIGN §3): one account on two devices stars a message,
+ * finds it in "Starred messages" on the other device, and deletes a message for themselves; the
+ * other person keeps everything.
+ */
+describe.skipIf(!runBrowser)(
+  'starred messages and delete for me, on two devices of one account',
+  () => {
+    let server: TestServer;
+    let browser: Browser;
+    let app: { url: string; close(): Promise<void> };
+    const windows: AppWindow[] = [];
+    const engines: Engine[] = [];
+
+    beforeAll(async () => {
+      await buildRenderer();
+      [server, browser, app] = await Promise.all([
+        startServer(),
+        launchChromium(),
+        serveRenderer(),
+      ]);
+    }, 120_000);
+    afterAll(async () => {
+      for (const w of windows) await w.close();
+      for (const e of engines) await e.client.stop();
+      await browser?.close();
+      await app?.close();
+      await server?.stop();
+      removeProfiles();
+    });
+
+    async function device(name: string): Promise<{ page: Page; engine: Engine }> {
+      const e = await engine({ deviceName: name });
+      engines.push(e);
+      const w = await openApp(browser, app.url, e.client, { defaultServerUrl: server.url });
+      windows.push(w);
+      return { page: w.page, engine: e };
+    }
+
+    const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
+    const bubble = (page: Page, text: string) =>
+      log(page).getByRole('article').filter({ hasText: text });
+    /** A message's own action (the toolbar beside its bubble). */
+    const action = (page: Page, text: string, name: string) =>
+      log(page)
+        .locator('.bubble-row')
+        .filter({ hasText: text })
+        .getByRole('toolbar', { name: 'Message actions' })
+        .getByRole('button', { name, exact: true });
+
+    it('star on the laptop, find it under Starred messages on the phone, delete for me on one device and see it gone on the other', async () => {
+      const laptop = await device('Ana laptop');
+      const anaName = uniqueUser('ana');
+      await laptop.page.getByRole('button', { name: 'New here? Create an account' }).click();
+      await laptop.page.getByLabel('Username').fill(anaName);
+      await laptop.page.getByLabel('Display name (optional)').fill('Ana Lima');
+      await laptop.page.getByLabel('Password').fill(PASSWORD);
+      await laptop.page.getByRole('button', { name: 'Create account' }).click();
+      await laptop.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+
+      // Ben, the other person, writes from his own engine (no window needed).
+      const ben = await engine({ deviceName: 'Ben laptop' });
+      engines.push(ben);
+      await ben.client.signUp({
+        serverUrl: server.url,
+        username: uniqueUser('ben'),
+        password: PASSWORD,
+        displayName: 'Ben Okafor',
+      });
+      await online(ben.client);
+      const chat = await laptop.engine.client.startDirectChat(await userIdOf(ben.client));
+      await laptop.engine.client.sendMessage({ conversationId: chat.id, text: 'Lunch tomorrow?' });
+      await until(ben.client, () => conversationOf(ben.client, chat.id), 15_000, 'chat at Ben');
+      await ben.client.sendMessage({
+        conversationId: chat.id,
+        text: 'Yes! 12:30 at the usual place',
+      });
+      await ben.client.sendMessage({ conversationId: chat.id, text: 'Bring the slides please' });
+
+      // Ana's phone: the same account on a second device.
+      const phone = await device('Ana phone');
+      await phone.page.getByLabel('Username').fill(anaName);
+      await phone.page.getByLabel('Password').fill(PASSWORD);
+      await phone.page.getByRole('button', { name: 'Sign in' }).click();
+      await phone.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+
+      // Star on the laptop, with the mouse.
+      await laptop.page.getByRole('button', { name: /^Ben Okafor/ }).click();
+      await bubble(laptop.page, 'Bring the slides please').hover();
+      await action(laptop.page, 'Bring the slides please', 'Star').click();
+      await bubble(laptop.page, 'Bring the slides please')
+        .getByRole('img', { name: 'Starred' })
+        .waitFor();
+      await screenshot(laptop.page, 'account-01-starred-on-laptop');
+
+      // The phone shows the star on the bubble, and lists it under Starred messages.
+      await phone.page.getByRole('button', { name: /^Ben Okafor/ }).click();
+      await bubble(phone.page, 'Bring the slides please')
+        .getByRole('img', { name: 'Starred' })
+        .waitFor();
+      await phone.page.getByRole('button', { name: 'Starred messages' }).click();
+      const starred = phone.page.getByRole('dialog', { name: 'Starred messages' });
+      await starred.getByText('Bring the slides please').waitFor();
+      await screenshot(phone.page, 'account-02-starred-list-on-phone');
+      // Opening it jumps to the message.
+      await starred.getByRole('button', { name: /Bring the slides please/ }).click();
+      await starred.waitFor({ state: 'detached' });
+      await bubble(phone.page, 'Bring the slides please').waitFor();
+
+      // From the keyboard on the laptop: S on a focused message stars it, S again unstars it.
+      const lunch = bubble(laptop.page, 'Yes! 12:30 at the usual place');
+      await lunch.focus();
+      await lunch.press('s');
+      await lunch.getByRole('img', { name: 'Starred' }).waitFor();
+      await bubble(phone.page, 'Yes! 12:30 at the usual place')
+        .getByRole('img', { name: 'Starred' })
+        .waitFor();
+      await lunch.press('s');
+      await lunch.getByRole('img', { name: 'Starred' }).waitFor({ state: 'detached' });
+
+      // Delete for me on the phone (it asks first): gone there, and on the laptop.
+      await bubble(phone.page, 'Yes! 12:30 at the usual place').hover();
+      phone.page.once('dialog', (dialog) => {
+        expect(dialog.message()).toMatch(/Delete this message for you/);
+        void dialog.accept();
+      });
+      await action(phone.page, 'Yes! 12:30 at the usual place', 'Delete for me').click();
+      await bubble(phone.page, 'Yes! 12:30 at the usual place').waitFor({ state: 'detached' });
+      await bubble(laptop.page, 'Yes! 12:30 at the usual place').waitFor({ state: 'detached' });
+      await bubble(laptop.page, 'Bring the slides please').waitFor();
+      await screenshot(laptop.page, 'account-03-deleted-for-me-on-laptop');
+      await screenshot(phone.page, 'account-04-deleted-for-me-on-phone');
+
+      // Ben still has every message, and no star of Ana's.
+      await showsTexts(ben.client, chat.id, [
+        'Lunch tomorrow?',
+        'Yes! 12:30 at the usual place',
+        'Bring the slides please',
+      ]);
+      expect((await wholeHistory(ben.client, chat.id)).some((m) => m.starred === true)).toBe(false);
+    });
+  },
+);
