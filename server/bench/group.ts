@@ -10,7 +10,9 @@
  * reported next to the server's.
  *
  * Knobs: BENCH_GROUP_STEPS (default "256:100,1000:50", members:rate pairs), BENCH_GROUP_SECONDS
- * (measured seconds per step, default 10), BENCH_GROUP_WARMUP_S (default 2).
+ * (measured seconds per step, default 10), BENCH_GROUP_WARMUP_S (default 2), BENCH_SERVER_NODE_ARGS
+ * (extra node flags for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", which
+ * NODE_OPTIONS does not allow).
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -154,9 +156,12 @@ async function runStep(step: Step, seconds: number, warmupS: number): Promise<Gr
   const data = benchTempDir('chitchat-bench-group-');
   try {
     const { users, conversationId } = await seed(data.dir, step.members);
-    const server = await startChild('chitchat', path.join(here, 'server-process.ts'), {
-      BENCH_DATA_DIR: data.dir,
-    });
+    const server = await startChild(
+      'chitchat',
+      path.join(here, 'server-process.ts'),
+      { BENCH_DATA_DIR: data.dir },
+      (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
+    );
     const sockets = await connectAll(
       server.url,
       users.map((u) => u.token),

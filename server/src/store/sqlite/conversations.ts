@@ -11,6 +11,7 @@ import {
   type EventRow,
   type MembershipRow,
 } from './rows';
+import { groupCommit } from './group-commit';
 import { conversationStatements, statementCache } from './statements';
 import { sqliteVersions } from './versions';
 import {
@@ -165,47 +166,8 @@ export function sqliteConversationStore(
     return target;
   };
 
-  const pendingMessages: {
-    message: NewMessageInput;
-    resolve: (result: AppendResult) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
-
-  /**
-   * Group commit: the messages sent during one turn of the event loop are written in one
-   * transaction (a refused one writes nothing and disturbs no other), in the order they were sent. Every sender is answered after the commit, as before; only the cost of a
-   * commit is shared.
-   */
-  const commitBatch = db.transaction((batch: typeof pendingMessages) => {
-    const version = nextVersion();
-    return batch.map(({ message }) => {
-      try {
-        return { ok: true as const, result: appendMessage(message, version) };
-      } catch (error) {
-        // A refusal wrote nothing; anything else aborts the whole batch (every sender retries).
-        if (error instanceof StoreRefusal) return { ok: false as const, error };
-        throw error;
-      }
-    });
-  });
-
-  function commitPendingMessages(): void {
-    const batch = pendingMessages.splice(0);
-    let outcomes: ReturnType<typeof commitBatch>;
-    try {
-      outcomes = commitBatch.immediate(batch);
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-      return;
-    }
-    hooks.afterCommit?.();
-    outcomes.forEach((outcome, index) => {
-      const item = batch[index];
-      if (item === undefined) return;
-      if (outcome.ok) item.resolve(outcome.result);
-      else item.reject(outcome.error);
-    });
-  }
+  /** Messages sent during one turn of the event loop share a transaction (./group-commit.ts). */
+  const queueMessage = groupCommit(db, nextVersion, appendMessage, hooks.afterCommit);
 
   const editMessage = db.transaction(
     (conversationId: string, targetSeq: number, text: string, origin: EventOrigin): EventRecord => {
@@ -424,26 +386,32 @@ export function sqliteConversationStore(
     },
   );
 
-  const advanceReceipts = db.transaction(
-    (
-      conversationId: string,
-      userId: string,
-      marks: { deliveredSeq?: number; readSeq?: number },
-    ) => {
-      const row = st.membership.get(conversationId, userId);
-      if (row === undefined) throw new StoreRefusal('not_member');
-      const readSeq = Math.max(row.read_seq, marks.readSeq ?? 0);
-      const deliveredSeq = Math.max(row.delivered_seq, marks.deliveredSeq ?? 0, readSeq);
-      if (readSeq === row.read_seq && deliveredSeq === row.delivered_seq) {
-        return { membership: toMembership(row), changed: false };
-      }
-      const version = nextVersion();
-      st.advanceMarks.run({ conversationId, userId, deliveredSeq, readSeq, version });
-      const after = st.membership.get(conversationId, userId);
-      if (after === undefined) throw new Error('membership vanished');
-      return { membership: toMembership(after), changed: true };
-    },
-  );
+  interface ReceiptWrite {
+    conversationId: string;
+    userId: string;
+    marks: { deliveredSeq?: number; readSeq?: number };
+  }
+
+  /** One receipt inside a group commit; `version` is the batch's. */
+  const advanceReceipt = ({ conversationId, userId, marks }: ReceiptWrite, version: number) => {
+    const row = st.membership.get(conversationId, userId);
+    if (row === undefined) throw new StoreRefusal('not_member');
+    const readSeq = Math.max(row.read_seq, marks.readSeq ?? 0);
+    const deliveredSeq = Math.max(row.delivered_seq, marks.deliveredSeq ?? 0, readSeq);
+    if (readSeq === row.read_seq && deliveredSeq === row.delivered_seq) {
+      return { membership: toMembership(row), changed: false };
+    }
+    st.advanceMarks.run({ conversationId, userId, deliveredSeq, readSeq, version });
+    const after = st.membership.get(conversationId, userId);
+    if (after === undefined) throw new Error('membership vanished');
+    return { membership: toMembership(after), changed: true };
+  };
+
+  /**
+   * Receipts arrive in floods (every member of a big group acknowledges every message): those of
+   * one event-loop turn share a transaction and its fsync, as messages do.
+   */
+  const queueReceipt = groupCommit(db, nextVersion, advanceReceipt, hooks.afterCommit);
 
   const setMuted = db.transaction((conversationId: string, userId: string, muted: boolean) => {
     requireActiveOrFormer(conversationId, userId);
@@ -507,10 +475,7 @@ export function sqliteConversationStore(
       setMuted.immediate(conversationId, userId, muted);
     },
     async appendMessage(message) {
-      return new Promise((resolve, reject) => {
-        pendingMessages.push({ message, resolve, reject });
-        if (pendingMessages.length === 1) setImmediate(commitPendingMessages);
-      });
+      return queueMessage(message);
     },
     async editMessage(conversationId, targetSeq, text, origin) {
       return editMessage.immediate(conversationId, targetSeq, text, origin);
@@ -520,7 +485,7 @@ export function sqliteConversationStore(
     },
     ...sqliteEventReads(db, st),
     async advanceReceipts(conversationId, userId, marks) {
-      return advanceReceipts.immediate(conversationId, userId, marks);
+      return queueReceipt({ conversationId, userId, marks });
     },
     async groupReceiptMinimum(conversationId) {
       const row = st.groupMinimum.get(conversationId);

@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreRefusal } from '../types';
+import { openSqliteStore, type SqliteStore } from './index';
+
+describe('sqlite group commit of receipts', () => {
+  let dir: string;
+  let store: SqliteStore;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'chitchat-group-commit-'));
+    store = openSqliteStore(dir);
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const newUser = async () => {
+    const id = randomUUID();
+    await store.createUser({
+      id,
+      username: `u_${id.slice(0, 8)}`,
+      displayName: 'U',
+      passwordHash: 'h',
+      createdAt: 1,
+    });
+    return id;
+  };
+
+  it('receipts of one event-loop turn share one commit; a refused one disturbs no other', async () => {
+    const [owner, ...members] = [
+      await newUser(),
+      await newUser(),
+      await newUser(),
+      await newUser(),
+    ];
+    const stranger = await newUser();
+    const conversationId = randomUUID();
+    await store.createGroup({
+      id: randomUUID(),
+      userId: owner ?? '',
+      deviceId: null,
+      at: 1,
+      conversationId,
+      title: 'G',
+      memberIds: members,
+    });
+    const outcomes = await Promise.allSettled([
+      ...members.map((userId) => store.advanceReceipts(conversationId, userId, { readSeq: 1 })),
+      store.advanceReceipts(conversationId, stranger, { deliveredSeq: 1 }),
+    ]);
+    expect(outcomes.slice(0, members.length).map((o) => o.status)).toEqual(
+      members.map(() => 'fulfilled'),
+    );
+    const refused = outcomes.at(-1);
+    expect(refused?.status === 'rejected' && refused.reason).toBeInstanceOf(StoreRefusal);
+    const after = await Promise.all(members.map((id) => store.getMembership(conversationId, id)));
+    expect(after.map((m) => [m?.deliveredSeq, m?.readSeq])).toEqual(members.map(() => [1, 1]));
+    // One commit, one version stamp for every membership it moved.
+    expect(new Set(after.map((m) => m?.version)).size).toBe(1);
+    // A later turn commits on its own, with a later stamp.
+    const first = members[0] ?? '';
+    await store.appendMessage({
+      id: randomUUID(),
+      userId: owner ?? '',
+      deviceId: null,
+      at: 2,
+      conversationId,
+      clientMsgId: randomUUID(),
+      text: 'hi',
+      replyToSeq: null,
+      attachments: [],
+    });
+    await store.advanceReceipts(conversationId, first, { readSeq: 2 });
+    expect((await store.getMembership(conversationId, first))?.version).toBeGreaterThan(
+      after[0]?.version ?? Infinity,
+    );
+  });
+});
