@@ -161,15 +161,16 @@ describe('the client engine when part of a sync fails', () => {
 
     // Both offline messages are sent, and the chat that answers is caught up, within a few ack
     // timeouts (not the ten minutes until the next sync).
-    await showsTexts(bob.client, withBob.id, ['from bob', 'to bob, offline'], 6_000);
-    await showsTexts(carol.client, withCarol.id, ['from carol', 'to carol, offline'], 6_000);
+    await showsTexts(bob.client, withBob.id, ['from bob', 'to bob, offline'], 15_000);
+    await showsTexts(carol.client, withCarol.id, ['from carol', 'to carol, offline'], 15_000);
     const [other, otherTexts] =
       stuck === withBob.id
         ? [withCarol, ['from carol', 'to carol, offline']]
         : [withBob, ['from bob', 'to bob, offline']];
     expect(stuck).toBeDefined();
-    await showsTexts(again.client, other.id, otherTexts, 6_000);
-    expect(Date.now() - startedAt).toBeLessThan(8_000);
+    await showsTexts(again.client, other.id, otherTexts, 15_000);
+    // Far below the ten minutes the resync timer would take (generous for a loaded machine).
+    expect(Date.now() - startedAt).toBeLessThan(30_000);
 
     // The stuck chat is tried again (with backoff, not only at the next sync); once the server
     // answers, it converges.
@@ -178,8 +179,8 @@ describe('the client engine when part of a sync fails', () => {
     const stuckTexts =
       stuck === withBob.id ? ['from bob', 'to bob, offline'] : ['from carol', 'to carol, offline'];
     await showsTexts(again.client, stuck ?? '', stuckTexts, 10_000);
-    expect(Date.now() - startedAt).toBeLessThan(20_000);
-  });
+    expect(Date.now() - startedAt).toBeLessThan(45_000);
+  }, 90_000);
 
   it('after a restore, queued edits and replies find their target again or fail visibly, never naming another message', async () => {
     const alice = await signedUp('Alice');
@@ -189,6 +190,7 @@ describe('the client engine when part of a sync fails', () => {
     await showsTexts(bob.client, chat.id, ['one']);
     const copy = backup();
     await alice.client.sendMessage({ conversationId: chat.id, text: 'two' });
+    await showsTexts(bob.client, chat.id, ['one', 'two']);
     await bob.client.sendMessage({ conversationId: chat.id, text: 'bob lost' });
     await showsTexts(alice.client, chat.id, ['one', 'two', 'bob lost']);
     const seqOf = async (text: string) =>
@@ -268,6 +270,9 @@ describe('the client engine when part of a sync fails', () => {
     const alice = await signedUp('Alice');
     const bob = await signedUp('Bob');
     const chat = await alice.client.startDirectChat(bob.userId);
+    await until(bob.client, async () =>
+      (await conversationOf(bob.client, chat.id)) ? true : undefined,
+    );
     await bob.client.sendMessage({ conversationId: chat.id, text: 'hello' });
     await showsTexts(alice.client, chat.id, ['hello']);
     // Alice's message is acked, but her device never applies its event (it never arrives),
