@@ -76,6 +76,9 @@ export const IconClose = (p: IconProps) => svg(<path d="M6 6l12 12M18 6 6 18" />
 export const IconSend = (p: IconProps) => svg(<path d="M4 12 20 4l-6 16-3-7-7-1z" />, p);
 export const IconReply = (p: IconProps) =>
   svg(<path d="M10 9V5l-7 7 7 7v-4.1c5 0 8.5 1.6 11 5.1-1-5-4-10-11-11z" />, p);
+/** A curved arrow to the right (WhatsApp's forward). */
+export const IconForward = (p: IconProps) =>
+  svg(<path d="M14 9V5l7 7-7 7v-4.1c-5 0-8.5 1.6-11 5.1 1-5 4-10 11-11z" />, p);
 export const IconEdit = (p: IconProps) =>
   svg(
     <>

@@ -20,6 +20,8 @@ export interface AppState {
   uploads: Record<string, { sent: number; total: number }>;
   /** A message to scroll to once the conversation is open (from search or a reply quote). */
   focusSeq: { conversationId: string; seq: number } | null;
+  /** Messages picked for forwarding (selection mode of one conversation), in the order picked. */
+  selection: { conversationId: string; seqs: number[] } | null;
 }
 
 export type Panel =
@@ -28,7 +30,8 @@ export type Panel =
   | { kind: 'settings' }
   | { kind: 'starred' }
   | { kind: 'info'; conversationId: string }
-  | { kind: 'message-info'; conversationId: string; seq: number };
+  | { kind: 'message-info'; conversationId: string; seq: number }
+  | { kind: 'forward'; conversationId: string; seqs: number[] };
 
 /** The screen's state, fed by the engine's events; components subscribe to slices of it. */
 export class AppStore {
@@ -44,6 +47,7 @@ export class AppStore {
     focusSeq: null,
     uploads: {},
     droppedFiles: null,
+    selection: null,
   };
   private readonly listeners = new Set<() => void>();
 
@@ -157,8 +161,17 @@ export class AppStore {
     return () => this.listeners.delete(listener);
   };
 
+  /** Picks a message for forwarding, or drops it again (selection mode ends with none left). */
+  toggleSelected(conversationId: string, seq: number): void {
+    const current =
+      this.state.selection?.conversationId === conversationId ? this.state.selection.seqs : [];
+    const seqs = current.includes(seq) ? current.filter((s) => s !== seq) : [...current, seq];
+    this.set({ selection: seqs.length > 0 ? { conversationId, seqs } : null });
+  }
+
   open(conversationId: string | null, focusSeq?: number): void {
     this.set({
+      selection: null,
       activeId: conversationId,
       focusSeq:
         conversationId !== null && focusSeq !== undefined

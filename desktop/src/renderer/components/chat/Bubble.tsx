@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import type { ConversationView, MessageView } from '../../../common/contract';
 import { collapsedText, hueOf, timeOfDay } from '../../format';
-import type { AppStore } from '../../state/store';
-import { IconEdit, IconInfo, IconReply, IconTrash } from '../Icons';
+import { useAppState, type AppStore } from '../../state/store';
+import { IconEdit, IconForward, IconInfo, IconReply, IconTrash } from '../Icons';
 import { Attachments } from '../Media';
 import { DeleteForMeButton } from './DeleteForMeButton';
 import { StatusIcon } from '../StatusIcon';
 import { canEdit } from './canEdit';
+import { LinkPreviewCard } from './LinkPreviewCard';
 import { StarIcon } from './StarIcon';
 
 export function Bubble({
@@ -37,11 +38,26 @@ export function Bubble({
   // A very long message is folded, as WhatsApp does, so one paste does not fill many screens.
   const [expanded, setExpanded] = useState(false);
   const folded = !expanded && !deleted && m.text ? collapsedText(m.text) : null;
+  // Selection mode (for forwarding): every sent, not deleted message gets a checkbox.
+  const selection = useAppState(store, (s) =>
+    s.selection?.conversationId === conversation.id ? s.selection.seqs : null,
+  );
+  const selectable = selection !== null && m.seq !== null && !deleted && !m.unsupported;
+  const selected = selectable && m.seq !== null && selection.includes(m.seq);
   return (
     <div
-      className={`bubble-row ${m.own ? 'own' : 'other'}${runStart ? ' run-start' : ''}`}
+      className={`bubble-row ${m.own ? 'own' : 'other'}${runStart ? ' run-start' : ''}${selected ? ' selected' : ''}`}
       data-seq={m.seq ?? undefined}
     >
+      {selectable && (
+        <input
+          type="checkbox"
+          className="select-message"
+          aria-label={`Select message from ${m.own ? 'you' : m.senderName}, ${timeOfDay(m.createdAt)}`}
+          checked={selected}
+          onChange={() => m.seq !== null && store.toggleSelected(conversation.id, m.seq)}
+        />
+      )}
       <article
         className={`bubble${highlighted ? ' highlighted' : ''}${deleted ? ' deleted' : ''}${m.status === 'failed' ? ' failed' : ''}`}
         aria-label={`${m.own ? 'You' : m.senderName}, ${timeOfDay(m.createdAt)}`}
@@ -56,6 +72,11 @@ export function Bubble({
             style={{ ['--hue' as string]: hueOf(m.senderUserId) }}
           >
             {m.senderName}
+          </div>
+        )}
+        {m.forwarded && !deleted && (
+          <div className="forwarded-label">
+            <IconForward size={12} /> Forwarded
           </div>
         )}
         {m.replyTo && !deleted && (
@@ -77,6 +98,9 @@ export function Bubble({
           <div className="change-label muted">
             {m.change === 'edit' ? 'Edit of an earlier message' : 'Delete of an earlier message'}
           </div>
+        )}
+        {!deleted && m.linkPreview !== null && (
+          <LinkPreviewCard store={store} preview={m.linkPreview} />
         )}
         <div className="bubble-text" dir="auto">
           {m.unsupported ? (
@@ -141,6 +165,15 @@ export function Bubble({
             }
           >
             <StarIcon filled={m.starred === true} />
+          </button>
+          <button
+            className="icon-button small"
+            tabIndex={-1}
+            aria-label="Forward"
+            title="Forward"
+            onClick={() => m.seq !== null && store.toggleSelected(conversation.id, m.seq)}
+          >
+            <IconForward size={16} />
           </button>
           {canEdit(m) && (
             <button

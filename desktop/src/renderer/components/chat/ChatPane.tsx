@@ -6,6 +6,7 @@ import { Composer } from './Composer';
 import { ConversationHeader } from './ConversationHeader';
 import { EmptyChat } from './EmptyChat';
 import { MessageList } from './MessageList';
+import { SelectionBar } from './SelectionBar';
 import { RequestBanner } from '../requests/RequestBanner';
 
 export function ChatPane({ store, conversationId }: { store: AppStore; conversationId: string }) {
@@ -16,6 +17,9 @@ export function ChatPane({ store, conversationId }: { store: AppStore; conversat
   const [editing, setEditing] = useState<MessageView | null>(null);
   const lastOwn = useRef<MessageView | null>(null);
   const [dragging, setDragging] = useState(false);
+  const selection = useAppState(store, (s) =>
+    s.selection?.conversationId === conversationId ? s.selection.seqs : null,
+  );
   if (conversation === undefined) return <EmptyChat />;
   return (
     <section
@@ -53,7 +57,9 @@ export function ChatPane({ store, conversationId }: { store: AppStore; conversat
         onLastOwn={(m) => (lastOwn.current = m)}
       />
       <RequestBanner store={store} conversation={conversation} />
-      {conversation.status === 'left' ? (
+      {selection !== null ? (
+        <SelectionBar store={store} conversationId={conversation.id} seqs={selection} />
+      ) : conversation.status === 'left' ? (
         <div className="composer-closed" role="note">
           You can't send messages to this group because you're no longer a member.
         </div>

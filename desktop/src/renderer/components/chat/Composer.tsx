@@ -5,6 +5,8 @@ import { errorText } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { IconAttach, IconClose, IconSend } from '../Icons';
 import { readFiles, SendFilesSheet } from '../Media';
+import { ComposerLinkPreview } from './ComposerLinkPreview';
+import { useLinkPreview } from './useLinkPreview';
 import { scrollHistoryByPage } from './messageKeys';
 
 export function Composer({
@@ -51,6 +53,8 @@ export function Composer({
   }
   const input = useRef<HTMLTextAreaElement>(null);
   const typingSince = useRef(0);
+  // Made on this device by the engine (DESIGN §10); an edit keeps the message's own preview.
+  const link = useLinkPreview(store, text, editing === null);
 
   useEffect(() => {
     if (editing) {
@@ -104,8 +108,10 @@ export function Composer({
           conversationId: conversation.id,
           text: value,
           ...(replyTo?.seq != null ? { replyToSeq: replyTo.seq } : {}),
+          ...(link.preview !== null ? { linkPreview: link.preview } : {}),
         });
       }
+      link.reset();
       setText('');
       onCancel();
       stopTyping();
@@ -160,6 +166,9 @@ export function Composer({
         <p className="form-error" role="alert">
           {error}
         </p>
+      )}
+      {link.preview !== null && (
+        <ComposerLinkPreview preview={link.preview} onRemove={link.remove} />
       )}
       {files && (
         <SendFilesSheet

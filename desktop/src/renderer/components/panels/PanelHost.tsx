@@ -1,4 +1,5 @@
 import { useAppState, type AppStore } from '../../state/store';
+import { ForwardDialog } from './ForwardDialog';
 import { InfoSheet } from './InfoSheet';
 import { MessageInfoList } from './MessageInfoList';
 import { NewChat } from './NewChat';
@@ -38,6 +39,12 @@ export function PanelHost({ store }: { store: AppStore }) {
       );
     case 'info':
       return <InfoSheet store={store} conversationId={panel.conversationId} onClose={close} />;
+    case 'forward':
+      return (
+        <Sheet title="Forward to" onClose={close}>
+          <ForwardDialog store={store} conversationId={panel.conversationId} seqs={panel.seqs} />
+        </Sheet>
+      );
     case 'message-info':
       return (
         <Sheet title="Message info" onClose={close}>

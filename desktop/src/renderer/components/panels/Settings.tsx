@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { DeviceInfo } from '@chitchat/shared';
 import { errorText, listTime } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { ErrorNote } from '../ErrorNote';
+import { LinkPreviewSetting } from './LinkPreviewSetting';
 import { PrivacySettings } from './PrivacySettings';
 
 export function Settings({ store }: { store: AppStore }) {
@@ -23,6 +24,7 @@ export function Settings({ store }: { store: AppStore }) {
   };
   // Asked again when the connection comes back.
   useEffect(refresh, [store, online]);
+  const showError = useCallback((e: unknown) => setMessage(errorText(e)), []);
   if (session?.status !== 'signed_in') return null;
   return (
     <div className="stack">
@@ -54,6 +56,7 @@ export function Settings({ store }: { store: AppStore }) {
         user={session.user}
         onError={(e) => setMessage(errorText(e))}
       />
+      <LinkPreviewSetting store={store} onError={showError} />
       <section>
         <h3>Devices</h3>
         <ul className="devices" role="list">

@@ -1,0 +1,35 @@
+import type { LinkPreviewView } from '../../../common/contract';
+import type { AppStore } from '../../state/store';
+import { useMediaUrl } from '../Media';
+
+/**
+ * A message's link preview as the sender's device made it: image, title, description, host.
+ * Nothing is fetched from the link itself; the image is media of the message. Clicking opens the
+ * link in the system browser (main lets only http(s) through).
+ */
+export function LinkPreviewCard({ store, preview }: { store: AppStore; preview: LinkPreviewView }) {
+  const image = useMediaUrl(store, preview.image?.id ?? null, 'original');
+  return (
+    <button
+      type="button"
+      className="link-preview"
+      aria-label={`Link preview: ${preview.title}, ${preview.host}`}
+      onClick={() => window.chitchatShell?.openExternal(preview.url)}
+    >
+      {preview.image !== null && image.url !== null && (
+        <img className="link-preview-image" src={image.url} alt="" />
+      )}
+      <span className="link-preview-text">
+        <span className="link-preview-title" dir="auto">
+          {preview.title}
+        </span>
+        {preview.description !== null && (
+          <span className="link-preview-description" dir="auto">
+            {preview.description}
+          </span>
+        )}
+        <span className="link-preview-host">{preview.host}</span>
+      </span>
+    </button>
+  );
+}
