@@ -23,7 +23,7 @@ export interface ChildServer {
   url: string;
   /** The child's CPU and event-loop counters, or null when it does not answer within 2 s. */
   stats(): Promise<ChildStats | null>;
-  /** SIGTERM, then SIGKILL after 3 s; resolves once the process is gone. */
+  /** SIGTERM, then SIGKILL after 10 s; resolves once the process is gone. */
   stop(): Promise<void>;
 }
 
@@ -64,7 +64,8 @@ function track(child: ChildProcess): { exited: Promise<void>; stop(): Promise<vo
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+    // Generous: a server run with --cpu-prof writes its profile as it exits.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
     await exited;
     clearTimeout(timer);
   };

@@ -1,5 +1,6 @@
 import type { GroupAdds, LastSeenVisibility } from '@chitchat/shared';
 import { isUniqueError, type SqliteDatabase } from './database';
+import { groupCommit } from './group-commit';
 import {
   UniqueViolation,
   type AccountStore,
@@ -60,7 +61,10 @@ export const usernameKey = (username: string): string => username.toLowerCase();
 /** Escapes LIKE wildcards so a prefix search matches literally. */
 const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export function sqliteAccountStore(db: SqliteDatabase): AccountStore {
+export function sqliteAccountStore(
+  db: SqliteDatabase,
+  hooks: { afterCommit?: () => void } = {},
+): AccountStore {
   const statements = {
     insertUser: db.prepare(
       `INSERT INTO users (id, username, username_key, display_name, password_hash, created_at)
@@ -103,6 +107,20 @@ export function sqliteAccountStore(db: SqliteDatabase): AccountStore {
     revoke: db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     touch: db.prepare('UPDATE devices SET last_seen_at = MAX(last_seen_at, ?) WHERE id = ?'),
   };
+
+  /**
+   * Every connect and disconnect stamps its device: after a restart every client reconnects at
+   * once, and a commit (an fsync, synchronous=FULL) each would hold the event loop for seconds.
+   * Those of one event-loop turn share a commit (./group-commit.ts); no version stamp is involved.
+   */
+  const queueTouch = groupCommit(
+    db,
+    () => 0,
+    (touch: { id: string; at: number }) => {
+      statements.touch.run(touch.at, touch.id);
+    },
+    hooks.afterCommit,
+  );
 
   const createDevice = db.transaction((device: DeviceRecord, maxActive: number): boolean => {
     const active = statements.countActiveDevices.get(device.userId)?.n ?? 0;
@@ -198,7 +216,7 @@ export function sqliteAccountStore(db: SqliteDatabase): AccountStore {
       return statements.revoke.run(at, id).changes === 1;
     },
     async touchDevice(id, at) {
-      statements.touch.run(at, id);
+      return queueTouch({ id, at });
     },
   };
 }

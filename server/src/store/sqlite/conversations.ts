@@ -402,9 +402,13 @@ export function sqliteConversationStore(
       return { membership: toMembership(row), changed: false };
     }
     st.advanceMarks.run({ conversationId, userId, deliveredSeq, readSeq, version });
-    const after = st.membership.get(conversationId, userId);
-    if (after === undefined) throw new Error('membership vanished');
-    return { membership: toMembership(after), changed: true };
+    // The row as the update left it, built here rather than read back (a receipt flood's hot path).
+    const membership = toMembership(row);
+    membership.deliveredSeq = deliveredSeq;
+    membership.readSeq = readSeq;
+    membership.receiptSeq = Math.max(row.receipt_seq, readSeq);
+    membership.version = version;
+    return { membership, changed: true };
   };
 
   /**

@@ -79,4 +79,34 @@ describe('sqlite group commit of receipts', () => {
       after[0]?.version ?? Infinity,
     );
   });
+
+  it('device stamps of one turn (a reconnect storm) share one commit, and each device keeps its newest', async () => {
+    const userId = await newUser();
+    const devices = Array.from({ length: 50 }, () => randomUUID());
+    for (const id of devices) {
+      await store.createDevice(
+        {
+          id,
+          userId,
+          name: 'Laptop',
+          platform: 'linux',
+          createdAt: 1,
+          lastSeenAt: 1,
+          refreshTokenHash: randomUUID(),
+          previousRefreshTokenHash: null,
+          rotatedAt: null,
+          revokedAt: null,
+        },
+        100,
+      );
+    }
+    const before = store.groupCommits();
+    await Promise.all(devices.map((id, i) => store.touchDevice(id, 1_000 + i)));
+    expect(store.groupCommits()).toBe(before + 1);
+    const seen = await Promise.all(devices.map((id) => store.getDevice(id)));
+    expect(seen.map((d) => d?.lastSeenAt)).toEqual(devices.map((_, i) => 1_000 + i));
+    // Only forward: an older stamp arriving late changes nothing.
+    await store.touchDevice(devices[0] ?? '', 5);
+    expect((await store.getDevice(devices[0] ?? ''))?.lastSeenAt).toBe(1_000);
+  });
 });

@@ -18,6 +18,8 @@ export const SQLITE_FILE_NAME = 'chitchat.db';
 export interface SqliteStore extends Store {
   /** What the store's own connection runs with (durability is checked on it, not on another). */
   connectionSettings: () => { journalMode: string; synchronous: number };
+  /** How many group commits (./group-commit.ts: messages, receipts, device stamps) have committed. */
+  groupCommits: () => number;
   /** The background WAL checkpoints of this store's connection. */
   checkpoints: {
     stats: () => CheckpointStats;
@@ -40,12 +42,18 @@ export function openSqliteStore(
   if (!epochRow)
     throw new Error('The database has no store epoch; it was not created by chitchat.');
   const epoch = epochRow.value;
+  let groupCommits = 0;
+  const afterCommit = () => {
+    groupCommits++;
+    checkpoints.afterCommit();
+  };
   return {
-    ...sqliteAccountStore(db),
-    ...sqliteConversationStore(db, { afterCommit: checkpoints.afterCommit }),
+    ...sqliteAccountStore(db, { afterCommit }),
+    ...sqliteConversationStore(db, { afterCommit }),
     ...sqliteRelationshipStore(db),
     ...sqliteAccountStateStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
+    groupCommits: () => groupCommits,
     connectionSettings: () => ({
       journalMode: String(db.pragma('journal_mode', { simple: true })),
       synchronous: Number(db.pragma('synchronous', { simple: true })),
