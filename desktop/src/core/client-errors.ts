@@ -1,5 +1,5 @@
 import { ApiError } from './api-client';
-import { RequestFailed } from './sync-engine';
+import { RequestFailed } from './requests';
 
 /** An error crossing the contract, with a stable code the screen can switch on. */
 export class ChatClientError extends Error {

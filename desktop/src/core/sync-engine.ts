@@ -1,9 +1,6 @@
-import { readFileSync, rmSync } from 'node:fs';
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
-  TYPING_REFRESH_MS,
-  TYPING_TIMEOUT_MS,
   type ClientRequestName,
   type ClientToServerEvents,
   type ConversationEvent,
@@ -14,41 +11,22 @@ import {
   type RequestPayload,
   type Result,
   type ServerToClientEvents,
-  type LinkPreviewInput,
 } from '@chitchat/shared';
 import type { ConnectionState } from '../common/contract';
 import { AccountSync } from './account-sync';
 import { ApiError, type ApiClient } from './api-client';
+import { OutboxSender } from './outbox-sender';
+import { ReceiptSender } from './receipt-sender';
+import { TypingTracker } from './typing-tracker';
+import { RequestFailed, backoffDelay } from './requests';
 import type { EngineLogger } from './emitter';
 import type { MediaCache } from './media-cache';
-import type {
-  DeletePayload,
-  EditPayload,
-  LocalStore,
-  OutboxAttachment,
-  OutboxLinkPreview,
-  OutboxRow,
-  OutboxTarget,
-  SendPayload,
-} from './local-store/index';
+import type { LocalStore } from './local-store/index';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketOptions = NonNullable<Parameters<typeof io>[1]>;
 /** Opens the socket; tests pass one that wraps the real client (e.g. to reorder deliveries). */
 export type SocketFactory = (url: string, options: SocketOptions) => ClientSocket;
-
-/** Error codes after which retrying the same request cannot succeed: the entry is marked failed. */
-const DEFINITIVE_CODES = new Set([
-  'invalid_payload',
-  'forbidden',
-  'not_found',
-  'conflict',
-  'payload_too_large',
-  'unauthorized',
-]);
-
-/** How many older pages a restored outbox entry may load while looking for its target. */
-const STALE_TARGET_PAGES = 5;
 
 export interface SyncEngineOptions {
   /** How long to wait for an ack before treating a request as lost. */
@@ -91,16 +69,6 @@ export interface SyncListener {
   invitation(): void;
 }
 
-class RequestFailed extends Error {
-  override name = 'RequestFailed';
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * Keeps the local store in step with the server (DESIGN §5): on every connect it asks for the
  * conversations changed since its cursor, catches up each one page by page (one transaction per
@@ -112,21 +80,19 @@ export class SyncEngine {
   private queue: Promise<void> = Promise.resolve();
   private syncQueued = false;
   private state: ConnectionState = 'offline';
-  private readonly flushing = new Set<string>();
-  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Conversations whose catch-up failed: the retry waiting, and how many failed in a row. */
   private readonly catchUpTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly catchUpAttempts = new Map<string, number>();
   private syncAttempts = 0;
   private syncRetryTimer: ReturnType<typeof setTimeout> | null = null;
-  private readonly deliveredTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly typingPeople = new Map<string, Map<string, ReturnType<typeof setTimeout>>>();
-  private readonly typingSent = new Map<string, { typing: boolean; at: number }>();
+  private readonly receipts: ReceiptSender;
+  private readonly typing: TypingTracker;
   private watched: string[] = [];
   private resyncTimer: ReturnType<typeof setInterval> | null = null;
   private stopped = false;
   /** The account state (starred, deleted for me): fetched and flushed with every sync. */
   readonly account: AccountSync;
+  private readonly outbox: OutboxSender;
 
   constructor(
     private readonly store: LocalStore,
@@ -135,7 +101,7 @@ export class SyncEngine {
     private readonly logger: EngineLogger,
     private readonly options: SyncEngineOptions = DEFAULT_SYNC_OPTIONS,
     connect: SocketFactory = (url, socketOptions) => io(url, socketOptions),
-    private readonly media: MediaCache | null = null,
+    media: MediaCache | null = null,
   ) {
     this.socket = connect(api.serverUrl, {
       transports: ['websocket'],
@@ -160,6 +126,31 @@ export class SyncEngine {
       (conversations) => this.listener.changed({ list: true, conversations }),
       logger,
     );
+    this.typing = new TypingTracker(
+      (conversationId, typing) => {
+        if (this.socket.connected) this.socket.emit('typing', { conversationId, typing });
+      },
+      (conversationId) => this.listener.typing(conversationId),
+    );
+    this.receipts = new ReceiptSender({
+      store,
+      logger,
+      call: (event, payload) => this.call(event, payload),
+      connected: () => this.socket.connected,
+      listChanged: () => this.listener.changed({ list: true, conversations: [] }),
+      deliveredDebounceMs: options.deliveredDebounceMs,
+    });
+    this.outbox = new OutboxSender({
+      store,
+      api,
+      listener,
+      logger,
+      media,
+      retryBaseMs: options.retryBaseMs,
+      connected: () => this.socket.connected,
+      call: (event, payload) => this.call(event, payload),
+      fetchOlder: (conversationId) => this.fetchOlder(conversationId),
+    });
     this.wireSocket();
   }
 
@@ -177,18 +168,11 @@ export class SyncEngine {
     this.stopped = true;
     if (this.resyncTimer !== null) clearInterval(this.resyncTimer);
     if (this.syncRetryTimer !== null) clearTimeout(this.syncRetryTimer);
-    for (const timer of [
-      ...this.retryTimers.values(),
-      ...this.deliveredTimers.values(),
-      ...this.catchUpTimers.values(),
-    ])
-      clearTimeout(timer);
+    this.outbox.stop();
+    this.receipts.stop();
+    for (const timer of this.catchUpTimers.values()) clearTimeout(timer);
     this.catchUpTimers.clear();
-    for (const people of this.typingPeople.values())
-      for (const timer of people.values()) clearTimeout(timer);
-    this.retryTimers.clear();
-    this.deliveredTimers.clear();
-    this.typingPeople.clear();
+    this.typing.stop();
     this.socket.removeAllListeners();
     this.socket.close();
     this.setState('offline');
@@ -231,7 +215,7 @@ export class SyncEngine {
   }
 
   typingIn(conversationId: string): string[] {
-    return [...(this.typingPeople.get(conversationId)?.keys() ?? [])];
+    return this.typing.typingIn(conversationId);
   }
 
   // ---------- requests ----------
@@ -337,7 +321,7 @@ export class SyncEngine {
       });
     });
     socket.on('typing', (update) => {
-      this.setPersonTyping(update.conversationId, update.userId, update.typing);
+      this.typing.setPerson(update.conversationId, update.userId, update.typing);
     });
     socket.on('presence', (info) => this.listener.presence(info));
     socket.on('account:changed', (update) => {
@@ -416,7 +400,7 @@ export class SyncEngine {
         await this.catchUpOrRetry(row.id);
     this.store.setMeta('cursor', String(list.cursor));
     // Reads made while offline reach the server (and the user's other devices) now.
-    for (const read of readsToSend) void this.sendRead(read.id, read.seq);
+    for (const read of readsToSend) void this.receipts.sendRead(read.id, read.seq);
     for (const conversationId of this.store.conversationsWithPendingOutbox())
       void this.flush(conversationId);
     // The account state has its own version: a failure there holds back no conversation.
@@ -457,12 +441,8 @@ export class SyncEngine {
     this.catchUpTimers.set(conversationId, timer);
   }
 
-  /** Exponential backoff with jitter from `retryBaseMs`, up to 30 s. */
   private backoff(attempts: number): number {
-    return (
-      Math.min(30_000, this.options.retryBaseMs * 2 ** Math.min(attempts, 10)) *
-      (0.5 + Math.random() / 2)
-    );
+    return backoffDelay(this.options.retryBaseMs, attempts);
   }
 
   /** Brings one conversation up to the server's lastSeq (or loads the newest page the first time). */
@@ -513,7 +493,7 @@ export class SyncEngine {
       this.store.appendEvents(event.conversationId, [event]);
       this.afterApply(event.conversationId, [event]);
       if (event.type === 'message' && event.senderUserId !== this.store.userId) {
-        this.setPersonTyping(event.conversationId, event.senderUserId, false);
+        this.typing.setPerson(event.conversationId, event.senderUserId, false);
         this.listener.incoming(event);
       }
       return;
@@ -536,43 +516,12 @@ export class SyncEngine {
   private afterApply(conversationId: string, events: readonly LogEntry[]): void {
     if (events.length === 0) return;
     this.listener.changed({ list: true, conversations: [conversationId] });
-    this.scheduleDelivered(conversationId);
-  }
-
-  private scheduleDelivered(conversationId: string): void {
-    if (this.deliveredTimers.has(conversationId)) return;
-    const timer = setTimeout(() => {
-      this.deliveredTimers.delete(conversationId);
-      const row = this.store.conversation(conversationId);
-      if (row === null || row.last_seq <= row.delivered_seq || !this.socket.connected) return;
-      this.call('receipt:delivered', { conversationId, seq: row.last_seq }).then(
-        (marks) => this.store.applyOwnReceipt(conversationId, marks.deliveredSeq, marks.readSeq),
-        (error: unknown) =>
-          this.logger.debug('delivered receipt not sent', { error: String(error) }),
-      );
-    }, this.options.deliveredDebounceMs);
-    this.deliveredTimers.set(conversationId, timer);
+    this.receipts.scheduleDelivered(conversationId);
   }
 
   /** Marks the conversation read up to what is applied locally, here and on the server. */
-  async markRead(conversationId: string): Promise<void> {
-    const row = this.store.conversation(conversationId);
-    if (row === null) return;
-    if (row.read_seq < row.last_seq || row.unread_count > 0) {
-      this.store.applyOwnReceipt(conversationId, row.last_seq, row.last_seq);
-      this.listener.changed({ list: true, conversations: [] });
-    }
-    await this.sendRead(conversationId, row.last_seq);
-  }
-
-  private async sendRead(conversationId: string, seq: number): Promise<void> {
-    if (!this.socket.connected || seq === 0) return; // sent on the next sync
-    try {
-      const marks = await this.call('receipt:read', { conversationId, seq });
-      this.store.applyOwnReceipt(conversationId, marks.deliveredSeq, marks.readSeq);
-    } catch (error) {
-      this.logger.debug('read receipt not sent', { error: String(error) });
-    }
+  markRead(conversationId: string): Promise<void> {
+    return this.receipts.markRead(conversationId);
   }
 
   /** Older history from the server, below what is loaded; false when nothing older exists. */
@@ -594,226 +543,14 @@ export class SyncEngine {
   // ---------- outbox ----------
 
   /** Sends the conversation's outbox in order, one request in flight; retries with backoff. */
-  async flush(conversationId: string): Promise<void> {
-    if (
-      this.flushing.has(conversationId) ||
-      !this.socket.connected ||
-      this.retryTimers.has(conversationId)
-    )
-      return;
-    this.flushing.add(conversationId);
-    try {
-      for (;;) {
-        const next = this.store.outbox(conversationId).find((row) => row.state === 'pending');
-        if (next === undefined || !this.socket.connected) return;
-        const outcome = await this.sendEntry(next);
-        if (outcome === 'retry') {
-          this.scheduleRetry(conversationId, next.attempts);
-          return;
-        }
-        this.listener.changed({ list: true, conversations: [conversationId] });
-      }
-    } finally {
-      this.flushing.delete(conversationId);
-    }
-  }
-
-  private scheduleRetry(conversationId: string, attempts: number): void {
-    const delay = this.backoff(attempts);
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(conversationId);
-      void this.flush(conversationId);
-    }, delay);
-    this.retryTimers.set(conversationId, timer);
-  }
-
-  /** Sends one entry; 'done' when it was acknowledged or failed for good, 'retry' otherwise. */
-  private async sendEntry(entry: OutboxRow): Promise<'done' | 'retry'> {
-    this.store.countOutboxAttempt(entry.key);
-    try {
-      switch (entry.kind) {
-        case 'send': {
-          const payload = JSON.parse(entry.payload) as SendPayload;
-          let replyToSeq = payload.replyToSeq ?? this.resolveReply(payload.replyToKey);
-          if (payload.replyTarget !== undefined) {
-            const found = await this.findTarget(entry.conversation_id, payload.replyTarget);
-            if (found === null) return this.failStale(entry);
-            replyToSeq = payload.replyToSeq = found;
-            delete payload.replyTarget;
-            this.store.updateOutboxPayload(entry.key, payload);
-          }
-          const attachments = await this.uploadAttachments(entry, payload);
-          const answer = await this.call('message:send', {
-            conversationId: entry.conversation_id,
-            clientMsgId: entry.key,
-            ...(payload.text.trim() !== '' ? { text: payload.text } : {}),
-            ...(attachments.length > 0 ? { attachments } : {}),
-            ...(replyToSeq !== undefined ? { replyToSeq } : {}),
-            ...(payload.forwarded === true ? { forwarded: true } : {}),
-            ...(payload.linkPreview !== undefined
-              ? { linkPreview: linkPreviewInputOf(payload.linkPreview) }
-              : {}),
-          });
-          for (const attachment of filesOf(payload)) rmSync(attachment.file, { force: true });
-          // The entry leaves the outbox when its event is applied (live or by catch-up), or at
-          // once when the log is applied past it without it: the message lies below the loaded
-          // page (a restored server answered with its old seq), and scrolling back shows it.
-          const row = this.store.conversation(entry.conversation_id);
-          if (
-            this.store.eventAt(entry.conversation_id, answer.seq) === null &&
-            (row === null || answer.seq > row.last_seq)
-          )
-            this.store.markOutboxSent(entry.key, answer.seq);
-          else this.store.removeOutbox(entry.key);
-          return 'done';
-        }
-        case 'edit': {
-          const payload = JSON.parse(entry.payload) as EditPayload;
-          let seq = payload.seq;
-          if (payload.target !== undefined) {
-            const found = await this.findTarget(entry.conversation_id, payload.target);
-            if (found === null) return this.failStale(entry);
-            seq = found;
-            this.store.updateOutboxPayload(entry.key, { seq, text: payload.text });
-          }
-          await this.call('message:edit', {
-            conversationId: entry.conversation_id,
-            seq,
-            text: payload.text,
-            opId: entry.key,
-          });
-          this.store.removeOutbox(entry.key);
-          return 'done';
-        }
-        case 'delete': {
-          const payload = JSON.parse(entry.payload) as DeletePayload;
-          let seq = payload.seq;
-          if (payload.target !== undefined) {
-            const found = await this.findTarget(entry.conversation_id, payload.target);
-            if (found === null) return this.failStale(entry);
-            seq = found;
-            this.store.updateOutboxPayload(entry.key, { seq });
-          }
-          await this.call('message:delete', {
-            conversationId: entry.conversation_id,
-            seq,
-            opId: entry.key,
-          });
-          this.store.removeOutbox(entry.key);
-          return 'done';
-        }
-      }
-    } catch (error) {
-      const code =
-        error instanceof RequestFailed || error instanceof ApiError ? error.code : 'internal';
-      if (DEFINITIVE_CODES.has(code)) {
-        this.store.markOutboxFailed(entry.key, code);
-        this.logger.warn('outbox entry failed', { key: entry.key, code });
-        return 'done';
-      }
-      return 'retry';
-    }
-  }
-
-  /**
-   * Uploads the entry's files that are not on the server yet, one at a time, recording each media
-   * id in the outbox as it lands: a retry after a failure resumes with the next file.
-   */
-  private async uploadAttachments(entry: OutboxRow, payload: SendPayload): Promise<string[]> {
-    const attachments = payload.attachments ?? [];
-    // The link preview's image goes up the same way; it is not one of the message's files.
-    const files = filesOf(payload);
-    const total = files.reduce((sum, a) => sum + a.size, 0);
-    let done = 0;
-    for (const attachment of files) {
-      if (attachment.mediaId === undefined) {
-        const bytes = readFileSync(attachment.file);
-        const answer = await this.api.uploadMedia(bytes, attachment, (sent) =>
-          this.listener.upload(entry.conversation_id, entry.key, done + sent, total),
-        );
-        attachment.mediaId = answer.id;
-        attachment.thumbnail = answer.thumbnail;
-        if (answer.width !== undefined) attachment.width = answer.width;
-        if (answer.height !== undefined) attachment.height = answer.height;
-        this.store.updateOutboxPayload(entry.key, payload);
-        // The sender already has the bytes: no download needed to show them.
-        this.media?.put(answer.id, 'original', answer.mime, bytes);
-      }
-      done += attachment.size;
-    }
-    return attachments.flatMap((a) => (a.mediaId !== undefined ? [a.mediaId] : []));
-  }
-
-  /**
-   * Where an outbox entry's target is after a restore: looked up by its identity in what is
-   * loaded, then in up to STALE_TARGET_PAGES older pages. Null when it cannot be found: the
-   * message it meant is not on this server (or too far back to look for).
-   */
-  private async findTarget(conversationId: string, target: OutboxTarget): Promise<number | null> {
-    if (target.id === null && target.clientMsgId === null) return null;
-    for (let page = 0; ; page++) {
-      const found = this.store.resolveOutboxTarget(conversationId, target);
-      if (found !== null) return found;
-      const row = this.store.conversation(conversationId);
-      if (row === null || row.history_complete === 1 || page >= STALE_TARGET_PAGES) return null;
-      await this.fetchOlder(conversationId);
-    }
-  }
-
-  private failStale(entry: OutboxRow): 'done' {
-    this.store.markOutboxFailed(entry.key, 'stale_target');
-    this.logger.warn('outbox entry refers to a message the restored server does not have', {
-      key: entry.key,
-    });
-    return 'done';
-  }
-
-  /** The seq of a reply target that was itself sent from the outbox. */
-  private resolveReply(key: string | undefined): number | undefined {
-    if (key === undefined) return undefined;
-    const target = this.store.outboxEntry(key);
-    if (target?.seq != null) return target.seq;
-    const applied = this.store.db
-      .prepare<[string, string], { seq: number }>(
-        'SELECT seq FROM events WHERE client_msg_id = ? AND sender_user_id = ?',
-      )
-      .get(key, this.store.userId);
-    return applied?.seq;
+  flush(conversationId: string): Promise<void> {
+    return this.outbox.flush(conversationId);
   }
 
   // ---------- typing and presence ----------
 
   setTyping(conversationId: string, typing: boolean): void {
-    const last = this.typingSent.get(conversationId);
-    const now = Date.now();
-    if (
-      last !== undefined &&
-      last.typing === typing &&
-      (!typing || now - last.at < TYPING_REFRESH_MS)
-    )
-      return;
-    this.typingSent.set(conversationId, { typing, at: now });
-    if (this.socket.connected) this.socket.emit('typing', { conversationId, typing });
-  }
-
-  private setPersonTyping(conversationId: string, userId: string, typing: boolean): void {
-    let people = this.typingPeople.get(conversationId);
-    const existing = people?.get(userId);
-    if (existing !== undefined) clearTimeout(existing);
-    if (typing) {
-      if (people === undefined) {
-        people = new Map();
-        this.typingPeople.set(conversationId, people);
-      }
-      people.set(
-        userId,
-        setTimeout(() => this.setPersonTyping(conversationId, userId, false), TYPING_TIMEOUT_MS),
-      );
-    } else {
-      if (existing === undefined) return;
-      people?.delete(userId);
-    }
-    this.listener.typing(conversationId);
+    this.typing.setTyping(conversationId, typing);
   }
 
   async watchPresence(userIds: string[]): Promise<PresenceInfo[]> {
@@ -825,19 +562,3 @@ export class SyncEngine {
 }
 
 export { RequestFailed };
-
-/** Every file an outbox message sends: its attachments, then its link preview's image. */
-const filesOf = (payload: SendPayload): OutboxAttachment[] => [
-  ...(payload.attachments ?? []),
-  ...(payload.linkPreview?.image !== undefined ? [payload.linkPreview.image] : []),
-];
-
-/** The preview as `message:send` takes it, once its image (if any) is uploaded. */
-function linkPreviewInputOf(preview: OutboxLinkPreview): LinkPreviewInput {
-  return {
-    url: preview.url,
-    title: preview.title,
-    ...(preview.description !== null ? { description: preview.description } : {}),
-    ...(preview.image?.mediaId !== undefined ? { imageId: preview.image.mediaId } : {}),
-  };
-}

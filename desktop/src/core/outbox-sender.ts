@@ -1,0 +1,268 @@
+import { readFileSync, rmSync } from 'node:fs';
+import type { LinkPreviewInput } from '@chitchat/shared';
+import { ApiError, type ApiClient } from './api-client';
+import type { EngineLogger } from './emitter';
+import type {
+  DeletePayload,
+  EditPayload,
+  LocalStore,
+  OutboxAttachment,
+  OutboxLinkPreview,
+  OutboxRow,
+  OutboxTarget,
+  SendPayload,
+} from './local-store/index';
+import type { MediaCache } from './media-cache';
+import { RequestFailed, backoffDelay, type Call } from './requests';
+
+/** Error codes after which retrying the same request cannot succeed: the entry is marked failed. */
+const DEFINITIVE_CODES = new Set([
+  'invalid_payload',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unauthorized',
+]);
+
+/** How many older pages a restored outbox entry may load while looking for its target. */
+const STALE_TARGET_PAGES = 5;
+
+/** What the outbox needs of the engine around it. */
+export interface OutboxDeps {
+  store: LocalStore;
+  api: ApiClient;
+  listener: {
+    changed(change: { list: boolean; conversations: readonly string[] }): void;
+    upload(conversationId: string, key: string, sent: number, total: number): void;
+  };
+  logger: EngineLogger;
+  media: MediaCache | null;
+  /** First retry delay; doubles per attempt, with jitter, up to 30 s. */
+  retryBaseMs: number;
+  connected(): boolean;
+  call: Call;
+  /** Loads the next older page of a conversation (to find a restored entry's target). */
+  fetchOlder(conversationId: string): Promise<void>;
+}
+
+/**
+ * The outbox flush of DESIGN §5 step 2: per conversation, in order, one request at a time, the
+ * same clientMsgId / opId on every retry (with backoff), `failed` only on a definitive error code.
+ * After a restore, entries that name a message by seq find it again first (or fail visibly).
+ */
+export class OutboxSender {
+  private readonly flushing = new Set<string>();
+  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly deps: OutboxDeps) {}
+
+  stop(): void {
+    for (const timer of this.retryTimers.values()) clearTimeout(timer);
+    this.retryTimers.clear();
+  }
+
+  /** Sends the conversation's outbox in order, one request in flight; retries with backoff. */
+  async flush(conversationId: string): Promise<void> {
+    if (
+      this.flushing.has(conversationId) ||
+      !this.deps.connected() ||
+      this.retryTimers.has(conversationId)
+    )
+      return;
+    this.flushing.add(conversationId);
+    try {
+      for (;;) {
+        const next = this.deps.store.outbox(conversationId).find((row) => row.state === 'pending');
+        if (next === undefined || !this.deps.connected()) return;
+        const outcome = await this.sendEntry(next);
+        if (outcome === 'retry') {
+          this.scheduleRetry(conversationId, next.attempts);
+          return;
+        }
+        this.deps.listener.changed({ list: true, conversations: [conversationId] });
+      }
+    } finally {
+      this.flushing.delete(conversationId);
+    }
+  }
+
+  private scheduleRetry(conversationId: string, attempts: number): void {
+    const delay = backoffDelay(this.deps.retryBaseMs, attempts);
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(conversationId);
+      void this.flush(conversationId);
+    }, delay);
+    this.retryTimers.set(conversationId, timer);
+  }
+
+  /** Sends one entry; 'done' when it was acknowledged or failed for good, 'retry' otherwise. */
+  private async sendEntry(entry: OutboxRow): Promise<'done' | 'retry'> {
+    this.deps.store.countOutboxAttempt(entry.key);
+    try {
+      switch (entry.kind) {
+        case 'send': {
+          const payload = JSON.parse(entry.payload) as SendPayload;
+          let replyToSeq = payload.replyToSeq ?? this.resolveReply(payload.replyToKey);
+          if (payload.replyTarget !== undefined) {
+            const found = await this.findTarget(entry.conversation_id, payload.replyTarget);
+            if (found === null) return this.failStale(entry);
+            replyToSeq = payload.replyToSeq = found;
+            delete payload.replyTarget;
+            this.deps.store.updateOutboxPayload(entry.key, payload);
+          }
+          const attachments = await this.uploadAttachments(entry, payload);
+          const answer = await this.deps.call('message:send', {
+            conversationId: entry.conversation_id,
+            clientMsgId: entry.key,
+            ...(payload.text.trim() !== '' ? { text: payload.text } : {}),
+            ...(attachments.length > 0 ? { attachments } : {}),
+            ...(replyToSeq !== undefined ? { replyToSeq } : {}),
+            ...(payload.forwarded === true ? { forwarded: true } : {}),
+            ...(payload.linkPreview !== undefined
+              ? { linkPreview: linkPreviewInputOf(payload.linkPreview) }
+              : {}),
+          });
+          for (const attachment of filesOf(payload)) rmSync(attachment.file, { force: true });
+          // The entry leaves the outbox when its event is applied (live or by catch-up), or at
+          // once when the log is applied past it without it: the message lies below the loaded
+          // page (a restored server answered with its old seq), and scrolling back shows it.
+          const row = this.deps.store.conversation(entry.conversation_id);
+          if (
+            this.deps.store.eventAt(entry.conversation_id, answer.seq) === null &&
+            (row === null || answer.seq > row.last_seq)
+          )
+            this.deps.store.markOutboxSent(entry.key, answer.seq);
+          else this.deps.store.removeOutbox(entry.key);
+          return 'done';
+        }
+        case 'edit': {
+          const payload = JSON.parse(entry.payload) as EditPayload;
+          let seq = payload.seq;
+          if (payload.target !== undefined) {
+            const found = await this.findTarget(entry.conversation_id, payload.target);
+            if (found === null) return this.failStale(entry);
+            seq = found;
+            this.deps.store.updateOutboxPayload(entry.key, { seq, text: payload.text });
+          }
+          await this.deps.call('message:edit', {
+            conversationId: entry.conversation_id,
+            seq,
+            text: payload.text,
+            opId: entry.key,
+          });
+          this.deps.store.removeOutbox(entry.key);
+          return 'done';
+        }
+        case 'delete': {
+          const payload = JSON.parse(entry.payload) as DeletePayload;
+          let seq = payload.seq;
+          if (payload.target !== undefined) {
+            const found = await this.findTarget(entry.conversation_id, payload.target);
+            if (found === null) return this.failStale(entry);
+            seq = found;
+            this.deps.store.updateOutboxPayload(entry.key, { seq });
+          }
+          await this.deps.call('message:delete', {
+            conversationId: entry.conversation_id,
+            seq,
+            opId: entry.key,
+          });
+          this.deps.store.removeOutbox(entry.key);
+          return 'done';
+        }
+      }
+    } catch (error) {
+      const code =
+        error instanceof RequestFailed || error instanceof ApiError ? error.code : 'internal';
+      if (DEFINITIVE_CODES.has(code)) {
+        this.deps.store.markOutboxFailed(entry.key, code);
+        this.deps.logger.warn('outbox entry failed', { key: entry.key, code });
+        return 'done';
+      }
+      return 'retry';
+    }
+  }
+
+  /**
+   * Uploads the entry's files that are not on the server yet, one at a time, recording each media
+   * id in the outbox as it lands: a retry after a failure resumes with the next file.
+   */
+  private async uploadAttachments(entry: OutboxRow, payload: SendPayload): Promise<string[]> {
+    const attachments = payload.attachments ?? [];
+    // The link preview's image goes up the same way; it is not one of the message's files.
+    const files = filesOf(payload);
+    const total = files.reduce((sum, a) => sum + a.size, 0);
+    let done = 0;
+    for (const attachment of files) {
+      if (attachment.mediaId === undefined) {
+        const bytes = readFileSync(attachment.file);
+        const answer = await this.deps.api.uploadMedia(bytes, attachment, (sent) =>
+          this.deps.listener.upload(entry.conversation_id, entry.key, done + sent, total),
+        );
+        attachment.mediaId = answer.id;
+        attachment.thumbnail = answer.thumbnail;
+        if (answer.width !== undefined) attachment.width = answer.width;
+        if (answer.height !== undefined) attachment.height = answer.height;
+        this.deps.store.updateOutboxPayload(entry.key, payload);
+        // The sender already has the bytes: no download needed to show them.
+        this.deps.media?.put(answer.id, 'original', answer.mime, bytes);
+      }
+      done += attachment.size;
+    }
+    return attachments.flatMap((a) => (a.mediaId !== undefined ? [a.mediaId] : []));
+  }
+
+  /**
+   * Where an outbox entry's target is after a restore: looked up by its identity in what is
+   * loaded, then in up to STALE_TARGET_PAGES older pages. Null when it cannot be found: the
+   * message it meant is not on this server (or too far back to look for).
+   */
+  private async findTarget(conversationId: string, target: OutboxTarget): Promise<number | null> {
+    if (target.id === null && target.clientMsgId === null) return null;
+    for (let page = 0; ; page++) {
+      const found = this.deps.store.resolveOutboxTarget(conversationId, target);
+      if (found !== null) return found;
+      const row = this.deps.store.conversation(conversationId);
+      if (row === null || row.history_complete === 1 || page >= STALE_TARGET_PAGES) return null;
+      await this.deps.fetchOlder(conversationId);
+    }
+  }
+
+  private failStale(entry: OutboxRow): 'done' {
+    this.deps.store.markOutboxFailed(entry.key, 'stale_target');
+    this.deps.logger.warn('outbox entry refers to a message the restored server does not have', {
+      key: entry.key,
+    });
+    return 'done';
+  }
+
+  /** The seq of a reply target that was itself sent from the outbox. */
+  private resolveReply(key: string | undefined): number | undefined {
+    if (key === undefined) return undefined;
+    const target = this.deps.store.outboxEntry(key);
+    if (target?.seq != null) return target.seq;
+    const applied = this.deps.store.db
+      .prepare<[string, string], { seq: number }>(
+        'SELECT seq FROM events WHERE client_msg_id = ? AND sender_user_id = ?',
+      )
+      .get(key, this.deps.store.userId);
+    return applied?.seq;
+  }
+}
+
+/** Every file an outbox message sends: its attachments, then its link preview's image. */
+const filesOf = (payload: SendPayload): OutboxAttachment[] => [
+  ...(payload.attachments ?? []),
+  ...(payload.linkPreview?.image !== undefined ? [payload.linkPreview.image] : []),
+];
+
+/** The preview as `message:send` takes it, once its image (if any) is uploaded. */
+function linkPreviewInputOf(preview: OutboxLinkPreview): LinkPreviewInput {
+  return {
+    url: preview.url,
+    title: preview.title,
+    ...(preview.description !== null ? { description: preview.description } : {}),
+    ...(preview.image?.mediaId !== undefined ? { imageId: preview.image.mediaId } : {}),
+  };
+}
