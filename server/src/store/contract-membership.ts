@@ -174,6 +174,41 @@ export function describeMembershipContract(context: ContractContext): void {
     });
   });
 
+  it('groupReceiptMinimum counts a member only from where their current period began', async () => {
+    const conversationId = randomUUID();
+    await store().createGroup({
+      ...origin(a),
+      conversationId,
+      title: 'G',
+      memberIds: [who(b)],
+    });
+    await store().appendMessage(message(conversationId, a, 'one'));
+    await store().appendMessage(message(conversationId, a, 'two'));
+    await store().advanceReceipts(conversationId, who(b), { deliveredSeq: 3, readSeq: 3 });
+    expect(await store().groupReceiptMinimum(conversationId)).toEqual({
+      deliveredSeq: 3,
+      readSeq: 3,
+    });
+    // C joins at seq 4 with no marks: what B read stays read.
+    await store().changeGroup(conversationId, origin(a), { add: [who(c)] });
+    expect(await store().groupReceiptMinimum(conversationId)).toEqual({
+      deliveredSeq: 3,
+      readSeq: 3,
+    });
+    // A message after C joined waits for C too.
+    await store().appendMessage(message(conversationId, a, 'three'));
+    await store().advanceReceipts(conversationId, who(b), { deliveredSeq: 5, readSeq: 5 });
+    expect(await store().groupReceiptMinimum(conversationId)).toEqual({
+      deliveredSeq: 3,
+      readSeq: 3,
+    });
+    await store().advanceReceipts(conversationId, who(c), { deliveredSeq: 5, readSeq: 5 });
+    expect(await store().groupReceiptMinimum(conversationId)).toEqual({
+      deliveredSeq: 5,
+      readSeq: 5,
+    });
+  });
+
   it("the change cursor: a change after it is returned since it; others' receipts do not change mine", async () => {
     const { conversation } = await store().getOrCreateDirect({
       id: randomUUID(),

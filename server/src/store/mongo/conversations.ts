@@ -555,11 +555,35 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
     async groupReceiptMinimum(conversationId) {
       const [row] = await Membership.aggregate<{ delivered: number; read: number }>([
         { $match: { conversationId, active: true } },
+        // A member counts from their current period's join (DESIGN §5): before it they stand at
+        // joinedSeq - 1, so adding someone never lowers the minimum for older messages.
+        {
+          $project: {
+            deliveredSeq: 1,
+            receiptSeq: 1,
+            before: {
+              $subtract: [
+                {
+                  $ifNull: [
+                    {
+                      $let: {
+                        vars: { last: { $arrayElemAt: ['$periods', -1] } },
+                        in: '$$last.joinedSeq',
+                      },
+                    },
+                    1,
+                  ],
+                },
+                1,
+              ],
+            },
+          },
+        },
         {
           $group: {
             _id: null,
-            delivered: { $min: '$deliveredSeq' },
-            read: { $min: '$receiptSeq' },
+            delivered: { $min: { $max: ['$deliveredSeq', '$before'] } },
+            read: { $min: { $max: ['$receiptSeq', '$before'] } },
           },
         },
       ]);

@@ -153,9 +153,12 @@ export function conversationStatements(db: SqliteDatabase) {
        FROM memberships m JOIN conversations c ON c.id = m.conversation_id
        WHERE m.user_id = @userId AND (m.version > @since OR (m.active = 1 AND c.version > @since))`,
     ),
+    // A member counts from their current period's join (DESIGN §5): before it they stand at
+    // joinedSeq - 1, so adding someone never lowers the minimum for older messages.
     groupMinimum: prepare<[string], { delivered: number | null; read: number | null }>(
-      `SELECT MIN(delivered_seq) AS delivered, MIN(receipt_seq) AS read FROM memberships
-       WHERE conversation_id = ? AND active = 1`,
+      `SELECT MIN(MAX(delivered_seq, joined - 1)) AS delivered, MIN(MAX(receipt_seq, joined - 1)) AS read
+       FROM (SELECT delivered_seq, receipt_seq, COALESCE(json_extract(periods, '$[#-1][0]'), 1) AS joined
+             FROM memberships WHERE conversation_id = ? AND active = 1)`,
     ),
     setGroupReceipts: prepare(
       `UPDATE conversations SET group_delivered_seq = MAX(group_delivered_seq, @deliveredSeq),
