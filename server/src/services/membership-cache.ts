@@ -15,6 +15,8 @@ export interface MemberSnapshot {
   membersVersion: number;
   members: readonly CachedMember[];
   userIds: readonly string[];
+  /** The same ids, for membership checks on hot paths (a receipt in a 1,000-member group). */
+  userIdSet: ReadonlySet<string>;
 }
 
 /** Conversations whose membership one process remembers by default. */
@@ -97,5 +99,6 @@ export class MembershipCache {
 
 function toSnapshot(membersVersion: number, members: readonly MembershipRecord[]): MemberSnapshot {
   const cached = members.map((m) => ({ userId: m.userId, role: m.role, periods: m.periods }));
-  return { membersVersion, members: cached, userIds: cached.map((m) => m.userId) };
+  const userIds = cached.map((m) => m.userId);
+  return { membersVersion, members: cached, userIds, userIdSet: new Set(userIds) };
 }

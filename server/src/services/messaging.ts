@@ -384,7 +384,16 @@ export function createMessagingService(deps: {
     ): Promise<ReceiptAnswer> {
       spend(limits.receipt, actor.deviceId, 'You are sending receipts too fast; wait a moment.');
       const { userId } = actor;
-      const { conversation, visibleLastSeq } = await readAccess(store, conversationId, userId);
+      // A current member (the cached snapshot says so, at the version just read) reads up to the
+      // conversation's lastSeq: no membership row is read and converted for each receipt of a
+      // flood. Anyone else (a former member, capped at their leftSeq; a stranger) goes the long way.
+      const known = await store.getConversation(conversationId);
+      const snapshot =
+        known === null ? null : await members.atLeast(conversationId, known.membersVersion);
+      const { conversation, visibleLastSeq } =
+        known !== null && snapshot?.userIdSet.has(userId) === true
+          ? { conversation: known, visibleLastSeq: known.lastSeq }
+          : await readAccess(store, conversationId, userId);
       const capped = Math.min(seq, visibleLastSeq);
       const marks = kind === 'read' ? { readSeq: capped } : { deliveredSeq: capped };
       const { membership, changed } = await store.advanceReceipts(conversationId, userId, marks);
