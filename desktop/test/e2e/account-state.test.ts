@@ -23,6 +23,7 @@ import {
   serveRenderer,
   type AppWindow,
 } from './browser';
+import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
 
@@ -130,6 +131,7 @@ describe.skipIf(!runBrowser)(
       const starred = phone.page.getByRole('dialog', { name: 'Starred messages' });
       await starred.getByText('Bring the slides please').waitFor();
       await screenshot(phone.page, 'account-02-starred-list-on-phone');
+      expect(await audit(phone.page, 'starred-messages')).toEqual([]);
       // Opening it jumps to the message.
       await starred.getByRole('button', { name: /Bring the slides please/ }).click();
       await starred.waitFor({ state: 'detached' });
@@ -146,18 +148,31 @@ describe.skipIf(!runBrowser)(
       await lunch.press('s');
       await lunch.getByRole('img', { name: 'Starred' }).waitFor({ state: 'detached' });
 
-      // Delete for me on the phone (it asks first): gone there, and on the laptop.
+      // Delete for me on the phone (it asks first, as WhatsApp): gone there, and on the laptop.
       await bubble(phone.page, 'Yes! 12:30 at the usual place').hover();
-      phone.page.once('dialog', (dialog) => {
-        expect(dialog.message()).toMatch(/Delete this message for you/);
-        void dialog.accept();
-      });
-      await action(phone.page, 'Yes! 12:30 at the usual place', 'Delete for me').click();
+      await action(phone.page, 'Yes! 12:30 at the usual place', 'Delete').click();
+      const ask = phone.page.getByRole('dialog', { name: 'Delete message?' });
+      await ask.waitFor();
+      // Ben's message: only he may delete it for everyone.
+      expect(await ask.getByRole('button', { name: 'Delete for everyone' }).count()).toBe(0);
+      await screenshot(phone.page, 'account-03-delete-for-me-asks');
+      await ask.getByRole('button', { name: 'Delete for me' }).click();
       await bubble(phone.page, 'Yes! 12:30 at the usual place').waitFor({ state: 'detached' });
       await bubble(laptop.page, 'Yes! 12:30 at the usual place').waitFor({ state: 'detached' });
       await bubble(laptop.page, 'Bring the slides please').waitFor();
-      await screenshot(laptop.page, 'account-03-deleted-for-me-on-laptop');
-      await screenshot(phone.page, 'account-04-deleted-for-me-on-phone');
+      await screenshot(laptop.page, 'account-04-deleted-for-me-on-laptop');
+      await screenshot(phone.page, 'account-05-deleted-for-me-on-phone');
+
+      // On her own message the laptop offers both; Escape cancels and keeps it.
+      await bubble(laptop.page, 'Lunch tomorrow?').focus();
+      await bubble(laptop.page, 'Lunch tomorrow?').press('Delete');
+      const own = laptop.page.getByRole('dialog', { name: 'Delete message?' });
+      await own.getByRole('button', { name: 'Delete for everyone' }).waitFor();
+      await own.getByRole('button', { name: 'Delete for me' }).waitFor();
+      expect(await audit(laptop.page, 'delete-dialog')).toEqual([]);
+      await laptop.page.keyboard.press('Escape');
+      await own.waitFor({ state: 'detached' });
+      await bubble(laptop.page, 'Lunch tomorrow?').waitFor();
 
       // Ben still has every message, and no star of Ana's.
       await showsTexts(ben.client, chat.id, [

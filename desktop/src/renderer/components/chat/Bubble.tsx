@@ -4,9 +4,9 @@ import { collapsedText, hueOf, timeOfDay } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { IconEdit, IconForward, IconInfo, IconReply, IconTrash } from '../Icons';
 import { Attachments } from '../Media';
-import { DeleteForMeButton } from './DeleteForMeButton';
 import { StatusIcon } from '../StatusIcon';
 import { canEdit } from './canEdit';
+import { DeleteDialog } from './DeleteDialog';
 import { LinkPreviewCard } from './LinkPreviewCard';
 import { StarIcon } from './StarIcon';
 
@@ -37,6 +37,7 @@ export function Bubble({
   const showName = conversation.kind === 'group' && !m.own && runStart;
   // A very long message is folded, as WhatsApp does, so one paste does not fill many screens.
   const [expanded, setExpanded] = useState(false);
+  const [deleting, setDeleting] = useState(false);
   const folded = !expanded && !deleted && m.text ? collapsedText(m.text) : null;
   // Selection mode (for forwarding): every sent, not deleted message gets a checkbox.
   const selection = useAppState(store, (s) =>
@@ -139,43 +140,50 @@ export function Bubble({
           </>
         )}
       </article>
-      {canAct && (
+      {/* Any sent message can be deleted for me (even one deleted for everyone, or in a chat left). */}
+      {m.seq !== null && (
         <div className="bubble-actions" role="toolbar" aria-label="Message actions">
-          <button
-            className="icon-button small"
-            tabIndex={-1}
-            aria-label="Reply"
-            title="Reply"
-            onClick={() => onReply(m)}
-          >
-            <IconReply size={16} />
-          </button>
-          <button
-            className="icon-button small"
-            tabIndex={-1}
-            aria-label={m.starred === true ? 'Unstar' : 'Star'}
-            title={m.starred === true ? 'Unstar (S)' : 'Star (S)'}
-            onClick={() =>
-              m.seq !== null &&
-              void store.chat.setStarred({
-                conversationId: conversation.id,
-                seq: m.seq,
-                starred: m.starred !== true,
-              })
-            }
-          >
-            <StarIcon filled={m.starred === true} />
-          </button>
-          <button
-            className="icon-button small"
-            tabIndex={-1}
-            aria-label="Forward"
-            title="Forward"
-            onClick={() => m.seq !== null && store.toggleSelected(conversation.id, m.seq)}
-          >
-            <IconForward size={16} />
-          </button>
-          {canEdit(m) && (
+          {canAct && (
+            <button
+              className="icon-button small"
+              tabIndex={-1}
+              aria-label="Reply"
+              title="Reply"
+              onClick={() => onReply(m)}
+            >
+              <IconReply size={16} />
+            </button>
+          )}
+          {!deleted && (
+            <button
+              className="icon-button small"
+              tabIndex={-1}
+              aria-label={m.starred === true ? 'Unstar' : 'Star'}
+              title={m.starred === true ? 'Unstar (S)' : 'Star (S)'}
+              onClick={() =>
+                m.seq !== null &&
+                void store.chat.setStarred({
+                  conversationId: conversation.id,
+                  seq: m.seq,
+                  starred: m.starred !== true,
+                })
+              }
+            >
+              <StarIcon filled={m.starred === true} />
+            </button>
+          )}
+          {canAct && (
+            <button
+              className="icon-button small"
+              tabIndex={-1}
+              aria-label="Forward"
+              title="Forward"
+              onClick={() => m.seq !== null && store.toggleSelected(conversation.id, m.seq)}
+            >
+              <IconForward size={16} />
+            </button>
+          )}
+          {canAct && canEdit(m) && (
             <button
               className="icon-button small"
               tabIndex={-1}
@@ -186,7 +194,7 @@ export function Bubble({
               <IconEdit size={16} />
             </button>
           )}
-          {m.own && conversation.kind === 'group' && m.seq !== null && (
+          {canAct && m.own && conversation.kind === 'group' && (
             <button
               className="icon-button small"
               tabIndex={-1}
@@ -202,23 +210,25 @@ export function Bubble({
               <IconInfo size={16} />
             </button>
           )}
-          {(m.own || isAdmin) && (
-            <button
-              className="icon-button small"
-              tabIndex={-1}
-              aria-label="Delete for everyone"
-              title="Delete for everyone"
-              onClick={() => {
-                if (m.seq !== null && window.confirm('Delete this message for everyone?')) {
-                  void store.chat.deleteMessage({ conversationId: conversation.id, seq: m.seq });
-                }
-              }}
-            >
-              <IconTrash size={16} />
-            </button>
-          )}
-          <DeleteForMeButton conversationId={conversation.id} message={m} store={store} />
+          <button
+            className="icon-button small"
+            tabIndex={-1}
+            aria-label="Delete"
+            title="Delete (Delete key)"
+            onClick={() => setDeleting(true)}
+          >
+            <IconTrash size={16} />
+          </button>
         </div>
+      )}
+      {deleting && (
+        <DeleteDialog
+          conversationId={conversation.id}
+          message={m}
+          forEveryone={(m.own || isAdmin) && canAct}
+          store={store}
+          onClose={() => setDeleting(false)}
+        />
       )}
     </div>
   );

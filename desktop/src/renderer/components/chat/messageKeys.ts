@@ -4,8 +4,8 @@ import type { KeyboardEvent } from 'react';
  * Keyboard use of the message history, without a Tab stop per hidden button: the history is one
  * Tab stop; Up/Down move between messages; on a message, Enter or Right goes into its actions (the
  * ones a mouse sees on hover), Left/Right move between them, Escape goes back; R replies, E edits,
- * I shows message info, S stars or unstars, Delete deletes (for everyone where allowed, else for
- * me); Escape on a message returns to the composer.
+ * I shows message info, S stars or unstars, Delete asks how to delete (for me, or for everyone
+ * where allowed); Escape on a message returns to the composer.
  */
 export function onMessageKeys(event: KeyboardEvent<HTMLElement>): void {
   if (event.altKey || event.ctrlKey || event.metaKey) return;
@@ -44,7 +44,7 @@ export function onMessageKeys(event: KeyboardEvent<HTMLElement>): void {
       e: ['Edit'],
       i: ['Message info'],
       s: ['Star', 'Unstar'],
-      Delete: ['Delete for everyone', 'Delete for me'],
+      Delete: ['Delete'],
     }[event.key.length === 1 ? event.key.toLowerCase() : event.key];
     if (event.key === 'ArrowUp') move(list[index - 1]);
     else if (event.key === 'ArrowDown') move(list[index + 1]);
