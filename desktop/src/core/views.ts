@@ -228,9 +228,15 @@ export class ViewBuilder {
     const payload = JSON.parse(entry.payload) as SendPayload;
     let replyTo: MessageView['replyTo'] = null;
     if (payload.replyToSeq !== undefined) {
-      const target = this.store.eventAt(entry.conversation_id, payload.replyToSeq);
+      // After a restore the seq is stale until the target is found again: never quote whatever
+      // message has that seq now.
+      const seq =
+        payload.replyTarget === undefined
+          ? payload.replyToSeq
+          : this.store.resolveOutboxTarget(entry.conversation_id, payload.replyTarget);
+      const target = seq === null ? null : this.store.eventAt(entry.conversation_id, seq);
       replyTo = {
-        seq: payload.replyToSeq,
+        seq: seq ?? payload.replyToSeq,
         senderName: target ? this.nameOf(users, target.sender_user_id) : '',
         text: target?.text ?? null,
       };
