@@ -13,9 +13,10 @@ export function LinkPreviewCard({ store, preview }: { store: AppStore; preview: 
     <button
       type="button"
       className="link-preview"
-      aria-label={`Link preview: ${preview.title}, ${preview.host}`}
       onClick={() => window.chitchatShell?.openExternal(preview.url)}
     >
+      {/* The name is the visible content, said to be a link preview first. */}
+      <span className="visually-hidden">Link preview: </span>
       {preview.image !== null && image.url !== null && (
         <img className="link-preview-image" src={image.url} alt="" />
       )}

@@ -44,6 +44,7 @@ export function onMessageKeys(event: KeyboardEvent<HTMLElement>): void {
       e: ['Edit'],
       i: ['Message info'],
       s: ['Star', 'Unstar'],
+      f: ['Forward'],
       Delete: ['Delete'],
     }[event.key.length === 1 ? event.key.toLowerCase() : event.key];
     if (event.key === 'ArrowUp') move(list[index - 1]);
