@@ -12,6 +12,7 @@ import { runSendPathBench } from '../server/bench/send-path';
 import { runChurnBench } from '../server/bench/churn';
 import { runEngineBench } from '../desktop/bench/engine';
 import { runEngineChatsBench } from '../desktop/bench/engine-chats';
+import { runUiBench } from '../desktop/test/e2e/ui-bench';
 
 interface Bench {
   name: string;
@@ -73,6 +74,12 @@ const benches: Bench[] = [
       'desktop engine: an account of 1,000 chats on a real server, first sync and the catch-up of 10,000 messages (10 per chat); part of engine',
     partOf: 'engine',
     run: () => runEngineChatsBench(),
+  },
+  {
+    name: 'ui',
+    description:
+      "desktop screen in Chromium: the chat list of 1,000 chats painted after the engine's answer, frame times scrolling back 2,000 messages",
+    run: () => runUiBench(),
   },
 ];
 

@@ -107,6 +107,9 @@ export async function openApp(
     colorScheme: options.colorScheme ?? 'light',
     deviceScaleFactor: 1,
   });
+  // Functions sent to the page are their compiled text: under tsx (npm run bench -- ui) esbuild
+  // keeps names by wrapping functions in a `__name` helper that the page must have too.
+  await context.addInitScript({ content: 'window.__name = (target) => target;' });
   // Playwright bindings carry JSON, so bytes cross as base64 (Electron's IPC carries them as is).
   await context.exposeBinding('chitchatInvoke', async (_source, method: unknown, args: unknown) =>
     encodeBytes(await dispatchChatCall(client, method, decodeBytes(args))),
