@@ -223,7 +223,21 @@ describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromiu
 
     // Messages from the keyboard: the history is one Tab stop; Up moves onto messages; the
     // focused message shows its actions (no Tab stop per hidden button); R replies.
-    await log.evaluate((el) => el.scrollTo({ top: el.scrollHeight }));
+    // Up from the history takes the last message on screen: wait until the newest one is there
+    // (the history may still be settling after "Read more" grew a bubble above it).
+    await expect
+      .poll(() =>
+        log.evaluate((el) => {
+          el.scrollTo({ top: el.scrollHeight });
+          const last = [...el.querySelectorAll('[data-message]')].at(-1);
+          const box = el.getBoundingClientRect();
+          const rect = last?.getBoundingClientRect();
+          return rect !== undefined && rect.bottom <= box.bottom + 1 && rect.top >= box.top
+            ? (last?.textContent ?? '')
+            : '';
+        }),
+      )
+      .toContain('See you Saturday');
     await log.focus();
     await page.keyboard.press('ArrowUp');
     const focused = page.locator('[data-message]:focus');
