@@ -404,7 +404,7 @@ export class SyncEngine {
     for (const conversationId of this.store.conversationsWithPendingOutbox())
       void this.flush(conversationId);
     // The account state has its own version: a failure there holds back no conversation.
-    await this.account.sync().catch((error: unknown) => {
+    void this.account.sync().catch((error: unknown) => {
       this.logger.warn('account state sync failed', { error: String(error) });
     });
   }
