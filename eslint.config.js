@@ -193,5 +193,28 @@ export default defineConfig(
     },
   },
 
+  {
+    // better-sqlite3 12 aborts the process on Node 24 when a statement is collected: every runtime
+    // value comes from the per-runtime loader (shared/src/sqlite-driver.ts); types may come straight.
+    name: 'chitchat/sqlite-driver',
+    files: TS_FILES,
+    ignores: ['server/src/store/sqlite/driver.ts', 'desktop/src/core/local-store/driver.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'better-sqlite3',
+              message:
+                "Import { Database } from the workspace's sqlite driver.ts (it picks the build this Node can run).",
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   ...layering,
 );

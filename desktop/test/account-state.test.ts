@@ -3,16 +3,16 @@ import { startServer, type TestServer } from '@chitchat/server/testing';
 import type { MessageView } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
 import {
+  type Engine,
   engine,
   online,
   removeProfiles,
   showsTexts,
-  uniqueUser,
+  signedInEngine,
+  signedUpEngine,
   until,
-  userIdOf,
   wholeHistory,
-  PASSWORD,
-  type Engine,
+  type EngineOptions,
 } from './engines';
 
 /** The message with this text as the client shows it, once `check` holds for it. */
@@ -36,29 +36,14 @@ const messageWhere = (
 describe('account state in the engine: starred and deleted for me on every device', () => {
   let server: TestServer;
   const engines: Engine[] = [];
-  const started = async (options: Parameters<typeof engine>[0] = {}) => {
+  const started = async (options: EngineOptions = {}) => {
     const e = await engine(options);
     engines.push(e);
     return e;
   };
-  const signedUp = async (name: string) => {
-    const e = await started();
-    const username = uniqueUser(name);
-    await e.client.signUp({
-      serverUrl: server.url,
-      username,
-      password: PASSWORD,
-      displayName: name,
-    });
-    await online(e.client);
-    return { ...e, username, userId: await userIdOf(e.client) };
-  };
-  const signedIn = async (username: string) => {
-    const e = await started({ deviceName: 'Phone' });
-    await e.client.signIn({ serverUrl: server.url, username, password: PASSWORD });
-    await online(e.client);
-    return e;
-  };
+  const signedUp = (name: string) => signedUpEngine(server.url, name, engines);
+  const signedIn = (username: string) =>
+    signedInEngine(server.url, username, engines, { deviceName: 'Phone' });
 
   beforeEach(async () => {
     server = await startServer();
@@ -106,7 +91,11 @@ describe('account state in the engine: starred and deleted for me on every devic
     ]);
     const { profileDir, secrets } = alice;
     await alice.client.stop();
-    engines.splice(engines.indexOf(alice), 1);
+    // signedUp returns a copy with the user's names: find the engine by its client.
+    engines.splice(
+      engines.findIndex((e) => e.client === alice.client),
+      1,
+    );
     const laptop = await started({ profileDir, secrets });
 
     server = await startServer({ dataDir, port });

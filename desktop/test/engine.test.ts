@@ -8,46 +8,34 @@ import type { ConversationEvent } from '@chitchat/shared';
 import { connect, call, http, startServer, type TestServer } from '@chitchat/server/testing';
 import type { ClientSocket, SocketFactory } from '../src/core/sync-engine';
 import {
-  PASSWORD,
   conversationOf,
+  type Engine,
   engine,
+  type EngineOptions,
   online,
+  PASSWORD,
   removeProfiles,
   showsTexts,
+  signedInEngine,
+  signedUpEngine,
   textsIn,
   uniqueUser,
   until,
-  userIdOf,
   wholeHistory,
-  type Engine,
 } from './engines';
 
 describe('the client engine against a real server', () => {
   let server: TestServer;
   const engines: Engine[] = [];
-  const started = async (options: Parameters<typeof engine>[0] = {}) => {
+  const started = async (options: EngineOptions = {}) => {
     const e = await engine(options);
     engines.push(e);
     return e;
   };
-  const signedUp = async (name: string, options: Parameters<typeof engine>[0] = {}) => {
-    const e = await started(options);
-    const username = uniqueUser(name);
-    await e.client.signUp({
-      serverUrl: server.url,
-      username,
-      password: PASSWORD,
-      displayName: name,
-    });
-    await online(e.client);
-    return { ...e, username, userId: await userIdOf(e.client) };
-  };
-  const signedIn = async (username: string, options: Parameters<typeof engine>[0] = {}) => {
-    const e = await started(options);
-    await e.client.signIn({ serverUrl: server.url, username, password: PASSWORD });
-    await online(e.client);
-    return e;
-  };
+  const signedUp = (name: string, options: EngineOptions = {}) =>
+    signedUpEngine(server.url, name, engines, options);
+  const signedIn = (username: string, options: EngineOptions = {}) =>
+    signedInEngine(server.url, username, engines, options);
   const restartServer = async () => {
     const { dataDir, port } = server;
     await server.stop();

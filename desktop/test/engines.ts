@@ -32,10 +32,10 @@ export function removeProfiles(): void {
   for (const dir of profiles.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+export type EngineOptions = { deviceName?: string } & Partial<ChatClientOptions>;
+
 /** A client engine in plain Node with its own profile folder (reused when given). */
-export async function engine(
-  options: { deviceName?: string } & Partial<ChatClientOptions> = {},
-): Promise<Engine> {
+export async function engine(options: EngineOptions = {}): Promise<Engine> {
   const profileDir = options.profileDir ?? newProfileDir();
   const secrets = options.secrets ?? memorySecretStore();
   const client = new ChatClient({
@@ -154,3 +154,41 @@ export const showsTexts = (
     timeoutMs,
     `texts ${texts.length}`,
   );
+
+/** An engine signed up as a new user and online. */
+export interface SignedUpEngine extends Engine {
+  username: string;
+  userId: string;
+}
+
+/**
+ * A new engine (added to `engines`, which the suite stops after each test) signed up on
+ * `serverUrl` as a unique user shown as `name`, once it is online.
+ */
+export async function signedUpEngine(
+  serverUrl: string,
+  name: string,
+  engines: Engine[],
+  options: EngineOptions = {},
+): Promise<SignedUpEngine> {
+  const e = await engine(options);
+  engines.push(e);
+  const username = uniqueUser(name);
+  await e.client.signUp({ serverUrl, username, password: PASSWORD, displayName: name });
+  await online(e.client);
+  return { ...e, username, userId: await userIdOf(e.client) };
+}
+
+/** A new engine (added to `engines`) signed in to `username`'s account as another device, online. */
+export async function signedInEngine(
+  serverUrl: string,
+  username: string,
+  engines: Engine[],
+  options: EngineOptions = {},
+): Promise<Engine> {
+  const e = await engine(options);
+  engines.push(e);
+  await e.client.signIn({ serverUrl, username, password: PASSWORD });
+  await online(e.client);
+  return e;
+}

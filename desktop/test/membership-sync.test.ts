@@ -3,35 +3,22 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import { accountDatabasePath } from '../src/core/chat-client';
 import {
-  PASSWORD,
   conversationOf,
-  engine,
+  type Engine,
+  type EngineOptions,
   online,
   removeProfiles,
   showsTexts,
-  uniqueUser,
+  signedUpEngine,
   until,
-  userIdOf,
-  type Engine,
 } from './engines';
 
 /** Sync across membership periods (DESIGN §3, §5): engines against a real server. */
 describe('the client engine across membership periods', () => {
   let server: TestServer;
   const engines: Engine[] = [];
-  const signedUp = async (name: string, options: Parameters<typeof engine>[0] = {}) => {
-    const e = await engine(options);
-    engines.push(e);
-    const username = uniqueUser(name);
-    await e.client.signUp({
-      serverUrl: server.url,
-      username,
-      password: PASSWORD,
-      displayName: name,
-    });
-    await online(e.client);
-    return { ...e, username, userId: await userIdOf(e.client) };
-  };
+  const signedUp = (name: string, options: EngineOptions = {}) =>
+    signedUpEngine(server.url, name, engines, options);
   /** Every row of the account's local cache that mentions `text` (events and kept changes). */
   const cachedMentions = (e: Engine & { userId: string }, text: string) => {
     const db = new Database(accountDatabasePath(e.profileDir, server.url, e.userId), {

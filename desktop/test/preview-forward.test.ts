@@ -7,15 +7,12 @@ import type { MessageView } from '../src/common/contract';
 import { PUBLIC_ADDRESSES_ONLY } from '../src/core/link-preview/address-policy.node';
 import { nodeLinkPreviews } from '../src/core/link-preview/link-preview.node';
 import {
-  PASSWORD,
-  engine,
-  online,
-  removeProfiles,
-  uniqueUser,
-  until,
-  userIdOf,
-  wholeHistory,
   type Engine,
+  type EngineOptions,
+  removeProfiles,
+  signedUpEngine,
+  until,
+  wholeHistory,
 } from './engines';
 
 /** A local page with Open Graph tags and a real PNG as its image. */
@@ -51,18 +48,8 @@ describe('link previews and forwards, engine to engine through a real server', (
   let page: Awaited<ReturnType<typeof localPage>>;
   const engines: Engine[] = [];
 
-  const signedUp = async (name: string, options: Parameters<typeof engine>[0] = {}) => {
-    const e = await engine(options);
-    engines.push(e);
-    await e.client.signUp({
-      serverUrl: server.url,
-      username: uniqueUser(name),
-      password: PASSWORD,
-      displayName: name,
-    });
-    await online(e.client);
-    return { ...e, userId: await userIdOf(e.client) };
-  };
+  const signedUp = (name: string, options: EngineOptions = {}) =>
+    signedUpEngine(server.url, name, engines, options);
 
   beforeEach(async () => {
     server = await startServer();

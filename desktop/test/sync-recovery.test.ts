@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from '../src/core/local-store/driver';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, connect, http, startServer, type TestServer } from '@chitchat/server/testing';
 import {
-  PASSWORD,
   conversationOf,
+  type Engine,
   engine,
+  type EngineOptions,
   online,
+  PASSWORD,
   removeProfiles,
   showsTexts,
+  signedUpEngine,
   textsIn,
-  uniqueUser,
   until,
-  userIdOf,
   wholeHistory,
-  type Engine,
 } from './engines';
 import type { ClientSocket, SocketFactory } from '../src/core/sync-engine';
 
@@ -31,19 +31,8 @@ const CATCH_UP_EVENTS = new Set(['events:after', 'events:before']);
 describe('the client engine when part of a sync fails', () => {
   let server: TestServer;
   const engines: Engine[] = [];
-  const signedUp = async (name: string, options: Parameters<typeof engine>[0] = {}) => {
-    const e = await engine(options);
-    engines.push(e);
-    const username = uniqueUser(name);
-    await e.client.signUp({
-      serverUrl: server.url,
-      username,
-      password: PASSWORD,
-      displayName: name,
-    });
-    await online(e.client);
-    return { ...e, username, userId: await userIdOf(e.client) };
-  };
+  const signedUp = (name: string, options: EngineOptions = {}) =>
+    signedUpEngine(server.url, name, engines, options);
 
   /** A copy of the server's database now, to restore later (docs/operations.md). */
   const backup = () => {

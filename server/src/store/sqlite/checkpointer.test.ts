@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from './driver';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SQLITE_FILE_NAME, openSqliteStore, type SqliteStore } from './index';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from './driver';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../contract';
 import type { Store } from '../types';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { Database } from './driver';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SqliteStore } from './index';
 import { SQLITE_FILE_NAME, openSqliteStore } from './index';
