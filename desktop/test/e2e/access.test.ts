@@ -9,16 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startServer, type TestServer } from '@chitchat/server/testing';
-import { engine, removeProfiles, uniqueUser, until, PASSWORD, type Engine } from '../engines';
-import {
-  buildRenderer,
-  chromiumAvailable,
-  launchChromium,
-  openApp,
-  screenshot,
-  serveRenderer,
-  type AppWindow,
-} from './browser';
+import { engine, uniqueUser, until, PASSWORD, type Engine } from '../engines';
+import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
+import { startRig, stopRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
@@ -56,24 +49,16 @@ describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromiu
   const engines: Engine[] = [];
 
   beforeAll(async () => {
-    await buildRenderer();
-    [server, browser, app, silent, notFound] = await Promise.all([
-      startServer(),
-      launchChromium(),
-      serveRenderer(),
+    [[server, browser, app], silent, notFound] = await Promise.all([
+      startRig(),
       otherServer('never'),
       otherServer(404),
     ]);
   }, 120_000);
   afterAll(async () => {
-    for (const w of windows) await w.close();
-    for (const e of engines) await e.client.stop();
-    await browser?.close();
-    await app?.close();
     await silent?.close();
     await notFound?.close();
-    await server?.stop();
-    removeProfiles();
+    await stopRig({ server, browser, app, windows, engines });
   });
 
   /** A signed-up person driven through the engine only (no window). */

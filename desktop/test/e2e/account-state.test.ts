@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { type TestServer } from '@chitchat/server/testing';
 import {
   engine,
   online,
-  removeProfiles,
   showsTexts,
   uniqueUser,
   userIdOf,
@@ -12,15 +11,8 @@ import {
   PASSWORD,
   type Engine,
 } from '../engines';
-import {
-  buildRenderer,
-  chromiumAvailable,
-  launchChromium,
-  openApp,
-  screenshot,
-  serveRenderer,
-  type AppWindow,
-} from './browser';
+import { chromiumAvailable, screenshot, type AppWindow } from './browser';
+import { openDevice, startRig, stopRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
@@ -40,29 +32,11 @@ describe.skipIf(!runBrowser)(
     const engines: Engine[] = [];
 
     beforeAll(async () => {
-      await buildRenderer();
-      [server, browser, app] = await Promise.all([
-        startServer(),
-        launchChromium(),
-        serveRenderer(),
-      ]);
+      [server, browser, app] = await startRig();
     }, 120_000);
-    afterAll(async () => {
-      for (const w of windows) await w.close();
-      for (const e of engines) await e.client.stop();
-      await browser?.close();
-      await app?.close();
-      await server?.stop();
-      removeProfiles();
-    });
+    afterAll(() => stopRig({ server, browser, app, windows, engines }));
 
-    async function device(name: string): Promise<{ page: Page; engine: Engine }> {
-      const e = await engine({ deviceName: name });
-      engines.push(e);
-      const w = await openApp(browser, app.url, e.client, { defaultServerUrl: server.url });
-      windows.push(w);
-      return { page: w.page, engine: e };
-    }
+    const device = (name: string) => openDevice({ server, browser, app, windows, engines }, name);
 
     const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
     const bubble = (page: Page, text: string) =>

@@ -2,17 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { startServer, type TestServer } from '@chitchat/server/testing';
-import { engine, removeProfiles, uniqueUser, PASSWORD, type Engine } from '../engines';
-import {
-  buildRenderer,
-  chromiumAvailable,
-  launchChromium,
-  openApp,
-  screenshot,
-  serveRenderer,
-  setFocused,
-  type AppWindow,
-} from './browser';
+import { uniqueUser, PASSWORD, type Engine } from '../engines';
+import { chromiumAvailable, screenshot, setFocused, type AppWindow } from './browser';
+import { openDevice, startRig, stopRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -24,25 +16,11 @@ describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine an
   const engines: Engine[] = [];
 
   beforeAll(async () => {
-    await buildRenderer();
-    [server, browser, app] = await Promise.all([startServer(), launchChromium(), serveRenderer()]);
+    [server, browser, app] = await startRig();
   }, 120_000);
-  afterAll(async () => {
-    for (const w of windows) await w.close();
-    for (const e of engines) await e.client.stop();
-    await browser?.close();
-    await app?.close();
-    await server?.stop();
-    removeProfiles();
-  });
+  afterAll(() => stopRig({ server, browser, app, windows, engines }));
 
-  async function device(name: string): Promise<{ page: Page; engine: Engine }> {
-    const e = await engine({ deviceName: name });
-    engines.push(e);
-    const w = await openApp(browser, app.url, e.client, { defaultServerUrl: server.url });
-    windows.push(w);
-    return { page: w.page, engine: e };
-  }
+  const device = (name: string) => openDevice({ server, browser, app, windows, engines }, name);
 
   async function signUp(page: Page, username: string, displayName: string) {
     await page.getByRole('button', { name: 'New here? Create an account' }).click();

@@ -3,19 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { type TestServer } from '@chitchat/server/testing';
 import { PUBLIC_ADDRESSES_ONLY } from '../../src/core/link-preview/address-policy.node';
 import { nodeLinkPreviews } from '../../src/core/link-preview/link-preview.node';
-import { engine, removeProfiles, uniqueUser, userIdOf, PASSWORD, type Engine } from '../engines';
-import {
-  buildRenderer,
-  chromiumAvailable,
-  launchChromium,
-  openApp,
-  screenshot,
-  serveRenderer,
-  type AppWindow,
-} from './browser';
+import { engine, uniqueUser, userIdOf, PASSWORD, type Engine } from '../engines';
+import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
+import { startRig, stopRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
@@ -66,23 +59,12 @@ describe.skipIf(!runBrowser)('link previews and forwarding in the desktop app (C
   const engines: Engine[] = [];
 
   beforeAll(async () => {
-    await buildRenderer();
-    [server, browser, app, page] = await Promise.all([
-      startServer(),
-      launchChromium(),
-      serveRenderer(),
-      localPage(),
-    ]);
+    [[server, browser, app], page] = await Promise.all([startRig(), localPage()]);
   }, 120_000);
   afterAll(async () => {
-    for (const w of windows) await w.close();
-    for (const e of engines) await e.client.stop();
-    await browser?.close();
-    await app?.close();
-    await server?.stop();
+    await stopRig({ server, browser, app, windows, engines });
     page?.server.closeAllConnections();
     await new Promise<void>((resolve) => (page ? page.server.close(() => resolve()) : resolve()));
-    removeProfiles();
   });
 
   /** A signed-up person with the app open; `localPages` lets their engine preview the test page. */

@@ -6,17 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { register, startServer, type TestServer } from '@chitchat/server/testing';
-import { engine, PASSWORD, removeProfiles, uniqueUser, until, type Engine } from '../engines';
-import {
-  buildRenderer,
-  chromiumAvailable,
-  launchChromium,
-  openApp,
-  screenshot,
-  serveRenderer,
-  type AppWindow,
-} from './browser';
+import { register, type TestServer } from '@chitchat/server/testing';
+import { engine, PASSWORD, uniqueUser, until, type Engine } from '../engines';
+import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
+import { startRig, stopRig } from './rig';
 import { seedDirect, seedMessages, seedPerson, type SeedMessage } from '../seed';
 
 const runBrowser = chromiumAvailable();
@@ -40,8 +33,7 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
   let danaPage: Page;
 
   beforeAll(async () => {
-    await buildRenderer();
-    [server, browser, app] = await Promise.all([startServer(), launchChromium(), serveRenderer()]);
+    [server, browser, app] = await startRig();
     const session = await register(server, uniqueUser('dana'), PASSWORD);
     dana = { username: session.user.username, id: session.user.id };
     const store = server.store;
@@ -85,14 +77,7 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     );
   }, 120_000);
 
-  afterAll(async () => {
-    for (const w of windows) await w.close();
-    for (const e of engines) await e.client.stop();
-    await browser?.close();
-    await app?.close();
-    await server?.stop();
-    removeProfiles();
-  });
+  afterAll(() => stopRig({ server, browser, app, windows, engines }));
 
   /** An engine signed in to `username`, its first sync done (at least `chats` conversations). */
   async function signedIn(username: string, chats: number): Promise<Engine> {

@@ -1,0 +1,51 @@
+/**
+ * What every browser suite runs against: a real server, Debian's Chromium and the built renderer
+ * served on loopback; windows are opened on real engines and everything is closed after the suite.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { startServer, type TestServer } from '@chitchat/server/testing';
+import { engine, removeProfiles, type Engine, type EngineOptions } from '../engines';
+import { buildRenderer, launchChromium, openApp, serveRenderer, type AppWindow } from './browser';
+
+export type RendererServer = Awaited<ReturnType<typeof serveRenderer>>;
+
+/** The parts a suite keeps, as it assigns them; windows and engines are closed by `stopRig`. */
+export interface Rig {
+  server?: TestServer;
+  browser?: Browser;
+  app?: RendererServer;
+  windows: AppWindow[];
+  engines: Engine[];
+}
+
+/** Builds the renderer, then starts the server, Chromium and the renderer's page server together. */
+export async function startRig(): Promise<[TestServer, Browser, RendererServer]> {
+  await buildRenderer();
+  return Promise.all([startServer(), launchChromium(), serveRenderer()]);
+}
+
+/** Closes windows, then engines, Chromium, the page server and the server; removes the profiles. */
+export async function stopRig(rig: Rig): Promise<void> {
+  for (const w of rig.windows) await w.close();
+  for (const e of rig.engines) await e.client.stop();
+  await rig.browser?.close();
+  await rig.app?.close();
+  await rig.server?.stop();
+  removeProfiles();
+}
+
+/** A new engine named as a device, and the app opened on it (with the server's address filled in). */
+export async function openDevice(
+  rig: Rig,
+  name: string,
+  options: EngineOptions = {},
+): Promise<{ page: Page; engine: Engine }> {
+  if (!rig.browser || !rig.app || !rig.server) throw new Error('the rig is not started');
+  const e = await engine({ deviceName: name, ...options });
+  rig.engines.push(e);
+  const w = await openApp(rig.browser, rig.app.url, e.client, {
+    defaultServerUrl: rig.server.url,
+  });
+  rig.windows.push(w);
+  return { page: w.page, engine: e };
+}
