@@ -6,13 +6,13 @@ import {
   type Engine,
   engine,
   online,
-  removeProfiles,
   showsTexts,
   signedInEngine,
   signedUpEngine,
   until,
   wholeHistory,
   type EngineOptions,
+  stopAll,
 } from './engines';
 
 /** The message with this text as the client shows it, once `check` holds for it. */
@@ -48,11 +48,7 @@ describe('account state in the engine: starred and deleted for me on every devic
   beforeEach(async () => {
     server = await startServer();
   });
-  afterEach(async () => {
-    for (const e of engines.splice(0)) await e.client.stop();
-    await server.stop();
-    removeProfiles();
-  });
+  afterEach(() => stopAll(engines, server));
 
   it('a star and a delete for me made offline (across an app restart) converge on both devices after reconnecting; the other person sees neither', async () => {
     const alice = await signedUp('Alice');

@@ -14,7 +14,6 @@ import {
   type EngineOptions,
   online,
   PASSWORD,
-  removeProfiles,
   showsTexts,
   signedInEngine,
   signedUpEngine,
@@ -22,6 +21,7 @@ import {
   uniqueUser,
   until,
   wholeHistory,
+  stopAll,
 } from './engines';
 
 describe('the client engine against a real server', () => {
@@ -45,11 +45,7 @@ describe('the client engine against a real server', () => {
   beforeEach(async () => {
     server = await startServer();
   });
-  afterEach(async () => {
-    for (const e of engines.splice(0)) await e.client.stop();
-    await server.stop();
-    removeProfiles();
-  });
+  afterEach(() => stopAll(engines, server));
 
   it('two accounts chat: the message shows up, unread counts, ticks go to read', async () => {
     const alice = await signedUp('Alice');

@@ -32,6 +32,16 @@ export function removeProfiles(): void {
   for (const dir of profiles.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
+/** After a test: stops every engine (emptying the list), then the server; removes the profiles. */
+export async function stopAll(
+  engines: Engine[],
+  server: { stop(): Promise<void> } | undefined,
+): Promise<void> {
+  for (const e of engines.splice(0)) await e.client.stop();
+  await server?.stop();
+  removeProfiles();
+}
+
 export type EngineOptions = { deviceName?: string } & Partial<ChatClientOptions>;
 
 /** A client engine in plain Node with its own profile folder (reused when given). */

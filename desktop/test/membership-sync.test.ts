@@ -7,10 +7,10 @@ import {
   type Engine,
   type EngineOptions,
   online,
-  removeProfiles,
   showsTexts,
   signedUpEngine,
   until,
+  stopAll,
 } from './engines';
 
 /** Sync across membership periods (DESIGN §3, §5): engines against a real server. */
@@ -43,11 +43,7 @@ describe('the client engine across membership periods', () => {
   beforeEach(async () => {
     server = await startServer();
   });
-  afterEach(async () => {
-    for (const e of engines.splice(0)) await e.client.stop();
-    await server.stop();
-    removeProfiles();
-  });
+  afterEach(() => stopAll(engines, server));
 
   it('a member added after a message never receives its later edit, and still converges', async () => {
     const alice = await signedUp('Alice');

@@ -12,12 +12,12 @@ import {
   type EngineOptions,
   online,
   PASSWORD,
-  removeProfiles,
   showsTexts,
   signedUpEngine,
   textsIn,
   until,
   wholeHistory,
+  stopAll,
 } from './engines';
 import type { ClientSocket, SocketFactory } from '../src/core/sync-engine';
 
@@ -74,11 +74,7 @@ describe('the client engine when part of a sync fails', () => {
   beforeEach(async () => {
     server = await startServer();
   });
-  afterEach(async () => {
-    for (const e of engines.splice(0)) await e.client.stop();
-    await server.stop();
-    removeProfiles();
-  });
+  afterEach(() => stopAll(engines, server));
 
   it('a catch-up that is never answered holds back neither the other chats nor the outbox, and is retried until it converges', async () => {
     const alice = await signedUp('Alice');
