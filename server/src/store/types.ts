@@ -429,3 +429,15 @@ export type Store = AccountStore &
   RelationshipStore &
   AccountStateStore &
   StoreLifecycle;
+
+/** The event-log reads of the store, which each store implements in its own event-reads.ts. */
+export type EventReads = Pick<
+  ConversationStore,
+  | 'eventByClientMsgId'
+  | 'eventByOpId'
+  | 'getEvent'
+  | 'eventsAfter'
+  | 'eventsBefore'
+  | 'lastVisibleEvent'
+  | 'countUnread'
+>;

@@ -155,6 +155,28 @@ export function insertEvent(
   }
 }
 
+/**
+ * An edit or delete whose target is not in the cache yet is kept beside it, to apply when the
+ * target's page arrives (applyPendingChanges); true when it was kept.
+ */
+function keptForLater(
+  ctx: EventWriter,
+  conversationId: string,
+  targetSeq: number,
+  change: { type: 'message_edited' | 'message_deleted'; payload: object; at: number; seq: number },
+): boolean {
+  if (ctx.statements.eventAt.get(conversationId, targetSeq) !== undefined) return false;
+  ctx.statements.addPending.run({
+    conversationId,
+    targetSeq,
+    seq: change.seq,
+    type: change.type,
+    payload: JSON.stringify(change.payload),
+    createdAt: change.at,
+  });
+  return true;
+}
+
 /** Applies an edit; true when the target is not loaded and the edit was kept for later. */
 export function applyEdit(
   ctx: EventWriter,
@@ -165,16 +187,8 @@ export function applyEdit(
   at: number,
   seq: number,
 ): boolean {
-  const target = ctx.statements.eventAt.get(conversationId, targetSeq);
-  if (target === undefined) {
-    ctx.statements.addPending.run({
-      conversationId,
-      targetSeq,
-      seq,
-      type: 'message_edited',
-      payload: JSON.stringify({ text, editVersion }),
-      createdAt: at,
-    });
+  const payload = { text, editVersion };
+  if (keptForLater(ctx, conversationId, targetSeq, { type: 'message_edited', payload, at, seq })) {
     return true;
   }
   if (text !== null)
@@ -190,16 +204,9 @@ export function applyDelete(
   at: number,
   seq: number,
 ): boolean {
-  const target = ctx.statements.eventAt.get(conversationId, targetSeq);
-  if (target === undefined) {
-    ctx.statements.addPending.run({
-      conversationId,
-      targetSeq,
-      seq,
-      type: 'message_deleted',
-      payload: '{}',
-      createdAt: at,
-    });
+  if (
+    keptForLater(ctx, conversationId, targetSeq, { type: 'message_deleted', payload: {}, at, seq })
+  ) {
     return true;
   }
   ctx.statements.deleteEvent.run({ conversationId, seq: targetSeq, at });

@@ -1,20 +1,9 @@
 import { isHidden } from '@chitchat/shared';
 import { overlappingPeriods, periodBatches, spanOf } from '../periods';
-import type { ConversationStore, EventRecord, Period } from '../types';
+import type { EventReads, EventRecord, Period } from '../types';
 import { groupHistories, viewForReader, type HistoryLoader } from '../visibility';
 import { byClientMsgId, byOpId, periodFilter, toEventRecord } from './records';
 import type { EventDoc, MongoModels } from './schemas';
-
-type EventReads = Pick<
-  ConversationStore,
-  | 'eventByClientMsgId'
-  | 'eventByOpId'
-  | 'getEvent'
-  | 'eventsAfter'
-  | 'eventsBefore'
-  | 'lastVisibleEvent'
-  | 'countUnread'
->;
 
 const NOT_PREVIEWED = ['message_edited', 'message_deleted'];
 

@@ -1,21 +1,10 @@
 import { isHidden } from '@chitchat/shared';
 import { overlappingPeriods, periodBatches } from '../periods';
-import type { ConversationStore, EventRecord } from '../types';
+import type { EventReads, EventRecord } from '../types';
 import { groupHistories, viewForReader, type EditVersion, type HistoryLoader } from '../visibility';
 import type { SqliteDatabase } from './database';
 import { periodClause, toEvent, type EventRow } from './rows';
 import { statementCache, type ConversationStatements } from './statements';
-
-type EventReads = Pick<
-  ConversationStore,
-  | 'eventByClientMsgId'
-  | 'eventByOpId'
-  | 'getEvent'
-  | 'eventsAfter'
-  | 'eventsBefore'
-  | 'lastVisibleEvent'
-  | 'countUnread'
->;
 
 /** Reads of the event log, each as the reader with the given periods sees it (../visibility.ts). */
 export function sqliteEventReads(db: SqliteDatabase, st: ConversationStatements): EventReads {

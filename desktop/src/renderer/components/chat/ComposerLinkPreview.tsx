@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { LinkPreviewDraft } from '../../../common/contract';
 import { IconClose } from '../Icons';
+import { LinkPreviewText } from './LinkPreviewText';
 
 /** The preview that will go with the message, above the composer, with a button to remove it. */
 export function ComposerLinkPreview({
@@ -32,17 +33,7 @@ export function ComposerLinkPreview({
   return (
     <div className="composer-link-preview" role="group" aria-label="Link preview">
       {imageUrl !== null && <img className="link-preview-image" src={imageUrl} alt="" />}
-      <div className="link-preview-text">
-        <span className="link-preview-title" dir="auto">
-          {preview.title}
-        </span>
-        {preview.description !== null && (
-          <span className="link-preview-description" dir="auto">
-            {preview.description}
-          </span>
-        )}
-        <span className="link-preview-host">{host}</span>
-      </div>
+      <LinkPreviewText title={preview.title} description={preview.description} host={host} />
       <button
         type="button"
         className="icon-button small"

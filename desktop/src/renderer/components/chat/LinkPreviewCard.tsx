@@ -1,6 +1,7 @@
 import type { LinkPreviewView } from '../../../common/contract';
 import type { AppStore } from '../../state/store';
 import { useMediaUrl } from '../Media';
+import { LinkPreviewText } from './LinkPreviewText';
 
 /**
  * A message's link preview as the sender's device made it: image, title, description, host.
@@ -20,17 +21,11 @@ export function LinkPreviewCard({ store, preview }: { store: AppStore; preview: 
       {preview.image !== null && image.url !== null && (
         <img className="link-preview-image" src={image.url} alt="" />
       )}
-      <span className="link-preview-text">
-        <span className="link-preview-title" dir="auto">
-          {preview.title}
-        </span>
-        {preview.description !== null && (
-          <span className="link-preview-description" dir="auto">
-            {preview.description}
-          </span>
-        )}
-        <span className="link-preview-host">{preview.host}</span>
-      </span>
+      <LinkPreviewText
+        title={preview.title}
+        description={preview.description}
+        host={preview.host}
+      />
     </button>
   );
 }
