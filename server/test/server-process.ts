@@ -3,7 +3,6 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PROTOCOL_VERSION } from '@chitchat/shared';
 import { raisedRateLimitEnv } from '../src/config';
-import { freePort } from './redis-server';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -41,13 +40,14 @@ export async function spawnServer(
   env: Record<string, string>,
   options: { startTimeoutMs?: number } = {},
 ): Promise<ServerProcess> {
-  const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
     cwd: repoRoot,
     env: {
       ...process.env,
       HOST: '127.0.0.1',
-      PORT: String(port),
+      // Port 0: the process binds a free port and logs it. A port picked here and bound later can be
+      // taken in between by another test file running in parallel (EADDRINUSE, seen in CI).
+      PORT: '0',
       // Many processes per test: each takes a free metrics port instead of colliding on 9464.
       METRICS_PORT: '0',
       MONGODB_URI: '',
@@ -87,6 +87,7 @@ export async function spawnServer(
   });
 
   const metricsPort = /"metricsPort":(\d+)/.exec(output)?.[1] ?? '0';
+  const port = Number(/"port":(\d+)/.exec(output)?.[1] ?? '0');
   return {
     url: `http://127.0.0.1:${port}`,
     port,
