@@ -79,3 +79,8 @@ export const LINK_PREVIEW_MAX_REDIRECTS = 3;
 /** Messages one forward may carry, and chats it may go to. */
 export const FORWARD_MESSAGES_MAX = 20;
 export const FORWARD_CHATS_MAX = 10;
+/**
+ * Users one message may mention (`message:send` `mentions`): enough to name everyone a person
+ * would, small enough that a message cannot carry a group's whole member list.
+ */
+export const MENTIONS_MAX = 50;

@@ -104,6 +104,11 @@ export interface MessagePayload {
   forwarded?: true;
   /** The sender's preview of a link in the text (absent otherwise; removed with a delete). */
   linkPreview?: LinkPreview;
+  /**
+   * User ids the text mentions, each a member when it was sent (absent when there are none;
+   * removed with a delete). Display names are resolved by each reader's device.
+   */
+  mentions?: string[];
 }
 export interface MessageEditedPayload {
   targetSeq: number;

@@ -9,7 +9,7 @@ export const MIN_PROTOCOL = 1;
 /** The first protocol whose sockets receive `hidden` stubs. */
 export const HIDDEN_STUB_PROTOCOL = 2;
 /**
- * The first protocol whose sockets receive a message's `forwarded` and `linkPreview` fields; a
+ * The first protocol whose sockets receive a message's `forwarded`, `linkPreview` and `mentions` fields; a
  * protocol 1 socket gets the message without them (live and in pages), as it always did.
  */
 export const MESSAGE_EXTRAS_PROTOCOL = 2;

@@ -11,6 +11,7 @@ import {
   LINK_PREVIEW_TITLE_MAX_LENGTH,
   LINK_PREVIEW_URL_MAX_LENGTH,
   MEDIA_NAME_HINT_MAX_LENGTH,
+  MENTIONS_MAX,
   MESSAGE_TEXT_MAX_LENGTH,
   PAGE_LIMIT_MAX,
   PAGE_LIMIT_MIN,
@@ -189,6 +190,12 @@ export const linkPreviewInputSchema = z.object({
   imageId: idSchema.optional(),
 });
 
+/** Mentioned user ids, at most MENTIONS_MAX, deduplicated in their first order. */
+export const mentionsSchema = z
+  .array(idSchema)
+  .max(MENTIONS_MAX)
+  .transform((ids) => [...new Set(ids)]);
+
 export const messageSendSchema = z
   .object({
     conversationId: idSchema,
@@ -199,6 +206,11 @@ export const messageSendSchema = z
     /** Shown as "Forwarded"; attachments may then be media the sender can read (DESIGN §6.5). */
     forwarded: z.boolean().optional(),
     linkPreview: linkPreviewInputSchema.optional(),
+    /**
+     * User ids the text mentions (the sender's device resolves its "@Name" tokens; the server
+     * never reads the text). Repeats are dropped; each must be a current member.
+     */
+    mentions: mentionsSchema.optional(),
   })
   .refine(
     (m) => (m.text !== undefined && m.text.trim() !== '') || (m.attachments?.length ?? 0) > 0,

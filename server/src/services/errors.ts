@@ -33,6 +33,11 @@ export function refusalToError(error: unknown): never {
         throw new ServiceError('conflict', 'This message was already deleted.');
       case 'blocked':
         throw forbidden('You cannot send messages to this person.');
+      case 'mention_not_member':
+        throw new ServiceError(
+          'invalid_payload',
+          'Only current members of this conversation can be mentioned.',
+        );
       case 'account_full':
         throw new ServiceError(
           'payload_too_large',

@@ -248,6 +248,9 @@ export function createMessagingService(deps: {
         attachments: refs,
         ...(payload.forwarded === true ? { forwarded: true } : {}),
         ...(linkPreview !== undefined ? { linkPreview } : {}),
+        ...(payload.mentions !== undefined && payload.mentions.length > 0
+          ? { mentions: payload.mentions }
+          : {}),
         unlessBlockedBy: peer,
       });
       if (!appended.duplicate) {

@@ -37,19 +37,29 @@ export function toWireEvent(event: EventRecord): ConversationEvent {
 export const toWireEntry = (entry: ViewedEvent): LogEntry =>
   isHidden(entry) ? entry : toWireEvent(entry);
 
-/** True for a message that carries fields older protocols do not know (`forwarded`, `linkPreview`). */
+/**
+ * True for a message that carries fields older protocols do not know (`forwarded`, `linkPreview`,
+ * `mentions`).
+ */
 export const hasMessageExtras = (event: ConversationEvent): boolean =>
   event.type === 'message' &&
-  (event.payload.forwarded !== undefined || event.payload.linkPreview !== undefined);
+  (event.payload.forwarded !== undefined ||
+    event.payload.linkPreview !== undefined ||
+    event.payload.mentions !== undefined);
 
 /**
- * The event for a socket of `protocol`: a message without `forwarded` and `linkPreview` below
+ * The event for a socket of `protocol`: a message without `forwarded`, `linkPreview` and `mentions` below
  * MESSAGE_EXTRAS_PROTOCOL (it stays what such a client always received: text and attachments).
  */
 export function forProtocol(event: ConversationEvent, protocol: number): ConversationEvent {
   if (protocol >= MESSAGE_EXTRAS_PROTOCOL || event.type !== 'message') return event;
   if (!hasMessageExtras(event)) return event;
-  const { forwarded: _forwarded, linkPreview: _linkPreview, ...payload } = event.payload;
+  const {
+    forwarded: _forwarded,
+    linkPreview: _linkPreview,
+    mentions: _mentions,
+    ...payload
+  } = event.payload;
   return { ...event, payload };
 }
 

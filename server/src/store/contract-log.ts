@@ -288,6 +288,50 @@ export function describeLogContract(context: ContractContext): void {
     });
   });
 
+  it('mentions: stored when every id is an active member, refused with nothing written otherwise; a repeat answers as first; a delete removes them', async () => {
+    const conversationId = randomUUID();
+    await store().createGroup({ ...origin(a), conversationId, title: 'G', memberIds: [who(b)] });
+    const first = await store().appendMessage({
+      ...message(conversationId, a, 'hi @B', 'mention-1'),
+      mentions: [who(b), who(a)],
+    });
+    expect(first.event).toMatchObject({ seq: 2, payload: { mentions: [who(b), who(a)] } });
+    const lastSeq = async () => (await store().getConversation(conversationId))?.lastSeq;
+    for (const mentions of [[who(c)], [who(b), 'missing']]) {
+      await expect(
+        store().appendMessage({ ...message(conversationId, a, 'hi'), mentions }),
+      ).rejects.toMatchObject({ reason: 'mention_not_member' });
+    }
+    expect(await lastSeq()).toBe(2);
+    // A former member can no longer be mentioned; the stored send still answers as it first did.
+    await store().changeGroup(conversationId, origin(a), { remove: [who(b)] }); // 3
+    await expect(
+      store().appendMessage({ ...message(conversationId, a, 'hi'), mentions: [who(b)] }),
+    ).rejects.toMatchObject({ reason: 'mention_not_member' });
+    const repeat = await store().appendMessage({
+      ...message(conversationId, a, 'hi @B', 'mention-1'),
+      mentions: [who(b)],
+    });
+    expect(repeat).toMatchObject({ duplicate: true, event: { seq: 2 } });
+    expect(await lastSeq()).toBe(3);
+    // An empty list stores no field at all.
+    await store().appendMessage({ ...message(conversationId, a, 'plain'), mentions: [] }); // 4
+    const periods = [{ joinedSeq: 1, leftSeq: null }];
+    const page = await store().eventsAfter(conversationId, periods, 0, 10, 10);
+    const plain = page.find((e) => e.seq === 4);
+    expect(plain && 'payload' in plain ? Object.keys(plain.payload).sort() : []).toEqual([
+      'attachments',
+      'replyToSeq',
+      'text',
+    ]);
+    await store().deleteMessage(conversationId, 2, origin(a));
+    expect((await store().getEvent(conversationId, 2))?.payload).toEqual({
+      text: null,
+      replyToSeq: null,
+      attachments: [],
+    });
+  });
+
   it('referencing events: hidden stubs when the target lies outside the periods; messages as they stood when the reader left', async () => {
     const conversationId = randomUUID();
     await store().createGroup({ ...origin(a), conversationId, title: 'G', memberIds: [who(b)] });

@@ -2,7 +2,7 @@ import type { MessagePayload } from '@chitchat/shared';
 import type { NewMessage } from './types';
 
 /**
- * The payload a store writes for a new message: `forwarded` and `linkPreview` only when present,
+ * The payload a store writes for a new message: `forwarded`, `linkPreview` and `mentions` only when present,
  * so messages without them keep the shape every older reader knows.
  */
 export function messagePayloadOf(message: NewMessage): MessagePayload {
@@ -13,6 +13,8 @@ export function messagePayloadOf(message: NewMessage): MessagePayload {
   };
   if (message.forwarded === true) payload.forwarded = true;
   if (message.linkPreview !== undefined) payload.linkPreview = message.linkPreview;
+  if (message.mentions !== undefined && message.mentions.length > 0)
+    payload.mentions = [...message.mentions];
   return payload;
 }
 

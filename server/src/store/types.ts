@@ -142,6 +142,8 @@ export type Refusal =
   | 'already_deleted'
   | 'not_direct_member'
   | 'blocked'
+  /** A message mentions someone who is not a current member. */
+  | 'mention_not_member'
   /** An account-state write would leave more entries with a value than its `maxEntries`. */
   | 'account_full';
 
@@ -171,6 +173,11 @@ export interface NewMessage extends EventOrigin {
   forwarded?: boolean;
   /** Stored as `payload.linkPreview`; its image is referenced like an attachment. */
   linkPreview?: LinkPreview;
+  /**
+   * Stored as `payload.mentions` when not empty. The send is refused (`mention_not_member`) unless
+   * every id is an active member, checked in the transaction that appends.
+   */
+  mentions?: readonly string[];
   /**
    * The send is refused (`blocked`) when this user blocks the sender, checked in the transaction
    * that appends (a direct chat's peer); null when nobody's block applies.

@@ -423,6 +423,17 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
           ) {
             throw new StoreRefusal('blocked');
           }
+          const mentions = [...new Set(message.mentions ?? [])];
+          if (
+            mentions.length > 0 &&
+            (await Membership.countDocuments({
+              conversationId: message.conversationId,
+              userId: { $in: mentions },
+              active: true,
+            }).session(session)) !== mentions.length
+          ) {
+            throw new StoreRefusal('mention_not_member');
+          }
           const { first: seq, membersVersion } = await claimSeqs(
             message.conversationId,
             1,
@@ -512,8 +523,9 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
                 deletedAt: origin.at,
                 originalText: null,
               },
-              // The preview describes a link of the text, and its image is media of the message.
-              $unset: { 'payload.linkPreview': '' },
+              // The preview describes a link of the text, and its image is media of the message;
+              // whom the text mentioned goes with the text.
+              $unset: { 'payload.linkPreview': '', 'payload.mentions': '' },
             },
             { session },
           );

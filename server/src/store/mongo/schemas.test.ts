@@ -126,6 +126,15 @@ describe('mongo schemas: validation without a connection (validateSync)', () => 
     ).toEqual(['payload']);
   });
 
+  it('messages: mentions are a non-empty list of ids when present', () => {
+    const withMentions = (mentions: unknown) =>
+      invalidPaths(new Event({ ...message, payload: { ...message.payload, mentions } }));
+    expect(withMentions(['u1', 'u2'])).toEqual([]);
+    expect(withMentions([])).toEqual(['payload']);
+    expect(withMentions([1])).toEqual(['payload']);
+    expect(withMentions('u1')).toEqual(['payload']);
+  });
+
   it('fills the defaults a new user and membership start with', () => {
     const doc = new User(user).toObject();
     expect(doc).toMatchObject({ lastSeenVisibility: 'contacts', devicesVersion: 0 });

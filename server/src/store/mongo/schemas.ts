@@ -322,6 +322,7 @@ export const eventPayloadSchemas = {
         image: attachmentSchema.nullable(),
       })
       .optional(),
+    mentions: z.array(z.string()).min(1).optional(),
   }),
   message_edited: z.object({
     targetSeq: seqSchema,

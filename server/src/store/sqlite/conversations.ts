@@ -118,9 +118,26 @@ export function sqliteConversationStore(
    * claim is then given back), index its media, move the sender's marks. No savepoint: a refusal
    * is found before anything is written. `version` is the batch's: one commit, one version.
    */
+  /**
+   * True when every mentioned id (distinct, as the schema leaves them) is an active member, or
+   * when this send is a repeat of a stored message (which answers as it first did).
+   */
+  const mentionsMembers = (
+    conversationId: string,
+    userId: string,
+    clientMsgId: string,
+    mentions: readonly string[],
+  ): boolean =>
+    (st.activeAmong.get(conversationId, JSON.stringify(mentions))?.n ?? 0) ===
+      new Set(mentions).size || st.eventByClientMsgId.get(userId, clientMsgId) !== undefined;
+
   const appendMessage = (message: NewMessageInput, version: number): AppendResult => {
     const { conversationId, userId, clientMsgId } = message;
     const blockedBy = message.unlessBlockedBy ?? null;
+    const mentions = message.mentions ?? [];
+    if (mentions.length > 0 && !mentionsMembers(conversationId, userId, clientMsgId, mentions)) {
+      throw new StoreRefusal('mention_not_member');
+    }
     const claimed = st.claimSeq.get(
       version,
       conversationId,

@@ -46,6 +46,11 @@ export function conversationStatements(db: SqliteDatabase) {
     ),
     // Gives back a seq claimed by a message that turned out to be a repeat (nothing else ran since).
     unclaimSeq: prepare('UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ?'),
+    // How many of a JSON array of user ids are active members (a message's mentions).
+    activeAmong: prepare<[string, string], { n: number }>(
+      `SELECT COUNT(*) AS n FROM memberships
+       WHERE conversation_id = ? AND active = 1 AND user_id IN (SELECT value FROM json_each(?))`,
+    ),
     isBlocked: prepare<[string, string], { one: number }>(
       'SELECT 1 AS one FROM blocks WHERE user_id = ? AND blocked_user_id = ?',
     ),
@@ -127,7 +132,7 @@ export function conversationStatements(db: SqliteDatabase) {
        WHERE conversation_id = @conversationId AND seq = @seq`,
     ),
     applyDelete: prepare(
-      `UPDATE events SET payload = json_remove(json_set(payload, '$.text', NULL, '$.attachments', json('[]')), '$.linkPreview'), deleted_at = @at,
+      `UPDATE events SET payload = json_remove(json_set(payload, '$.text', NULL, '$.attachments', json('[]')), '$.linkPreview', '$.mentions'), deleted_at = @at,
          original_text = NULL
        WHERE conversation_id = @conversationId AND seq = @seq`,
     ),
