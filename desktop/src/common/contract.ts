@@ -148,7 +148,8 @@ export interface MessageView {
   text: string | null;
   /** For system events (joins, leaves, renames): a sentence for people. */
   systemText: string | null;
-  replyTo: { seq: number; senderName: string; text: string | null } | null;
+  /** The quoted message; `seq` is null while it waits in the outbox itself. */
+  replyTo: { seq: number | null; senderName: string; text: string | null } | null;
   attachments: AttachmentView[];
   createdAt: number;
   editedAt: number | null;
@@ -245,6 +246,8 @@ export interface ChatApi {
     conversationId: string;
     text: string;
     replyToSeq?: number;
+    /** Quotes one of your own messages still in the outbox (its `key`); sent after it. */
+    replyToKey?: string;
     files?: OutgoingFile[];
     /** A preview from `previewLink`, sent with the message (its image uploaded as media). */
     linkPreview?: LinkPreviewDraft;
@@ -265,7 +268,16 @@ export interface ChatApi {
   messageInfo(input: { conversationId: string; seq: number }): Promise<MessageInfo>;
   /** A media file or its thumbnail: from the local cache, else downloaded (and cached). */
   getMedia(input: { mediaId: string; variant: 'original' | 'thumbnail' }): Promise<MediaBytes>;
-  editMessage(input: { conversationId: string; seq: number; text: string }): Promise<void>;
+  /**
+   * Edits a sent message by `seq`, or one of your messages still in the outbox by `key` (a send
+   * not tried yet takes the new text at once; else the edit follows it and lands on its seq).
+   */
+  editMessage(input: {
+    conversationId: string;
+    seq?: number;
+    key?: string;
+    text: string;
+  }): Promise<void>;
   deleteMessage(input: { conversationId: string; seq: number }): Promise<void>;
   /** Stars or unstars a sent message, on all of this person's devices (works offline). */
   setStarred(input: { conversationId: string; seq: number; starred: boolean }): Promise<void>;

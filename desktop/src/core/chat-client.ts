@@ -409,6 +409,7 @@ export class ChatClient implements ChatApi {
     conversationId: string;
     text: string;
     replyToSeq?: number;
+    replyToKey?: string;
     files?: OutgoingFile[];
     linkPreview?: LinkPreviewDraft;
   }): Promise<MessageView> {
@@ -452,8 +453,13 @@ export class ChatClient implements ChatApi {
     return messages.getMedia(this.ready(), input);
   }
 
-  async editMessage(input: { conversationId: string; seq: number; text: string }): Promise<void> {
-    messages.editMessage(this.ready(), input);
+  async editMessage(input: {
+    conversationId: string;
+    seq?: number;
+    key?: string;
+    text: string;
+  }): Promise<void> {
+    messages.editMessage(this.context(), input);
   }
 
   async deleteMessage(input: { conversationId: string; seq: number }): Promise<void> {

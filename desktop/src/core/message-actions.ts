@@ -20,7 +20,7 @@ import type {
 } from '../common/contract';
 import { ChatClientError, remote } from './client-errors';
 import type { ClientContext, ClientParts } from './client-parts';
-import type { OutboxLinkPreview, SendPayload } from './local-store/index';
+import type { EditPayload, OutboxLinkPreview, SendPayload } from './local-store/index';
 
 /** Messages per page when the screen does not say. */
 export const DEFAULT_PAGE = 50;
@@ -69,6 +69,7 @@ export function sendMessage(
     conversationId: string;
     text: string;
     replyToSeq?: number;
+    replyToKey?: string;
     files?: OutgoingFile[];
     linkPreview?: LinkPreviewDraft;
   },
@@ -94,6 +95,7 @@ export function sendMessage(
       );
     }
   }
+  const reply = replyOf(store, input);
   const key = timeOrderedId();
   // The files wait beside the outbox, so a restart before the upload loses nothing.
   const attachments = files.map((file, index) => {
@@ -117,7 +119,7 @@ export function sendMessage(
     kind: 'send',
     payload: {
       text: input.text,
-      ...(input.replyToSeq !== undefined ? { replyToSeq: input.replyToSeq } : {}),
+      ...reply,
       ...(attachments.length > 0 ? { attachments } : {}),
       ...(linkPreview !== undefined ? { linkPreview } : {}),
     },
@@ -130,6 +132,21 @@ export function sendMessage(
   const view = views.page(row, [], true).find((m) => m.key === entry.key);
   if (view === undefined) throw new Error('outbox entry vanished');
   return view;
+}
+
+/**
+ * What a new message quotes: a sent message by seq, or one of this account's own messages still
+ * in the outbox by its key (resolved to its seq when the reply is sent, after it: DESIGN §5).
+ */
+function replyOf(
+  store: ClientParts['store'],
+  input: { conversationId: string; replyToSeq?: number; replyToKey?: string },
+): Pick<SendPayload, 'replyToSeq' | 'replyToKey'> {
+  if (input.replyToSeq !== undefined) return { replyToSeq: input.replyToSeq };
+  if (input.replyToKey === undefined) return {};
+  const target = store.ownMessage(input.conversationId, input.replyToKey);
+  if (target === null) throw new ChatClientError('not_found', 'No such message.');
+  return 'seq' in target ? { replyToSeq: target.seq } : { replyToKey: input.replyToKey };
 }
 
 /**
@@ -227,15 +244,34 @@ export async function getMedia(
   return remote(() => media.get(input.mediaId, input.variant));
 }
 
+/**
+ * Edits a sent message (by seq) or one of this account's messages still in the outbox (by key).
+ * A send never tried yet is rewritten in place: it has not left, so the edit simply becomes the
+ * message (no "edited" mark, one request instead of two). A send already tried may have reached
+ * the server, so the edit follows it as its own entry and goes on its seq once it is known.
+ */
 export function editMessage(
-  { store, engine }: ClientParts,
-  input: { conversationId: string; seq: number; text: string },
+  context: ClientContext,
+  input: { conversationId: string; seq?: number; key?: string; text: string },
 ): void {
+  const { store, engine } = context;
+  let payload: EditPayload;
+  if (input.seq !== undefined) payload = { seq: input.seq, text: input.text };
+  else if (input.key !== undefined) {
+    const target = store.ownMessage(input.conversationId, input.key);
+    if (target === null) throw new ChatClientError('not_found', 'No such message.');
+    if ('seq' in target) payload = { seq: target.seq, text: input.text };
+    else if (store.rewritePendingSend(input.key, input.text)) {
+      context.messagesChanged(input.conversationId);
+      context.listChanged();
+      return;
+    } else payload = { targetKey: input.key, text: input.text };
+  } else throw new ChatClientError('invalid_payload', 'Name the message by its seq or its key.');
   store.addToOutbox({
     key: timeOrderedId(),
     conversationId: input.conversationId,
     kind: 'edit',
-    payload: { seq: input.seq, text: input.text },
+    payload,
     at: Date.now(),
   });
   void engine.flush(input.conversationId);

@@ -103,7 +103,17 @@ export class OutboxSender {
       switch (entry.kind) {
         case 'send': {
           const payload = JSON.parse(entry.payload) as SendPayload;
-          let replyToSeq = payload.replyToSeq ?? this.resolveReply(payload.replyToKey);
+          let replyToSeq = payload.replyToSeq;
+          if (replyToSeq === undefined && payload.replyToKey !== undefined) {
+            // A reply to a message that was still in the outbox: it was sent before this entry
+            // (the outbox goes in order), so its seq is known now.
+            const target = this.deps.store.ownMessage(entry.conversation_id, payload.replyToKey);
+            if (target !== null && !('seq' in target)) return this.waitOrFail(entry, target);
+            delete payload.replyToKey;
+            // Discarded before it was sent: the reply goes without a quote, as after a delete.
+            if (target !== null) replyToSeq = payload.replyToSeq = target.seq;
+            this.deps.store.updateOutboxPayload(entry.key, payload);
+          }
           if (payload.replyTarget !== undefined) {
             const found = await this.findTarget(entry.conversation_id, payload.replyTarget);
             if (found === null) return this.failStale(entry);
@@ -139,6 +149,22 @@ export class OutboxSender {
         case 'edit': {
           const payload = JSON.parse(entry.payload) as EditPayload;
           let seq = payload.seq;
+          if (seq === undefined) {
+            // An edit of a message whose send had already been tried (else the send itself was
+            // rewritten): it goes once that send is acknowledged, on its seq.
+            const target =
+              payload.targetKey === undefined
+                ? null
+                : this.deps.store.ownMessage(entry.conversation_id, payload.targetKey);
+            if (target === null) {
+              // The message was discarded from the outbox: there is nothing left to edit.
+              this.deps.store.removeOutbox(entry.key);
+              return 'done';
+            }
+            if (!('seq' in target)) return this.waitOrFail(entry, target);
+            seq = target.seq;
+            this.deps.store.updateOutboxPayload(entry.key, { seq, text: payload.text });
+          }
           if (payload.target !== undefined) {
             const found = await this.findTarget(entry.conversation_id, payload.target);
             if (found === null) return this.failStale(entry);
@@ -237,17 +263,18 @@ export class OutboxSender {
     return 'done';
   }
 
-  /** The seq of a reply target that was itself sent from the outbox. */
-  private resolveReply(key: string | undefined): number | undefined {
-    if (key === undefined) return undefined;
-    const target = this.deps.store.outboxEntry(key);
-    if (target?.seq != null) return target.seq;
-    const applied = this.deps.store.db
-      .prepare<[string, string], { seq: number }>(
-        'SELECT seq FROM events WHERE client_msg_id = ? AND sender_user_id = ?',
-      )
-      .get(key, this.deps.store.userId);
-    return applied?.seq;
+  /**
+   * A reply or edit whose target send has no seq yet. The outbox goes in order, so the target was
+   * tried first: if it failed, this entry fails too (retried after the target is); a target still
+   * pending (not expected) is waited for.
+   */
+  private waitOrFail(entry: OutboxRow, target: { entry: { state: string } }): 'done' | 'retry' {
+    if (target.entry.state !== 'failed') return 'retry';
+    this.deps.store.markOutboxFailed(entry.key, 'stale_target');
+    this.deps.logger.warn('outbox entry refers to a message that could not be sent', {
+      key: entry.key,
+    });
+    return 'done';
   }
 }
 

@@ -240,6 +240,8 @@ export class ViewBuilder {
         senderName: target ? this.nameOf(users, target.sender_user_id) : '',
         text: target?.text ?? null,
       };
+    } else if (payload.replyToKey !== undefined) {
+      replyTo = this.pendingQuote(entry.conversation_id, payload.replyToKey);
     }
     return {
       key: entry.key,
@@ -271,6 +273,22 @@ export class ViewBuilder {
       forwarded: payload.forwarded === true,
       linkPreview: pendingLinkPreviewOf(entry.key, payload.linkPreview),
     };
+  }
+
+  /** The quote of a reply to an own message that was itself still in the outbox. */
+  private pendingQuote(conversationId: string, key: string): MessageView['replyTo'] {
+    const target = this.store.ownMessage(conversationId, key);
+    if (target === null) return null;
+    if ('seq' in target) {
+      return {
+        seq: target.seq,
+        senderName: 'You',
+        text: this.store.eventAt(conversationId, target.seq)?.text ?? null,
+      };
+    }
+    const entry = this.store.outboxEntry(key);
+    const text = entry === null ? '' : (JSON.parse(entry.payload) as SendPayload).text;
+    return { seq: null, senderName: 'You', text: text.trim() === '' ? null : text };
   }
 
   /** A failed edit or delete, as a row of its own: its target may not be loaded, or not exist. */

@@ -23,11 +23,17 @@ import {
   type SendPayload,
   type UserRow,
 } from './rows';
-import { detachOutboxTargets, resolveOutboxTarget, type OutboxTarget } from './outbox-targets';
+import {
+  detachOutboxTargets,
+  resolveOutboxTarget,
+  resolveOwnMessage,
+  type OutboxTarget,
+  type OwnMessage,
+} from './outbox-targets';
 import { migrateLocalStore, prepareStatements, type Statements } from './statements';
 
 export * from './rows';
-export type { OutboxTarget } from './outbox-targets';
+export type { OutboxTarget, OwnMessage } from './outbox-targets';
 
 /**
  * The offline copy of one account's conversations: summaries, members and watermarks, the event
@@ -430,6 +436,26 @@ export class LocalStore {
   /** Where an outbox entry's target is now (after a restore), or null if not known here (yet). */
   resolveOutboxTarget(conversationId: string, target: OutboxTarget): number | null {
     return resolveOutboxTarget(this.db, conversationId, target);
+  }
+
+  /** One of this account's messages by its key: its seq, or its outbox entry while it waits. */
+  ownMessage(conversationId: string, key: string): OwnMessage {
+    return resolveOwnMessage(this.db, this.userId, conversationId, key);
+  }
+
+  /**
+   * Rewrites the text of a send that has never been tried (attempts 0): nothing of it can have
+   * reached the server, so an edit made now simply becomes the message. False when a send was
+   * tried already (the server may hold the first text: a retry with the same clientMsgId returns
+   * the first answer, so the new text would be lost) and the edit must follow as its own entry.
+   */
+  rewritePendingSend(key: string, text: string): boolean {
+    const entry = this.statements.outboxByKey.get(key);
+    if (entry?.kind !== 'send' || entry.state !== 'pending' || entry.attempts !== 0) return false;
+    const payload = JSON.parse(entry.payload) as SendPayload;
+    this.touch(entry.conversation_id);
+    this.statements.outboxPayload.run(JSON.stringify({ ...payload, text }), key);
+    return true;
   }
 
   updateOutboxPayload(key: string, payload: SendPayload | EditPayload | DeletePayload): void {

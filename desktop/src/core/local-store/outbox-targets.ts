@@ -86,3 +86,39 @@ export function resolveOutboxTarget(
     .get(conversationId, target.id ?? '', target.clientMsgId ?? '', target.senderUserId ?? '');
   return found?.seq ?? null;
 }
+
+/**
+ * Where one of this account's own messages is, named by its key (clientMsgId) as the screen knows
+ * it while it waits in the outbox: its seq once the server acknowledged it (the outbox entry keeps
+ * the seq until its event is applied, then the event row has it), else the outbox entry still
+ * waiting (or failed), else nothing (discarded, or never written here).
+ */
+export type OwnMessage =
+  { seq: number } | { entry: { key: string; state: string; attempts: number } } | null;
+
+export function resolveOwnMessage(
+  db: BetterSqlite3.Database,
+  userId: string,
+  conversationId: string,
+  key: string,
+): OwnMessage {
+  const entry = db
+    .prepare<
+      [string, string],
+      { key: string; state: string; attempts: number; seq: number | null }
+    >(
+      "SELECT key, state, attempts, seq FROM outbox WHERE key = ? AND conversation_id = ? AND kind = 'send'",
+    )
+    .get(key, conversationId);
+  if (entry?.seq != null) return { seq: entry.seq };
+  const applied = db
+    .prepare<[string, string, string], { seq: number }>(
+      `SELECT seq FROM events WHERE conversation_id = ? AND client_msg_id = ? AND sender_user_id = ?
+         AND type = 'message'`,
+    )
+    .get(conversationId, key, userId);
+  if (applied !== undefined) return { seq: applied.seq };
+  return entry === undefined
+    ? null
+    : { entry: { key: entry.key, state: entry.state, attempts: entry.attempts } };
+}

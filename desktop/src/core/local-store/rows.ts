@@ -118,7 +118,10 @@ export interface MediaCacheRow {
   last_used: number;
 }
 export interface EditPayload {
-  seq: number;
+  /** Absent while `targetKey` names a message still in the outbox. */
+  seq?: number;
+  /** The key (clientMsgId) of the own message being edited, while it has no seq yet. */
+  targetKey?: string;
   text: string;
   /** Set when the server was restored: `seq` is stale until resolved from this. */
   target?: OutboxTarget;

@@ -5,7 +5,7 @@ import { useAppState, type AppStore } from '../../state/store';
 import { IconEdit, IconForward, IconInfo, IconReply, IconTrash } from '../Icons';
 import { Attachments } from '../Media';
 import { StatusIcon } from '../StatusIcon';
-import { canEdit } from './canEdit';
+import { canEdit, canReply } from './canEdit';
 import { DeleteDialog } from './DeleteDialog';
 import { LinkPreviewCard } from './LinkPreviewCard';
 import { StarIcon } from './StarIcon';
@@ -34,6 +34,8 @@ export function Bubble({
     conversation.kind === 'group' &&
     (conversation.role === 'owner' || conversation.role === 'admin');
   const canAct = m.seq !== null && !deleted && conversation.status === 'active';
+  // A message still in the outbox can be replied to and edited already (the engine waits for it).
+  const pendingSend = m.seq === null && canReply(m) && conversation.status === 'active';
   const showName = conversation.kind === 'group' && !m.own && runStart;
   // A very long message is folded, as WhatsApp does, so one paste does not fill many screens.
   const [expanded, setExpanded] = useState(false);
@@ -83,7 +85,7 @@ export function Bubble({
         {m.replyTo && !deleted && (
           <button
             className="quote"
-            onClick={() => m.replyTo && onQuoteClick(m.replyTo.seq)}
+            onClick={() => m.replyTo?.seq != null && onQuoteClick(m.replyTo.seq)}
             aria-label={`Reply to ${m.replyTo.senderName}`}
           >
             <span className="quote-name" dir="auto">
@@ -141,9 +143,9 @@ export function Bubble({
         )}
       </article>
       {/* Any sent message can be deleted for me (even one deleted for everyone, or in a chat left). */}
-      {m.seq !== null && (
+      {(m.seq !== null || pendingSend) && (
         <div className="bubble-actions" role="toolbar" aria-label="Message actions">
-          {canAct && (
+          {(canAct || pendingSend) && (
             <button
               className="icon-button small"
               tabIndex={-1}
@@ -183,7 +185,7 @@ export function Bubble({
               <IconForward size={16} />
             </button>
           )}
-          {canAct && canEdit(m) && (
+          {(canAct || pendingSend) && canEdit(m) && (
             <button
               className="icon-button small"
               tabIndex={-1}
@@ -210,15 +212,17 @@ export function Bubble({
               <IconInfo size={16} />
             </button>
           )}
-          <button
-            className="icon-button small"
-            tabIndex={-1}
-            aria-label="Delete"
-            title="Delete (Delete key)"
-            onClick={() => setDeleting(true)}
-          >
-            <IconTrash size={16} />
-          </button>
+          {m.seq !== null && (
+            <button
+              className="icon-button small"
+              tabIndex={-1}
+              aria-label="Delete"
+              title="Delete (Delete key)"
+              onClick={() => setDeleting(true)}
+            >
+              <IconTrash size={16} />
+            </button>
+          )}
         </div>
       )}
       {deleting && (

@@ -44,7 +44,7 @@ export function Composer({
         conversationId: conversation.id,
         text: caption,
         files: picked,
-        ...(replyTo?.seq != null ? { replyToSeq: replyTo.seq } : {}),
+        ...replyFields(replyTo),
       });
       onCancel();
     } catch (e) {
@@ -97,17 +97,18 @@ export function Composer({
     if (value.trim() === '') return;
     setError(null);
     try {
-      if (editing && editing.seq !== null) {
+      if (editing) {
+        // A message still in the outbox is named by its key; the engine finds its seq.
         await store.chat.editMessage({
           conversationId: conversation.id,
-          seq: editing.seq,
+          ...(editing.seq !== null ? { seq: editing.seq } : { key: editing.key }),
           text: value,
         });
       } else {
         await store.chat.sendMessage({
           conversationId: conversation.id,
           text: value,
-          ...(replyTo?.seq != null ? { replyToSeq: replyTo.seq } : {}),
+          ...replyFields(replyTo),
           ...(link.preview !== null ? { linkPreview: link.preview } : {}),
         });
       }
@@ -236,4 +237,10 @@ export function Composer({
       </div>
     </footer>
   );
+}
+
+/** A reply names a sent message by seq, one still in the outbox by its key. */
+function replyFields(replyTo: MessageView | null): { replyToSeq?: number; replyToKey?: string } {
+  if (replyTo === null) return {};
+  return replyTo.seq !== null ? { replyToSeq: replyTo.seq } : { replyToKey: replyTo.key };
 }

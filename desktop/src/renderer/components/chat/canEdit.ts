@@ -1,10 +1,22 @@
 import { EDIT_WINDOW_MS } from '@chitchat/shared';
 import type { MessageView } from '../../../common/contract';
 
-/** Own, sent, not deleted and still inside the edit window. */
+/**
+ * Own, not deleted, inside the edit window, and sent or still waiting to be (a pending message is
+ * edited in the outbox: the engine resolves it to its seq); not a failed send or change.
+ */
 export const canEdit = (m: MessageView) =>
   m.own &&
-  m.seq !== null &&
+  m.type === 'message' &&
+  m.change === undefined &&
   m.deletedAt === null &&
-  m.status !== 'pending' &&
+  m.status !== 'failed' &&
+  (m.seq !== null || m.status === 'pending') &&
   Date.now() - m.createdAt < EDIT_WINDOW_MS;
+
+/** Sent, or one of your own still in the outbox (the reply waits for its seq). */
+export const canReply = (m: MessageView) =>
+  m.deletedAt === null &&
+  m.change === undefined &&
+  m.status !== 'failed' &&
+  (m.seq !== null || m.status === 'pending');
