@@ -368,6 +368,8 @@ describe('groups, membership periods and authorization', () => {
         deliveredSeq: 1,
         receiptSeq: 1,
         joinedSeq: 1,
+        username: w.alice.session.user.username,
+        displayName: w.alice.session.user.displayName,
       });
     } finally {
       for (const p of extra) p.socket.close();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { MENTIONS_MAX, type LogEntry, type MessageEvent } from '@chitchat/shared';
+import { MENTIONS_MAX, SMALL_GROUP_MAX, type LogEntry, type MessageEvent } from '@chitchat/shared';
 import { call, connect, request, type TestServer } from './harness';
 import { catchUp, collectEvents, group, person, worldPerTest, type World } from './fixtures';
 
@@ -60,6 +60,34 @@ describe('mentions: user ids the sender names, checked to be current members (is
       expect(afterLeave).toMatchObject({ ok: false, error: { code: 'invalid_payload' } });
     } finally {
       outsider.socket.close();
+    }
+  });
+
+  it('conversation:members names each member, for the picker of a group too large for its summary', async () => {
+    const others = await Promise.all(
+      Array.from({ length: SMALL_GROUP_MAX + 2 }, (_, i) => person(server, `m${i}`)),
+    );
+    try {
+      const big = await group(w.alice, [w.bob, ...others]);
+      expect(big.members).toBeUndefined();
+      const { members } = await call(w.alice.socket, 'conversation:members', {
+        conversationId: big.id,
+      });
+      expect(members).toHaveLength(SMALL_GROUP_MAX + 4);
+      expect(members.find((m) => m.userId === w.bob.userId)).toMatchObject({
+        username: w.bob.session.user.username,
+        displayName: w.bob.session.user.displayName,
+      });
+      // Mentioning several of them at once is fine.
+      const sent = await request(w.alice.socket, 'message:send', {
+        conversationId: big.id,
+        clientMsgId: randomUUID(),
+        text: 'all hands',
+        mentions: others.map((o) => o.userId),
+      });
+      expect(sent.ok).toBe(true);
+    } finally {
+      for (const o of others) o.socket.close();
     }
   });
 

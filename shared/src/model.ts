@@ -217,6 +217,13 @@ export interface MemberInfo {
    * servers older than this field: treat as 0.
    */
   joinedSeq?: number;
+  /**
+   * In `conversation:members` answers: the member's username and display name, so that a client
+   * can name the members of a group too large to carry them in its summary (the `@` picker).
+   * Absent from servers older than these fields.
+   */
+  username?: string;
+  displayName?: string;
 }
 
 export interface InlineMember extends MemberInfo {

@@ -72,6 +72,8 @@ export interface ConversationView {
    * request, not answered yet), `deleted` (a request you deleted: hidden), or null.
    */
   request: RequestState | null;
+  /** An unread message from someone else mentions the viewer ("@" in the chat list). */
+  unreadMention?: boolean;
 }
 
 export interface AttachmentView {
@@ -135,6 +137,16 @@ export interface Preferences {
   linkPreviews: boolean;
 }
 
+/** Someone a message mentions, named as this device knows them (DESIGN §10: never the server). */
+export interface MentionView {
+  userId: string;
+  /** The display name known here ("Someone" when this device does not know the person yet). */
+  name: string;
+  username: string | null;
+  /** The viewer is the one mentioned (shown in the accent colour; notifies in a muted chat). */
+  me: boolean;
+}
+
 export interface MessageView {
   /** Stable across pending -> sent: the clientMsgId for messages, else the event id. */
   key: string;
@@ -174,6 +186,8 @@ export interface MessageView {
   linkPreview: LinkPreviewView | null;
   /** Starred by this person (the account state, on all their devices); absent: not starred. */
   starred?: boolean;
+  /** The people the text mentions (`@Name` tokens in the text); absent or empty: none. */
+  mentions?: MentionView[];
 }
 
 /** A starred message with where it lives, for the "Starred messages" view. */
@@ -251,7 +265,14 @@ export interface ChatApi {
     files?: OutgoingFile[];
     /** A preview from `previewLink`, sent with the message (its image uploaded as media). */
     linkPreview?: LinkPreviewDraft;
+    /** User ids of members the text mentions (the composer's `@` picker), at most MENTIONS_MAX. */
+    mentions?: string[];
   }): Promise<MessageView>;
+  /**
+   * The current members of a conversation, for the `@` picker: from the cache for small groups,
+   * fetched from the server for larger ones (the cache when offline).
+   */
+  listMembers(conversationId: string): Promise<MemberView[]>;
   /**
    * The preview of a link the person typed, made on this device within strict bounds; null when
    * previews are off, the link is not http(s), or the page offers nothing to show.
@@ -362,6 +383,7 @@ export const CHAT_API_METHODS = [
   'openConversation',
   'loadOlder',
   'sendMessage',
+  'listMembers',
   'previewLink',
   'forwardMessages',
   'getPreferences',

@@ -16,6 +16,7 @@ import type {
   GroupChangeInput,
   LinkPreviewDraft,
   MediaBytes,
+  MemberView,
   MessageInfo,
   OutgoingFile,
   MessagePage,
@@ -39,6 +40,7 @@ import { forwardMessages } from './forwarding';
 import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
 import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
+import { listMembers } from './mentions';
 import * as messages from './message-actions';
 import { DEFAULT_PAGE } from './message-actions';
 import {
@@ -412,8 +414,13 @@ export class ChatClient implements ChatApi {
     replyToKey?: string;
     files?: OutgoingFile[];
     linkPreview?: LinkPreviewDraft;
+    mentions?: string[];
   }): Promise<MessageView> {
     return messages.sendMessage(this.context(), this.outboxFilesDir, input);
+  }
+
+  async listMembers(conversationId: string): Promise<MemberView[]> {
+    return listMembers(this.ready(), conversationId);
   }
 
   async previewLink(url: string): Promise<LinkPreviewDraft | null> {

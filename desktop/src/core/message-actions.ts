@@ -21,6 +21,7 @@ import type {
 import { ChatClientError, remote } from './client-errors';
 import type { ClientContext, ClientParts } from './client-parts';
 import type { EditPayload, OutboxLinkPreview, SendPayload } from './local-store/index';
+import { mentionsToSend } from './mentions';
 
 /** Messages per page when the screen does not say. */
 export const DEFAULT_PAGE = 50;
@@ -72,6 +73,7 @@ export function sendMessage(
     replyToKey?: string;
     files?: OutgoingFile[];
     linkPreview?: LinkPreviewDraft;
+    mentions?: string[];
   },
 ): MessageView {
   const { store, engine, views } = context;
@@ -96,6 +98,7 @@ export function sendMessage(
     }
   }
   const reply = replyOf(store, input);
+  const mentions = mentionsToSend(context, input.conversationId, input.mentions);
   const key = timeOrderedId();
   // The files wait beside the outbox, so a restart before the upload loses nothing.
   const attachments = files.map((file, index) => {
@@ -122,6 +125,7 @@ export function sendMessage(
       ...reply,
       ...(attachments.length > 0 ? { attachments } : {}),
       ...(linkPreview !== undefined ? { linkPreview } : {}),
+      ...(mentions.length > 0 ? { mentions } : {}),
     },
     at: Date.now(),
   });

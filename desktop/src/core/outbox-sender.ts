@@ -132,6 +132,9 @@ export class OutboxSender {
             ...(payload.linkPreview !== undefined
               ? { linkPreview: linkPreviewInputOf(payload.linkPreview) }
               : {}),
+            ...(payload.mentions !== undefined && payload.mentions.length > 0
+              ? { mentions: payload.mentions }
+              : {}),
           });
           for (const attachment of filesOf(payload)) rmSync(attachment.file, { force: true });
           // The entry leaves the outbox when its event is applied (live or by catch-up), or at

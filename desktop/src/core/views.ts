@@ -23,6 +23,7 @@ import {
   type SendPayload,
   type UserRow,
 } from './local-store/index';
+import { mentionedIds, mentionViews } from './mentions';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
@@ -154,6 +155,7 @@ export class ViewBuilder {
       typing: typing.filter((id) => id !== this.store.userId),
       draft: row.draft,
       request: row.request,
+      unreadMention: row.unread_count > 0 && this.store.unreadMention(row.id, row.read_seq),
     };
   }
 
@@ -220,6 +222,7 @@ export class ViewBuilder {
       forwarded: isMessage && payload.forwarded === true,
       linkPreview: isMessage ? linkPreviewOf(payload.linkPreview) : null,
       starred: isMessage && this.store.account.isStarred(event.conversation_id, event.seq),
+      mentions: isMessage ? mentionViews(payload, users, this.store.userId) : undefined,
     };
   }
 
@@ -272,6 +275,7 @@ export class ViewBuilder {
       unsupported: false,
       forwarded: payload.forwarded === true,
       linkPreview: pendingLinkPreviewOf(entry.key, payload.linkPreview),
+      mentions: mentionViews(payload, this.store.users(payload.mentions ?? []), this.store.userId),
     };
   }
 
@@ -364,7 +368,12 @@ export class ViewBuilder {
 }
 
 function involvedUsers(event: EventRow): string[] {
-  if (event.type === 'message') return [];
+  if (event.type === 'message') {
+    // Most messages mention nobody: their payload is not parsed a second time for it.
+    return event.payload.includes('"mentions"')
+      ? mentionedIds(JSON.parse(event.payload) as { mentions?: unknown })
+      : [];
+  }
   const payload = JSON.parse(event.payload) as { userIds?: unknown; userId?: unknown };
   const ids = Array.isArray(payload.userIds) ? payload.userIds.map(String) : [];
   if (typeof payload.userId === 'string') ids.push(payload.userId);

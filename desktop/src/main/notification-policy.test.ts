@@ -73,6 +73,24 @@ describe('whether a new message notifies', () => {
     expect(notificationFor(incoming(), away, { kind: 'direct', muted: true })).toBeNull();
   });
 
+  it('a mention of the person notifies even in a muted group; a mention of someone else does not', () => {
+    const mutedGroup = { kind: 'group', muted: true } as const;
+    const family = { conversationTitle: 'Family' };
+    const ofMe = { mentions: [{ userId: 'u-me', name: 'Me', username: 'me', me: true }] };
+    const ofBob = { mentions: [{ userId: 'u-bob', name: 'Bob', username: 'bob', me: false }] };
+    expect(
+      notificationFor(incoming({ ...ofMe, text: '@Me lunch?' }, family), away, mutedGroup),
+    ).toEqual({ conversationId: 'c1', title: 'Family', body: 'Ana: @Me lunch?' });
+    expect(notificationFor(incoming(ofMe, { ...family, muted: true }), away, group)).not.toBeNull();
+    expect(notificationFor(incoming(ofBob, family), away, mutedGroup)).toBeNull();
+    expect(notificationFor(incoming(ofBob, { ...family, muted: true }), away, group)).toBeNull();
+    // Still nothing for the chat on screen, nor for one's own or deleted messages.
+    expect(notificationFor(incoming(ofMe, family), lookingAtIt, mutedGroup)).toBeNull();
+    expect(
+      notificationFor(incoming({ ...ofMe, deletedAt: 1 }, family), away, mutedGroup),
+    ).toBeNull();
+  });
+
   it("stays quiet for the user's own messages from another device, and deleted ones", () => {
     expect(notificationFor(incoming({ own: true }), away, direct)).toBeNull();
     expect(notificationFor(incoming({ deletedAt: 1 }), away, direct)).toBeNull();

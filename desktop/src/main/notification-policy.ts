@@ -68,7 +68,8 @@ export function messagePreview(message: MessageView, maxLength = PREVIEW_MAX_LEN
 /**
  * The notification for an incoming message, or null when there should be none:
  * - own messages (another of the user's devices sent it) and deleted ones;
- * - muted conversations (the event's flag or the newer conversation list, whichever says muted);
+ * - muted conversations (the event's flag or the newer conversation list, whichever says muted),
+ *   except for a message that mentions the person: as in WhatsApp, a mention gets through a mute;
  * - the conversation the person is looking at: on screen in a focused window. A window that is
  *   open but not focused still notifies: the person may be in another application.
  * Title and body follow the messengers people know: in a direct chat the sender, then the
@@ -83,7 +84,8 @@ export function notificationFor(
 ): NotificationContent | null {
   const { message } = incoming;
   if (message.own || message.deletedAt !== null) return null;
-  if (incoming.muted || conversation?.muted === true) return null;
+  const mentionsMe = message.mentions?.some((m) => m.me) === true;
+  if ((incoming.muted || conversation?.muted === true) && !mentionsMe) return null;
   if (focus.windowFocused && focus.activeConversationId === incoming.conversationId) return null;
   // Without the list (the very first event), a direct chat is titled after the other person.
   const group =

@@ -270,6 +270,9 @@ export function createConversationsService(deps: {
       // Former members keep their history, not a view of the group as it is now.
       const { conversation } = await writeAccess(store, conversationId, userId);
       const members = await store.activeMembers(conversationId);
+      const users = new Map(
+        (await store.getUsers(members.map((m) => m.userId))).map((u) => [u.id, u]),
+      );
       const peerId = await directPeer(store, conversation, userId);
       const visibility =
         peerId === null
@@ -284,6 +287,8 @@ export function createConversationsService(deps: {
               deliveredSeq: m.deliveredSeq,
               receiptSeq: m.receiptSeq,
               joinedSeq: currentJoinedSeq(m),
+              username: users.get(m.userId)?.username ?? '',
+              displayName: users.get(m.userId)?.displayName ?? '',
             },
             userId,
             visibility,

@@ -364,6 +364,14 @@ export class LocalStore {
     return this.statements.eventAt.get(conversationId, seq) ?? null;
   }
 
+  /** True when a message from someone else after `readSeq` mentions this user. */
+  unreadMention(conversationId: string, readSeq: number): boolean {
+    return (
+      this.statements.unreadMention.get(conversationId, readSeq, this.userId, this.userId) !==
+      undefined
+    );
+  }
+
   lastTimelineEvent(conversationId: string): EventRow | null {
     return this.statements.latest.get(conversationId, 1) ?? null;
   }

@@ -89,6 +89,8 @@ export interface SendPayload {
   forwarded?: true;
   /** The sender's link preview; its image waits beside the outbox like an attachment. */
   linkPreview?: OutboxLinkPreview;
+  /** User ids the text mentions. */
+  mentions?: string[];
 }
 
 export interface OutboxLinkPreview {

@@ -62,6 +62,15 @@ export function prepareStatements(db: BetterSqlite3.Database) {
        ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name`,
     ),
     user: prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    // An unread message from someone else that mentions the user (the chat list's "@"): only
+    // messages after the read mark are looked at, and only when some are unread.
+    unreadMention: prepare<[string, number, string, string], { one: number }>(
+      `SELECT 1 AS one FROM events
+       WHERE conversation_id = ? AND seq > ? AND type = 'message' AND sender_user_id != ?
+         AND deleted_at IS NULL AND ${NOT_DELETED_FOR_ME}
+         AND EXISTS (SELECT 1 FROM json_each(events.payload, '$.mentions') WHERE value = ?)
+       LIMIT 1`,
+    ),
     conversationsOfUser: prepare<[string, string], { id: string }>(
       'SELECT id FROM conversations WHERE peer_id = ? UNION SELECT conversation_id FROM members WHERE user_id = ?',
     ),
