@@ -31,6 +31,7 @@ import type { MediaService } from './services/media';
 import { GroupReceipts } from './services/group-receipts';
 import { MembershipCache } from './services/membership-cache';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
+import { createReactionsService } from './services/reactions';
 import { createPresenceService } from './services/presence';
 import { deviceRateLimits } from './services/device-limits';
 import { createRequestsService } from './services/requests';
@@ -183,6 +184,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
       conversations.pushSummaries(conversationId, userIds),
     ...clock,
   });
+  const reactions = createReactionsService({ store, fanout, members, limits, ...clock });
   const messageRequests = createRequestsService({ store, fanout, conversations, ...clock });
   const accountState = createAccountStateService({ store, fanout, limits, ...clock });
   const presence = createPresenceService({
@@ -201,6 +203,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     conversations,
     messaging,
     presence,
+    reactions,
     requests: messageRequests,
     limits,
     logger,

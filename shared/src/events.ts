@@ -29,6 +29,7 @@ import type {
   invitationListSchema,
   messageDeleteSchema,
   messageEditSchema,
+  messageReactSchema,
   messageSendSchema,
   presenceWatchSchema,
   receiptSchema,
@@ -88,6 +89,7 @@ export interface ClientRequests {
   'message:send': [z.input<typeof messageSendSchema>, SendAnswer];
   'message:edit': [z.input<typeof messageEditSchema>, SeqAnswer];
   'message:delete': [z.input<typeof messageDeleteSchema>, SeqAnswer];
+  'message:react': [z.input<typeof messageReactSchema>, SeqAnswer];
   'events:after': [z.input<typeof eventsAfterSchema>, EventsAfterAnswer];
   'events:before': [z.input<typeof eventsBeforeSchema>, EventsBeforeAnswer];
   'receipt:delivered': [z.input<typeof receiptSchema>, ReceiptAnswer];

@@ -84,3 +84,8 @@ export const FORWARD_CHATS_MAX = 10;
  * would, small enough that a message cannot carry a group's whole member list.
  */
 export const MENTIONS_MAX = 50;
+/**
+ * Longest reaction emoji in UTF-16 code units: one emoji, however composed (the longest RGI
+ * sequences, such as subdivision flags and ZWJ families with skin tones, stay under 32).
+ */
+export const REACTION_EMOJI_MAX_LENGTH = 32;

@@ -59,6 +59,7 @@ export const EVENT_TYPES = [
   'member_removed',
   'member_role',
   'conversation_renamed',
+  'reaction',
 ] as const;
 export type KnownEventType = (typeof EVENT_TYPES)[number];
 
@@ -119,6 +120,15 @@ export interface MessageEditedPayload {
 export interface MessageDeletedPayload {
   targetSeq: number;
 }
+/**
+ * One person's reaction to a message (`message:react`): it replaces their earlier reaction to the
+ * same message; `emoji: null` removes it. Clients fold the log: the last reaction per (sender,
+ * target) wins, and a deleted target has none.
+ */
+export interface ReactionPayload {
+  targetSeq: number;
+  emoji: string | null;
+}
 export interface MemberAddedPayload {
   userIds: string[];
 }
@@ -162,9 +172,22 @@ export type KnownEvent =
   | (EventBase & { type: 'member_added'; payload: MemberAddedPayload })
   | (EventBase & { type: 'member_removed'; payload: MemberRemovedPayload })
   | (EventBase & { type: 'member_role'; payload: MemberRolePayload })
-  | (EventBase & { type: 'conversation_renamed'; payload: ConversationRenamedPayload });
+  | (EventBase & { type: 'conversation_renamed'; payload: ConversationRenamedPayload })
+  | (EventBase & { type: 'reaction'; payload: ReactionPayload });
 
 export type ConversationEvent = KnownEvent;
+
+/**
+ * Event types that refer to a message by `payload.targetSeq` (DESIGN §3 "Referencing events"):
+ * they never count as unread, never become a chat's preview and never move it in the chat list.
+ * Add each new referencing type here.
+ */
+export const REFERENCING_EVENT_TYPES: readonly KnownEventType[] = [
+  'message_edited',
+  'message_deleted',
+  'reaction',
+];
+
 export type MessageEvent = Extract<KnownEvent, { type: 'message' }>;
 
 /**

@@ -13,3 +13,21 @@ export const HIDDEN_STUB_PROTOCOL = 2;
  * protocol 1 socket gets the message without them (live and in pages), as it always did.
  */
 export const MESSAGE_EXTRAS_PROTOCOL = 2;
+/**
+ * The first protocol whose sockets receive each log entry type (issue #14: an older app must show
+ * no stray "unsupported message" for events it cannot display). A type not listed here reaches
+ * every protocol. Sockets below the entry's protocol get nothing live, and their pages are filled
+ * up to `limit` without such entries (as for `hidden` stubs). Add every new event type here.
+ */
+export const EVENT_TYPE_FIRST_PROTOCOL: Readonly<Record<string, number>> = {
+  hidden: HIDDEN_STUB_PROTOCOL,
+  reaction: 2,
+};
+
+/** The first protocol that receives log entries of `type` (MIN_PROTOCOL for the original types). */
+export const firstProtocolOf = (type: string): number =>
+  EVENT_TYPE_FIRST_PROTOCOL[type] ?? MIN_PROTOCOL;
+
+/** Whether a socket speaking `protocol` receives log entries of `type`, live and in pages. */
+export const receivesEventType = (protocol: number, type: string): boolean =>
+  protocol >= firstProtocolOf(type);

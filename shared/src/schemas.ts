@@ -19,6 +19,7 @@ import {
   PASSWORD_MIN_LENGTH,
   PLATFORM_MAX_LENGTH,
   PRESENCE_WATCH_MAX,
+  REACTION_EMOJI_MAX_LENGTH,
   USERNAME_MAX_LENGTH,
   USER_SEARCH_MIN_LENGTH,
   USERNAME_MIN_LENGTH,
@@ -232,6 +233,29 @@ export const messageDeleteSchema = z.object({
   opId: idSchema.optional(),
 });
 
+/** One whole emoji as Unicode recommends it (RGI: flags, keycaps, skin tones, ZWJ sequences). */
+const RGI_EMOJI = new RegExp('^\\p{RGI_Emoji}$', 'v');
+const EMOJI_PRESENTATION = '\uFE0F';
+
+/**
+ * A reaction: exactly one emoji. A text-style emoji without its presentation selector (`❤`, as
+ * some keyboards type it) is taken as its emoji form (`❤️`), so one reaction never counts twice.
+ */
+export const reactionEmojiSchema = textSchema()
+  .pipe(z.string().min(1).max(REACTION_EMOJI_MAX_LENGTH))
+  .transform((s) =>
+    !RGI_EMOJI.test(s) && RGI_EMOJI.test(s + EMOJI_PRESENTATION) ? s + EMOJI_PRESENTATION : s,
+  )
+  .refine((s) => RGI_EMOJI.test(s), 'a reaction is a single emoji');
+
+/** `message:react`: one reaction per person per message; `emoji: null` removes it. */
+export const messageReactSchema = z.object({
+  conversationId: idSchema,
+  opId: idSchema,
+  targetSeq: seqSchema.min(1),
+  emoji: reactionEmojiSchema.nullable(),
+});
+
 export const eventsAfterSchema = z.object({
   conversationId: idSchema,
   afterSeq: seqSchema,
@@ -293,6 +317,7 @@ export type MessageSendPayload = z.infer<typeof messageSendSchema>;
 export type LinkPreviewInput = z.infer<typeof linkPreviewInputSchema>;
 export type MessageEditPayload = z.infer<typeof messageEditSchema>;
 export type MessageDeletePayload = z.infer<typeof messageDeleteSchema>;
+export type MessageReactPayload = z.infer<typeof messageReactSchema>;
 export type EventsAfterPayload = z.infer<typeof eventsAfterSchema>;
 export type EventsBeforePayload = z.infer<typeof eventsBeforeSchema>;
 export type ReceiptPayload = z.infer<typeof receiptSchema>;

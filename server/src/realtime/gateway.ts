@@ -15,6 +15,7 @@ import {
   invitationListSchema,
   messageDeleteSchema,
   messageEditSchema,
+  messageReactSchema,
   messageSendSchema,
   presenceWatchSchema,
   receiptSchema,
@@ -29,6 +30,7 @@ import { spend, type DeviceRateLimits } from '../services/device-limits';
 import { ServiceError } from '../services/errors';
 import type { MessagingService } from '../services/messaging';
 import type { PresenceService } from '../services/presence';
+import type { ReactionsService } from '../services/reactions';
 import type { RequestsService } from '../services/requests';
 import { TokenBuckets } from '../services/token-bucket';
 import { presenceRoom } from './fanout';
@@ -40,6 +42,7 @@ export interface GatewayDeps {
   conversations: ConversationsService;
   messaging: MessagingService;
   presence: PresenceService;
+  reactions: ReactionsService;
   requests: RequestsService;
   limits: DeviceRateLimits;
   logger: Logger;
@@ -48,8 +51,8 @@ export interface GatewayDeps {
 
 /** Wires every client -> server event of the protocol to its service, per connected socket. */
 export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
-  const { accountState, conversations, messaging, presence, requests, limits, logger, metrics } =
-    deps;
+  const { accountState, conversations, messaging, presence, reactions, requests } = deps;
+  const { limits, logger, metrics } = deps;
   const typingLimiter = new TokenBuckets(TYPING_RATE_PER_SECOND, TYPING_RATE_PER_SECOND * 2);
   // Answers to requests and invitations change memberships and relationships: the group bucket.
   const limitRelationships = (deviceId: string) => {
@@ -102,6 +105,9 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
     );
     onRequest(socket, handlerDeps, 'message:delete', messageDeleteSchema, (p) =>
       messaging.delete(actor, p),
+    );
+    onRequest(socket, handlerDeps, 'message:react', messageReactSchema, (p) =>
+      reactions.react(actor, p),
     );
     onRequest(socket, handlerDeps, 'events:after', eventsAfterSchema, (p) =>
       messaging.eventsAfter(userId, p.conversationId, p.afterSeq, p.limit, protocol),

@@ -17,16 +17,17 @@ import {
 } from '@chitchat/shared';
 import type { ConversationRecord, EventRecord, MembershipRecord, Store } from '../store/types';
 import { insidePeriods, readAccess, writeAccess, type Access } from './access';
+import { actionableMessage } from './message-target';
 import { BoundedMap } from './bounded-map';
 import type { Actor } from './conversations';
 import { spend, type DeviceRateLimits } from './device-limits';
-import { ServiceError, forbidden, notFound, refusalToError } from './errors';
+import { ServiceError, forbidden, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import { GroupReceipts } from './group-receipts';
 import { MembershipCache } from './membership-cache';
-import { blocks, directPeer, peerMarksVisibility, requestState } from './relationships';
+import { blocks, peerMarksVisibility, requestState } from './relationships';
 import { publishEvent, sendEvent } from './publish';
-import { toWireEntryFor, withoutStubsFor } from './wire';
+import { toWireEntryFor, forProtocolPage } from './wire';
 
 /** Resolves attachment ids to their descriptions, refusing media the sender may not attach. */
 export interface AttachmentResolver {
@@ -120,31 +121,6 @@ export function createMessagingService(deps: {
     at: now(),
     ...(opId !== undefined ? { opId } : {}),
   });
-
-  /** A message the actor can see, for edit and delete. */
-  async function visibleMessage(actor: Actor, conversationId: string, seq: number) {
-    const access = await writeAccess(store, conversationId, actor.userId);
-    const target = seq <= access.visibleLastSeq ? await store.getEvent(conversationId, seq) : null;
-    if (target === null || !insidePeriods(access.membership.periods, seq))
-      throw notFound('No such message.');
-    if (target.type !== 'message')
-      throw new ServiceError('invalid_payload', 'Only messages can be edited or deleted.');
-    if (target.deletedAt !== null)
-      throw new ServiceError('conflict', 'This message was already deleted.');
-    await refuseIfPeerBlocks(access, actor.userId);
-    return { access, target };
-  }
-
-  /**
-   * In a direct chat, nothing of someone blocked reaches the blocker: their sends (checked in the
-   * appending transaction), and every event that refers to a message (edits, deletes, and any later
-   * kind such as reactions) are refused here. Shared groups are unaffected.
-   */
-  async function refuseIfPeerBlocks(access: Access, userId: string): Promise<void> {
-    const peer = await directPeer(store, access.conversation, userId);
-    if (peer !== null && (await blocks(store, peer, userId)))
-      throw forbidden('You cannot write in this chat.');
-  }
 
   /** Tells who should know that a member's watermarks moved. */
   async function announceReceipt(
@@ -287,7 +263,7 @@ export function createMessagingService(deps: {
       }
       // One bucket with sends: edits and deletes reach every member just like messages.
       spend(limits.send, actor.deviceId, SENDING_TOO_FAST);
-      const { target } = await visibleMessage(actor, payload.conversationId, payload.seq);
+      const { target } = await actionableMessage(store, actor, payload.conversationId, payload.seq);
       if (target.senderUserId !== actor.userId)
         throw forbidden('Only the sender can edit a message.');
       if (now() - target.createdAt > EDIT_WINDOW_MS) {
@@ -315,7 +291,12 @@ export function createMessagingService(deps: {
         if (first !== null) return { seq: first.seq };
       }
       spend(limits.send, actor.deviceId, SENDING_TOO_FAST);
-      const { access, target } = await visibleMessage(actor, payload.conversationId, payload.seq);
+      const { access, target } = await actionableMessage(
+        store,
+        actor,
+        payload.conversationId,
+        payload.seq,
+      );
       const isAdmin =
         access.conversation.kind === 'group' &&
         (access.membership.role === 'owner' || access.membership.role === 'admin');
@@ -345,7 +326,7 @@ export function createMessagingService(deps: {
       const { membership, visibleLastSeq } = await readAccess(store, conversationId, userId);
       const page = (after: number, size: number) =>
         store.eventsAfter(conversationId, membership.periods, after, visibleLastSeq, size);
-      const events = await withoutStubsFor(protocol, page, afterSeq, limit);
+      const events = await forProtocolPage(protocol, page, afterSeq, limit);
       return { events: events.map((e) => toWireEntryFor(e, protocol)), lastSeq: visibleLastSeq };
     },
 
@@ -360,7 +341,7 @@ export function createMessagingService(deps: {
       const bound = Math.min(beforeSeq, visibleLastSeq + 1);
       const page = (before: number, size: number) =>
         store.eventsBefore(conversationId, membership.periods, before, size);
-      const events = await withoutStubsFor(protocol, page, bound, limit);
+      const events = await forProtocolPage(protocol, page, bound, limit);
       return { events: events.map((e) => toWireEntryFor(e, protocol)) };
     },
 

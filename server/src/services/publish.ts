@@ -1,4 +1,9 @@
-import { HIDDEN_STUB_PROTOCOL, MESSAGE_EXTRAS_PROTOCOL, targetSeqOf } from '@chitchat/shared';
+import {
+  MESSAGE_EXTRAS_PROTOCOL,
+  MIN_PROTOCOL,
+  firstProtocolOf,
+  targetSeqOf,
+} from '@chitchat/shared';
 import type { EventRecord, Period } from '../store/types';
 import { hiddenStub, insidePeriods } from '../store/visibility';
 import type { Fanout } from './fanout';
@@ -13,8 +18,9 @@ export interface Reader {
 /**
  * Sends a committed event live to each reader whose periods cover it, by the visibility rule the
  * stores' pages follow (../store/visibility.ts): a referencing event reaches those who may see its
- * target; the others get a `hidden` stub in its place, on sockets that understand one (protocol 1
- * sockets get nothing and fill the gap from `events:after`, which skips the event for them).
+ * target; the others get a `hidden` stub in its place, on sockets that understand one. Sockets
+ * older than an entry's type (EVENT_TYPE_FIRST_PROTOCOL: stubs, reactions...) get nothing and fill
+ * the gap from `events:after`, which skips the entry for them.
  * `alsoTo` receive the event whatever their periods (a removed member sees their own removal).
  */
 export function publishEvent(
@@ -32,17 +38,22 @@ export function publishEvent(
     else stubbed.push(reader.userId);
   }
   if (seeing.size > 0) sendEvent(fanout, [...seeing], event);
-  if (stubbed.length > 0) fanout.toUsers(stubbed, 'event', hiddenStub(event), HIDDEN_STUB_PROTOCOL);
+  if (stubbed.length > 0)
+    fanout.toUsers(stubbed, 'event', hiddenStub(event), firstProtocolOf('hidden'));
 }
 
 /**
- * Sends an event to every socket of `userIds`; a message with fields older clients do not know
- * goes to them without those fields (MESSAGE_EXTRAS_PROTOCOL), to the others as it is.
+ * Sends an event to every socket of `userIds` that receives its type (EVENT_TYPE_FIRST_PROTOCOL);
+ * a message with fields older clients do not know goes to them without those fields
+ * (MESSAGE_EXTRAS_PROTOCOL), to the others as it is.
  */
 export function sendEvent(fanout: Fanout, userIds: readonly string[], event: EventRecord): void {
   const wire = toWireEvent(event);
   if (!hasMessageExtras(wire)) {
-    fanout.toUsers(userIds, 'event', wire);
+    const first = firstProtocolOf(wire.type);
+    // The original types go to the user rooms as they always did (one room per user).
+    if (first <= MIN_PROTOCOL) fanout.toUsers(userIds, 'event', wire);
+    else fanout.toUsers(userIds, 'event', wire, first);
     return;
   }
   fanout.toUsers(userIds, 'event', wire, MESSAGE_EXTRAS_PROTOCOL);

@@ -1,7 +1,8 @@
 import {
-  HIDDEN_STUB_PROTOCOL,
   MESSAGE_EXTRAS_PROTOCOL,
+  PROTOCOL_VERSION,
   isHidden,
+  receivesEventType,
   type ConversationEvent,
   type LogEntry,
 } from '@chitchat/shared';
@@ -68,23 +69,25 @@ export const toWireEntryFor = (entry: ViewedEvent, protocol: number): LogEntry =
   isHidden(entry) ? entry : forProtocol(toWireEvent(entry), protocol);
 
 /**
- * A page for a socket of `protocol`: as the store reads it from protocol 2 on; for protocol 1,
- * which knows no `hidden` stubs, without them, and topped up from further on so a page is short
- * only at the end of the log (that client takes a short page as the last one). `read(from, size)`
- * reads a page in the store's direction, starting after (or before) the seq `from`.
+ * A page for a socket of `protocol`: as the store reads it for the newest protocol; for older
+ * ones, without the entries they do not receive (`hidden` stubs, event types newer than them: see
+ * EVENT_TYPE_FIRST_PROTOCOL), and topped up from further on so a page is short only at the end of
+ * the log (such a client takes a short page as the last one). `read(from, size)` reads a page in
+ * the store's direction, starting after (or before) the seq `from`.
  */
-export async function withoutStubsFor(
+export async function forProtocolPage(
   protocol: number,
   read: (from: number, size: number) => Promise<ViewedEvent[]>,
   from: number,
   limit: number,
 ): Promise<ViewedEvent[]> {
   const first = await read(from, limit);
-  if (protocol >= HIDDEN_STUB_PROTOCOL) return first;
+  if (protocol >= PROTOCOL_VERSION) return first;
   const kept: ViewedEvent[] = [];
   let page = first;
   for (;;) {
-    for (const entry of page) if (!isHidden(entry) && kept.length < limit) kept.push(entry);
+    for (const entry of page)
+      if (receivesEventType(protocol, entry.type) && kept.length < limit) kept.push(entry);
     const last = page.at(-1);
     if (kept.length >= limit || page.length < limit || last === undefined) return kept;
     page = await read(last.seq, limit);

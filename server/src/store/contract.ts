@@ -5,6 +5,7 @@ import { UniqueViolation, type DeviceRecord, type EventOrigin, type Store } from
 import type { ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
 import { describeMembershipContract } from './contract-membership';
+import { describeReferencesContract } from './contract-references';
 
 export interface StoreFactory {
   /** A new, empty store. */
@@ -191,6 +192,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
       describeLogContract(context);
       describeMembershipContract(context);
+      describeReferencesContract(context);
     });
   });
 }

@@ -6,6 +6,7 @@ import type {
   GroupAdds,
   LastSeenVisibility,
   MemberRole,
+  ReactionPayload,
 } from '@chitchat/shared';
 import type { ViewedEvent } from './visibility';
 
@@ -185,6 +186,12 @@ export interface NewMessage extends EventOrigin {
   unlessBlockedBy?: string | null;
 }
 
+/**
+ * A referencing event appended by `appendReference`: its payload names the target message by
+ * `targetSeq`. Later kinds (pins, poll votes) join this union.
+ */
+export type NewReference = { type: 'reaction'; payload: ReactionPayload };
+
 export interface GroupChange {
   title?: string;
   add?: readonly string[];
@@ -269,6 +276,17 @@ export interface ConversationStore {
   deleteMessage(
     conversationId: string,
     targetSeq: number,
+    origin: EventOrigin,
+  ): Promise<EventRecord>;
+  /**
+   * Appends a referencing event (a reaction, ...) atomically with its checks: the sender is an
+   * active member, the target a message that is not deleted (refusals as for `editMessage`). The
+   * target's row is not changed: clients fold these events from the log. A repeated
+   * (userId, opId) returns the first event and writes nothing.
+   */
+  appendReference(
+    conversationId: string,
+    reference: NewReference,
     origin: EventOrigin,
   ): Promise<EventRecord>;
   /** The message `userId` sent with `clientMsgId`, if any (the first answer of a retried send). */

@@ -1,4 +1,4 @@
-import type { ConversationEvent } from '@chitchat/shared';
+import { REFERENCING_EVENT_TYPES, type ConversationEvent } from '@chitchat/shared';
 import type { Batch, ConversationRow } from './rows';
 import type { Statements } from './statements';
 
@@ -150,7 +150,8 @@ export function insertEvent(
       // Unknown types from a newer server are stored as they are and shown as unsupported.
       break;
   }
-  if (event.type !== 'message_edited' && event.type !== 'message_deleted') {
+  // Referencing events never move the chat in the list (DESIGN §3).
+  if (!REFERENCING_EVENT_TYPES.includes(event.type)) {
     batch.activity = Math.max(batch.activity, event.createdAt);
   }
 }

@@ -1,4 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { REFERENCING_EVENT_TYPES } from '@chitchat/shared';
 import { localMigrations } from './migrations';
 import type {
   ConversationRow,
@@ -12,7 +13,11 @@ import type {
 
 /* The local store's schema upgrade and its prepared statements. */
 
-const HIDDEN_IN_TIMELINE = "('message_edited', 'message_deleted')";
+/**
+ * Referencing events (edits, deletes, reactions...) change what the timeline shows; they are no
+ * rows of it. An SQL list of the shared constant's fixed names.
+ */
+const HIDDEN_IN_TIMELINE = `(${REFERENCING_EVENT_TYPES.map((type) => `'${type}'`).join(', ')})`;
 /** Messages the person deleted for themselves (account state) leave the timeline on every device. */
 const NOT_DELETED_FOR_ME = `NOT EXISTS (SELECT 1 FROM account_marks m
   WHERE m.conversation_id = events.conversation_id AND m.seq = events.seq AND m.deleted = 1)`;

@@ -540,6 +540,31 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
       );
     },
 
+    async appendReference(conversationId, reference, origin) {
+      return retryingDuplicate(() =>
+        transact(async (session) => {
+          if (origin.opId !== undefined) {
+            const existing = await eventByOp(origin.userId, origin.opId, session);
+            if (existing !== null) return toEventRecord(existing);
+          }
+          await requireActive(conversationId, origin.userId, session);
+          await targetMessage(conversationId, reference.payload.targetSeq, session);
+          const seq = await allocateSeqs(conversationId, 1, session);
+          const event = await insertEvent(
+            conversationId,
+            seq,
+            origin,
+            reference.type,
+            reference.payload,
+            { opId: origin.opId },
+            session,
+          );
+          await setConversationVersion(conversationId, await nextVersion(session), session);
+          return event;
+        }),
+      );
+    },
+
     ...mongoEventReads(models),
 
     async advanceReceipts(conversationId, userId, marks) {

@@ -1,11 +1,12 @@
-import { isHidden } from '@chitchat/shared';
+import { REFERENCING_EVENT_TYPES, isHidden } from '@chitchat/shared';
 import { overlappingPeriods, periodBatches, spanOf } from '../periods';
 import type { EventReads, EventRecord, Period } from '../types';
 import { groupHistories, viewForReader, type HistoryLoader } from '../visibility';
 import { byClientMsgId, byOpId, periodFilter, toEventRecord } from './records';
 import type { EventDoc, MongoModels } from './schemas';
 
-const NOT_PREVIEWED = ['message_edited', 'message_deleted'];
+/** Referencing events never become the preview, nor move the chat in the list (DESIGN §3). */
+const NOT_PREVIEWED = [...REFERENCING_EVENT_TYPES];
 
 /**
  * Matches the batch's periods, led by the range they span so that the (conversationId, seq) index

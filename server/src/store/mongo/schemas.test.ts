@@ -229,6 +229,26 @@ describe('mongo schemas: validation without a connection (validateSync)', () => 
     );
   });
 
+  it('reactions: a target and an emoji, or null for a removal; nothing else', () => {
+    const reaction = (payload: unknown) =>
+      new Event({
+        _id: 'e3',
+        conversationId: 'c1',
+        seq: 3,
+        type: 'reaction',
+        senderUserId: 'u2',
+        senderDeviceId: 'd2',
+        opId: 'op-1',
+        createdAt: 3,
+        payload,
+      });
+    expect(invalidPaths(reaction({ targetSeq: 1, emoji: '👍' }))).toEqual([]);
+    expect(invalidPaths(reaction({ targetSeq: 1, emoji: null }))).toEqual([]);
+    expect(invalidPaths(reaction({ targetSeq: 0, emoji: '👍' }))).toEqual(['payload']);
+    expect(invalidPaths(reaction({ targetSeq: 1, emoji: '' }))).toEqual(['payload']);
+    expect(invalidPaths(reaction({ targetSeq: 1 }))).toEqual(['payload']);
+  });
+
   it('events: a message needs its clientMsgId; other types need none and carry no message state', () => {
     const { clientMsgId: _cm, ...withoutClientMsgId } = message;
     expect(invalidPaths(new Event(withoutClientMsgId))).toEqual(['clientMsgId']);

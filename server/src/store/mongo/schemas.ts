@@ -334,6 +334,7 @@ export const eventPayloadSchemas = {
   member_removed: z.object({ userIds: z.array(z.string()).min(1), left: z.boolean() }),
   member_role: z.object({ userId: z.string(), role: z.enum(MEMBER_ROLES) }),
   conversation_renamed: z.object({ title: z.string() }),
+  reaction: z.object({ targetSeq: seqSchema, emoji: z.string().min(1).nullable() }),
 } satisfies Record<KnownEventType, z.ZodType>;
 
 const isMessage = function (this: EventDoc) {

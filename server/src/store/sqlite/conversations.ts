@@ -21,6 +21,7 @@ import {
   type EventRecord,
   type GroupChange,
   type MembershipRecord,
+  type NewReference,
 } from '../types';
 
 export { directKey };
@@ -231,6 +232,24 @@ export function sqliteConversationStore(
       );
       st.applyDelete.run({ conversationId, seq: targetSeq, at: origin.at });
       st.scrubEdits.run({ conversationId, seq: targetSeq });
+      finish(conversationId, seq, version);
+      return event;
+    },
+  );
+
+  const appendReference = db.transaction(
+    (conversationId: string, reference: NewReference, origin: EventOrigin): EventRecord => {
+      if (origin.opId !== undefined) {
+        const existing = st.eventByOpId.get(origin.userId, origin.opId);
+        if (existing !== undefined) return toEvent(existing);
+      }
+      requireActive(conversationId, origin.userId);
+      targetMessage(conversationId, reference.payload.targetSeq);
+      const seq = lastSeqOf(conversationId) + 1;
+      const version = nextVersion();
+      const event = insert(conversationId, seq, origin, reference.type, reference.payload, {
+        opId: origin.opId,
+      });
       finish(conversationId, seq, version);
       return event;
     },
@@ -503,6 +522,9 @@ export function sqliteConversationStore(
     },
     async deleteMessage(conversationId, targetSeq, origin) {
       return deleteMessage.immediate(conversationId, targetSeq, origin);
+    },
+    async appendReference(conversationId, reference, origin) {
+      return appendReference.immediate(conversationId, reference, origin);
     },
     ...sqliteEventReads(db, st),
     async advanceReceipts(conversationId, userId, marks) {

@@ -1,10 +1,16 @@
-import { isHidden } from '@chitchat/shared';
+import { REFERENCING_EVENT_TYPES, isHidden } from '@chitchat/shared';
 import { overlappingPeriods, periodBatches } from '../periods';
 import type { EventReads, EventRecord } from '../types';
 import { groupHistories, viewForReader, type EditVersion, type HistoryLoader } from '../visibility';
 import type { SqliteDatabase } from './database';
 import { periodClause, toEvent, type EventRow } from './rows';
 import { statementCache, type ConversationStatements } from './statements';
+
+/**
+ * Referencing events never become the preview, nor move the chat in the list (DESIGN §3): an SQL
+ * list built from the shared constant (fixed identifiers, no input).
+ */
+const NOT_PREVIEWED = REFERENCING_EVENT_TYPES.map((type) => `'${type}'`).join(', ');
 
 /** Reads of the event log, each as the reader with the given periods sees it (../visibility.ts). */
 export function sqliteEventReads(db: SqliteDatabase, st: ConversationStatements): EventReads {
@@ -76,7 +82,7 @@ export function sqliteEventReads(db: SqliteDatabase, st: ConversationStatements)
         const clause = periodClause(batch);
         const row = cached<EventRow>(
           `SELECT * FROM events WHERE conversation_id = ? AND seq <= ?
-               AND type NOT IN ('message_edited', 'message_deleted')
+               AND type NOT IN (${NOT_PREVIEWED})
                AND ${clause.sql} ORDER BY seq DESC LIMIT 1`,
         ).get(conversationId, upToSeq, ...clause.params);
         if (row === undefined) continue;
