@@ -16,6 +16,7 @@ import {
   LINK_PREVIEW_URL_MAX_LENGTH,
   MESSAGE_TEXT_MAX_LENGTH,
   PAGE_LIMIT_MAX,
+  REACTION_EMOJI_MAX_LENGTH,
   PRESENCE_WATCH_MAX,
   SOCKET_MAX_PAYLOAD_BYTES,
   hasUnsafeNameCharacter,
@@ -36,6 +37,7 @@ export const REQUEST_EVENTS = [
   'message:send',
   'message:edit',
   'message:delete',
+  'message:react',
   'group:create',
   'group:update',
   'group:leave',
@@ -406,6 +408,30 @@ function fields(world: FuzzWorld) {
     }),
   );
 
+  // Reactions: the quick six, removals, a text-style heart (taken as ❤️), composed emoji.
+  const emoji = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('👍', '❤️', '😂', '😮', '😢', '🙏') },
+    { weight: 2, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.constantFrom('\u2764', '👍🏽', '🇫🇷', '1️⃣', '👩‍👩‍👧‍👦') },
+  );
+  const badEmoji = fc.oneof(
+    wrongType,
+    fc.constantFrom(
+      '',
+      ' ',
+      'a',
+      'ok',
+      '1',
+      '👍👍',
+      '👍 ',
+      '\u200d',
+      '\ud83d',
+      '\ufe0f',
+      '👍'.repeat(REACTION_EMOJI_MAX_LENGTH),
+    ),
+    fc.string({ minLength: 2, maxLength: 8 }),
+  );
+
   // Account-state keys: mostly real conversations and small seqs (so stars land), some malformed.
   const accountKeyArb = fc.oneof(
     {
@@ -495,6 +521,12 @@ function fields(world: FuzzWorld) {
       conversationId: idField,
       seq: required(positiveSeq, fc.oneof(badSeq, fc.constant(0))),
       opId,
+    },
+    'message:react': {
+      conversationId: idField,
+      opId: required(clientId, badId),
+      targetSeq: required(positiveSeq, fc.oneof(badSeq, fc.constant(0))),
+      emoji: required(emoji, badEmoji),
     },
     'group:create': {
       title: required(title, badTitle),

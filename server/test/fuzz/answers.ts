@@ -17,6 +17,7 @@ import {
   invitationActionSchema,
   invitationListSchema,
   messageDeleteSchema,
+  messageReactSchema,
   messageEditSchema,
   messageSendSchema,
   presenceWatchSchema,
@@ -43,6 +44,7 @@ export const SCHEMAS: Record<FuzzEvent, z.ZodType> = {
   'message:send': messageSendSchema,
   'message:edit': messageEditSchema,
   'message:delete': messageDeleteSchema,
+  'message:react': messageReactSchema,
   'group:create': groupCreateSchema,
   'group:update': groupUpdateSchema,
   'group:leave': groupLeaveSchema,
@@ -92,6 +94,7 @@ export function problemWith(event: FuzzEvent, payload: unknown, answer: Answer):
       break;
     case 'message:edit':
     case 'message:delete':
+    case 'message:react':
       // (Usually >= 2; an opId reused from another operation answers that operation's seq.)
       if (!isSeq(data.seq) || data.seq < 1) return 'malformed seq answer';
       break;

@@ -151,6 +151,7 @@ describe('fuzzing every client -> server event', () => {
         'message:send',
         'message:edit',
         'message:delete',
+        'message:react',
         'group:update',
         'group:leave',
         'conversation:settings',

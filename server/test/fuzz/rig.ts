@@ -272,7 +272,7 @@ export class FuzzRig {
     }
     if (answer.ok !== true) return;
     if (
-      (event === 'message:edit' || event === 'message:delete') &&
+      (event === 'message:edit' || event === 'message:delete' || event === 'message:react') &&
       typeof p.conversationId === 'string'
     )
       this.ledger.editDeleteSeqs.add(`${p.conversationId}#${String(data.seq)}`);

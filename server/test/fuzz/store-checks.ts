@@ -8,6 +8,7 @@ import {
   MESSAGE_TEXT_MAX_LENGTH,
   hasUnsafeNameCharacter,
   idSchema,
+  reactionEmojiSchema,
   isHidden,
   parseAccountKey,
   type ConversationEvent,
@@ -183,21 +184,28 @@ export async function storeViolations(
     // Events.
     const edits = new Map<number, ConversationEvent[]>();
     const deletes = new Map<number, ConversationEvent[]>();
+    const reactions: ConversationEvent[] = [];
     for (const e of events) {
       const at = `${c}#${e.seq} (${e.type})`;
       if (
-        ['message', 'message_edited', 'message_deleted', 'conversation_renamed'].includes(e.type) &&
+        [
+          'message',
+          'message_edited',
+          'message_deleted',
+          'reaction',
+          'conversation_renamed',
+        ].includes(e.type) &&
         !covers(e.senderUserId, e.seq)
       )
         bad(`${at}: the sender ${e.senderUserId} was not a member at that seq`);
       if (
         conversation.kind === 'direct' &&
-        !['message', 'message_edited', 'message_deleted'].includes(e.type)
+        !['message', 'message_edited', 'message_deleted', 'reaction'].includes(e.type)
       )
         bad(`${at}: a group event in a direct chat`);
       if (
         e.seq > 1 &&
-        !['message', 'message_edited', 'message_deleted'].includes(e.type) &&
+        !['message', 'message_edited', 'message_deleted', 'reaction'].includes(e.type) &&
         !ledger.groupChanged.has(c)
       )
         bad(`${at}: a group event no ok request made`);
@@ -242,6 +250,18 @@ export async function storeViolations(
             bad(`${at}: edited by ${e.senderUserId}, sent by ${target.senderUserId}`);
           break;
         }
+        case 'reaction': {
+          if (!ledger.editDeleteSeqs.has(`${c}#${e.seq}`))
+            bad(`${at}: no ok request answered this seq`);
+          const target = bySeq.get(e.payload.targetSeq);
+          if (target?.type !== 'message' || e.payload.targetSeq >= e.seq)
+            bad(`${at}: target ${e.payload.targetSeq} is not an earlier message`);
+          else reactions.push(e);
+          const { emoji } = e.payload;
+          if (emoji !== null && reactionEmojiSchema.safeParse(emoji).data !== emoji)
+            bad(`${at}: emoji ${describePayload(emoji)} is not one emoji in its emoji form`);
+          break;
+        }
         case 'conversation_renamed': {
           const t = e.payload.title;
           if (
@@ -266,6 +286,13 @@ export async function storeViolations(
         default:
           bad(`${at}: an unknown event type`);
       }
+    }
+    // No reaction lands on a message after its delete.
+    for (const r of reactions) {
+      if (r.type !== 'reaction') continue;
+      const deletedAt = deletes.get(r.payload.targetSeq)?.[0]?.seq;
+      if (deletedAt !== undefined && deletedAt < r.seq)
+        bad(`${c}#${r.seq}: a reaction to ${r.payload.targetSeq}, deleted at ${deletedAt}`);
     }
     // The title is the last rename's.
     const lastRename = events.findLast((e) => e.type === 'conversation_renamed');
