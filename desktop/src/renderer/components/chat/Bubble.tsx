@@ -8,6 +8,7 @@ import { StatusIcon } from '../StatusIcon';
 import { canEdit, canReply } from './canEdit';
 import { DeleteDialog } from './DeleteDialog';
 import { LinkPreviewCard } from './LinkPreviewCard';
+import { MentionText } from '../mentions/MentionText';
 import { StarIcon } from './StarIcon';
 
 export function Bubble({
@@ -112,13 +113,15 @@ export function Bubble({
             <em className="muted">This message was deleted</em>
           ) : folded !== null ? (
             <>
-              {folded}{' '}
+              <MentionText text={folded} mentions={m.mentions} />{' '}
               <button type="button" className="link read-more" onClick={() => setExpanded(true)}>
                 Read more
               </button>
             </>
           ) : (
-            <span className="text">{m.text}</span>
+            <span className="text">
+              <MentionText text={m.text ?? ''} mentions={m.mentions} />
+            </span>
           )}
           <span className="meta">
             {m.starred === true && (

@@ -6,6 +6,7 @@ import { useAppState, type AppStore } from '../../state/store';
 import { IconAttach, IconClose, IconSend } from '../Icons';
 import { readFiles, SendFilesSheet } from '../Media';
 import { ComposerLinkPreview } from './ComposerLinkPreview';
+import { useMentionPicker } from '../mentions/useMentionPicker';
 import { useLinkPreview } from './useLinkPreview';
 import { scrollHistoryByPage } from './messageKeys';
 
@@ -55,6 +56,7 @@ export function Composer({
   const typingSince = useRef(0);
   // Made on this device by the engine (DESIGN §10); an edit keeps the message's own preview.
   const link = useLinkPreview(store, text, editing === null);
+  const mention = useMentionPicker({ store, conversation, text, setText, input });
 
   useEffect(() => {
     if (editing) {
@@ -110,9 +112,11 @@ export function Composer({
           text: value,
           ...replyFields(replyTo),
           ...(link.preview !== null ? { linkPreview: link.preview } : {}),
+          mentions: mention.mentionsFor(value),
         });
       }
       link.reset();
+      mention.reset();
       setText('');
       onCancel();
       stopTyping();
@@ -122,6 +126,7 @@ export function Composer({
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (mention.onKeyDown(event)) return;
     if (scrollHistoryByPage(event.currentTarget, event.key)) {
       event.preventDefault();
     } else if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
@@ -168,6 +173,7 @@ export function Composer({
           {error}
         </p>
       )}
+      {mention.picker}
       {link.preview !== null && (
         <ComposerLinkPreview preview={link.preview} onRemove={link.remove} />
       )}
@@ -217,6 +223,8 @@ export function Composer({
             }
           }}
           onBlur={stopTyping}
+          onSelect={mention.onCaretMove}
+          {...mention.fieldProps}
           onKeyDown={onKeyDown}
           onPaste={(e) => {
             const pasted = Array.from(e.clipboardData.files);

@@ -3,6 +3,7 @@ import { listTime } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
 import { IconMuted } from '../Icons';
+import { MentionBadge } from '../mentions/MentionBadge';
 import { previewOf } from './preview';
 
 /**
@@ -50,6 +51,7 @@ export function ChatRow({
               <IconMuted label="Muted" size={16} />
             </span>
           )}
+          {c.unreadMention === true && <MentionBadge />}
           {c.unreadCount > 0 && (
             <span className="unread-pill">
               {c.unreadCount > 999 ? '999+' : c.unreadCount}
