@@ -34,6 +34,8 @@ async function main(): Promise<void> {
   const config = testConfig({
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
+    // The bench registers many accounts (the default, `invite`, admits only the first).
+    REGISTRATION: 'open',
     ...RAISED_RATE_LIMITS,
     LOG_LEVEL: logLevel,
     ...(redisUrl !== '' ? { REDIS_URL: redisUrl, JWT_SECRET: jwtSecret } : {}),

@@ -12,6 +12,8 @@ import { createMetrics, createMetricsServer, refuseMetricsPath } from './http/me
 import { mediaRouter } from './http/media';
 import { errorHandler, sendError } from './http/respond';
 import { accountRouter } from './http/users';
+import { adminRouter } from './http/admin';
+import { createAdminService } from './services/admin';
 import { coalesceWebsocketWrites } from './realtime/coalesce';
 import { handshake } from './realtime/handshake';
 import { socketFanout } from './realtime/fanout';
@@ -127,6 +129,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     limits: deps.authLimits ?? memoryAuthRateLimits(config.RATE_LIMIT_AUTH),
     searchLimit: deps.searchLimit ?? memorySearchRateLimit(config.RATE_LIMIT_SEARCH),
     options: {
+      registration: config.REGISTRATION,
       maxDevices: config.MAX_DEVICES,
       refreshGraceMs: config.REFRESH_GRACE_S * 1000,
       accessTokenTtlS: config.ACCESS_TOKEN_TTL_S,
@@ -141,6 +144,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     },
     ...clock,
   });
+  const admin = createAdminService({ store, sessions, publicUrl: config.PUBLIC_URL, ...clock });
 
   // One resolution of the client's address (TRUST_PROXY) for HTTP and the Socket.io handshake.
   const addressOf = (request: IncomingMessage) => clientAddress(request, config.TRUST_PROXY);
@@ -162,6 +166,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/auth', authRouter(accounts, authenticated, addressOf));
   app.use('/api', authenticated, accountRouter(accounts));
+  app.use('/api', authenticated, adminRouter(admin));
   app.use('/api', (_req, res) => {
     sendError(res, 404, { code: 'not_found', message: 'No such route.' });
   });

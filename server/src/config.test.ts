@@ -29,7 +29,20 @@ describe('config', () => {
       TRUST_PROXY: undefined,
       METRICS_PORT: 9464,
       METRICS_HOST: '127.0.0.1',
+      REGISTRATION: 'invite',
+      PUBLIC_URL: undefined,
     });
+  });
+
+  it('takes REGISTRATION as invite, open or closed, and PUBLIC_URL as an http(s) address', () => {
+    expect(loadConfig({ REGISTRATION: 'open' }).REGISTRATION).toBe('open');
+    expect(loadConfig({ REGISTRATION: 'closed' }).REGISTRATION).toBe('closed');
+    expect(() => loadConfig({ REGISTRATION: 'anyone' })).toThrow(/REGISTRATION="anyone"/);
+    expect(loadConfig({ PUBLIC_URL: 'https://chat.example.org/' }).PUBLIC_URL).toBe(
+      'https://chat.example.org',
+    );
+    expect(() => loadConfig({ PUBLIC_URL: 'chat.example.org' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://chat.example.org' })).toThrow(/PUBLIC_URL/);
   });
 
   it('takes TRUST_PROXY as a hop count and refuses `true`, which would let clients spoof', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MEDIA_MAX_BYTES } from '@chitchat/shared';
+import { MEDIA_MAX_BYTES, REGISTRATION_MODES } from '@chitchat/shared';
 
 const intFrom = (fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -74,6 +74,22 @@ const envSchema = z.object({
    */
   PRESENCE_TTL_S: intFrom(45, 3, 3600),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * Who may register (DESIGN §4): `invite` (the first account registers freely and becomes admin,
+   * everyone after needs an invite code), `open`, or `closed` (accounts only through
+   * `npm run admin`).
+   */
+  REGISTRATION: z.enum(REGISTRATION_MODES).default('invite'),
+  /**
+   * The address people use to reach the server (`https://chat.example.org`), for invite links;
+   * unset: invites carry their code only.
+   */
+  PUBLIC_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http:// or https:// address' })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+  ),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -55,6 +55,8 @@ export async function startServer(
   const dataDir = options.dataDir ?? tempDir().dir;
   const config = testConfig({
     DATA_DIR: dataDir,
+    // Tests register many accounts freely; registration.test.ts sets the other modes.
+    REGISTRATION: 'open',
     ...RAISED_RATE_LIMITS,
     ...options.config,
   });

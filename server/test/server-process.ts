@@ -52,6 +52,8 @@ export async function spawnServer(
       METRICS_PORT: '0',
       MONGODB_URI: '',
       LOG_LEVEL: 'info',
+      // Tests register many accounts freely (the default, `invite`, admits only the first).
+      REGISTRATION: 'open',
       ...raisedRateLimitEnv(),
       ...env,
     },

@@ -131,7 +131,8 @@ export interface TypingUpdate {
   typing: boolean;
 }
 export interface SessionRevoked {
-  reason: 'revoked' | 'logged_out' | 'token_reuse';
+  /** `disabled`: an admin disabled the account; every device of it is signed out. */
+  reason: 'revoked' | 'logged_out' | 'token_reuse' | 'disabled';
 }
 
 export interface ServerToClientEvents {

@@ -8,3 +8,4 @@ export * from './ids';
 export * from './names';
 export * from './sqlite-driver';
 export * from './account-state';
+export * from './admin';

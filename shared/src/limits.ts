@@ -89,3 +89,15 @@ export const MENTIONS_MAX = 50;
  * sequences, such as subdivision flags and ZWJ families with skin tones, stay under 32).
  */
 export const REACTION_EMOJI_MAX_LENGTH = 32;
+
+/** Invites (`/api/invites`): uses one invite may allow, and how long it may stay valid. */
+export const INVITE_MAX_USES = 1_000;
+export const INVITE_DEFAULT_USES = 1;
+export const INVITE_MAX_TTL_HOURS = 24 * 365;
+export const INVITE_DEFAULT_TTL_HOURS = 24 * 7;
+/**
+ * Longer than any code the server mints (24 characters of base64url, 144 random bits); a longer
+ * string is refused as malformed before any lookup.
+ */
+export const INVITE_CODE_MAX_LENGTH = 128;
+

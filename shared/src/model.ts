@@ -24,6 +24,8 @@ export interface PublicUser {
 /** The signed-in user with its private settings (`GET /api/me`). */
 export interface Me extends PublicUser {
   createdAt: number;
+  /** Server-wide role (DESIGN §3): admins manage accounts and invites. */
+  role: 'admin' | 'member';
   lastSeenVisibility: LastSeenVisibility;
   groupAdds: GroupAdds;
   blocked: string[];

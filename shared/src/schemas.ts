@@ -7,6 +7,7 @@ import {
   GROUP_MEMBERS_MAX,
   GROUP_TITLE_MAX_LENGTH,
   ID_MAX_LENGTH,
+  INVITE_CODE_MAX_LENGTH,
   LINK_PREVIEW_DESCRIPTION_MAX_LENGTH,
   LINK_PREVIEW_TITLE_MAX_LENGTH,
   LINK_PREVIEW_URL_MAX_LENGTH,
@@ -88,6 +89,14 @@ export const registerBodySchema = z.object({
   username: usernameSchema,
   password: passwordSchema,
   displayName: displayNameSchema.optional(),
+  /**
+   * Needed where `REGISTRATION` asks for one. Any bounded string: a code that is malformed is as
+   * unusable as an unknown one, and both answer 403 `forbidden`. Empty means absent.
+   */
+  inviteCode: textSchema()
+    .pipe(z.string().trim().max(INVITE_CODE_MAX_LENGTH))
+    .transform((code) => (code === '' ? undefined : code))
+    .optional(),
   device: deviceDescriptorSchema.optional(),
 });
 

@@ -21,7 +21,12 @@ export interface Rig {
 /** Builds the renderer, then starts the server, Chromium and the renderer's page server together. */
 export async function startRig(): Promise<[TestServer, Browser, RendererServer]> {
   await buildRenderer();
-  return Promise.all([startServer(), launchChromium(), serveRenderer()]);
+  // Open registration: the suites sign up several people (admin.test.ts starts its own server).
+  return Promise.all([
+    startServer({ config: { REGISTRATION: 'open' } }),
+    launchChromium(),
+    serveRenderer(),
+  ]);
 }
 
 /** Closes windows, then engines, Chromium, the page server and the server; removes the profiles. */

@@ -122,7 +122,7 @@ export async function runUiBench(log: (line: string) => void = console.log): Pro
   const windows: AppWindow[] = [];
   const engines: Engine[] = [];
   const [started, browser, app] = await Promise.all([
-    startServer(),
+    startServer({ config: { REGISTRATION: 'open' } }),
     launchChromium(),
     serveRenderer(),
   ]);

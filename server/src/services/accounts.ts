@@ -9,13 +9,14 @@ import {
   type Me,
   type PublicUser,
   type RegisterBody,
+  type RegistrationMode,
   type SessionRevoked,
   type TokenPair,
   type UpdateMeBody,
 } from '@chitchat/shared';
 import type { DeviceRecord, Store, UserRecord } from '../store/types';
-import { UniqueViolation } from '../store/types';
-import { ServiceError, forbidden, notFound, unauthorized } from './errors';
+import { StoreRefusal, UniqueViolation } from '../store/types';
+import { ServiceError, forbidden, notFound, refusalToError, unauthorized } from './errors';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { consumeOrThrow, ensureNotExhausted, type AuthRateLimits } from './rate-limits';
 import type { ServerKeys } from './secrets';
@@ -30,6 +31,8 @@ import {
 } from './tokens';
 
 export interface AccountsOptions {
+  /** `REGISTRATION` (DESIGN §4). */
+  registration: RegistrationMode;
   maxDevices: number;
   refreshGraceMs: number;
   accessTokenTtlS: number;
@@ -48,6 +51,8 @@ export interface RelationshipListener {
 }
 
 export type AccountsService = ReturnType<typeof createAccountsService>;
+
+const DISABLED_MESSAGE = 'This account is disabled; ask an admin of this server to enable it.';
 
 const DEFAULT_DEVICE: DeviceDescriptor = { name: 'Unnamed device', platform: 'unknown' };
 
@@ -85,6 +90,7 @@ export function createAccountsService(deps: {
   const toMe = async (user: UserRecord): Promise<Me> => ({
     ...toPublicUser(user),
     createdAt: user.createdAt,
+    role: user.role,
     lastSeenVisibility: user.lastSeenVisibility,
     groupAdds: user.groupAdds,
     blocked: await store.blockedUserIds(user.id),
@@ -112,7 +118,9 @@ export function createAccountsService(deps: {
       rotatedAt: null,
       revokedAt: null,
     };
-    if (!(await store.createDevice(device, options.maxDevices))) {
+    const refusal = await store.createDevice(device, options.maxDevices);
+    if (refusal === 'disabled') throw forbidden(DISABLED_MESSAGE);
+    if (refusal === 'device_limit') {
       throw forbidden(
         `This account already has ${options.maxDevices} signed-in devices; sign one out under Settings → Devices first.`,
       );
@@ -136,24 +144,43 @@ export function createAccountsService(deps: {
   }
 
   return {
+    /**
+     * Creates an account as `REGISTRATION` allows: `open` anyone; `invite` the first account, then
+     * only with a usable invite code (one use consumed with the account); `closed` nobody (the
+     * operator creates accounts with `npm run admin`). Refusals are `forbidden` and create nothing.
+     */
     async register(body: RegisterBody, address: string): Promise<AuthSession> {
       await consumeOrThrow(limits.attemptsPerAddress, address);
-      const user: UserRecord = {
+      if (options.registration === 'closed') {
+        throw forbidden(
+          'This server does not take new accounts; ask its admin to create one for you.',
+        );
+      }
+      const at = now();
+      const candidate = {
         id: randomUUID(),
         username: body.username,
         displayName: body.displayName ?? body.username,
         passwordHash: await hash(body.password),
-        createdAt: now(),
-        lastSeenVisibility: 'contacts',
-        groupAdds: 'everyone',
+        createdAt: at,
       };
+      let user: UserRecord;
       try {
-        await store.createUser(user);
+        user = await store.registerUser(candidate, {
+          policy: options.registration === 'open' ? 'free' : 'invite',
+          ...(body.inviteCode === undefined ? {} : { inviteCode: body.inviteCode }),
+          at,
+        });
       } catch (error) {
         if (error instanceof UniqueViolation) {
           throw new ServiceError('conflict', 'That username is taken; choose another.');
         }
-        throw error;
+        if (error instanceof StoreRefusal && body.inviteCode === undefined) {
+          throw forbidden(
+            'This server needs an invite to register: paste the invite code or link an admin gave you.',
+          );
+        }
+        return refusalToError(error);
       }
       return startSession(user, body.device);
     },
@@ -168,6 +195,8 @@ export function createAccountsService(deps: {
         await consumeOrThrow(limits.failuresPerUsername, failureKey);
         throw unauthorized('Wrong username or password.');
       }
+      // Told only to someone who knows the password; the store refuses the device as well.
+      if (user.disabledAt !== null) throw forbidden(DISABLED_MESSAGE);
       return startSession(user, body.device);
     },
 

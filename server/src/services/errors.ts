@@ -14,6 +14,9 @@ export class ServiceError extends Error {
 }
 
 export const forbidden = (message: string) => new ServiceError('forbidden', message);
+
+export const INVITE_INVALID_MESSAGE =
+  'This invite code is not valid: it may have expired, been used up or revoked. Ask an admin of this server for a new invite.';
 export const notFound = (message: string) => new ServiceError('not_found', message);
 export const unauthorized = (message = 'Sign in again.') =>
   new ServiceError('unauthorized', message);
@@ -43,6 +46,8 @@ export function refusalToError(error: unknown): never {
           'payload_too_large',
           `Your account keeps at most ${ACCOUNT_ENTRIES_MAX} starred and deleted-for-me messages; unstar some first.`,
         );
+      case 'invite_invalid':
+        throw forbidden(INVITE_INVALID_MESSAGE);
     }
   }
   throw error;

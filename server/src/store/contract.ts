@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountStateContract } from './contract-account-state';
+import { adminContract } from './contract-admin';
 import { UniqueViolation, type DeviceRecord, type EventOrigin, type Store } from './types';
 import type { ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
@@ -53,6 +54,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     });
 
     accountStateContract(() => store);
+    adminContract(() => store);
 
     it('has a store epoch that survives reopening', async () => {
       expect(store.storeEpoch()).toMatch(/^[0-9a-f-]{36}$/);
@@ -109,14 +111,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       const user = newUser();
       await store.createUser(user);
       const first = newDevice(user.id);
-      expect(await store.createDevice(first, 2)).toBe(true);
-      expect(await store.createDevice(newDevice(user.id), 2)).toBe(true);
-      expect(await store.createDevice(newDevice(user.id), 2)).toBe(false);
+      expect(await store.createDevice(first, 2)).toBeNull();
+      expect(await store.createDevice(newDevice(user.id), 2)).toBeNull();
+      expect(await store.createDevice(newDevice(user.id), 2)).toBe('device_limit');
       expect(await store.listActiveDevices(user.id)).toHaveLength(2);
       expect(await store.revokeDevice(first.id, 10)).toBe(true);
       expect(await store.revokeDevice(first.id, 11)).toBe(false);
       expect((await store.getDevice(first.id))?.revokedAt).toBe(10);
-      expect(await store.createDevice(newDevice(user.id), 2)).toBe(true);
+      expect(await store.createDevice(newDevice(user.id), 2)).toBeNull();
 
       const device = newDevice(user.id, { refreshTokenHash: 'h1' });
       await store.createDevice(device, 10);

@@ -7,6 +7,7 @@ import type {
   LastSeenVisibility,
   MemberRole,
   ReactionPayload,
+  UserRole,
 } from '@chitchat/shared';
 import type { ViewedEvent } from './visibility';
 
@@ -18,6 +19,9 @@ export interface UserRecord {
   createdAt: number;
   lastSeenVisibility: LastSeenVisibility;
   groupAdds: GroupAdds;
+  role: UserRole;
+  /** Set while an admin has disabled the account: no sign-in, no new device. */
+  disabledAt: number | null;
 }
 
 export interface DeviceRecord {
@@ -39,7 +43,37 @@ export interface NewUser {
   displayName: string;
   passwordHash: string;
   createdAt: number;
+  /** Asks for `admin` (the admin CLI); the first account on an empty store is admin regardless. */
+  role?: UserRole;
 }
+
+/**
+ * How `registerUser` admits an account. `free`: anyone. `invite`: the first account on an empty
+ * store, and after that only with `inviteCode` naming an invite that is not revoked, not expired at
+ * `at` and not used up; one use of it is consumed in the transaction that creates the account.
+ */
+export interface Admission {
+  policy: 'free' | 'invite';
+  inviteCode?: string;
+  at: number;
+}
+
+export interface InviteRecord {
+  code: string;
+  /** The admin who made it; null when the operator did (`npm run admin`). */
+  createdBy: string | null;
+  createdAt: number;
+  expiresAt: number;
+  maxUses: number;
+  uses: number;
+  revokedAt: number | null;
+}
+
+/** Why `createDevice` wrote nothing. */
+export type DeviceRefusal = 'device_limit' | 'disabled';
+
+/** What `setUserRole` and `setUserDisabled` did. */
+export type AdminChange = 'changed' | 'unchanged' | 'not_found' | 'last_admin';
 
 export interface RefreshRotation {
   deviceId: string;
@@ -57,9 +91,42 @@ export class UniqueViolation extends Error {
   }
 }
 
+/** What admins do to accounts, and invite codes (DESIGN §12). */
+export interface AdminStore {
+  /** Every user, oldest first (the admin's list; servers of families and clubs, not millions). */
+  listUsers(): Promise<UserRecord[]>;
+  /**
+   * Grants or removes the server-wide admin role. `last_admin` (nothing written) when it would
+   * leave no admin who is not disabled.
+   */
+  setUserRole(id: string, role: UserRole): Promise<AdminChange>;
+  /**
+   * Disables (`at`) or re-enables (null) an account. Disabling the last admin who is not disabled
+   * is `last_admin`. The caller revokes the account's devices after disabling; `createDevice`
+   * refuses a disabled account, so no device made concurrently survives.
+   */
+  setUserDisabled(id: string, at: number | null): Promise<AdminChange>;
+  /** Replaces the password hash; false when there is no such user. */
+  setPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  createInvite(invite: InviteRecord): Promise<void>;
+  /** Invites not revoked, newest first (expired and used-up ones included, as they are). */
+  listInvites(): Promise<InviteRecord[]>;
+  getInvite(code: string): Promise<InviteRecord | null>;
+  /** Marks an invite revoked; false when there is no such invite or it already was. */
+  revokeInvite(code: string, at: number): Promise<boolean>;
+}
+
 /** Accounts, devices and the block list. */
 export interface AccountStore {
-  /** Inserts a user; throws UniqueViolation('username') when the name is taken regardless of case. */
+  /**
+   * Inserts a user as `admission` allows, atomically: the account becomes `admin` when the store
+   * held no user (two racing first registrations make exactly one admin) or when `user.role` asks;
+   * else `member`. Throws UniqueViolation('username') when the name is taken regardless of case,
+   * StoreRefusal('invite_invalid') when the admission needs an invite and the code is not usable;
+   * neither writes anything (an invite's use is only consumed with the account).
+   */
+  registerUser(user: NewUser, admission: Admission): Promise<UserRecord>;
+  /** `registerUser` with a free admission (fixtures, tests); resolves when written. */
   createUser(user: NewUser): Promise<void>;
   getUser(id: string): Promise<UserRecord | null>;
   getUsers(ids: readonly string[]): Promise<UserRecord[]>;
@@ -81,10 +148,10 @@ export interface AccountStore {
   usersBlocking(userId: string, userIds: readonly string[]): Promise<string[]>;
 
   /**
-   * Inserts a device unless the user already has `maxActive` active ones, atomically.
-   * Returns false (and writes nothing) at the limit.
+   * Inserts a device unless the user already has `maxActive` active ones or is disabled,
+   * atomically. Returns null when written, else why nothing was.
    */
-  createDevice(device: DeviceRecord, maxActive: number): Promise<boolean>;
+  createDevice(device: DeviceRecord, maxActive: number): Promise<DeviceRefusal | null>;
   getDevice(id: string): Promise<DeviceRecord | null>;
   listActiveDevices(userId: string): Promise<DeviceRecord[]>;
   /** Compare-and-set of the refresh token hash; true when it rotated. */
@@ -146,7 +213,9 @@ export type Refusal =
   /** A message mentions someone who is not a current member. */
   | 'mention_not_member'
   /** An account-state write would leave more entries with a value than its `maxEntries`. */
-  | 'account_full';
+  | 'account_full'
+  /** Registration needed an invite and the code is unknown, revoked, expired or used up. */
+  | 'invite_invalid';
 
 export class StoreRefusal extends Error {
   override name = 'StoreRefusal';
@@ -450,6 +519,7 @@ export interface AccountStateStore {
 }
 
 export type Store = AccountStore &
+  AdminStore &
   ConversationStore &
   RelationshipStore &
   AccountStateStore &

@@ -1,4 +1,6 @@
-import { UniqueViolation, type AccountStore } from '../types';
+import type { UserRole } from '@chitchat/shared';
+import { StoreRefusal, UniqueViolation, type AccountStore, type Admission, type NewUser } from '../types';
+import { META_ACCOUNTS_ID } from './admin-schemas';
 import {
   isDuplicateKeyError,
   prefixRegex,
@@ -11,20 +13,64 @@ import type { Transact } from './transaction';
 
 /** Accounts, devices and the block list in MongoDB; mirrors ../sqlite/accounts.ts. */
 export function mongoAccountStore(models: MongoModels, transact: Transact): AccountStore {
-  const { User, Block, Device } = models;
+  const { User, Block, Device, Invite, Meta } = models;
 
-  return {
-    async createUser(user) {
+  /**
+   * Every registration writes the accounts document first, so two racing ones conflict and one
+   * retries, seeing the other's account: exactly one first account becomes admin.
+   */
+  const registerUser = (user: NewUser, admission: Admission) =>
+    transact(async (session) => {
+      await Meta.updateOne(
+        { _id: META_ACCOUNTS_ID },
+        { $inc: { counter: 1 } },
+        { upsert: true, session },
+      );
+      const first = (await User.exists({}).session(session)) === null;
+      if (!first && admission.policy === 'invite') {
+        const used =
+          admission.inviteCode === undefined
+            ? null
+            : await Invite.updateOne(
+                {
+                  _id: admission.inviteCode,
+                  revokedAt: null,
+                  expiresAt: { $gt: admission.at },
+                  $expr: { $lt: ['$uses', '$maxUses'] },
+                },
+                { $inc: { uses: 1 } },
+                { session },
+              );
+        if (used?.matchedCount !== 1) throw new StoreRefusal('invite_invalid');
+      }
+      const role: UserRole = first || user.role === 'admin' ? 'admin' : 'member';
+      const doc: UserDoc = {
+        _id: user.id,
+        username: user.username,
+        usernameKey: usernameKey(user.username),
+        displayName: user.displayName,
+        passwordHash: user.passwordHash,
+        createdAt: user.createdAt,
+        lastSeenVisibility: 'contacts',
+        groupAdds: 'everyone',
+        role,
+        disabledAt: null,
+        devicesVersion: 0,
+      };
       try {
-        await User.create({
-          _id: user.id,
-          ...withoutId(user),
-          usernameKey: usernameKey(user.username),
-        });
+        await User.insertMany([doc], { session });
       } catch (error) {
+        // Aborts the transaction: the invite's use is not consumed.
         if (isDuplicateKeyError(error)) throw new UniqueViolation('username');
         throw error;
       }
+      return toUserRecord(doc);
+    });
+
+  return {
+    registerUser,
+    async createUser(user) {
+      await registerUser(user, { policy: 'free', at: user.createdAt });
     },
     async getUser(id) {
       const doc = await User.findById(id).lean<UserDoc>();
@@ -100,18 +146,23 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
           userId: device.userId,
           revokedAt: null,
         }).session(session);
-        if (active >= maxActive) return false;
+        if (active >= maxActive) return 'device_limit' as const;
         // Two concurrent inserts for one user both write the user document, so one of them retries
-        // and counts again: the cap holds without a lock (no write skew).
+        // and counts again: the cap holds without a lock (no write skew). A disable writes it too.
         const user = await User.updateOne(
-          { _id: device.userId },
+          { _id: device.userId, disabledAt: null },
           { $inc: { devicesVersion: 1 } },
           { session },
         );
-        if (user.matchedCount !== 1) throw new Error(`createDevice: no user ${device.userId}`);
+        if (user.matchedCount !== 1) {
+          if ((await User.exists({ _id: device.userId }).session(session)) !== null) {
+            return 'disabled' as const;
+          }
+          throw new Error(`createDevice: no user ${device.userId}`);
+        }
         const doc: DeviceDoc = { _id: device.id, ...withoutId(device) };
         await Device.insertMany([doc], { session });
-        return true;
+        return null;
       });
     },
     async getDevice(id) {

@@ -2,6 +2,7 @@ import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { Store } from '../types';
 import { mongoAccountStore } from './accounts';
+import { mongoAdminStore } from './admin';
 import { mongoAccountStateStore } from './account-state';
 import { mongoConversationStore } from './conversations';
 import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
@@ -128,6 +129,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
     logger?.info({ uri: where, db: dbName, storeEpoch: epoch }, 'MongoDB store opened');
     const store: Store = {
       ...mongoAccountStore(models, transact),
+      ...mongoAdminStore(models, transact),
       ...mongoConversationStore(models, transact),
       ...mongoRelationshipStore(models, transact),
       ...mongoAccountStateStore(models, transact),

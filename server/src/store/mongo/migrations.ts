@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isDuplicateKeyError } from './records';
+import { META_ACCOUNTS_ID } from './admin-schemas';
 import { META_CHANGE_COUNTER_ID, META_STORE_ID, type MetaDoc, type MongoModels } from './schemas';
 
 /** What a migration needs of a model to lay out its collection. */
@@ -91,6 +92,27 @@ export const mongoMigrations: readonly MongoMigration[] = [
         await model.createCollection();
         await model.createIndexes();
       }
+    },
+  },
+  {
+    // Admins and registration (SQLite migration 010): invites, and the oldest account becomes
+    // admin so a server that ran before keeps someone who can make invites. Idempotent: it only
+    // sets an admin when there is none.
+    description: 'invites; roles (the oldest account admin); the accounts serialization document',
+    async up(models) {
+      const { Invite, User, Meta } = models;
+      await Invite.createCollection();
+      await Invite.createIndexes();
+      await Meta.updateOne(
+        { _id: META_ACCOUNTS_ID },
+        { $setOnInsert: { counter: 0 } },
+        { upsert: true },
+      );
+      if ((await User.exists({ role: 'admin' })) !== null) return;
+      const oldest = await User.findOne({}, { _id: 1 })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<{ _id: string }>();
+      if (oldest !== null) await User.updateOne({ _id: oldest._id }, { $set: { role: 'admin' } });
     },
   },
 ];

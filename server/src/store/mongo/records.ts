@@ -31,6 +31,8 @@ export const toUserRecord = (doc: UserDoc): UserRecord => ({
   lastSeenVisibility: doc.lastSeenVisibility,
   // Users written before migration 3 have no field: the default of DESIGN §3.
   groupAdds: doc.groupAdds ?? 'everyone',
+  role: doc.role ?? 'member',
+  disabledAt: doc.disabledAt ?? null,
 });
 
 export const toDeviceRecord = (doc: DeviceDoc): DeviceRecord => ({

@@ -5,6 +5,8 @@ import {
   type GroupAdds,
   type KnownEventType,
   type LastSeenVisibility,
+  type UserRole,
+  USER_ROLES,
 } from '@chitchat/shared';
 import type { ConversationKind, MemberRole } from '@chitchat/shared';
 import { isInteger, nullableInt, nullableString, options, requiredInt } from './schema-options';
@@ -14,6 +16,7 @@ import {
   type AccountOpDoc,
   type AccountVersionDoc,
 } from './account-state-schemas';
+import { adminModels, type InviteDoc } from './admin-schemas';
 
 /*
  * The MongoDB documents of the store, one collection each: users, blocks, devices, conversations,
@@ -52,6 +55,10 @@ export interface UserDoc {
   lastSeenVisibility: LastSeenVisibility;
   /** Absent on users written before migration 3 (read as 'everyone'). */
   groupAdds?: GroupAdds;
+  /** Absent on users written before migration 6 (read as 'member'; migration 6 sets the oldest admin). */
+  role?: UserRole;
+  /** Absent or null while the account is enabled. */
+  disabledAt?: number | null;
   /**
    * Bumped by every device insert of this user, inside the transaction, so two concurrent logins
    * conflict (one retries) instead of both passing the active-device cap (write skew).
@@ -173,6 +180,8 @@ export const userSchema = new Schema<UserDoc>(
       default: 'contacts',
     },
     groupAdds: { type: String, required: true, enum: GROUP_ADDS, default: 'everyone' },
+    role: { type: String, required: true, enum: USER_ROLES, default: 'member' },
+    disabledAt: nullableInt(0),
     devicesVersion: { ...requiredInt(0), default: 0 },
   },
   options,
@@ -517,6 +526,7 @@ export interface MongoModels {
   AccountVersion: Model<AccountVersionDoc>;
   AccountEntry: Model<AccountEntryDoc>;
   AccountOp: Model<AccountOpDoc>;
+  Invite: Model<InviteDoc>;
 }
 
 /** Registers the store's models on `connection` (an unopened one is fine: validation needs no server). */
@@ -545,5 +555,6 @@ export function defineModels(connection: Connection): MongoModels {
       'group_invitations',
     ),
     ...accountStateModels(connection),
+    ...adminModels(connection),
   };
 }

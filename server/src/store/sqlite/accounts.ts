@@ -1,16 +1,19 @@
-import type { GroupAdds, LastSeenVisibility } from '@chitchat/shared';
+import type { GroupAdds, LastSeenVisibility, UserRole } from '@chitchat/shared';
 import { isUniqueError, type SqliteDatabase } from './database';
 import { groupCommit } from './group-commit';
 import {
+  StoreRefusal,
   UniqueViolation,
   type AccountStore,
+  type Admission,
   type DeviceRecord,
+  type DeviceRefusal,
   type NewUser,
   type RefreshRotation,
   type UserRecord,
 } from '../types';
 
-interface UserRow {
+export interface UserRow {
   id: string;
   username: string;
   display_name: string;
@@ -18,6 +21,8 @@ interface UserRow {
   created_at: number;
   last_seen_visibility: LastSeenVisibility;
   group_adds: GroupAdds;
+  role: UserRole;
+  disabled_at: number | null;
 }
 
 interface DeviceRow {
@@ -33,7 +38,7 @@ interface DeviceRow {
   revoked_at: number | null;
 }
 
-const toUser = (row: UserRow): UserRecord => ({
+export const toUser = (row: UserRow): UserRecord => ({
   id: row.id,
   username: row.username,
   displayName: row.display_name,
@@ -41,6 +46,8 @@ const toUser = (row: UserRow): UserRecord => ({
   createdAt: row.created_at,
   lastSeenVisibility: row.last_seen_visibility,
   groupAdds: row.group_adds,
+  role: row.role,
+  disabledAt: row.disabled_at,
 });
 
 const toDevice = (row: DeviceRow): DeviceRecord => ({
@@ -67,8 +74,14 @@ export function sqliteAccountStore(
 ): AccountStore {
   const statements = {
     insertUser: db.prepare(
-      `INSERT INTO users (id, username, username_key, display_name, password_hash, created_at)
-       VALUES (@id, @username, @usernameKey, @displayName, @passwordHash, @createdAt)`,
+      `INSERT INTO users (id, username, username_key, display_name, password_hash, created_at, role)
+       VALUES (@id, @username, @usernameKey, @displayName, @passwordHash, @createdAt, @role)`,
+    ),
+    anyUser: db.prepare<[], { id: string }>('SELECT id FROM users LIMIT 1'),
+    // One use of a usable invite; no row changes when it is unknown, revoked, expired or used up.
+    consumeInvite: db.prepare(
+      `UPDATE invites SET uses = uses + 1
+       WHERE code = ? AND revoked_at IS NULL AND expires_at > ? AND uses < max_uses`,
     ),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     userByKey: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_key = ?'),
@@ -88,6 +101,9 @@ export function sqliteAccountStore(
     ),
     countActiveDevices: db.prepare<[string], { n: number }>(
       'SELECT COUNT(*) AS n FROM devices WHERE user_id = ? AND revoked_at IS NULL',
+    ),
+    userDisabledAt: db.prepare<[string], { disabled_at: number | null }>(
+      'SELECT disabled_at FROM users WHERE id = ?',
     ),
     insertDevice: db.prepare(
       `INSERT INTO devices (id, user_id, name, platform, created_at, last_seen_at, refresh_token_hash,
@@ -122,11 +138,48 @@ export function sqliteAccountStore(
     hooks.afterCommit,
   );
 
-  const createDevice = db.transaction((device: DeviceRecord, maxActive: number): boolean => {
-    const active = statements.countActiveDevices.get(device.userId)?.n ?? 0;
-    if (active >= maxActive) return false;
-    statements.insertDevice.run(device);
-    return true;
+  const createDevice = db.transaction(
+    (device: DeviceRecord, maxActive: number): DeviceRefusal | null => {
+      // Read in the write transaction, so a disable that committed first is seen.
+      if ((statements.userDisabledAt.get(device.userId)?.disabled_at ?? null) !== null) {
+        return 'disabled';
+      }
+      const active = statements.countActiveDevices.get(device.userId)?.n ?? 0;
+      if (active >= maxActive) return 'device_limit';
+      statements.insertDevice.run(device);
+      return null;
+    },
+  );
+
+  // BEGIN IMMEDIATE (`.immediate`): the emptiness check and the invite's use are read under the
+  // write lock, so two racing first registrations make one admin and a last use goes to one.
+  const registerUser = db.transaction((user: NewUser, admission: Admission): UserRecord => {
+    const first = statements.anyUser.get() === undefined;
+    if (!first && admission.policy === 'invite') {
+      const code = admission.inviteCode;
+      if (code === undefined || statements.consumeInvite.run(code, admission.at).changes !== 1) {
+        throw new StoreRefusal('invite_invalid');
+      }
+    }
+    const role: UserRole = first || user.role === 'admin' ? 'admin' : 'member';
+    try {
+      statements.insertUser.run({
+        id: user.id,
+        username: user.username,
+        usernameKey: usernameKey(user.username),
+        displayName: user.displayName,
+        passwordHash: user.passwordHash,
+        createdAt: user.createdAt,
+        role,
+      });
+    } catch (error) {
+      // Thrown inside the transaction, so the invite's use rolls back with it.
+      if (isUniqueError(error)) throw new UniqueViolation('username');
+      throw error;
+    }
+    const row = statements.userById.get(user.id);
+    if (row === undefined) throw new Error(`registerUser: ${user.id} not written`);
+    return toUser(row);
   });
 
   const updateBlocks = db.transaction(
@@ -138,13 +191,11 @@ export function sqliteAccountStore(
   );
 
   return {
+    async registerUser(user, admission) {
+      return registerUser.immediate(user, admission);
+    },
     async createUser(user: NewUser) {
-      try {
-        statements.insertUser.run({ ...user, usernameKey: usernameKey(user.username) });
-      } catch (error) {
-        if (isUniqueError(error)) throw new UniqueViolation('username');
-        throw error;
-      }
+      registerUser.immediate(user, { policy: 'free', at: user.createdAt });
     },
     async getUser(id) {
       const row = statements.userById.get(id);

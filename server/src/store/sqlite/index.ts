@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../types';
 import { sqliteAccountStore } from './accounts';
+import { sqliteAdminStore } from './admin';
 import { sqliteAccountStateStore } from './account-state';
 import { sqliteConversationStore } from './conversations';
 import {
@@ -49,6 +50,7 @@ export function openSqliteStore(
   };
   return {
     ...sqliteAccountStore(db, { afterCommit }),
+    ...sqliteAdminStore(db),
     ...sqliteConversationStore(db, { afterCommit }),
     ...sqliteRelationshipStore(db),
     ...sqliteAccountStateStore(db),

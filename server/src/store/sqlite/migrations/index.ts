@@ -7,6 +7,7 @@ import { migration006 } from './006-original-text';
 import { migration007 } from './007-relationships';
 import { migration008 } from './008-account-state';
 import { migration009 } from './009-version-stamps';
+import { migration010 } from './010-admins-invites';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -19,4 +20,5 @@ export const migrations: readonly string[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
