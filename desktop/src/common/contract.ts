@@ -147,6 +147,16 @@ export interface MentionView {
   me: boolean;
 }
 
+/** One chip under a message: an emoji, how many chose it, and who (issue #14 reactions). */
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  /** The viewer chose this emoji (shown highlighted; choosing it again removes it). */
+  mine: boolean;
+  /** Who chose it, the viewer first (`me`), named as this device knows them. */
+  people: { userId: string; name: string; me: boolean }[];
+}
+
 export interface MessageView {
   /** Stable across pending -> sent: the clientMsgId for messages, else the event id. */
   key: string;
@@ -188,6 +198,8 @@ export interface MessageView {
   starred?: boolean;
   /** The people the text mentions (`@Name` tokens in the text); absent or empty: none. */
   mentions?: MentionView[];
+  /** Reactions, one chip per emoji; absent or empty: none (a deleted message has none). */
+  reactions?: ReactionView[];
 }
 
 /** A starred message with where it lives, for the "Starred messages" view. */
@@ -300,6 +312,17 @@ export interface ChatApi {
     text: string;
   }): Promise<void>;
   deleteMessage(input: { conversationId: string; seq: number }): Promise<void>;
+  /**
+   * Reacts to a sent message by `seq`, or to one of your messages still in the outbox by `key`;
+   * `emoji: null` removes your reaction (one per person per message; a new one replaces it).
+   * Works offline: shown at once, sent when connected.
+   */
+  reactToMessage(input: {
+    conversationId: string;
+    seq?: number;
+    key?: string;
+    emoji: string | null;
+  }): Promise<void>;
   /** Stars or unstars a sent message, on all of this person's devices (works offline). */
   setStarred(input: { conversationId: string; seq: number; starred: boolean }): Promise<void>;
   /**
@@ -392,6 +415,7 @@ export const CHAT_API_METHODS = [
   'messageInfo',
   'editMessage',
   'deleteMessage',
+  'reactToMessage',
   'setStarred',
   'deleteForMe',
   'listStarred',

@@ -473,6 +473,15 @@ export class ChatClient implements ChatApi {
     messages.deleteMessage(this.ready(), input);
   }
 
+  async reactToMessage(input: {
+    conversationId: string;
+    seq?: number;
+    key?: string;
+    emoji: string | null;
+  }): Promise<void> {
+    messages.reactToMessage(this.context(), input);
+  }
+
   async setStarred(input: {
     conversationId: string;
     seq: number;

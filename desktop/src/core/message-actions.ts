@@ -7,6 +7,7 @@ import {
   LINK_PREVIEW_TITLE_MAX_LENGTH,
   MEDIA_MAX_BYTES,
   linkUrlSchema,
+  reactionEmojiSchema,
   timeOrderedId,
   type MemberInfo,
 } from '@chitchat/shared';
@@ -20,7 +21,12 @@ import type {
 } from '../common/contract';
 import { ChatClientError, remote } from './client-errors';
 import type { ClientContext, ClientParts } from './client-parts';
-import type { EditPayload, OutboxLinkPreview, SendPayload } from './local-store/index';
+import type {
+  EditPayload,
+  OutboxLinkPreview,
+  ReactPayload,
+  SendPayload,
+} from './local-store/index';
 import { mentionsToSend } from './mentions';
 
 /** Messages per page when the screen does not say. */
@@ -278,6 +284,45 @@ export function editMessage(
     payload,
     at: Date.now(),
   });
+  void engine.flush(input.conversationId);
+}
+
+/**
+ * Reacts to a sent message (by seq) or to one of your own still in the outbox (by key: the
+ * reaction follows it and lands on its seq); `emoji: null` removes your reaction. Goes through the
+ * outbox, so it works offline and survives a restart; the screen shows it at once.
+ */
+export function reactToMessage(
+  context: ClientContext,
+  input: { conversationId: string; seq?: number; key?: string; emoji: string | null },
+): void {
+  const { store, engine } = context;
+  const row = store.conversation(input.conversationId);
+  if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
+  if (row.status === 'left') {
+    throw new ChatClientError('forbidden', 'You are no longer a member of this conversation.');
+  }
+  let emoji: string | null = null;
+  if (input.emoji !== null) {
+    const parsed = reactionEmojiSchema.safeParse(input.emoji);
+    if (!parsed.success) throw new ChatClientError('invalid_payload', 'A reaction is one emoji.');
+    emoji = parsed.data;
+  }
+  let payload: ReactPayload;
+  if (input.seq !== undefined) payload = { seq: input.seq, emoji };
+  else if (input.key !== undefined) {
+    const target = store.ownMessage(input.conversationId, input.key);
+    if (target === null) throw new ChatClientError('not_found', 'No such message.');
+    payload = 'seq' in target ? { seq: target.seq, emoji } : { targetKey: input.key, emoji };
+  } else throw new ChatClientError('invalid_payload', 'Name the message by its seq or its key.');
+  store.addToOutbox({
+    key: timeOrderedId(),
+    conversationId: input.conversationId,
+    kind: 'react',
+    payload,
+    at: Date.now(),
+  });
+  context.messagesChanged(input.conversationId);
   void engine.flush(input.conversationId);
 }
 

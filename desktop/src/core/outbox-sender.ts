@@ -10,6 +10,7 @@ import type {
   OutboxLinkPreview,
   OutboxRow,
   OutboxTarget,
+  ReactPayload,
   SendPayload,
 } from './local-store/index';
 import type { MediaCache } from './media-cache';
@@ -200,10 +201,19 @@ export class OutboxSender {
           this.deps.store.removeOutbox(entry.key);
           return 'done';
         }
+        case 'react':
+          return await this.sendReaction(entry);
       }
     } catch (error) {
       const code =
         error instanceof RequestFailed || error instanceof ApiError ? error.code : 'internal';
+      if (DEFINITIVE_CODES.has(code) && entry.kind === 'react') {
+        // A reaction that cannot land (its message was deleted, the chat left) just goes: the
+        // message shows no reaction then anyway, so there is nothing to retry or discard.
+        this.deps.store.removeOutbox(entry.key);
+        this.deps.logger.warn('reaction dropped', { key: entry.key, code });
+        return 'done';
+      }
       if (DEFINITIVE_CODES.has(code)) {
         this.deps.store.markOutboxFailed(entry.key, code);
         this.deps.logger.warn('outbox entry failed', { key: entry.key, code });
@@ -211,6 +221,57 @@ export class OutboxSender {
       }
       return 'retry';
     }
+  }
+
+  /** `message:react` on the target's seq (resolved like an edit's); the answer is folded at once. */
+  private async sendReaction(entry: OutboxRow): Promise<'done' | 'retry'> {
+    const payload = JSON.parse(entry.payload) as ReactPayload;
+    let seq = payload.seq;
+    if (seq === undefined) {
+      const target =
+        payload.targetKey === undefined
+          ? null
+          : this.deps.store.ownMessage(entry.conversation_id, payload.targetKey);
+      if (target === null) {
+        // The message was discarded from the outbox: there is nothing left to react to.
+        this.deps.store.removeOutbox(entry.key);
+        return 'done';
+      }
+      if (!('seq' in target)) {
+        // Its message could not be sent: the reaction goes with it, nothing to show or retry.
+        if (target.entry.state !== 'failed') return 'retry';
+        this.deps.store.removeOutbox(entry.key);
+        return 'done';
+      }
+      seq = target.seq;
+      this.deps.store.updateOutboxPayload(entry.key, { seq, emoji: payload.emoji });
+    }
+    if (payload.target !== undefined) {
+      const found = await this.findTarget(entry.conversation_id, payload.target);
+      if (found === null) {
+        this.deps.store.removeOutbox(entry.key);
+        return 'done';
+      }
+      seq = found;
+      this.deps.store.updateOutboxPayload(entry.key, { seq, emoji: payload.emoji });
+    }
+    const answer = await this.deps.call('message:react', {
+      conversationId: entry.conversation_id,
+      opId: entry.key,
+      targetSeq: seq,
+      emoji: payload.emoji,
+    });
+    // Shown as acknowledged now, not only when the event arrives (a later event wins by its seq).
+    this.deps.store.reactions.apply({
+      conversationId: entry.conversation_id,
+      targetSeq: seq,
+      userId: this.deps.store.userId,
+      emoji: payload.emoji,
+      seq: answer.seq,
+      at: Date.now(),
+    });
+    this.deps.store.removeOutbox(entry.key);
+    return 'done';
   }
 
   /**

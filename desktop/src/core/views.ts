@@ -23,6 +23,8 @@ import {
   type SendPayload,
   type UserRow,
 } from './local-store/index';
+import type { ReactionRow } from './local-store/index';
+import { pendingReactions, reactionViews } from './reaction-views';
 import { mentionedIds, mentionViews } from './mentions';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
@@ -162,18 +164,48 @@ export class ViewBuilder {
   /** A page of the timeline: events, then what still waits in the outbox. */
   page(row: ConversationRow, events: EventRow[], includeOutbox: boolean): MessageView[] {
     // Sends wait in the timeline; an edit or delete shows only once it failed (to retry or discard).
+    // A reaction never has a row of its own: it shows under its message, or not at all.
+    const allOutbox = this.store.outbox(row.id);
     const outbox = includeOutbox
-      ? this.store.outbox(row.id).filter((o) => o.kind === 'send' || o.state === 'failed')
+      ? allOutbox.filter((o) => o.kind === 'send' || (o.state === 'failed' && o.kind !== 'react'))
       : [];
+    const seqs = events.map((e) => e.seq);
+    const reactions =
+      seqs.length === 0
+        ? new Map<number, ReactionRow[]>()
+        : this.store.reactions.between(row.id, Math.min(...seqs), Math.max(...seqs));
+    const pendingReacts = pendingReactions(this.store, row.id, allOutbox);
     const userIds = new Set<string>([this.store.userId]);
     for (const e of events) {
       userIds.add(e.sender_user_id);
       for (const id of involvedUsers(e)) userIds.add(id);
     }
+    for (const list of reactions.values()) for (const r of list) userIds.add(r.user_id);
     const users = this.store.users([...userIds]);
     const marks = this.marks(row);
-    const views = events.map((e) => this.message(e, users, marks));
-    for (const entry of outbox) views.push(this.pending(entry, users));
+    const nameOf = (userId: string) => this.nameOf(users, userId);
+    const views = events.map((e) => {
+      const view = this.message(e, users, marks);
+      if (e.type !== 'message' || e.deleted_at !== null) return view;
+      const mine = pendingReacts.bySeq.has(e.seq)
+        ? pendingReacts.bySeq.get(e.seq)
+        : e.client_msg_id !== null && e.sender_user_id === this.store.userId
+          ? pendingReacts.byKey.get(e.client_msg_id)
+          : undefined;
+      const chips = reactionViews(reactions.get(e.seq) ?? [], this.store.userId, mine, nameOf);
+      return chips.length > 0 ? { ...view, reactions: chips } : view;
+    });
+    for (const entry of outbox) {
+      const view = this.pending(entry, users);
+      const mine = view.seq !== null ? pendingReacts.bySeq.get(view.seq) : undefined;
+      const chips = reactionViews(
+        [],
+        this.store.userId,
+        mine ?? pendingReacts.byKey.get(entry.key),
+        nameOf,
+      );
+      views.push(chips.length > 0 ? { ...view, reactions: chips } : view);
+    }
     return views;
   }
 

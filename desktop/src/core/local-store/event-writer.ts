@@ -1,5 +1,6 @@
 import { REFERENCING_EVENT_TYPES, type ConversationEvent } from '@chitchat/shared';
 import type { Batch, ConversationRow } from './rows';
+import type { LocalReactions } from './reactions';
 import type { Statements } from './statements';
 
 /*
@@ -13,6 +14,7 @@ export interface EventWriter {
   statements: Statements;
   /** The account the store belongs to. */
   userId: string;
+  reactions: LocalReactions;
 }
 
 const messageText = (event: ConversationEvent): string | null =>
@@ -82,6 +84,17 @@ export function insertEvent(
       event.senderUserId,
       Math.max(batch.senderMax.get(event.senderUserId) ?? 0, event.seq),
     );
+  }
+  // Reactions count in older pages too: pages carry no folded state for them (DESIGN §10).
+  if (event.type === 'reaction') {
+    ctx.reactions.apply({
+      conversationId: event.conversationId,
+      targetSeq: event.payload.targetSeq,
+      userId: event.senderUserId,
+      emoji: event.payload.emoji,
+      seq: event.seq,
+      at: event.createdAt,
+    });
   }
   if (history) return;
   switch (event.type) {

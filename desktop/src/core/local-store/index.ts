@@ -7,6 +7,7 @@ import {
   type PublicUser,
 } from '@chitchat/shared';
 import { LocalAccountState } from './account-state';
+import { LocalReactions } from './reactions';
 import { finishBatch, insertEvent, startBatch, type EventWriter } from './event-writer';
 import {
   HIGHLIGHT_END,
@@ -19,6 +20,7 @@ import {
   type MemberRow,
   type OutboxKind,
   type OutboxRow,
+  type ReactPayload,
   type SearchRow,
   type SendPayload,
   type UserRow,
@@ -33,6 +35,7 @@ import {
 import { migrateLocalStore, prepareStatements, type Statements } from './statements';
 
 export * from './rows';
+export type { ReactionRow } from './reactions';
 export type { OutboxTarget, OwnMessage } from './outbox-targets';
 
 /**
@@ -47,6 +50,8 @@ export class LocalStore {
   private readonly writer: EventWriter;
   /** Starred and deleted-for-me messages (the account state, DESIGN §3). */
   readonly account: LocalAccountState;
+  /** Reactions folded from the log (issue #14). */
+  readonly reactions: LocalReactions;
   /**
    * Conversations whose list row may show something new since the last `takeListChanges()`: every
    * write method marks the conversations it touches (a new write method must too), so the chat
@@ -66,7 +71,8 @@ export class LocalStore {
     this.db.pragma('foreign_keys = ON');
     migrateLocalStore(this.db);
     this.statements = prepareStatements(this.db);
-    this.writer = { statements: this.statements, userId };
+    this.reactions = new LocalReactions(this.db);
+    this.writer = { statements: this.statements, userId, reactions: this.reactions };
     this.account = new LocalAccountState(this.db, (id) => this.touch(id));
   }
 
@@ -116,6 +122,7 @@ export class LocalStore {
       this.setMeta('pending_drafts', JSON.stringify(drafts));
       // The account state belongs to the server's store too; changes made here stay pending.
       this.account.reset();
+      this.reactions.reset();
     })();
     this.listChangesAll = true;
   }
@@ -382,7 +389,7 @@ export class LocalStore {
     key: string;
     conversationId: string;
     kind: OutboxKind;
-    payload: SendPayload | EditPayload | DeletePayload;
+    payload: SendPayload | EditPayload | DeletePayload | ReactPayload;
     at: number;
   }): OutboxRow {
     this.touch(entry.conversationId);
@@ -466,7 +473,10 @@ export class LocalStore {
     return true;
   }
 
-  updateOutboxPayload(key: string, payload: SendPayload | EditPayload | DeletePayload): void {
+  updateOutboxPayload(
+    key: string,
+    payload: SendPayload | EditPayload | DeletePayload | ReactPayload,
+  ): void {
     this.statements.outboxPayload.run(JSON.stringify(payload), key);
   }
 

@@ -161,4 +161,38 @@ CREATE TABLE account_marks (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX account_marks_starred ON account_marks (starred, starred_at) WHERE starred = 1;
 `,
+  `
+-- Reactions (issue #14) folded from the log: one row per person per message, the newest reaction
+-- event wins (seq), emoji NULL once removed. Keyed by the target's seq, so a reaction whose
+-- message is not loaded yet simply waits here until it is.
+CREATE TABLE reactions (
+  conversation_id TEXT NOT NULL,
+  target_seq INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  emoji TEXT,
+  seq INTEGER NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (conversation_id, target_seq, user_id)
+) STRICT, WITHOUT ROWID;
+
+-- The outbox without a CHECK on kind (OutboxKind in rows.ts names them): reactions, and the
+-- kinds that follow, need no rebuild of the table each. Positions are kept.
+CREATE TABLE outbox_next (
+  position INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  conversation_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed')),
+  seq INTEGER,
+  error TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO outbox_next (position, key, conversation_id, kind, payload, state, seq, error, attempts, created_at)
+  SELECT position, key, conversation_id, kind, payload, state, seq, error, attempts, created_at FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_next RENAME TO outbox;
+CREATE INDEX outbox_by_conversation ON outbox (conversation_id, position);
+`,
 ];

@@ -57,7 +57,7 @@ export interface MemberRow {
   joined_seq: number;
 }
 
-export type OutboxKind = 'send' | 'edit' | 'delete';
+export type OutboxKind = 'send' | 'edit' | 'delete' | 'react';
 export type OutboxState = 'pending' | 'sent' | 'failed';
 
 export interface OutboxRow {
@@ -130,6 +130,18 @@ export interface EditPayload {
 }
 export interface DeletePayload {
   seq: number;
+  /** Set when the server was restored: `seq` is stale until resolved from this. */
+  target?: OutboxTarget;
+}
+
+/** A reaction (`message:react`) to a sent message (`seq`) or to an own one still in the outbox. */
+export interface ReactPayload {
+  /** Absent while `targetKey` names a message still in the outbox. */
+  seq?: number;
+  /** The key (clientMsgId) of the own message reacted to, while it has no seq yet. */
+  targetKey?: string;
+  /** Null removes this person's reaction. */
+  emoji: string | null;
   /** Set when the server was restored: `seq` is stale until resolved from this. */
   target?: OutboxTarget;
 }
