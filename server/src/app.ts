@@ -34,6 +34,7 @@ import { GroupReceipts } from './services/group-receipts';
 import { MembershipCache } from './services/membership-cache';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
 import { createReactionsService } from './services/reactions';
+import { createVoiceService } from './services/voice';
 import { createPresenceService } from './services/presence';
 import { deviceRateLimits } from './services/device-limits';
 import { createRequestsService } from './services/requests';
@@ -192,6 +193,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   const reactions = createReactionsService({ store, fanout, members, limits, ...clock });
   const messageRequests = createRequestsService({ store, fanout, conversations, ...clock });
   const accountState = createAccountStateService({ store, fanout, limits, ...clock });
+  const voice = createVoiceService({ store, fanout, limits, ...clock });
   const presence = createPresenceService({
     store,
     presence: deps.presence ?? memoryPresence(),
@@ -205,6 +207,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   coalesceWebsocketWrites(io);
   attachGateway(io, {
     accountState,
+    voice,
     conversations,
     messaging,
     presence,

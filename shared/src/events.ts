@@ -5,6 +5,7 @@ import type {
   InvitationUpdate,
   LogEntry,
   MemberInfo,
+  PlayedReceipt,
   PresenceInfo,
 } from './model';
 import type { Result } from './result';
@@ -31,6 +32,8 @@ import type {
   messageEditSchema,
   messageReactSchema,
   messageSendSchema,
+  playedListSchema,
+  playedReceiptSchema,
   presenceWatchSchema,
   receiptSchema,
   requestActionSchema,
@@ -69,6 +72,14 @@ export interface ReceiptAnswer {
   deliveredSeq: number;
   readSeq: number;
 }
+/** `receipt:played`: when the caller first played the note (a repeat answers the same). */
+export interface PlayedAnswer {
+  seq: number;
+  playedAt: number;
+}
+export interface PlayedListAnswer {
+  played: PlayedReceipt[];
+}
 export interface PresenceAnswer {
   presence: PresenceInfo[];
 }
@@ -94,6 +105,8 @@ export interface ClientRequests {
   'events:before': [z.input<typeof eventsBeforeSchema>, EventsBeforeAnswer];
   'receipt:delivered': [z.input<typeof receiptSchema>, ReceiptAnswer];
   'receipt:read': [z.input<typeof receiptSchema>, ReceiptAnswer];
+  'receipt:played': [z.input<typeof playedReceiptSchema>, PlayedAnswer];
+  'played:list': [z.input<typeof playedListSchema>, PlayedListAnswer];
   'presence:watch': [z.input<typeof presenceWatchSchema>, PresenceAnswer];
   'request:accept': [z.input<typeof requestActionSchema>, ConversationSummary];
   'request:delete': [z.input<typeof requestActionSchema>, ConversationSummary];
@@ -140,6 +153,8 @@ export interface ServerToClientEvents {
   conversation: (summary: ConversationSummary) => void;
   receipt: (update: ReceiptUpdate) => void;
   'receipt:group': (update: GroupReceiptUpdate) => void;
+  /** A voice note was played: to its sender's and the listener's devices (protocol >= 2). */
+  'receipt:played': (update: PlayedReceipt) => void;
   typing: (update: TypingUpdate) => void;
   presence: (update: PresenceInfo) => void;
   invitation: (update: InvitationUpdate) => void;

@@ -101,3 +101,13 @@ export const INVITE_DEFAULT_TTL_HOURS = 24 * 7;
  */
 export const INVITE_CODE_MAX_LENGTH = 128;
 
+/**
+ * Voice notes (DESIGN §10: the waveform is computed on the sender's device). The app sends
+ * VOICE_WAVEFORM_BARS peaks (0..255); the server accepts up to VOICE_WAVEFORM_MAX of them.
+ */
+export const VOICE_WAVEFORM_BARS = 64;
+export const VOICE_WAVEFORM_MAX = 256;
+/** The longest voice note a message may describe (the recorder stops there). */
+export const VOICE_DURATION_MAX_MS = 60 * 60 * 1000;
+/** Seqs one `played:list` may ask about. */
+export const PLAYED_LIST_MAX = 200;

@@ -99,6 +99,27 @@ export interface LinkPreview {
   image: AttachmentRef | null;
 }
 
+/**
+ * A voice note's description, made on the sender's device (DESIGN §10): the message's single
+ * attachment is the recording (Opus in WebM or Ogg).
+ */
+export interface VoiceNote {
+  durationMs: number;
+  /** Peak levels 0..255 over the recording, VOICE_WAVEFORM_BARS of them from this app. */
+  waveform: number[];
+}
+
+/**
+ * A voice note was played by `userId` (the first time; later plays change nothing). Pushed as
+ * `receipt:played` to the note's sender and to the listener's own devices.
+ */
+export interface PlayedReceipt {
+  conversationId: string;
+  seq: number;
+  userId: string;
+  playedAt: number;
+}
+
 export interface MessagePayload {
   text: string | null;
   replyToSeq: number | null;
@@ -112,6 +133,8 @@ export interface MessagePayload {
    * removed with a delete). Display names are resolved by each reader's device.
    */
   mentions?: string[];
+  /** Present on a voice note: its single attachment is the recording (removed with a delete). */
+  voice?: VoiceNote;
 }
 export interface MessageEditedPayload {
   targetSeq: number;

@@ -9,8 +9,9 @@ export const MIN_PROTOCOL = 1;
 /** The first protocol whose sockets receive `hidden` stubs. */
 export const HIDDEN_STUB_PROTOCOL = 2;
 /**
- * The first protocol whose sockets receive a message's `forwarded`, `linkPreview` and `mentions` fields; a
- * protocol 1 socket gets the message without them (live and in pages), as it always did.
+ * The first protocol whose sockets receive a message's `forwarded`, `linkPreview`, `mentions` and
+ * `voice` fields, and `receipt:played`; a protocol 1 socket gets the message without them (live
+ * and in pages), as it always did: a voice note is then a plain audio attachment.
  */
 export const MESSAGE_EXTRAS_PROTOCOL = 2;
 /**

@@ -25,6 +25,9 @@ import {
   USER_SEARCH_MIN_LENGTH,
   USERNAME_MIN_LENGTH,
   USERNAME_PATTERN,
+  PLAYED_LIST_MAX,
+  VOICE_DURATION_MAX_MS,
+  VOICE_WAVEFORM_MAX,
 } from './limits';
 import { UNSAFE_NAME_MESSAGE, hasUnsafeNameCharacter } from './names';
 
@@ -206,6 +209,12 @@ export const mentionsSchema = z
   .max(MENTIONS_MAX)
   .transform((ids) => [...new Set(ids)]);
 
+/** A voice note's description as the sender's device measured it (DESIGN §10). */
+export const voiceNoteSchema = z.object({
+  durationMs: z.number().int().min(1).max(VOICE_DURATION_MAX_MS),
+  waveform: z.array(z.number().int().min(0).max(255)).min(1).max(VOICE_WAVEFORM_MAX),
+});
+
 export const messageSendSchema = z
   .object({
     conversationId: idSchema,
@@ -221,12 +230,22 @@ export const messageSendSchema = z
      * never reads the text). Repeats are dropped; each must be a current member.
      */
     mentions: mentionsSchema.optional(),
+    /** Makes the message a voice note: exactly one attachment (the recording), no text. */
+    voice: voiceNoteSchema.optional(),
   })
   .refine(
     (m) => (m.text !== undefined && m.text.trim() !== '') || (m.attachments?.length ?? 0) > 0,
     {
       message: 'a message needs text or at least one attachment',
     },
+  )
+  .refine(
+    (m) =>
+      m.voice === undefined ||
+      (m.attachments?.length === 1 &&
+        (m.text === undefined || m.text.trim() === '') &&
+        m.linkPreview === undefined),
+    { message: 'a voice note is exactly one attachment (the recording), without text' },
   );
 
 export const messageEditSchema = z.object({
@@ -282,6 +301,18 @@ export const receiptSchema = z.object({
   seq: seqSchema,
 });
 
+/** `receipt:played`: the caller played someone else's voice note at `seq`. */
+export const playedReceiptSchema = z.object({
+  conversationId: idSchema,
+  seq: seqSchema.min(1),
+});
+
+/** `played:list`: the played marks of voice notes at `seqs` that the caller may know of. */
+export const playedListSchema = z.object({
+  conversationId: idSchema,
+  seqs: z.array(seqSchema.min(1)).min(1).max(PLAYED_LIST_MAX),
+});
+
 export const typingSchema = z.object({
   conversationId: idSchema,
   typing: z.boolean(),
@@ -330,6 +361,9 @@ export type MessageReactPayload = z.infer<typeof messageReactSchema>;
 export type EventsAfterPayload = z.infer<typeof eventsAfterSchema>;
 export type EventsBeforePayload = z.infer<typeof eventsBeforeSchema>;
 export type ReceiptPayload = z.infer<typeof receiptSchema>;
+export type VoiceNoteInput = z.infer<typeof voiceNoteSchema>;
+export type PlayedReceiptPayload = z.infer<typeof playedReceiptSchema>;
+export type PlayedListPayload = z.infer<typeof playedListSchema>;
 export type TypingPayload = z.infer<typeof typingSchema>;
 export type PresenceWatchPayload = z.infer<typeof presenceWatchSchema>;
 export type RequestActionPayload = z.infer<typeof requestActionSchema>;

@@ -1,6 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { MEDIA_NAME_MAX_LENGTH } from '@chitchat/shared';
-import { essenceOf, looksLikeText, sanitizeFileName } from './inspect';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { oggOpusRecording, webmRecording } from './recordings';
+import { essenceOf, looksLikeText, sanitizeFileName, sniffType } from './inspect';
+
+/**
+ * Sniffs `bytes` read from a file, as the media service reads stored uploads.
+ */
+async function sniff(bytes: Buffer, declared?: string) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'sniff-'));
+  try {
+    const file = path.join(dir, 'upload');
+    await writeFile(file, bytes);
+    return await sniffType(createReadStream(file), bytes, declared);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
 
 describe('file names and types', () => {
   it('keeps the last path segment without control or direction characters', () => {
@@ -33,5 +52,20 @@ describe('file names and types', () => {
     expect(looksLikeText(Buffer.from('h\u00e9').subarray(0, 2))).toBe(true);
     expect(looksLikeText(Buffer.from([0x68, 0x00]))).toBe(false);
     expect(looksLikeText(Buffer.from([0xff, 0xfe, 0x41]))).toBe(false);
+  });
+
+  it('voice notes: Opus in WebM claimed as audio is audio/webm; Ogg Opus is audio by its bytes', async () => {
+    expect(await sniff(webmRecording(), 'audio/webm;codecs=opus')).toEqual({
+      mime: 'audio/webm',
+      ext: 'webm',
+    });
+    // Unclaimed (or claimed as anything else) it stays what the bytes say.
+    expect(await sniff(webmRecording())).toEqual({ mime: 'video/webm', ext: 'webm' });
+    expect(await sniff(webmRecording(), 'text/plain')).toEqual({ mime: 'video/webm', ext: 'webm' });
+    expect((await sniff(oggOpusRecording(), 'audio/ogg')).mime).toMatch(/^audio\/ogg/);
+    // A claim never makes other bytes audio.
+    expect((await sniff(Buffer.from('not a recording'), 'audio/webm')).mime).toBe(
+      'application/octet-stream',
+    );
   });
 });

@@ -78,8 +78,13 @@ export async function sniffType(
   } finally {
     bytes.destroy();
   }
-  if (detected !== undefined) return { mime: detected.mime, ext: detected.ext };
   const claimed = essenceOf(declared);
+  // WebM has one signature for sound and for video: a recording its uploader calls audio (the
+  // app's voice notes, Opus in WebM) is labelled audio, so that it plays as a voice note.
+  if (detected?.mime === 'video/webm' && claimed === 'audio/webm') {
+    return { mime: 'audio/webm', ext: 'webm' };
+  }
+  if (detected !== undefined) return { mime: detected.mime, ext: detected.ext };
   if (claimed !== undefined && CLAIMABLE_TEXT_TYPES.has(claimed) && looksLikeText(head)) {
     return { mime: claimed, ext: TEXT_EXTENSIONS[claimed] ?? null };
   }

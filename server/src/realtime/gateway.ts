@@ -17,6 +17,8 @@ import {
   messageEditSchema,
   messageReactSchema,
   messageSendSchema,
+  playedListSchema,
+  playedReceiptSchema,
   presenceWatchSchema,
   receiptSchema,
   requestActionSchema,
@@ -32,6 +34,7 @@ import type { MessagingService } from '../services/messaging';
 import type { PresenceService } from '../services/presence';
 import type { ReactionsService } from '../services/reactions';
 import type { RequestsService } from '../services/requests';
+import type { VoiceService } from '../services/voice';
 import { TokenBuckets } from '../services/token-bucket';
 import { presenceRoom } from './fanout';
 import { onRequest, onSignal } from './handle';
@@ -44,6 +47,7 @@ export interface GatewayDeps {
   presence: PresenceService;
   reactions: ReactionsService;
   requests: RequestsService;
+  voice: VoiceService;
   limits: DeviceRateLimits;
   logger: Logger;
   metrics: Metrics;
@@ -51,7 +55,7 @@ export interface GatewayDeps {
 
 /** Wires every client -> server event of the protocol to its service, per connected socket. */
 export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
-  const { accountState, conversations, messaging, presence, reactions, requests } = deps;
+  const { accountState, conversations, messaging, presence, reactions, requests, voice } = deps;
   const { limits, logger, metrics } = deps;
   const typingLimiter = new TokenBuckets(TYPING_RATE_PER_SECOND, TYPING_RATE_PER_SECOND * 2);
   // Answers to requests and invitations change memberships and relationships: the group bucket.
@@ -121,6 +125,10 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
     onRequest(socket, handlerDeps, 'receipt:read', receiptSchema, (p) =>
       messaging.receipt(actor, p.conversationId, p.seq, 'read'),
     );
+    onRequest(socket, handlerDeps, 'receipt:played', playedReceiptSchema, (p) =>
+      voice.played(actor, p),
+    );
+    onRequest(socket, handlerDeps, 'played:list', playedListSchema, (p) => voice.list(userId, p));
     onRequest(socket, handlerDeps, 'presence:watch', presenceWatchSchema, async (p) => {
       spend(limits.presence, deviceId, 'You are changing whom you watch too often; wait a moment.');
       const allowed = await presence.watchable(userId, p.userIds);

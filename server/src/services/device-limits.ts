@@ -15,7 +15,7 @@ export interface DeviceRateLimits {
   send: TokenBuckets;
   /** `RATE_LIMIT_GROUP` per minute, bursts of a minute's worth: group:create, group:update, group:leave. */
   group: TokenBuckets;
-  /** `RATE_LIMIT_RECEIPT` per second, bursts of twice that: receipt:delivered, receipt:read. */
+  /** `RATE_LIMIT_RECEIPT` per second, bursts of twice that: receipt:delivered, receipt:read, receipt:played. */
   receipt: TokenBuckets;
   /** `RATE_LIMIT_CONVERSATION` per hour, bursts of an hour's worth: conversation:direct that creates a chat. */
   conversation: TokenBuckets;

@@ -209,6 +209,10 @@ export function createMessagingService(deps: {
     }
     const refs = await attachments.resolve(actor.userId, payload.attachments ?? []);
     const linkPreview = await resolvePreview(attachments, actor.userId, payload.linkPreview);
+    // A voice note's one attachment is its recording: audio by the bytes, not by the sender's word.
+    if (payload.voice !== undefined && refs.some((ref) => !ref.mime.startsWith('audio/'))) {
+      throw new ServiceError('invalid_payload', 'A voice note must be an audio recording.');
+    }
     const text = payload.text !== undefined && payload.text.trim() !== '' ? payload.text : null;
     try {
       // Spelled out rather than spread from origin(): this object is built once per message.
@@ -227,6 +231,7 @@ export function createMessagingService(deps: {
         ...(payload.mentions !== undefined && payload.mentions.length > 0
           ? { mentions: payload.mentions }
           : {}),
+        ...(payload.voice !== undefined ? { voice: payload.voice } : {}),
         unlessBlockedBy: peer,
       });
       if (!appended.duplicate) {
@@ -266,6 +271,8 @@ export function createMessagingService(deps: {
       const { target } = await actionableMessage(store, actor, payload.conversationId, payload.seq);
       if (target.senderUserId !== actor.userId)
         throw forbidden('Only the sender can edit a message.');
+      if (target.payload.voice !== undefined)
+        throw new ServiceError('invalid_payload', 'A voice note has no text to edit.');
       if (now() - target.createdAt > EDIT_WINDOW_MS) {
         throw forbidden(
           `Messages can be edited for ${EDIT_WINDOW_MS / 60_000} minutes after sending.`,

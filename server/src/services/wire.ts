@@ -40,17 +40,19 @@ export const toWireEntry = (entry: ViewedEvent): LogEntry =>
 
 /**
  * True for a message that carries fields older protocols do not know (`forwarded`, `linkPreview`,
- * `mentions`).
+ * `mentions`, `voice`).
  */
 export const hasMessageExtras = (event: ConversationEvent): boolean =>
   event.type === 'message' &&
   (event.payload.forwarded !== undefined ||
     event.payload.linkPreview !== undefined ||
-    event.payload.mentions !== undefined);
+    event.payload.mentions !== undefined ||
+    event.payload.voice !== undefined);
 
 /**
- * The event for a socket of `protocol`: a message without `forwarded`, `linkPreview` and `mentions` below
- * MESSAGE_EXTRAS_PROTOCOL (it stays what such a client always received: text and attachments).
+ * The event for a socket of `protocol`: a message without `forwarded`, `linkPreview`, `mentions`
+ * and `voice` below MESSAGE_EXTRAS_PROTOCOL (it stays what such a client always received: text
+ * and attachments; a voice note is a plain audio attachment there).
  */
 export function forProtocol(event: ConversationEvent, protocol: number): ConversationEvent {
   if (protocol >= MESSAGE_EXTRAS_PROTOCOL || event.type !== 'message') return event;
@@ -59,6 +61,7 @@ export function forProtocol(event: ConversationEvent, protocol: number): Convers
     forwarded: _forwarded,
     linkPreview: _linkPreview,
     mentions: _mentions,
+    voice: _voice,
     ...payload
   } = event.payload;
   return { ...event, payload };

@@ -7,6 +7,7 @@ import type { ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
 import { describeMembershipContract } from './contract-membership';
 import { describeReferencesContract } from './contract-references';
+import { describeVoiceContract } from './contract-voice';
 
 export interface StoreFactory {
   /** A new, empty store. */
@@ -195,6 +196,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       describeLogContract(context);
       describeMembershipContract(context);
       describeReferencesContract(context);
+      describeVoiceContract(context);
     });
   });
 }

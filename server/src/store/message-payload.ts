@@ -2,7 +2,8 @@ import type { MessagePayload } from '@chitchat/shared';
 import type { NewMessage } from './types';
 
 /**
- * The payload a store writes for a new message: `forwarded`, `linkPreview` and `mentions` only when present,
+ * The payload a store writes for a new message: `forwarded`, `linkPreview`, `mentions` and `voice`
+ * only when present,
  * so messages without them keep the shape every older reader knows.
  */
 export function messagePayloadOf(message: NewMessage): MessagePayload {
@@ -15,6 +16,7 @@ export function messagePayloadOf(message: NewMessage): MessagePayload {
   if (message.linkPreview !== undefined) payload.linkPreview = message.linkPreview;
   if (message.mentions !== undefined && message.mentions.length > 0)
     payload.mentions = [...message.mentions];
+  if (message.voice !== undefined) payload.voice = message.voice;
   return payload;
 }
 

@@ -1,6 +1,7 @@
 import type {
   AttachmentRef,
   LinkPreview,
+  VoiceNote,
   ConversationEvent,
   ConversationKind,
   GroupAdds,
@@ -243,6 +244,8 @@ export interface NewMessage extends EventOrigin {
   forwarded?: boolean;
   /** Stored as `payload.linkPreview`; its image is referenced like an attachment. */
   linkPreview?: LinkPreview;
+  /** Stored as `payload.voice`: the message is a voice note (removed with a delete). */
+  voice?: VoiceNote;
   /**
    * Stored as `payload.mentions` when not empty. The send is refused (`mention_not_member`) unless
    * every id is an active member, checked in the transaction that appends.
@@ -518,11 +521,36 @@ export interface AccountStateStore {
   accountOpVersion(userId: string, opId: string): Promise<number | null>;
 }
 
+/** One listener's first play of a voice note (`receipt:played`). */
+export interface PlayRecord {
+  conversationId: string;
+  seq: number;
+  userId: string;
+  playedAt: number;
+}
+
+/** Who played which voice note: one record per (conversation, seq, listener), the first play kept. */
+export interface PlayStore {
+  /**
+   * Records that `userId` played the note at (conversationId, seq) at `at`, once: a repeat keeps
+   * the first time and returns it with `created: false`.
+   */
+  markPlayed(
+    conversationId: string,
+    seq: number,
+    userId: string,
+    at: number,
+  ): Promise<{ playedAt: number; created: boolean }>;
+  /** The play records of the notes at `seqs`, ordered by seq, then by time played. */
+  playsOf(conversationId: string, seqs: readonly number[]): Promise<PlayRecord[]>;
+}
+
 export type Store = AccountStore &
   AdminStore &
   ConversationStore &
   RelationshipStore &
   AccountStateStore &
+  PlayStore &
   StoreLifecycle;
 
 /** The event-log reads of the store, which each store implements in its own event-reads.ts. */

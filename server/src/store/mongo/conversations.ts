@@ -524,8 +524,9 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
                 originalText: null,
               },
               // The preview describes a link of the text, and its image is media of the message;
-              // whom the text mentioned goes with the text.
-              $unset: { 'payload.linkPreview': '', 'payload.mentions': '' },
+              // whom the text mentioned goes with the text; a voice note's description goes with
+              // its recording.
+              $unset: { 'payload.linkPreview': '', 'payload.mentions': '', 'payload.voice': '' },
             },
             { session },
           );

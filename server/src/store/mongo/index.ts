@@ -7,6 +7,7 @@ import { mongoAccountStateStore } from './account-state';
 import { mongoConversationStore } from './conversations';
 import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
 import { migrate } from './migrations';
+import { mongoPlayStore } from './plays';
 import { mongoRelationshipStore } from './relationships';
 import { defineModels, type MongoModels } from './schemas';
 import { transactor } from './transaction';
@@ -133,6 +134,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
       ...mongoConversationStore(models, transact),
       ...mongoRelationshipStore(models, transact),
       ...mongoAccountStateStore(models, transact),
+      ...mongoPlayStore(models),
       storeEpoch: () => epoch,
       async ping() {
         await database(connection).command({ ping: 1 });

@@ -115,6 +115,14 @@ export const mongoMigrations: readonly MongoMigration[] = [
       if (oldest !== null) await User.updateOne({ _id: oldest._id }, { $set: { role: 'admin' } });
     },
   },
+  {
+    // Voice notes' played marks (SQLite migration 011).
+    description: 'voice plays: one played mark per listener and note (voice_play)',
+    async up(models) {
+      await models.VoicePlay.createCollection();
+      await models.VoicePlay.createIndexes();
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

@@ -17,6 +17,7 @@ import {
   type AccountVersionDoc,
 } from './account-state-schemas';
 import { adminModels, type InviteDoc } from './admin-schemas';
+import { playModels, type VoicePlayDoc } from './play-schemas';
 
 /*
  * The MongoDB documents of the store, one collection each: users, blocks, devices, conversations,
@@ -332,6 +333,12 @@ export const eventPayloadSchemas = {
       })
       .optional(),
     mentions: z.array(z.string()).min(1).optional(),
+    voice: z
+      .object({
+        durationMs: z.number().int().min(1),
+        waveform: z.array(z.number().int().min(0).max(255)),
+      })
+      .optional(),
   }),
   message_edited: z.object({
     targetSeq: seqSchema,
@@ -527,6 +534,7 @@ export interface MongoModels {
   AccountEntry: Model<AccountEntryDoc>;
   AccountOp: Model<AccountOpDoc>;
   Invite: Model<InviteDoc>;
+  VoicePlay: Model<VoicePlayDoc>;
 }
 
 /** Registers the store's models on `connection` (an unopened one is fine: validation needs no server). */
@@ -556,5 +564,6 @@ export function defineModels(connection: Connection): MongoModels {
     ),
     ...accountStateModels(connection),
     ...adminModels(connection),
+    ...playModels(connection),
   };
 }

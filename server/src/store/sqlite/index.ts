@@ -12,6 +12,7 @@ import {
   type CheckpointReport,
 } from './checkpointer';
 import { openDatabase } from './database';
+import { sqlitePlayStore } from './plays';
 import { sqliteRelationshipStore } from './relationships';
 
 export const SQLITE_FILE_NAME = 'chitchat.db';
@@ -54,6 +55,7 @@ export function openSqliteStore(
     ...sqliteConversationStore(db, { afterCommit }),
     ...sqliteRelationshipStore(db),
     ...sqliteAccountStateStore(db),
+    ...sqlitePlayStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     groupCommits: () => groupCommits,
     connectionSettings: () => ({

@@ -8,6 +8,7 @@ import { migration007 } from './007-relationships';
 import { migration008 } from './008-account-state';
 import { migration009 } from './009-version-stamps';
 import { migration010 } from './010-admins-invites';
+import { migration011 } from './011-voice-plays';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -21,4 +22,5 @@ export const migrations: readonly string[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];
