@@ -9,6 +9,7 @@
 import fc from 'fast-check';
 import {
   ATTACHMENTS_MAX,
+  MENTIONS_MAX,
   GROUP_MEMBERS_MAX,
   GROUP_TITLE_MAX_LENGTH,
   ID_MAX_LENGTH,
@@ -510,6 +511,8 @@ function fields(world: FuzzWorld) {
       attachments: optional(attachments, tooManyIds(ATTACHMENTS_MAX)),
       forwarded: optional(fc.boolean(), fc.constantFrom(0, 1, 'yes', null)),
       linkPreview: optional(linkPreview, badLinkPreview),
+      // Real members, strangers and unknown ids, repeats included; too many, bad ids, wrong types.
+      mentions: optional(userIds, tooManyIds(MENTIONS_MAX)),
     },
     'message:edit': {
       conversationId: idField,

@@ -54,6 +54,26 @@ describe('fuzzing every client -> server event', () => {
     const specific: Partial<Record<FuzzEvent, [number, FuzzPayload[]][]>> = {
       // A double click on "leave": the second one must not be `internal`.
       'group:leave': [[1, [valid({ conversationId: arena }), valid({ conversationId: arena })]]],
+      // Mentions of every member (with a repeat), then of a stranger: one stored, one refused.
+      'message:send': [
+        [
+          0,
+          [
+            valid({
+              conversationId: arena,
+              clientMsgId: `mention-all-${arena}`,
+              text: '@all',
+              mentions: [...rig.actors, rig.actors[1]].map((a) => a?.session.user.id),
+            }),
+            valid({
+              conversationId: arena,
+              clientMsgId: `mention-stranger-${arena}`,
+              text: '@nobody',
+              mentions: ['stranger-id'],
+            }),
+          ],
+        ],
+      ],
       'events:after': [
         [
           0,

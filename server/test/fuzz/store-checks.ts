@@ -5,6 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import {
   GROUP_TITLE_MAX_LENGTH,
+  MENTIONS_MAX,
   MESSAGE_TEXT_MAX_LENGTH,
   hasUnsafeNameCharacter,
   idSchema,
@@ -233,6 +234,21 @@ export async function storeViolations(
             (!isSeq(replyToSeq) || replyToSeq >= e.seq || bySeq.get(replyToSeq)?.type !== 'message')
           )
             bad(`${at}: replyToSeq ${replyToSeq} is not an earlier message`);
+          // Mentions: distinct members at the message's seq, bounded, and gone with a delete.
+          const { mentions } = e.payload;
+          if (mentions !== undefined) {
+            if (
+              !Array.isArray(mentions) ||
+              mentions.length === 0 ||
+              mentions.length > MENTIONS_MAX ||
+              new Set(mentions).size !== mentions.length
+            )
+              bad(`${at}: mentions ${JSON.stringify(mentions)}`);
+            else
+              for (const id of mentions)
+                if (!covers(id, e.seq)) bad(`${at}: mentions ${id}, not a member at that seq`);
+            if (e.deletedAt !== null) bad(`${at}: a deleted message keeps its mentions`);
+          }
           break;
         }
         case 'message_edited':
