@@ -33,6 +33,7 @@ import type { MediaService } from './services/media';
 import { GroupReceipts } from './services/group-receipts';
 import { MembershipCache } from './services/membership-cache';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
+import { createPinsService } from './services/pins';
 import { createReactionsService } from './services/reactions';
 import { createVoiceService } from './services/voice';
 import { createPresenceService } from './services/presence';
@@ -191,6 +192,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     ...clock,
   });
   const reactions = createReactionsService({ store, fanout, members, limits, ...clock });
+  const pins = createPinsService({ store, fanout, members, limits, ...clock });
   const messageRequests = createRequestsService({ store, fanout, conversations, ...clock });
   const accountState = createAccountStateService({ store, fanout, limits, ...clock });
   const voice = createVoiceService({ store, fanout, limits, ...clock });
@@ -212,6 +214,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     messaging,
     presence,
     reactions,
+    pins,
     requests: messageRequests,
     limits,
     logger,

@@ -39,6 +39,7 @@ export const REQUEST_EVENTS = [
   'message:edit',
   'message:delete',
   'message:react',
+  'message:pin',
   'group:create',
   'group:update',
   'group:leave',
@@ -530,6 +531,12 @@ function fields(world: FuzzWorld) {
       opId: required(clientId, badId),
       targetSeq: required(positiveSeq, fc.oneof(badSeq, fc.constant(0))),
       emoji: required(emoji, badEmoji),
+    },
+    'message:pin': {
+      conversationId: idField,
+      opId: required(clientId, badId),
+      targetSeq: required(positiveSeq, fc.oneof(badSeq, fc.constant(0))),
+      pinned: required(fc.boolean(), fc.constantFrom(0, 1, 'true', null)),
     },
     'group:create': {
       title: required(title, badTitle),

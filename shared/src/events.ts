@@ -30,6 +30,7 @@ import type {
   invitationListSchema,
   messageDeleteSchema,
   messageEditSchema,
+  messagePinSchema,
   messageReactSchema,
   messageSendSchema,
   playedListSchema,
@@ -101,6 +102,7 @@ export interface ClientRequests {
   'message:edit': [z.input<typeof messageEditSchema>, SeqAnswer];
   'message:delete': [z.input<typeof messageDeleteSchema>, SeqAnswer];
   'message:react': [z.input<typeof messageReactSchema>, SeqAnswer];
+  'message:pin': [z.input<typeof messagePinSchema>, SeqAnswer];
   'events:after': [z.input<typeof eventsAfterSchema>, EventsAfterAnswer];
   'events:before': [z.input<typeof eventsBeforeSchema>, EventsBeforeAnswer];
   'receipt:delivered': [z.input<typeof receiptSchema>, ReceiptAnswer];

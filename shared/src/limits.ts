@@ -111,3 +111,5 @@ export const VOICE_WAVEFORM_MAX = 256;
 export const VOICE_DURATION_MAX_MS = 60 * 60 * 1000;
 /** Seqs one `played:list` may ask about. */
 export const PLAYED_LIST_MAX = 200;
+/** Pinned messages a chat shows at most; pinning one more unpins the oldest (as WhatsApp). */
+export const PINNED_MESSAGES_MAX = 3;

@@ -62,6 +62,7 @@ export const EVENT_TYPES = [
   'member_role',
   'conversation_renamed',
   'reaction',
+  'pin',
 ] as const;
 export type KnownEventType = (typeof EVENT_TYPES)[number];
 
@@ -154,6 +155,16 @@ export interface ReactionPayload {
   targetSeq: number;
   emoji: string | null;
 }
+/**
+ * A message pinned or unpinned in a chat (`message:pin`). Clients fold the log in seq order: a pin
+ * puts its target last in the chat's pinned list (moving it there if it was pinned already), and
+ * when that makes more than PINNED_MESSAGES_MAX the oldest pin drops out (as WhatsApp); an unpin
+ * takes its target out; a deleted message is never shown pinned.
+ */
+export interface PinPayload {
+  targetSeq: number;
+  pinned: boolean;
+}
 export interface MemberAddedPayload {
   userIds: string[];
 }
@@ -198,7 +209,8 @@ export type KnownEvent =
   | (EventBase & { type: 'member_removed'; payload: MemberRemovedPayload })
   | (EventBase & { type: 'member_role'; payload: MemberRolePayload })
   | (EventBase & { type: 'conversation_renamed'; payload: ConversationRenamedPayload })
-  | (EventBase & { type: 'reaction'; payload: ReactionPayload });
+  | (EventBase & { type: 'reaction'; payload: ReactionPayload })
+  | (EventBase & { type: 'pin'; payload: PinPayload });
 
 export type ConversationEvent = KnownEvent;
 
@@ -211,6 +223,7 @@ export const REFERENCING_EVENT_TYPES: readonly KnownEventType[] = [
   'message_edited',
   'message_deleted',
   'reaction',
+  'pin',
 ];
 
 export type MessageEvent = Extract<KnownEvent, { type: 'message' }>;

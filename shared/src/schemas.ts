@@ -358,6 +358,19 @@ export type LinkPreviewInput = z.infer<typeof linkPreviewInputSchema>;
 export type MessageEditPayload = z.infer<typeof messageEditSchema>;
 export type MessageDeletePayload = z.infer<typeof messageDeleteSchema>;
 export type MessageReactPayload = z.infer<typeof messageReactSchema>;
+
+/**
+ * `message:pin`: pins (`pinned: true`) or unpins a message in a chat; in groups any member may
+ * (group permissions come later). Which pins are current is folded by clients (see PinPayload).
+ */
+export const messagePinSchema = z.object({
+  conversationId: idSchema,
+  opId: idSchema,
+  targetSeq: seqSchema.min(1),
+  pinned: z.boolean(),
+});
+
+export type MessagePinPayload = z.infer<typeof messagePinSchema>;
 export type EventsAfterPayload = z.infer<typeof eventsAfterSchema>;
 export type EventsBeforePayload = z.infer<typeof eventsBeforeSchema>;
 export type ReceiptPayload = z.infer<typeof receiptSchema>;

@@ -15,6 +15,7 @@ import {
   invitationListSchema,
   messageDeleteSchema,
   messageEditSchema,
+  messagePinSchema,
   messageReactSchema,
   messageSendSchema,
   playedListSchema,
@@ -32,6 +33,7 @@ import { spend, type DeviceRateLimits } from '../services/device-limits';
 import { ServiceError } from '../services/errors';
 import type { MessagingService } from '../services/messaging';
 import type { PresenceService } from '../services/presence';
+import type { PinsService } from '../services/pins';
 import type { ReactionsService } from '../services/reactions';
 import type { RequestsService } from '../services/requests';
 import type { VoiceService } from '../services/voice';
@@ -46,6 +48,7 @@ export interface GatewayDeps {
   messaging: MessagingService;
   presence: PresenceService;
   reactions: ReactionsService;
+  pins: PinsService;
   requests: RequestsService;
   voice: VoiceService;
   limits: DeviceRateLimits;
@@ -55,7 +58,8 @@ export interface GatewayDeps {
 
 /** Wires every client -> server event of the protocol to its service, per connected socket. */
 export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
-  const { accountState, conversations, messaging, presence, reactions, requests, voice } = deps;
+  const { accountState, conversations, messaging, pins, presence, reactions, requests, voice } =
+    deps;
   const { limits, logger, metrics } = deps;
   const typingLimiter = new TokenBuckets(TYPING_RATE_PER_SECOND, TYPING_RATE_PER_SECOND * 2);
   // Answers to requests and invitations change memberships and relationships: the group bucket.
@@ -113,6 +117,7 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
     onRequest(socket, handlerDeps, 'message:react', messageReactSchema, (p) =>
       reactions.react(actor, p),
     );
+    onRequest(socket, handlerDeps, 'message:pin', messagePinSchema, (p) => pins.pin(actor, p));
     onRequest(socket, handlerDeps, 'events:after', eventsAfterSchema, (p) =>
       messaging.eventsAfter(userId, p.conversationId, p.afterSeq, p.limit, protocol),
     );

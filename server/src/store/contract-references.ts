@@ -61,6 +61,32 @@ export function describeReferencesContract(context: ContractContext): void {
     expect((await store().getConversation(conversationId))?.lastSeq).toBe(4);
   });
 
+  it('appendReference logs pins and unpins like any referencing event; the target stays as it was', async () => {
+    const { conversation } = await store().getOrCreateDirect({
+      id: randomUUID(),
+      userId: who(a),
+      peerId: who(b),
+      at: 1,
+    });
+    await store().appendMessage(message(conversation.id, a, 'pin me'));
+    const pin = (pinned: boolean) => ({ type: 'pin' as const, payload: { targetSeq: 1, pinned } });
+    const first = await store().appendReference(conversation.id, pin(true), origin(b, 'op-p'));
+    expect(first).toMatchObject({ seq: 2, type: 'pin', payload: { targetSeq: 1, pinned: true } });
+    expect(await store().appendReference(conversation.id, pin(false), origin(b, 'op-p'))).toEqual(
+      first,
+    );
+    await store().appendReference(conversation.id, pin(false), origin(a));
+    const log = await store().eventsAfter(conversation.id, open, 0, 10, 10);
+    expect(log.map((e) => [e.type, e.seq])).toEqual([
+      ['message', 1],
+      ['pin', 2],
+      ['pin', 3],
+    ]);
+    expect(log[0]).toMatchObject({ payload: { text: 'pin me' }, editVersion: 0 });
+    expect(await store().lastVisibleEvent(conversation.id, open, 3)).toMatchObject({ seq: 1 });
+    expect(await store().countUnread(conversation.id, who(a), open, 0, 3, 999)).toBe(0);
+  });
+
   it('referencing events are never unread and never the preview', async () => {
     const { conversation } = await store().getOrCreateDirect({
       id: randomUUID(),

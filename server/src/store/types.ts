@@ -7,6 +7,7 @@ import type {
   GroupAdds,
   LastSeenVisibility,
   MemberRole,
+  PinPayload,
   ReactionPayload,
   UserRole,
 } from '@chitchat/shared';
@@ -262,7 +263,9 @@ export interface NewMessage extends EventOrigin {
  * A referencing event appended by `appendReference`: its payload names the target message by
  * `targetSeq`. Later kinds (pins, poll votes) join this union.
  */
-export type NewReference = { type: 'reaction'; payload: ReactionPayload };
+export type NewReference =
+  | { type: 'reaction'; payload: ReactionPayload }
+  | { type: 'pin'; payload: PinPayload };
 
 export interface GroupChange {
   title?: string;

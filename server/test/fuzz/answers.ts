@@ -19,6 +19,7 @@ import {
   messageDeleteSchema,
   messageReactSchema,
   messageEditSchema,
+  messagePinSchema,
   messageSendSchema,
   presenceWatchSchema,
   receiptSchema,
@@ -45,6 +46,7 @@ export const SCHEMAS: Record<FuzzEvent, z.ZodType> = {
   'message:edit': messageEditSchema,
   'message:delete': messageDeleteSchema,
   'message:react': messageReactSchema,
+  'message:pin': messagePinSchema,
   'group:create': groupCreateSchema,
   'group:update': groupUpdateSchema,
   'group:leave': groupLeaveSchema,
@@ -95,6 +97,7 @@ export function problemWith(event: FuzzEvent, payload: unknown, answer: Answer):
     case 'message:edit':
     case 'message:delete':
     case 'message:react':
+    case 'message:pin':
       // (Usually >= 2; an opId reused from another operation answers that operation's seq.)
       if (!isSeq(data.seq) || data.seq < 1) return 'malformed seq answer';
       break;

@@ -172,6 +172,7 @@ describe('fuzzing every client -> server event', () => {
         'message:edit',
         'message:delete',
         'message:react',
+        'message:pin',
         'group:update',
         'group:leave',
         'conversation:settings',
@@ -214,6 +215,7 @@ describe('fuzzing every client -> server event', () => {
               const p: Loose = { ...(payload as Loose), conversationId: group.id };
               if (typeof p.seq === 'number' && p.seq >= 1) p.seq = 3 + (p.seq % 3);
               if (typeof p.replyToSeq === 'number') p.replyToSeq = 3 + (p.replyToSeq % 3);
+              if (typeof p.targetSeq === 'number') p.targetSeq = 3 + (p.targetSeq % 3);
               return p;
             };
             await Promise.all(

@@ -272,7 +272,10 @@ export class FuzzRig {
     }
     if (answer.ok !== true) return;
     if (
-      (event === 'message:edit' || event === 'message:delete' || event === 'message:react') &&
+      (event === 'message:edit' ||
+        event === 'message:delete' ||
+        event === 'message:react' ||
+        event === 'message:pin') &&
       typeof p.conversationId === 'string'
     )
       this.ledger.editDeleteSeqs.add(`${p.conversationId}#${String(data.seq)}`);

@@ -185,6 +185,7 @@ export async function storeViolations(
     // Events.
     const edits = new Map<number, ConversationEvent[]>();
     const deletes = new Map<number, ConversationEvent[]>();
+    /** Reactions and pins: none may land on a message after its delete. */
     const reactions: ConversationEvent[] = [];
     for (const e of events) {
       const at = `${c}#${e.seq} (${e.type})`;
@@ -194,6 +195,7 @@ export async function storeViolations(
           'message_edited',
           'message_deleted',
           'reaction',
+          'pin',
           'conversation_renamed',
         ].includes(e.type) &&
         !covers(e.senderUserId, e.seq)
@@ -201,12 +203,12 @@ export async function storeViolations(
         bad(`${at}: the sender ${e.senderUserId} was not a member at that seq`);
       if (
         conversation.kind === 'direct' &&
-        !['message', 'message_edited', 'message_deleted', 'reaction'].includes(e.type)
+        !['message', 'message_edited', 'message_deleted', 'reaction', 'pin'].includes(e.type)
       )
         bad(`${at}: a group event in a direct chat`);
       if (
         e.seq > 1 &&
-        !['message', 'message_edited', 'message_deleted', 'reaction'].includes(e.type) &&
+        !['message', 'message_edited', 'message_deleted', 'reaction', 'pin'].includes(e.type) &&
         !ledger.groupChanged.has(c)
       )
         bad(`${at}: a group event no ok request made`);
@@ -266,6 +268,17 @@ export async function storeViolations(
             bad(`${at}: edited by ${e.senderUserId}, sent by ${target.senderUserId}`);
           break;
         }
+        case 'pin': {
+          if (!ledger.editDeleteSeqs.has(`${c}#${e.seq}`))
+            bad(`${at}: no ok request answered this seq`);
+          const target = bySeq.get(e.payload.targetSeq);
+          if (target?.type !== 'message' || e.payload.targetSeq >= e.seq)
+            bad(`${at}: target ${e.payload.targetSeq} is not an earlier message`);
+          else reactions.push(e);
+          if (typeof e.payload.pinned !== 'boolean')
+            bad(`${at}: pinned ${String(e.payload.pinned)}`);
+          break;
+        }
         case 'reaction': {
           if (!ledger.editDeleteSeqs.has(`${c}#${e.seq}`))
             bad(`${at}: no ok request answered this seq`);
@@ -303,12 +316,12 @@ export async function storeViolations(
           bad(`${at}: an unknown event type`);
       }
     }
-    // No reaction lands on a message after its delete.
+    // No reaction or pin lands on a message after its delete.
     for (const r of reactions) {
-      if (r.type !== 'reaction') continue;
+      if (r.type !== 'reaction' && r.type !== 'pin') continue;
       const deletedAt = deletes.get(r.payload.targetSeq)?.[0]?.seq;
       if (deletedAt !== undefined && deletedAt < r.seq)
-        bad(`${c}#${r.seq}: a reaction to ${r.payload.targetSeq}, deleted at ${deletedAt}`);
+        bad(`${c}#${r.seq}: a ${r.type} of ${r.payload.targetSeq}, deleted at ${deletedAt}`);
     }
     // The title is the last rename's.
     const lastRename = events.findLast((e) => e.type === 'conversation_renamed');

@@ -249,6 +249,26 @@ describe('mongo schemas: validation without a connection (validateSync)', () => 
     expect(invalidPaths(reaction({ targetSeq: 1 }))).toEqual(['payload']);
   });
 
+  it('pins: a target and whether it is pinned; nothing else', () => {
+    const pin = (payload: unknown) =>
+      new Event({
+        _id: 'e4',
+        conversationId: 'c1',
+        seq: 4,
+        type: 'pin',
+        senderUserId: 'u2',
+        senderDeviceId: 'd2',
+        opId: 'op-2',
+        createdAt: 4,
+        payload,
+      });
+    expect(invalidPaths(pin({ targetSeq: 1, pinned: true }))).toEqual([]);
+    expect(invalidPaths(pin({ targetSeq: 1, pinned: false }))).toEqual([]);
+    expect(invalidPaths(pin({ targetSeq: 0, pinned: true }))).toEqual(['payload']);
+    expect(invalidPaths(pin({ targetSeq: 1, pinned: 'yes' }))).toEqual(['payload']);
+    expect(invalidPaths(pin({ targetSeq: 1 }))).toEqual(['payload']);
+  });
+
   it('events: a message needs its clientMsgId; other types need none and carry no message state', () => {
     const { clientMsgId: _cm, ...withoutClientMsgId } = message;
     expect(invalidPaths(new Event(withoutClientMsgId))).toEqual(['clientMsgId']);

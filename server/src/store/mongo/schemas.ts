@@ -351,6 +351,7 @@ export const eventPayloadSchemas = {
   member_role: z.object({ userId: z.string(), role: z.enum(MEMBER_ROLES) }),
   conversation_renamed: z.object({ title: z.string() }),
   reaction: z.object({ targetSeq: seqSchema, emoji: z.string().min(1).nullable() }),
+  pin: z.object({ targetSeq: seqSchema, pinned: z.boolean() }),
 } satisfies Record<KnownEventType, z.ZodType>;
 
 const isMessage = function (this: EventDoc) {
