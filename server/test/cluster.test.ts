@@ -25,6 +25,7 @@ import {
 } from './fixtures';
 import { OFFLINE_WITHIN_MS, PRESENCE_TTL_S, startCluster, type Cluster } from './cluster';
 import { freePort, redisAvailable } from './redis-server';
+import { openSqliteStore } from '../src/store/sqlite/index';
 import {
   CLUSTER_JWT_SECRET,
   runServerToExit,
@@ -229,6 +230,29 @@ describe.skipIf(!redisAvailable(suiteName))('two server processes sharing Redis 
           'unauthorized',
         );
       }
+    });
+
+    it('disabling an account through one process closes its sockets on the other at once', async () => {
+      const root = await on(cluster.a, 'root');
+      const erin = await on(cluster.a, 'erin');
+      const erinPhone = await secondDevice(cluster.b, erin);
+      sockets.push(erinPhone.socket);
+      // Whoever registered first in this cluster is its admin; make root one beside them.
+      const store = openSqliteStore(cluster.dataDir);
+      await store.setUserRole(root.userId, 'admin');
+      await store.close();
+      const notices = [erin.socket, erinPhone.socket].map((s) => nextEvent(s, 'session:revoked'));
+      const closed = [erin.socket, erinPhone.socket].map((s) => disconnected(s));
+
+      const route = `/api/admin/users/${erin.userId}`;
+      const answer = await http(cluster.b, 'PATCH', route, {
+        token: root.session.accessToken,
+        body: { disabled: true },
+      });
+      expect(answer.status).toBe(200);
+      expect(await Promise.all(notices)).toEqual([{ reason: 'disabled' }, { reason: 'disabled' }]);
+      expect(await Promise.all(closed)).toEqual(['io server disconnect', 'io server disconnect']);
+      expect(root.socket.connected).toBe(true);
     });
 
     it('both processes write the one SQLite file at once: every message stored once, seqs gapless', async () => {

@@ -18,6 +18,8 @@ const START_TIMEOUT_MS = 60_000;
 export interface Cluster {
   a: ServerProcess;
   b: ServerProcess;
+  /** The DATA_DIR both processes share (its SQLite file may be opened beside them). */
+  dataDir: string;
   redis: RedisServer;
   stop(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function startCluster(): Promise<Cluster> {
   return {
     a,
     b,
+    dataDir: data.dir,
     redis,
     async stop() {
       await Promise.all([a.stop(), b.stop()]);

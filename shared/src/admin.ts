@@ -29,8 +29,17 @@ export type InviteCreateBody = z.infer<typeof inviteCreateBodySchema>;
 /** `DELETE /api/invites/:code`. */
 export const inviteCodeParamsSchema = z.object({ code: inviteCodeSchema });
 
-/** `POST /api/admin/users/:id/disable` and `/enable`. */
+/** `PATCH /api/admin/users/:id`. */
 export const adminUserParamsSchema = z.object({ id: idSchema });
+
+/**
+ * `PATCH /api/admin/users/:id`: `disabled: true` disables the account and signs out every device
+ * of it at once; `false` enables it again (its owner signs in anew).
+ */
+export const adminUserPatchSchema = z
+  .object({ role: z.enum(USER_ROLES).optional(), disabled: z.boolean().optional() })
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, 'name a change: role or disabled');
+export type AdminUserPatch = z.infer<typeof adminUserPatchSchema>;
 
 /** An invite as admins see it (`/api/invites`). */
 export interface Invite {

@@ -11,6 +11,7 @@ import {
   type RequestPayload,
   type Result,
   type ServerToClientEvents,
+  type SessionRevoked,
 } from '@chitchat/shared';
 import type { ConnectionState } from '../common/contract';
 import { AccountSync } from './account-sync';
@@ -338,11 +339,7 @@ export class SyncEngine {
       this.reconnectLater();
     });
     socket.on('session:revoked', (info) => {
-      this.listener.revoked(
-        info.reason === 'token_reuse'
-          ? 'This sign-in was ended for safety (its token was used twice); sign in again.'
-          : 'This device was signed out.',
-      );
+      this.listener.revoked(revokedMessage(info.reason));
     });
   }
 
@@ -562,3 +559,19 @@ export class SyncEngine {
 }
 
 export { RequestFailed };
+
+/** What the person is told when the server signs this device out. */
+function revokedMessage(reason: SessionRevoked['reason']): string {
+  switch (reason) {
+    case 'token_reuse':
+      return 'This sign-in was ended for safety (its token was used twice); sign in again.';
+    case 'disabled':
+      return 'Your account was disabled by an admin of this server.';
+    case 'revoked':
+    case 'logged_out':
+      return 'This device was signed out.';
+    default:
+      // A reason from a newer server.
+      return 'This device was signed out.';
+  }
+}

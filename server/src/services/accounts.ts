@@ -210,6 +210,12 @@ export function createAccountsService(deps: {
       if (parsed === null) throw unauthorized();
       const device = await store.getDevice(parsed.deviceId);
       if (device === null || device.revokedAt !== null) throw unauthorized();
+      // Disabling revokes every device; this also ends one made in a race with the disable.
+      const owner = await store.getUser(device.userId);
+      if (owner === null || owner.disabledAt !== null) {
+        await revoke(device.id, 'disabled');
+        throw unauthorized('This account is disabled; ask an admin of this server to enable it.');
+      }
       const presented = hashToken(refreshToken);
       const next = nextRefreshToken(keys.refreshToken, parsed);
       const claims = { userId: device.userId, deviceId: device.id };

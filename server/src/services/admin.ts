@@ -122,6 +122,11 @@ export function createAdminService(deps: {
       if (!(await store.revokeInvite(code, now()))) throw notFound('No such invite.');
     },
 
+    async getUser(actor: AdminActor, idOrUsername: string): Promise<AdminUser> {
+      await requireAdmin(actor);
+      return toAdminUser(await userByIdOrName(idOrUsername));
+    },
+
     async listUsers(actor: AdminActor): Promise<AdminUser[]> {
       await requireAdmin(actor);
       return (await store.listUsers()).map(toAdminUser);
