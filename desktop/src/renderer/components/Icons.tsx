@@ -148,3 +148,12 @@ export const Logo = ({ size = 56 }: { size?: number }) => (
     <circle cx="36" cy="20" r="2.6" fill="#fff" />
   </svg>
 );
+export const IconSmile = (p: IconProps) =>
+  svg(
+    <>
+      <circle cx="12" cy="12" r="9" />
+      <path d="M8.5 14.5c.9 1.2 2.1 1.8 3.5 1.8s2.6-.6 3.5-1.8" />
+      <path d="M9 9.5h.01M15 9.5h.01" />
+    </>,
+    p,
+  );

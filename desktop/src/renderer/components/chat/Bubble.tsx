@@ -10,6 +10,8 @@ import { DeleteDialog } from './DeleteDialog';
 import { LinkPreviewCard } from './LinkPreviewCard';
 import { MentionText } from '../mentions/MentionText';
 import { StarIcon } from './StarIcon';
+import { ReactionActions } from '../reactions/ReactionActions';
+import { ReactionChips } from '../reactions/ReactionChips';
 
 export function Bubble({
   message: m,
@@ -134,6 +136,7 @@ export function Bubble({
             {m.own && !deleted && <StatusIcon status={m.status} />}
           </span>
         </div>
+        {!deleted && <ReactionChips message={m} store={store} conversationId={conversation.id} />}
         {m.status === 'failed' && (
           <>
             <button className="retry" onClick={() => void store.chat.retryMessage(m.key)}>
@@ -148,6 +151,9 @@ export function Bubble({
       {/* Any sent message can be deleted for me (even one deleted for everyone, or in a chat left). */}
       {(m.seq !== null || pendingSend) && (
         <div className="bubble-actions" role="toolbar" aria-label="Message actions">
+          {(canAct || pendingSend) && (
+            <ReactionActions message={m} store={store} conversationId={conversation.id} />
+          )}
           {(canAct || pendingSend) && (
             <button
               className="icon-button small"
