@@ -17,6 +17,9 @@ import {
   LINK_PREVIEW_URL_MAX_LENGTH,
   MESSAGE_TEXT_MAX_LENGTH,
   PAGE_LIMIT_MAX,
+  PLAYED_LIST_MAX,
+  VOICE_DURATION_MAX_MS,
+  VOICE_WAVEFORM_MAX,
   REACTION_EMOJI_MAX_LENGTH,
   PRESENCE_WATCH_MAX,
   SOCKET_MAX_PAYLOAD_BYTES,
@@ -40,6 +43,8 @@ export const REQUEST_EVENTS = [
   'message:delete',
   'message:react',
   'message:pin',
+  'receipt:played',
+  'played:list',
   'group:create',
   'group:update',
   'group:leave',
@@ -434,6 +439,31 @@ function fields(world: FuzzWorld) {
     fc.string({ minLength: 2, maxLength: 8 }),
   );
 
+  // Voice notes: the description the sender's device measured, and ways to get one wrong.
+  const peak = fc.integer({ min: 0, max: 255 });
+  const voice = fc.record({
+    durationMs: fc.integer({ min: 1, max: VOICE_DURATION_MAX_MS }),
+    waveform: fc.array(peak, { minLength: 1, maxLength: 64 }),
+  });
+  const badVoice = fc.oneof(
+    wrongType,
+    fc.record({ durationMs: fc.constantFrom(0, -1, 1.5, VOICE_DURATION_MAX_MS + 1, '5', null) }),
+    fc.record({
+      durationMs: fc.constant(1_000),
+      waveform: fc.oneof(
+        fc.constantFrom([], [256], [-1], [1.5], ['1'], new Array(VOICE_WAVEFORM_MAX + 1).fill(1)),
+        wrongType,
+      ),
+    }),
+  );
+  const playedSeqs = fc.array(positiveSeq, { minLength: 1, maxLength: 6 });
+  const badPlayedSeqs = fc.oneof(
+    fc.constant([]),
+    fc.constant(Array.from({ length: PLAYED_LIST_MAX + 1 }, (_, i) => i + 1)),
+    fc.array(fc.oneof(badSeq, fc.constant(0)), { minLength: 1, maxLength: 2 }),
+    wrongType,
+  );
+
   // Account-state keys: mostly real conversations and small seqs (so stars land), some malformed.
   const accountKeyArb = fc.oneof(
     {
@@ -514,6 +544,7 @@ function fields(world: FuzzWorld) {
       linkPreview: optional(linkPreview, badLinkPreview),
       // Real members, strangers and unknown ids, repeats included; too many, bad ids, wrong types.
       mentions: optional(userIds, tooManyIds(MENTIONS_MAX)),
+      voice: optional(voice, badVoice),
     },
     'message:edit': {
       conversationId: idField,
@@ -538,6 +569,11 @@ function fields(world: FuzzWorld) {
       targetSeq: required(positiveSeq, fc.oneof(badSeq, fc.constant(0))),
       pinned: required(fc.boolean(), fc.constantFrom(0, 1, 'true', null)),
     },
+    'receipt:played': {
+      conversationId: idField,
+      seq: required(positiveSeq, fc.oneof(badSeq, fc.constant(0))),
+    },
+    'played:list': { conversationId: idField, seqs: required(playedSeqs, badPlayedSeqs) },
     'group:create': {
       title: required(title, badTitle),
       memberIds: required(userIds, tooManyIds(GROUP_MEMBERS_MAX)),
@@ -611,6 +647,23 @@ function mutate(payload: unknown, mutation: Mutation): unknown {
   return copy;
 }
 
+/**
+ * A valid `message:send`: with text, or as a voice note one attachment without text (nor what
+ * needs text: a link preview, mentions).
+ */
+function validSend(payload: unknown): unknown {
+  const {
+    text: _text,
+    linkPreview: _preview,
+    mentions: _mentions,
+    attachments,
+    ...rest
+  } = payload as Record<string, unknown>;
+  if (rest.voice === undefined) return { text: 'hello', ...(payload as object) };
+  const recording: unknown = Array.isArray(attachments) ? attachments[0] : undefined;
+  return { ...rest, attachments: [recording ?? 'voice-recording'] };
+}
+
 /** For each event: completely random values, plausible-but-wrong payloads and valid ones. */
 export function payloadArbitraries(world: FuzzWorld): {
   /** Random, plausible-but-wrong and valid payloads, mixed. */
@@ -637,7 +690,8 @@ export function payloadArbitraries(world: FuzzWorld): {
     const requiredKeys = keys.filter((k) => (shape[k] as Field).required);
     let valid: fc.Arbitrary<unknown> = fc.record(validModel, { requiredKeys });
     // A message needs text or attachments: the valid ones carry text.
-    if (event === 'message:send') valid = valid.map((p) => ({ text: 'hello', ...(p as object) }));
+    // A voice note is instead one recording without text or link preview.
+    if (event === 'message:send') valid = valid.map(validSend);
     // Plausible but wrong, two ways: every field a coin flip between valid and wrong...
     const mixed = fc
       .tuple(

@@ -21,6 +21,8 @@ import {
   messageEditSchema,
   messagePinSchema,
   messageSendSchema,
+  playedListSchema,
+  playedReceiptSchema,
   presenceWatchSchema,
   receiptSchema,
   requestActionSchema,
@@ -47,6 +49,8 @@ export const SCHEMAS: Record<FuzzEvent, z.ZodType> = {
   'message:delete': messageDeleteSchema,
   'message:react': messageReactSchema,
   'message:pin': messagePinSchema,
+  'receipt:played': playedReceiptSchema,
+  'played:list': playedListSchema,
   'group:create': groupCreateSchema,
   'group:update': groupUpdateSchema,
   'group:leave': groupLeaveSchema,
@@ -129,6 +133,25 @@ export function problemWith(event: FuzzEvent, payload: unknown, answer: Answer):
         return `more events (${seqs.length}) than the clamped limit ${limit}`;
       if (seqs.some((s, i) => s >= Number(p.beforeSeq) || (i > 0 && s >= (seqs[i - 1] as number))))
         return 'events:before events are not descending below beforeSeq';
+      break;
+    }
+    case 'receipt:played':
+      if (data.seq !== p.seq || typeof data.playedAt !== 'number')
+        return 'malformed receipt:played answer';
+      break;
+    case 'played:list': {
+      if (!Array.isArray(data.played)) return 'malformed played:list answer';
+      const asked = new Set(Array.isArray(p.seqs) ? (p.seqs as unknown[]) : []);
+      for (const mark of data.played as unknown[]) {
+        if (
+          !isObject(mark) ||
+          mark.conversationId !== p.conversationId ||
+          !asked.has(mark.seq) ||
+          typeof mark.userId !== 'string' ||
+          typeof mark.playedAt !== 'number'
+        )
+          return `a played mark that was not asked for: ${JSON.stringify(mark)}`;
+      }
       break;
     }
     case 'receipt:delivered':

@@ -178,6 +178,7 @@ describe('fuzzing every client -> server event', () => {
         'conversation:settings',
         'receipt:read',
         'receipt:delivered',
+        'receipt:played',
         'typing',
       ];
       const request = fc.record({
