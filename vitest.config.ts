@@ -8,6 +8,9 @@ export default defineConfig({
     reporters: ['default', new ProjectTimesReporter()],
     // Lets `--project desktop` pass while desktop has no tests yet; a whole run still has tests.
     passWithNoTests: true,
+    // expect.poll waits for a state (a bubble, a tick) that arrives over real sockets; its default of
+    // one second fails a correct run when a full suite shares two cores with Chromium and servers.
+    expect: { poll: { timeout: 10_000 } },
     projects: [
       {
         extends: true,
