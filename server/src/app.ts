@@ -13,7 +13,7 @@ import { mediaRouter } from './http/media';
 import { errorHandler, sendError } from './http/respond';
 import { accountRouter } from './http/users';
 import { adminRouter } from './http/admin';
-import { createAdminService } from './services/admin';
+import { createAdminService, type AdminService } from './services/admin';
 import { coalesceWebsocketWrites } from './realtime/coalesce';
 import { handshake } from './realtime/handshake';
 import { socketFanout } from './realtime/fanout';
@@ -82,6 +82,8 @@ export interface AppDeps {
 export interface ChitchatApp {
   httpServer: HttpServer;
   io: ChatServer;
+  /** Accounts and invites as admins manage them; main.ts serves it to `npm run admin`. */
+  admin: AdminService;
   /** Listens on `port`/`host` (default: the config's) and resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   /**
@@ -226,6 +228,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   return {
     httpServer,
     io,
+    admin,
     listen(port = config.PORT, host = config.HOST) {
       return listenOn(httpServer, port, host);
     },

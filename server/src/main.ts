@@ -1,3 +1,4 @@
+import { serveAdminSocket } from './admin/socket';
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
@@ -75,6 +76,16 @@ async function main(): Promise<void> {
     await store.close();
     process.exit(1);
   }
+  // `npm run admin` reaches this process here, so its changes act on live sockets at once.
+  let closeAdminSocket: (() => Promise<void>) | null = null;
+  try {
+    closeAdminSocket = await serveAdminSocket(config.DATA_DIR, app.admin, logger);
+  } catch (error) {
+    logger.warn(
+      { err: error },
+      'cannot serve the admin socket in DATA_DIR; `npm run admin` will work on the store directly',
+    );
+  }
   logger.info(
     {
       port,
@@ -103,6 +114,7 @@ async function main(): Promise<void> {
     forced.unref();
     app
       .close()
+      .then(() => closeAdminSocket?.())
       .then(() => redis?.close())
       .then(() => media.close())
       .then(() => store.close())
