@@ -36,6 +36,7 @@ import { createMessagingService, type AttachmentResolver } from './services/mess
 import { createPinsService } from './services/pins';
 import { createReactionsService } from './services/reactions';
 import { createVoiceService } from './services/voice';
+import { createPollsService } from './services/polls';
 import { createPresenceService } from './services/presence';
 import { deviceRateLimits } from './services/device-limits';
 import { createRequestsService } from './services/requests';
@@ -195,6 +196,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   });
   const reactions = createReactionsService({ store, fanout, members, limits, ...clock });
   const pins = createPinsService({ store, fanout, members, limits, ...clock });
+  const polls = createPollsService({ store, fanout, members, limits, ...clock });
   const messageRequests = createRequestsService({ store, fanout, conversations, ...clock });
   const accountState = createAccountStateService({ store, fanout, limits, ...clock });
   const voice = createVoiceService({ store, fanout, limits, ...clock });
@@ -214,6 +216,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     voice,
     conversations,
     messaging,
+    polls,
     presence,
     reactions,
     pins,

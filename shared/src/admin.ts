@@ -71,5 +71,7 @@ export function inviteCodeFromInput(input: string): string | null {
   if (text === '') return null;
   const fromLink = /\/invite\/([A-Za-z0-9_-]+)\/?(?:[?#].*)?$/.exec(text);
   const candidate = fromLink ? fromLink[1] : text;
-  return candidate !== undefined && inviteCodeSchema.safeParse(candidate).success ? candidate : null;
+  return candidate !== undefined && inviteCodeSchema.safeParse(candidate).success
+    ? candidate
+    : null;
 }

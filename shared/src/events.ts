@@ -35,6 +35,7 @@ import type {
   messageSendSchema,
   playedListSchema,
   playedReceiptSchema,
+  pollVoteSchema,
   presenceWatchSchema,
   receiptSchema,
   requestActionSchema,
@@ -103,6 +104,8 @@ export interface ClientRequests {
   'message:delete': [z.input<typeof messageDeleteSchema>, SeqAnswer];
   'message:react': [z.input<typeof messageReactSchema>, SeqAnswer];
   'message:pin': [z.input<typeof messagePinSchema>, SeqAnswer];
+  /** The `poll_vote` event's seq (the first answer again for a repeated opId). */
+  'poll:vote': [z.input<typeof pollVoteSchema>, SeqAnswer];
   'events:after': [z.input<typeof eventsAfterSchema>, EventsAfterAnswer];
   'events:before': [z.input<typeof eventsBeforeSchema>, EventsBeforeAnswer];
   'receipt:delivered': [z.input<typeof receiptSchema>, ReceiptAnswer];

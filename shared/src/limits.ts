@@ -113,3 +113,11 @@ export const VOICE_DURATION_MAX_MS = 60 * 60 * 1000;
 export const PLAYED_LIST_MAX = 200;
 /** Pinned messages a chat shows at most; pinning one more unpins the oldest (as WhatsApp). */
 export const PINNED_MESSAGES_MAX = 3;
+/**
+ * Polls: a question with POLL_OPTIONS_MIN..POLL_OPTIONS_MAX distinct options. The texts are cut to
+ * these lengths by the sender's app; longer ones are `invalid_payload`.
+ */
+export const POLL_OPTIONS_MIN = 2;
+export const POLL_OPTIONS_MAX = 12;
+export const POLL_QUESTION_MAX_LENGTH = 300;
+export const POLL_OPTION_MAX_LENGTH = 100;

@@ -63,6 +63,7 @@ export const EVENT_TYPES = [
   'conversation_renamed',
   'reaction',
   'pin',
+  'poll_vote',
 ] as const;
 export type KnownEventType = (typeof EVENT_TYPES)[number];
 
@@ -136,6 +137,19 @@ export interface MessagePayload {
   mentions?: string[];
   /** Present on a voice note: its single attachment is the recording (removed with a delete). */
   voice?: VoiceNote;
+  /**
+   * A poll (absent otherwise; removed with a delete). Polls are never edited; votes are `poll_vote`
+   * events. `text` holds a plain-text rendering the sender's app made, for apps without polls.
+   */
+  poll?: Poll;
+}
+
+/** A poll as its message carries it: the options are distinct, POLL_OPTIONS_MIN..POLL_OPTIONS_MAX. */
+export interface Poll {
+  question: string;
+  options: string[];
+  /** True when a voter may choose several options; false: at most one. */
+  multiple: boolean;
 }
 export interface MessageEditedPayload {
   targetSeq: number;
@@ -164,6 +178,14 @@ export interface ReactionPayload {
 export interface PinPayload {
   targetSeq: number;
   pinned: boolean;
+}
+/**
+ * One person's whole vote on a poll (the message at `targetSeq`): the indexes of the options they
+ * chose, ascending; [] retracts. Their last vote replaces every earlier one.
+ */
+export interface PollVotePayload {
+  targetSeq: number;
+  options: number[];
 }
 export interface MemberAddedPayload {
   userIds: string[];
@@ -210,7 +232,8 @@ export type KnownEvent =
   | (EventBase & { type: 'member_role'; payload: MemberRolePayload })
   | (EventBase & { type: 'conversation_renamed'; payload: ConversationRenamedPayload })
   | (EventBase & { type: 'reaction'; payload: ReactionPayload })
-  | (EventBase & { type: 'pin'; payload: PinPayload });
+  | (EventBase & { type: 'pin'; payload: PinPayload })
+  | (EventBase & { type: 'poll_vote'; payload: PollVotePayload });
 
 export type ConversationEvent = KnownEvent;
 
@@ -224,6 +247,7 @@ export const REFERENCING_EVENT_TYPES: readonly KnownEventType[] = [
   'message_deleted',
   'reaction',
   'pin',
+  'poll_vote',
 ];
 
 export type MessageEvent = Extract<KnownEvent, { type: 'message' }>;

@@ -24,6 +24,7 @@ export const EVENT_TYPE_FIRST_PROTOCOL: Readonly<Record<string, number>> = {
   hidden: HIDDEN_STUB_PROTOCOL,
   reaction: 2,
   pin: 2,
+  poll_vote: 2,
 };
 
 /** The first protocol that receives log entries of `type` (MIN_PROTOCOL for the original types). */

@@ -19,6 +19,10 @@ import {
   PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   PLATFORM_MAX_LENGTH,
+  POLL_OPTION_MAX_LENGTH,
+  POLL_OPTIONS_MAX,
+  POLL_OPTIONS_MIN,
+  POLL_QUESTION_MAX_LENGTH,
   PRESENCE_WATCH_MAX,
   REACTION_EMOJI_MAX_LENGTH,
   USERNAME_MAX_LENGTH,
@@ -208,6 +212,31 @@ export const mentionsSchema = z
   .array(idSchema)
   .max(MENTIONS_MAX)
   .transform((ids) => [...new Set(ids)]);
+/** A poll's question or one of its options: well-formed text, not blank, at most `max` long. */
+const pollTextSchema = (max: number, what: string) =>
+  textSchema().pipe(
+    z
+      .string()
+      .max(max)
+      .refine((t) => t.trim() !== '', `a poll ${what} cannot be blank`),
+  );
+
+/**
+ * A poll a message carries: POLL_OPTIONS_MIN..POLL_OPTIONS_MAX options, distinct once trimmed (two
+ * options a voter cannot tell apart would split the votes). Taken as the sender's app wrote it.
+ */
+export const pollSchema = z.object({
+  question: pollTextSchema(POLL_QUESTION_MAX_LENGTH, 'question'),
+  options: z
+    .array(pollTextSchema(POLL_OPTION_MAX_LENGTH, 'option'))
+    .min(POLL_OPTIONS_MIN)
+    .max(POLL_OPTIONS_MAX)
+    .refine(
+      (options) => new Set(options.map((o) => o.trim())).size === options.length,
+      'poll options must be distinct',
+    ),
+  multiple: z.boolean(),
+});
 
 /** A voice note's description as the sender's device measured it (DESIGN §10). */
 export const voiceNoteSchema = z.object({
@@ -232,11 +261,16 @@ export const messageSendSchema = z
     mentions: mentionsSchema.optional(),
     /** Makes the message a voice note: exactly one attachment (the recording), no text. */
     voice: voiceNoteSchema.optional(),
+    /** A poll; `text` should hold a plain rendering of it for apps without polls (protocol 1). */
+    poll: pollSchema.optional(),
   })
   .refine(
-    (m) => (m.text !== undefined && m.text.trim() !== '') || (m.attachments?.length ?? 0) > 0,
+    (m) =>
+      (m.text !== undefined && m.text.trim() !== '') ||
+      (m.attachments?.length ?? 0) > 0 ||
+      m.poll !== undefined,
     {
-      message: 'a message needs text or at least one attachment',
+      message: 'a message needs text, at least one attachment, or a poll',
     },
   )
   .refine(
@@ -246,6 +280,11 @@ export const messageSendSchema = z
         (m.text === undefined || m.text.trim() === '') &&
         m.linkPreview === undefined),
     { message: 'a voice note is exactly one attachment (the recording), without text' },
+  )
+  .refine(
+    (m) =>
+      m.poll === undefined || ((m.attachments?.length ?? 0) === 0 && m.linkPreview === undefined),
+    { message: 'a poll carries no attachments or link preview' },
   );
 
 export const messageEditSchema = z.object({
@@ -282,6 +321,26 @@ export const messageReactSchema = z.object({
   opId: idSchema,
   targetSeq: seqSchema.min(1),
   emoji: reactionEmojiSchema.nullable(),
+});
+
+/**
+ * `poll:vote`: the voter's whole choice on the poll at `targetSeq` (option indexes, distinct); []
+ * retracts their vote. The server checks the indexes against the poll and `multiple`.
+ */
+export const pollVoteSchema = z.object({
+  conversationId: idSchema,
+  targetSeq: seqSchema.min(1),
+  options: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(0)
+        .max(POLL_OPTIONS_MAX - 1),
+    )
+    .max(POLL_OPTIONS_MAX)
+    .refine((options) => new Set(options).size === options.length, 'options must be distinct'),
+  opId: idSchema,
 });
 
 export const eventsAfterSchema = z.object({
@@ -356,6 +415,8 @@ export type GroupLeavePayload = z.infer<typeof groupLeaveSchema>;
 export type MessageSendPayload = z.infer<typeof messageSendSchema>;
 export type LinkPreviewInput = z.infer<typeof linkPreviewInputSchema>;
 export type MessageEditPayload = z.infer<typeof messageEditSchema>;
+export type PollInput = z.infer<typeof pollSchema>;
+export type PollVoteRequest = z.infer<typeof pollVoteSchema>;
 export type MessageDeletePayload = z.infer<typeof messageDeleteSchema>;
 export type MessageReactPayload = z.infer<typeof messageReactSchema>;
 

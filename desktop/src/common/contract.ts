@@ -200,6 +200,36 @@ export interface MessageView {
   mentions?: MentionView[];
   /** Reactions, one chip per emoji; absent or empty: none (a deleted message has none). */
   reactions?: ReactionView[];
+  /** A poll with its live results (absent for other messages and once deleted). */
+  poll?: PollView;
+}
+
+/** A poll as its bubble shows it: folded from the votes, each person's latest vote counting once. */
+export interface PollView {
+  question: string;
+  /** Several options may be chosen. */
+  multiple: boolean;
+  options: PollOptionView[];
+  /** People with at least one option chosen. */
+  voterCount: number;
+  /** Your latest choice still waits in the outbox (it shows already). */
+  pending: boolean;
+}
+
+export interface PollOptionView {
+  text: string;
+  votes: number;
+  /** Chosen by you. */
+  mine: boolean;
+  /** Who chose it, in the order they voted. */
+  voters: { userId: string; name: string }[];
+}
+
+/** A new poll from the composer's "Poll" dialog. */
+export interface PollDraft {
+  question: string;
+  options: string[];
+  multiple: boolean;
 }
 
 /** A starred message with where it lives, for the "Starred messages" view. */
@@ -297,6 +327,18 @@ export interface ChatApi {
   forwardMessages(input: { conversationId: string; seqs: number[]; to: string[] }): Promise<void>;
   getPreferences(): Promise<Preferences>;
   setPreferences(input: Partial<Preferences>): Promise<Preferences>;
+  /** Sends a poll (stored in the outbox at once, like a message; works offline). */
+  sendPoll(input: { conversationId: string; poll: PollDraft }): Promise<MessageView>;
+  /**
+   * Your whole choice on a poll (option indexes; [] takes your vote back), by its seq, or by its
+   * key while the poll itself still waits in the outbox. Shown at once; sent through the outbox.
+   */
+  votePoll(input: {
+    conversationId: string;
+    seq: number | null;
+    key: string;
+    options: number[];
+  }): Promise<void>;
   /** Each other member's state for one of your messages (fresh from the server when online). */
   messageInfo(input: { conversationId: string; seq: number }): Promise<MessageInfo>;
   /** A media file or its thumbnail: from the local cache, else downloaded (and cached). */
@@ -409,6 +451,8 @@ export const CHAT_API_METHODS = [
   'listMembers',
   'previewLink',
   'forwardMessages',
+  'sendPoll',
+  'votePoll',
   'getPreferences',
   'setPreferences',
   'getMedia',

@@ -21,6 +21,7 @@ import type {
   OutgoingFile,
   MessagePage,
   MessageView,
+  PollDraft,
   Preferences,
   SearchHit,
   SessionState,
@@ -37,6 +38,7 @@ import * as conversations from './conversation-actions';
 import { ConversationList } from './conversation-list';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
 import { forwardMessages } from './forwarding';
+import * as polls from './poll-actions';
 import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
 import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
@@ -435,6 +437,19 @@ export class ChatClient implements ChatApi {
     to: string[];
   }): Promise<void> {
     forwardMessages(this.context(), input);
+  }
+
+  async sendPoll(input: { conversationId: string; poll: PollDraft }): Promise<MessageView> {
+    return polls.sendPoll(this.context(), input);
+  }
+
+  async votePoll(input: {
+    conversationId: string;
+    seq: number | null;
+    key: string;
+    options: number[];
+  }): Promise<void> {
+    polls.votePoll(this.context(), input);
   }
 
   async getPreferences(): Promise<Preferences> {

@@ -12,6 +12,7 @@ import type {
   OutboxTarget,
   ReactPayload,
   SendPayload,
+  VotePayload,
 } from './local-store/index';
 import type { MediaCache } from './media-cache';
 import { RequestFailed, backoffDelay, type Call } from './requests';
@@ -136,6 +137,7 @@ export class OutboxSender {
             ...(payload.mentions !== undefined && payload.mentions.length > 0
               ? { mentions: payload.mentions }
               : {}),
+            ...(payload.poll !== undefined ? { poll: payload.poll } : {}),
           });
           for (const attachment of filesOf(payload)) rmSync(attachment.file, { force: true });
           // The entry leaves the outbox when its event is applied (live or by catch-up), or at
@@ -179,6 +181,40 @@ export class OutboxSender {
             conversationId: entry.conversation_id,
             seq,
             text: payload.text,
+            opId: entry.key,
+          });
+          this.deps.store.removeOutbox(entry.key);
+          return 'done';
+        }
+        case 'vote': {
+          const payload = JSON.parse(entry.payload) as VotePayload;
+          let seq = payload.seq;
+          if (seq === undefined) {
+            // A vote on a poll that was still in the outbox: it goes once the poll is
+            // acknowledged, on its seq.
+            const target =
+              payload.targetKey === undefined
+                ? null
+                : this.deps.store.ownMessage(entry.conversation_id, payload.targetKey);
+            if (target === null) {
+              // The poll was discarded from the outbox: there is nothing to vote on.
+              this.deps.store.removeOutbox(entry.key);
+              return 'done';
+            }
+            if (!('seq' in target)) return this.waitOrFail(entry, target);
+            seq = target.seq;
+            this.deps.store.updateOutboxPayload(entry.key, { seq, options: payload.options });
+          }
+          if (payload.target !== undefined) {
+            const found = await this.findTarget(entry.conversation_id, payload.target);
+            if (found === null) return this.failStale(entry);
+            seq = found;
+            this.deps.store.updateOutboxPayload(entry.key, { seq, options: payload.options });
+          }
+          await this.deps.call('poll:vote', {
+            conversationId: entry.conversation_id,
+            targetSeq: seq,
+            options: payload.options,
             opId: entry.key,
           });
           this.deps.store.removeOutbox(entry.key);

@@ -1,4 +1,5 @@
 import { EVENT_TYPES, type AttachmentRef, type LinkPreview } from '@chitchat/shared';
+import { pollView, storedPoll } from './poll-view';
 import {
   attachmentKindOf,
   type ConversationView,
@@ -108,7 +109,12 @@ export class ViewBuilder {
         attachment: attachmentSummary((payload.attachments ?? []).map((a) => a.mime)),
         senderUserId: this.store.userId,
         senderName: 'You',
-        text: payload.text.trim() === '' ? null : payload.text,
+        text:
+          payload.poll !== undefined
+            ? `📊 ${payload.poll.question}`
+            : payload.text.trim() === ''
+              ? null
+              : payload.text,
         kind:
           payload.text.trim() === '' && (payload.attachments?.length ?? 0) > 0
             ? 'attachment'
@@ -127,7 +133,7 @@ export class ViewBuilder {
         attachment: attachmentSummary(view.attachments.map((a) => a.mime)),
         senderUserId: view.senderUserId,
         senderName: view.senderName,
-        text: view.systemText ?? view.text,
+        text: view.poll !== undefined ? `📊 ${view.poll.question}` : (view.systemText ?? view.text),
         kind: view.unsupported
           ? 'unsupported'
           : view.deletedAt !== null
@@ -167,7 +173,10 @@ export class ViewBuilder {
     // A reaction never has a row of its own: it shows under its message, or not at all.
     const allOutbox = this.store.outbox(row.id);
     const outbox = includeOutbox
-      ? allOutbox.filter((o) => o.kind === 'send' || (o.state === 'failed' && o.kind !== 'react'))
+      ? allOutbox.filter(
+          (o) =>
+            o.kind === 'send' || (o.state === 'failed' && o.kind !== 'react' && o.kind !== 'vote'),
+        )
       : [];
     const seqs = events.map((e) => e.seq);
     const reactions =
@@ -255,6 +264,26 @@ export class ViewBuilder {
       linkPreview: isMessage ? linkPreviewOf(payload.linkPreview) : null,
       starred: isMessage && this.store.account.isStarred(event.conversation_id, event.seq),
       mentions: isMessage ? mentionViews(payload, users, this.store.userId) : undefined,
+      ...this.pollOf(event.conversation_id, event.seq, event.client_msg_id, payload.poll, event),
+    };
+  }
+
+  /** The `poll` field of a message view: absent unless the message is a poll (not deleted). */
+  private pollOf(
+    conversationId: string,
+    seq: number | null,
+    key: string | null,
+    value: unknown,
+    event?: EventRow,
+  ): { poll?: MessageView['poll'] } {
+    if (event !== undefined && (event.type !== 'message' || event.deleted_at !== null)) return {};
+    const poll = storedPoll(value);
+    if (poll === null) return {};
+    return {
+      poll: pollView(this.store, conversationId, { seq, key }, poll, (ids) => {
+        const users = this.store.users(ids);
+        return (id) => this.nameOf(users, id);
+      }),
     };
   }
 
@@ -308,6 +337,7 @@ export class ViewBuilder {
       forwarded: payload.forwarded === true,
       linkPreview: pendingLinkPreviewOf(entry.key, payload.linkPreview),
       mentions: mentionViews(payload, this.store.users(payload.mentions ?? []), this.store.userId),
+      ...this.pollOf(entry.conversation_id, null, entry.key, payload.poll),
     };
   }
 

@@ -20,6 +20,7 @@ import {
   messageSendSchema,
   playedListSchema,
   playedReceiptSchema,
+  pollVoteSchema,
   presenceWatchSchema,
   receiptSchema,
   requestActionSchema,
@@ -32,6 +33,7 @@ import type { ConversationsService } from '../services/conversations';
 import { spend, type DeviceRateLimits } from '../services/device-limits';
 import { ServiceError } from '../services/errors';
 import type { MessagingService } from '../services/messaging';
+import type { PollsService } from '../services/polls';
 import type { PresenceService } from '../services/presence';
 import type { PinsService } from '../services/pins';
 import type { ReactionsService } from '../services/reactions';
@@ -46,6 +48,7 @@ export interface GatewayDeps {
   accountState: AccountStateService;
   conversations: ConversationsService;
   messaging: MessagingService;
+  polls: PollsService;
   presence: PresenceService;
   reactions: ReactionsService;
   pins: PinsService;
@@ -58,8 +61,17 @@ export interface GatewayDeps {
 
 /** Wires every client -> server event of the protocol to its service, per connected socket. */
 export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
-  const { accountState, conversations, messaging, pins, presence, reactions, requests, voice } =
-    deps;
+  const {
+    accountState,
+    conversations,
+    messaging,
+    pins,
+    polls,
+    presence,
+    reactions,
+    requests,
+    voice,
+  } = deps;
   const { limits, logger, metrics } = deps;
   const typingLimiter = new TokenBuckets(TYPING_RATE_PER_SECOND, TYPING_RATE_PER_SECOND * 2);
   // Answers to requests and invitations change memberships and relationships: the group bucket.
@@ -118,6 +130,7 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
       reactions.react(actor, p),
     );
     onRequest(socket, handlerDeps, 'message:pin', messagePinSchema, (p) => pins.pin(actor, p));
+    onRequest(socket, handlerDeps, 'poll:vote', pollVoteSchema, (p) => polls.vote(actor, p));
     onRequest(socket, handlerDeps, 'events:after', eventsAfterSchema, (p) =>
       messaging.eventsAfter(userId, p.conversationId, p.afterSeq, p.limit, protocol),
     );

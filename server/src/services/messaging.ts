@@ -232,6 +232,7 @@ export function createMessagingService(deps: {
           ? { mentions: payload.mentions }
           : {}),
         ...(payload.voice !== undefined ? { voice: payload.voice } : {}),
+        ...(payload.poll !== undefined ? { poll: payload.poll } : {}),
         unlessBlockedBy: peer,
       });
       if (!appended.duplicate) {
@@ -273,6 +274,9 @@ export function createMessagingService(deps: {
         throw forbidden('Only the sender can edit a message.');
       if (target.payload.voice !== undefined)
         throw new ServiceError('invalid_payload', 'A voice note has no text to edit.');
+      // Votes name options by index: a changed poll would move them to other answers.
+      if (target.payload.poll !== undefined)
+        throw new ServiceError('invalid_payload', 'A poll cannot be edited.');
       if (now() - target.createdAt > EDIT_WINDOW_MS) {
         throw forbidden(
           `Messages can be edited for ${EDIT_WINDOW_MS / 60_000} minutes after sending.`,

@@ -40,19 +40,22 @@ export const toWireEntry = (entry: ViewedEvent): LogEntry =>
 
 /**
  * True for a message that carries fields older protocols do not know (`forwarded`, `linkPreview`,
- * `mentions`, `voice`).
+ * `mentions`, `voice`, `poll`).
  */
 export const hasMessageExtras = (event: ConversationEvent): boolean =>
   event.type === 'message' &&
   (event.payload.forwarded !== undefined ||
     event.payload.linkPreview !== undefined ||
     event.payload.mentions !== undefined ||
-    event.payload.voice !== undefined);
+    event.payload.voice !== undefined ||
+    event.payload.poll !== undefined);
 
 /**
- * The event for a socket of `protocol`: a message without `forwarded`, `linkPreview`, `mentions`
- * and `voice` below MESSAGE_EXTRAS_PROTOCOL (it stays what such a client always received: text
- * and attachments; a voice note is a plain audio attachment there).
+ * The event for a socket of `protocol`: a message without `forwarded`, `linkPreview`, `mentions`,
+ * `voice` and `poll` below MESSAGE_EXTRAS_PROTOCOL (it stays what such a client always received:
+ * text and attachments; a voice note is a plain audio attachment there). A poll's message shows
+ * there as its text, which the sender's app fills with the question and options; a poll sent
+ * without text shows its question.
  */
 export function forProtocol(event: ConversationEvent, protocol: number): ConversationEvent {
   if (protocol >= MESSAGE_EXTRAS_PROTOCOL || event.type !== 'message') return event;
@@ -62,8 +65,11 @@ export function forProtocol(event: ConversationEvent, protocol: number): Convers
     linkPreview: _linkPreview,
     mentions: _mentions,
     voice: _voice,
+    poll,
     ...payload
   } = event.payload;
+  if (poll !== undefined && payload.text === null && event.deletedAt === null)
+    payload.text = poll.question;
   return { ...event, payload };
 }
 

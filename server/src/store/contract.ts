@@ -8,6 +8,7 @@ import { describeLogContract } from './contract-log';
 import { describeMembershipContract } from './contract-membership';
 import { describeReferencesContract } from './contract-references';
 import { describeVoiceContract } from './contract-voice';
+import { describePollContract } from './contract-polls';
 
 export interface StoreFactory {
   /** A new, empty store. */
@@ -197,6 +198,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       describeMembershipContract(context);
       describeReferencesContract(context);
       describeVoiceContract(context);
+      describePollContract(context);
     });
   });
 }

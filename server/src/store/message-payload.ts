@@ -2,9 +2,8 @@ import type { MessagePayload } from '@chitchat/shared';
 import type { NewMessage } from './types';
 
 /**
- * The payload a store writes for a new message: `forwarded`, `linkPreview`, `mentions` and `voice`
- * only when present,
- * so messages without them keep the shape every older reader knows.
+ * The payload a store writes for a new message: `forwarded`, `linkPreview`, `mentions`, `voice`
+ * and `poll` only when present, so messages without them keep the shape every older reader knows.
  */
 export function messagePayloadOf(message: NewMessage): MessagePayload {
   const payload: MessagePayload = {
@@ -17,6 +16,7 @@ export function messagePayloadOf(message: NewMessage): MessagePayload {
   if (message.mentions !== undefined && message.mentions.length > 0)
     payload.mentions = [...message.mentions];
   if (message.voice !== undefined) payload.voice = message.voice;
+  if (message.poll !== undefined) payload.poll = message.poll;
   return payload;
 }
 

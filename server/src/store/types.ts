@@ -1,5 +1,7 @@
 import type {
   AttachmentRef,
+  Poll,
+  PollVotePayload,
   LinkPreview,
   VoiceNote,
   ConversationEvent,
@@ -247,6 +249,8 @@ export interface NewMessage extends EventOrigin {
   linkPreview?: LinkPreview;
   /** Stored as `payload.voice`: the message is a voice note (removed with a delete). */
   voice?: VoiceNote;
+  /** Stored as `payload.poll`. */
+  poll?: Poll;
   /**
    * Stored as `payload.mentions` when not empty. The send is refused (`mention_not_member`) unless
    * every id is an active member, checked in the transaction that appends.
@@ -261,11 +265,12 @@ export interface NewMessage extends EventOrigin {
 
 /**
  * A referencing event appended by `appendReference`: its payload names the target message by
- * `targetSeq`. Later kinds (pins, poll votes) join this union.
+ * `targetSeq`. Later kinds (pins) join this union.
  */
 export type NewReference =
   | { type: 'reaction'; payload: ReactionPayload }
-  | { type: 'pin'; payload: PinPayload };
+  | { type: 'pin'; payload: PinPayload }
+  | { type: 'poll_vote'; payload: PollVotePayload };
 
 export interface GroupChange {
   title?: string;
@@ -354,7 +359,7 @@ export interface ConversationStore {
     origin: EventOrigin,
   ): Promise<EventRecord>;
   /**
-   * Appends a referencing event (a reaction, ...) atomically with its checks: the sender is an
+   * Appends a referencing event (a reaction, a poll vote, ...) atomically with its checks: the sender is an
    * active member, the target a message that is not deleted (refusals as for `editMessage`). The
    * target's row is not changed: clients fold these events from the log. A repeated
    * (userId, opId) returns the first event and writes nothing.

@@ -96,6 +96,18 @@ export function insertEvent(
       at: event.createdAt,
     });
   }
+  if (event.type === 'poll_vote') {
+    // Pages arrive in any order (history included): the vote with the highest seq stays.
+    ctx.statements.upsertPollVote.run({
+      conversationId: event.conversationId,
+      targetSeq: event.payload.targetSeq,
+      userId: event.senderUserId,
+      seq: event.seq,
+      options: JSON.stringify(event.payload.options),
+    });
+    // A vote is no message: it neither counts as unread nor moves the chat in the list.
+    return;
+  }
   if (history) return;
   switch (event.type) {
     case 'message':

@@ -21,9 +21,11 @@ import {
   type OutboxKind,
   type OutboxRow,
   type ReactPayload,
+  type PollVoteRow,
   type SearchRow,
   type SendPayload,
   type UserRow,
+  type VotePayload,
 } from './rows';
 import {
   detachOutboxTargets,
@@ -114,7 +116,7 @@ export class LocalStore {
       // Seqs in the outbox may name other messages on the restored server: keep who they meant.
       detachOutboxTargets(this.db);
       this.db.exec(`
-        DELETE FROM events; DELETE FROM pending_changes; DELETE FROM members; DELETE FROM conversations;
+        DELETE FROM events; DELETE FROM pending_changes; DELETE FROM poll_votes; DELETE FROM members; DELETE FROM conversations;
         INSERT INTO events_fts (events_fts) VALUES ('delete-all');
         DELETE FROM meta WHERE key IN ('cursor', 'store_epoch');
         UPDATE outbox SET state = 'pending', seq = NULL WHERE state = 'sent';
@@ -379,6 +381,11 @@ export class LocalStore {
     );
   }
 
+  /** The latest vote of each person on the poll at `seq`, oldest vote first. */
+  pollVotes(conversationId: string, seq: number): PollVoteRow[] {
+    return this.statements.pollVotes.all(conversationId, seq);
+  }
+
   lastTimelineEvent(conversationId: string): EventRow | null {
     return this.statements.latest.get(conversationId, 1) ?? null;
   }
@@ -389,7 +396,7 @@ export class LocalStore {
     key: string;
     conversationId: string;
     kind: OutboxKind;
-    payload: SendPayload | EditPayload | DeletePayload | ReactPayload;
+    payload: SendPayload | EditPayload | DeletePayload | ReactPayload | VotePayload;
     at: number;
   }): OutboxRow {
     this.touch(entry.conversationId);
@@ -475,7 +482,7 @@ export class LocalStore {
 
   updateOutboxPayload(
     key: string,
-    payload: SendPayload | EditPayload | DeletePayload | ReactPayload,
+    payload: SendPayload | EditPayload | DeletePayload | ReactPayload | VotePayload,
   ): void {
     this.statements.outboxPayload.run(JSON.stringify(payload), key);
   }

@@ -195,4 +195,16 @@ DROP TABLE outbox;
 ALTER TABLE outbox_next RENAME TO outbox;
 CREATE INDEX outbox_by_conversation ON outbox (conversation_id, position);
 `,
+  `
+-- Polls: each person's latest vote per poll (the poll_vote event with the highest seq wins, in
+-- whatever order pages arrive), so a poll bubble reads its tally without scanning the log.
+CREATE TABLE poll_votes (
+  conversation_id TEXT NOT NULL,
+  target_seq INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  options TEXT NOT NULL,
+  PRIMARY KEY (conversation_id, target_seq, user_id)
+) STRICT, WITHOUT ROWID;
+`,
 ];

@@ -1,4 +1,4 @@
-import type { MemberRole, RequestState } from '@chitchat/shared';
+import type { MemberRole, Poll, RequestState } from '@chitchat/shared';
 import type { OutboxTarget } from './outbox-targets';
 
 /* The local store's row shapes (as SQLite returns them) and payloads of the outbox. */
@@ -47,6 +47,13 @@ export interface EventRow {
   deleted_at: number | null;
 }
 
+/** One person's latest vote on a poll (`poll_votes`); `options` is JSON (indexes). */
+export interface PollVoteRow {
+  user_id: string;
+  seq: number;
+  options: string;
+}
+
 export interface MemberRow {
   conversation_id: string;
   user_id: string;
@@ -57,7 +64,7 @@ export interface MemberRow {
   joined_seq: number;
 }
 
-export type OutboxKind = 'send' | 'edit' | 'delete' | 'react';
+export type OutboxKind = 'send' | 'edit' | 'delete' | 'react' | 'vote';
 export type OutboxState = 'pending' | 'sent' | 'failed';
 
 export interface OutboxRow {
@@ -91,6 +98,8 @@ export interface SendPayload {
   linkPreview?: OutboxLinkPreview;
   /** User ids the text mentions. */
   mentions?: string[];
+  /** A poll; `text` then holds its plain rendering for apps without polls. */
+  poll?: Poll;
 }
 
 export interface OutboxLinkPreview {
@@ -125,6 +134,17 @@ export interface EditPayload {
   /** The key (clientMsgId) of the own message being edited, while it has no seq yet. */
   targetKey?: string;
   text: string;
+  /** Set when the server was restored: `seq` is stale until resolved from this. */
+  target?: OutboxTarget;
+}
+/**
+ * A vote on a poll: the whole choice (option indexes). The poll is `seq`, or while it still waits in
+ * the outbox itself, `targetKey` (its clientMsgId), resolved to its seq once it is sent.
+ */
+export interface VotePayload {
+  seq?: number;
+  targetKey?: string;
+  options: number[];
   /** Set when the server was restored: `seq` is stale until resolved from this. */
   target?: OutboxTarget;
 }

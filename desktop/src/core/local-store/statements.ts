@@ -7,6 +7,7 @@ import type {
   MediaCacheRow,
   MemberRow,
   OutboxRow,
+  PollVoteRow,
   SearchRow,
   UserRow,
 } from './rows';
@@ -191,6 +192,22 @@ export function prepareStatements(db: BetterSqlite3.Database) {
     before: prepare<[string, number, number], EventRow>(
       `SELECT rowid, * FROM events WHERE conversation_id = ? AND seq < ? AND type NOT IN ${HIDDEN_IN_TIMELINE}
          AND ${NOT_DELETED_FOR_ME} ORDER BY seq DESC LIMIT ?`,
+    ),
+    // The later vote replaces an earlier one, whichever page brought it first.
+    upsertPollVote: prepareNamed<{
+      conversationId: string;
+      targetSeq: number;
+      userId: string;
+      seq: number;
+      options: string;
+    }>(
+      `INSERT INTO poll_votes (conversation_id, target_seq, user_id, seq, options)
+       VALUES (@conversationId, @targetSeq, @userId, @seq, @options)
+       ON CONFLICT (conversation_id, target_seq, user_id) DO UPDATE SET seq = excluded.seq,
+         options = excluded.options WHERE excluded.seq > poll_votes.seq`,
+    ),
+    pollVotes: prepare<[string, number], PollVoteRow>(
+      'SELECT user_id, seq, options FROM poll_votes WHERE conversation_id = ? AND target_seq = ? ORDER BY seq',
     ),
     addOutbox: prepare(
       `INSERT INTO outbox (key, conversation_id, kind, payload, state, created_at)

@@ -1,5 +1,11 @@
 import type { UserRole } from '@chitchat/shared';
-import { StoreRefusal, UniqueViolation, type AccountStore, type Admission, type NewUser } from '../types';
+import {
+  StoreRefusal,
+  UniqueViolation,
+  type AccountStore,
+  type Admission,
+  type NewUser,
+} from '../types';
 import { META_ACCOUNTS_ID } from './admin-schemas';
 import {
   isDuplicateKeyError,

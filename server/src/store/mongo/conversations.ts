@@ -526,7 +526,12 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
               // The preview describes a link of the text, and its image is media of the message;
               // whom the text mentioned goes with the text; a voice note's description goes with
               // its recording.
-              $unset: { 'payload.linkPreview': '', 'payload.mentions': '', 'payload.voice': '' },
+              $unset: {
+                'payload.linkPreview': '',
+                'payload.mentions': '',
+                'payload.voice': '',
+                'payload.poll': '',
+              },
             },
             { session },
           );

@@ -339,6 +339,13 @@ export const eventPayloadSchemas = {
         waveform: z.array(z.number().int().min(0).max(255)),
       })
       .optional(),
+    poll: z
+      .object({
+        question: z.string(),
+        options: z.array(z.string()).min(2),
+        multiple: z.boolean(),
+      })
+      .optional(),
   }),
   message_edited: z.object({
     targetSeq: seqSchema,
@@ -352,6 +359,7 @@ export const eventPayloadSchemas = {
   conversation_renamed: z.object({ title: z.string() }),
   reaction: z.object({ targetSeq: seqSchema, emoji: z.string().min(1).nullable() }),
   pin: z.object({ targetSeq: seqSchema, pinned: z.boolean() }),
+  poll_vote: z.object({ targetSeq: seqSchema, options: z.array(z.number().int().min(0)) }),
 } satisfies Record<KnownEventType, z.ZodType>;
 
 const isMessage = function (this: EventDoc) {

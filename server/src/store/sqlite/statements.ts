@@ -132,7 +132,7 @@ export function conversationStatements(db: SqliteDatabase) {
        WHERE conversation_id = @conversationId AND seq = @seq`,
     ),
     applyDelete: prepare(
-      `UPDATE events SET payload = json_remove(json_set(payload, '$.text', NULL, '$.attachments', json('[]')), '$.linkPreview', '$.mentions', '$.voice'), deleted_at = @at,
+      `UPDATE events SET payload = json_remove(json_set(payload, '$.text', NULL, '$.attachments', json('[]')), '$.linkPreview', '$.mentions', '$.voice', '$.poll'), deleted_at = @at,
          original_text = NULL
        WHERE conversation_id = @conversationId AND seq = @seq`,
     ),
