@@ -265,6 +265,8 @@ export interface SignUpInput {
   username: string;
   password: string;
   displayName?: string;
+  /** Where the server's REGISTRATION mode asks for one (DESIGN §4). */
+  inviteCode?: string;
 }
 export interface SignInInput {
   serverUrl: string;

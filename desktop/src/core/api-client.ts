@@ -90,6 +90,7 @@ export class ApiClient {
       username: string;
       password: string;
       displayName?: string;
+      inviteCode?: string;
       device: { name: string; platform: string };
     },
     signal?: AbortSignal,

@@ -278,6 +278,7 @@ export class ChatClient implements ChatApi {
           username: input.username,
           password: input.password,
           ...(input.displayName ? { displayName: input.displayName } : {}),
+          ...(input.inviteCode ? { inviteCode: input.inviteCode } : {}),
           device: this.options.device,
         },
         signal,

@@ -8,6 +8,7 @@ import {
   lastSeen,
   listTime,
   previewSender,
+  serverOfInviteLink,
   sortMembers,
   timeOfDay,
   travelsUnencrypted,
@@ -122,5 +123,19 @@ describe('plain http warning (DESIGN §7)', () => {
     expect(travelsUnencrypted('http://127.0.0.1:3000')).toBe(false);
     expect(travelsUnencrypted('http://[::1]:3000')).toBe(false);
     expect(travelsUnencrypted('localhost:3000')).toBe(false);
+  });
+});
+
+describe('invite links (REGISTRATION invite)', () => {
+  it('names the server of a pasted link, not of a bare code or anything else', () => {
+    expect(serverOfInviteLink('https://chat.example.org/invite/Ab3_x-9')).toBe(
+      'https://chat.example.org',
+    );
+    expect(serverOfInviteLink(' http://192.168.1.20:3000/invite/Ab3/?from=mail ')).toBe(
+      'http://192.168.1.20:3000',
+    );
+    expect(serverOfInviteLink('Ab3_x-9')).toBeNull();
+    expect(serverOfInviteLink('https://chat.example.org/login')).toBeNull();
+    expect(serverOfInviteLink('javascript:alert(1)//invite/abc')).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 /** Formatting for people: times, days, last seen, avatars, error texts. Pure functions, no React. */
+import { inviteCodeFromInput } from '@chitchat/shared';
 
 const sameDay = (a: Date, b: Date) =>
   a.getFullYear() === b.getFullYear() &&
@@ -221,4 +222,15 @@ export function travelsUnencrypted(serverUrl: string): boolean {
     host === '::1' ||
     /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
   return !loopback;
+}
+
+/** The server an invite link (`https://chat.example.org/invite/<code>`) points at, or null. */
+export function serverOfInviteLink(text: string): string | null {
+  if (inviteCodeFromInput(text) === null) return null;
+  try {
+    const url = new URL(text.trim());
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null;
+  } catch {
+    return null;
+  }
 }

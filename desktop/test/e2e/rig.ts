@@ -19,14 +19,12 @@ export interface Rig {
 }
 
 /** Builds the renderer, then starts the server, Chromium and the renderer's page server together. */
-export async function startRig(): Promise<[TestServer, Browser, RendererServer]> {
+export async function startRig(
+  // Open registration: the suites sign up several people (invite.test.ts asks for the default).
+  config: NonNullable<Parameters<typeof startServer>[0]>['config'] = { REGISTRATION: 'open' },
+): Promise<[TestServer, Browser, RendererServer]> {
   await buildRenderer();
-  // Open registration: the suites sign up several people (admin.test.ts starts its own server).
-  return Promise.all([
-    startServer({ config: { REGISTRATION: 'open' } }),
-    launchChromium(),
-    serveRenderer(),
-  ]);
+  return Promise.all([startServer({ config }), launchChromium(), serveRenderer()]);
 }
 
 /** Closes windows, then engines, Chromium, the page server and the server; removes the profiles. */

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { errorCode, errorText, travelsUnencrypted } from '../format';
+import { inviteCodeFromInput } from '@chitchat/shared';
+import { errorCode, errorText, serverOfInviteLink, travelsUnencrypted } from '../format';
 import type { AppStore } from '../state/store';
 import { Logo } from './Icons';
 
@@ -15,6 +16,7 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
+  const [invite, setInvite] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(reason ?? null);
   const submitButton = useRef<HTMLButtonElement>(null);
@@ -27,6 +29,13 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
+    const inviteCode = inviteCodeFromInput(invite);
+    if (mode === 'sign-up' && invite.trim() !== '' && inviteCode === null) {
+      setError(
+        'That is not an invite code or link: paste the whole code or link an admin gave you.',
+      );
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -38,6 +47,7 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
           username,
           password,
           ...(displayName ? { displayName } : {}),
+          ...(inviteCode !== null ? { inviteCode } : {}),
         });
     } catch (e) {
       setError(errorCode(e) === 'cancelled' ? null : errorText(e, { signingIn: true }));
@@ -93,6 +103,22 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
               onChange={(e) => setDisplayName(e.target.value)}
               maxLength={64}
               autoComplete="name"
+            />
+          </label>
+        )}
+        {mode === 'sign-up' && (
+          <label>
+            Invite code or link <span className="muted">(if the server asks for one)</span>
+            <input
+              value={invite}
+              onChange={(e) => {
+                setInvite(e.target.value);
+                // An invite link names its server: the address follows it.
+                const server = serverOfInviteLink(e.target.value);
+                if (server !== null) setServerUrl(server);
+              }}
+              autoComplete="off"
+              spellCheck={false}
             />
           </label>
         )}
