@@ -472,6 +472,13 @@ function fields(world: FuzzWorld) {
         .tuple(fc.constantFrom('star', 'deleted'), conversationId, positiveSeq)
         .map(([kind, c, s]) => `${kind}:${c}:${s}`),
     },
+    // Chat kinds (pinned, archived, marked unread): `<kind>:<conversationId>`.
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(fc.constantFrom('pin', 'archive', 'unread'), conversationId)
+        .map(([kind, c]) => `${kind}:${c}`),
+    },
     {
       weight: 1,
       arbitrary: fc.constantFrom(
@@ -486,6 +493,10 @@ function fields(world: FuzzWorld) {
         `star:${'c'.repeat(ID_MAX_LENGTH + 1)}:1`,
         'star:c:99999999999999999',
         '__proto__',
+        'pin:',
+        'archive:c:',
+        'unread:c d',
+        'mute:c',
       ),
     },
   );
@@ -493,7 +504,12 @@ function fields(world: FuzzWorld) {
     key: fc.oneof({ weight: 8, arbitrary: accountKeyArb }, { weight: 1, arbitrary: wrongType }),
     value: fc.oneof(
       { weight: 6, arbitrary: fc.constantFrom(true, null) },
-      { weight: 1, arbitrary: fc.oneof(wrongType, fc.constantFrom(false, 'true', 1, {})) },
+      // A pin's value: when it was pinned.
+      { weight: 2, arbitrary: fc.constantFrom(1_700_000_000_000, 1) },
+      {
+        weight: 1,
+        arbitrary: fc.oneof(wrongType, fc.constantFrom(false, 'true', 0, -1, 1.5, {})),
+      },
     ),
   });
   const accountChanges = fc.array(accountChange, { minLength: 1, maxLength: 4 });

@@ -40,6 +40,54 @@ export type AccountKind = keyof typeof ACCOUNT_KINDS;
 const KIND_NAMES = Object.keys(ACCOUNT_KINDS) as AccountKind[];
 const isKind = (kind: string): kind is AccountKind => (KIND_NAMES as string[]).includes(kind);
 
+/** Chats pinned on top of the list at once (as WhatsApp); the engine refuses a fourth. */
+export const PINNED_CHATS_MAX = 3;
+
+/**
+ * The kinds of entry that name a chat: `<kind>:<conversationId>`; the server checks that the user
+ * is or was a member of it. A new message keeps an archived chat archived (as WhatsApp does).
+ */
+export const ACCOUNT_CHAT_KINDS = {
+  /** A chat pinned on top of the list; the value is when it was pinned (ms), newest first. */
+  pin: { target: 'conversation', value: z.number().int().positive().max(Number.MAX_SAFE_INTEGER) },
+  /** An archived chat (under "Archived"); the value is `true`. */
+  archive: { target: 'conversation', value: z.literal(true) },
+  /** A chat marked as unread by its reader (cleared when they read it); the value is `true`. */
+  unread: { target: 'conversation', value: z.literal(true) },
+} as const;
+export type AccountChatKind = keyof typeof ACCOUNT_CHAT_KINDS;
+const CHAT_KIND_NAMES = Object.keys(ACCOUNT_CHAT_KINDS) as AccountChatKind[];
+const isChatKind = (kind: string): kind is AccountChatKind =>
+  (CHAT_KIND_NAMES as string[]).includes(kind);
+
+const CHAT_KEY = /^([a-z]+):([A-Za-z0-9_-]{1,64})$/;
+
+/** The chat a well-formed chat-kind key names, or null. */
+export function parseChatKey(
+  key: string,
+): { kind: AccountChatKind; conversationId: string } | null {
+  const match = CHAT_KEY.exec(key);
+  if (match === null) return null;
+  const [, kind = '', conversationId = ''] = match;
+  return isChatKind(kind) ? { kind, conversationId } : null;
+}
+
+/** The key of a chat-kind entry. */
+export const chatKey = (kind: AccountChatKind, conversationId: string): string =>
+  `${kind}:${conversationId}`;
+
+/** The conversation any well-formed key names (a message's or a chat's), or null. */
+export const conversationOfKey = (key: string): string | null =>
+  parseAccountKey(key)?.conversationId ?? parseChatKey(key)?.conversationId ?? null;
+
+/** The value schema of a well-formed key's kind, or null. */
+function valueSchemaOf(key: string): z.ZodType | null {
+  const message = parseAccountKey(key);
+  if (message !== null) return ACCOUNT_KINDS[message.kind].value;
+  const chat = parseChatKey(key);
+  return chat === null ? null : ACCOUNT_CHAT_KINDS[chat.kind].value;
+}
+
 /** What a key names, once parsed. */
 export interface AccountKeyTarget {
   kind: AccountKind;
@@ -66,8 +114,8 @@ export const accountKey = (kind: AccountKind, conversationId: string, seq: numbe
 export const accountKeySchema = z
   .string()
   .max(ACCOUNT_KEY_MAX_LENGTH)
-  .refine((key) => parseAccountKey(key) !== null, {
-    message: `keys are <kind>:<conversationId>:<seq> with kind one of ${KIND_NAMES.join(', ')}`,
+  .refine((key) => parseAccountKey(key) !== null || parseChatKey(key) !== null, {
+    message: `keys are <kind>:<conversationId>:<seq> with kind one of ${KIND_NAMES.join(', ')}, or <kind>:<conversationId> with kind one of ${CHAT_KIND_NAMES.join(', ')}`,
   });
 
 /** Any JSON value (the shape of each kind's value is checked by its own schema). */
@@ -79,11 +127,10 @@ export const accountChangeSchema = z
   .object({ key: accountKeySchema, value: z.unknown() })
   .superRefine((change, ctx) => {
     if (change.value === null) return;
-    const target = parseAccountKey(change.key);
-    if (target === null) return;
-    const parsed = ACCOUNT_KINDS[target.kind].value.safeParse(change.value);
-    if (!parsed.success) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: `not a ${target.kind} value` });
+    const schema = valueSchemaOf(change.key);
+    if (schema === null) return;
+    if (!schema.safeParse(change.value).success) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'not a value of this kind' });
       return;
     }
     if (JSON.stringify(change.value).length > ACCOUNT_VALUE_MAX_BYTES)

@@ -1,6 +1,6 @@
 import {
   ACCOUNT_PAGE_MAX,
-  parseAccountKey,
+  conversationOfKey,
   type AccountChanged,
   type AccountEntry,
   type AccountSetAnswer,
@@ -106,8 +106,8 @@ export class AccountSync {
   private announce(keys: readonly string[]): void {
     const ids = new Set<string>();
     for (const key of keys) {
-      const target = parseAccountKey(key);
-      if (target !== null) ids.add(target.conversationId);
+      const conversationId = conversationOfKey(key);
+      if (conversationId !== null) ids.add(conversationId);
     }
     if (ids.size > 0) this.changed([...ids]);
   }

@@ -3,6 +3,7 @@ import {
   ACCOUNT_PAGE_MAX,
   ACCOUNT_STATE_PROTOCOL,
   parseAccountKey,
+  parseChatKey,
   type AccountEntry,
   type AccountSetAnswer,
   type AccountSetPayload,
@@ -41,21 +42,30 @@ export function createAccountStateService(deps: {
   const { store, fanout, limits } = deps;
   const now = deps.now ?? Date.now;
 
-  /** Refuses (`not_found`, `invalid_payload`) a key naming a message the user cannot see. */
+  /** Refuses (`not_found`, `invalid_payload`) a key naming a message or chat the user cannot see. */
   async function authorize(
     userId: string,
     key: string,
     accessByConversation: Map<string, Promise<Access>>,
   ): Promise<void> {
+    const accessTo = (conversationId: string): Promise<Access> => {
+      let access = accessByConversation.get(conversationId);
+      if (access === undefined) {
+        access = readAccess(store, conversationId, userId);
+        accessByConversation.set(conversationId, access);
+      }
+      return access;
+    };
+    // A chat's entry (pinned, archived, marked unread) needs the user to be or have been a member.
+    const chat = parseChatKey(key);
+    if (chat !== null) {
+      await accessTo(chat.conversationId);
+      return;
+    }
     const target = parseAccountKey(key);
     // The schema admitted only well-formed keys; this keeps the type narrow.
     if (target === null) throw new ServiceError('invalid_payload', `Malformed key ${key}.`);
-    let access = accessByConversation.get(target.conversationId);
-    if (access === undefined) {
-      access = readAccess(store, target.conversationId, userId);
-      accessByConversation.set(target.conversationId, access);
-    }
-    const { membership, visibleLastSeq } = await access;
+    const { membership, visibleLastSeq } = await accessTo(target.conversationId);
     // Outside the periods it is as absent as a seq that was never written: no hint either way.
     if (target.seq > visibleLastSeq || !insidePeriods(membership.periods, target.seq))
       throw notFound(NO_SUCH_MESSAGE);

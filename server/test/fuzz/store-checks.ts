@@ -12,6 +12,7 @@ import {
   reactionEmojiSchema,
   isHidden,
   parseAccountKey,
+  parseChatKey,
   type ConversationEvent,
 } from '@chitchat/shared';
 import type { Store } from '../../src/store/types';
@@ -412,6 +413,15 @@ export function accountStateViolations(db: BetterSqlite3.Database): string[] {
   for (const entry of entries) {
     newest.set(entry.user_id, Math.max(newest.get(entry.user_id) ?? 0, entry.version));
     if (entry.value === null) continue;
+    const chat = parseChatKey(entry.key);
+    if (chat !== null) {
+      const member = db
+        .prepare('SELECT 1 FROM memberships WHERE conversation_id = ? AND user_id = ?')
+        .get(chat.conversationId, entry.user_id);
+      if (member === undefined)
+        problems.push(`account entry ${entry.key} of ${entry.user_id} names a chat never theirs`);
+      continue;
+    }
     const target = parseAccountKey(entry.key);
     if (target === null) {
       problems.push(`account entry ${entry.key} of ${entry.user_id}: a malformed key`);
