@@ -15,6 +15,7 @@ import type {
   PresenceInfo,
   PublicUser,
   RequestState,
+  VoiceNote,
 } from '@chitchat/shared';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online';
@@ -198,6 +199,8 @@ export interface MessageView {
   starred?: boolean;
   /** The people the text mentions (`@Name` tokens in the text); absent or empty: none. */
   mentions?: MentionView[];
+  /** A voice note (its one attachment is the recording): length and waveform; absent otherwise. */
+  voice?: VoiceNote;
   /** Reactions, one chip per emoji; absent or empty: none (a deleted message has none). */
   reactions?: ReactionView[];
   /** A poll with its live results (absent for other messages and once deleted). */

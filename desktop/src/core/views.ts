@@ -1,4 +1,10 @@
-import { EVENT_TYPES, type AttachmentRef, type LinkPreview } from '@chitchat/shared';
+import {
+  EVENT_TYPES,
+  voiceNoteSchema,
+  type AttachmentRef,
+  type LinkPreview,
+  type VoiceNote,
+} from '@chitchat/shared';
 import { pollView, storedPoll } from './poll-view';
 import {
   attachmentKindOf,
@@ -265,6 +271,7 @@ export class ViewBuilder {
       starred: isMessage && this.store.account.isStarred(event.conversation_id, event.seq),
       mentions: isMessage ? mentionViews(payload, users, this.store.userId) : undefined,
       ...this.pollOf(event.conversation_id, event.seq, event.client_msg_id, payload.poll, event),
+      ...(isMessage ? voiceOf(payload.voice) : {}),
     };
   }
 
@@ -517,4 +524,10 @@ function pendingLinkPreviewOf(
             thumbnail: image.mediaId !== undefined && image.thumbnail === true,
           },
   };
+}
+
+/** A stored message's voice note description, when it is one and well-formed (from the server). */
+function voiceOf(value: unknown): { voice?: VoiceNote } {
+  const parsed = voiceNoteSchema.safeParse(value);
+  return parsed.success ? { voice: parsed.data } : {};
 }

@@ -137,6 +137,16 @@ describe('what a notification says', () => {
     expect(messagePreview(message({ text: null }))).toBe('New message');
     expect(messagePreview(message({ unsupported: true }))).toBe('Unsupported message');
   });
+
+  it('a voice note reads "🎤 Voice message (0:12)"', () => {
+    const recording = { id: 'v', name: 'voice.webm', mime: 'audio/webm', size: 1 };
+    const voice = { durationMs: 12_300, waveform: [0, 255] };
+    expect(messagePreview(message({ text: null, attachments: [recording], voice }))).toBe(
+      '🎤 Voice message (0:12)',
+    );
+    // A plain audio file stays "Audio".
+    expect(messagePreview(message({ text: null, attachments: [recording] }))).toBe('🎵 Audio');
+  });
 });
 
 describe('text from other people in native notifications', () => {

@@ -9,6 +9,7 @@ import {
   type ConversationView,
   type MessageView,
 } from '../common/contract';
+import { voiceMessageLabel } from '../common/voice';
 
 /** What main knows about the screen when a message arrives. */
 export interface ScreenFocus {
@@ -57,7 +58,8 @@ export function messagePreview(message: MessageView, maxLength = PREVIEW_MAX_LEN
   const text = oneLine(message.text ?? message.systemText ?? '');
   const first = message.attachments[0];
   let preview: string;
-  if (first === undefined) preview = text === '' ? 'New message' : text;
+  if (message.voice !== undefined) preview = voiceMessageLabel(message.voice.durationMs);
+  else if (first === undefined) preview = text === '' ? 'New message' : text;
   else {
     const label = ATTACHMENT_LABELS[attachmentKindOf(first.mime)];
     preview = text === '' ? label : `${label} · ${text}`;
