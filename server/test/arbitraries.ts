@@ -18,6 +18,9 @@ import {
   MESSAGE_TEXT_MAX_LENGTH,
   PAGE_LIMIT_MAX,
   PLAYED_LIST_MAX,
+  POLL_OPTIONS_MAX,
+  POLL_OPTION_MAX_LENGTH,
+  POLL_QUESTION_MAX_LENGTH,
   VOICE_DURATION_MAX_MS,
   VOICE_WAVEFORM_MAX,
   REACTION_EMOJI_MAX_LENGTH,
@@ -43,6 +46,7 @@ export const REQUEST_EVENTS = [
   'message:delete',
   'message:react',
   'message:pin',
+  'poll:vote',
   'receipt:played',
   'played:list',
   'group:create',
@@ -456,6 +460,52 @@ function fields(world: FuzzWorld) {
       ),
     }),
   );
+  // Polls: 2..12 distinct options, single or multiple choice; and what the schema must refuse.
+  const pollText = (max: number) =>
+    fc.string({ minLength: 1, maxLength: Math.min(max, 40) }).filter((t) => t.trim() !== '');
+  const poll = fc.record({
+    question: pollText(POLL_QUESTION_MAX_LENGTH),
+    options: fc.uniqueArray(pollText(POLL_OPTION_MAX_LENGTH), {
+      minLength: 2,
+      maxLength: POLL_OPTIONS_MAX,
+      selector: (t) => t.trim(),
+    }),
+    multiple: fc.boolean(),
+  });
+  const badPoll = fc.oneof(
+    wrongType,
+    fc.record({
+      question: fc.constant('Lunch?'),
+      options: fc.constantFrom(
+        [],
+        ['only one'],
+        ['a', 'a '],
+        [' ', 'b'],
+        ['x'.repeat(POLL_OPTION_MAX_LENGTH + 1), 'b'],
+        Array.from({ length: POLL_OPTIONS_MAX + 1 }, (_, i) => `option ${i}`),
+      ),
+      multiple: fc.boolean(),
+    }),
+    fc.record({
+      question: fc.constantFrom('', '   ', 'q'.repeat(POLL_QUESTION_MAX_LENGTH + 1)),
+      options: fc.constant(['a', 'b']),
+      multiple: fc.boolean(),
+    }),
+    fc.record({
+      question: fc.constant('Lunch?'),
+      options: fc.constant(['a', 'b']),
+      multiple: fc.constantFrom(0, 'yes', null),
+    }),
+  );
+  // A vote: distinct option indexes (in range or not for the poll it meets); [] withdraws.
+  const voteOptions = fc.uniqueArray(fc.integer({ min: 0, max: POLL_OPTIONS_MAX - 1 }), {
+    maxLength: 3,
+  });
+  const badVoteOptions = fc.oneof(
+    wrongType,
+    fc.constantFrom([-1], [POLL_OPTIONS_MAX], [1.5], ['0'], [0, 0], [null]),
+    fc.constant(Array.from({ length: POLL_OPTIONS_MAX + 1 }, (_, i) => i)),
+  );
   const playedSeqs = fc.array(positiveSeq, { minLength: 1, maxLength: 6 });
   const badPlayedSeqs = fc.oneof(
     fc.constant([]),
@@ -561,6 +611,7 @@ function fields(world: FuzzWorld) {
       // Real members, strangers and unknown ids, repeats included; too many, bad ids, wrong types.
       mentions: optional(userIds, tooManyIds(MENTIONS_MAX)),
       voice: optional(voice, badVoice),
+      poll: optional(poll, badPoll),
     },
     'message:edit': {
       conversationId: idField,
@@ -584,6 +635,12 @@ function fields(world: FuzzWorld) {
       opId: required(clientId, badId),
       targetSeq: required(positiveSeq, fc.oneof(badSeq, fc.constant(0))),
       pinned: required(fc.boolean(), fc.constantFrom(0, 1, 'true', null)),
+    },
+    'poll:vote': {
+      conversationId: idField,
+      opId: required(clientId, badId),
+      targetSeq: required(positiveSeq, fc.oneof(badSeq, fc.constant(0))),
+      options: required(voteOptions, badVoteOptions),
     },
     'receipt:played': {
       conversationId: idField,
@@ -675,6 +732,11 @@ function validSend(payload: unknown): unknown {
     attachments,
     ...rest
   } = payload as Record<string, unknown>;
+  // A poll is a question and its options: no attachments, link preview or recording.
+  if (rest.poll !== undefined) {
+    const { voice: _voice, ...poll } = rest;
+    return { text: 'a poll', ...poll };
+  }
   if (rest.voice === undefined) return { text: 'hello', ...(payload as object) };
   const recording: unknown = Array.isArray(attachments) ? attachments[0] : undefined;
   return { ...rest, attachments: [recording ?? 'voice-recording'] };

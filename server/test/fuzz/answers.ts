@@ -18,6 +18,7 @@ import {
   invitationListSchema,
   messageDeleteSchema,
   messageReactSchema,
+  pollVoteSchema,
   messageEditSchema,
   messagePinSchema,
   messageSendSchema,
@@ -48,6 +49,7 @@ export const SCHEMAS: Record<FuzzEvent, z.ZodType> = {
   'message:edit': messageEditSchema,
   'message:delete': messageDeleteSchema,
   'message:react': messageReactSchema,
+  'poll:vote': pollVoteSchema,
   'message:pin': messagePinSchema,
   'receipt:played': playedReceiptSchema,
   'played:list': playedListSchema,
@@ -101,6 +103,7 @@ export function problemWith(event: FuzzEvent, payload: unknown, answer: Answer):
     case 'message:edit':
     case 'message:delete':
     case 'message:react':
+    case 'poll:vote':
     case 'message:pin':
       // (Usually >= 2; an opId reused from another operation answers that operation's seq.)
       if (!isSeq(data.seq) || data.seq < 1) return 'malformed seq answer';

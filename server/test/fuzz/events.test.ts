@@ -173,6 +173,7 @@ describe('fuzzing every client -> server event', () => {
         'message:delete',
         'message:react',
         'message:pin',
+        'poll:vote',
         'group:update',
         'group:leave',
         'conversation:settings',

@@ -6,7 +6,7 @@ export interface Ledger {
   firstSend: Map<string, { id: string; seq: number }>;
   /** `userId \0 clientMsgId` of sends that were refused. */
   refusedSends: Set<string>;
-  /** `conversationId#seq` of ok edits, deletes, reactions and pins (the referencing events). */
+  /** `conversationId#seq` of ok edits, deletes, reactions, pins and votes (the referencing events). */
   editDeleteSeqs: Set<string>;
   /** Conversations an ok group:create/update/leave may have written group events to. */
   groupChanged: Set<string>;

@@ -226,6 +226,13 @@ export class FuzzRig {
         clientMsgId: `arena-${arena.id}-${i}`,
         text: `arena message ${i}`,
       });
+    // Seq 9: a poll, so valid votes land (and race edits and deletes of it).
+    await this.must(carol, 'message:send', {
+      conversationId: arena.id,
+      clientMsgId: `arena-${arena.id}-poll`,
+      text: '📊 Lunch?',
+      poll: { question: 'Lunch?', options: ['Tacos', 'Ramen', 'Salad'], multiple: false },
+    });
     this.createdConversationIds.splice(this.createdConversationIds.indexOf(arena.id), 1);
     if (previous !== undefined) this.createdConversationIds.push(previous);
     this.arenaId = arena.id;
@@ -275,7 +282,8 @@ export class FuzzRig {
       (event === 'message:edit' ||
         event === 'message:delete' ||
         event === 'message:react' ||
-        event === 'message:pin') &&
+        event === 'message:pin' ||
+        event === 'poll:vote') &&
       typeof p.conversationId === 'string'
     )
       this.ledger.editDeleteSeqs.add(`${p.conversationId}#${String(data.seq)}`);

@@ -9,6 +9,7 @@ import {
   MESSAGE_TEXT_MAX_LENGTH,
   hasUnsafeNameCharacter,
   idSchema,
+  pollSchema,
   reactionEmojiSchema,
   isHidden,
   parseAccountKey,
@@ -186,7 +187,7 @@ export async function storeViolations(
     // Events.
     const edits = new Map<number, ConversationEvent[]>();
     const deletes = new Map<number, ConversationEvent[]>();
-    /** Reactions and pins: none may land on a message after its delete. */
+    /** Reactions, pins and votes: none may land on a message after its delete. */
     const reactions: ConversationEvent[] = [];
     for (const e of events) {
       const at = `${c}#${e.seq} (${e.type})`;
@@ -197,6 +198,7 @@ export async function storeViolations(
           'message_deleted',
           'reaction',
           'pin',
+          'poll_vote',
           'conversation_renamed',
         ].includes(e.type) &&
         !covers(e.senderUserId, e.seq)
@@ -204,12 +206,16 @@ export async function storeViolations(
         bad(`${at}: the sender ${e.senderUserId} was not a member at that seq`);
       if (
         conversation.kind === 'direct' &&
-        !['message', 'message_edited', 'message_deleted', 'reaction', 'pin'].includes(e.type)
+        !['message', 'message_edited', 'message_deleted', 'reaction', 'pin', 'poll_vote'].includes(
+          e.type,
+        )
       )
         bad(`${at}: a group event in a direct chat`);
       if (
         e.seq > 1 &&
-        !['message', 'message_edited', 'message_deleted', 'reaction', 'pin'].includes(e.type) &&
+        !['message', 'message_edited', 'message_deleted', 'reaction', 'pin', 'poll_vote'].includes(
+          e.type,
+        ) &&
         !ledger.groupChanged.has(c)
       )
         bad(`${at}: a group event no ok request made`);
@@ -223,13 +229,21 @@ export async function storeViolations(
           if (text !== null && (typeof text !== 'string' || text.length > MESSAGE_TEXT_MAX_LENGTH))
             bad(`${at}: text of ${String(text?.length)} chars: ${describePayload(text)}`);
           if (!Array.isArray(attachments)) bad(`${at}: attachments ${JSON.stringify(attachments)}`);
+          const { poll } = e.payload;
           if (e.deletedAt === null) {
             if (
               (typeof text !== 'string' || text.trim() === '') &&
-              (attachments?.length ?? 0) === 0
+              (attachments?.length ?? 0) === 0 &&
+              poll === undefined
             )
-              bad(`${at}: a message without text or attachments: ${describePayload(e.payload)}`);
-          } else if (text !== null || attachments.length > 0) {
+              bad(
+                `${at}: a message without text, attachments or poll: ${describePayload(e.payload)}`,
+              );
+            if (poll !== undefined && !pollSchema.safeParse(poll).success)
+              bad(`${at}: a malformed poll ${describePayload(poll)}`);
+            if (poll !== undefined && (attachments.length > 0 || e.payload.voice !== undefined))
+              bad(`${at}: a poll with attachments`);
+          } else if (text !== null || attachments.length > 0 || poll !== undefined) {
             bad(`${at}: a deleted message keeps its content`);
           }
           if (
@@ -280,6 +294,31 @@ export async function storeViolations(
             bad(`${at}: pinned ${String(e.payload.pinned)}`);
           break;
         }
+        case 'poll_vote': {
+          if (!ledger.editDeleteSeqs.has(`${c}#${e.seq}`))
+            bad(`${at}: no ok request answered this seq`);
+          const target = bySeq.get(e.payload.targetSeq);
+          // The poll as it was sent: a delete later empties the row, not the vote's right to exist.
+          if (target?.type !== 'message' || e.payload.targetSeq >= e.seq) {
+            bad(`${at}: target ${e.payload.targetSeq} is not an earlier message`);
+            break;
+          }
+          reactions.push(e);
+          const { poll } = target.payload;
+          const { options } = e.payload;
+          if (target.deletedAt === null && poll === undefined)
+            bad(`${at}: a vote on a message without a poll`);
+          if (
+            !Array.isArray(options) ||
+            new Set(options).size !== options.length ||
+            options.some((o) => !Number.isSafeInteger(o) || o < 0) ||
+            (poll !== undefined &&
+              (options.some((o) => o >= poll.options.length) ||
+                (!poll.multiple && options.length > 1)))
+          )
+            bad(`${at}: options ${JSON.stringify(options)} do not fit the poll`);
+          break;
+        }
         case 'reaction': {
           if (!ledger.editDeleteSeqs.has(`${c}#${e.seq}`))
             bad(`${at}: no ok request answered this seq`);
@@ -317,9 +356,9 @@ export async function storeViolations(
           bad(`${at}: an unknown event type`);
       }
     }
-    // No reaction or pin lands on a message after its delete.
+    // No reaction, pin or vote lands on a message after its delete.
     for (const r of reactions) {
-      if (r.type !== 'reaction' && r.type !== 'pin') continue;
+      if (r.type !== 'reaction' && r.type !== 'pin' && r.type !== 'poll_vote') continue;
       const deletedAt = deletes.get(r.payload.targetSeq)?.[0]?.seq;
       if (deletedAt !== undefined && deletedAt < r.seq)
         bad(`${c}#${r.seq}: a ${r.type} of ${r.payload.targetSeq}, deleted at ${deletedAt}`);
