@@ -195,6 +195,8 @@ export interface MessageView {
   forwarded: boolean;
   /** The sender's preview of a link in the text (never fetched by receivers). */
   linkPreview: LinkPreviewView | null;
+  /** Pinned in the chat (at most PINNED_MESSAGES_MAX are); absent: not pinned. */
+  pinned?: boolean;
   /** Starred by this person (the account state, on all their devices); absent: not starred. */
   starred?: boolean;
   /** The people the text mentions (`@Name` tokens in the text); absent or empty: none. */
@@ -233,6 +235,17 @@ export interface PollDraft {
   question: string;
   options: string[];
   multiple: boolean;
+}
+
+/** One pinned message of a chat, as its pinned bar shows it (`listPins`, newest pin first). */
+export interface PinnedMessage {
+  seq: number;
+  /** Null when the message is neither loaded here nor reachable now (offline): "Message". */
+  senderName: string | null;
+  text: string | null;
+  attachment: MessagePreview['attachment'];
+  /** Who pinned it ("You" for this person). */
+  pinnedBy: string;
 }
 
 /** A starred message with where it lives, for the "Starred messages" view. */
@@ -377,6 +390,13 @@ export interface ChatApi {
    * else (works offline).
    */
   deleteForMe(input: { conversationId: string; seqs: number[] }): Promise<void>;
+  /**
+   * Pins or unpins a sent message for everyone in the chat (a fourth pin replaces the oldest);
+   * works offline (the outbox).
+   */
+  pinMessage(input: { conversationId: string; seq: number; pinned: boolean }): Promise<void>;
+  /** The chat's pinned messages, newest pin first (at most PINNED_MESSAGES_MAX). */
+  listPins(conversationId: string): Promise<PinnedMessage[]>;
   /** Starred messages, most recently starred first. */
   listStarred(): Promise<StarredMessage[]>;
   /** Puts a failed message back in the outbox. */
@@ -468,6 +488,8 @@ export const CHAT_API_METHODS = [
   'setStarred',
   'deleteForMe',
   'listStarred',
+  'pinMessage',
+  'listPins',
   'retryMessage',
   'discardMessage',
   'markRead',

@@ -7,6 +7,7 @@ import type {
   LastSeenVisibility,
   PresenceInfo,
   PublicUser,
+  ConversationEvent,
 } from '@chitchat/shared';
 import type {
   ChatApi,
@@ -27,6 +28,7 @@ import type {
   SessionState,
   SignInInput,
   SignUpInput,
+  PinnedMessage,
   StarredMessage,
 } from '../common/contract';
 import * as account from './account-actions';
@@ -43,6 +45,7 @@ import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-pre
 import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
 import { listMembers } from './mentions';
+import * as pins from './pins';
 import * as messages from './message-actions';
 import { DEFAULT_PAGE } from './message-actions';
 import {
@@ -102,6 +105,8 @@ export class ChatClient implements ChatApi {
   private readonly syncOptions: SyncEngineOptions;
   private listTimer: ReturnType<typeof setTimeout> | null = null;
   private linkPreviews: LinkPreviewMaker | null = null;
+  /** Pinned messages older than the loaded history, read once from the server for the bar. */
+  private readonly pinPreviews = new Map<string, ConversationEvent>();
 
   constructor(private readonly options: ChatClientOptions) {
     this.logger = options.logger ?? silentLogger;
@@ -190,6 +195,7 @@ export class ChatClient implements ChatApi {
   }
 
   private close(): void {
+    this.pinPreviews.clear();
     if (this.listTimer !== null) clearTimeout(this.listTimer);
     this.listTimer = null;
     this.engine?.stop();
@@ -512,6 +518,14 @@ export class ChatClient implements ChatApi {
 
   async listStarred(): Promise<StarredMessage[]> {
     return account.listStarred(this.ready());
+  }
+
+  async pinMessage(input: { conversationId: string; seq: number; pinned: boolean }): Promise<void> {
+    pins.pinMessage(this.context(), input);
+  }
+
+  async listPins(conversationId: string): Promise<PinnedMessage[]> {
+    return pins.listPins(this.ready(), this.pinPreviews, conversationId);
   }
 
   async retryMessage(key: string): Promise<void> {

@@ -11,6 +11,7 @@ import type {
   OutboxRow,
   OutboxTarget,
   ReactPayload,
+  PinOutboxPayload,
   SendPayload,
   VotePayload,
 } from './local-store/index';
@@ -183,6 +184,29 @@ export class OutboxSender {
             text: payload.text,
             opId: entry.key,
           });
+          this.deps.store.removeOutbox(entry.key);
+          return 'done';
+        }
+        case 'pin': {
+          const payload = JSON.parse(entry.payload) as PinOutboxPayload;
+          let seq = payload.seq;
+          if (payload.target !== undefined) {
+            const found = await this.findTarget(entry.conversation_id, payload.target);
+            if (found === null) return this.failStale(entry);
+            seq = found;
+            this.deps.store.updateOutboxPayload(entry.key, { seq, pinned: payload.pinned });
+          }
+          try {
+            await this.deps.call('message:pin', {
+              conversationId: entry.conversation_id,
+              opId: entry.key,
+              targetSeq: seq,
+              pinned: payload.pinned,
+            });
+          } catch (error) {
+            // Deleted meanwhile: a deleted message is never shown pinned, so nothing is left to do.
+            if (!(error instanceof RequestFailed && error.code === 'conflict')) throw error;
+          }
           this.deps.store.removeOutbox(entry.key);
           return 'done';
         }

@@ -33,6 +33,7 @@ import {
 import type { ReactionRow } from './local-store/index';
 import { pendingReactions, reactionViews } from './reaction-views';
 import { mentionedIds, mentionViews } from './mentions';
+import { currentPins } from './pins';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
@@ -176,12 +177,14 @@ export class ViewBuilder {
   /** A page of the timeline: events, then what still waits in the outbox. */
   page(row: ConversationRow, events: EventRow[], includeOutbox: boolean): MessageView[] {
     // Sends wait in the timeline; an edit or delete shows only once it failed (to retry or discard).
-    // A reaction never has a row of its own: it shows under its message, or not at all.
+    // A reaction never has a row of its own: it shows under its message, or not at all. A pin
+    // waiting in the outbox shows in the pinned bar (pins.ts), never as a row.
     const allOutbox = this.store.outbox(row.id);
     const outbox = includeOutbox
       ? allOutbox.filter(
           (o) =>
-            o.kind === 'send' || (o.state === 'failed' && o.kind !== 'react' && o.kind !== 'vote'),
+            o.kind === 'send' ||
+            (o.state === 'failed' && o.kind !== 'react' && o.kind !== 'vote' && o.kind !== 'pin'),
         )
       : [];
     const seqs = events.map((e) => e.seq);
@@ -190,6 +193,7 @@ export class ViewBuilder {
         ? new Map<number, ReactionRow[]>()
         : this.store.reactions.between(row.id, Math.min(...seqs), Math.max(...seqs));
     const pendingReacts = pendingReactions(this.store, row.id, allOutbox);
+    const pinned = new Set(currentPins(this.store, row.id).map((p) => p.targetSeq));
     const userIds = new Set<string>([this.store.userId]);
     for (const e of events) {
       userIds.add(e.sender_user_id);
@@ -200,7 +204,7 @@ export class ViewBuilder {
     const marks = this.marks(row);
     const nameOf = (userId: string) => this.nameOf(users, userId);
     const views = events.map((e) => {
-      const view = this.message(e, users, marks);
+      const view = this.message(e, users, marks, pinned);
       if (e.type !== 'message' || e.deleted_at !== null) return view;
       const mine = pendingReacts.bySeq.has(e.seq)
         ? pendingReacts.bySeq.get(e.seq)
@@ -224,7 +228,12 @@ export class ViewBuilder {
     return views;
   }
 
-  message(event: EventRow, users: Map<string, UserRow>, marks: Marks): MessageView {
+  message(
+    event: EventRow,
+    users: Map<string, UserRow>,
+    marks: Marks,
+    pinned: ReadonlySet<number> = new Set(),
+  ): MessageView {
     const payload = JSON.parse(event.payload) as Record<string, unknown>;
     const own = event.sender_user_id === this.store.userId;
     const isMessage = event.type === 'message';
@@ -270,6 +279,7 @@ export class ViewBuilder {
       linkPreview: isMessage ? linkPreviewOf(payload.linkPreview) : null,
       starred: isMessage && this.store.account.isStarred(event.conversation_id, event.seq),
       mentions: isMessage ? mentionViews(payload, users, this.store.userId) : undefined,
+      ...(isMessage && pinned.has(event.seq) ? { pinned: true } : {}),
       ...this.pollOf(event.conversation_id, event.seq, event.client_msg_id, payload.poll, event),
       ...(isMessage ? voiceOf(payload.voice) : {}),
     };
@@ -416,6 +426,10 @@ export class ViewBuilder {
             ? `${actor} made ${who} an admin`
             : `${actor} made ${who} a member`;
       }
+      case 'pin':
+        return payload.pinned === true
+          ? `${actor} pinned a message`
+          : `${actor} unpinned a message`;
       case 'conversation_renamed':
         return `${actor} renamed the group to “${String(payload.title)}”`;
       default:

@@ -13,12 +13,11 @@ import {
   HIGHLIGHT_END,
   HIGHLIGHT_START,
   type ConversationRow,
-  type DeletePayload,
-  type EditPayload,
   type EventRow,
   type MediaCacheRow,
   type MemberRow,
   type OutboxKind,
+  type OutboxPayload,
   type OutboxRow,
   type ReactPayload,
   type PollVoteRow,
@@ -386,8 +385,9 @@ export class LocalStore {
     return this.statements.pollVotes.all(conversationId, seq);
   }
 
+  /** The newest event a chat's preview may show (no referencing event, not even a pin line). */
   lastTimelineEvent(conversationId: string): EventRow | null {
-    return this.statements.latest.get(conversationId, 1) ?? null;
+    return this.statements.lastPreviewable.get(conversationId) ?? null;
   }
 
   // ---------- outbox ----------
@@ -396,7 +396,7 @@ export class LocalStore {
     key: string;
     conversationId: string;
     kind: OutboxKind;
-    payload: SendPayload | EditPayload | DeletePayload | ReactPayload | VotePayload;
+    payload: OutboxPayload;
     at: number;
   }): OutboxRow {
     this.touch(entry.conversationId);
@@ -480,11 +480,29 @@ export class LocalStore {
     return true;
   }
 
-  updateOutboxPayload(
-    key: string,
-    payload: SendPayload | EditPayload | DeletePayload | ReactPayload | VotePayload,
-  ): void {
+  updateOutboxPayload(key: string, payload: OutboxPayload): void {
     this.statements.outboxPayload.run(JSON.stringify(payload), key);
+  }
+
+  // ---------- pins ----------
+
+  /** The conversation's `pin` events this device holds, in log order. */
+  pinEvents(conversationId: string): { seq: number; sender_user_id: string; payload: string }[] {
+    return this.statements.pinEvents.all(conversationId);
+  }
+
+  /** Which of these seqs are deleted messages (loaded, or with a delete kept for later). */
+  deletedAmong(conversationId: string, seqs: readonly number[]): Set<number> {
+    if (seqs.length === 0) return new Set();
+    const marks = seqs.map(() => '?').join(',');
+    const rows = this.db
+      .prepare<(string | number)[], { seq: number }>(
+        `SELECT seq FROM events WHERE conversation_id = ? AND seq IN (${marks}) AND deleted_at IS NOT NULL
+         UNION SELECT target_seq FROM pending_changes WHERE conversation_id = ?
+           AND type = 'message_deleted' AND target_seq IN (${marks})`,
+      )
+      .all(conversationId, ...seqs, conversationId, ...seqs);
+    return new Set(rows.map((r) => r.seq));
   }
 
   // ---------- media cache ----------

@@ -207,4 +207,8 @@ CREATE TABLE poll_votes (
   PRIMARY KEY (conversation_id, target_seq, user_id)
 ) STRICT, WITHOUT ROWID;
 `,
+  `
+-- Pinned messages are folded from the pin events of a chat: found without scanning its messages.
+CREATE INDEX events_pins ON events (conversation_id, seq) WHERE type = 'pin';
+`,
 ];

@@ -64,7 +64,7 @@ export interface MemberRow {
   joined_seq: number;
 }
 
-export type OutboxKind = 'send' | 'edit' | 'delete' | 'react' | 'vote';
+export type OutboxKind = 'send' | 'edit' | 'delete' | 'react' | 'vote' | 'pin';
 export type OutboxState = 'pending' | 'sent' | 'failed';
 
 export interface OutboxRow {
@@ -79,6 +79,9 @@ export interface OutboxRow {
   attempts: number;
   created_at: number;
 }
+
+export type OutboxPayload =
+  SendPayload | EditPayload | DeletePayload | ReactPayload | VotePayload | PinOutboxPayload;
 
 /** Outbox payloads, by kind. `replyToKey` names a reply target still in the outbox. */
 export interface SendPayload {
@@ -145,6 +148,13 @@ export interface VotePayload {
   seq?: number;
   targetKey?: string;
   options: number[];
+  /** Set when the server was restored: `seq` is stale until resolved from this. */
+  target?: OutboxTarget;
+}
+/** A pin or unpin of the message at `seq` (`message:pin`, sent with the entry's key as opId). */
+export interface PinOutboxPayload {
+  seq: number;
+  pinned: boolean;
   /** Set when the server was restored: `seq` is stale until resolved from this. */
   target?: OutboxTarget;
 }

@@ -14,11 +14,15 @@ import type {
 
 /* The local store's schema upgrade and its prepared statements. */
 
+/** An SQL list of fixed event type names (never input). */
+const sqlList = (types: readonly string[]) => `(${types.map((type) => `'${type}'`).join(', ')})`;
 /**
  * Referencing events (edits, deletes, reactions...) change what the timeline shows; they are no
- * rows of it. An SQL list of the shared constant's fixed names.
+ * rows of it. A pin is the exception: it shows as a line ("Ana pinned a message").
  */
-const HIDDEN_IN_TIMELINE = `(${REFERENCING_EVENT_TYPES.map((type) => `'${type}'`).join(', ')})`;
+const HIDDEN_IN_TIMELINE = sqlList(REFERENCING_EVENT_TYPES.filter((type) => type !== 'pin'));
+/** Referencing events are never a chat's preview (DESIGN §3), the pin line included. */
+const NOT_PREVIEWED = sqlList(REFERENCING_EVENT_TYPES);
 /** Messages the person deleted for themselves (account state) leave the timeline on every device. */
 const NOT_DELETED_FOR_ME = `NOT EXISTS (SELECT 1 FROM account_marks m
   WHERE m.conversation_id = events.conversation_id AND m.seq = events.seq AND m.deleted = 1)`;
@@ -188,6 +192,14 @@ export function prepareStatements(db: BetterSqlite3.Database) {
     latest: prepare<[string, number], EventRow>(
       `SELECT rowid, * FROM events WHERE conversation_id = ? AND type NOT IN ${HIDDEN_IN_TIMELINE}
          AND ${NOT_DELETED_FOR_ME} ORDER BY seq DESC LIMIT ?`,
+    ),
+    lastPreviewable: prepare<[string], EventRow>(
+      `SELECT rowid, * FROM events WHERE conversation_id = ? AND type NOT IN ${NOT_PREVIEWED}
+         AND ${NOT_DELETED_FOR_ME} ORDER BY seq DESC LIMIT 1`,
+    ),
+    pinEvents: prepare<[string], { seq: number; sender_user_id: string; payload: string }>(
+      `SELECT seq, sender_user_id, payload FROM events WHERE conversation_id = ? AND type = 'pin'
+         ORDER BY seq`,
     ),
     before: prepare<[string, number, number], EventRow>(
       `SELECT rowid, * FROM events WHERE conversation_id = ? AND seq < ? AND type NOT IN ${HIDDEN_IN_TIMELINE}
