@@ -19,12 +19,10 @@ import {
   type OutboxKind,
   type OutboxPayload,
   type OutboxRow,
-  type ReactPayload,
   type PollVoteRow,
   type SearchRow,
   type SendPayload,
   type UserRow,
-  type VotePayload,
 } from './rows';
 import {
   detachOutboxTargets,
