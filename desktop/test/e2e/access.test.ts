@@ -238,10 +238,11 @@ describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromiu
         .locator('.bubble-actions button')
         .evaluateAll((buttons) => buttons.every((b) => b.getAttribute('tabindex') === '-1')),
     ).toBe(true);
+    // The first action is React (reactions, #14), Reply the next one.
     await page.keyboard.press('ArrowRight');
     await expect
       .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
-      .toBe('Reply');
+      .toBe('React');
     await page.keyboard.press('Escape');
     await page.keyboard.press('r');
     await page.getByText('Replying to Ben Okafor').waitFor();

@@ -148,7 +148,7 @@ describe('fuzzing the transport under the events', () => {
   });
 
   it(
-    'malformed Socket.io frames close at most that socket; the rig.server keeps serving',
+    'malformed Socket.io frames close at most that socket; the server keeps serving',
     async () => {
       const alice = rig.actors[0]!;
       // Well-formed frames the server has no use for: ignored, the socket stays usable.
