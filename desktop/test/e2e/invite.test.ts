@@ -8,6 +8,7 @@ import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
 
+// Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('signing up on a server that asks for invites (Chromium)', () => {
   let server: TestServer;
   let browser: Browser;

@@ -23,6 +23,7 @@ const OTHERS = [
  * the list with the keyboard, and sends; Bob, who muted the group, sees the "@" on the chat in his
  * list and his name highlighted in the message.
  */
+// Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('mentions in a group of thirty (Chromium)', () => {
   let server: TestServer;
   let browser: Browser;

@@ -15,6 +15,7 @@ const runBrowser = chromiumAvailable();
  * each change on his screen and Ana's phone follows; the chip shows who reacted, and Ana removes
  * hers from there.
  */
+// Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('reactions in a group (Chromium)', () => {
   let server: TestServer;
   let browser: Browser;
