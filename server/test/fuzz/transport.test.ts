@@ -6,7 +6,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ERROR_CODES, SOCKET_MAX_PAYLOAD_BYTES } from '@chitchat/shared';
-import { FUZZ_EVENTS, REQUEST_EVENTS, randomValue } from '../arbitraries';
+import { FUZZ_EVENTS, REQUEST_EVENTS } from '../arbitraries';
+import { randomValue } from './values';
 import { connect, disconnected, openSocket, refusedHandshake } from '../harness';
 import { FUZZ_TEST_TIMEOUT_MS, FuzzRig, fcParams, runs } from './rig';
 import { describePayload, emitRaw, emitWithAck, isObject, wireForm } from './wire';
