@@ -1,17 +1,12 @@
-import type { ClientSession } from 'mongoose';
 import {
   StoreRefusal,
   type ConversationStore,
-  type EventOrigin,
   type EventRecord,
   type MembershipRecord,
 } from '../types';
 import {
-  byClientMsgId,
   byDirectKey,
-  byOpId,
   directKey,
-  isDuplicateKeyError,
   toConversationRecord,
   toEventRecord,
   toMembershipRecord,
@@ -25,8 +20,9 @@ import {
 import type { Transact } from './transaction';
 import { mongoEventReads } from './event-reads';
 import { memberWrites } from './member-writes';
-import { messagePayloadOf } from '../message-payload';
-import { clockStamp, MONGO_CURSOR_LAG_MS } from '../versions';
+import { logWrites, retryingDuplicate, subId } from './log-writes';
+import { mongoMessageWrites } from './message-writes';
+import { MONGO_CURSOR_LAG_MS } from '../versions';
 
 /*
  * Conversations, memberships and the event log in MongoDB; mirrors ../sqlite/conversations.ts
@@ -40,114 +36,13 @@ import { clockStamp, MONGO_CURSOR_LAG_MS } from '../versions';
  * own clock stamp (../versions.ts), not a store-wide counter.
  */
 
-type Session = ClientSession;
-
-interface EventKeys {
-  id?: string;
-  clientMsgId?: string;
-  opId?: string | undefined;
-}
-
-/** Ids for the 2nd, 3rd... event of one operation, derived from the operation's event id. */
-const subId = (origin: EventOrigin, index: number) =>
-  index === 0 ? origin.id : `${origin.id}-${index}`;
-
-/**
- * Runs a write; when a unique index refused it (a concurrent twin committed first: the same
- * clientMsgId or opId, the same direct pair), runs it once more, and this time the write finds
- * the twin and answers as the SQLite store does for a repeat.
- */
-async function retryingDuplicate<T>(write: () => Promise<T>): Promise<T> {
-  try {
-    return await write();
-  } catch (error) {
-    if (isDuplicateKeyError(error)) return write();
-    throw error;
-  }
-}
-
 export function mongoConversationStore(models: MongoModels, transact: Transact): ConversationStore {
-  const { Conversation, Membership, Event, Block } = models;
+  const { Conversation, Membership } = models;
 
-  /**
-   * The stamp of this transaction's rows (../versions.ts): from the clock, so no document is
-   * shared between conversations. Taken inside the transaction, which MongoDB aborts past its
-   * lifetime limit, so it is visible within MONGO_CURSOR_LAG_MS of being taken.
-   */
-  const nextVersion = async (_session: Session): Promise<number> => clockStamp();
-
-  const membershipDoc = (conversationId: string, userId: string, session: Session | null) =>
-    Membership.findOne({ conversationId, userId }).session(session).lean<MembershipDoc>();
-
-  const requireActive = async (conversationId: string, userId: string, session: Session) => {
-    const doc = await membershipDoc(conversationId, userId, session);
-    if (doc === null || !doc.active) throw new StoreRefusal('not_member');
-    return doc;
-  };
-
-  const eventByOp = (userId: string, opId: string, session: Session | null) =>
-    Event.findOne(byOpId(userId, opId)).session(session).lean<EventDoc>();
-
-  /** Takes the next `count` seqs of the conversation; returns the first (and its membersVersion). */
-  const claimSeqs = async (conversationId: string, count: number, session: Session) => {
-    const doc = await Conversation.findOneAndUpdate(
-      { _id: conversationId },
-      { $inc: { lastSeq: count } },
-      { session, new: true },
-    ).lean<ConversationDoc>();
-    if (doc === null) throw new StoreRefusal('not_found');
-    return { first: doc.lastSeq - count + 1, membersVersion: doc.membersVersion };
-  };
-  const allocateSeqs = async (conversationId: string, count: number, session: Session) =>
-    (await claimSeqs(conversationId, count, session)).first;
-
-  const insertEvent = async (
-    conversationId: string,
-    seq: number,
-    origin: EventOrigin,
-    type: EventDoc['type'],
-    payload: unknown,
-    keys: EventKeys,
-    session: Session,
-  ): Promise<EventRecord> => {
-    const doc: EventDoc = {
-      _id: keys.id ?? origin.id,
-      conversationId,
-      seq,
-      type,
-      senderUserId: origin.userId,
-      senderDeviceId: origin.deviceId,
-      createdAt: origin.at,
-      payload,
-      ...(keys.clientMsgId !== undefined ? { clientMsgId: keys.clientMsgId } : {}),
-      ...(keys.opId !== undefined ? { opId: keys.opId } : {}),
-      ...(type === 'message' ? { editedAt: null, editVersion: 0, deletedAt: null } : {}),
-    };
-    await Event.insertMany([doc], { session });
-    return toEventRecord(doc);
-  };
-
+  const log = logWrites(models);
+  const { nextVersion, membershipDoc, requireActive, eventByOp, insertEvent, readConversation } =
+    log;
   const { advanceOwnMarks, upsertMember, closeMember, setRole } = memberWrites(models);
-
-  const targetMessage = async (conversationId: string, targetSeq: number, session: Session) => {
-    const target = await Event.findOne({ conversationId, seq: targetSeq })
-      .session(session)
-      .lean<EventDoc>();
-    if (target === null) throw new StoreRefusal('not_found');
-    if (target.type !== 'message') throw new StoreRefusal('not_message');
-    if (target.deletedAt !== null && target.deletedAt !== undefined)
-      throw new StoreRefusal('already_deleted');
-    return target;
-  };
-
-  const setConversationVersion = (conversationId: string, version: number, session: Session) =>
-    Conversation.updateOne({ _id: conversationId }, { $set: { version } }, { session });
-
-  const readConversation = async (id: string, session: Session | null) => {
-    const doc = await Conversation.findById(id).session(session).lean<ConversationDoc>();
-    if (doc === null) throw new Error(`conversation ${id} vanished`);
-    return toConversationRecord(doc);
-  };
 
   return {
     async changeCursor() {
@@ -405,171 +300,7 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
       });
     },
 
-    async appendMessage(message) {
-      return retryingDuplicate(() =>
-        transact(async (session) => {
-          const existing = await Event.findOne(byClientMsgId(message.userId, message.clientMsgId))
-            .session(session)
-            .lean<EventDoc>();
-          if (existing !== null)
-            return { event: toEventRecord(existing), duplicate: true as const };
-          await requireActive(message.conversationId, message.userId, session);
-          const blockedBy = message.unlessBlockedBy ?? null;
-          if (
-            blockedBy !== null &&
-            (await Block.exists({ userId: blockedBy, blockedUserId: message.userId }).session(
-              session,
-            )) !== null
-          ) {
-            throw new StoreRefusal('blocked');
-          }
-          const mentions = [...new Set(message.mentions ?? [])];
-          if (
-            mentions.length > 0 &&
-            (await Membership.countDocuments({
-              conversationId: message.conversationId,
-              userId: { $in: mentions },
-              active: true,
-            }).session(session)) !== mentions.length
-          ) {
-            throw new StoreRefusal('mention_not_member');
-          }
-          const { first: seq, membersVersion } = await claimSeqs(
-            message.conversationId,
-            1,
-            session,
-          );
-          const event = await insertEvent(
-            message.conversationId,
-            seq,
-            message,
-            'message',
-            messagePayloadOf(message),
-            { clientMsgId: message.clientMsgId },
-            session,
-          );
-          // The counter is taken last: it is the one document every writer shares, so it is held
-          // (by an uncommitted write) for as short a time as possible.
-          const version = await nextVersion(session);
-          await setConversationVersion(message.conversationId, version, session);
-          await advanceOwnMarks(message.conversationId, message.userId, seq, version, session);
-          return { event, duplicate: false as const, membersVersion };
-        }),
-      );
-    },
-
-    async editMessage(conversationId, targetSeq, text, origin) {
-      return retryingDuplicate(() =>
-        transact(async (session) => {
-          if (origin.opId !== undefined) {
-            const existing = await eventByOp(origin.userId, origin.opId, session);
-            if (existing !== null) return toEventRecord(existing);
-          }
-          await requireActive(conversationId, origin.userId, session);
-          const target = await targetMessage(conversationId, targetSeq, session);
-          const seq = await allocateSeqs(conversationId, 1, session);
-          const editVersion = (target.editVersion ?? 0) + 1;
-          const event = await insertEvent(
-            conversationId,
-            seq,
-            origin,
-            'message_edited',
-            { targetSeq, text, editVersion },
-            { opId: origin.opId },
-            session,
-          );
-          // The first edit keeps the text the message was sent with.
-          const original =
-            editVersion === 1
-              ? { originalText: (target.payload as { text: string | null }).text }
-              : {};
-          await Event.updateOne(
-            { conversationId, seq: targetSeq },
-            { $set: { 'payload.text': text, editedAt: origin.at, editVersion, ...original } },
-            { session },
-          );
-          await setConversationVersion(conversationId, await nextVersion(session), session);
-          return event;
-        }),
-      );
-    },
-
-    async deleteMessage(conversationId, targetSeq, origin) {
-      return retryingDuplicate(() =>
-        transact(async (session) => {
-          if (origin.opId !== undefined) {
-            const existing = await eventByOp(origin.userId, origin.opId, session);
-            if (existing !== null) return toEventRecord(existing);
-          }
-          await requireActive(conversationId, origin.userId, session);
-          await targetMessage(conversationId, targetSeq, session);
-          const seq = await allocateSeqs(conversationId, 1, session);
-          const event = await insertEvent(
-            conversationId,
-            seq,
-            origin,
-            'message_deleted',
-            { targetSeq },
-            { opId: origin.opId },
-            session,
-          );
-          // Deleted for everyone: the text and attachments leave the row, and the edits' text too.
-          await Event.updateOne(
-            { conversationId, seq: targetSeq },
-            {
-              $set: {
-                'payload.text': null,
-                'payload.attachments': [],
-                deletedAt: origin.at,
-                originalText: null,
-              },
-              // The preview describes a link of the text, and its image is media of the message;
-              // whom the text mentioned goes with the text; a voice note's description goes with
-              // its recording.
-              $unset: {
-                'payload.linkPreview': '',
-                'payload.mentions': '',
-                'payload.voice': '',
-                'payload.poll': '',
-              },
-            },
-            { session },
-          );
-          await Event.updateMany(
-            { conversationId, type: 'message_edited', 'payload.targetSeq': targetSeq },
-            { $set: { 'payload.text': null } },
-            { session },
-          );
-          await setConversationVersion(conversationId, await nextVersion(session), session);
-          return event;
-        }),
-      );
-    },
-
-    async appendReference(conversationId, reference, origin) {
-      return retryingDuplicate(() =>
-        transact(async (session) => {
-          if (origin.opId !== undefined) {
-            const existing = await eventByOp(origin.userId, origin.opId, session);
-            if (existing !== null) return toEventRecord(existing);
-          }
-          await requireActive(conversationId, origin.userId, session);
-          await targetMessage(conversationId, reference.payload.targetSeq, session);
-          const seq = await allocateSeqs(conversationId, 1, session);
-          const event = await insertEvent(
-            conversationId,
-            seq,
-            origin,
-            reference.type,
-            reference.payload,
-            { opId: origin.opId },
-            session,
-          );
-          await setConversationVersion(conversationId, await nextVersion(session), session);
-          return event;
-        }),
-      );
-    },
+    ...mongoMessageWrites(models, transact, log),
 
     ...mongoEventReads(models),
 
