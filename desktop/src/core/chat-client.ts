@@ -32,29 +32,25 @@ import type {
   StarredMessage,
 } from '../common/contract';
 import * as account from './account-actions';
-import { accountDatabasePath, normalizeServerUrl, type StoredSession } from './account-paths';
+import { normalizeServerUrl, type StoredSession } from './account-paths';
 import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
 import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
-import { ConversationList } from './conversation-list';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
 import { forwardMessages } from './forwarding';
 import * as polls from './poll-actions';
 import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
-import { LocalStore } from './local-store/index';
-import { MediaCache } from './media-cache';
 import { listMembers } from './mentions';
 import * as pins from './pins';
 import * as messages from './message-actions';
 import { DEFAULT_PAGE } from './message-actions';
 import {
   DEFAULT_SYNC_OPTIONS,
-  SyncEngine,
   type SocketFactory,
   type SyncEngineOptions,
 } from './sync-engine';
-import { ViewBuilder } from './views';
+import { SignedInSession } from './signed-in-session';
 
 export { accountDatabasePath, normalizeServerUrl } from './account-paths';
 export { ChatClientError } from './client-errors';
@@ -92,18 +88,10 @@ export const SIGN_IN_TIMEOUT_MS = 20_000;
  */
 export class ChatClient implements ChatApi {
   readonly events = new Emitter<ChatEvents>();
-  private session: StoredSession | null = null;
-  private api: ApiClient | null = null;
-  private store: LocalStore | null = null;
-  private engine: SyncEngine | null = null;
-  private views: ViewBuilder | null = null;
-  private list: ConversationList | null = null;
-  private media: MediaCache | null = null;
-  /** Upload progress of outbox entries, by key (while their files are being sent). */
-  private readonly uploads = new Map<string, { sent: number; total: number }>();
+  /** The signed-in account's parts; null while signed out. */
+  private current: SignedInSession | null = null;
   private readonly logger: EngineLogger;
   private readonly syncOptions: SyncEngineOptions;
-  private listTimer: ReturnType<typeof setTimeout> | null = null;
   private linkPreviews: LinkPreviewMaker | null = null;
   /** Pinned messages older than the loaded history, read once from the server for the bar. */
   private readonly pinPreviews = new Map<string, ConversationEvent>();
@@ -138,142 +126,54 @@ export class ChatClient implements ChatApi {
   }
 
   private open(session: StoredSession, signedIn?: ApiClient): void {
-    this.session = session;
-    this.api =
+    const api =
       signedIn ??
       new ApiClient(
         session.serverUrl,
         this.options.secrets,
         this.options.fetch ? { fetch: this.options.fetch } : {},
       );
-    this.api.onSignedOut = (reason) => void this.endSession(reason);
-    const file = accountDatabasePath(this.options.profileDir, session.serverUrl, session.user.id);
-    mkdirSync(path.dirname(file), { recursive: true });
-    this.store = new LocalStore(file, session.user.id);
-    this.store.upsertUsers([session.user]);
-    this.media = new MediaCache(
-      path.join(this.options.profileDir, 'media', session.user.id),
-      this.store,
-      this.api,
-    );
-    this.views = new ViewBuilder(this.store, (key) => this.uploads.get(key) ?? null);
-    this.list = new ConversationList(
-      this.store,
-      this.views,
-      (conversationId) => this.engine?.typingIn(conversationId) ?? [],
-    );
-    this.engine = new SyncEngine(
-      this.store,
-      this.api,
-      {
-        connection: (state) => this.events.emit('connection', state),
-        changed: (change) => {
-          if (change.list) this.scheduleListChange();
-          for (const conversationId of change.conversations)
-            this.events.emit('messages', { conversationId });
-        },
-        presence: (info) => this.events.emit('presence', info),
-        typing: (conversationId) => {
-          this.list?.typing(conversationId);
-          this.scheduleListChange();
-        },
-        incoming: (event) => this.announceIncoming(event.conversationId, event.seq),
-        upload: (conversationId, key, sent, total) => {
-          if (sent >= total) this.uploads.delete(key);
-          else this.uploads.set(key, { sent, total });
-          this.events.emit('upload', { conversationId, key, sent, total });
-        },
-        revoked: (reason) => void this.endSession(reason),
-        invitation: () => void this.announceInvitations(),
-      },
-      this.logger,
-      this.syncOptions,
-      this.options.connect,
-      this.media,
-    );
-    this.engine.start();
+    api.onSignedOut = (reason) => void this.endSession(reason);
+    this.current = new SignedInSession(session, api, {
+      profileDir: this.options.profileDir,
+      events: this.events,
+      logger: this.logger,
+      syncOptions: this.syncOptions,
+      connect: this.options.connect,
+      ended: (reason) => void this.endSession(reason),
+      invitationsChanged: () => void this.announceInvitations(),
+    });
   }
 
   private close(): void {
     this.pinPreviews.clear();
-    if (this.listTimer !== null) clearTimeout(this.listTimer);
-    this.listTimer = null;
-    this.engine?.stop();
-    this.store?.close();
-    this.engine = null;
-    this.store = null;
-    this.views = null;
-    this.list = null;
-    this.media = null;
-    this.api = null;
+    this.current?.close();
+    this.current = null;
   }
 
   private async endSession(reason: string): Promise<void> {
-    const serverUrl = this.session?.serverUrl ?? null;
+    const serverUrl = this.current?.session.serverUrl ?? null;
     this.close();
-    this.session = null;
     rmSync(this.sessionFile, { force: true });
     await this.options.secrets.set(null);
     this.events.emit('session', { status: 'signed_out', serverUrl, reason });
   }
 
-  /** Coalesces bursts of changes into one list update per tick. */
-  private scheduleListChange(): void {
-    if (this.listTimer !== null) return;
-    this.listTimer = setTimeout(() => {
-      this.listTimer = null;
-      if (this.list !== null) this.events.emit('conversations', this.list.list());
-    }, 0);
-  }
-
-  private announceIncoming(conversationId: string, seq: number): void {
-    const { store, views, list } = this.ready();
-    const row = store.conversation(conversationId);
-    const event = store.eventAt(conversationId, seq);
-    const conversation = list.view(conversationId);
-    if (row === null || event === null || conversation === null) return;
-    const message = views.page(row, [event], false)[0];
-    if (message === undefined) return;
-    this.events.emit('incoming', {
-      conversationId,
-      conversationTitle: conversation.title,
-      message,
-      muted: row.muted === 1,
-    });
-  }
-
-  private ready() {
-    if (
-      this.store === null ||
-      this.engine === null ||
-      this.api === null ||
-      this.views === null ||
-      this.list === null ||
-      this.media === null ||
-      this.session === null
-    ) {
-      throw new ChatClientError('signed_out', 'Sign in first.');
-    }
-    return {
-      store: this.store,
-      engine: this.engine,
-      api: this.api,
-      views: this.views,
-      list: this.list,
-      media: this.media,
-      session: this.session,
-    };
+  private ready(): SignedInSession {
+    if (this.current === null) throw new ChatClientError('signed_out', 'Sign in first.');
+    return this.current;
   }
 
   // ---------- session ----------
 
   async getSession(): Promise<SessionState> {
-    if (this.session === null) return { status: 'signed_out', serverUrl: null };
+    if (this.current === null) return { status: 'signed_out', serverUrl: null };
+    const { session } = this.current;
     return {
       status: 'signed_in',
-      serverUrl: this.session.serverUrl,
-      user: this.session.user,
-      deviceId: this.session.deviceId,
+      serverUrl: session.serverUrl,
+      user: session.user,
+      deviceId: session.deviceId,
     };
   }
 
@@ -316,7 +216,7 @@ export class ChatClient implements ChatApi {
     serverUrl: string,
     authenticate: (api: ApiClient, signal: AbortSignal) => ReturnType<ApiClient['login']>,
   ): Promise<SessionState> {
-    if (this.session !== null)
+    if (this.current !== null)
       throw new ChatClientError('conflict', 'Already signed in; sign out first.');
     const url = normalizeServerUrl(serverUrl);
     const api = new ApiClient(
@@ -355,7 +255,7 @@ export class ChatClient implements ChatApi {
   }
 
   async signOut(): Promise<void> {
-    const api = this.api;
+    const api = this.current?.api ?? null;
     if (api !== null)
       await api
         .logout()
@@ -364,22 +264,22 @@ export class ChatClient implements ChatApi {
   }
 
   async getConnectionState(): Promise<ConnectionState> {
-    return this.engine?.connection ?? 'offline';
+    return this.current?.engine.connection ?? 'offline';
   }
 
   /** Connects now rather than after the back-off delay (the offline banner's "Retry now"). */
   async reconnectNow(): Promise<void> {
-    this.engine?.reconnectNow();
+    this.current?.engine.reconnectNow();
   }
 
   /** Sync now: on wake from sleep and on window focus. */
   resync(): void {
-    this.engine?.requestSync();
+    this.current?.engine.requestSync();
   }
 
   /** Resolves when queued sync work has been applied (for tests and benchmarks). */
   async idle(): Promise<void> {
-    await this.engine?.idle();
+    await this.current?.engine.idle();
   }
 
   // ---------- conversations and messages ----------
@@ -398,7 +298,7 @@ export class ChatClient implements ChatApi {
   private context(): ClientContext {
     return {
       ...this.ready(),
-      listChanged: () => this.scheduleListChange(),
+      listChanged: () => this.ready().scheduleListChange(),
       messagesChanged: (conversationId) => this.events.emit('messages', { conversationId }),
       conversationView: (conversationId) => this.conversationView(conversationId),
     };
@@ -460,7 +360,7 @@ export class ChatClient implements ChatApi {
   }
 
   async getPreferences(): Promise<Preferences> {
-    return { linkPreviews: this.store?.getMeta(LINK_PREVIEWS_PREF) !== 'off' };
+    return { linkPreviews: this.current?.store.getMeta(LINK_PREVIEWS_PREF) !== 'off' };
   }
 
   async setPreferences(input: Partial<Preferences>): Promise<Preferences> {
@@ -632,9 +532,10 @@ export class ChatClient implements ChatApi {
     lastSeenVisibility?: LastSeenVisibility;
     groupAdds?: GroupAdds;
   }): Promise<SessionState> {
-    const { api, session } = this.ready();
+    const current = this.ready();
+    const { api, session } = current;
     const me = await remote(() => api.updateMe(input));
-    this.session = {
+    current.session = {
       ...session,
       user: {
         id: me.id,
@@ -644,7 +545,7 @@ export class ChatClient implements ChatApi {
         groupAdds: me.groupAdds,
       },
     };
-    writeFileSync(this.sessionFile, JSON.stringify(this.session));
+    writeFileSync(this.sessionFile, JSON.stringify(current.session));
     const state = await this.getSession();
     this.events.emit('session', state);
     return state;

@@ -1,0 +1,122 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { ChatEvents } from '../common/contract';
+import { accountDatabasePath, type StoredSession } from './account-paths';
+import type { ApiClient } from './api-client';
+import type { ClientParts } from './client-parts';
+import { ConversationList } from './conversation-list';
+import type { Emitter, EngineLogger } from './emitter';
+import { LocalStore } from './local-store/index';
+import { MediaCache } from './media-cache';
+import { SyncEngine, type SocketFactory, type SyncEngineOptions } from './sync-engine';
+import { ViewBuilder } from './views';
+
+/** What a signed-in session needs from the client around it. */
+export interface SessionHost {
+  /** The profile's folder (the cache database and media live under it). */
+  profileDir: string;
+  events: Emitter<ChatEvents>;
+  logger: EngineLogger;
+  syncOptions: SyncEngineOptions;
+  connect: SocketFactory | undefined;
+  /** The server ended the session (revoked elsewhere, signed out, account disabled). */
+  ended(reason: string): void;
+  /** Invitations may have changed (a push or a connect): the client recounts them. */
+  invitationsChanged(): void;
+}
+
+/**
+ * One signed-in account on this device: its cache database, media cache, views and the sync engine,
+ * wired to the screen's events. Made on sign-in (or on start with a saved session) and closed on
+ * sign-out; ChatClient's actions work on its parts.
+ */
+export class SignedInSession implements ClientParts {
+  readonly store: LocalStore;
+  readonly engine: SyncEngine;
+  readonly views: ViewBuilder;
+  readonly list: ConversationList;
+  readonly media: MediaCache;
+  /** Upload progress of outbox entries, by key (while their files are being sent). */
+  private readonly uploads = new Map<string, { sent: number; total: number }>();
+  private listTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    public session: StoredSession,
+    readonly api: ApiClient,
+    private readonly host: SessionHost,
+  ) {
+    const { profileDir, events } = host;
+    const file = accountDatabasePath(profileDir, session.serverUrl, session.user.id);
+    mkdirSync(path.dirname(file), { recursive: true });
+    this.store = new LocalStore(file, session.user.id);
+    this.store.upsertUsers([session.user]);
+    this.media = new MediaCache(path.join(profileDir, 'media', session.user.id), this.store, api);
+    this.views = new ViewBuilder(this.store, (key) => this.uploads.get(key) ?? null);
+    this.list = new ConversationList(this.store, this.views, (conversationId) =>
+      this.engine.typingIn(conversationId),
+    );
+    this.engine = new SyncEngine(
+      this.store,
+      api,
+      {
+        connection: (state) => events.emit('connection', state),
+        changed: (change) => {
+          if (change.list) this.scheduleListChange();
+          for (const conversationId of change.conversations)
+            events.emit('messages', { conversationId });
+        },
+        presence: (info) => events.emit('presence', info),
+        typing: (conversationId) => {
+          this.list.typing(conversationId);
+          this.scheduleListChange();
+        },
+        incoming: (event) => this.announceIncoming(event.conversationId, event.seq),
+        upload: (conversationId, key, sent, total) => {
+          if (sent >= total) this.uploads.delete(key);
+          else this.uploads.set(key, { sent, total });
+          events.emit('upload', { conversationId, key, sent, total });
+        },
+        revoked: (reason) => host.ended(reason),
+        invitation: () => host.invitationsChanged(),
+      },
+      host.logger,
+      host.syncOptions,
+      host.connect,
+      this.media,
+    );
+    this.engine.start();
+  }
+
+  /** Stops sync and closes the cache; the session stays saved on disk. */
+  close(): void {
+    if (this.listTimer !== null) clearTimeout(this.listTimer);
+    this.listTimer = null;
+    this.engine.stop();
+    this.store.close();
+  }
+
+  /** Coalesces bursts of changes into one list update per tick. */
+  scheduleListChange(): void {
+    if (this.listTimer !== null) return;
+    this.listTimer = setTimeout(() => {
+      this.listTimer = null;
+      this.host.events.emit('conversations', this.list.list());
+    }, 0);
+  }
+
+  /** A message from someone else arrived live: the screen may notify. */
+  private announceIncoming(conversationId: string, seq: number): void {
+    const row = this.store.conversation(conversationId);
+    const event = this.store.eventAt(conversationId, seq);
+    const conversation = this.list.view(conversationId);
+    if (row === null || event === null || conversation === null) return;
+    const message = this.views.page(row, [event], false)[0];
+    if (message === undefined) return;
+    this.host.events.emit('incoming', {
+      conversationId,
+      conversationTitle: conversation.title,
+      message,
+      muted: row.muted === 1,
+    });
+  }
+}
