@@ -122,7 +122,13 @@ export function backgroundCheckpoints(
   db: SqliteDatabase,
   file: string,
   options: CheckpointOptions = {},
+  /** Applies a pragma to the other committing connection (the commit thread's) as well. */
+  alsoOnCommitter: (pragma: string) => void = () => undefined,
 ): BackgroundCheckpoints {
+  const setOnCommitters = (pragma: string) => {
+    if (db.open) db.pragma(pragma);
+    alsoOnCommitter(pragma);
+  };
   const startAtWalBytes = options.startAtWalBytes ?? 4 * 1024 * 1024;
   const walFile = `${file}-wal`;
   let worker: Worker | undefined;
@@ -144,7 +150,7 @@ export function backgroundCheckpoints(
     stats.running = false;
     if (failure !== null && !closing) {
       stats.failure = failure;
-      if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+      setOnCommitters(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
     }
   };
 
@@ -174,8 +180,8 @@ export function backgroundCheckpoints(
     });
     worker = thread;
     stats.running = true;
-    db.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT}`);
-    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+    setOnCommitters(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT}`);
+    setOnCommitters(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   };
 
   return {
