@@ -65,6 +65,21 @@ export function createPresenceService(deps: {
     return work.finally(() => pending.delete(work));
   }
 
+  /**
+   * A connect or disconnect stamps its device (the last-seen time kept for after a restart) and
+   * updates presence side by side: the transition is announced in the order the sockets came and
+   * went, not after the stamp's commit (an fsync, possibly behind a batch of messages), which would
+   * let a watcher see a connect announced after what happened since. The work settles once both
+   * are done, so a drain still waits for the stamp.
+   */
+  async function stampedAlongside(
+    deviceId: string,
+    at: number,
+    transition: () => Promise<void>,
+  ): Promise<void> {
+    await Promise.all([store.touchDevice(deviceId, at), transition()]);
+  }
+
   // Transitions the presence finds by itself: a crashed process's users expiring, and this
   // process's users registered again after a Redis outage.
   presence.onChange((change) => {
@@ -76,21 +91,21 @@ export function createPresenceService(deps: {
   return {
     connected(userId: string, deviceId: string, connectionId: string): Promise<void> {
       return track(
-        (async () => {
-          await store.touchDevice(deviceId, now());
+        stampedAlongside(deviceId, now(), async () => {
           const { cameOnline } = await presence.connected(userId, connectionId);
           if (cameOnline) await announce({ userId, online: true, lastSeenAt: null });
-        })(),
+        }),
       );
     },
 
     disconnected(userId: string, deviceId: string, connectionId: string): Promise<void> {
       return track(
-        (async () => {
+        (() => {
           const at = now();
-          await store.touchDevice(deviceId, at);
-          const { wentOffline } = await presence.disconnected(userId, connectionId, at);
-          if (wentOffline) await announce({ userId, online: false, lastSeenAt: at });
+          return stampedAlongside(deviceId, at, async () => {
+            const { wentOffline } = await presence.disconnected(userId, connectionId, at);
+            if (wentOffline) await announce({ userId, online: false, lastSeenAt: at });
+          });
         })(),
       );
     },
