@@ -4,7 +4,45 @@ import type { MediaUploadAnswer } from '@chitchat/shared';
 import { call, connect, register, startServer, type TestServer } from '@chitchat/server/testing';
 import { webmRecording } from '../../server/src/media/recordings';
 import { messagePreview } from '../src/main/notification-policy';
-import { type Engine, removeProfiles, signedUpEngine, until, wholeHistory } from './engines';
+import type { MessageView } from '../src/common/contract';
+import type { ChatClient } from '../src/core/chat-client';
+import {
+  conversationOf,
+  type Engine,
+  engine,
+  online,
+  removeProfiles,
+  signedInEngine,
+  signedUpEngine,
+  until,
+  wholeHistory,
+} from './engines';
+
+/** A recording as the composer hands it over: Opus in WebM, 64 peaks measured on this device. */
+const draft = (durationMs: number) => ({
+  recording: { name: 'voice.webm', mime: 'audio/webm;codecs=opus', bytes: webmRecording() },
+  durationMs,
+  waveform: Array.from({ length: 64 }, (_, i) => (i * 37) % 256),
+});
+
+/** Waits until the conversation's voice note satisfies `check`. */
+const noteWhere = (
+  client: ChatClient,
+  conversationId: string,
+  check: (note: MessageView) => boolean,
+  what: string,
+) =>
+  until(
+    client,
+    async () =>
+      (await conversationOf(client, conversationId)) === undefined
+        ? undefined
+        : (await client.openConversation(conversationId)).messages.find(
+            (m) => m.voice !== undefined && check(m),
+          ),
+    15_000,
+    what,
+  );
 
 describe('voice notes reach the engine with their description', () => {
   let server: TestServer;
@@ -51,5 +89,93 @@ describe('voice notes reach the engine with their description', () => {
     } finally {
       socket.close();
     }
+  });
+
+  it("a note recorded offline is sent through the outbox; a play made offline survives a restart and reaches the sender and the listener's other devices once", async () => {
+    const alice = await signedUpEngine(server.url, 'Alice', engines);
+    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const bobLaptop = await signedInEngine(server.url, bob.username, engines);
+    const chat = await alice.client.startDirectChat(bob.userId);
+    await until(bob.client, async () => await conversationOf(bob.client, chat.id));
+    // Bob answers, so the chat is no message request (which keeps his receipts from Alice).
+    await bob.client.acceptRequest(chat.id);
+
+    const { dataDir, port } = server;
+    await server.stop();
+    const pending = await alice.client.sendVoiceNote({
+      conversationId: chat.id,
+      voice: draft(12_300),
+    });
+    expect(pending).toMatchObject({ status: 'pending', text: '', voice: { durationMs: 12_300 } });
+    expect(pending.voice?.waveform).toHaveLength(64);
+    expect((await conversationOf(alice.client, chat.id))?.lastMessage).toMatchObject({
+      text: '🎤 Voice message (0:12)',
+      attachment: null,
+    });
+    server = await startServer({ dataDir, port });
+
+    // Bob's devices get the note with its description and the chat-list preview.
+    for (const device of [bob.client, bobLaptop.client]) {
+      const note = await noteWhere(device, chat.id, (m) => m.seq !== null, 'the note');
+      expect(note).toMatchObject({ own: false, played: { byMe: false } });
+      expect(note.attachments).toMatchObject([{ mime: 'audio/webm' }]);
+      expect((await conversationOf(device, chat.id))?.lastMessage?.text).toBe(
+        '🎤 Voice message (0:12)',
+      );
+    }
+    const sent = await noteWhere(alice.client, chat.id, (m) => m.status !== 'pending', 'sent');
+    const seq = sent.seq ?? 0;
+    expect(sent.played).toEqual({ byMe: false, by: [], everyone: false });
+
+    // Bob plays it while offline, then the app restarts before it could say so.
+    const down = { dataDir: server.dataDir, port: server.port };
+    await server.stop();
+    await bob.client.markPlayed({ conversationId: chat.id, seq });
+    await bob.client.markPlayed({ conversationId: chat.id, seq }); // a second play: nothing new
+    expect((await bob.client.openConversation(chat.id)).messages.at(-1)?.played?.byMe).toBe(true);
+    await bob.client.stop();
+    const bobAgain = await engine({ profileDir: bob.profileDir, secrets: bob.secrets });
+    engines.push(bobAgain);
+    expect((await bobAgain.client.openConversation(chat.id)).messages.at(-1)?.played?.byMe).toBe(
+      true,
+    );
+    server = await startServer(down);
+    await online(bobAgain.client);
+
+    const played = await noteWhere(
+      alice.client,
+      chat.id,
+      (m) => m.played?.everyone === true,
+      'played',
+    );
+    expect(played.played?.by).toMatchObject([{ userId: bob.userId, name: 'Bob' }]);
+    await noteWhere(bobLaptop.client, chat.id, (m) => m.played?.byMe === true, 'played by me');
+    const info = await alice.client.messageInfo({ conversationId: chat.id, seq });
+    const playedAt = info.members[0]?.playedAt;
+    expect(playedAt).toBe(played.played?.by[0]?.at);
+
+    // A device signed in afterwards learns both sides from the catch-up (played:list).
+    const aliceDesk = await signedInEngine(server.url, alice.username, engines);
+    const bobDesk = await signedInEngine(server.url, bob.username, engines);
+    const caught = await noteWhere(
+      aliceDesk.client,
+      chat.id,
+      (m) => m.played?.everyone === true,
+      'caught up',
+    );
+    expect(caught.played?.by.map((p) => p.at)).toEqual([playedAt]);
+    await noteWhere(bobDesk.client, chat.id, (m) => m.played?.byMe === true, 'mine caught up');
+
+    // Only others' notes are marked: the sender's own play changes nothing; a text is no note.
+    await alice.client.markPlayed({ conversationId: chat.id, seq });
+    await alice.client.sendMessage({ conversationId: chat.id, text: 'hi' });
+    const text = await until(alice.client, async () =>
+      (await alice.client.openConversation(chat.id)).messages.find(
+        (m) => m.text === 'hi' && m.seq !== null,
+      ),
+    );
+    await expect(
+      bobAgain.client.markPlayed({ conversationId: chat.id, seq: text.seq ?? 0 }),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 });

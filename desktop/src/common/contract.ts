@@ -203,10 +203,31 @@ export interface MessageView {
   mentions?: MentionView[];
   /** A voice note (its one attachment is the recording): length and waveform; absent otherwise. */
   voice?: VoiceNote;
+  /** A voice note's played marks (WhatsApp's blue microphone); absent for other messages. */
+  played?: PlayedView;
   /** Reactions, one chip per emoji; absent or empty: none (a deleted message has none). */
   reactions?: ReactionView[];
   /** A poll with its live results (absent for other messages and once deleted). */
   poll?: PollView;
+}
+
+/** Who played a voice note (`receipt:played`: the first time each person played it). */
+export interface PlayedView {
+  /** You played it (on any of your devices): others' notes only. */
+  byMe: boolean;
+  /** Your notes: the other members who played it, first listener first. */
+  by: { userId: string; name: string; at: number }[];
+  /** Your notes: every other member played it (direct chat: the other person); the blue mic. */
+  everyone: boolean;
+}
+
+/** A voice note recorded in the composer, measured on this device (DESIGN §10). */
+export interface VoiceNoteDraft {
+  /** The recording as MediaRecorder made it (Opus in WebM or Ogg). */
+  recording: OutgoingFile;
+  durationMs: number;
+  /** VOICE_WAVEFORM_BARS peak levels 0..255. */
+  waveform: number[];
 }
 
 /** A poll as its bubble shows it: folded from the votes, each person's latest vote counting once. */
@@ -257,7 +278,13 @@ export interface StarredMessage {
 
 /** Where one of your messages stands with each other member (group "message info"). */
 export interface MessageInfo {
-  members: { userId: string; displayName: string; state: 'sent' | 'delivered' | 'read' }[];
+  members: {
+    userId: string;
+    displayName: string;
+    state: 'sent' | 'delivered' | 'read';
+    /** Your voice notes: when this member first played it; absent otherwise. */
+    playedAt?: number;
+  }[];
 }
 
 export interface MessagePage {
@@ -345,6 +372,16 @@ export interface ChatApi {
   forwardMessages(input: { conversationId: string; seqs: number[]; to: string[] }): Promise<void>;
   getPreferences(): Promise<Preferences>;
   setPreferences(input: Partial<Preferences>): Promise<Preferences>;
+  /**
+   * Sends a recorded voice note (stored in the outbox at once, its recording uploaded like any
+   * file; works offline).
+   */
+  sendVoiceNote(input: { conversationId: string; voice: VoiceNoteDraft }): Promise<MessageView>;
+  /**
+   * You played someone else's voice note: its sender sees it played, and so do your other devices
+   * (once per note; works offline, sent when connected). Your own notes are left as they are.
+   */
+  markPlayed(input: { conversationId: string; seq: number }): Promise<void>;
   /** Sends a poll (stored in the outbox at once, like a message; works offline). */
   sendPoll(input: { conversationId: string; poll: PollDraft }): Promise<MessageView>;
   /**
@@ -478,6 +515,8 @@ export const CHAT_API_METHODS = [
   'forwardMessages',
   'sendPoll',
   'votePoll',
+  'sendVoiceNote',
+  'markPlayed',
   'getPreferences',
   'setPreferences',
   'getMedia',

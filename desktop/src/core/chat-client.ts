@@ -24,6 +24,7 @@ import type {
   MessageView,
   PollDraft,
   Preferences,
+  VoiceNoteDraft,
   SearchHit,
   SessionState,
   SignInInput,
@@ -51,6 +52,7 @@ import {
   type SyncEngineOptions,
 } from './sync-engine';
 import { SignedInSession } from './signed-in-session';
+import * as voice from './voice-actions';
 
 export { accountDatabasePath, normalizeServerUrl } from './account-paths';
 export { ChatClientError } from './client-errors';
@@ -357,6 +359,17 @@ export class ChatClient implements ChatApi {
     options: number[];
   }): Promise<void> {
     polls.votePoll(this.context(), input);
+  }
+
+  async sendVoiceNote(input: {
+    conversationId: string;
+    voice: VoiceNoteDraft;
+  }): Promise<MessageView> {
+    return voice.sendVoiceNote(this.context(), this.outboxFilesDir, input);
+  }
+
+  async markPlayed(input: { conversationId: string; seq: number }): Promise<void> {
+    voice.markPlayed(this.context(), input);
   }
 
   async getPreferences(): Promise<Preferences> {

@@ -10,6 +10,7 @@ import {
   reactionEmojiSchema,
   timeOrderedId,
   type MemberInfo,
+  type VoiceNote,
 } from '@chitchat/shared';
 import type {
   LinkPreviewDraft,
@@ -80,6 +81,8 @@ export function sendMessage(
     files?: OutgoingFile[];
     linkPreview?: LinkPreviewDraft;
     mentions?: string[];
+    /** A voice note (voice-actions.ts): the one file is its recording. */
+    voice?: VoiceNote;
   },
 ): MessageView {
   const { store, engine, views } = context;
@@ -132,6 +135,7 @@ export function sendMessage(
       ...(attachments.length > 0 ? { attachments } : {}),
       ...(linkPreview !== undefined ? { linkPreview } : {}),
       ...(mentions.length > 0 ? { mentions } : {}),
+      ...(input.voice !== undefined ? { voice: input.voice } : {}),
     },
     at: Date.now(),
   });
@@ -220,10 +224,12 @@ export async function messageInfo(
     (m) => m.userId !== session.user.id && (m.joinedSeq ?? 0) <= input.seq,
   );
   const users = store.users(others.map((m) => m.userId));
+  const played = await playedAtOf({ store, engine }, input);
   return {
     members: others.map((m) => ({
       userId: m.userId,
       displayName: users.get(m.userId)?.display_name ?? 'Someone',
+      ...(played.has(m.userId) ? { playedAt: played.get(m.userId) } : {}),
       state:
         m.receiptSeq >= input.seq
           ? 'read'
@@ -232,6 +238,18 @@ export async function messageInfo(
             : 'sent',
     })),
   };
+}
+
+/** When each listener first played a voice note (fresh from the server when online). */
+async function playedAtOf(
+  { store, engine }: Pick<ClientParts, 'store' | 'engine'>,
+  input: { conversationId: string; seq: number },
+): Promise<Map<string, number>> {
+  const event = store.eventAt(input.conversationId, input.seq);
+  if (event === null || !event.payload.includes('"voice"')) return new Map();
+  if (engine.connection === 'online') await engine.played.fetch(input.conversationId, [input.seq]);
+  const marks = store.played.between(input.conversationId, input.seq, input.seq).get(input.seq);
+  return new Map((marks ?? []).map((m) => [m.user_id, m.played_at]));
 }
 
 /** A file: from the outbox while it waits there, else the media cache (downloading if needed). */

@@ -139,6 +139,7 @@ export class OutboxSender {
               ? { mentions: payload.mentions }
               : {}),
             ...(payload.poll !== undefined ? { poll: payload.poll } : {}),
+            ...(payload.voice !== undefined ? { voice: payload.voice } : {}),
           });
           for (const attachment of filesOf(payload)) rmSync(attachment.file, { force: true });
           // The entry leaves the outbox when its event is applied (live or by catch-up), or at

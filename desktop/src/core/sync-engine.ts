@@ -17,6 +17,7 @@ import type { ConnectionState } from '../common/contract';
 import { AccountSync } from './account-sync';
 import { ApiError, type ApiClient } from './api-client';
 import { OutboxSender } from './outbox-sender';
+import { PlayedMarks } from './played-marks';
 import { ReceiptSender } from './receipt-sender';
 import { TypingTracker } from './typing-tracker';
 import { RequestFailed, backoffDelay } from './requests';
@@ -94,6 +95,8 @@ export class SyncEngine {
   /** The account state (starred, deleted for me): fetched and flushed with every sync. */
   readonly account: AccountSync;
   private readonly outbox: OutboxSender;
+  /** Played marks of voice notes: this person's, sent; others', pushed and fetched. */
+  readonly played: PlayedMarks;
 
   constructor(
     private readonly store: LocalStore,
@@ -140,6 +143,13 @@ export class SyncEngine {
       connected: () => this.socket.connected,
       listChanged: () => this.listener.changed({ list: true, conversations: [] }),
       deliveredDebounceMs: options.deliveredDebounceMs,
+    });
+    this.played = new PlayedMarks({
+      store,
+      logger,
+      call: (event, payload) => this.call(event, payload),
+      connected: () => this.socket.connected,
+      changed: (conversations) => this.listener.changed({ list: false, conversations }),
     });
     this.outbox = new OutboxSender({
       store,
@@ -321,6 +331,9 @@ export class SyncEngine {
         this.listener.changed({ list: false, conversations: [update.conversationId] });
       });
     });
+    socket.on('receipt:played', (receipt) => {
+      this.enqueue(async () => this.played.onPush(receipt));
+    });
     socket.on('typing', (update) => {
       this.typing.setPerson(update.conversationId, update.userId, update.typing);
     });
@@ -400,6 +413,8 @@ export class SyncEngine {
     for (const read of readsToSend) void this.receipts.sendRead(read.id, read.seq);
     for (const conversationId of this.store.conversationsWithPendingOutbox())
       void this.flush(conversationId);
+    // Marks made offline go now; marks others made while this device was away are fetched.
+    void this.played.sync();
     // The account state has its own version: a failure there holds back no conversation.
     void this.account.sync().catch((error: unknown) => {
       this.logger.warn('account state sync failed', { error: String(error) });
@@ -535,6 +550,7 @@ export class SyncEngine {
       complete: page.events.length < this.options.pageSize,
     });
     this.listener.changed({ list: false, conversations: [conversationId] });
+    void this.played.fetch(conversationId, voiceNoteSeqs(page.events));
   }
 
   // ---------- outbox ----------
@@ -559,6 +575,10 @@ export class SyncEngine {
 }
 
 export { RequestFailed };
+
+/** The seqs of the voice notes among these events (their played marks are asked for). */
+const voiceNoteSeqs = (events: readonly LogEntry[]): number[] =>
+  events.flatMap((e) => (e.type === 'message' && 'voice' in e.payload ? [e.seq] : []));
 
 /** What the person is told when the server signs this device out. */
 function revokedMessage(reason: SessionRevoked['reason']): string {

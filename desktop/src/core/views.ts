@@ -34,6 +34,8 @@ import type { ReactionRow } from './local-store/index';
 import { pendingReactions, reactionViews } from './reaction-views';
 import { mentionedIds, mentionViews } from './mentions';
 import { currentPins } from './pins';
+import { playedViews } from './voice-views';
+import { voiceMessageLabel } from '../common/voice';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
 
@@ -113,17 +115,24 @@ export class ViewBuilder {
     ) {
       const payload = JSON.parse(lastPending.payload) as SendPayload;
       lastMessage = {
-        attachment: attachmentSummary((payload.attachments ?? []).map((a) => a.mime)),
+        attachment:
+          payload.voice !== undefined
+            ? null
+            : attachmentSummary((payload.attachments ?? []).map((a) => a.mime)),
         senderUserId: this.store.userId,
         senderName: 'You',
         text:
           payload.poll !== undefined
             ? `📊 ${payload.poll.question}`
-            : payload.text.trim() === ''
-              ? null
-              : payload.text,
+            : payload.voice !== undefined
+              ? voiceMessageLabel(payload.voice.durationMs)
+              : payload.text.trim() === ''
+                ? null
+                : payload.text,
         kind:
-          payload.text.trim() === '' && (payload.attachments?.length ?? 0) > 0
+          payload.voice === undefined &&
+          payload.text.trim() === '' &&
+          (payload.attachments?.length ?? 0) > 0
             ? 'attachment'
             : 'text',
         status:
@@ -136,18 +145,26 @@ export class ViewBuilder {
       };
     } else if (lastEvent !== null) {
       const view = this.message(lastEvent, users, marks);
+      // A voice note reads "🎤 Voice message (0:12)" rather than as an audio file.
+      const voice = view.deletedAt === null ? view.voice : undefined;
       lastMessage = {
-        attachment: attachmentSummary(view.attachments.map((a) => a.mime)),
+        attachment:
+          voice !== undefined ? null : attachmentSummary(view.attachments.map((a) => a.mime)),
         senderUserId: view.senderUserId,
         senderName: view.senderName,
-        text: view.poll !== undefined ? `📊 ${view.poll.question}` : (view.systemText ?? view.text),
+        text:
+          view.poll !== undefined
+            ? `📊 ${view.poll.question}`
+            : voice !== undefined
+              ? voiceMessageLabel(voice.durationMs)
+              : (view.systemText ?? view.text),
         kind: view.unsupported
           ? 'unsupported'
           : view.deletedAt !== null
             ? 'deleted'
             : view.systemText !== null
               ? 'system'
-              : view.text === null && view.attachments.length > 0
+              : voice === undefined && view.text === null && view.attachments.length > 0
                 ? 'attachment'
                 : 'text',
         status: view.status,
@@ -203,8 +220,13 @@ export class ViewBuilder {
     const users = this.store.users([...userIds]);
     const marks = this.marks(row);
     const nameOf = (userId: string) => this.nameOf(users, userId);
+    const played = playedViews(this.store, row, events, (id) =>
+      this.nameOf(this.store.users([id]), id),
+    );
     const views = events.map((e) => {
-      const view = this.message(e, users, marks, pinned);
+      const message = this.message(e, users, marks, pinned);
+      const playedView = played.get(e.seq);
+      const view = playedView === undefined ? message : { ...message, played: playedView };
       if (e.type !== 'message' || e.deleted_at !== null) return view;
       const mine = pendingReacts.bySeq.has(e.seq)
         ? pendingReacts.bySeq.get(e.seq)
@@ -355,6 +377,7 @@ export class ViewBuilder {
       linkPreview: pendingLinkPreviewOf(entry.key, payload.linkPreview),
       mentions: mentionViews(payload, this.store.users(payload.mentions ?? []), this.store.userId),
       ...this.pollOf(entry.conversation_id, null, entry.key, payload.poll),
+      ...(payload.voice !== undefined ? { voice: payload.voice } : {}),
     };
   }
 

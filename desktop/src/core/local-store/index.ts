@@ -8,6 +8,7 @@ import {
 } from '@chitchat/shared';
 import { LocalAccountState } from './account-state';
 import { LocalReactions } from './reactions';
+import { LocalPlayed } from './played';
 import { finishBatch, insertEvent, startBatch, type EventWriter } from './event-writer';
 import {
   HIGHLIGHT_END,
@@ -35,6 +36,7 @@ import { migrateLocalStore, prepareStatements, type Statements } from './stateme
 
 export * from './rows';
 export type { ReactionRow } from './reactions';
+export type { OpenNote, PlayedRow } from './played';
 export type { OutboxTarget, OwnMessage } from './outbox-targets';
 
 /**
@@ -51,6 +53,8 @@ export class LocalStore {
   readonly account: LocalAccountState;
   /** Reactions folded from the log (issue #14). */
   readonly reactions: LocalReactions;
+  /** Played marks of voice notes (issue #14). */
+  readonly played: LocalPlayed;
   /**
    * Conversations whose list row may show something new since the last `takeListChanges()`: every
    * write method marks the conversations it touches (a new write method must too), so the chat
@@ -71,6 +75,7 @@ export class LocalStore {
     migrateLocalStore(this.db);
     this.statements = prepareStatements(this.db);
     this.reactions = new LocalReactions(this.db);
+    this.played = new LocalPlayed(this.db, userId);
     this.writer = { statements: this.statements, userId, reactions: this.reactions };
     this.account = new LocalAccountState(this.db, (id) => this.touch(id));
   }
@@ -122,6 +127,7 @@ export class LocalStore {
       // The account state belongs to the server's store too; changes made here stay pending.
       this.account.reset();
       this.reactions.reset();
+      this.played.reset();
     })();
     this.listChangesAll = true;
   }

@@ -211,4 +211,20 @@ CREATE TABLE poll_votes (
 -- Pinned messages are folded from the pin events of a chat: found without scanning its messages.
 CREATE INDEX events_pins ON events (conversation_id, seq) WHERE type = 'pin';
 `,
+  `
+-- Voice notes (issue #14): who played which note (receipt:played), the first time only. An own
+-- mark waits with pending = 1 until the server acknowledges it (offline, across restarts).
+CREATE TABLE voice_played (
+  conversation_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  user_id TEXT NOT NULL,
+  played_at INTEGER NOT NULL,
+  pending INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (conversation_id, seq, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX voice_played_pending ON voice_played (user_id, played_at) WHERE pending = 1;
+-- The voice notes of a chat, found without reading its other messages (played:list on sync).
+CREATE INDEX events_voice ON events (conversation_id, seq)
+  WHERE type = 'message' AND json_extract(payload, '$.voice') IS NOT NULL;
+`,
 ];

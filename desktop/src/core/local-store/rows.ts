@@ -1,4 +1,4 @@
-import type { MemberRole, Poll, RequestState } from '@chitchat/shared';
+import type { MemberRole, Poll, RequestState, VoiceNote } from '@chitchat/shared';
 import type { OutboxTarget } from './outbox-targets';
 
 /* The local store's row shapes (as SQLite returns them) and payloads of the outbox. */
@@ -103,6 +103,8 @@ export interface SendPayload {
   mentions?: string[];
   /** A poll; `text` then holds its plain rendering for apps without polls. */
   poll?: Poll;
+  /** A voice note: its one attachment is the recording, measured here (DESIGN §10). */
+  voice?: VoiceNote;
 }
 
 export interface OutboxLinkPreview {
