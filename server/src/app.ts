@@ -198,7 +198,14 @@ export function createApp(deps: AppDeps): ChitchatApp {
   const pins = createPinsService({ store, fanout, members, limits, ...clock });
   const polls = createPollsService({ store, fanout, members, limits, ...clock });
   const messageRequests = createRequestsService({ store, fanout, conversations, ...clock });
-  const accountState = createAccountStateService({ store, fanout, limits, ...clock });
+  const accountState = createAccountStateService({
+    store,
+    fanout,
+    limits,
+    muteChanged: (userId, conversationId, muted) =>
+      conversations.muteChanged(userId, conversationId, muted),
+    ...clock,
+  });
   const voice = createVoiceService({ store, fanout, limits, ...clock });
   const presence = createPresenceService({
     store,

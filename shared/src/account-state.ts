@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PAGE_LIMIT_MAX } from './limits';
+import { MESSAGE_TEXT_MAX_LENGTH, PAGE_LIMIT_MAX } from './limits';
 import { idSchema, pageLimitSchema, seqSchema } from './schemas';
 
 /*
@@ -8,8 +8,8 @@ import { idSchema, pageLimitSchema, seqSchema } from './schemas';
  * entry's kind (`star:<conversationId>:<seq>`), the value is JSON, and `null` removes an entry (the
  * removal is kept as a tombstone, so other devices learn of it). Each change bumps the user's
  * version; devices fetch changes since their version (`account:state`) and get the rest live
- * (`account:changed`). New kinds (pinned, archived and marked-unread chats, mute-until, drafts)
- * add a line to ACCOUNT_KINDS, nothing else on the wire.
+ * (`account:changed`). A new kind adds a line to ACCOUNT_KINDS or ACCOUNT_CHAT_KINDS, nothing else
+ * on the wire.
  */
 
 /** The first protocol whose sockets receive `account:changed` (older apps know nothing of it). */
@@ -40,6 +40,35 @@ export type AccountKind = keyof typeof ACCOUNT_KINDS;
 const KIND_NAMES = Object.keys(ACCOUNT_KINDS) as AccountKind[];
 const isKind = (kind: string): kind is AccountKind => (KIND_NAMES as string[]).includes(kind);
 
+/** The value of `mute:<conversationId>` that never expires. */
+export const MUTE_ALWAYS = 'always';
+/** A mute-until time: ISO 8601 in UTC with milliseconds, as `Date.prototype.toISOString` writes it. */
+const muteUntilSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)
+  .refine((text) => Number.isFinite(Date.parse(text)), { message: 'not a time' });
+/** What the apps offer: mute for 8 hours, for a week, or always (as WhatsApp). */
+export const MUTE_DURATIONS_MS = { '8h': 8 * 3600_000, '1w': 7 * 24 * 3600_000 } as const;
+export type MuteChoice = keyof typeof MUTE_DURATIONS_MS | typeof MUTE_ALWAYS;
+
+/** The value of `mute:<conversationId>` for a choice made at `now`. */
+export const muteValue = (choice: MuteChoice, now: number): string =>
+  choice === MUTE_ALWAYS ? MUTE_ALWAYS : new Date(now + MUTE_DURATIONS_MS[choice]).toISOString();
+
+/**
+ * Whether a `mute:` value (parsed JSON, or undefined/null when there is no entry) mutes the chat
+ * at `now`. The server derives the summary's `muted` from it; the apps do the same.
+ */
+export function isMutedAt(value: unknown, now: number): boolean {
+  if (value === MUTE_ALWAYS) return true;
+  if (typeof value !== 'string') return false;
+  const until = Date.parse(value);
+  return Number.isFinite(until) && until > now;
+}
+
+/** Longest draft kept in the account state: a message's longest text. */
+export const DRAFT_MAX_LENGTH = MESSAGE_TEXT_MAX_LENGTH;
+
 /** Chats pinned on top of the list at once (as WhatsApp); the engine refuses a fourth. */
 export const PINNED_CHATS_MAX = 3;
 
@@ -54,6 +83,13 @@ export const ACCOUNT_CHAT_KINDS = {
   archive: { target: 'conversation', value: z.literal(true) },
   /** A chat marked as unread by its reader (cleared when they read it); the value is `true`. */
   unread: { target: 'conversation', value: z.literal(true) },
+  /**
+   * A muted chat: until when, as an ISO 8601 UTC time (`2026-12-05T23:00:00.000Z`), or `"always"`.
+   * A time in the past is no longer muted (an expired mute needs no removal to end).
+   */
+  mute: { target: 'conversation', value: z.union([z.literal(MUTE_ALWAYS), muteUntilSchema]) },
+  /** The composer's unsent text of a chat, on every device; the last writer wins. */
+  draft: { target: 'conversation', value: z.string().min(1).max(DRAFT_MAX_LENGTH) },
 } as const;
 export type AccountChatKind = keyof typeof ACCOUNT_CHAT_KINDS;
 const CHAT_KIND_NAMES = Object.keys(ACCOUNT_CHAT_KINDS) as AccountChatKind[];

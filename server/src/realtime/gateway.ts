@@ -104,8 +104,16 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
     onRequest(socket, handlerDeps, 'conversation:direct', conversationDirectSchema, (p) =>
       conversations.direct(actor, p.userId),
     );
-    onRequest(socket, handlerDeps, 'conversation:settings', conversationSettingsSchema, (p) =>
-      conversations.setMuted(actor, p.conversationId, p.muted),
+    // Muting lives in the account state now (mute:<conversationId>); this is the older apps' way.
+    onRequest(
+      socket,
+      handlerDeps,
+      'conversation:settings',
+      conversationSettingsSchema,
+      async (p) => {
+        await accountState.setMuted(actor, p.conversationId, p.muted);
+        return conversations.summaryFor(p.conversationId, userId);
+      },
     );
     onRequest(socket, handlerDeps, 'group:create', groupCreateSchema, (p) =>
       conversations.createGroup(actor, p),

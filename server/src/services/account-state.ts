@@ -2,6 +2,9 @@ import {
   ACCOUNT_ENTRIES_MAX,
   ACCOUNT_PAGE_MAX,
   ACCOUNT_STATE_PROTOCOL,
+  MUTE_ALWAYS,
+  chatKey,
+  isMutedAt,
   parseAccountKey,
   parseChatKey,
   type AccountEntry,
@@ -37,6 +40,8 @@ export function createAccountStateService(deps: {
   store: Store;
   fanout: Fanout;
   limits: DeviceRateLimits;
+  /** A mute started, changed or ended (`mute:<conversationId>`): the summary's `muted` follows. */
+  muteChanged?: (userId: string, conversationId: string, muted: boolean) => Promise<void>;
   now?: () => number;
 }) {
   const { store, fanout, limits } = deps;
@@ -78,53 +83,70 @@ export function createAccountStateService(deps: {
       );
   }
 
+  /** Applies the changes at once, tells every device of the user, and answers the new version. */
+  async function set(actor: Actor, payload: AccountSetPayload): Promise<AccountSetAnswer> {
+    const { userId, deviceId } = actor;
+    if (payload.opId !== undefined) {
+      const first = await store.accountOpVersion(userId, payload.opId);
+      if (first !== null) return { version: first };
+    }
+    spend(limits.account, deviceId, 'Too many changes to your account state; wait a moment.');
+    const access = new Map<string, Promise<Access>>();
+    // One at a time: a refusal stops at the first bad key, and no promise is left unobserved.
+    for (const change of payload.changes)
+      if (change.value !== null) await authorize(userId, change.key, access);
+    const written = await store
+      .writeAccountState(
+        userId,
+        payload.changes.map((c) => ({
+          key: c.key,
+          value: c.value === null ? null : JSON.stringify(c.value),
+        })),
+        {
+          at: now(),
+          maxEntries: ACCOUNT_ENTRIES_MAX,
+          ...(payload.opId !== undefined ? { opId: payload.opId } : {}),
+        },
+      )
+      .catch(refusalToError);
+    if (written.entries.length === 0) return { version: written.version };
+    const entries = written.entries.map(toWire);
+    fanout.toUsers(
+      [userId],
+      'account:changed',
+      { entries, version: written.version },
+      ACCOUNT_STATE_PROTOCOL,
+    );
+    for (const entry of entries) {
+      const chat = parseChatKey(entry.key);
+      if (chat?.kind === 'mute' && deps.muteChanged !== undefined)
+        await deps.muteChanged(userId, chat.conversationId, isMutedAt(entry.value, now()));
+    }
+    return { version: written.version };
+  }
+
   return {
+    set,
+
+    /**
+     * `conversation:settings { muted }` of apps from before mute-until: muting is
+     * `mute:<conversationId>` = "always", unmuting removes the entry. Naturally idempotent (the
+     * same value again changes nothing), so its opId is not needed.
+     */
+    async setMuted(actor: Actor, conversationId: string, muted: boolean): Promise<void> {
+      // Unmuting needs the check too: the answer is the chat's summary.
+      await readAccess(store, conversationId, actor.userId);
+      await set(actor, {
+        changes: [{ key: chatKey('mute', conversationId), value: muted ? MUTE_ALWAYS : null }],
+      });
+    },
+
     /** Changes after `since`, a page at a time (see AccountStateAnswer). */
     async state(userId: string, since = 0, limit = ACCOUNT_PAGE_MAX): Promise<AccountStateAnswer> {
       const page = await store.accountStateSince(userId, since, limit + 1);
       const more = page.entries.length > limit;
       const entries = (more ? page.entries.slice(0, limit) : page.entries).map(toWire);
       return { entries, version: more ? (entries.at(-1)?.version ?? since) : page.version, more };
-    },
-
-    /** Applies the changes at once, tells every device of the user, and answers the new version. */
-    async set(actor: Actor, payload: AccountSetPayload): Promise<AccountSetAnswer> {
-      const { userId, deviceId } = actor;
-      if (payload.opId !== undefined) {
-        const first = await store.accountOpVersion(userId, payload.opId);
-        if (first !== null) return { version: first };
-      }
-      spend(
-        limits.account,
-        deviceId,
-        'Too many changes to starred and deleted messages; wait a moment.',
-      );
-      const access = new Map<string, Promise<Access>>();
-      // One at a time: a refusal stops at the first bad key, and no promise is left unobserved.
-      for (const change of payload.changes)
-        if (change.value !== null) await authorize(userId, change.key, access);
-      const written = await store
-        .writeAccountState(
-          userId,
-          payload.changes.map((c) => ({
-            key: c.key,
-            value: c.value === null ? null : JSON.stringify(c.value),
-          })),
-          {
-            at: now(),
-            maxEntries: ACCOUNT_ENTRIES_MAX,
-            ...(payload.opId !== undefined ? { opId: payload.opId } : {}),
-          },
-        )
-        .catch(refusalToError);
-      if (written.entries.length > 0)
-        fanout.toUsers(
-          [userId],
-          'account:changed',
-          { entries: written.entries.map(toWire), version: written.version },
-          ACCOUNT_STATE_PROTOCOL,
-        );
-      return { version: written.version };
     },
   };
 }

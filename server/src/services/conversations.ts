@@ -4,6 +4,8 @@ import {
   PREVIEW_TEXT_MAX_LENGTH,
   SMALL_GROUP_MAX,
   UNREAD_COUNT_CAP,
+  chatKey,
+  isMutedAt,
   type ConversationListAnswer,
   type ConversationSummary,
   type EventPreview,
@@ -89,7 +91,8 @@ export function createConversationsService(deps: {
     const lastSeq = visibleLastSeq(conversation, membership);
     // Both bounded by the lastSeq this summary carries: a message committed since the
     // conversation was read is counted when it arrives live, not also here.
-    const [lastEvent, unreadCount, current] = await Promise.all([
+    const muteKey = chatKey('mute', conversation.id);
+    const [lastEvent, unreadCount, current, own] = await Promise.all([
       store.lastVisibleEvent(conversation.id, membership.periods, lastSeq),
       store.countUnread(
         conversation.id,
@@ -100,7 +103,9 @@ export function createConversationsService(deps: {
         UNREAD_COUNT_CAP,
       ),
       currentMembers(conversation),
+      store.accountValues(membership.userId, [muteKey]),
     ]);
+    const muteValue = own.get(muteKey);
     const summary: ConversationSummary = {
       id: conversation.id,
       kind: conversation.kind,
@@ -108,7 +113,8 @@ export function createConversationsService(deps: {
       avatar: conversation.avatar,
       status: membership.active ? 'active' : 'left',
       role: membership.role,
-      muted: membership.muted,
+      // Derived from the person's account state (mute-until): an expired mute is no mute.
+      muted: muteValue !== undefined && isMutedAt(JSON.parse(muteValue), now()),
       lastSeq,
       lastEvent: preview(lastEvent),
       lastActivityAt: lastEvent?.createdAt ?? conversation.createdAt,
@@ -451,16 +457,14 @@ export function createConversationsService(deps: {
       await publishGroupEvents(conversationId, events, [actor.userId]);
     },
 
-    async setMuted(
-      actor: Actor,
-      conversationId: string,
-      muted: boolean,
-    ): Promise<ConversationSummary> {
-      await readAccess(store, conversationId, actor.userId);
-      await store.setMuted(conversationId, actor.userId, muted);
-      const summary = await summaryFor(conversationId, actor.userId);
-      fanout.toUsers([actor.userId], 'conversation', summary);
-      return summary;
+    /**
+     * A mute started or ended in the person's account state (`mute:<conversationId>`): the
+     * membership's muted mirror moves with it, which bumps the membership version, so every
+     * device (those without the account state too) gets the fresh summary.
+     */
+    async muteChanged(userId: string, conversationId: string, muted: boolean): Promise<void> {
+      await store.setMuted(conversationId, userId, muted);
+      fanout.toUsers([userId], 'conversation', await summaryFor(conversationId, userId));
     },
   };
 }

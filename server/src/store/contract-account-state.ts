@@ -146,4 +146,27 @@ export function accountStateContract(store: () => Store): void {
       'star:c:3',
     ]);
   });
+
+  it("account state: accountValues answers the current values of the asked keys, the user's own only", async () => {
+    const a = await newUserId();
+    const b = await newUserId();
+    await store().writeAccountState(
+      a,
+      [
+        { key: 'mute:c1', value: '"always"' },
+        { key: 'mute:c2', value: '"2030-01-01T00:00:00.000Z"' },
+        { key: 'draft:c1', value: '"hello"' },
+      ],
+      opts,
+    );
+    await store().writeAccountState(a, [{ key: 'mute:c2', value: null }], opts);
+    await store().writeAccountState(b, [{ key: 'mute:c3', value: '"always"' }], opts);
+    const values = await store().accountValues(a, ['mute:c1', 'mute:c2', 'mute:c3', 'draft:c1']);
+    // The removed key and another user's key are absent; nothing beyond the asked keys.
+    expect([...values.entries()].sort()).toEqual([
+      ['draft:c1', '"hello"'],
+      ['mute:c1', '"always"'],
+    ]);
+    expect((await store().accountValues(a, [])).size).toBe(0);
+  });
 }

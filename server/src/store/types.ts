@@ -527,6 +527,12 @@ export interface AccountStateStore {
   ): Promise<{ version: number; entries: AccountEntryRecord[] }>;
   /** The version the write with this opId answered, or null. */
   accountOpVersion(userId: string, opId: string): Promise<number | null>;
+  /**
+   * The current values (JSON text) of these keys of the user's account state; keys without a
+   * value (never set, or removed) are absent from the map. Used where the server derives a field
+   * from the person's own state (the summary's `muted` from `mute:<conversationId>`).
+   */
+  accountValues(userId: string, keys: readonly string[]): Promise<Map<string, string>>;
 }
 
 /** One listener's first play of a voice note (`receipt:played`). */

@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import {
+  DRAFT_MAX_LENGTH,
   ID_MAX_LENGTH,
   PLAYED_LIST_MAX,
   POLL_OPTIONS_MAX,
@@ -125,7 +126,7 @@ export function featureFields({ conversationId, badSeq, positiveSeq }: BasicFiel
     {
       weight: 3,
       arbitrary: fc
-        .tuple(fc.constantFrom('pin', 'archive', 'unread'), conversationId)
+        .tuple(fc.constantFrom('pin', 'archive', 'unread', 'mute', 'draft'), conversationId)
         .map(([kind, c]) => `${kind}:${c}`),
     },
     {
@@ -145,7 +146,9 @@ export function featureFields({ conversationId, badSeq, positiveSeq }: BasicFiel
         'pin:',
         'archive:c:',
         'unread:c d',
-        'mute:c',
+        'mute:c:1',
+        'draft:',
+        'draft:c:1',
       ),
     },
   );
@@ -155,6 +158,24 @@ export function featureFields({ conversationId, badSeq, positiveSeq }: BasicFiel
       { weight: 6, arbitrary: fc.constantFrom(true, null) },
       // A pin's value: when it was pinned.
       { weight: 2, arbitrary: fc.constantFrom(1_700_000_000_000, 1) },
+      // Mute-until (a time, "always") and drafts (text), with near misses of each.
+      {
+        weight: 2,
+        arbitrary: fc.oneof(
+          fc.constantFrom('always', '2030-01-01T00:00:00.000Z', '2001-01-01T00:00:00.000Z'),
+          fc.string({ minLength: 1, maxLength: 40 }),
+        ),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          'Always',
+          '2030-01-01',
+          '2030-02-30T25:00:00.000Z',
+          '',
+          'x'.repeat(DRAFT_MAX_LENGTH + 1),
+        ),
+      },
       {
         weight: 1,
         arbitrary: fc.oneof(wrongType, fc.constantFrom(false, 'true', 0, -1, 1.5, {})),

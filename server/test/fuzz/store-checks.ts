@@ -12,6 +12,7 @@ import {
   pollSchema,
   reactionEmojiSchema,
   isHidden,
+  ACCOUNT_CHAT_KINDS,
   parseAccountKey,
   parseChatKey,
   type ConversationEvent,
@@ -453,6 +454,11 @@ export function accountStateViolations(db: BetterSqlite3.Database): string[] {
     newest.set(entry.user_id, Math.max(newest.get(entry.user_id) ?? 0, entry.version));
     if (entry.value === null) continue;
     const chat = parseChatKey(entry.key);
+    if (
+      chat !== null &&
+      !ACCOUNT_CHAT_KINDS[chat.kind].value.safeParse(JSON.parse(entry.value)).success
+    )
+      problems.push(`account entry ${entry.key} of ${entry.user_id}: a value not of its kind`);
     if (chat !== null) {
       const member = db
         .prepare('SELECT 1 FROM memberships WHERE conversation_id = ? AND user_id = ?')

@@ -99,5 +99,12 @@ export function mongoAccountStateStore(models: MongoModels, transact: Transact):
       }>();
       return doc?.version ?? null;
     },
+    async accountValues(userId, keys) {
+      const docs = await AccountEntry.find(
+        { userId, key: { $in: [...keys] }, value: { $type: 'string' } },
+        { key: 1, value: 1 },
+      ).lean<{ key: string; value: string }[]>();
+      return new Map(docs.map((doc) => [doc.key, doc.value]));
+    },
   };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MUTE_ALWAYS } from '@chitchat/shared';
 import { isDuplicateKeyError } from './records';
 import { META_ACCOUNTS_ID } from './admin-schemas';
 import { META_CHANGE_COUNTER_ID, META_STORE_ID, type MetaDoc, type MongoModels } from './schemas';
@@ -121,6 +122,42 @@ export const mongoMigrations: readonly MongoMigration[] = [
     async up(models) {
       await models.VoicePlay.createCollection();
       await models.VoicePlay.createIndexes();
+    },
+  },
+  {
+    // Mute moves into the account state (SQLite migration 012): each muted membership becomes the
+    // entry mute:<conversationId> = "always" at its user's next version. Idempotent: a key already
+    // there is left alone. The memberships' muted field stays as a mirror that bumps the
+    // membership version when a mute starts or ends (apps without the account state see that).
+    description: 'mute moves into the account state: muted memberships become mute:<id> entries',
+    async up(models) {
+      const { Membership, AccountEntry, AccountVersion } = models;
+      const muted = Membership.find({ muted: true }, { conversationId: 1, userId: 1 })
+        .sort({ userId: 1, conversationId: 1 })
+        .lean<{ conversationId: string; userId: string }[]>()
+        .cursor();
+      const at = Date.now();
+      for await (const membership of muted) {
+        const { userId } = membership;
+        const key = `mute:${membership.conversationId}`;
+        if ((await AccountEntry.exists({ userId, key })) !== null) continue;
+        const held = await AccountVersion.findOneAndUpdate(
+          { _id: userId },
+          { $inc: { version: 1 } },
+          { upsert: true, new: true },
+        ).lean<{ version: number }>();
+        await AccountEntry.updateOne(
+          { userId, key },
+          {
+            $setOnInsert: {
+              value: JSON.stringify(MUTE_ALWAYS),
+              version: held?.version ?? 1,
+              updatedAt: at,
+            },
+          },
+          { upsert: true },
+        );
+      }
     },
   },
 ];

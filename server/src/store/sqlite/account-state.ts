@@ -104,5 +104,13 @@ export function sqliteAccountStateStore(db: SqliteDatabase): AccountStateStore {
     async accountOpVersion(userId, opId) {
       return st.op.get(userId, opId)?.version ?? null;
     },
+    async accountValues(userId, keys) {
+      const values = new Map<string, string>();
+      for (const key of keys) {
+        const value = st.entry.get(userId, key)?.value ?? null;
+        if (value !== null) values.set(key, value);
+      }
+      return values;
+    },
   };
 }

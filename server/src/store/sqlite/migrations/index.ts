@@ -9,6 +9,7 @@ import { migration008 } from './008-account-state';
 import { migration009 } from './009-version-stamps';
 import { migration010 } from './010-admins-invites';
 import { migration011 } from './011-voice-plays';
+import { migration012 } from './012-mute-account-state';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -23,4 +24,5 @@ export const migrations: readonly string[] = [
   migration009,
   migration010,
   migration011,
+  migration012,
 ];
