@@ -170,7 +170,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   if (deps.media) app.use('/api/media', authenticated, mediaRouter(deps.media));
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/auth', authRouter(accounts, authenticated, addressOf));
-  app.use('/api', authenticated, accountRouter(accounts));
+  app.use('/api', authenticated, accountRouter(accounts, addressOf));
   app.use('/api', authenticated, adminRouter(admin));
   app.use('/api', (_req, res) => {
     sendError(res, 404, { code: 'not_found', message: 'No such route.' });

@@ -38,7 +38,10 @@ export const adminUserParamsSchema = z.object({ id: idSchema });
  */
 export const adminUserPatchSchema = z
   .object({ role: z.enum(USER_ROLES).optional(), disabled: z.boolean().optional() })
-  .refine((b) => b.role !== undefined || b.disabled !== undefined, 'name a change: role or disabled');
+  .refine(
+    (b) => b.role !== undefined || b.disabled !== undefined,
+    'name a change: role or disabled',
+  );
 export type AdminUserPatch = z.infer<typeof adminUserPatchSchema>;
 
 /** An invite as admins see it (`/api/invites`). */

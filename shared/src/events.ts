@@ -149,8 +149,12 @@ export interface TypingUpdate {
   typing: boolean;
 }
 export interface SessionRevoked {
-  /** `disabled`: an admin disabled the account; every device of it is signed out. */
-  reason: 'revoked' | 'logged_out' | 'token_reuse' | 'disabled';
+  /**
+   * `disabled`: an admin disabled the account; every device of it is signed out.
+   * `password_changed`: the account's password was changed on another device, which signed out
+   * every other device (and "sign out all other devices" says `revoked`).
+   */
+  reason: 'revoked' | 'logged_out' | 'token_reuse' | 'disabled' | 'password_changed';
 }
 
 export interface ServerToClientEvents {

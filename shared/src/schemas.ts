@@ -117,6 +117,12 @@ export const loginBodySchema = z.object({
   device: deviceDescriptorSchema.optional(),
 });
 
+/** `POST /api/me/password`: the current password proves it is the person, not a borrowed device. */
+export const changePasswordBodySchema = z.object({
+  currentPassword: textSchema().pipe(z.string().min(1).max(PASSWORD_MAX_LENGTH)),
+  newPassword: passwordSchema,
+});
+
 export const refreshBodySchema = z.object({
   refreshToken: z.string().min(1).max(512),
 });
@@ -403,6 +409,7 @@ export const handshakeAuthSchema = z.object({
 export type RegisterBody = z.infer<typeof registerBodySchema>;
 export type LoginBody = z.infer<typeof loginBodySchema>;
 export type RefreshBody = z.infer<typeof refreshBodySchema>;
+export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;
 export type UpdateMeBody = z.infer<typeof updateMeBodySchema>;
 export type DeviceDescriptor = z.infer<typeof deviceDescriptorSchema>;
 export type ConversationListPayload = z.infer<typeof conversationListSchema>;

@@ -455,6 +455,13 @@ export interface ChatApi {
   searchUsers(query: string): Promise<PublicUser[]>;
   listDevices(): Promise<DeviceInfo[]>;
   revokeDevice(deviceId: string): Promise<void>;
+  /** "Sign out all other devices": answers how many were signed out. */
+  signOutOtherDevices(): Promise<number>;
+  /**
+   * Changes the password (the current one is required); every other device of the account is
+   * signed out at once. Answers how many were.
+   */
+  changePassword(input: { currentPassword: string; newPassword: string }): Promise<number>;
   updateProfile(input: {
     displayName?: string;
     lastSeenVisibility?: LastSeenVisibility;
@@ -543,6 +550,8 @@ export const CHAT_API_METHODS = [
   'searchUsers',
   'listDevices',
   'revokeDevice',
+  'signOutOtherDevices',
+  'changePassword',
   'updateProfile',
   'searchMessages',
   'acceptRequest',

@@ -4,6 +4,7 @@ import {
   MEDIA_MAX_BYTES,
   withoutUnsafeNameCharacters,
   type AuthSession,
+  type ChangePasswordBody,
   type DeviceInfo,
   type MediaUploadAnswer,
   type Me,
@@ -164,6 +165,17 @@ export class ApiClient {
 
   async revokeDevice(id: string): Promise<void> {
     await this.request('DELETE', `/api/devices/${encodeURIComponent(id)}`);
+  }
+
+  async signOutOtherDevices(): Promise<number> {
+    return (
+      await this.request<{ devicesSignedOut: number }>('POST', '/api/devices/sign-out-others')
+    ).devicesSignedOut;
+  }
+
+  async changePassword(body: ChangePasswordBody): Promise<number> {
+    return (await this.request<{ devicesSignedOut: number }>('POST', '/api/me/password', body))
+      .devicesSignedOut;
   }
 
   /**

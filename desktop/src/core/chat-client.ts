@@ -46,11 +46,7 @@ import { listMembers } from './mentions';
 import * as pins from './pins';
 import * as messages from './message-actions';
 import { DEFAULT_PAGE } from './message-actions';
-import {
-  DEFAULT_SYNC_OPTIONS,
-  type SocketFactory,
-  type SyncEngineOptions,
-} from './sync-engine';
+import { DEFAULT_SYNC_OPTIONS, type SocketFactory, type SyncEngineOptions } from './sync-engine';
 import { SignedInSession } from './signed-in-session';
 import * as voice from './voice-actions';
 
@@ -538,6 +534,16 @@ export class ChatClient implements ChatApi {
   async revokeDevice(deviceId: string): Promise<void> {
     const { api } = this.ready();
     await remote(() => api.revokeDevice(deviceId));
+  }
+
+  async signOutOtherDevices(): Promise<number> {
+    const { api } = this.ready();
+    return remote(() => api.signOutOtherDevices());
+  }
+
+  async changePassword(input: { currentPassword: string; newPassword: string }): Promise<number> {
+    const { api } = this.ready();
+    return remote(() => api.changePassword(input));
   }
 
   async updateProfile(input: {

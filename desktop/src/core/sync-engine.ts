@@ -587,6 +587,8 @@ function revokedMessage(reason: SessionRevoked['reason']): string {
       return 'This sign-in was ended for safety (its token was used twice); sign in again.';
     case 'disabled':
       return 'Your account was disabled by an admin of this server.';
+    case 'password_changed':
+      return 'Your password was changed on another device; sign in with the new password.';
     case 'revoked':
     case 'logged_out':
       return 'This device was signed out.';

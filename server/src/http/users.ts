@@ -1,10 +1,22 @@
+import type { IncomingMessage } from 'node:http';
 import { Router } from 'express';
-import { idSchema, updateMeBodySchema, userSearchQuerySchema } from '@chitchat/shared';
+import {
+  changePasswordBodySchema,
+  idSchema,
+  updateMeBodySchema,
+  userSearchQuerySchema,
+} from '@chitchat/shared';
 import type { AccountsService } from '../services/accounts';
 import { authOf, parseInput, route } from './respond';
 
-/** `/api/me`, `/api/users` and `/api/devices`; mounted behind `requireAuth`. */
-export function accountRouter(accounts: AccountsService): Router {
+/**
+ * `/api/me`, `/api/users` and `/api/devices`; mounted behind `requireAuth`. `addressOf` resolves the
+ * client's address (TRUST_PROXY) for the password-change failure limit.
+ */
+export function accountRouter(
+  accounts: AccountsService,
+  addressOf: (request: IncomingMessage) => string,
+): Router {
   const router = Router();
   router.get(
     '/me',
@@ -19,6 +31,13 @@ export function accountRouter(accounts: AccountsService): Router {
       res.json(await accounts.updateMe(authOf(res).userId, body));
     }),
   );
+  router.post(
+    '/me/password',
+    route(async (req, res) => {
+      const body = parseInput(changePasswordBodySchema, req.body);
+      res.json(await accounts.changePassword(authOf(res), body, addressOf(req)));
+    }),
+  );
   router.get(
     '/users',
     route(async (req, res) => {
@@ -30,6 +49,12 @@ export function accountRouter(accounts: AccountsService): Router {
     '/devices',
     route(async (_req, res) => {
       res.json({ devices: await accounts.listDevices(authOf(res)) });
+    }),
+  );
+  router.post(
+    '/devices/sign-out-others',
+    route(async (_req, res) => {
+      res.json(await accounts.revokeOtherDevices(authOf(res)));
     }),
   );
   router.delete(

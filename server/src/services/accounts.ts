@@ -3,6 +3,7 @@ import { hash, verify } from '@node-rs/argon2';
 import {
   USER_SEARCH_MAX_RESULTS,
   type AuthSession,
+  type ChangePasswordBody,
   type DeviceDescriptor,
   type DeviceInfo,
   type LoginBody,
@@ -141,6 +142,21 @@ export function createAccountsService(deps: {
 
   async function revoke(deviceId: string, reason: SessionRevoked['reason']): Promise<void> {
     if (await store.revokeDevice(deviceId, now())) sessions.deviceRevoked(deviceId, reason);
+  }
+
+  async function revokeOthers(
+    auth: AccessClaims,
+    reason: SessionRevoked['reason'],
+  ): Promise<number> {
+    let count = 0;
+    for (const device of await store.listActiveDevices(auth.userId)) {
+      if (device.id === auth.deviceId) continue;
+      if (await store.revokeDevice(device.id, now())) {
+        sessions.deviceRevoked(device.id, reason);
+        count++;
+      }
+    }
+    return count;
   }
 
   return {
@@ -299,6 +315,35 @@ export function createAccountsService(deps: {
     async listDevices(auth: AccessClaims): Promise<DeviceInfo[]> {
       const devices = await store.listActiveDevices(auth.userId);
       return devices.map((d) => toDeviceInfo(d, auth.deviceId));
+    },
+
+    /**
+     * Changes the password when the current one is right, then signs out every other device of the
+     * account at once (their sockets close, their refresh tokens stop working): whoever knew the
+     * old password is out. The calling device stays signed in. Wrong current passwords count
+     * against the same failure limit as logins, so this cannot be used to guess the password.
+     */
+    async changePassword(
+      auth: AccessClaims,
+      body: ChangePasswordBody,
+      address: string,
+    ): Promise<{ devicesSignedOut: number }> {
+      const user = await store.getUser(auth.userId);
+      if (user === null || user.disabledAt !== null) throw unauthorized();
+      const failureKey = `${user.username.toLowerCase()}|${address}`;
+      await ensureNotExhausted(limits.failuresPerUsername, failureKey);
+      if (!(await verify(user.passwordHash, body.currentPassword))) {
+        await consumeOrThrow(limits.failuresPerUsername, failureKey);
+        // Not 401: the access token is fine, and a client would take 401 as "sign in again".
+        throw forbidden('The current password is wrong.');
+      }
+      await store.setPasswordHash(user.id, await hash(body.newPassword));
+      return { devicesSignedOut: await revokeOthers(auth, 'password_changed') };
+    },
+
+    /** "Sign out all other devices": every device of the account but the calling one. */
+    async revokeOtherDevices(auth: AccessClaims): Promise<{ devicesSignedOut: number }> {
+      return { devicesSignedOut: await revokeOthers(auth, 'revoked') };
     },
 
     async revokeDevice(auth: AccessClaims, deviceId: string): Promise<void> {

@@ -3,6 +3,7 @@ import type { DeviceInfo } from '@chitchat/shared';
 import { errorText, listTime } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { ErrorNote } from '../ErrorNote';
+import { ChangePassword } from './ChangePassword';
 import { LinkPreviewSetting } from './LinkPreviewSetting';
 import { PrivacySettings } from './PrivacySettings';
 
@@ -57,6 +58,7 @@ export function Settings({ store }: { store: AppStore }) {
         onError={(e) => setMessage(errorText(e))}
       />
       <LinkPreviewSetting store={store} onError={showError} />
+      <ChangePassword store={store} />
       <section>
         <h3>Devices</h3>
         <ul className="devices" role="list">
@@ -87,6 +89,22 @@ export function Settings({ store }: { store: AppStore }) {
             </li>
           ))}
         </ul>
+        {devices !== null && devices.some((d) => !d.current) && (
+          <button
+            className="danger"
+            onClick={() => {
+              if (
+                !window.confirm('Sign out every other device? Each will need your password again.')
+              )
+                return;
+              store.chat
+                .signOutOtherDevices()
+                .then(refresh, (e: unknown) => setError(errorText(e)));
+            }}
+          >
+            Sign out all other devices
+          </button>
+        )}
         {error && (
           <ErrorNote store={store} onRetry={refresh}>
             {error}

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { type TestServer } from '@chitchat/server/testing';
+import { uniqueUser, PASSWORD, type Engine } from '../engines';
+import { chromiumAvailable, screenshot, type AppWindow } from './browser';
+import { openDevice, startRig, stopRig } from './rig';
+import { audit } from './axe';
+
+const runBrowser = chromiumAvailable();
+const NEW_PASSWORD = 'a brand new passphrase';
+
+/**
+ * An account you control (issue #15): one account on a laptop and a phone. The laptop changes the
+ * password and the phone is signed out at once, saying why; the phone signs in with the new
+ * password; then "Sign out all other devices" signs it out again.
+ */
+describe.skipIf(!runBrowser)('change password and sign out other devices (Chromium)', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let app: { url: string; close(): Promise<void> };
+  const windows: AppWindow[] = [];
+  const engines: Engine[] = [];
+
+  beforeAll(async () => {
+    [server, browser, app] = await startRig();
+  }, 120_000);
+  afterAll(() => stopRig({ server, browser, app, windows, engines }));
+
+  const device = (name: string) => openDevice({ server, browser, app, windows, engines }, name);
+  const signIn = async (page: Page, username: string, password: string) => {
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  };
+  const conversations = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
+
+  it('the other device is signed out at once with the reason, and signs in with the new password', async () => {
+    const anaName = uniqueUser('ana');
+    const laptop = await device('Ana laptop');
+    await laptop.page.getByRole('button', { name: 'New here? Create an account' }).click();
+    await laptop.page.getByLabel('Username').fill(anaName);
+    await laptop.page.getByLabel('Display name (optional)').fill('Ana Lima');
+    await laptop.page.getByLabel('Password').fill(PASSWORD);
+    await laptop.page.getByRole('button', { name: 'Create account' }).click();
+    await conversations(laptop.page).waitFor();
+    const phone = await device('Ana phone');
+    await signIn(phone.page, anaName, PASSWORD);
+    await conversations(phone.page).waitFor();
+
+    // Settings on the laptop: both devices listed.
+    const page = laptop.page;
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await expect.poll(() => settings.locator('.device-row').count()).toBe(2);
+    await settings.getByRole('button', { name: 'Change password…' }).click();
+    const form = settings.getByRole('form', { name: 'Change password' });
+    // What the form can tell by itself, before asking the server.
+    await form.getByLabel('Current password').fill(PASSWORD);
+    await form.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
+    await form.getByLabel('New password again').fill('something else entirely');
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => settings.getByRole('alert').textContent())
+      .toBe('The new passwords do not match.');
+    // A wrong current password: the server refuses and nothing changes.
+    await form.getByLabel('Current password').fill('not my password');
+    await form.getByLabel('New password again').fill(NEW_PASSWORD);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() => settings.getByRole('alert').textContent())
+      .toContain('current password is wrong');
+    expect(await conversations(phone.page).count()).toBe(1);
+    await screenshot(page, 'password-01-wrong-current');
+    expect(await audit(page, 'change-password')).toEqual([]);
+
+    await form.getByLabel('Current password').fill(PASSWORD);
+    await form.getByRole('button', { name: 'Change password' }).click();
+    await expect
+      .poll(() =>
+        settings.getByRole('status').filter({ hasText: 'Password changed' }).textContent(),
+      )
+      .toBe('Password changed. Your other device was signed out.');
+    await screenshot(page, 'password-02-changed');
+
+    // The phone is signed out at once and says why.
+    await phone.page
+      .getByRole('alert')
+      .filter({ hasText: 'Your password was changed on another device' })
+      .waitFor();
+    await screenshot(phone.page, 'password-03-phone-signed-out');
+    // The laptop's list shows only itself (refreshed when asked again).
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => settings.locator('.device-row').count()).toBe(1);
+    expect(await settings.getByRole('button', { name: 'Sign out all other devices' }).count()).toBe(
+      0,
+    );
+    await page.keyboard.press('Escape');
+
+    // The old password no longer signs in; the new one does.
+    await signIn(phone.page, anaName, PASSWORD);
+    await expect
+      .poll(() => phone.page.getByRole('alert').textContent())
+      .toContain('Wrong username or password');
+    await signIn(phone.page, anaName, NEW_PASSWORD);
+    await conversations(phone.page).waitFor();
+
+    // "Sign out all other devices" asks first, then signs the phone out.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await expect.poll(() => settings.locator('.device-row').count()).toBe(2);
+    const signOutOthers = settings.getByRole('button', { name: 'Sign out all other devices' });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'password-04-devices-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await audit(page, 'devices')).toEqual([]);
+    page.once('dialog', (d) => void d.dismiss());
+    await signOutOthers.click();
+    expect(await settings.locator('.device-row').count()).toBe(2);
+    page.once('dialog', (d) => void d.accept());
+    await signOutOthers.click();
+    await expect.poll(() => settings.locator('.device-row').count()).toBe(1);
+    await phone.page.getByRole('alert').filter({ hasText: 'This device was signed out' }).waitFor();
+    await phone.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+  });
+});
