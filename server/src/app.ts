@@ -13,6 +13,8 @@ import { mediaRouter } from './http/media';
 import { errorHandler, sendError } from './http/respond';
 import { accountRouter } from './http/users';
 import { adminRouter } from './http/admin';
+import { twoStepRouter } from './http/two-step';
+import { createTwoStepService } from './services/two-step';
 import { createAdminService, type AdminService } from './services/admin';
 import { coalesceWebsocketWrites } from './realtime/coalesce';
 import { handshake } from './realtime/handshake';
@@ -127,11 +129,25 @@ export function createApp(deps: AppDeps): ChitchatApp {
   };
 
   const clock = deps.now ? { now: deps.now } : {};
+  const authLimits = deps.authLimits ?? memoryAuthRateLimits(config.RATE_LIMIT_AUTH);
   const fanout = socketFanout(io);
+  const twoStep = createTwoStepService({
+    store,
+    failures: authLimits.twoStepFailuresPerAccount,
+    options: {
+      requiredForAdmins: config.TOTP_REQUIRED_FOR_ADMINS,
+      issuer:
+        config.PUBLIC_URL === undefined
+          ? 'chitchat'
+          : `chitchat (${new URL(config.PUBLIC_URL).host})`,
+    },
+    ...clock,
+  });
   const accounts = createAccountsService({
     store,
     keys: deps.keys,
-    limits: deps.authLimits ?? memoryAuthRateLimits(config.RATE_LIMIT_AUTH),
+    limits: authLimits,
+    twoStep,
     searchLimit: deps.searchLimit ?? memorySearchRateLimit(config.RATE_LIMIT_SEARCH),
     options: {
       registration: config.REGISTRATION,
@@ -149,7 +165,13 @@ export function createApp(deps: AppDeps): ChitchatApp {
     },
     ...clock,
   });
-  const admin = createAdminService({ store, sessions, publicUrl: config.PUBLIC_URL, ...clock });
+  const admin = createAdminService({
+    store,
+    sessions,
+    publicUrl: config.PUBLIC_URL,
+    twoStep,
+    ...clock,
+  });
 
   // One resolution of the client's address (TRUST_PROXY) for HTTP and the Socket.io handshake.
   const addressOf = (request: IncomingMessage) => clientAddress(request, config.TRUST_PROXY);
@@ -170,6 +192,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   if (deps.media) app.use('/api/media', authenticated, mediaRouter(deps.media));
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/auth', authRouter(accounts, authenticated, addressOf));
+  app.use('/api/me/two-step', authenticated, twoStepRouter(twoStep));
   app.use('/api', authenticated, accountRouter(accounts, addressOf));
   app.use('/api', authenticated, adminRouter(admin));
   app.use('/api', (_req, res) => {

@@ -81,6 +81,16 @@ const envSchema = z.object({
    */
   REGISTRATION: z.enum(REGISTRATION_MODES).default('invite'),
   /**
+   * Two-step sign-in required for admins (issue #18): an admin's powers (HTTP and app; not the
+   * operator's `npm run admin`) wait until their two-step sign-in is on, and it cannot be turned off.
+   */
+  TOTP_REQUIRED_FOR_ADMINS: optionalString.pipe(
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+      .transform((v) => v === 'true' || v === '1')
+      .default(false),
+  ),
+  /**
    * The address people use to reach the server (`https://chat.example.org`), for invite links;
    * unset: invites carry their code only.
    */

@@ -168,6 +168,7 @@ describe('account security', () => {
         authLimits: {
           attemptsPerAddress: new RateLimiterMemory({ points: 1_000, duration: 60 }),
           failuresPerUsername: new RateLimiterMemory({ points: 3, duration: 60 }),
+          twoStepFailuresPerAccount: new RateLimiterMemory({ points: 1_000, duration: 60 }),
         },
       },
     });

@@ -60,8 +60,24 @@ describe('npm run admin', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/Unknown command[\s\S]*Usage: npm run admin/);
 
+    // Olga lost her authenticator app and recovery codes: the operator turns two-step off.
+    const withTwoStep = openSqliteStore(data.dir);
+    try {
+      const olga = await withTwoStep.findUserByUsername('olga');
+      if (olga === null) throw new Error('olga was created');
+      const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+      await withTwoStep.setPendingTwoStep(olga.id, secret);
+      await withTwoStep.enableTwoStep(olga.id, { secret, at: 1, step: 1, recoveryCodeHashes: [] });
+    } finally {
+      await withTwoStep.close();
+    }
+    const resetTwoStep = await admin(data.dir, 'users', 'reset-two-step', 'olga');
+    expect(resetTwoStep.code).toBe(0);
+    expect(resetTwoStep.stdout).toMatch(/Two-step sign-in turned off for olga/);
+
     const store = openSqliteStore(data.dir);
     try {
+      expect(await store.twoStepOf((await store.findUserByUsername('olga'))?.id ?? '')).toBeNull();
       const users = await store.listUsers();
       expect(users.map((u) => [u.username, u.role, u.disabledAt !== null])).toEqual([
         ['olga', 'admin', false],
@@ -74,7 +90,8 @@ describe('npm run admin', () => {
       await store.close();
     }
 
-    // The same directory served: the reset password signs in, the disabled account does not.
+    // The same directory served: the reset password signs in (no second step any more), the
+    // disabled account does not.
     const server = await spawnServer({ DATA_DIR: data.dir, REGISTRATION: 'invite' });
     cleanups.push(async () => void (await server.stop()));
     await login(server, 'olga', 'second password!');

@@ -9,3 +9,4 @@ export * from './names';
 export * from './sqlite-driver';
 export * from './account-state';
 export * from './admin';
+export * from './two-step';

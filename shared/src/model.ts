@@ -1,4 +1,5 @@
 /** Data shapes as they travel on the wire (server answers and pushes). */
+import type { TwoStepStatus } from './two-step';
 
 /** Who sees my last seen and online status (DESIGN §3: contacts plus members of a shared group). */
 export type LastSeenVisibility = 'everyone' | 'contacts' | 'nobody';
@@ -29,6 +30,8 @@ export interface Me extends PublicUser {
   lastSeenVisibility: LastSeenVisibility;
   groupAdds: GroupAdds;
   blocked: string[];
+  /** Two-step sign-in of this account (issue #18). */
+  twoStep: TwoStepStatus;
 }
 
 export interface DeviceInfo {

@@ -8,6 +8,8 @@ export const ERROR_CODES = [
   'rate_limited',
   'payload_too_large',
   'unsupported_protocol',
+  /** Login: the password was right and the account has two-step sign-in; send `twoStepCode`. */
+  'two_step_required',
   'internal',
 ] as const;
 
@@ -30,6 +32,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   payload_too_large: 413,
   rate_limited: 429,
   unsupported_protocol: 426,
+  two_step_required: 401,
   internal: 500,
 };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { twoStepCodeSchema } from './two-step';
 import {
   ATTACHMENTS_MAX,
   BLOCK_LIST_CHANGE_MAX,
@@ -115,6 +116,8 @@ export const loginBodySchema = z.object({
     .max(USERNAME_MAX_LENGTH * 4),
   password: textSchema().pipe(z.string().min(1).max(PASSWORD_MAX_LENGTH)),
   device: deviceDescriptorSchema.optional(),
+  /** The second step (a TOTP or recovery code), sent after a `two_step_required` answer. */
+  twoStepCode: twoStepCodeSchema.optional(),
 });
 
 /** `POST /api/me/password`: the current password proves it is the person, not a borrowed device. */

@@ -25,6 +25,7 @@ sockets close), or works on the store directly when no server runs.
   users make-admin <user>
   users remove-admin <user>
   users revoke-devices <user>
+  users reset-two-step <user>   turns off two-step sign-in (lost authenticator app and codes)
   invites create [--uses <n>] [--hours <h>]                    (default ${INVITE_DEFAULT_USES} use, ${INVITE_DEFAULT_TTL_HOURS} hours)
   invites list
   invites revoke <code>
@@ -149,6 +150,12 @@ async function run(admin: AdminService, argv: readonly string[]): Promise<string
       case 'revoke-devices': {
         const count = await admin.revokeDevices(op, oneArgument(args, 'user'));
         return `Signed out ${count} device(s).`;
+      }
+      case 'reset-two-step': {
+        const user = oneArgument(args, 'user');
+        return (await admin.resetTwoStep(op, user))
+          ? `Two-step sign-in turned off for ${user}; they sign in with their password and can set it up again.`
+          : `${user} had no two-step sign-in; nothing changed.`;
       }
     }
   }

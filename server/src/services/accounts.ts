@@ -21,6 +21,7 @@ import { ServiceError, forbidden, notFound, refusalToError, unauthorized } from 
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { consumeOrThrow, ensureNotExhausted, type AuthRateLimits } from './rate-limits';
 import type { ServerKeys } from './secrets';
+import type { TwoStepService } from './two-step';
 import {
   hashToken,
   mintRefreshToken,
@@ -81,6 +82,8 @@ export function createAccountsService(deps: {
   options: AccountsOptions;
   sessions: SessionListener;
   relationships?: RelationshipListener;
+  /** Two-step sign-in (issue #18): the second step of a login, and the state `me` shows. */
+  twoStep: TwoStepService;
   now?: () => number;
 }) {
   const { store, keys, limits, options, sessions } = deps;
@@ -95,6 +98,7 @@ export function createAccountsService(deps: {
     lastSeenVisibility: user.lastSeenVisibility,
     groupAdds: user.groupAdds,
     blocked: await store.blockedUserIds(user.id),
+    twoStep: await deps.twoStep.status(user),
   });
 
   const issueAccessToken = (claims: AccessClaims) =>
@@ -211,6 +215,8 @@ export function createAccountsService(deps: {
         await consumeOrThrow(limits.failuresPerUsername, failureKey);
         throw unauthorized('Wrong username or password.');
       }
+      // The second step, for accounts that have it: `two_step_required` until a code comes.
+      await deps.twoStep.checkLogin(user, body.twoStepCode);
       // Told only to someone who knows the password; the store refuses the device as well.
       if (user.disabledAt !== null) throw forbidden(DISABLED_MESSAGE);
       return startSession(user, body.device);

@@ -40,6 +40,8 @@ export function createAdminService(deps: {
   sessions: SessionListener;
   /** `PUBLIC_URL`: invites carry `${publicUrl}/invite/<code>` when set. */
   publicUrl?: string | undefined;
+  /** With `TOTP_REQUIRED_FOR_ADMINS`, an admin acts only once their two-step sign-in is on. */
+  twoStep?: { adminMayAct(user: UserRecord): Promise<boolean> };
   now?: () => number;
 }) {
   const { store, sessions } = deps;
@@ -60,6 +62,11 @@ export function createAdminService(deps: {
     const user = await store.getUser(actor.userId);
     if (user === null || user.role !== 'admin' || user.disabledAt !== null) {
       throw forbidden('Only admins of this server can do that.');
+    }
+    if (deps.twoStep !== undefined && !(await deps.twoStep.adminMayAct(user))) {
+      throw forbidden(
+        'This server requires two-step sign-in for admins: turn it on under Settings → Two-step sign-in first.',
+      );
     }
   }
 
@@ -170,6 +177,16 @@ export function createAdminService(deps: {
       await store.setPasswordHash(user.id, await hash(password));
       const devicesRevoked = await revokeAllDevices(user.id, 'revoked');
       return { user: toAdminUser(user), devicesRevoked };
+    },
+
+    /**
+     * Turns off someone's two-step sign-in (they lost their authenticator app and recovery codes):
+     * they sign in with the password alone and may set it up again. False when it was off.
+     */
+    async resetTwoStep(actor: AdminActor, idOrUsername: string): Promise<boolean> {
+      await requireAdmin(actor);
+      const user = await userByIdOrName(idOrUsername);
+      return store.disableTwoStep(user.id);
     },
 
     async revokeDevices(actor: AdminActor, idOrUsername: string): Promise<number> {

@@ -15,6 +15,11 @@ import { ServiceError } from './errors';
 export interface AuthRateLimits {
   attemptsPerAddress: RateLimiterAbstract;
   failuresPerUsername: RateLimiterAbstract;
+  /**
+   * Wrong two-step codes per account, from any address: whoever has the password cannot try the
+   * million six-digit codes from many addresses (issue #18).
+   */
+  twoStepFailuresPerAccount: RateLimiterAbstract;
 }
 
 export function memoryAuthRateLimits(perMinute: number): AuthRateLimits {
@@ -26,6 +31,11 @@ export function memoryAuthRateLimits(perMinute: number): AuthRateLimits {
     }),
     failuresPerUsername: new RateLimiterMemory({
       keyPrefix: 'auth-fail',
+      points: perMinute,
+      duration: 60,
+    }),
+    twoStepFailuresPerAccount: new RateLimiterMemory({
+      keyPrefix: 'auth-2step',
       points: perMinute,
       duration: 60,
     }),
@@ -80,7 +90,11 @@ export function redisAuthRateLimits(
       rejectIfRedisNotReady: true,
       insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points: perMinute, duration: 60 }),
     });
-  return { attemptsPerAddress: limiter('auth-ip'), failuresPerUsername: limiter('auth-fail') };
+  return {
+    attemptsPerAddress: limiter('auth-ip'),
+    failuresPerUsername: limiter('auth-fail'),
+    twoStepFailuresPerAccount: limiter('auth-2step'),
+  };
 }
 
 /** Consumes one point, or throws `rate_limited` saying when to retry. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountStateContract } from './contract-account-state';
 import { adminContract } from './contract-admin';
+import { twoStepContract } from './contract-two-step';
 import { UniqueViolation, type DeviceRecord, type EventOrigin, type Store } from './types';
 import type { ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
@@ -57,6 +58,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
     accountStateContract(() => store);
     adminContract(() => store);
+    twoStepContract(() => store);
 
     it('has a store epoch that survives reopening', async () => {
       expect(store.storeEpoch()).toMatch(/^[0-9a-f-]{36}$/);

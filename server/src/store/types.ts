@@ -120,6 +120,45 @@ export interface AdminStore {
   revokeInvite(code: string, at: number): Promise<boolean>;
 }
 
+/** An account's two-step sign-in (TOTP, issue #18); absent while never set up. */
+export interface TwoStepRecord {
+  userId: string;
+  /** Base32 TOTP secret; kept readable, since every code is checked against it. */
+  secret: string;
+  /** Null while set up but not confirmed with a first code (not in force). */
+  enabledAt: number | null;
+  /** The last TOTP time step accepted: a code is never accepted twice. Null before any. */
+  lastStep: number | null;
+  /** Recovery codes not used yet. */
+  recoveryCodesLeft: number;
+}
+
+/** Two-step sign-in state; every change is one conditional write, so racing requests agree. */
+export interface TwoStepStore {
+  twoStepOf(userId: string): Promise<TwoStepRecord | null>;
+  /**
+   * Keeps a new secret, not in force until `enableTwoStep`; replaces an earlier unconfirmed one.
+   * False (nothing written) when two-step sign-in is already on.
+   */
+  setPendingTwoStep(userId: string, secret: string): Promise<boolean>;
+  /**
+   * Puts the pending `secret` in force with its recovery codes (hashes) and the time step of the
+   * confirming code. False (nothing written) when that secret is not the pending one or it is on.
+   */
+  enableTwoStep(
+    userId: string,
+    input: { secret: string; at: number; step: number; recoveryCodeHashes: readonly string[] },
+  ): Promise<boolean>;
+  /** Accepts TOTP time step `step` once: true only when it is later than the last accepted one. */
+  acceptTwoStepStep(userId: string, step: number): Promise<boolean>;
+  /** Spends one unused recovery code of an account with two-step on; true exactly once per code. */
+  useRecoveryCode(userId: string, codeHash: string, at: number): Promise<boolean>;
+  /** Replaces every recovery code (the old ones stop working); false when two-step is off. */
+  replaceRecoveryCodes(userId: string, codeHashes: readonly string[]): Promise<boolean>;
+  /** Turns two-step sign-in off (secret and recovery codes gone); false when there was none. */
+  disableTwoStep(userId: string): Promise<boolean>;
+}
+
 /** Accounts, devices and the block list. */
 export interface AccountStore {
   /**
@@ -565,6 +604,7 @@ export type Store = AccountStore &
   RelationshipStore &
   AccountStateStore &
   PlayStore &
+  TwoStepStore &
   StoreLifecycle;
 
 /** The event-log reads of the store, which each store implements in its own event-reads.ts. */

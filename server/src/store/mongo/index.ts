@@ -8,6 +8,7 @@ import { mongoConversationStore } from './conversations';
 import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
 import { migrate } from './migrations';
 import { mongoPlayStore } from './plays';
+import { mongoTwoStepStore } from './two-step';
 import { mongoRelationshipStore } from './relationships';
 import { defineModels, type MongoModels } from './schemas';
 import { transactor } from './transaction';
@@ -135,6 +136,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
       ...mongoRelationshipStore(models, transact),
       ...mongoAccountStateStore(models, transact),
       ...mongoPlayStore(models),
+      ...mongoTwoStepStore(models),
       storeEpoch: () => epoch,
       async ping() {
         await database(connection).command({ ping: 1 });

@@ -160,6 +160,13 @@ export const mongoMigrations: readonly MongoMigration[] = [
       }
     },
   },
+  {
+    // Two-step sign-in (SQLite migration 013): keyed by user id, so no index beyond _id.
+    description: 'two-step sign-in: secrets and hashed recovery codes (two_step)',
+    async up(models) {
+      await models.TwoStep.createCollection();
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

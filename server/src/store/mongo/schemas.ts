@@ -18,6 +18,7 @@ import {
 } from './account-state-schemas';
 import { adminModels, type InviteDoc } from './admin-schemas';
 import { playModels, type VoicePlayDoc } from './play-schemas';
+import { twoStepModels, type TwoStepDoc } from './two-step-schemas';
 
 /*
  * The MongoDB documents of the store, one collection each: users, blocks, devices, conversations,
@@ -544,6 +545,7 @@ export interface MongoModels {
   AccountOp: Model<AccountOpDoc>;
   Invite: Model<InviteDoc>;
   VoicePlay: Model<VoicePlayDoc>;
+  TwoStep: Model<TwoStepDoc>;
 }
 
 /** Registers the store's models on `connection` (an unopened one is fine: validation needs no server). */
@@ -574,5 +576,6 @@ export function defineModels(connection: Connection): MongoModels {
     ...accountStateModels(connection),
     ...adminModels(connection),
     ...playModels(connection),
+    ...twoStepModels(connection),
   };
 }

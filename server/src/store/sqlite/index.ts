@@ -16,6 +16,7 @@ import type { CommitThreadFault } from './commit-thread';
 import { openDatabase } from './database';
 import { sqlitePlayStore } from './plays';
 import { sqliteRelationshipStore } from './relationships';
+import { sqliteTwoStepStore } from './two-step';
 
 export const SQLITE_FILE_NAME = 'chitchat.db';
 
@@ -73,6 +74,7 @@ export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {
     ...sqliteRelationshipStore(db),
     ...sqliteAccountStateStore(db),
     ...sqlitePlayStore(db),
+    ...sqliteTwoStepStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     groupCommits: () => commits.stats().batches,
     commits: { stats: () => commits.stats() },

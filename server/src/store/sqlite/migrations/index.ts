@@ -10,6 +10,7 @@ import { migration009 } from './009-version-stamps';
 import { migration010 } from './010-admins-invites';
 import { migration011 } from './011-voice-plays';
 import { migration012 } from './012-mute-account-state';
+import { migration013 } from './013-two-step';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -25,4 +26,5 @@ export const migrations: readonly string[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
