@@ -158,6 +158,23 @@ export async function startChild(
   };
 }
 
+/**
+ * Forks `script` (a .ts file) as a load-generator process of the bench, tracked like the servers
+ * (killed with the others, at the latest when this process exits); messages go over its IPC channel.
+ */
+export function forkBenchProcess(
+  script: string,
+  env: Record<string, string> = {},
+): { child: ChildProcess; stop(): Promise<void> } {
+  installExitHooks();
+  const child = fork(script, [], {
+    execArgv: ['--import', tsxLoader()],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return { child, stop: track(child).stop };
+}
+
 /** Stops every child still running (used in `finally` blocks). */
 export async function stopAllChildren(): Promise<void> {
   await Promise.all([...live.values()].map((stop) => stop()));

@@ -4,13 +4,18 @@
  *
  * The group, its users and their devices are seeded through the store's own API (no sign-ups, no
  * password hashing), then a real server runs as a child process (server-process.ts) and this
- * process connects one socket.io client per member. Senders (a few members, in turn) send at a
- * fixed open-loop rate; latency is the time from the scheduled send to each member's socket
- * receiving the event. The generator shares the machine's cores with the server, so its CPU is
+ * members connect, one socket.io client each (group-members.ts). The senders (a few members, in
+ * turn) are in this process and send at a fixed open-loop rate; the other members are spread over
+ * BENCH_GROUP_CLIENT_PROCS client processes (group-clients.ts, default 4), as real members are on
+ * machines of their own: one process receiving every member's copy of every message was a load
+ * generator at a full core, measuring its own delay. Latency is the time from the scheduled send
+ * to each member's socket receiving the event, on the machine's wall clock. The generator (this
+ * process and its client processes) shares the machine's cores with the server, so its CPU is
  * reported next to the server's.
  *
  * Knobs: BENCH_GROUP_STEPS (default "256:100,1000:50", members:rate pairs), BENCH_GROUP_SECONDS
- * (measured seconds per step, default 10), BENCH_GROUP_WARMUP_S (default 2), BENCH_SERVER_NODE_ARGS
+ * (measured seconds per step, default 10), BENCH_GROUP_WARMUP_S (default 2), BENCH_GROUP_CLIENT_PROCS
+ * (client processes, default 4; 0 keeps every member in this process), BENCH_SERVER_NODE_ARGS
  * (extra node flags for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", which
  * NODE_OPTIONS does not allow).
  */
@@ -18,16 +23,24 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { io as connectSocket, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, timeOrderedId } from '@chitchat/shared';
+import type { ChildProcess } from 'node:child_process';
+import { timeOrderedId } from '@chitchat/shared';
 import { deriveKeys, loadServerSecret } from '../src/services/secrets';
 import { signAccessToken } from '../src/services/tokens';
 import { openSqliteStore } from '../src/store/sqlite/index';
-import { benchTempDir, startChild, stopAllChildren } from './children';
+import { benchTempDir, forkBenchProcess, startChild, stopAllChildren } from './children';
+import {
+  DEBOUNCE_MS,
+  connectMembers,
+  epochNow,
+  latenciesWithin,
+  recordMembers,
+  type FromClients,
+  type ToClients,
+} from './group-members';
 import { machineBusyMs, processCpuMs } from './proc';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const DEBOUNCE_MS = 300; // the engine's deliveredDebounceMs
 const SENDERS = 4;
 
 interface Step {
@@ -46,7 +59,11 @@ export interface GroupStepResult extends Step {
   serverCpu: number | null;
   /** Server CPU time per message sent (its fan-out and the receipts it causes): load-independent. */
   serverCpuMsPerMessage: number | null;
+  /** This process and its client processes together, % of one core. */
   generatorCpu: number;
+  /** The busiest single generator process, % of one core (one at 100% is a bottleneck). */
+  generatorMaxCpu: number;
+  clientProcesses: number;
   machineBusy: number | null;
 }
 
@@ -124,35 +141,54 @@ async function seed(dataDir: string, members: number) {
   }
 }
 
-async function connectAll(url: string, tokens: readonly string[]): Promise<Socket[]> {
-  const sockets: Socket[] = [];
-  for (let i = 0; i < tokens.length; i += 50) {
-    const batch = tokens.slice(i, i + 50).map(
-      (token) =>
-        new Promise<Socket>((resolve, reject) => {
-          const socket = connectSocket(url, {
-            transports: ['websocket'],
-            reconnection: false,
-            forceNew: true,
-            auth: { token, protocol: PROTOCOL_VERSION },
-          });
-          const timer = setTimeout(() => reject(new Error('connect timed out')), 30_000);
-          socket.once('connect', () => {
-            clearTimeout(timer);
-            resolve(socket);
-          });
-          socket.once('connect_error', (error: Error) => {
-            clearTimeout(timer);
-            reject(error);
-          });
-        }),
-    );
-    sockets.push(...(await Promise.all(batch)));
-  }
-  return sockets;
+/** A client process holding a share of the members, and how to talk to it. */
+interface ClientProcess {
+  child: ChildProcess;
+  send(message: ToClients): void;
+  next<T extends FromClients['type']>(type: T): Promise<Extract<FromClients, { type: T }>>;
 }
 
-async function runStep(step: Step, seconds: number, warmupS: number): Promise<GroupStepResult> {
+function startClientProcess(): ClientProcess {
+  const { child } = forkBenchProcess(path.join(here, 'group-clients.ts'));
+  return {
+    child,
+    send: (message) => child.send(message),
+    next: (type) =>
+      new Promise((resolve, reject) => {
+        const onMessage = (message: FromClients) => {
+          if (message.type === 'error') reject(new Error(`group client: ${message.message}`));
+          else if (message.type === type)
+            resolve(message as Extract<FromClients, { type: typeof type }>);
+          else return;
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+        };
+        const onExit = (code: number | null) => {
+          child.off('message', onMessage);
+          reject(
+            new Error(`group client exited (code ${code}) while the bench waited for "${type}"`),
+          );
+        };
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+      }),
+  };
+}
+
+const clientProcessesFromEnv = (): number => {
+  const raw = process.env.BENCH_GROUP_CLIENT_PROCS;
+  const count = raw === undefined || raw.trim() === '' ? 4 : Number(raw);
+  if (!Number.isInteger(count) || count < 0)
+    throw new Error('BENCH_GROUP_CLIENT_PROCS must be a whole number');
+  return count;
+};
+
+async function runStep(
+  step: Step,
+  seconds: number,
+  warmupS: number,
+  processes: number,
+): Promise<GroupStepResult> {
   const data = benchTempDir('chitchat-bench-group-');
   try {
     const { users, conversationId } = await seed(data.dir, step.members);
@@ -162,34 +198,23 @@ async function runStep(step: Step, seconds: number, warmupS: number): Promise<Gr
       { BENCH_DATA_DIR: data.dir },
       (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
     );
-    const sockets = await connectAll(
-      server.url,
-      users.map((u) => u.token),
+    const tokens = users.map((u) => u.token);
+    // The senders stay here, so the schedule is kept by a process that receives little.
+    const local = processes === 0 ? tokens : tokens.slice(0, SENDERS);
+    const remote = processes === 0 ? [] : tokens.slice(SENDERS);
+    const shares = Array.from({ length: Math.min(processes, remote.length) }, (_, k) =>
+      remote.filter((_, index) => index % processes === k),
     );
-    const latencies: number[] = [];
-    // Only messages scheduled inside the measured window count (not the warm-up's backlog).
-    let measuredFrom = Number.POSITIVE_INFINITY;
-    let measuredTo = Number.POSITIVE_INFINITY;
-    let receipts = 0;
-    let delivered = 0;
-    sockets.forEach((socket) => {
-      let newest = 0;
-      let timer: NodeJS.Timeout | undefined;
-      socket.on('event', (event: { seq: number; payload?: { text?: string | null } }) => {
-        const sentAt = Number(event.payload?.text?.split(' ')[0]);
-        if (sentAt >= measuredFrom && sentAt < measuredTo) {
-          latencies.push(performance.now() - sentAt);
-          delivered++;
-        }
-        newest = Math.max(newest, event.seq);
-        // As the engine: one delivered receipt per conversation per debounce window.
-        timer ??= setTimeout(() => {
-          timer = undefined;
-          receipts++;
-          socket.emit('receipt:delivered', { conversationId, seq: newest }, () => undefined);
-        }, DEBOUNCE_MS);
-      });
-    });
+    const clients = shares.map(() => startClientProcess());
+    const sockets = await connectMembers(server.url, local);
+    await Promise.all(
+      clients.map((client, k) => {
+        const connected = client.next('connected');
+        client.send({ type: 'connect', url: server.url, tokens: shares[k] ?? [], conversationId });
+        return connected;
+      }),
+    );
+    const record = recordMembers(sockets, conversationId);
 
     const send = (index: number, scheduledAt: number) => {
       const socket = sockets[index % Math.min(SENDERS, sockets.length)];
@@ -200,11 +225,11 @@ async function runStep(step: Step, seconds: number, warmupS: number): Promise<Gr
       );
     };
     const schedule = async (durationS: number) => {
-      const start = performance.now();
+      const start = epochNow();
       const total = Math.round(durationS * step.rate);
       for (let i = 0; i < total; i++) {
         const at = start + (i * 1000) / step.rate;
-        const wait = at - performance.now();
+        const wait = at - epochNow();
         if (wait > 1) await sleep(wait);
         send(i, at);
       }
@@ -212,39 +237,70 @@ async function runStep(step: Step, seconds: number, warmupS: number): Promise<Gr
     };
     await schedule(warmupS);
     await sleep(1000);
-    measuredFrom = performance.now();
+    // Only messages scheduled inside the measured window count (not the warm-up's backlog).
+    const measuredFrom = epochNow();
+    for (const client of clients) client.send({ type: 'measure' });
     const cpuBefore = process.cpuUsage();
+    const clientsBefore = clients.map((c) => processCpuMs(c.child.pid ?? -1));
     const serverBefore = processCpuMs(server.pid);
     const machineBefore = machineBusyMs();
     const wallStart = performance.now();
     const sent = await schedule(seconds);
-    measuredTo = performance.now();
+    const measuredTo = epochNow();
+    const deadline = Date.now() + 10_000;
+    const results = await Promise.all(
+      clients.map((client, k) => {
+        const result = client.next('result');
+        client.send({
+          type: 'finish',
+          from: measuredFrom,
+          to: measuredTo,
+          expected: sent * (shares[k]?.length ?? 0),
+          deadline,
+        });
+        return result;
+      }),
+    );
     const expected = sent * step.members; // every member's socket, the sender's own too
-    const deadline = performance.now() + 10_000;
-    while (delivered < expected && performance.now() < deadline) await sleep(50);
+    let latencies = latenciesWithin(record, measuredFrom, measuredTo);
+    const localExpected = sent * local.length;
+    while (latencies.length < localExpected && Date.now() < deadline) {
+      await sleep(50);
+      latencies = latenciesWithin(record, measuredFrom, measuredTo);
+    }
     const wall = performance.now() - wallStart;
     const cpu = process.cpuUsage(cpuBefore);
     const serverAfter = processCpuMs(server.pid);
     const machineAfter = machineBusyMs();
+    // From /proc, as the server's: the client processes' own counts stop when they answered.
+    const clientCpu = clients.map((c, k) => {
+      const after = processCpuMs(c.child.pid ?? -1);
+      const before = clientsBefore[k];
+      return after === null || before === null || before === undefined ? 0 : after - before;
+    });
     for (const socket of sockets) socket.close();
     await server.stop();
+    for (const result of results) latencies.push(...result.latencies);
     latencies.sort((a, b) => a - b);
+    const ownCpuMs = (cpu.user + cpu.system) / 1000;
     return {
       ...step,
       sent,
-      delivered,
+      delivered: latencies.length,
       expected,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       max: latencies.at(-1) ?? Number.NaN,
-      receipts,
+      receipts: record.receipts + results.reduce((sum, r) => sum + r.receipts, 0),
       serverCpu:
         serverBefore === null || serverAfter === null
           ? null
           : ((serverAfter - serverBefore) / wall) * 100,
       serverCpuMsPerMessage:
         serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / sent,
-      generatorCpu: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      generatorCpu: ((ownCpuMs + clientCpu.reduce((a, b) => a + b, 0)) / wall) * 100,
+      generatorMaxCpu: (Math.max(ownCpuMs, ...clientCpu) / wall) * 100,
+      clientProcesses: clients.length,
       machineBusy:
         machineBefore === null || machineAfter === null
           ? null
@@ -263,18 +319,19 @@ export async function runGroupBench(): Promise<GroupStepResult[]> {
   const steps = stepsFromEnv();
   const seconds = Number(process.env.BENCH_GROUP_SECONDS ?? 10);
   const warmupS = Number(process.env.BENCH_GROUP_WARMUP_S ?? 2);
+  const processes = clientProcessesFromEnv();
   console.log(
-    `group fan-out with delivery receipts: ${steps.map((s) => `${s.members} members at ${s.rate} msg/s`).join(', ')}; ${seconds} s measured after ${warmupS} s warm-up; ${SENDERS} senders in turn; every member sends receipt:delivered debounced ${DEBOUNCE_MS} ms (as the engine)`,
+    `group fan-out with delivery receipts: ${steps.map((s) => `${s.members} members at ${s.rate} msg/s`).join(', ')}; ${seconds} s measured after ${warmupS} s warm-up; ${SENDERS} senders in turn (in this process), the other members in ${processes === 0 ? 'this process too' : `${processes} client processes`}; every member sends receipt:delivered debounced ${DEBOUNCE_MS} ms (as the engine)`,
   );
   console.log(
-    `machine: ${cpus().length} cores, node ${process.version}; the generator (this process, one socket per member) and the server share them, and so do other users of the machine (busy = whole machine, % of one core)`,
+    `machine: ${cpus().length} cores, node ${process.version}; the generator (this process and its client processes, one socket per member) and the server share them, and so do other users of the machine (busy = whole machine, % of one core; gen max = the busiest generator process)`,
   );
   console.log(
-    'members  rate  sent  delivered/expected   p50 ms   p99 ms   max ms  receipts  srv cpu%  srv ms/msg  gen cpu%  busy%',
+    'members  rate  sent  delivered/expected   p50 ms   p99 ms   max ms  receipts  srv cpu%  srv ms/msg  gen cpu%  gen max%  busy%',
   );
   const results: GroupStepResult[] = [];
   for (const step of steps) {
-    const r = await runStep(step, seconds, warmupS);
+    const r = await runStep(step, seconds, warmupS, processes);
     results.push(r);
     console.log(
       [
@@ -289,6 +346,7 @@ export async function runGroupBench(): Promise<GroupStepResult[]> {
         fmt(r.serverCpu).padStart(9),
         fmt(r.serverCpuMsPerMessage, 2).padStart(11),
         fmt(r.generatorCpu).padStart(9),
+        fmt(r.generatorMaxCpu).padStart(9),
         fmt(r.machineBusy).padStart(6),
       ].join(' '),
     );

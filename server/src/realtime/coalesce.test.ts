@@ -41,18 +41,23 @@ describe('coalesced websocket writes', () => {
       httpServer.listen(0, '127.0.0.1', () => resolve((httpServer.address() as AddressInfo).port)),
     );
     cleanups.push(() => new Promise<void>((resolve) => void io.close(() => resolve())));
-    const serverSide = new Promise<ServerSocket>((resolve) =>
-      (io as unknown as Server).once('connection', resolve),
-    );
-    const client: ClientSocket = connect(`http://127.0.0.1:${port}`, {
-      transports: ['websocket'],
-      reconnection: false,
-    });
-    cleanups.push(() => void client.close());
-    const socket = await serverSide;
-    const tcp = tcpSockets[0];
-    if (tcp === undefined) throw new Error('no engine.io connection');
-    return { client, socket, tcp };
+    /** Another client of the same server, with its server-side socket and TCP connection. */
+    const another = async () => {
+      const serverSide = new Promise<ServerSocket>((resolve) =>
+        (io as unknown as Server).once('connection', resolve),
+      );
+      const client: ClientSocket = connect(`http://127.0.0.1:${port}`, {
+        transports: ['websocket'],
+        reconnection: false,
+        forceNew: true,
+      });
+      cleanups.push(() => void client.close());
+      const socket = await serverSide;
+      const tcp = tcpSockets.at(-1);
+      if (tcp === undefined) throw new Error('no engine.io connection');
+      return { client, socket, tcp };
+    };
+    return { ...(await another()), io: io as unknown as Server, another };
   }
 
   /** Emits `count` events in one tick and waits until the client has them all, in order. */
@@ -98,6 +103,29 @@ describe('coalesced websocket writes', () => {
     expect(await client.timeout(5_000).emitWithAck('ping me')).toBe('pong');
     expect(events).toEqual(['before the ack', 'after the ack']);
     expect(await counts).toEqual({ write: 0, writev: 1 });
+  });
+
+  it('a tick of broadcasts to many connections leaves in one write per connection, in order', async () => {
+    const first = await setup(true);
+    const connections = [first, await first.another(), await first.another()];
+    const counts = connections.map(({ tcp }) => countWrites(tcp));
+    const received = connections.map(({ client }) => {
+      const seen: number[] = [];
+      const all = new Promise<number[]>((resolve) =>
+        client.on('n', (n: number) => {
+          seen.push(n);
+          if (seen.length === 3) resolve(seen);
+        }),
+      );
+      return all;
+    });
+    for (let n = 0; n < 3; n++) first.io.emit('n', n);
+    expect(await Promise.all(received)).toEqual([
+      [0, 1, 2],
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
+    for (const count of counts) expect(count.write + count.writev).toBe(1);
   });
 
   it('without it, every packet is its own write (what the test above guards against)', async () => {

@@ -27,22 +27,56 @@ interface EngineConnection {
  * written to. Long-polling connections are left as they are.
  */
 export function coalesceWebsocketWrites(io: ChatServer): void {
+  /*
+   * One release per tick for every connection, not a closure and a `process.nextTick` per
+   * connection: a message to a 1,000-member group creates a packet on 1,000 connections in one
+   * tick, and per-connection ticks were a measurable part of the fan-out (two closures and two
+   * queued ticks per recipient, and their garbage).
+   */
+  const held: (() => void)[] = [];
+  const corked: (() => void)[] = [];
+  let releaseQueued = false;
+  let uncorkQueued = false;
+  const release = () => {
+    releaseQueued = false;
+    // A packet created while releasing (none today) is held again and released by the next tick.
+    const batch = held.splice(0);
+    for (const releaseOne of batch) releaseOne();
+  };
+  const uncork = () => {
+    uncorkQueued = false;
+    const batch = corked.splice(0);
+    for (const uncorkOne of batch) uncorkOne();
+  };
+
   io.engine.on('connection', (connection: EngineConnection) => {
     if (connection.transport.name !== 'websocket') return;
     const tcp = connection.request.socket as NetSocket;
     if (typeof tcp.cork !== 'function') return;
     let holding = false;
-    let corked = false;
-    const uncork = () => {
-      corked = false;
+    let isCorked = false;
+    const uncorkThis = () => {
+      isCorked = false;
       tcp.uncork();
+    };
+    let heldTransport: EngineConnection['transport'] | null = null;
+    const releaseThis = () => {
+      holding = false;
+      const transport = heldTransport;
+      heldTransport = null;
+      if (transport !== null && connection.transport === transport) transport.writable = true;
+      connection.flush();
     };
     // Every flush (ours below, or engine.io's when a write in progress completes) is corked.
     connection.on('flush', () => {
-      if (corked || tcp.destroyed) return;
-      corked = true;
+      if (isCorked || tcp.destroyed) return;
+      isCorked = true;
       tcp.cork();
-      process.nextTick(uncork);
+      corked.push(uncorkThis);
+      if (!uncorkQueued) {
+        uncorkQueued = true;
+        process.nextTick(uncork);
+      }
     });
     connection.on('packetCreate', () => {
       if (holding || tcp.destroyed) return;
@@ -50,13 +84,15 @@ export function coalesceWebsocketWrites(io: ChatServer): void {
       const transport = connection.transport;
       // Only a writable transport is held: then no write is in progress whose completion could
       // make it writable meanwhile, and it is released exactly as it was.
-      const held = transport.writable;
-      if (held) transport.writable = false;
-      process.nextTick(() => {
-        holding = false;
-        if (held && connection.transport === transport) transport.writable = true;
-        connection.flush();
-      });
+      if (transport.writable) {
+        transport.writable = false;
+        heldTransport = transport;
+      }
+      held.push(releaseThis);
+      if (!releaseQueued) {
+        releaseQueued = true;
+        process.nextTick(release);
+      }
     });
   });
 }
