@@ -293,6 +293,20 @@ export interface MessagePage {
   atStart: boolean;
 }
 
+/** Where "export my data" wrote its archive, and what it holds. */
+export interface ExportResult {
+  /** The archive's full path on this computer. */
+  path: string;
+  fileName: string;
+  bytes: number;
+  conversations: number;
+  /** Messages and system lines, over every chat. */
+  messages: number;
+  mediaFiles: number;
+  /** Attachments the server no longer has (left out, and said so in the pages). */
+  missingMedia: number;
+}
+
 export interface SearchHit {
   conversationId: string;
   conversationTitle: string;
@@ -462,6 +476,11 @@ export interface ChatApi {
    * signed out at once. Answers how many were.
    */
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<number>;
+  /**
+   * "Export my data": a zip of the profile, every chat as JSON and as readable HTML, and their media,
+   * made on this device (history completed from the server first) in the exports folder.
+   */
+  exportData(): Promise<ExportResult>;
   updateProfile(input: {
     displayName?: string;
     lastSeenVisibility?: LastSeenVisibility;
@@ -552,6 +571,7 @@ export const CHAT_API_METHODS = [
   'revokeDevice',
   'signOutOtherDevices',
   'changePassword',
+  'exportData',
   'updateProfile',
   'searchMessages',
   'acceptRequest',

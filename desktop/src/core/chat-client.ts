@@ -14,6 +14,7 @@ import type {
   ChatEvents,
   ConnectionState,
   ConversationView,
+  ExportResult,
   GroupChangeInput,
   LinkPreviewDraft,
   MediaBytes,
@@ -39,6 +40,7 @@ import { ChatClientError, remote } from './client-errors';
 import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
+import { exportData } from './export/data-export.node.ts';
 import { forwardMessages } from './forwarding';
 import * as polls from './poll-actions';
 import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
@@ -72,6 +74,8 @@ export interface ChatClientOptions {
    * addresses only; tests inject a policy that allows their local page).
    */
   linkPreviews?: LinkPreviewMaker;
+  /** Where "export my data" writes its archive (Electron: Downloads; default: `<profileDir>/exports`). */
+  exportDir?: string;
 }
 
 /** The local meta key of the link-previews preference ('off' when turned off). */
@@ -544,6 +548,12 @@ export class ChatClient implements ChatApi {
   async changePassword(input: { currentPassword: string; newPassword: string }): Promise<number> {
     const { api } = this.ready();
     return remote(() => api.changePassword(input));
+  }
+
+  async exportData(): Promise<ExportResult> {
+    const current = this.ready();
+    const dir = this.options.exportDir ?? path.join(this.options.profileDir, 'exports');
+    return exportData(current, current.list.list(), dir);
   }
 
   async updateProfile(input: {

@@ -18,6 +18,8 @@ export interface EngineStartOptions {
   profileDir: string;
   /** This computer as main sees it (`os.hostname()`, `process.platform`); see `describeDevice`. */
   device: { name: string; platform: string };
+  /** Where "export my data" writes its archive (the Downloads folder); absent: the profile's. */
+  exportDir?: string;
 }
 
 export type LogLevel = 'debug' | 'warn' | 'error';

@@ -50,6 +50,7 @@ export function hostEngine(port: RpcPort, deps: EngineServiceDeps): void {
       device: describeDevice(options.device.name, options.device.platform),
       secrets: secretStoreOverPort(port),
       logger,
+      ...(options.exportDir !== undefined ? { exportDir: options.exportDir } : {}),
     });
     const session = await client.start();
     stopServing = serveChatOnPort(client, client.events, port);

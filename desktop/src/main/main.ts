@@ -151,6 +151,7 @@ const relay = new EngineRelay({
   start: {
     profileDir: paths.engineDir,
     device: { name: os.hostname(), platform: process.platform },
+    exportDir: app.getPath('downloads'),
   },
   logger,
   onState: (state, detail) => {

@@ -121,5 +121,14 @@ describe.skipIf(!runBrowser)('change password and sign out other devices (Chromi
     await expect.poll(() => settings.locator('.device-row').count()).toBe(1);
     await phone.page.getByRole('alert').filter({ hasText: 'This device was signed out' }).waitFor();
     await phone.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+
+    // Export my data: made on this device; it says where the archive went and what it holds.
+    await settings.getByRole('button', { name: 'Export my data' }).click();
+    const saved = settings.getByRole('status').filter({ hasText: 'Saved chitchat-export-' });
+    await saved.waitFor();
+    expect(await saved.textContent()).toMatch(
+      /^Saved chitchat-export-ana_[\w]+-\d{4}-\d{2}-\d{2}\.zip \([\d.]+ [kK]?B: 0 chats, 0 messages, 0 files\) to .+\.zip\.$/,
+    );
+    await screenshot(page, 'password-05-exported');
   });
 });

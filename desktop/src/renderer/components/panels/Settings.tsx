@@ -4,6 +4,7 @@ import { errorText, listTime } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { ErrorNote } from '../ErrorNote';
 import { ChangePassword } from './ChangePassword';
+import { ExportData } from './ExportData';
 import { LinkPreviewSetting } from './LinkPreviewSetting';
 import { PrivacySettings } from './PrivacySettings';
 
@@ -59,6 +60,7 @@ export function Settings({ store }: { store: AppStore }) {
       />
       <LinkPreviewSetting store={store} onError={showError} />
       <ChangePassword store={store} />
+      <ExportData store={store} />
       <section>
         <h3>Devices</h3>
         <ul className="devices" role="list">
