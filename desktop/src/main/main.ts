@@ -52,13 +52,12 @@ import {
   contentTypeFor,
   httpOrigin,
   isTrustedSender,
+  originOf,
+  permissionAllowed,
   resolveAppFile,
 } from './security';
 import { loadShellState, saveShellState, type ShellState } from './shell-state';
 import { MIN_WINDOW_SIZE, restoreWindowState } from './window-state';
-
-/** Permissions the page may use; everything else (camera, location, notifications…) is refused. */
-const ALLOWED_PERMISSIONS = new Set(['clipboard-sanitized-write', 'fullscreen']);
 
 // The bundles sit side by side in dist/main; the renderer is built to dist/renderer.
 const mainDir = __dirname;
@@ -230,12 +229,29 @@ function openExternal(url: unknown): void {
 
 function hardenSessions(): void {
   const defaultSession = session.defaultSession;
-  defaultSession.setPermissionRequestHandler((contents, permission, callback) =>
-    callback(ALLOWED_PERMISSIONS.has(permission) && isAppUrl(contents.getURL())),
+  // The microphone (voice notes) and a few page permissions, for the app's own pages only.
+  defaultSession.setPermissionRequestHandler((contents, permission, callback, details) =>
+    callback(
+      permissionAllowed(
+        {
+          permission,
+          origin: originOf(details.requestingUrl ?? contents.getURL()),
+          ...('mediaTypes' in details ? { mediaTypes: details.mediaTypes ?? [] } : {}),
+        },
+        trustedOrigins,
+      ),
+    ),
   );
-  defaultSession.setPermissionCheckHandler(
-    (_contents, permission, requestingOrigin) =>
-      ALLOWED_PERMISSIONS.has(permission) && trustedOrigins.includes(requestingOrigin),
+  defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    permissionAllowed(
+      {
+        permission,
+        origin: originOf(requestingOrigin),
+        ...(details.mediaType !== undefined ? { mediaTypes: [details.mediaType] } : {}),
+        check: true,
+      },
+      trustedOrigins,
+    ),
   );
   // The built renderer gets its CSP from the app:// handler; the dev server's pages get it here.
   if (devOrigin !== null)

@@ -6,6 +6,8 @@ import {
   contentTypeFor,
   httpOrigin,
   isTrustedSender,
+  originOf,
+  permissionAllowed,
   resolveAppFile,
 } from './security';
 
@@ -122,5 +124,41 @@ describe('trusting IPC senders', () => {
     expect(httpOrigin('http://localhost:5173/src/index.html')).toBe('http://localhost:5173');
     expect(httpOrigin('file:///x')).toBeNull();
     expect(httpOrigin(undefined)).toBeNull();
+  });
+});
+
+describe('permissions the page may use', () => {
+  const trusted = ['app://chitchat'];
+  const ask = (permission: string, origin: string | null, extra = {}) =>
+    permissionAllowed({ permission, origin, ...extra }, trusted);
+
+  it("the microphone is granted to the app's own page only, and only for audio", () => {
+    expect(ask('media', 'app://chitchat', { mediaTypes: ['audio'] })).toBe(true);
+    expect(ask('media', 'https://evil.example', { mediaTypes: ['audio'] })).toBe(false);
+    expect(ask('media', null, { mediaTypes: ['audio'] })).toBe(false);
+    // The camera, or a request that does not say what it wants, is refused.
+    expect(ask('media', 'app://chitchat', { mediaTypes: ['video'] })).toBe(false);
+    expect(ask('media', 'app://chitchat', { mediaTypes: ['audio', 'video'] })).toBe(false);
+    expect(ask('media', 'app://chitchat', { mediaTypes: [] })).toBe(false);
+    expect(ask('media', 'app://chitchat')).toBe(false);
+    // A check may not know the kind yet (listing devices); a request must say audio.
+    expect(ask('media', 'app://chitchat', { mediaTypes: ['unknown'], check: true })).toBe(true);
+    expect(ask('media', 'app://chitchat', { mediaTypes: ['unknown'] })).toBe(false);
+  });
+
+  it('the harmless page permissions stay; everything else is refused', () => {
+    expect(ask('fullscreen', 'app://chitchat')).toBe(true);
+    expect(ask('clipboard-sanitized-write', 'app://chitchat')).toBe(true);
+    expect(ask('fullscreen', 'https://evil.example')).toBe(false);
+    for (const permission of ['geolocation', 'notifications', 'midiSysex', 'openExternal'])
+      expect(ask(permission, 'app://chitchat')).toBe(false);
+  });
+
+  it("origins are read from the asking page's URL", () => {
+    expect(originOf('app://chitchat/index.html')).toBe('app://chitchat');
+    expect(originOf('http://127.0.0.1:5173/')).toBe('http://127.0.0.1:5173');
+    expect(originOf('about:blank')).toBe(null);
+    expect(originOf('')).toBe(null);
+    expect(originOf(undefined)).toBe(null);
   });
 });

@@ -134,3 +134,45 @@ export function httpOrigin(raw: string | undefined): string | null {
     return null;
   }
 }
+
+/** Permissions the page may use besides the microphone; everything else is refused. */
+const PAGE_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'fullscreen']);
+
+/** A permission the page asks for (request handler) or that Chromium checks (check handler). */
+export interface PermissionAsk {
+  permission: string;
+  /** The origin of the page that asks; null when unknown. */
+  origin: string | null;
+  /**
+   * `media` only: what it wants (`mediaTypes` of a request, the `mediaType` of a check; the
+   * check may say `unknown`, e.g. when the page lists devices).
+   */
+  mediaTypes?: readonly string[];
+  /** A check (true) only asks whether the permission would be granted; a request grants it. */
+  check?: boolean;
+}
+
+/**
+ * Whether the app grants a permission: only its own pages (`trustedOrigins`) ever get one; the
+ * microphone (`media` for audio, voice notes) and the few harmless page permissions. A camera, or
+ * a media request that does not say it wants audio only, is refused, as is everything else
+ * (location, notifications through the page, MIDI, …).
+ */
+export function permissionAllowed(ask: PermissionAsk, trustedOrigins: readonly string[]): boolean {
+  if (ask.origin === null || !trustedOrigins.includes(ask.origin)) return false;
+  if (ask.permission !== 'media') return PAGE_PERMISSIONS.has(ask.permission);
+  const types = ask.mediaTypes ?? [];
+  if (types.length === 0) return false;
+  return types.every((type) => type === 'audio' || (ask.check === true && type === 'unknown'));
+}
+
+/** The origin of a URL (`app://chitchat`, `http://127.0.0.1:5173`), or null when it has none. */
+export function originOf(raw: string | undefined): string | null {
+  if (raw === undefined || raw === '') return null;
+  try {
+    const url = new URL(raw);
+    return url.host === '' ? null : `${url.protocol}//${url.host}`;
+  } catch {
+    return null;
+  }
+}

@@ -70,7 +70,20 @@ export async function serveRenderer(): Promise<{ url: string; close(): Promise<v
   };
 }
 
-export async function launchChromium(): Promise<Browser> {
+/** Chromium's fake microphone (a test tone), granted without asking: for voice-note suites. */
+const FAKE_MEDIA_ARGS = [
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  // Playback may start after the recording is fetched, past the click's user activation.
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export interface ChromiumOptions {
+  /** Opt in to the fake microphone (other suites keep a browser without one). */
+  fakeMedia?: boolean;
+}
+
+export async function launchChromium(options: ChromiumOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [
@@ -82,6 +95,7 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...(options.fakeMedia === true ? FAKE_MEDIA_ARGS : []),
     ],
   });
 }

@@ -5,7 +5,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import { engine, removeProfiles, type Engine, type EngineOptions } from '../engines';
-import { buildRenderer, launchChromium, openApp, serveRenderer, type AppWindow } from './browser';
+import {
+  buildRenderer,
+  launchChromium,
+  openApp,
+  serveRenderer,
+  type AppWindow,
+  type ChromiumOptions,
+} from './browser';
 
 export type RendererServer = Awaited<ReturnType<typeof serveRenderer>>;
 
@@ -22,9 +29,10 @@ export interface Rig {
 export async function startRig(
   // Open registration: the suites sign up several people (invite.test.ts asks for the default).
   config: NonNullable<Parameters<typeof startServer>[0]>['config'] = { REGISTRATION: 'open' },
+  chromium: ChromiumOptions = {},
 ): Promise<[TestServer, Browser, RendererServer]> {
   await buildRenderer();
-  return Promise.all([startServer({ config }), launchChromium(), serveRenderer()]);
+  return Promise.all([startServer({ config }), launchChromium(chromium), serveRenderer()]);
 }
 
 /** Closes windows, then engines, Chromium, the page server and the server; removes the profiles. */

@@ -94,6 +94,17 @@ export const IconTrash = (p: IconProps) =>
     </>,
     p,
   );
+/** A microphone: record a voice message, and the played mark of one. */
+export const IconMic = (p: IconProps) =>
+  svg(
+    <>
+      <rect x="9" y="3" width="6" height="11" rx="3" />
+      <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+    </>,
+    p,
+  );
+export const IconPlay = (p: IconProps) => svg(<path d="M7 4.5v15l12-7.5z" />, p);
+export const IconPause = (p: IconProps) => svg(<path d="M8 5v14M16 5v14" />, p);
 export const IconDown = (p: IconProps) => svg(<path d="m6 9 6 6 6-6" />, p);
 export const IconMuted = (p: IconProps) =>
   svg(

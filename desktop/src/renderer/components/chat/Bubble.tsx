@@ -12,6 +12,7 @@ import { MentionText } from '../mentions/MentionText';
 import { StarIcon } from './StarIcon';
 import { ReactionActions } from '../reactions/ReactionActions';
 import { ReactionChips } from '../reactions/ReactionChips';
+import { VoiceNote } from '../voice/VoiceNote';
 
 export function Bubble({
   message: m,
@@ -99,7 +100,12 @@ export function Bubble({
             </span>
           </button>
         )}
-        {!deleted && <Attachments store={store} message={m} />}
+        {!deleted &&
+          (m.voice !== undefined ? (
+            <VoiceNote store={store} message={m} voice={m.voice} />
+          ) : (
+            <Attachments store={store} message={m} />
+          ))}
         {m.change !== undefined && (
           <div className="change-label muted">
             {m.change === 'edit' ? 'Edit of an earlier message' : 'Delete of an earlier message'}

@@ -9,6 +9,10 @@ import { ComposerLinkPreview } from './ComposerLinkPreview';
 import { useMentionPicker } from '../mentions/useMentionPicker';
 import { useLinkPreview } from './useLinkPreview';
 import { scrollHistoryByPage } from './messageKeys';
+import { sendRecording } from '../voice/sendVoice';
+import { useVoiceRecorder } from '../voice/useVoiceRecorder';
+import { VoiceButton } from '../voice/VoiceButton';
+import { VoiceRecordingBar } from '../voice/VoiceRecordingBar';
 
 export function Composer({
   store,
@@ -57,6 +61,18 @@ export function Composer({
   // Made on this device by the engine (DESIGN §10); an edit keeps the message's own preview.
   const link = useLinkPreview(store, text, editing === null);
   const mention = useMentionPicker({ store, conversation, text, setText, input });
+  const recorder = useVoiceRecorder();
+  // An empty field offers the microphone where the send button is (WhatsApp's composer).
+  const offersVoice = text.trim() === '' && editing === null;
+  async function sendVoice() {
+    try {
+      const recording = await recorder.finish();
+      if (recording !== null) await sendRecording(store, conversation.id, recording);
+    } catch (e) {
+      setError(errorText(e));
+    }
+    input.current?.focus();
+  }
 
   useEffect(() => {
     if (editing) {
@@ -168,9 +184,9 @@ export function Composer({
           </button>
         </div>
       )}
-      {error && (
+      {(error ?? recorder.error) && (
         <p className="form-error" role="alert">
-          {error}
+          {error ?? recorder.error}
         </p>
       )}
       {mention.picker}
@@ -185,6 +201,7 @@ export function Composer({
         />
       )}
       <div className="composer-row">
+        {recorder.state.phase !== 'idle' && <VoiceRecordingBar recorder={recorder} />}
         <input
           ref={picker}
           type="file"
@@ -198,6 +215,7 @@ export function Composer({
           }}
         />
         <button
+          hidden={recorder.state.phase !== 'idle'}
           className="icon-button attach-button"
           aria-label="Attach files"
           title="Attach"
@@ -207,6 +225,7 @@ export function Composer({
         </button>
         <textarea
           ref={input}
+          hidden={recorder.state.phase !== 'idle'}
           rows={1}
           value={text}
           maxLength={MESSAGE_TEXT_MAX_LENGTH}
@@ -234,14 +253,18 @@ export function Composer({
             }
           }}
         />
-        <button
-          className="send-button"
-          aria-label={editing ? 'Save edit' : 'Send'}
-          onClick={() => void submit()}
-          disabled={text.trim() === ''}
-        >
-          <IconSend />
-        </button>
+        {offersVoice ? (
+          <VoiceButton recorder={recorder} onSend={() => void sendVoice()} />
+        ) : (
+          <button
+            className="send-button"
+            aria-label={editing ? 'Save edit' : 'Send'}
+            onClick={() => void submit()}
+            disabled={text.trim() === ''}
+          >
+            <IconSend />
+          </button>
+        )}
       </div>
     </footer>
   );
