@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, connect, disconnected, register, tempDir, type ClientSocket } from './harness';
+import {
+  call,
+  connect,
+  disconnected,
+  register,
+  startServer,
+  tempDir,
+  type ClientSocket,
+} from './harness';
 import { spawnFrozenClient, spawnServer, type FrozenClient } from './server-process';
 
 /*
@@ -71,4 +79,20 @@ describe('SIGTERM drains the server', () => {
       payload: { text: 'acked before SIGTERM' },
     });
   }, 60_000);
+
+  it('a request for an event nobody handles does not hold the drain (it is never acked)', async () => {
+    // A drain that waited for it would wait the whole minute.
+    const server = await startServer({ deps: { drain: { requestsMs: 60_000 } } });
+    cleanups.push(() => server.stop());
+    const alice = await register(server);
+    const socket = await connect(server, alice.accessToken);
+    cleanups.push(() => void socket.close());
+    const emitUntyped = socket.emit as (event: string, ...args: unknown[]) => unknown;
+    emitUntyped.call(socket, 'no:such-event', {}, () => undefined);
+    // Packets are handled in order: once this answers, the one before it was seen.
+    await call(socket, 'conversation:list', {});
+    const stoppedAt = Date.now();
+    await server.app.close();
+    expect(Date.now() - stoppedAt).toBeLessThan(EXIT_WITHIN_MS);
+  }, 20_000);
 });
