@@ -12,6 +12,7 @@ import type {
   GroupInvitation,
   LastSeenVisibility,
   MemberRole,
+  MuteChoice,
   PresenceInfo,
   PublicUser,
   RequestState,
@@ -58,7 +59,16 @@ export interface ConversationView {
   title: string;
   status: ConversationStatus;
   role: MemberRole;
+  /** Muted now (mute-until still ahead, or always): no notification, not in the badge. */
   muted: boolean;
+  /** While muted: `"always"` or the ISO time the mute ends; null when not muted. */
+  mutedUntil: string | null;
+  /** Pinned on top of the list: when (ms, newest first); null when not pinned. */
+  pinnedAt: number | null;
+  /** Under "Archived"; a new message keeps it there (as WhatsApp). */
+  archived: boolean;
+  /** The person marked it as unread (a dot in the list); reading the chat clears it. */
+  markedUnread: boolean;
   peer: PublicUser | null;
   members: MemberView[];
   memberCount: number;
@@ -67,6 +77,7 @@ export interface ConversationView {
   unreadCount: number;
   /** Who is typing now (user ids, never the viewer). */
   typing: string[];
+  /** The composer's unsent text, from any of the person's devices (the last writer wins). */
   draft: string;
   /**
    * Direct chats: `incoming` (a message request: accept, delete or block), `outgoing` (your
@@ -464,7 +475,20 @@ export interface ChatApi {
   createGroup(input: { title: string; memberIds: string[] }): Promise<ConversationView>;
   updateGroup(input: GroupChangeInput): Promise<ConversationView>;
   leaveGroup(conversationId: string): Promise<void>;
+  /** Mutes always (true) or unmutes; the same as setChatMute with 'always' or null. */
   setMuted(conversationId: string, muted: boolean): Promise<void>;
+  /*
+   * The chat list (issue #15): the person's own settings of a chat, kept in the account state so
+   * every device of theirs shows the same; each applies at once and works offline.
+   */
+  /** Pins a chat on top of the list, or unpins it; a fourth pin fails with `pin_limit`. */
+  setChatPinned(conversationId: string, pinned: boolean): Promise<void>;
+  /** Archives a chat (a new message keeps it archived), or unarchives it. */
+  setChatArchived(conversationId: string, archived: boolean): Promise<void>;
+  /** Marks a chat as unread (a dot), or clears the mark; reading the chat clears it too. */
+  setChatUnread(conversationId: string, unread: boolean): Promise<void>;
+  /** Mutes for 8 hours, a week, or always; null unmutes. */
+  setChatMute(conversationId: string, mute: MuteChoice | null): Promise<void>;
 
   searchUsers(query: string): Promise<PublicUser[]>;
   listDevices(): Promise<DeviceInfo[]>;
@@ -566,6 +590,10 @@ export const CHAT_API_METHODS = [
   'updateGroup',
   'leaveGroup',
   'setMuted',
+  'setChatPinned',
+  'setChatArchived',
+  'setChatUnread',
+  'setChatMute',
   'searchUsers',
   'listDevices',
   'revokeDevice',

@@ -33,6 +33,8 @@ const codeOf = (error: unknown): string =>
  */
 export class AccountSync {
   private flushing: Promise<void> | null = null;
+  /** A flush was asked for while one was under way. */
+  private again = false;
 
   constructor(
     private readonly store: LocalStore,
@@ -59,11 +61,26 @@ export class AccountSync {
     this.apply(update.entries, update.version);
   }
 
-  /** Sends the changes waiting here; one flush at a time. */
+  /**
+   * Sends the changes waiting here; one flush at a time. A change made while a flush is under
+   * way (it read the pending changes when it began) gets another round right after, instead of
+   * waiting for the next sync.
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.flushOnce().finally(() => {
-      this.flushing = null;
-    });
+    if (this.flushing !== null) {
+      this.again = true;
+      return this.flushing;
+    }
+    this.flushing = (async () => {
+      try {
+        do {
+          this.again = false;
+          if (!(await this.flushOnce())) return;
+        } while (this.again);
+      } finally {
+        this.flushing = null;
+      }
+    })();
     return this.flushing;
   }
 
@@ -81,7 +98,8 @@ export class AccountSync {
     this.announce(entries.map((e) => e.key));
   }
 
-  private async flushOnce(): Promise<void> {
+  /** One round over the waiting changes; false when it stopped early (offline or slow). */
+  private async flushOnce(): Promise<boolean> {
     for (const [opId, changes] of this.store.account.pendingByOp()) {
       try {
         await this.requests.set({
@@ -94,13 +112,14 @@ export class AccountSync {
       } catch (error) {
         const code = codeOf(error);
         // Offline or slow: everything stays pending for the next sync.
-        if (RETRYABLE_CODES.has(code)) return;
+        if (RETRYABLE_CODES.has(code)) return false;
         // Refused for good (the message is gone, say): the server's state stands.
         this.logger.warn('an account-state change was refused', { code, opId });
       }
       this.store.account.settle(changes);
       this.announce(changes.map((c) => c.key));
     }
+    return true;
   }
 
   private announce(keys: readonly string[]): void {

@@ -8,7 +8,9 @@ import type {
   PresenceInfo,
   PublicUser,
   ConversationEvent,
+  MuteChoice,
 } from '@chitchat/shared';
+import { MUTE_ALWAYS } from '@chitchat/shared';
 import type {
   ChatApi,
   ChatEvents,
@@ -34,6 +36,7 @@ import type {
   StarredMessage,
 } from '../common/contract';
 import * as account from './account-actions';
+import * as chatList from './chat-list-actions';
 import { normalizeServerUrl, type StoredSession } from './account-paths';
 import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
@@ -450,6 +453,7 @@ export class ChatClient implements ChatApi {
   }
 
   async markRead(conversationId: string): Promise<void> {
+    chatList.clearUnreadMark(this.context(), conversationId);
     await this.ready().engine.markRead(conversationId);
   }
 
@@ -458,7 +462,12 @@ export class ChatClient implements ChatApi {
   }
 
   async setDraft(conversationId: string, text: string): Promise<void> {
-    this.ready().store.setDraft(conversationId, text);
+    const session = this.ready();
+    // Unchanged text (the composer saving what it was shown) sends nothing.
+    if (session.list.view(conversationId)?.draft === text) return;
+    session.store.setDraft(conversationId, text);
+    session.scheduleListChange();
+    session.drafts.typed();
   }
 
   async watchPresence(userIds: string[]): Promise<PresenceInfo[]> {
@@ -485,7 +494,23 @@ export class ChatClient implements ChatApi {
   }
 
   async setMuted(conversationId: string, muted: boolean): Promise<void> {
-    await conversations.setMuted(this.context(), conversationId, muted);
+    chatList.setMute(this.context(), conversationId, muted ? MUTE_ALWAYS : null);
+  }
+
+  async setChatPinned(conversationId: string, pinned: boolean): Promise<void> {
+    chatList.setPinned(this.context(), conversationId, pinned);
+  }
+
+  async setChatArchived(conversationId: string, archived: boolean): Promise<void> {
+    chatList.setArchived(this.context(), conversationId, archived);
+  }
+
+  async setChatUnread(conversationId: string, unread: boolean): Promise<void> {
+    chatList.setMarkedUnread(this.context(), conversationId, unread);
+  }
+
+  async setChatMute(conversationId: string, mute: MuteChoice | null): Promise<void> {
+    chatList.setMute(this.context(), conversationId, mute);
   }
 
   async acceptRequest(conversationId: string): Promise<ConversationView> {

@@ -49,20 +49,6 @@ export async function leaveGroup({ engine }: ClientParts, conversationId: string
   await remote(() => engine.call('group:leave', { conversationId, opId: timeOrderedId() }));
 }
 
-export async function setMuted(
-  context: ClientContext,
-  conversationId: string,
-  muted: boolean,
-): Promise<void> {
-  const { engine, store } = context;
-  store.setMuted(conversationId, muted);
-  context.listChanged();
-  const summary = await remote(() =>
-    engine.call('conversation:settings', { conversationId, muted }),
-  );
-  store.applySummary(summary);
-}
-
 export async function acceptRequest(
   context: ClientContext,
   conversationId: string,

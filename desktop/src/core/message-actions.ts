@@ -8,6 +8,7 @@ import {
   MEDIA_MAX_BYTES,
   linkUrlSchema,
   reactionEmojiSchema,
+  chatKey,
   timeOrderedId,
   type MemberInfo,
   type VoiceNote,
@@ -139,7 +140,10 @@ export function sendMessage(
     },
     at: Date.now(),
   });
+  // Sent: the draft goes from every device of the person.
+  const hadDraft = store.account.value(chatKey('draft', input.conversationId)) !== null;
   store.setDraft(input.conversationId, '');
+  if (hadDraft) void engine.account.flush();
   context.listChanged();
   context.messagesChanged(input.conversationId);
   void engine.flush(input.conversationId);

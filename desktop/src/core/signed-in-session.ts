@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ChatEvents } from '../common/contract';
 import { accountDatabasePath, type StoredSession } from './account-paths';
 import type { ApiClient } from './api-client';
+import { DraftSender } from './chat-list-actions';
 import type { ClientParts } from './client-parts';
 import { ConversationList } from './conversation-list';
 import type { Emitter, EngineLogger } from './emitter';
@@ -36,6 +37,8 @@ export class SignedInSession implements ClientParts {
   readonly views: ViewBuilder;
   readonly list: ConversationList;
   readonly media: MediaCache;
+  /** Sends drafts to the person's other devices once typing pauses. */
+  readonly drafts: DraftSender;
   /** Upload progress of outbox entries, by key (while their files are being sent). */
   private readonly uploads = new Map<string, { sent: number; total: number }>();
   private listTimer: ReturnType<typeof setTimeout> | null = null;
@@ -84,6 +87,7 @@ export class SignedInSession implements ClientParts {
       host.connect,
       this.media,
     );
+    this.drafts = new DraftSender(() => this.engine.account.flush());
     this.engine.start();
   }
 
@@ -91,6 +95,7 @@ export class SignedInSession implements ClientParts {
   close(): void {
     if (this.listTimer !== null) clearTimeout(this.listTimer);
     this.listTimer = null;
+    this.drafts.stop();
     this.engine.stop();
     this.store.close();
   }
@@ -116,7 +121,7 @@ export class SignedInSession implements ClientParts {
       conversationId,
       conversationTitle: conversation.title,
       message,
-      muted: row.muted === 1,
+      muted: conversation.muted,
     });
   }
 }

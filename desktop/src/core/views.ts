@@ -1,5 +1,7 @@
 import {
   EVENT_TYPES,
+  chatKey,
+  isMutedAt,
   voiceNoteSchema,
   type AttachmentRef,
   type LinkPreview,
@@ -177,7 +179,7 @@ export class ViewBuilder {
       title,
       status: row.status,
       role: row.role,
-      muted: row.muted === 1,
+      ...this.chatState(row.id),
       peer: peer ? { id: peer.id, username: peer.username, displayName: peer.display_name } : null,
       members,
       memberCount: row.member_count,
@@ -185,9 +187,27 @@ export class ViewBuilder {
       lastActivityAt: Math.max(row.last_activity_at, lastPending?.created_at ?? 0),
       unreadCount: row.unread_count,
       typing: typing.filter((id) => id !== this.store.userId),
-      draft: row.draft,
       request: row.request,
       unreadMention: row.unread_count > 0 && this.store.unreadMention(row.id, row.read_seq),
+    };
+  }
+
+  /**
+   * The person's own settings of a chat, from the account state (DESIGN §3): pinned, archived,
+   * marked unread, muted until, and the draft, as every device of theirs holds them.
+   */
+  private chatState(conversationId: string) {
+    const { account } = this.store;
+    const pinnedAt = account.value(chatKey('pin', conversationId));
+    const mute = account.value(chatKey('mute', conversationId));
+    const draft = account.value(chatKey('draft', conversationId));
+    return {
+      muted: isMutedAt(mute, Date.now()),
+      mutedUntil: isMutedAt(mute, Date.now()) && typeof mute === 'string' ? mute : null,
+      pinnedAt: typeof pinnedAt === 'number' ? pinnedAt : null,
+      archived: account.value(chatKey('archive', conversationId)) === true,
+      markedUnread: account.value(chatKey('unread', conversationId)) === true,
+      draft: typeof draft === 'string' ? draft : '',
     };
   }
 

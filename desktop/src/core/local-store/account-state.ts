@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { parseAccountKey, type AccountEntry } from '@chitchat/shared';
+import { parseAccountKey, parseChatKey, type AccountEntry } from '@chitchat/shared';
 
 /** A change made on this device and not yet acknowledged by the server. */
 export interface PendingAccountChange {
@@ -120,6 +120,27 @@ export class LocalAccountState {
     return this.st.mark.get(conversationId, seq)?.deleted === 1;
   }
 
+  /** The effective value of a key, parsed: the pending change if any, else the server's entry. */
+  value(key: string): unknown {
+    const text = this.effective(key);
+    return text === null ? null : (JSON.parse(text) as unknown);
+  }
+
+  /** Keys of one chat kind (`pin`, `mute`, ...) that hold an effective value, with the values. */
+  chatEntries(kind: string): Map<string, unknown> {
+    const found = new Map<string, unknown>();
+    const prefix = `${kind}:`;
+    const keys = new Set([
+      ...this.st.entryKeys.all(prefix).map((r) => r.key),
+      ...this.st.pendingKeys.all(prefix).map((r) => r.key),
+    ]);
+    for (const key of keys) {
+      const value = this.value(key);
+      if (value !== null) found.set(key, value);
+    }
+    return found;
+  }
+
   /** The effective value of a key: the pending change if any, else the server's entry. */
   private effective(key: string): string | null {
     const pending = this.st.pending.get(key);
@@ -129,6 +150,12 @@ export class LocalAccountState {
 
   /** Recomputes the marks of the message a key names from both keys' effective values. */
   private refreshMark(key: string, at: number): void {
+    // A chat's entry (pinned, archived, unread, muted, draft) changes its row in the list.
+    const chat = parseChatKey(key);
+    if (chat !== null) {
+      this.touch(chat.conversationId);
+      return;
+    }
     const target = parseAccountKey(key);
     if (target === null) return;
     const { conversationId, seq } = target;
@@ -157,6 +184,12 @@ function accountStatements(db: BetterSqlite3.Database) {
       'INSERT INTO account_entries (key, value, version) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version',
     ),
     deleteEntry: db.prepare('DELETE FROM account_entries WHERE key = ?'),
+    entryKeys: db.prepare<[string], { key: string }>(
+      "SELECT key FROM account_entries WHERE key LIKE ? || '%'",
+    ),
+    pendingKeys: db.prepare<[string], { key: string }>(
+      "SELECT key FROM account_pending WHERE key LIKE ? || '%'",
+    ),
     entry: db.prepare<[string], { value: string }>(
       'SELECT value FROM account_entries WHERE key = ?',
     ),

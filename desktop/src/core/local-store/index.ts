@@ -1,7 +1,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { Database } from './driver';
 import {
+  DRAFT_MAX_LENGTH,
+  MUTE_ALWAYS,
+  chatKey,
   isHidden,
+  timeOrderedId,
   type ConversationSummary,
   type LogEntry,
   type PublicUser,
@@ -233,14 +237,31 @@ export class LocalStore {
     return found.draft;
   }
 
+  /**
+   * The composer's text of a chat: a change of the account state (`draft:<id>`, DESIGN §3), so it
+   * follows the person to their other devices; '' removes it. Sent by the account sync.
+   */
   setDraft(conversationId: string, text: string): void {
     this.touch(conversationId);
-    this.statements.setDraft.run(text, conversationId);
+    const draft = text.slice(0, DRAFT_MAX_LENGTH);
+    this.db.transaction(() => {
+      this.statements.setDraft.run(draft, conversationId);
+      this.account.setLocal(
+        [{ key: chatKey('draft', conversationId), value: draft === '' ? null : draft }],
+        timeOrderedId(),
+        Date.now(),
+      );
+    })();
   }
 
+  /** Mutes a chat always (or unmutes it) in the account state; see chat-list-actions.ts. */
   setMuted(conversationId: string, muted: boolean): void {
     this.touch(conversationId);
-    this.statements.setMuted.run(muted ? 1 : 0, conversationId);
+    this.account.setLocal(
+      [{ key: chatKey('mute', conversationId), value: muted ? MUTE_ALWAYS : null }],
+      timeOrderedId(),
+      Date.now(),
+    );
   }
 
   /** Own watermarks moved (this device, another device, or the server said so). */

@@ -227,4 +227,12 @@ CREATE INDEX voice_played_pending ON voice_played (user_id, played_at) WHERE pen
 CREATE INDEX events_voice ON events (conversation_id, seq)
   WHERE type = 'message' AND json_extract(payload, '$.voice') IS NOT NULL;
 `,
+  `
+-- Drafts and mute move into the account state (issue #15): drafts typed before wait to be sent as
+-- draft:<id> (the next sync sends them), so they reach the person's other devices; the column is
+-- no longer read. Mute came from the server (its own migration made the entries).
+INSERT OR IGNORE INTO account_pending (key, value, op_id, created_at)
+  SELECT 'draft:' || id, json_quote(substr(draft, 1, 8000)), 'draft-' || id, 0
+  FROM conversations WHERE draft != '';
+`,
 ];

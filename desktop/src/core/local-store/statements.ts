@@ -141,7 +141,6 @@ export function prepareStatements(db: BetterSqlite3.Database) {
          AND deleted_at IS NULL AND sender_user_id != ?`,
     ),
     setDraft: prepare('UPDATE conversations SET draft = ? WHERE id = ?'),
-    setMuted: prepare('UPDATE conversations SET muted = ? WHERE id = ?'),
     setStatus: prepare('UPDATE conversations SET status = ? WHERE id = ?'),
     setRole: prepare('UPDATE conversations SET role = ? WHERE id = ?'),
     setTitle: prepare('UPDATE conversations SET title = ? WHERE id = ?'),
