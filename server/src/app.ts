@@ -169,6 +169,11 @@ export function createApp(deps: AppDeps): ChitchatApp {
     store,
     sessions,
     publicUrl: config.PUBLIC_URL,
+    server: {
+      registration: config.REGISTRATION,
+      publicUrl: config.PUBLIC_URL ?? null,
+      twoStepRequiredForAdmins: config.TOTP_REQUIRED_FOR_ADMINS,
+    },
     twoStep,
     ...clock,
   });

@@ -94,6 +94,15 @@ describe('disabling an account', () => {
     }
     const list = await http(server, 'GET', '/api/admin/users', { token: member.accessToken });
     expect(list.status).toBe(403);
+    const info = await http(server, 'GET', '/api/admin/server', { token: member.accessToken });
+    expect(info.status).toBe(403);
+    // Admins see how the operator runs the server (the harness opens registration).
+    const shown = await http(server, 'GET', '/api/admin/server', { token: admin.accessToken });
+    expect(shown.body).toEqual({
+      registration: 'open',
+      publicUrl: null,
+      twoStepRequiredForAdmins: false,
+    });
     expect((await server.store.getUser(admin.user.id))?.disabledAt).toBeNull();
 
     const self = await patchUser(admin.accessToken, admin.user.id, { disabled: true });

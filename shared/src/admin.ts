@@ -57,6 +57,16 @@ export interface Invite {
   link?: string;
 }
 
+/** How the server is run, as admins see it (`GET /api/admin/server`). */
+export interface AdminServerInfo {
+  /** `REGISTRATION`. */
+  registration: RegistrationMode;
+  /** `PUBLIC_URL`, or null when unset (invites then carry no link). */
+  publicUrl: string | null;
+  /** `TOTP_REQUIRED_FOR_ADMINS`. */
+  twoStepRequiredForAdmins: boolean;
+}
+
 /** A user as admins see it (`GET /api/admin/users`). */
 export interface AdminUser extends PublicUser {
   role: UserRole;

@@ -5,6 +5,13 @@
  * Only plain data crosses it (structured-clone safe).
  */
 import type {
+  AdminServerInfo,
+  AdminUser,
+  Invite,
+  InviteCreateBody,
+  TwoStepSetup,
+  TwoStepStatus,
+  UserRole,
   ConversationKind,
   ConversationStatus,
   DeviceInfo,
@@ -340,6 +347,28 @@ export interface SignInInput {
   serverUrl: string;
   username: string;
   password: string;
+  /** The second step, after a sign-in failed with `two_step_required` (a TOTP or recovery code). */
+  twoStepCode?: string;
+}
+
+/** The signed-in account's role and two-step sign-in, fresh from the server (issue #18). */
+export interface AccountInfo {
+  role: UserRole;
+  twoStep: TwoStepStatus;
+}
+
+/** What an admin's "Administration" section shows. */
+export interface AdminOverview {
+  server: AdminServerInfo;
+  users: AdminUser[];
+  invites: Invite[];
+}
+
+/** An admin's change to an account: make or remove admin, disable or enable. */
+export interface AdminUserChange {
+  userId: string;
+  role?: UserRole;
+  disabled?: boolean;
 }
 
 export interface GroupChangeInput {
@@ -505,6 +534,19 @@ export interface ChatApi {
    * made on this device (history completed from the server first) in the exports folder.
    */
   exportData(): Promise<ExportResult>;
+  /** The account's role and two-step sign-in state, fresh from the server. */
+  getAccountInfo(): Promise<AccountInfo>;
+  /** Starts setting up two-step sign-in: a secret and its otpauth:// URI (shown as a QR code). */
+  twoStepSetup(): Promise<TwoStepSetup>;
+  /** Confirms the set-up with the app's current code; answers the recovery codes (shown once). */
+  twoStepConfirm(code: string): Promise<string[]>;
+  /** Turns two-step sign-in off (the password and a code, or a recovery code). */
+  twoStepDisable(input: { password: string; code: string }): Promise<void>;
+  /** Admins: how the server runs, its users and its invites. Others get `forbidden`. */
+  adminOverview(): Promise<AdminOverview>;
+  adminUpdateUser(input: AdminUserChange): Promise<AdminUser>;
+  adminCreateInvite(input: InviteCreateBody): Promise<Invite>;
+  adminRevokeInvite(code: string): Promise<void>;
   updateProfile(input: {
     displayName?: string;
     lastSeenVisibility?: LastSeenVisibility;
@@ -600,6 +642,14 @@ export const CHAT_API_METHODS = [
   'signOutOtherDevices',
   'changePassword',
   'exportData',
+  'getAccountInfo',
+  'twoStepSetup',
+  'twoStepConfirm',
+  'twoStepDisable',
+  'adminOverview',
+  'adminUpdateUser',
+  'adminCreateInvite',
+  'adminRevokeInvite',
   'updateProfile',
   'searchMessages',
   'acceptRequest',

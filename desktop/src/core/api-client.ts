@@ -108,6 +108,7 @@ export class ApiClient {
     input: {
       username: string;
       password: string;
+      twoStepCode?: string;
       device: { name: string; platform: string };
     },
     signal?: AbortSignal,

@@ -4,6 +4,7 @@ import type {
   DeviceInfo,
   GroupAdds,
   GroupInvitation,
+  InviteCreateBody,
   LastSeenVisibility,
   PresenceInfo,
   PublicUser,
@@ -12,6 +13,7 @@ import type {
 } from '@chitchat/shared';
 import { MUTE_ALWAYS } from '@chitchat/shared';
 import type {
+  AdminUserChange,
   ChatApi,
   ChatEvents,
   ConnectionState,
@@ -37,6 +39,7 @@ import type {
 } from '../common/contract';
 import * as account from './account-actions';
 import * as chatList from './chat-list-actions';
+import * as administration from './administration';
 import { normalizeServerUrl, type StoredSession } from './account-paths';
 import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
@@ -203,6 +206,7 @@ export class ChatClient implements ChatApi {
         {
           username: input.username,
           password: input.password,
+          ...(input.twoStepCode ? { twoStepCode: input.twoStepCode } : {}),
           device: this.options.device,
         },
         signal,
@@ -580,6 +584,18 @@ export class ChatClient implements ChatApi {
     const dir = this.options.exportDir ?? path.join(this.options.profileDir, 'exports');
     return exportData(current, current.list.list(), dir);
   }
+  // Two-step sign-in and the admins' section: ./administration.ts.
+  getAccountInfo = () => administration.accountInfo(this.ready().api);
+  twoStepSetup = () => administration.twoStepSetup(this.ready().api);
+  twoStepConfirm = (code: string) => administration.twoStepConfirm(this.ready().api, code);
+  twoStepDisable = (input: { password: string; code: string }) =>
+    administration.twoStepDisable(this.ready().api, input);
+  adminOverview = () => administration.adminOverview(this.ready().api);
+  adminUpdateUser = (input: AdminUserChange) =>
+    administration.adminUpdateUser(this.ready().api, input);
+  adminCreateInvite = (input: InviteCreateBody) =>
+    administration.adminCreateInvite(this.ready().api, input);
+  adminRevokeInvite = (code: string) => administration.adminRevokeInvite(this.ready().api, code);
 
   async updateProfile(input: {
     displayName?: string;

@@ -39,6 +39,12 @@ export function adminRouter(admin: AdminService): Router {
     }),
   );
   router.get(
+    '/admin/server',
+    route(async (_req, res) => {
+      res.json(await admin.serverInfo(actorOf(res)));
+    }),
+  );
+  router.get(
     '/admin/users',
     route(async (_req, res) => {
       res.json({ users: await admin.listUsers(actorOf(res)) });

@@ -3,6 +3,7 @@ import { hash } from '@node-rs/argon2';
 import {
   INVITE_DEFAULT_TTL_HOURS,
   INVITE_DEFAULT_USES,
+  type AdminServerInfo,
   type AdminUser,
   type Invite,
   type InviteCreateBody,
@@ -40,6 +41,8 @@ export function createAdminService(deps: {
   sessions: SessionListener;
   /** `PUBLIC_URL`: invites carry `${publicUrl}/invite/<code>` when set. */
   publicUrl?: string | undefined;
+  /** What `GET /api/admin/server` shows (how the operator configured the server). */
+  server?: AdminServerInfo;
   /** With `TOTP_REQUIRED_FOR_ADMINS`, an admin acts only once their two-step sign-in is on. */
   twoStep?: { adminMayAct(user: UserRecord): Promise<boolean> };
   now?: () => number;
@@ -102,6 +105,17 @@ export function createAdminService(deps: {
 
   return {
     requireAdmin,
+
+    async serverInfo(actor: AdminActor): Promise<AdminServerInfo> {
+      await requireAdmin(actor);
+      return (
+        deps.server ?? {
+          registration: 'invite',
+          publicUrl: deps.publicUrl ?? null,
+          twoStepRequiredForAdmins: false,
+        }
+      );
+    },
 
     async createInvite(actor: AdminActor, body: InviteCreateBody): Promise<Invite> {
       await requireAdmin(actor);

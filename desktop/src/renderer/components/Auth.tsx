@@ -17,6 +17,9 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [invite, setInvite] = useState('');
+  // Set once the server answered `two_step_required`: the form then asks for the code too.
+  const [twoStep, setTwoStep] = useState(false);
+  const [twoStepCode, setTwoStepCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(reason ?? null);
   const submitButton = useRef<HTMLButtonElement>(null);
@@ -40,7 +43,13 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
     setError(null);
     try {
       localStorage.setItem('chitchat.server', serverUrl);
-      if (mode === 'sign-in') await store.chat.signIn({ serverUrl, username, password });
+      if (mode === 'sign-in')
+        await store.chat.signIn({
+          serverUrl,
+          username,
+          password,
+          ...(twoStep ? { twoStepCode } : {}),
+        });
       else
         await store.chat.signUp({
           serverUrl,
@@ -50,7 +59,19 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
           ...(inviteCode !== null ? { inviteCode } : {}),
         });
     } catch (e) {
-      setError(errorCode(e) === 'cancelled' ? null : errorText(e, { signingIn: true }));
+      const code = errorCode(e);
+      if (code === 'two_step_required') {
+        setTwoStep(true);
+        setError(null);
+        return;
+      }
+      setError(
+        code === 'cancelled'
+          ? null
+          : twoStep && code === 'unauthorized'
+            ? 'That code is not right — type the current code from your authenticator app, or a recovery code.'
+            : errorText(e, { signingIn: true }),
+      );
     } finally {
       setBusy(false);
     }
@@ -87,7 +108,10 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
           Username
           <input
             value={username}
-            onChange={(e) => setUsername(e.target.value)}
+            onChange={(e) => {
+              setUsername(e.target.value);
+              setTwoStep(false);
+            }}
             required
             minLength={3}
             maxLength={32}
@@ -133,6 +157,27 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
             autoComplete={mode === 'sign-in' ? 'current-password' : 'new-password'}
           />
         </label>
+        {twoStep && mode === 'sign-in' && (
+          <label>
+            Two-step code
+            <span className="muted" id="two-step-hint">
+              {' '}
+              This account uses two-step sign-in: type the 6-digit code from your authenticator
+              app, or one of your recovery codes.
+            </span>
+            <input
+              value={twoStepCode}
+              onChange={(e) => setTwoStepCode(e.target.value)}
+              required
+              autoComplete="one-time-code"
+              inputMode="text"
+              spellCheck={false}
+              maxLength={64}
+              aria-describedby="two-step-hint"
+              autoFocus
+            />
+          </label>
+        )}
         {error && (
           <p className="form-error" role="alert">
             {error}
@@ -158,6 +203,7 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
           className="link"
           onClick={() => {
             setMode(mode === 'sign-in' ? 'sign-up' : 'sign-in');
+            setTwoStep(false);
             setError(null);
           }}
         >

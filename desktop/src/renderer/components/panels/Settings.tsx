@@ -7,6 +7,9 @@ import { ChangePassword } from './ChangePassword';
 import { ExportData } from './ExportData';
 import { LinkPreviewSetting } from './LinkPreviewSetting';
 import { PrivacySettings } from './PrivacySettings';
+import { Administration } from '../settings/Administration';
+import { TwoStepSettings } from '../settings/TwoStepSettings';
+import type { AccountInfo } from '../../../common/contract';
 
 export function Settings({ store }: { store: AppStore }) {
   const session = useAppState(store, (s) => s.session);
@@ -26,6 +29,12 @@ export function Settings({ store }: { store: AppStore }) {
   };
   // Asked again when the connection comes back.
   useEffect(refresh, [store, online]);
+  // Role and two-step state, fresh from the server: the Administration section is for admins only.
+  const [account, setAccount] = useState<AccountInfo | null>(null);
+  const refreshAccount = useCallback(() => {
+    store.chat.getAccountInfo().then(setAccount, () => setAccount(null));
+  }, [store]);
+  useEffect(refreshAccount, [refreshAccount, online]);
   const showError = useCallback((e: unknown) => setMessage(errorText(e)), []);
   if (session?.status !== 'signed_in') return null;
   return (
@@ -61,6 +70,10 @@ export function Settings({ store }: { store: AppStore }) {
       <LinkPreviewSetting store={store} onError={showError} />
       <ChangePassword store={store} />
       <ExportData store={store} />
+      {account && (
+        <TwoStepSettings store={store} status={account.twoStep} onChanged={refreshAccount} />
+      )}
+      {account?.role === 'admin' && <Administration store={store} myUserId={session.user.id} />}
       <section>
         <h3>Devices</h3>
         <ul className="devices" role="list">
