@@ -178,4 +178,43 @@ describe('voice notes reach the engine with their description', () => {
       bobAgain.client.markPlayed({ conversationId: chat.id, seq: text.seq ?? 0 }),
     ).rejects.toMatchObject({ code: 'not_found' });
   });
+
+  it('in a group the sender sees who played the note, and it turns played once everyone has; a forward stays a voice note', async () => {
+    const alice = await signedUpEngine(server.url, 'Alice', engines);
+    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const cy = await signedUpEngine(server.url, 'Cy', engines);
+    const band = await alice.client.createGroup({
+      title: 'Band',
+      memberIds: [bob.userId, cy.userId],
+    });
+    await alice.client.sendVoiceNote({ conversationId: band.id, voice: draft(4_000) });
+    const sent = await noteWhere(alice.client, band.id, (m) => m.seq !== null, 'sent');
+    const seq = sent.seq ?? 0;
+    for (const listener of [bob.client, cy.client])
+      await noteWhere(listener, band.id, (m) => m.seq === seq, 'received');
+
+    await bob.client.markPlayed({ conversationId: band.id, seq });
+    const half = await noteWhere(
+      alice.client,
+      band.id,
+      (m) => (m.played?.by.length ?? 0) === 1,
+      'one',
+    );
+    expect(half.played).toMatchObject({
+      everyone: false,
+      by: [{ userId: bob.userId, name: 'Bob' }],
+    });
+    await cy.client.markPlayed({ conversationId: band.id, seq });
+    const all = await noteWhere(alice.client, band.id, (m) => m.played?.everyone === true, 'all');
+    expect(all.played?.by.map((p) => p.name)).toEqual(['Bob', 'Cy']);
+    const info = await alice.client.messageInfo({ conversationId: band.id, seq });
+    expect(info.members.every((m) => typeof m.playedAt === 'number')).toBe(true);
+
+    // Alice forwards it to Bob directly: a voice note again, its recording reused.
+    const direct = await alice.client.startDirectChat(bob.userId);
+    await alice.client.forwardMessages({ conversationId: band.id, seqs: [seq], to: [direct.id] });
+    const forwarded = await noteWhere(bob.client, direct.id, (m) => m.forwarded, 'forwarded');
+    expect(forwarded.voice).toEqual(sent.voice);
+    expect(forwarded.attachments.map((a) => a.id)).toEqual(sent.attachments.map((a) => a.id));
+  });
 });

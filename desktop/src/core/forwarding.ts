@@ -4,6 +4,7 @@ import {
   timeOrderedId,
   type AttachmentRef,
   type LinkPreview,
+  voiceNoteSchema,
 } from '@chitchat/shared';
 import { ChatClientError } from './client-errors';
 import type { ClientContext } from './client-parts';
@@ -61,14 +62,18 @@ export function forwardMessages(
     const stored = JSON.parse(event.payload) as {
       attachments?: AttachmentRef[];
       linkPreview?: LinkPreview;
+      voice?: unknown;
     };
     const attachments = (stored.attachments ?? []).map(reused);
     const linkPreview = reusedPreview(stored.linkPreview);
+    // A voice note stays one (its recording reused), as WhatsApp forwards them.
+    const voice = voiceNoteSchema.safeParse(stored.voice);
     return {
       text: event.text ?? '',
       forwarded: true,
       ...(attachments.length > 0 ? { attachments } : {}),
       ...(linkPreview !== undefined ? { linkPreview } : {}),
+      ...(voice.success && attachments.length === 1 ? { voice: voice.data } : {}),
     };
   });
   for (const conversationId of targets) {

@@ -4,7 +4,12 @@ import { errorText, nameCollator } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
 
-const STATE_LABEL = { read: 'Read', delivered: 'Delivered', sent: 'Not delivered yet' } as const;
+const STATE_LABEL = {
+  played: 'Played',
+  read: 'Read',
+  delivered: 'Delivered',
+  sent: 'Not delivered yet',
+} as const;
 
 /** Each other member's state for one of your messages in a group. */
 export function MessageInfoList({
@@ -26,10 +31,13 @@ export function MessageInfoList({
   }, [store, conversationId, seq, version]);
   if (error) return <p className="form-error">{error}</p>;
   if (!info) return <p className="muted">Loading…</p>;
-  const groups = (['read', 'delivered', 'sent'] as const).map((state) => ({
+  // A voice note lists who played it first (WhatsApp's message info), then the other states.
+  const stateOf = (m: MessageInfo['members'][number]) =>
+    m.playedAt !== undefined ? 'played' : m.state;
+  const groups = (['played', 'read', 'delivered', 'sent'] as const).map((state) => ({
     state,
     members: info.members
-      .filter((m) => m.state === state)
+      .filter((m) => stateOf(m) === state)
       .sort((a, b) => nameCollator().compare(a.displayName, b.displayName)),
   }));
   return (
