@@ -114,6 +114,22 @@ export const IconMuted = (p: IconProps) =>
     </>,
     p,
   );
+export const IconPin = (p: IconProps) =>
+  svg(
+    <>
+      <path d="M12 17v5" />
+      <path d="M9 10.8V4h6v6.8l2.5 3.2V17h-11v-3z" />
+    </>,
+    p,
+  );
+export const IconArchive = (p: IconProps) =>
+  svg(
+    <>
+      <rect x="3" y="4" width="18" height="4" rx="1" />
+      <path d="M5 8v11a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1V8M10 12h4" />
+    </>,
+    p,
+  );
 export const IconBack = (p: IconProps) => svg(<path d="M15 18 9 12l6-6" />, p);
 export const IconClock = (p: IconProps) =>
   svg(

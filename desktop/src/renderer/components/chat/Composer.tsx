@@ -86,13 +86,21 @@ export function Composer({
   useEffect(() => {
     input.current?.focus();
   }, [conversation.id]);
+  // The draft this composer last saved (or was shown): a different one in the view came from
+  // another device of the person (account state, last writer wins) and replaces the text here.
+  const savedDraft = useRef(conversation.draft);
+  useEffect(() => {
+    if (editing || conversation.draft === savedDraft.current) return;
+    savedDraft.current = conversation.draft;
+    setText(conversation.draft);
+  }, [conversation.draft, editing]);
   // The draft is kept per conversation as it is typed.
   useEffect(() => {
     if (editing) return;
-    const timer = setTimeout(
-      () => void store.chat.setDraft(conversation.id, text).catch(() => undefined),
-      300,
-    );
+    const timer = setTimeout(() => {
+      savedDraft.current = text;
+      void store.chat.setDraft(conversation.id, text).catch(() => undefined);
+    }, 300);
     return () => clearTimeout(timer);
   }, [store, conversation.id, text, editing]);
   // Grows with the text up to a few lines.

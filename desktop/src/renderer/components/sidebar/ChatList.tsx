@@ -3,7 +3,11 @@ import { Virtuoso, type Components } from 'react-virtuoso';
 import type { ConversationView } from '../../../common/contract';
 import { useAppState, type AppStore } from '../../state/store';
 import { MessageRequests, splitRequests } from '../requests/MessageRequests';
+import { ArchivedRow } from './ArchivedRow';
+import { ChatFilters } from './ChatFilters';
 import { ChatRow } from './ChatRow';
+import { arrangeChats, type ChatFilter } from './chatListOrder';
+import './chat-list.css';
 import { MessageHits } from './MessageHits';
 
 interface ListContext {
@@ -29,8 +33,10 @@ const COMPONENTS: Components<ConversationView, ListContext> = {
 };
 
 /**
- * The conversations matching the search field, then the messages that match it. Only the rows in
- * view (and a screen around them) are drawn: an account of a thousand chats costs what ten do.
+ * The conversations matching the search field and the filter chip, pinned ones on top, with an
+ * "Archived" row leading to the archived chats; then the messages that match the search. Only the
+ * rows in view (and a screen around them) are drawn: an account of a thousand chats costs what ten
+ * do.
  */
 export function ChatList({ store, query }: { store: AppStore; query: string }) {
   const all = useAppState(store, (s) => s.conversations);
@@ -38,10 +44,14 @@ export function ChatList({ store, query }: { store: AppStore; query: string }) {
   const loading = useAppState(store, (s) => s.loadingList);
   const activeId = useAppState(store, (s) => s.activeId);
   const [focusId, setFocusId] = useState<string | null>(null);
-  const needle = query.trim().toLowerCase();
-  const filtered = needle
-    ? conversations.filter((c) => c.title.toLowerCase().includes(needle))
-    : conversations;
+  const [filter, setFilter] = useState<ChatFilter>('all');
+  const [showArchived, setShowArchived] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const { rows: filtered, archivedCount } = arrangeChats(conversations, {
+    filter,
+    archived: showArchived,
+    query,
+  });
   // One Tab stop for the whole list: the row last focused, else the open chat, else the first.
   const tabStopId =
     [focusId, activeId].find((id) => filtered.some((c) => c.id === id)) ?? filtered[0]?.id;
@@ -92,7 +102,32 @@ export function ChatList({ store, query }: { store: AppStore; query: string }) {
         </div>
       ) : (
         <>
+          <ChatFilters filter={filter} onChange={setFilter} />
           <MessageRequests store={store} requests={requests} />
+          <ArchivedRow
+            count={archivedCount}
+            open={showArchived}
+            onToggle={() => setShowArchived((open) => !open)}
+          />
+          {error !== null && (
+            <p className="form-error chat-list-error" role="alert">
+              {error}{' '}
+              <button type="button" className="link" onClick={() => setError(null)}>
+                Dismiss
+              </button>
+            </p>
+          )}
+          {filtered.length === 0 && (
+            <p className="list-note">
+              {showArchived
+                ? 'No archived chats.'
+                : filter === 'unread'
+                  ? 'No unread chats.'
+                  : filter === 'groups'
+                    ? 'No groups.'
+                    : 'No chats match.'}
+            </p>
+          )}
           <Virtuoso
             className="chat-scroller"
             data={filtered}
@@ -101,7 +136,12 @@ export function ChatList({ store, query }: { store: AppStore; query: string }) {
             increaseViewportBy={{ top: 300, bottom: 300 }}
             components={COMPONENTS}
             itemContent={(_, c) => (
-              <ChatRow store={store} conversation={c} tabStop={c.id === tabStopId} />
+              <ChatRow
+                store={store}
+                conversation={c}
+                tabStop={c.id === tabStopId}
+                onError={setError}
+              />
             )}
           />
         </>
