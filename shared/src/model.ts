@@ -29,6 +29,8 @@ export interface Me extends PublicUser {
   role: 'admin' | 'member';
   lastSeenVisibility: LastSeenVisibility;
   groupAdds: GroupAdds;
+  /** Read receipts in direct chats; off hides them both ways (groups always count). */
+  readReceipts: boolean;
   blocked: string[];
   /** Two-step sign-in of this account (issue #18). */
   twoStep: TwoStepStatus;

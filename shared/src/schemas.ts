@@ -137,6 +137,7 @@ export const updateMeBodySchema = z.object({
   displayName: displayNameSchema.optional(),
   lastSeenVisibility: lastSeenVisibilitySchema.optional(),
   groupAdds: groupAddsSchema.optional(),
+  readReceipts: z.boolean().optional(),
   block: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
   unblock: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
 });

@@ -33,8 +33,15 @@ export type SessionState =
   | {
       status: 'signed_in';
       serverUrl: string;
-      /** `groupAdds` is absent in sessions saved before it existed (the server's default: everyone). */
-      user: PublicUser & { lastSeenVisibility: LastSeenVisibility; groupAdds?: GroupAdds };
+      /**
+       * `groupAdds` and `readReceipts` are absent in sessions saved before they existed (the
+       * server's defaults: everyone, on).
+       */
+      user: PublicUser & {
+        lastSeenVisibility: LastSeenVisibility;
+        groupAdds?: GroupAdds;
+        readReceipts?: boolean;
+      };
       deviceId: string;
     };
 
@@ -551,6 +558,7 @@ export interface ChatApi {
     displayName?: string;
     lastSeenVisibility?: LastSeenVisibility;
     groupAdds?: GroupAdds;
+    readReceipts?: boolean;
   }): Promise<SessionState>;
   /** Accept an incoming message request: the person may see your read receipts, typing, presence. */
   acceptRequest(conversationId: string): Promise<ConversationView>;

@@ -5,7 +5,11 @@ import type { GroupAdds, LastSeenVisibility, PublicUser } from '@chitchat/shared
 /** What `session.json` in a profile holds: enough to reopen the account's cache and reconnect. */
 export interface StoredSession {
   serverUrl: string;
-  user: PublicUser & { lastSeenVisibility: LastSeenVisibility; groupAdds?: GroupAdds };
+  user: PublicUser & {
+    lastSeenVisibility: LastSeenVisibility;
+    groupAdds?: GroupAdds;
+    readReceipts?: boolean;
+  };
   deviceId: string;
 }
 

@@ -253,6 +253,7 @@ export class ChatClient implements ChatApi {
         displayName: auth.user.displayName,
         lastSeenVisibility: auth.user.lastSeenVisibility,
         groupAdds: auth.user.groupAdds,
+        readReceipts: auth.user.readReceipts,
       },
       deviceId: auth.device.id,
     };
@@ -601,6 +602,7 @@ export class ChatClient implements ChatApi {
     displayName?: string;
     lastSeenVisibility?: LastSeenVisibility;
     groupAdds?: GroupAdds;
+    readReceipts?: boolean;
   }): Promise<SessionState> {
     const current = this.ready();
     const { api, session } = current;
@@ -613,6 +615,7 @@ export class ChatClient implements ChatApi {
         displayName: me.displayName,
         lastSeenVisibility: me.lastSeenVisibility,
         groupAdds: me.groupAdds,
+        readReceipts: me.readReceipts,
       },
     };
     writeFileSync(this.sessionFile, JSON.stringify(current.session));

@@ -130,5 +130,14 @@ describe.skipIf(!runBrowser)('change password and sign out other devices (Chromi
       /^Saved chitchat-export-ana_[\w]+-\d{4}-\d{2}-\d{2}\.zip \([\d.]+ [kK]?B: 0 chats, 0 messages, 0 files\) to .+\.zip\.$/,
     );
     await screenshot(page, 'password-05-exported');
+
+    // Read receipts off: the box follows the account as the server answers (it is controlled by it).
+    const receipts = settings.getByLabel('Read receipts');
+    expect(await receipts.isChecked()).toBe(true);
+    await receipts.click();
+    await expect.poll(() => receipts.isChecked()).toBe(false);
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Settings' }).click();
+    expect(await settings.getByLabel('Read receipts').isChecked()).toBe(false);
   });
 });

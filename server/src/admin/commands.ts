@@ -48,9 +48,12 @@ export interface CommandOutcome {
 const formatTime = (ms: number | null): string => (ms === null ? '-' : new Date(ms).toISOString());
 
 const userLine = (u: AdminUser): string =>
-  [u.username.padEnd(24), u.role.padEnd(7), u.disabledAt === null ? 'enabled ' : 'DISABLED', u.id].join(
-    '  ',
-  );
+  [
+    u.username.padEnd(24),
+    u.role.padEnd(7),
+    u.disabledAt === null ? 'enabled ' : 'DISABLED',
+    u.id,
+  ].join('  ');
 
 const inviteLines = (invite: Invite): string =>
   [
@@ -65,7 +68,8 @@ function option(args: string[], name: string): string | undefined {
   const at = args.indexOf(`--${name}`);
   if (at === -1) return undefined;
   const value = args[at + 1];
-  if (value === undefined || value.startsWith('--')) throw new UsageError(`--${name} needs a value.`);
+  if (value === undefined || value.startsWith('--'))
+    throw new UsageError(`--${name} needs a value.`);
   args.splice(at, 2);
   return value;
 }
@@ -95,9 +99,11 @@ function oneArgument(args: string[], what: string): string {
 /** A password given with --password (checked like a registration's), or a generated one. */
 function passwordFrom(args: string[]): { password: string; generated: boolean } {
   const given = option(args, 'password');
-  if (given === undefined) return { password: randomBytes(12).toString('base64url'), generated: true };
+  if (given === undefined)
+    return { password: randomBytes(12).toString('base64url'), generated: true };
   const parsed = passwordSchema.safeParse(given);
-  if (!parsed.success) throw new UsageError(`Password: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+  if (!parsed.success)
+    throw new UsageError(`Password: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
   return { password: parsed.data, generated: false };
 }
 
@@ -110,7 +116,9 @@ async function run(admin: AdminService, argv: readonly string[]): Promise<string
       case 'list': {
         const users = await admin.listUsers(op);
         if (users.length === 0) return 'No users yet.';
-        return [`${'username'.padEnd(24)}  role     state     id`, ...users.map(userLine)].join('\n');
+        return [`${'username'.padEnd(24)}  role     state     id`, ...users.map(userLine)].join(
+          '\n',
+        );
       }
       case 'create': {
         const makeAdmin = flag(args, 'admin');
@@ -119,7 +127,11 @@ async function run(admin: AdminService, argv: readonly string[]): Promise<string
         if (!username.success) {
           throw new UsageError(`Username: ${username.error.issues[0]?.message ?? 'invalid'}.`);
         }
-        const user = await admin.createUser(op, { username: username.data, password, admin: makeAdmin });
+        const user = await admin.createUser(op, {
+          username: username.data,
+          password,
+          admin: makeAdmin,
+        });
         return [
           `Created ${user.username} (${user.role}, id ${user.id}).`,
           ...(generated ? [`Password: ${password}`] : []),
@@ -168,7 +180,9 @@ async function run(admin: AdminService, argv: readonly string[]): Promise<string
         const body = inviteCreateBodySchema.safeParse({ maxUses, expiresInHours });
         if (!body.success) {
           const issue = body.error.issues[0];
-          throw new UsageError(`--${issue?.path[0] === 'maxUses' ? 'uses' : 'hours'}: ${issue?.message ?? 'invalid'}.`);
+          throw new UsageError(
+            `--${issue?.path[0] === 'maxUses' ? 'uses' : 'hours'}: ${issue?.message ?? 'invalid'}.`,
+          );
         }
         const invite = await admin.createInvite(op, body.data);
         return inviteLines(invite);
@@ -185,7 +199,9 @@ async function run(admin: AdminService, argv: readonly string[]): Promise<string
     }
   }
   throw new UsageError(
-    group === undefined ? 'Name a command.' : `Unknown command: ${[group, action].join(' ').trim()}.`,
+    group === undefined
+      ? 'Name a command.'
+      : `Unknown command: ${[group, action].join(' ').trim()}.`,
   );
 }
 

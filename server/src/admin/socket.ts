@@ -71,7 +71,11 @@ export async function serveAdminSocket(
       return outcome;
     } catch (error) {
       logger.error({ err: error }, 'admin command failed');
-      return { ok: false, exitCode: 1, output: 'Error: the server could not run the command; see its log.' };
+      return {
+        ok: false,
+        exitCode: 1,
+        output: 'Error: the server could not run the command; see its log.',
+      };
     }
   };
   await new Promise<void>((resolve, reject) => {

@@ -97,6 +97,7 @@ export function createAccountsService(deps: {
     role: user.role,
     lastSeenVisibility: user.lastSeenVisibility,
     groupAdds: user.groupAdds,
+    readReceipts: user.readReceipts,
     blocked: await store.blockedUserIds(user.id),
     twoStep: await deps.twoStep.status(user),
   });
@@ -296,6 +297,7 @@ export function createAccountsService(deps: {
       if (body.lastSeenVisibility !== undefined)
         changes.lastSeenVisibility = body.lastSeenVisibility;
       if (body.groupAdds !== undefined) changes.groupAdds = body.groupAdds;
+      if (body.readReceipts !== undefined) changes.readReceipts = body.readReceipts;
       await store.updateUser(userId, changes);
       let narrowed = body.lastSeenVisibility !== undefined;
       if (body.block !== undefined || body.unblock !== undefined) {

@@ -40,7 +40,7 @@ import {
 } from './relationships';
 import { publishEvent } from './publish';
 
-const ALL_MARKS: MarksVisibility = { delivered: true, read: true };
+const ALL_MARKS: MarksVisibility = { delivered: true, read: true, played: true };
 
 export interface Actor {
   userId: string;

@@ -33,6 +33,11 @@ export async function blockedEitherWay(store: Store, a: string, b: string): Prom
 export interface MarksVisibility {
   delivered: boolean;
   read: boolean;
+  /**
+   * A voice note's played mark: as `read`, except that the read-receipts switch leaves it on (as
+   * WhatsApp: turning read receipts off never hides play receipts).
+   */
+  played: boolean;
 }
 
 export async function peerMarksVisibility(
@@ -41,11 +46,15 @@ export async function peerMarksVisibility(
   viewerId: string,
   peerId: string,
 ): Promise<MarksVisibility> {
-  if (await blockedEitherWay(store, viewerId, peerId)) return { delivered: false, read: false };
+  if (await blockedEitherWay(store, viewerId, peerId))
+    return { delivered: false, read: false, played: false };
   // A requester sees sent and delivered ticks only, until the recipient replies or accepts.
   if ((await requestState(store, conversation, viewerId, peerId)) === 'outgoing')
-    return { delivered: true, read: false };
-  return { delivered: true, read: true };
+    return { delivered: true, read: false, played: false };
+  // Read receipts off on either side: delivered only, both ways (DESIGN §3, as WhatsApp).
+  const [viewer, peer] = await Promise.all([store.getUser(viewerId), store.getUser(peerId)]);
+  const receipts = viewer?.readReceipts !== false && peer?.readReceipts !== false;
+  return { delivered: true, read: receipts, played: true };
 }
 
 /**

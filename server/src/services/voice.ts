@@ -41,7 +41,7 @@ export function createVoiceService(deps: {
     listenerId: string,
   ): Promise<boolean> {
     if (conversation.kind !== 'direct' || viewerId === listenerId) return true;
-    return (await peerMarksVisibility(store, conversation, viewerId, listenerId)).read;
+    return (await peerMarksVisibility(store, conversation, viewerId, listenerId)).played;
   }
 
   /** A seq the caller may read: inside their periods and at most their visible lastSeq. */

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { StoreRefusal, UniqueViolation, type InviteRecord, type NewUser, type Store } from './types';
+import {
+  StoreRefusal,
+  UniqueViolation,
+  type InviteRecord,
+  type NewUser,
+  type Store,
+} from './types';
 
 /**
  * Admins, invites and disabled accounts (DESIGN §3 role/disabledAt, §4 REGISTRATION), run inside
@@ -42,7 +48,10 @@ export function adminContract(store: () => Store): void {
   });
 
   it('admin: the first account on an empty store is admin, later ones members unless asked', async () => {
-    const first = await store().registerUser(newUser({ createdAt: 1 }), { policy: 'invite', at: 5 });
+    const first = await store().registerUser(newUser({ createdAt: 1 }), {
+      policy: 'invite',
+      at: 5,
+    });
     expect(first).toMatchObject({ role: 'admin', disabledAt: null });
     const second = await store().registerUser(newUser({ createdAt: 2 }), { policy: 'free', at: 5 });
     expect(second.role).toBe('member');
@@ -78,7 +87,11 @@ export function adminContract(store: () => Store): void {
     await store().createInvite(code);
     const refusedWithout = store().registerUser(newUser(), { policy: 'invite', at: 5 });
     await expect(refusedWithout).rejects.toEqual(new StoreRefusal('invite_invalid'));
-    const unknown = store().registerUser(newUser(), { policy: 'invite', inviteCode: 'nope', at: 5 });
+    const unknown = store().registerUser(newUser(), {
+      policy: 'invite',
+      inviteCode: 'nope',
+      at: 5,
+    });
     await expect(unknown).rejects.toBeInstanceOf(StoreRefusal);
 
     await store().registerUser(newUser(), { policy: 'invite', inviteCode: code.code, at: 5 });

@@ -14,6 +14,15 @@ export function describeLogContract(context: ContractContext): void {
       lastSeenVisibility: 'everyone',
     });
     expect(await store().getUser(who(b))).toMatchObject({ groupAdds: 'everyone' });
+    // The read-receipts switch: on until turned off, and back.
+    expect(await store().getUser(who(a))).toMatchObject({ readReceipts: true });
+    await store().updateUser(who(a), { readReceipts: false });
+    expect(await store().getUser(who(a))).toMatchObject({
+      readReceipts: false,
+      groupAdds: 'contacts',
+    });
+    await store().updateUser(who(a), { readReceipts: true });
+    expect(await store().getUser(who(a))).toMatchObject({ readReceipts: true });
 
     const { conversation } = await store().getOrCreateDirect({
       id: randomUUID(),

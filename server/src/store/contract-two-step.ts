@@ -58,7 +58,12 @@ export function twoStepContract(store: () => Store): void {
     const userId = await newAccount();
     await store().setPendingTwoStep(userId, SECRET);
     expect(await store().acceptTwoStepStep(userId, 3)).toBe(false);
-    await store().enableTwoStep(userId, { secret: SECRET, at: 1, step: 10, recoveryCodeHashes: [] });
+    await store().enableTwoStep(userId, {
+      secret: SECRET,
+      at: 1,
+      step: 10,
+      recoveryCodeHashes: [],
+    });
     expect(await store().acceptTwoStepStep(userId, 10)).toBe(false);
     expect(await store().acceptTwoStepStep(userId, 9)).toBe(false);
     const racing = await Promise.all([

@@ -23,6 +23,11 @@ export interface UserRecord {
   createdAt: number;
   lastSeenVisibility: LastSeenVisibility;
   groupAdds: GroupAdds;
+  /**
+   * Read receipts in direct chats (DESIGN §3 receiptSeq, issue #15): off, the peer sees this person's
+   * messages delivered, never read, and this person sees no read ticks either. Groups always count.
+   */
+  readReceipts: boolean;
   role: UserRole;
   /** Set while an admin has disabled the account: no sign-in, no new device. */
   disabledAt: number | null;
@@ -182,6 +187,7 @@ export interface AccountStore {
       displayName?: string;
       lastSeenVisibility?: LastSeenVisibility;
       groupAdds?: GroupAdds;
+      readReceipts?: boolean;
     },
   ): Promise<void>;
   /** Adds and removes entries of `userId`'s block list; ids of unknown users are ignored. */

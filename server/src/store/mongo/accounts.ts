@@ -100,8 +100,11 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
       return docs.map(toUserRecord);
     },
     async updateUser(id, changes) {
-      const set: Partial<Pick<UserDoc, 'displayName' | 'lastSeenVisibility' | 'groupAdds'>> = {};
+      const set: Partial<
+        Pick<UserDoc, 'displayName' | 'lastSeenVisibility' | 'groupAdds' | 'readReceipts'>
+      > = {};
       if (changes.groupAdds !== undefined) set.groupAdds = changes.groupAdds;
+      if (changes.readReceipts !== undefined) set.readReceipts = changes.readReceipts;
       if (changes.displayName !== undefined) set.displayName = changes.displayName;
       if (changes.lastSeenVisibility !== undefined)
         set.lastSeenVisibility = changes.lastSeenVisibility;

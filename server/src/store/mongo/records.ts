@@ -31,6 +31,7 @@ export const toUserRecord = (doc: UserDoc): UserRecord => ({
   lastSeenVisibility: doc.lastSeenVisibility,
   // Users written before migration 3 have no field: the default of DESIGN §3.
   groupAdds: doc.groupAdds ?? 'everyone',
+  readReceipts: doc.readReceipts ?? true,
   role: doc.role ?? 'member',
   disabledAt: doc.disabledAt ?? null,
 });

@@ -158,6 +158,12 @@ describe('mongo schemas: validation without a connection (validateSync)', () => 
     expect(invalidPaths(new User({ ...user, lastSeenVisibility: 'everyone' }))).toEqual([]);
     expect(invalidPaths(new User({ ...user, groupAdds: 'nobody' }))).toEqual(['groupAdds']);
     expect(new User(user).groupAdds).toBe('everyone');
+    // The read-receipts switch: absent until turned off (read as on), and a boolean when set.
+    expect(new User(user).readReceipts).toBeUndefined();
+    expect(invalidPaths(new User({ ...user, readReceipts: { on: true } }))).toEqual([
+      'readReceipts',
+    ]);
+    expect(new User({ ...user, readReceipts: false }).readReceipts).toBe(false);
   });
 
   it('relationships: contacts refuse oneself; dismissals and invitations need their fields', () => {

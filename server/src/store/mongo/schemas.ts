@@ -57,6 +57,8 @@ export interface UserDoc {
   lastSeenVisibility: LastSeenVisibility;
   /** Absent on users written before migration 3 (read as 'everyone'). */
   groupAdds?: GroupAdds;
+  /** Absent on users who never turned it off (read as true). */
+  readReceipts?: boolean;
   /** Absent on users written before migration 6 (read as 'member'; migration 6 sets the oldest admin). */
   role?: UserRole;
   /** Absent or null while the account is enabled. */
@@ -182,6 +184,7 @@ export const userSchema = new Schema<UserDoc>(
       default: 'contacts',
     },
     groupAdds: { type: String, required: true, enum: GROUP_ADDS, default: 'everyone' },
+    readReceipts: { type: Boolean },
     role: { type: String, required: true, enum: USER_ROLES, default: 'member' },
     disabledAt: nullableInt(0),
     devicesVersion: { ...requiredInt(0), default: 0 },

@@ -34,11 +34,13 @@ describe('mongo schemas: two-step sign-in', () => {
 
   it('recovery codes are kept only as SHA-256 hashes', () => {
     expect(
-      invalidPaths(new TwoStep({ ...doc, recoveryCodes: [{ hash: 'abcd-efgh-jkmn', usedAt: null }] })),
+      invalidPaths(
+        new TwoStep({ ...doc, recoveryCodes: [{ hash: 'abcd-efgh-jkmn', usedAt: null }] }),
+      ),
     ).toEqual(['recoveryCodes.0.hash']);
-    expect(
-      invalidPaths(new TwoStep({ ...doc, recoveryCodes: [{ hash, usedAt: 2.5 }] })),
-    ).toEqual(['recoveryCodes.0.usedAt']);
+    expect(invalidPaths(new TwoStep({ ...doc, recoveryCodes: [{ hash, usedAt: 2.5 }] }))).toEqual([
+      'recoveryCodes.0.usedAt',
+    ]);
   });
 
   it('a migration creates the collection', () => {

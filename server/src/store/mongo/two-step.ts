@@ -59,7 +59,11 @@ export function mongoTwoStepStore(models: MongoModels): TwoStepStore {
     },
     async useRecoveryCode(userId, codeHash, at) {
       const result = await TwoStep.updateOne(
-        { _id: userId, ...inForce, recoveryCodes: { $elemMatch: { hash: codeHash, usedAt: null } } },
+        {
+          _id: userId,
+          ...inForce,
+          recoveryCodes: { $elemMatch: { hash: codeHash, usedAt: null } },
+        },
         { $set: { 'recoveryCodes.$.usedAt': at } },
       );
       return result.modifiedCount === 1;

@@ -21,6 +21,7 @@ export interface UserRow {
   created_at: number;
   last_seen_visibility: LastSeenVisibility;
   group_adds: GroupAdds;
+  read_receipts: 0 | 1;
   role: UserRole;
   disabled_at: number | null;
 }
@@ -46,6 +47,7 @@ export const toUser = (row: UserRow): UserRecord => ({
   createdAt: row.created_at,
   lastSeenVisibility: row.last_seen_visibility,
   groupAdds: row.group_adds,
+  readReceipts: row.read_receipts === 1,
   role: row.role,
   disabledAt: row.disabled_at,
 });
@@ -202,7 +204,7 @@ export function sqliteAccountStore(db: SqliteDatabase, commits: CommitQueue): Ac
     },
     async updateUser(id, changes) {
       const sets: string[] = [];
-      const values: Record<string, string> = { id };
+      const values: Record<string, string | number> = { id };
       if (changes.displayName !== undefined) {
         sets.push('display_name = @displayName');
         values.displayName = changes.displayName;
@@ -214,6 +216,10 @@ export function sqliteAccountStore(db: SqliteDatabase, commits: CommitQueue): Ac
       if (changes.groupAdds !== undefined) {
         sets.push('group_adds = @groupAdds');
         values.groupAdds = changes.groupAdds;
+      }
+      if (changes.readReceipts !== undefined) {
+        sets.push('read_receipts = @readReceipts');
+        values.readReceipts = changes.readReceipts ? 1 : 0;
       }
       if (sets.length === 0) return;
       db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run(values);

@@ -42,6 +42,20 @@ export function PrivacySettings({
           <option value="contacts">My contacts</option>
         </select>
       </label>
+      <label className="setting checkbox-setting">
+        <input
+          type="checkbox"
+          checked={user.readReceipts ?? true}
+          onChange={(e) => {
+            store.chat.updateProfile({ readReceipts: e.target.checked }).catch(onError);
+          }}
+        />
+        Read receipts
+      </label>
+      <p className="muted">
+        Off: people see your messages in direct chats as delivered, never read, and you see no read
+        ticks from them either. Groups always show who read.
+      </p>
       <p className="muted">
         Contacts are people you've written to, accepted, or added to a group, and members of groups
         you share. Others who add you to a group send an invitation instead.

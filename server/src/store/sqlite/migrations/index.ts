@@ -11,6 +11,7 @@ import { migration010 } from './010-admins-invites';
 import { migration011 } from './011-voice-plays';
 import { migration012 } from './012-mute-account-state';
 import { migration013 } from './013-two-step';
+import { migration014 } from './014-read-receipts';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -27,4 +28,5 @@ export const migrations: readonly string[] = [
   migration011,
   migration012,
   migration013,
+  migration014,
 ];

@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Me, ReceiptUpdate } from '@chitchat/shared';
+import { call, http, startServer, type ClientSocket, type TestServer } from './harness';
+import { direct, group, person, send, type Person } from './fixtures';
+
+/** The first `receipt` on `socket` about `userId` in the conversation that satisfies `match`. */
+function receiptWhere(
+  socket: ClientSocket,
+  conversationId: string,
+  userId: string,
+  match: (r: ReceiptUpdate) => boolean,
+  timeoutMs = 10_000,
+): Promise<ReceiptUpdate> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      socket.off('receipt', listener);
+      reject(new Error('no such receipt'));
+    }, timeoutMs);
+    const listener = (r: ReceiptUpdate) => {
+      if (r.conversationId !== conversationId || r.userId !== userId || !match(r)) return;
+      clearTimeout(timer);
+      socket.off('receipt', listener);
+      resolve(r);
+    };
+    socket.on('receipt', listener);
+  });
+}
+
+/**
+ * The read-receipts switch (issue #15, DESIGN §3): off, a person's direct-chat messages show as
+ * delivered, never read, to the other person, and they see no read ticks from others either, as in
+ * WhatsApp; groups always count.
+ */
+describe('read receipts off', () => {
+  let server: TestServer;
+  let ana: Person;
+  let ben: Person;
+  beforeEach(async () => {
+    server = await startServer();
+    ana = await person(server, 'ana');
+    ben = await person(server, 'ben');
+  });
+  afterEach(async () => {
+    for (const p of [ana, ben]) p.socket.close();
+    await server.stop();
+  });
+
+  const setReceipts = async (who: Person, readReceipts: unknown) =>
+    http<Me & { error?: { code: string } }>(server, 'PATCH', '/api/me', {
+      token: who.session.accessToken,
+      body: { readReceipts },
+    });
+
+  /** A direct chat both have written in (so it is no message request). */
+  const chat = async () => {
+    const c = await direct(ana, ben);
+    await send(ana, c.id, 'hi Ben');
+    await send(ben, c.id, 'hi Ana');
+    return c.id;
+  };
+
+  it('hides read ticks both ways in direct chats, keeps delivered ticks, and comes back when turned on', async () => {
+    const conversationId = await chat();
+    const off = await setReceipts(ben, false);
+    expect(off.status).toBe(200);
+    expect(off.body.readReceipts).toBe(false);
+
+    // Ben reads Ana's message: Ana sees it delivered, not read; Ben's own devices know he read it.
+    const question = await send(ana, conversationId, 'are you there?');
+    const anaSees = receiptWhere(
+      ana.socket,
+      conversationId,
+      ben.userId,
+      (r) => r.deliveredSeq >= question.seq,
+    );
+    const benSees = receiptWhere(
+      ben.socket,
+      conversationId,
+      ben.userId,
+      (r) => r.readSeq >= question.seq,
+    );
+    await call(ben.socket, 'receipt:read', { conversationId, seq: question.seq });
+    expect(await anaSees).toMatchObject({ deliveredSeq: question.seq, readSeq: 0 });
+    expect((await benSees).readSeq).toBe(question.seq);
+    const members = await call(ana.socket, 'conversation:members', { conversationId });
+    expect(members.members.find((m) => m.userId === ben.userId)).toMatchObject({
+      deliveredSeq: question.seq,
+      receiptSeq: 0,
+    });
+
+    // The other way: Ana reads Ben's message, and Ben (receipts off) sees no read tick either.
+    const answer = await send(ben, conversationId, 'here');
+    const benSeesAna = receiptWhere(
+      ben.socket,
+      conversationId,
+      ana.userId,
+      (r) => r.deliveredSeq >= answer.seq,
+    );
+    await call(ana.socket, 'receipt:read', { conversationId, seq: answer.seq });
+    expect(await benSeesAna).toMatchObject({ deliveredSeq: answer.seq, readSeq: 0 });
+    const benMembers = await call(ben.socket, 'conversation:members', { conversationId });
+    expect(benMembers.members.find((m) => m.userId === ana.userId)?.receiptSeq).toBe(0);
+
+    // Turned on again: the next read shows.
+    expect((await setReceipts(ben, true)).body.readReceipts).toBe(true);
+    const later = await send(ana, conversationId, 'still there?');
+    const anaSeesRead = receiptWhere(
+      ana.socket,
+      conversationId,
+      ben.userId,
+      (r) => r.readSeq >= later.seq,
+    );
+    await call(ben.socket, 'receipt:read', { conversationId, seq: later.seq });
+    expect((await anaSeesRead).readSeq).toBe(later.seq);
+  });
+
+  it('leaves groups alone: members see who read, whatever the switch says', async () => {
+    expect((await setReceipts(ben, false)).status).toBe(200);
+    const g = await group(ana, [ben], 'Book club');
+    const event = await send(ana, g.id, 'chapter 3 tonight');
+    const anaSees = receiptWhere(ana.socket, g.id, ben.userId, (r) => r.readSeq >= event.seq);
+    await call(ben.socket, 'receipt:read', { conversationId: g.id, seq: event.seq });
+    expect((await anaSees).readSeq).toBe(event.seq);
+  });
+
+  it('is on for a new account, and refuses a value that is not a boolean', async () => {
+    const me = await http<Me>(server, 'GET', '/api/me', { token: ana.session.accessToken });
+    expect(me.body.readReceipts).toBe(true);
+    for (const bad of ['no', 0, null, 'false']) {
+      const answer = await setReceipts(ana, bad);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error?.code).toBe('invalid_payload');
+    }
+    const after = await http<Me>(server, 'GET', '/api/me', { token: ana.session.accessToken });
+    expect(after.body.readReceipts).toBe(true);
+  });
+});
