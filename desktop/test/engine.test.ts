@@ -2,6 +2,7 @@ import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Database } from '../src/core/local-store/driver';
+import { seedMessages } from './seed';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '@chitchat/shared';
@@ -342,16 +343,15 @@ describe('the client engine against a real server', () => {
     const alice = await signedUp('Alice');
     const bob = await signedUp('Bob');
     const chat = await alice.client.startDirectChat(bob.userId);
-    const token = (
-      await http<{ accessToken: string }>(server, 'POST', '/api/auth/login', {
-        body: { username: alice.username, password: PASSWORD },
-      })
-    ).body.accessToken;
-    const raw = await connect(server, token);
+    // 450 messages written through the store in one burst (as a long history arrives), not one
+    // send and one fsync at a time: the test is about the new device, not the sender.
     const texts = Array.from({ length: 450 }, (_, i) => `history ${i}`);
-    for (const text of texts)
-      await call(raw, 'message:send', { conversationId: chat.id, clientMsgId: randomUUID(), text });
-    raw.close();
+    const at = Date.now() - 3_600_000;
+    await seedMessages(
+      server.store,
+      chat.id,
+      texts.map((text, i) => ({ from: alice.userId, text, at: at + i })),
+    );
 
     const laptop = await signedIn(bob.username, { deviceName: 'New laptop' });
     const latest = await until(laptop.client, async () => {
