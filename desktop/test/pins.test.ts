@@ -78,6 +78,8 @@ describe('pinned messages in the engine', () => {
       (await bob.client.openConversation(chat.id)).messages.find((m) => m.type === 'pin'),
     );
     expect(bobLine.systemText).toBe('Alice pinned a message');
+    // The line names the message it pinned, so a click on it jumps there.
+    expect(bobLine.pinTarget).toBe(await seqOf(bob.client, 'one'));
     const bobChat = await conversationOf(bob.client, chat.id);
     expect(bobChat).toMatchObject({ unreadCount: 0, lastMessage: { text: 'four' } });
 

@@ -222,6 +222,8 @@ export interface MessageView {
   linkPreview: LinkPreviewView | null;
   /** Pinned in the chat (at most PINNED_MESSAGES_MAX are); absent: not pinned. */
   pinned?: boolean;
+  /** A "pinned / unpinned a message" line: the seq of the message it names (the line jumps there). */
+  pinTarget?: number;
   /** Starred by this person (the account state, on all their devices); absent: not starred. */
   starred?: boolean;
   /** The people the text mentions (`@Name` tokens in the text); absent or empty: none. */

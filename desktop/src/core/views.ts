@@ -322,6 +322,9 @@ export class ViewBuilder {
       starred: isMessage && this.store.account.isStarred(event.conversation_id, event.seq),
       mentions: isMessage ? mentionViews(payload, users, this.store.userId) : undefined,
       ...(isMessage && pinned.has(event.seq) ? { pinned: true } : {}),
+      ...(event.type === 'pin' && typeof payload.targetSeq === 'number'
+        ? { pinTarget: payload.targetSeq }
+        : {}),
       ...this.pollOf(event.conversation_id, event.seq, event.client_msg_id, payload.poll, event),
       ...(isMessage ? voiceOf(payload.voice) : {}),
     };

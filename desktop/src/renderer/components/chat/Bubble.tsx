@@ -13,6 +13,8 @@ import { StarIcon } from './StarIcon';
 import { ReactionActions } from '../reactions/ReactionActions';
 import { ReactionChips } from '../reactions/ReactionChips';
 import { VoiceNote } from '../voice/VoiceNote';
+import { PinAction } from '../pins/PinAction';
+import { PinIcon } from '../pins/PinIcon';
 
 export function Bubble({
   message: m,
@@ -137,6 +139,11 @@ export function Bubble({
                 <StarIcon filled size={11} label="Starred" />
               </span>
             )}
+            {m.pinned === true && (
+              <span className="pin-mark">
+                <PinIcon filled size={11} label="Pinned" />
+              </span>
+            )}
             {m.editedAt !== null && !deleted && <span className="edited">edited</span>}
             <time dateTime={new Date(m.createdAt).toISOString()}>{timeOfDay(m.createdAt)}</time>
             {m.own && !deleted && <StatusIcon status={m.status} />}
@@ -188,6 +195,9 @@ export function Bubble({
             >
               <StarIcon filled={m.starred === true} />
             </button>
+          )}
+          {(canAct || pendingSend || deleted) && conversation.status === 'active' && (
+            <PinAction message={m} store={store} conversationId={conversation.id} />
           )}
           {canAct && (
             <button

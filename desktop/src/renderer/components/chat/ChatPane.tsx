@@ -8,6 +8,7 @@ import { EmptyChat } from './EmptyChat';
 import { MessageList } from './MessageList';
 import { SelectionBar } from './SelectionBar';
 import { RequestBanner } from '../requests/RequestBanner';
+import { PinnedBar } from '../pins/PinnedBar';
 
 export function ChatPane({ store, conversationId }: { store: AppStore; conversationId: string }) {
   const conversation = useAppState(store, (s) =>
@@ -43,6 +44,7 @@ export function ChatPane({ store, conversationId }: { store: AppStore; conversat
     >
       {dragging && <div className="drop-hint">Drop files to send them</div>}
       <ConversationHeader store={store} conversation={conversation} />
+      <PinnedBar store={store} conversation={conversation} />
       <MessageList
         store={store}
         conversation={conversation}

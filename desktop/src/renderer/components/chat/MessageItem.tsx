@@ -1,6 +1,7 @@
 import type { ConversationView, MessageView } from '../../../common/contract';
 import type { AppStore } from '../../state/store';
 import { Bubble } from './Bubble';
+import { PinLine } from '../pins/PinLine';
 import type { Item } from './items';
 
 /** One row of the message list: a day separator, the unread divider, a system line or a bubble. */
@@ -38,6 +39,8 @@ export function MessageItem({
     );
   }
   const m = item.message;
+  if (m.systemText !== null && m.pinTarget !== undefined)
+    return <PinLine text={m.systemText} targetSeq={m.pinTarget} onJump={onQuoteClick} />;
   if (m.systemText !== null) {
     return (
       <div className="system-message">

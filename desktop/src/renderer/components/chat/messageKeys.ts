@@ -4,7 +4,7 @@ import type { KeyboardEvent } from 'react';
  * Keyboard use of the message history, without a Tab stop per hidden button: the history is one
  * Tab stop; Up/Down move between messages; on a message, Enter or Right goes into its actions (the
  * ones a mouse sees on hover), Left/Right move between them, Escape goes back; R replies, E edits,
- * I shows message info, S stars or unstars, + opens the reactions bar, Delete asks how to delete (for me, or for everyone
+ * I shows message info, S stars or unstars, P pins or unpins, + opens the reactions bar, Delete asks how to delete (for me, or for everyone
  * where allowed); Escape on a message returns to the composer.
  */
 export function onMessageKeys(event: KeyboardEvent<HTMLElement>): void {
@@ -44,6 +44,7 @@ export function onMessageKeys(event: KeyboardEvent<HTMLElement>): void {
       e: ['Edit'],
       i: ['Message info'],
       s: ['Star', 'Unstar'],
+      p: ['Pin', 'Unpin'],
       f: ['Forward'],
       '+': ['React'],
       Delete: ['Delete'],

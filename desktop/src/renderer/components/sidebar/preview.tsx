@@ -2,7 +2,7 @@ import type { ConversationView } from '../../../common/contract';
 import { previewSender } from '../../format';
 import { StatusIcon } from '../StatusIcon';
 
-const ATTACHMENT_LABELS = {
+export const ATTACHMENT_LABELS = {
   photo: '📷 Photo',
   video: '🎬 Video',
   audio: '🎵 Audio',
