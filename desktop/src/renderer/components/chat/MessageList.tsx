@@ -323,9 +323,13 @@ export function MessageList({
   const scrollToSeq = useCallback(
     async (seq: number) => {
       if (!(await loadUntil(seq))) return;
-      // The list renders the loaded page first; the index is looked up in what it then shows.
-      await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
-      const index = itemsRef.current.findIndex((item) => seqOf(item) === seq);
+      // The list renders the loaded pages first; the index is looked up in what it then shows.
+      // A render of hundreds of rows may take several frames on a busy machine: one is not enough.
+      let index = -1;
+      for (let frame = 0; frame < 120 && index < 0; frame++) {
+        await new Promise<void>((resolve) => requestAnimationFrame(() => resolve()));
+        index = itemsRef.current.findIndex((item) => seqOf(item) === seq);
+      }
       if (index < 0) return;
       scroller.current?.dispatchEvent(new Event(PERSON_SCROLL));
       virtuoso.current?.scrollToIndex({ index, align: 'center', behavior: 'auto' });
