@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PINNED_CHATS_MAX } from '@chitchat/shared';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { PINNED_CHATS_MAX, chatKey } from '@chitchat/shared';
+import { call, connect, login, startServer, type TestServer } from '@chitchat/server/testing';
 import type { ConversationView } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
 import {
@@ -9,6 +9,7 @@ import {
   conversationOf,
   engine,
   online,
+  PASSWORD,
   showsTexts,
   signedInEngine,
   signedUpEngine,
@@ -168,5 +169,25 @@ describe('the chat list in the engine (issue #15): pin, archive, unread, mute-un
     expect((await conversationOf(alice.client, chat.id))?.draft).toBe('');
     await showsTexts(bob.client, chat.id, ['see you at 8']);
     expect((await conversationOf(bob.client, chat.id))?.draft).toBe('');
+  });
+
+  it('a mute-until that ends shows the chat unmuted again without anything else happening', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const chat = await alice.client.startDirectChat(bob.userId);
+    // Another device of Alice's mutes it until a moment from now (a raw socket, as any app may).
+    const other = await login(server, alice.username, PASSWORD);
+    const socket = await connect(server, other.accessToken);
+    try {
+      const until = new Date(Date.now() + 1_500).toISOString();
+      await call(socket, 'account:set', {
+        changes: [{ key: chatKey('mute', chat.id), value: until }],
+      });
+      await chatWhere(alice.client, chat.id, (v) => v.muted && v.mutedUntil === until, 'muted');
+      // No further change reaches the engine: only the time passing unmutes it.
+      await chatWhere(alice.client, chat.id, (v) => !v.muted && v.mutedUntil === null, 'unmuted');
+    } finally {
+      socket.close();
+    }
   });
 });

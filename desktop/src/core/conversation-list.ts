@@ -10,7 +10,10 @@ import type { ViewBuilder } from './views';
  */
 export class ConversationList {
   private readonly cache = new Map<string, ConversationView>();
-  /** Conversations whose typing people changed (kept in memory, so the store cannot mark them). */
+  /**
+   * Conversations whose typing people changed, or whose mute ended (in memory or in time, so the
+   * store cannot mark them).
+   */
   private readonly typingChanged = new Set<string>();
 
   constructor(
@@ -21,6 +24,11 @@ export class ConversationList {
 
   /** Someone started or stopped typing in this conversation. */
   typing(conversationId: string): void {
+    this.typingChanged.add(conversationId);
+  }
+
+  /** The view depends on the time and it has come (a mute-until ended): build it again. */
+  expired(conversationId: string): void {
     this.typingChanged.add(conversationId);
   }
 

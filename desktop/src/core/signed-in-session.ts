@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { ChatEvents } from '../common/contract';
+import type { ChatEvents, ConversationView } from '../common/contract';
 import { accountDatabasePath, type StoredSession } from './account-paths';
 import type { ApiClient } from './api-client';
 import { DraftSender } from './chat-list-actions';
@@ -42,6 +42,8 @@ export class SignedInSession implements ClientParts {
   /** Upload progress of outbox entries, by key (while their files are being sent). */
   private readonly uploads = new Map<string, { sent: number; total: number }>();
   private listTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Fires when the soonest mute-until ends, so the chat shows (and notifies) unmuted again. */
+  private muteTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     public session: StoredSession,
@@ -95,6 +97,8 @@ export class SignedInSession implements ClientParts {
   close(): void {
     if (this.listTimer !== null) clearTimeout(this.listTimer);
     this.listTimer = null;
+    if (this.muteTimer !== null) clearTimeout(this.muteTimer);
+    this.muteTimer = null;
     this.drafts.stop();
     this.engine.stop();
     this.store.close();
@@ -105,8 +109,37 @@ export class SignedInSession implements ClientParts {
     if (this.listTimer !== null) return;
     this.listTimer = setTimeout(() => {
       this.listTimer = null;
-      this.host.events.emit('conversations', this.list.list());
+      const views = this.list.list();
+      this.host.events.emit('conversations', views);
+      this.watchMuteEnds(views);
     }, 0);
+  }
+
+  /** Sets a timer for the soonest mute-until still ahead (views hold `muted` as built). */
+  private watchMuteEnds(views: readonly ConversationView[]): void {
+    if (this.muteTimer !== null) clearTimeout(this.muteTimer);
+    this.muteTimer = null;
+    const now = Date.now();
+    let soonest: { at: number } | null = null;
+    for (const view of views) {
+      const at = view.mutedUntil === null ? NaN : Date.parse(view.mutedUntil);
+      if (Number.isFinite(at) && at > now && (soonest === null || at < soonest.at))
+        soonest = { at };
+    }
+    if (soonest === null) return;
+    // setTimeout holds at most about 24.8 days; a longer wait is set again when it fires.
+    this.muteTimer = setTimeout(
+      () => {
+        this.muteTimer = null;
+        // Every mute that has ended by now (several may end at once).
+        const at = Date.now();
+        for (const view of this.list.list())
+          if (view.mutedUntil !== null && Date.parse(view.mutedUntil) <= at)
+            this.list.expired(view.id);
+        this.scheduleListChange();
+      },
+      Math.min(soonest.at - now + 20, 2 ** 31 - 1),
+    );
   }
 
   /** A message from someone else arrived live: the screen may notify. */
