@@ -210,6 +210,13 @@ describe('voice notes reach the engine with their description', () => {
     const info = await alice.client.messageInfo({ conversationId: band.id, seq });
     expect(info.members.every((m) => typeof m.playedAt === 'number')).toBe(true);
 
+    // A reply quotes it as a voice message.
+    await bob.client.sendMessage({ conversationId: band.id, text: 'Nice riff', replyToSeq: seq });
+    const reply = await until(alice.client, async () =>
+      (await alice.client.openConversation(band.id)).messages.find((m) => m.text === 'Nice riff'),
+    );
+    expect(reply.replyTo?.text).toBe('🎤 Voice message (0:04)');
+
     // Alice forwards it to Bob directly: a voice note again, its recording reused.
     const direct = await alice.client.startDirectChat(bob.userId);
     await alice.client.forwardMessages({ conversationId: band.id, seqs: [seq], to: [direct.id] });

@@ -36,7 +36,7 @@ import type { ReactionRow } from './local-store/index';
 import { pendingReactions, reactionViews } from './reaction-views';
 import { mentionedIds, mentionViews } from './mentions';
 import { currentPins } from './pins';
-import { playedViews } from './voice-views';
+import { playedViews, quotedText } from './voice-views';
 import { voiceMessageLabel } from '../common/voice';
 
 const KNOWN_TYPES: ReadonlySet<string> = new Set(EVENT_TYPES);
@@ -289,7 +289,7 @@ export class ViewBuilder {
         senderName: target
           ? this.nameOf(this.store.users([target.sender_user_id]), target.sender_user_id)
           : '',
-        text: target?.text ?? null,
+        text: quotedText(target),
       };
     }
     return {
@@ -364,7 +364,7 @@ export class ViewBuilder {
       replyTo = {
         seq: seq ?? payload.replyToSeq,
         senderName: target ? this.nameOf(users, target.sender_user_id) : '',
-        text: target?.text ?? null,
+        text: quotedText(target),
       };
     } else if (payload.replyToKey !== undefined) {
       replyTo = this.pendingQuote(entry.conversation_id, payload.replyToKey);

@@ -1,4 +1,6 @@
+import { voiceNoteSchema } from '@chitchat/shared';
 import type { PlayedView } from '../common/contract';
+import { voiceMessageLabel } from '../common/voice';
 import type { ConversationRow, EventRow, LocalStore } from './local-store/index';
 
 /**
@@ -55,4 +57,15 @@ function listeners(
   const others = members.filter((m) => m.user_id !== note.sender_user_id);
   if (others.length > 0) return Math.max(1, others.filter((m) => m.joined_seq <= note.seq).length);
   return Math.max(1, row.member_count - 1);
+}
+
+/** What a reply quotes of its target: its text, or "🎤 Voice message (0:12)" for a voice note. */
+export function quotedText(target: EventRow | null | undefined): string | null {
+  if (target == null) return null;
+  if (target.text !== null || target.deleted_at !== null || !target.payload.includes('"voice"'))
+    return target.text;
+  const voice = voiceNoteSchema.safeParse(
+    (JSON.parse(target.payload) as { voice?: unknown }).voice,
+  );
+  return voice.success ? voiceMessageLabel(voice.data.durationMs) : null;
 }
