@@ -184,3 +184,5 @@ export const IconSmile = (p: IconProps) =>
     </>,
     p,
   );
+/** A poll: three bars of a result. */
+export const IconPoll = (p: IconProps) => svg(<path d="M5 6h10M5 12h14M5 18h6" />, p);

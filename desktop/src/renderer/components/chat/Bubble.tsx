@@ -15,6 +15,7 @@ import { ReactionChips } from '../reactions/ReactionChips';
 import { VoiceNote } from '../voice/VoiceNote';
 import { PinAction } from '../pins/PinAction';
 import { PinIcon } from '../pins/PinIcon';
+import { PollCard } from '../polls/PollCard';
 
 export function Bubble({
   message: m,
@@ -116,12 +117,13 @@ export function Bubble({
         {!deleted && m.linkPreview !== null && (
           <LinkPreviewCard store={store} preview={m.linkPreview} />
         )}
+        {m.poll && <PollCard message={m} store={store} conversation={conversation} />}
         <div className="bubble-text" dir="auto">
           {m.unsupported ? (
             <em className="muted">This message isn't supported by this version of chitchat.</em>
           ) : deleted ? (
             <em className="muted">This message was deleted</em>
-          ) : folded !== null ? (
+          ) : m.poll ? null : folded !== null ? (
             <>
               <MentionText text={folded} mentions={m.mentions} />{' '}
               <button type="button" className="link read-more" onClick={() => setExpanded(true)}>

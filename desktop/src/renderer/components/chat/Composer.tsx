@@ -3,7 +3,8 @@ import { MESSAGE_TEXT_MAX_LENGTH, TYPING_REFRESH_MS } from '@chitchat/shared';
 import type { ConversationView, MessageView, OutgoingFile } from '../../../common/contract';
 import { errorText } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
-import { IconAttach, IconClose, IconSend } from '../Icons';
+import { IconClose, IconSend } from '../Icons';
+import { AttachMenu } from '../polls/AttachMenu';
 import { readFiles, SendFilesSheet } from '../Media';
 import { ComposerLinkPreview } from './ComposerLinkPreview';
 import { useMentionPicker } from '../mentions/useMentionPicker';
@@ -222,15 +223,12 @@ export function Composer({
             e.target.value = '';
           }}
         />
-        <button
+        <AttachMenu
           hidden={recorder.state.phase !== 'idle'}
-          className="icon-button attach-button"
-          aria-label="Attach files"
-          title="Attach"
-          onClick={() => picker.current?.click()}
-        >
-          <IconAttach />
-        </button>
+          store={store}
+          conversationId={conversation.id}
+          onPickFiles={() => picker.current?.click()}
+        />
         <textarea
           ref={input}
           hidden={recorder.state.phase !== 'idle'}
