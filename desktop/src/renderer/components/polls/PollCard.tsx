@@ -1,8 +1,8 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { ConversationView, MessageView } from '../../../common/contract';
 import type { AppStore } from '../../state/store';
 import { IconClock } from '../Icons';
-import { choiceAfterPressing } from './pollChoice';
+import { choiceAfterPressing, myChoice, sameChoice, withChoice } from './pollChoice';
 import { PollOption } from './PollOption';
 import { PollVotes } from './PollVotes';
 import './polls.css';
@@ -23,21 +23,26 @@ export function PollCard({
 }) {
   const questionId = useId();
   const [showVotes, setShowVotes] = useState(false);
-  const poll = m.poll;
-  if (poll === undefined) return null;
+  // Your latest press, shown until the engine's view of the poll has it (see withChoice).
+  const [pressed, setPressed] = useState<number[] | null>(null);
+  const caughtUp =
+    pressed !== null && m.poll !== undefined && sameChoice(myChoice(m.poll), pressed);
+  useEffect(() => {
+    if (caughtUp) setPressed(null);
+  }, [caughtUp]);
+  if (m.poll === undefined) return null;
+  const poll = pressed !== null ? withChoice(m.poll, pressed) : m.poll;
   const conversationId = conversation.id;
   // Not in a chat you left, nor on a poll whose send failed (it may never exist).
   const canVote = conversation.status === 'active' && m.status !== 'failed';
-  const vote = (index: number) =>
-    void store.chat
-      .votePoll({
-        conversationId,
-        seq: m.seq,
-        key: m.key,
-        options: choiceAfterPressing(poll, index),
-      })
+  const vote = (index: number) => {
+    const options = choiceAfterPressing(poll, index);
+    setPressed(options);
+    store.chat.votePoll({ conversationId, seq: m.seq, key: m.key, options }).catch(() => {
       // Refused only when the poll is gone meanwhile (deleted): the bubble shows that itself.
-      .catch(() => undefined);
+      setPressed(null);
+    });
+  };
   return (
     <div className="poll">
       <div className="poll-question" id={questionId} dir="auto">

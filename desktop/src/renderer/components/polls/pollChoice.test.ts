@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PollView } from '../../../common/contract';
-import { choiceAfterPressing, shareOf, votersOf } from './pollChoice';
+import { choiceAfterPressing, shareOf, votersOf, withChoice } from './pollChoice';
 
 /** A poll whose options you have chosen as `mine` says (indexes). */
 const poll = (multiple: boolean, mine: number[]): PollView => ({
@@ -51,5 +51,20 @@ describe('results', () => {
     };
     expect(votersOf(option, 'u-me').map((v) => v.name)).toEqual(['You', 'Bob', 'Cy']);
     expect(votersOf(option, null).map((v) => v.name)).toEqual(['Bob', 'Ana Lima', 'Cy']);
+  });
+});
+
+describe('a press before the engine has shown the previous one', () => {
+  it('shows your new choice at once, counts included, so the next press builds on it', () => {
+    const before = poll(true, []);
+    const first = withChoice(before, choiceAfterPressing(before, 0));
+    expect(first.options.map((o) => `${o.votes}${o.mine ? '*' : ''}`)).toEqual(['1*', '0', '0']);
+    expect(first.voterCount).toBe(2);
+    // The second press reads the first one's result, not the engine's older view.
+    expect(choiceAfterPressing(first, 2)).toEqual([0, 2]);
+    const taken = withChoice(poll(false, [1]), []);
+    expect(taken.options.map((o) => `${o.votes}${o.mine ? '*' : ''}`)).toEqual(['0', '0', '0']);
+    expect(taken.voterCount).toBe(0);
+    expect(withChoice(before, [])).toBe(before);
   });
 });

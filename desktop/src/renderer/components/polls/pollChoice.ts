@@ -4,6 +4,26 @@ import type { PollView } from '../../../common/contract';
 export const myChoice = (poll: PollView): number[] =>
   poll.options.flatMap((o, i) => (o.mine ? [i] : []));
 
+/** Whether two choices (sorted option indexes) are the same. */
+export const sameChoice = (a: readonly number[], b: readonly number[]): boolean =>
+  a.length === b.length && a.every((i, at) => b[at] === i);
+
+/**
+ * The poll as it will read once your `choice` is recorded: your marks moved and the counts with
+ * them. Shown from the press on, so a second press made before the engine's new view arrives
+ * builds on the first instead of undoing it.
+ */
+export function withChoice(poll: PollView, choice: readonly number[]): PollView {
+  const before = myChoice(poll);
+  if (sameChoice(before, choice)) return poll;
+  const voterCount = poll.voterCount - (before.length > 0 ? 1 : 0) + (choice.length > 0 ? 1 : 0);
+  const options = poll.options.map((o, i) => {
+    const mine = choice.includes(i);
+    return { ...o, mine, votes: o.votes - (o.mine ? 1 : 0) + (mine ? 1 : 0) };
+  });
+  return { ...poll, options, voterCount, pending: true };
+}
+
 /**
  * Your whole new choice after pressing option `index`, as WhatsApp does it: on a single-choice poll
  * it replaces your answer, or takes it back when it already was it; on a multiple-choice poll it
