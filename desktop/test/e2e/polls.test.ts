@@ -93,13 +93,19 @@ describe.skipIf(!runBrowser)('polls in a group (Chromium)', () => {
     const people = [ana, bob, cara];
     for (const d of people) {
       await d.page.getByRole('button', { name: /^Team lunch/ }).click();
-      // The chat may open at the first unread of the history: jump to the latest message.
+      // The chat opens at the first unread of the history: jump until the latest is on screen
+      // (a message above the screen would leave the new poll below it, unseen).
       const jump = d.page.getByRole('button', { name: /^Jump to latest/ });
       const latest = log(d.page).getByText(hello);
       await expect
         .poll(async () => {
           if (await jump.isVisible()) await jump.click();
-          return latest.isVisible();
+          if ((await latest.count()) === 0) return false;
+          return latest.evaluate((el) => {
+            const box = el.getBoundingClientRect();
+            const view = el.closest('[role="log"]')?.getBoundingClientRect();
+            return view !== undefined && box.top >= view.top && box.bottom <= view.bottom;
+          });
         })
         .toBe(true);
     }
