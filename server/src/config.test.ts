@@ -31,7 +31,18 @@ describe('config', () => {
       METRICS_HOST: '127.0.0.1',
       REGISTRATION: 'invite',
       PUBLIC_URL: undefined,
+      TOTP_REQUIRED_FOR_ADMINS: false,
     });
+  });
+
+  it('takes TOTP_REQUIRED_FOR_ADMINS as true or false (1 or 0), nothing else', () => {
+    expect(loadConfig({ TOTP_REQUIRED_FOR_ADMINS: 'true' }).TOTP_REQUIRED_FOR_ADMINS).toBe(true);
+    expect(loadConfig({ TOTP_REQUIRED_FOR_ADMINS: '1' }).TOTP_REQUIRED_FOR_ADMINS).toBe(true);
+    expect(loadConfig({ TOTP_REQUIRED_FOR_ADMINS: 'false' }).TOTP_REQUIRED_FOR_ADMINS).toBe(false);
+    expect(loadConfig({ TOTP_REQUIRED_FOR_ADMINS: '' }).TOTP_REQUIRED_FOR_ADMINS).toBe(false);
+    expect(() => loadConfig({ TOTP_REQUIRED_FOR_ADMINS: 'yes' })).toThrow(
+      /TOTP_REQUIRED_FOR_ADMINS="yes"/,
+    );
   });
 
   it('takes REGISTRATION as invite, open or closed, and PUBLIC_URL as an http(s) address', () => {

@@ -549,6 +549,8 @@ export interface ChatApi {
   twoStepSetup(): Promise<TwoStepSetup>;
   /** Confirms the set-up with the app's current code; answers the recovery codes (shown once). */
   twoStepConfirm(code: string): Promise<string[]>;
+  /** Ten new recovery codes for a current code (or a recovery code); the old ones stop working. */
+  twoStepRecoveryCodes(code: string): Promise<string[]>;
   /** Turns two-step sign-in off (the password and a code, or a recovery code). */
   twoStepDisable(input: { password: string; code: string }): Promise<void>;
   /** Admins: how the server runs, its users and its invites. Others get `forbidden`. */
@@ -656,6 +658,7 @@ export const CHAT_API_METHODS = [
   'twoStepSetup',
   'twoStepConfirm',
   'twoStepDisable',
+  'twoStepRecoveryCodes',
   'adminOverview',
   'adminUpdateUser',
   'adminCreateInvite',

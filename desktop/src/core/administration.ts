@@ -35,6 +35,13 @@ export async function twoStepConfirm(api: ApiClient, code: string): Promise<stri
   return answer.recoveryCodes;
 }
 
+export async function twoStepRecoveryCodes(api: ApiClient, code: string): Promise<string[]> {
+  const answer = await remote(() =>
+    api.request<TwoStepRecoveryCodes>('POST', '/api/me/two-step/recovery-codes', { code }),
+  );
+  return answer.recoveryCodes;
+}
+
 export async function twoStepDisable(
   api: ApiClient,
   input: { password: string; code: string },

@@ -589,6 +589,8 @@ export class ChatClient implements ChatApi {
   getAccountInfo = () => administration.accountInfo(this.ready().api);
   twoStepSetup = () => administration.twoStepSetup(this.ready().api);
   twoStepConfirm = (code: string) => administration.twoStepConfirm(this.ready().api, code);
+  twoStepRecoveryCodes = (code: string) =>
+    administration.twoStepRecoveryCodes(this.ready().api, code);
   twoStepDisable = (input: { password: string; code: string }) =>
     administration.twoStepDisable(this.ready().api, input);
   adminOverview = () => administration.adminOverview(this.ready().api);

@@ -188,7 +188,8 @@ describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', (
     await twoStep.getByRole('button', { name: 'Turn on' }).click();
     const codes = twoStep.getByRole('list', { name: 'Recovery codes' });
     await expect.poll(() => codes.getByRole('listitem').count()).toBe(10);
-    const recovery = (await codes.getByRole('listitem').first().textContent()) ?? '';
+    const recoveryCodes = await codes.getByRole('listitem').allTextContents();
+    const recovery = recoveryCodes[0] ?? '';
     await screenshot(page, 'two-step-02-recovery-codes');
     await twoStep.getByRole('button', { name: 'I have saved them' }).click();
     await expect.poll(() => twoStep.textContent()).toContain('10 recovery codes left');
@@ -213,5 +214,21 @@ describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', (
     await expect
       .poll(() => after.getByRole('region', { name: 'Two-step sign-in' }).textContent())
       .toContain('9 recovery codes left');
+
+    // New recovery codes (for one of the old ones): ten again, and the old ones stop working.
+    const section = after.getByRole('region', { name: 'Two-step sign-in' });
+    await section.getByRole('button', { name: 'New recovery codes' }).click();
+    const renewForm = section.getByRole('form', { name: 'New recovery codes' });
+    const oldCodes = recoveryCodes.slice(1);
+    await renewForm.getByLabel('Code from the app, or a recovery code').fill(oldCodes[0] ?? '');
+    await renewForm.getByRole('button', { name: 'Make new codes' }).click();
+    const fresh = section.getByRole('list', { name: 'Recovery codes' });
+    await expect.poll(() => fresh.getByRole('listitem').count()).toBe(10);
+    const freshCodes = await fresh.getByRole('listitem').allTextContents();
+    expect(freshCodes.some((c) => oldCodes.includes(c))).toBe(false);
+    const stale = await http(server, 'POST', '/api/auth/login', {
+      body: { username: adminName, password: PASSWORD, twoStepCode: oldCodes[1] },
+    });
+    expect(stale.status).toBe(401);
   });
 });

@@ -9,7 +9,8 @@ type Step =
   | { kind: 'idle' }
   | { kind: 'scanning'; setup: TwoStepSetup }
   | { kind: 'codes'; recoveryCodes: string[] }
-  | { kind: 'turning-off' };
+  | { kind: 'turning-off' }
+  | { kind: 'renewing' };
 
 /**
  * Settings → Two-step sign-in: turn it on (scan the QR code or type the secret into an
@@ -42,6 +43,15 @@ export function TwoStepSettings({
     e.preventDefault();
     setNote(null);
     store.chat.twoStepConfirm(code).then((recoveryCodes) => {
+      setCode('');
+      setStep({ kind: 'codes', recoveryCodes });
+      onChanged();
+    }, fail);
+  };
+  const renew = (e: FormEvent) => {
+    e.preventDefault();
+    setNote(null);
+    store.chat.twoStepRecoveryCodes(code).then((recoveryCodes) => {
       setCode('');
       setStep({ kind: 'codes', recoveryCodes });
       onChanged();
@@ -127,6 +137,29 @@ export function TwoStepSettings({
             I have saved them
           </button>
         </div>
+      ) : step.kind === 'renewing' ? (
+        <form className="stack" onSubmit={renew} aria-label="New recovery codes">
+          <p>The codes you have now stop working once the new ones are made.</p>
+          <label>
+            Code from the app, or a recovery code
+            <input
+              value={code}
+              onChange={(e) => setCode(e.target.value)}
+              autoComplete="one-time-code"
+              required
+              maxLength={64}
+              autoFocus
+            />
+          </label>
+          <div className="row-actions">
+            <button className="primary" type="submit">
+              Make new codes
+            </button>
+            <button type="button" onClick={() => setStep({ kind: 'idle' })}>
+              Cancel
+            </button>
+          </div>
+        </form>
       ) : step.kind === 'turning-off' ? (
         <form className="stack" onSubmit={turnOff} aria-label="Turn off two-step sign-in">
           <label>
@@ -165,11 +198,28 @@ export function TwoStepSettings({
             On: signing in asks for a code from your authenticator app. {status.recoveryCodesLeft}{' '}
             recovery code{status.recoveryCodesLeft === 1 ? '' : 's'} left.
           </p>
-          {!status.required && (
-            <button type="button" onClick={() => setStep({ kind: 'turning-off' })}>
-              Turn off two-step sign-in
+          <div className="row-actions">
+            <button
+              type="button"
+              onClick={() => {
+                setCode('');
+                setStep({ kind: 'renewing' });
+              }}
+            >
+              New recovery codes
             </button>
-          )}
+            {!status.required && (
+              <button
+                type="button"
+                onClick={() => {
+                  setCode('');
+                  setStep({ kind: 'turning-off' });
+                }}
+              >
+                Turn off two-step sign-in
+              </button>
+            )}
+          </div>
         </>
       ) : (
         <>
