@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { type TestServer } from '@chitchat/server/testing';
-import { online, PASSWORD, uniqueUser, userIdOf, type Engine } from '../engines';
+import { type Engine } from '../engines';
 import { seedPerson } from '../seed';
 import { audit } from './axe';
 import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { startRig, stopRig, signedUpWindow } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -37,18 +37,8 @@ describe.skipIf(!runBrowser)('mentions in a group of thirty (Chromium)', () => {
   afterAll(() => stopRig({ server, browser, app, windows, engines }));
 
   /** A window on a new engine, signed up as `displayName`. */
-  async function person(displayName: string) {
-    const device = await openDevice({ server, browser, app, windows, engines }, displayName);
-    await device.engine.client.signUp({
-      serverUrl: server.url,
-      username: uniqueUser(displayName.split(' ')[0]?.toLowerCase() ?? 'user'),
-      password: PASSWORD,
-      displayName,
-    });
-    await online(device.engine.client);
-    await device.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
-    return { ...device, userId: await userIdOf(device.engine.client) };
-  }
+  const person = (displayName: string) =>
+    signedUpWindow({ server, browser, app, windows, engines }, displayName, displayName);
 
   const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });

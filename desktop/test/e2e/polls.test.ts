@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '@chitchat/server/testing';
-import { online, PASSWORD, uniqueUser, userIdOf, type Engine } from '../engines';
+import { type Engine } from '../engines';
 import { seedMessages, seedPerson } from '../seed';
 import { audit } from './axe';
 import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { startRig, stopRig, signedUpWindow } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -30,18 +30,8 @@ describe.skipIf(!runBrowser)('polls in a group (Chromium)', () => {
   afterAll(() => stopRig({ server, browser, app, windows, engines }));
 
   /** A window on a new engine, signed up as `displayName`. */
-  async function person(displayName: string) {
-    const d = await openDevice({ server, browser, app, windows, engines }, `${displayName} laptop`);
-    await d.engine.client.signUp({
-      serverUrl: server.url,
-      username: uniqueUser(displayName.split(' ')[0]?.toLowerCase() ?? 'user'),
-      password: PASSWORD,
-      displayName,
-    });
-    await online(d.engine.client);
-    await d.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
-    return { ...d, userId: await userIdOf(d.engine.client) };
-  }
+  const person = (displayName: string) =>
+    signedUpWindow({ server, browser, app, windows, engines }, displayName);
 
   const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const poll = (page: Page, question: string) =>

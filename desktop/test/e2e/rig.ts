@@ -4,7 +4,16 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '@chitchat/server/testing';
-import { engine, removeProfiles, type Engine, type EngineOptions } from '../engines';
+import {
+  engine,
+  online,
+  removeProfiles,
+  uniqueUser,
+  userIdOf,
+  PASSWORD,
+  type Engine,
+  type EngineOptions,
+} from '../engines';
 import {
   buildRenderer,
   launchChromium,
@@ -59,4 +68,27 @@ export async function openDevice(
   });
   rig.windows.push(w);
   return { page: w.page, engine: e };
+}
+
+/**
+ * A window on a new engine signed up as `displayName` (the username made from its first word), once
+ * it is online and shows its chat list.
+ */
+export async function signedUpWindow(
+  rig: Rig,
+  displayName: string,
+  deviceName = `${displayName} laptop`,
+): Promise<{ page: Page; engine: Engine; username: string; userId: string }> {
+  if (!rig.server) throw new Error('the rig is not started');
+  const d = await openDevice(rig, deviceName);
+  const username = uniqueUser(displayName.split(' ')[0]?.toLowerCase() ?? 'user');
+  await d.engine.client.signUp({
+    serverUrl: rig.server.url,
+    username,
+    password: PASSWORD,
+    displayName,
+  });
+  await online(d.engine.client);
+  await d.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+  return { ...d, username, userId: await userIdOf(d.engine.client) };
 }

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { type TestServer } from '@chitchat/server/testing';
-import { online, PASSWORD, uniqueUser, userIdOf, type Engine } from '../engines';
+import { type Engine } from '../engines';
 import { audit } from './axe';
 import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { startRig, stopRig, signedUpWindow } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -27,22 +27,9 @@ describe.skipIf(!runBrowser)('voice notes (Chromium, fake microphone)', () => {
   }, 120_000);
   afterAll(() => stopRig({ server, browser, app, windows, engines }));
 
-  const device = (name: string) => openDevice({ server, browser, app, windows, engines }, name);
-
   /** A window on a new engine, signed up as `displayName`. */
-  async function person(displayName: string) {
-    const d = await device(`${displayName} laptop`);
-    const username = uniqueUser(displayName.split(' ')[0]?.toLowerCase() ?? 'user');
-    await d.engine.client.signUp({
-      serverUrl: server.url,
-      username,
-      password: PASSWORD,
-      displayName,
-    });
-    await online(d.engine.client);
-    await d.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
-    return { ...d, username, userId: await userIdOf(d.engine.client) };
-  }
+  const person = (displayName: string) =>
+    signedUpWindow({ server, browser, app, windows, engines }, displayName);
 
   const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const notes = (page: Page) => log(page).locator('[data-voice-note]');
