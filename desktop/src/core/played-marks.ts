@@ -72,16 +72,24 @@ export class PlayedMarks {
     }
   }
 
-  /** After a sync: sends what waits, then asks for the marks of every open loaded note. */
+  /**
+   * After a sync: sends what waits, then asks for the marks of every open loaded note. Never
+   * rejects: the engine starts it without waiting, and it may outlive the engine (the cache closed
+   * by a sign-out or a stop while a request was out); the next sync does whatever was left.
+   */
   async sync(): Promise<void> {
-    await this.sendPending();
-    const byConversation = new Map<string, number[]>();
-    for (const note of this.deps.store.played.openNotes()) {
-      const seqs = byConversation.get(note.conversation_id);
-      if (seqs === undefined) byConversation.set(note.conversation_id, [note.seq]);
-      else seqs.push(note.seq);
+    try {
+      await this.sendPending();
+      const byConversation = new Map<string, number[]>();
+      for (const note of this.deps.store.played.openNotes()) {
+        const seqs = byConversation.get(note.conversation_id);
+        if (seqs === undefined) byConversation.set(note.conversation_id, [note.seq]);
+        else seqs.push(note.seq);
+      }
+      for (const [conversationId, seqs] of byConversation) await this.fetch(conversationId, seqs);
+    } catch (error) {
+      this.deps.logger.debug('played marks not synced', { error: String(error) });
     }
-    for (const [conversationId, seqs] of byConversation) await this.fetch(conversationId, seqs);
   }
 
   /** The marks of these notes from the server (a page of older history, an open note). */
