@@ -39,6 +39,7 @@ const focusIsOnBody = (page: Page) =>
 const focusInDialog = (page: Page) =>
   page.evaluate(() => document.activeElement?.closest('[role="dialog"]') != null);
 
+// Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromium', () => {
   let server: TestServer;
   let browser: Browser;

@@ -22,6 +22,7 @@ const runBrowser = chromiumAvailable();
  * finds it in "Starred messages" on the other device, and deletes a message for themselves; the
  * other person keeps everything.
  */
+// Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)(
   'starred messages and delete for me, on two devices of one account',
   () => {

@@ -8,6 +8,7 @@ import { openDevice, startRig, stopRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
+// Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine and server', () => {
   let server: TestServer;
   let browser: Browser;

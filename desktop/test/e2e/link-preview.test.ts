@@ -50,6 +50,7 @@ async function localPage(): Promise<{ server: Server; port: number; url: string;
   return { server, port, url: `http://127.0.0.1:${port}/lunch`, hits };
 }
 
+// Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('link previews and forwarding in the desktop app (Chromium)', () => {
   let server: TestServer;
   let browser: Browser;
