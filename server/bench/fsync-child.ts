@@ -1,8 +1,7 @@
 /**
  * The process the fsync bench runs under strace: the send path (messaging service + SQLite store,
  * see send-path.ts) sending BENCH_FSYNC_MESSAGES messages, BENCH_FSYNC_BATCH per group commit
- * after one warm-up cycle (0 messages: set-up, warm-up and close only, the baseline the parent
- * subtracts). Prints one JSON line.
+ * (0 messages: set-up and close only, the baseline the parent subtracts). Prints one JSON line.
  */
 import { openSendPath } from './send-path';
 
@@ -10,9 +9,7 @@ async function main(): Promise<void> {
   const batch = Number(process.env.BENCH_FSYNC_BATCH ?? '1');
   const messages = Number(process.env.BENCH_FSYNC_MESSAGES ?? '0');
   const sendPath = await openSendPath(batch);
-  const settings = await sendPath.settings();
-  // In both runs, so the difference is what a message costs once its sender's contact exists.
-  await sendPath.warmUp();
+  const settings = sendPath.settings();
   await sendPath.run(messages);
   await sendPath.close();
   console.log(JSON.stringify({ batch, messages, ...settings }));

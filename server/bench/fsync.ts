@@ -2,11 +2,8 @@
  * Fsync bench: how many fsync/fdatasync calls the send path makes per message, by group-commit
  * batch size, counted by `strace -c -f` (every thread, the checkpoint thread included). The durable
  * ack (DESIGN §6.1) costs one log sync per commit, so about 1/batch per message plus the
- * checkpoints' share. Each batch size runs twice in a child process (send-path set-up and a warm-up
- * cycle with no further messages, then with them); the difference divided by the messages is the
- * figure. The warm-up matters: a sender's first message in a direct chat also writes the contact
- * (DESIGN §3) in a commit of its own, once per pair, which without it added about 100 syncs to
- * 2,000 messages (0.05 per message at any batch size).
+ * checkpoints' share. Each batch size runs twice in a child process (send-path set-up with no
+ * messages, then with them); the difference divided by the messages is the figure.
  *
  * Needs strace (`apt-get install -y strace`); without it the bench says so and measures nothing.
  * Knobs (environment): BENCH_FSYNC_MESSAGES (per batch size, default 2,000),

@@ -18,10 +18,5 @@ export async function openStore(
   if (config.MONGODB_URI !== undefined) {
     return openMongoStore(config.MONGODB_URI, logger ? { logger } : {});
   }
-  // Batched writes failing for good leaves the server up but unable to take messages: say so loudly
-  // (readiness fails too, see SqliteStore.ping).
-  return openSqliteStore(
-    config.DATA_DIR,
-    logger ? { onCommitFailure: (message) => logger.fatal(message) } : {},
-  );
+  return openSqliteStore(config.DATA_DIR);
 }

@@ -1,6 +1,6 @@
 import type { GroupAdds, LastSeenVisibility, UserRole } from '@chitchat/shared';
 import { isUniqueError, type SqliteDatabase } from './database';
-import type { CommitQueue } from './commit-queue';
+import { groupCommit } from './group-commit';
 import {
   StoreRefusal,
   UniqueViolation,
@@ -70,7 +70,10 @@ export const usernameKey = (username: string): string => username.toLowerCase();
 /** Escapes LIKE wildcards so a prefix search matches literally. */
 const likePrefix = (prefix: string): string => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
-export function sqliteAccountStore(db: SqliteDatabase, commits: CommitQueue): AccountStore {
+export function sqliteAccountStore(
+  db: SqliteDatabase,
+  hooks: { afterCommit?: () => void } = {},
+): AccountStore {
   const statements = {
     insertUser: db.prepare(
       `INSERT INTO users (id, username, username_key, display_name, password_hash, created_at, role)
@@ -120,7 +123,22 @@ export function sqliteAccountStore(db: SqliteDatabase, commits: CommitQueue): Ac
        WHERE id = @deviceId AND refresh_token_hash = @expectedHash AND revoked_at IS NULL`,
     ),
     revoke: db.prepare('UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+    touch: db.prepare('UPDATE devices SET last_seen_at = MAX(last_seen_at, ?) WHERE id = ?'),
   };
+
+  /**
+   * Every connect and disconnect stamps its device: after a restart every client reconnects at
+   * once, and a commit (an fsync, synchronous=FULL) each would hold the event loop for seconds.
+   * Those of one event-loop turn share a commit (./group-commit.ts); no version stamp is involved.
+   */
+  const queueTouch = groupCommit(
+    db,
+    () => 0,
+    (touch: { id: string; at: number }) => {
+      statements.touch.run(touch.at, touch.id);
+    },
+    hooks.afterCommit,
+  );
 
   const createDevice = db.transaction(
     (device: DeviceRecord, maxActive: number): DeviceRefusal | null => {
@@ -255,9 +273,7 @@ export function sqliteAccountStore(db: SqliteDatabase, commits: CommitQueue): Ac
       return statements.revoke.run(at, id).changes === 1;
     },
     async touchDevice(id, at) {
-      // Every connect and disconnect stamps its device: after a restart every client reconnects
-      // at once, so those of one event-loop turn share a commit (./commit-queue.ts).
-      await commits.write('touch', { id, at });
+      return queueTouch({ id, at });
     },
   };
 }

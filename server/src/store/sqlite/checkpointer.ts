@@ -122,13 +122,7 @@ export function backgroundCheckpoints(
   db: SqliteDatabase,
   file: string,
   options: CheckpointOptions = {},
-  /** Applies a pragma to the other committing connection (the commit thread's) as well. */
-  alsoOnCommitter: (pragma: string) => void = () => undefined,
 ): BackgroundCheckpoints {
-  const setOnCommitters = (pragma: string) => {
-    if (db.open) db.pragma(pragma);
-    alsoOnCommitter(pragma);
-  };
   const startAtWalBytes = options.startAtWalBytes ?? 4 * 1024 * 1024;
   const walFile = `${file}-wal`;
   let worker: Worker | undefined;
@@ -150,7 +144,7 @@ export function backgroundCheckpoints(
     stats.running = false;
     if (failure !== null && !closing) {
       stats.failure = failure;
-      setOnCommitters(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
+      if (db.open) db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`);
     }
   };
 
@@ -180,8 +174,8 @@ export function backgroundCheckpoints(
     });
     worker = thread;
     stats.running = true;
-    setOnCommitters(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT}`);
-    setOnCommitters(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
+    db.pragma(`wal_autocheckpoint = ${SAFETY_AUTOCHECKPOINT}`);
+    db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
   };
 
   return {

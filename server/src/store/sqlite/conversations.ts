@@ -1,6 +1,5 @@
-import type { SqliteDatabase } from './database';
-import type { CommitQueue } from './commit-queue';
-import { eventInserter } from './event-insert';
+import { mediaIdsOf, messagePayloadOf } from '../message-payload';
+import { isUniqueError, type SqliteDatabase } from './database';
 import { sqliteEventReads } from './event-reads';
 import {
   currentJoin,
@@ -12,6 +11,7 @@ import {
   type EventRow,
   type MembershipRow,
 } from './rows';
+import { groupCommit } from './group-commit';
 import { conversationStatements, statementCache } from './statements';
 import { sqliteVersions } from './versions';
 import {
@@ -28,7 +28,7 @@ export { directKey };
 
 export function sqliteConversationStore(
   db: SqliteDatabase,
-  commits: CommitQueue,
+  hooks: { afterCommit?: () => void } = {},
 ): ConversationStore {
   const st = conversationStatements(db);
   const cached = statementCache(db);
@@ -60,11 +60,121 @@ export function sqliteConversationStore(
     return row.last_seq;
   };
 
-  const insert = eventInserter(st);
+  /** Inserts one event at the next seq (the caller holds the write transaction). */
+  const insert = (
+    conversationId: string,
+    seq: number,
+    origin: EventOrigin,
+    type: string,
+    payload: unknown,
+    keys: { clientMsgId?: string; opId?: string | undefined; id?: string } = {},
+  ): EventRecord => {
+    const id = keys.id ?? origin.id;
+    const opId = keys.opId ?? null;
+    st.insertEvent.run(
+      conversationId,
+      seq,
+      id,
+      type,
+      origin.userId,
+      origin.deviceId,
+      keys.clientMsgId ?? null,
+      opId,
+      origin.at,
+      JSON.stringify(payload),
+    );
+    // What was just written, built here rather than read back. This runs once per message: no
+    // object spread (V8 copies those on a slow path); a message's own fields are added in place.
+    const event: Record<string, unknown> = {
+      id,
+      conversationId,
+      seq,
+      type,
+      senderUserId: origin.userId,
+      senderDeviceId: origin.deviceId,
+      createdAt: origin.at,
+      payload,
+      opId,
+    };
+    if (type === 'message') {
+      event.clientMsgId = keys.clientMsgId ?? '';
+      event.editedAt = null;
+      event.editVersion = 0;
+      event.deletedAt = null;
+    }
+    // The type decides the payload's shape; the callers pass matching pairs.
+    return event as unknown as EventRecord;
+  };
 
   /** Ids for the 2nd, 3rd... event of one operation, derived from the operation's event id. */
   const subId = (origin: EventOrigin, index: number) =>
     index === 0 ? origin.id : `${origin.id}-${index}`;
+
+  type NewMessageInput = Parameters<ConversationStore['appendMessage']>[0];
+  type AppendResult = Awaited<ReturnType<ConversationStore['appendMessage']>>;
+
+  /**
+   * One message, inside the group commit's transaction: claim the seq (which checks membership
+   * and the block), insert (the unique index on the sender's clientMsgId catches a repeat, whose
+   * claim is then given back), index its media, move the sender's marks. No savepoint: a refusal
+   * is found before anything is written. `version` is the batch's: one commit, one version.
+   */
+  /**
+   * True when every mentioned id (distinct, as the schema leaves them) is an active member, or
+   * when this send is a repeat of a stored message (which answers as it first did).
+   */
+  const mentionsMembers = (
+    conversationId: string,
+    userId: string,
+    clientMsgId: string,
+    mentions: readonly string[],
+  ): boolean =>
+    (st.activeAmong.get(conversationId, JSON.stringify(mentions))?.n ?? 0) ===
+      new Set(mentions).size || st.eventByClientMsgId.get(userId, clientMsgId) !== undefined;
+
+  const appendMessage = (message: NewMessageInput, version: number): AppendResult => {
+    const { conversationId, userId, clientMsgId } = message;
+    const blockedBy = message.unlessBlockedBy ?? null;
+    const mentions = message.mentions ?? [];
+    if (mentions.length > 0 && !mentionsMembers(conversationId, userId, clientMsgId, mentions)) {
+      throw new StoreRefusal('mention_not_member');
+    }
+    const claimed = st.claimSeq.get(
+      version,
+      conversationId,
+      conversationId,
+      userId,
+      blockedBy,
+      userId,
+    );
+    if (claimed === undefined) {
+      const existing = st.eventByClientMsgId.get(userId, clientMsgId);
+      if (existing !== undefined) return { event: toEvent(existing), duplicate: true };
+      lastSeqOf(conversationId);
+      if (blockedBy !== null && st.isBlocked.get(blockedBy, userId) !== undefined) {
+        throw new StoreRefusal('blocked');
+      }
+      throw new StoreRefusal('not_member');
+    }
+    const seq = claimed.last_seq;
+    let event: EventRecord;
+    try {
+      event = insert(conversationId, seq, message, 'message', messagePayloadOf(message), {
+        clientMsgId,
+      });
+    } catch (error) {
+      const existing = isUniqueError(error)
+        ? st.eventByClientMsgId.get(userId, clientMsgId)
+        : undefined;
+      if (existing === undefined) throw error;
+      st.unclaimSeq.run(conversationId);
+      return { event: toEvent(existing), duplicate: true };
+    }
+    for (const mediaId of mediaIdsOf(message)) st.insertMediaRef.run(mediaId, conversationId, seq);
+    // Sending a message means the sender has seen the conversation up to it.
+    st.advanceSenderMarks.run(seq, seq, seq, conversationId, userId);
+    return { event, duplicate: false, membersVersion: claimed.members_version };
+  };
 
   const targetMessage = (conversationId: string, targetSeq: number): EventRow => {
     const target = st.event.get(conversationId, targetSeq);
@@ -73,6 +183,9 @@ export function sqliteConversationStore(
     if (target.deleted_at !== null) throw new StoreRefusal('already_deleted');
     return target;
   };
+
+  /** Messages sent during one turn of the event loop share a transaction (./group-commit.ts). */
+  const queueMessage = groupCommit(db, nextVersion, appendMessage, hooks.afterCommit);
 
   const editMessage = db.transaction(
     (conversationId: string, targetSeq: number, text: string, origin: EventOrigin): EventRecord => {
@@ -309,6 +422,37 @@ export function sqliteConversationStore(
     },
   );
 
+  interface ReceiptWrite {
+    conversationId: string;
+    userId: string;
+    marks: { deliveredSeq?: number; readSeq?: number };
+  }
+
+  /** One receipt inside a group commit; `version` is the batch's. */
+  const advanceReceipt = ({ conversationId, userId, marks }: ReceiptWrite, version: number) => {
+    const row = st.membership.get(conversationId, userId);
+    if (row === undefined) throw new StoreRefusal('not_member');
+    const readSeq = Math.max(row.read_seq, marks.readSeq ?? 0);
+    const deliveredSeq = Math.max(row.delivered_seq, marks.deliveredSeq ?? 0, readSeq);
+    if (readSeq === row.read_seq && deliveredSeq === row.delivered_seq) {
+      return { membership: toMembership(row), changed: false };
+    }
+    st.advanceMarks.run({ conversationId, userId, deliveredSeq, readSeq, version });
+    // The row as the update left it, built here rather than read back (a receipt flood's hot path).
+    const membership = toMembership(row);
+    membership.deliveredSeq = deliveredSeq;
+    membership.readSeq = readSeq;
+    membership.receiptSeq = Math.max(row.receipt_seq, readSeq);
+    membership.version = version;
+    return { membership, changed: true };
+  };
+
+  /**
+   * Receipts arrive in floods (every member of a big group acknowledges every message): those of
+   * one event-loop turn share a transaction and its fsync, as messages do.
+   */
+  const queueReceipt = groupCommit(db, nextVersion, advanceReceipt, hooks.afterCommit);
+
   const setMuted = db.transaction((conversationId: string, userId: string, muted: boolean) => {
     requireActiveOrFormer(conversationId, userId);
     const row = st.membership.get(conversationId, userId);
@@ -371,8 +515,7 @@ export function sqliteConversationStore(
       setMuted.immediate(conversationId, userId, muted);
     },
     async appendMessage(message) {
-      // Messages and receipts arrive in floods: they commit in batches on the commit thread.
-      return commits.write('message', message);
+      return queueMessage(message);
     },
     async editMessage(conversationId, targetSeq, text, origin) {
       return editMessage.immediate(conversationId, targetSeq, text, origin);
@@ -385,7 +528,7 @@ export function sqliteConversationStore(
     },
     ...sqliteEventReads(db, st),
     async advanceReceipts(conversationId, userId, marks) {
-      return commits.write('receipt', { conversationId, userId, marks });
+      return queueReceipt({ conversationId, userId, marks });
     },
     async groupReceiptMinimum(conversationId) {
       const row = st.groupMinimum.get(conversationId);

@@ -5,8 +5,14 @@ import { migrations } from './migrations/index';
 
 export type SqliteDatabase = BetterSqlite3.Database;
 
-// Kept here too for the modules that import it from the connection's module.
-export { isUniqueError } from './constraint';
+/** A write refused by a UNIQUE or PRIMARY KEY constraint. */
+export function isUniqueError(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  );
+}
 
 /**
  * Opens (creating when missing) the SQLite file in WAL mode and brings its schema up to date: each

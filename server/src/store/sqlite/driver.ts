@@ -6,15 +6,3 @@ import { loadSqliteDriver } from '@chitchat/shared';
 export const Database = loadSqliteDriver(createRequire(import.meta.url), process.versions, (m) =>
   process.emitWarning(m),
 ) as typeof BetterSqlite3;
-
-/**
- * The file of that same build, for threads that load the driver themselves (./commit-queue.ts):
- * the same choice, made with `require.resolve` in place of `require`.
- */
-export const driverPath = String(
-  loadSqliteDriver(
-    (id) => createRequire(import.meta.url).resolve(id),
-    process.versions,
-    () => undefined,
-  ),
-);

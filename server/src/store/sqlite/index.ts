@@ -11,8 +11,6 @@ import {
   type CheckpointStats,
   type CheckpointReport,
 } from './checkpointer';
-import { commitQueue, type CommitStats } from './commit-queue';
-import type { CommitThreadFault } from './commit-thread';
 import { openDatabase } from './database';
 import { sqlitePlayStore } from './plays';
 import { sqliteRelationshipStore } from './relationships';
@@ -21,17 +19,10 @@ import { sqliteTwoStepStore } from './two-step';
 export const SQLITE_FILE_NAME = 'chitchat.db';
 
 export interface SqliteStore extends Store {
-  /** What the store's own connection (reads and the rarer writes) runs with. */
+  /** What the store's own connection runs with (durability is checked on it, not on another). */
   connectionSettings: () => { journalMode: string; synchronous: number };
-  /**
-   * What the commit thread's connection runs with: messages, receipts and device stamps commit
-   * there (./commit-queue.ts), so their acks' durability is checked on it.
-   */
-  commitSettings: () => Promise<{ journalMode: string; synchronous: number }>;
-  /** How many group commits (messages, receipts, device stamps) have committed. */
+  /** How many group commits (./group-commit.ts: messages, receipts, device stamps) have committed. */
   groupCommits: () => number;
-  /** The commit thread's state. */
-  commits: { stats: () => CommitStats };
   /** The background WAL checkpoints of this store's connection. */
   checkpoints: {
     stats: () => CheckpointStats;
@@ -40,57 +31,44 @@ export interface SqliteStore extends Store {
 }
 
 /** The embedded store: one SQLite file (WAL) under `dataDir`. */
-export interface SqliteStoreOptions {
-  checkpoints?: CheckpointOptions;
-  /** Told when batched writes fail for good (the commit thread cannot be started again). */
-  onCommitFailure?: (message: string) => void;
-  /** Tests only: the commit thread dies at a chosen point. */
-  commitFault?: CommitThreadFault & { everyThread?: boolean };
-}
-
-export function openSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): SqliteStore {
+export function openSqliteStore(
+  dataDir: string,
+  options: { checkpoints?: CheckpointOptions } = {},
+): SqliteStore {
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, SQLITE_FILE_NAME);
   const db = openDatabase(file);
-  const commits = commitQueue(file, {
-    afterCommit: () => checkpoints.afterCommit(),
-    ...(options.onCommitFailure !== undefined ? { onFailure: options.onCommitFailure } : {}),
-    ...(options.commitFault !== undefined ? { fault: options.commitFault } : {}),
-  });
-  // The checkpoint thread sets the automatic checkpoint of both committing connections.
-  const checkpoints = backgroundCheckpoints(db, file, options.checkpoints, (pragma) =>
-    commits.pragma(pragma),
-  );
+  const checkpoints = backgroundCheckpoints(db, file, options.checkpoints);
   const epochRow = db
     .prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'store_epoch'")
     .get();
   if (!epochRow)
     throw new Error('The database has no store epoch; it was not created by chitchat.');
   const epoch = epochRow.value;
+  let groupCommits = 0;
+  const afterCommit = () => {
+    groupCommits++;
+    checkpoints.afterCommit();
+  };
   return {
-    ...sqliteAccountStore(db, commits),
+    ...sqliteAccountStore(db, { afterCommit }),
     ...sqliteAdminStore(db),
-    ...sqliteConversationStore(db, commits),
+    ...sqliteConversationStore(db, { afterCommit }),
     ...sqliteRelationshipStore(db),
     ...sqliteAccountStateStore(db),
     ...sqlitePlayStore(db),
     ...sqliteTwoStepStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
-    groupCommits: () => commits.stats().batches,
-    commits: { stats: () => commits.stats() },
-    commitSettings: () => commits.settings(),
+    groupCommits: () => groupCommits,
     connectionSettings: () => ({
       journalMode: String(db.pragma('journal_mode', { simple: true })),
       synchronous: Number(db.pragma('synchronous', { simple: true })),
     }),
     storeEpoch: () => epoch,
     async ping() {
-      const failure = commits.stats().failure;
-      if (failure !== null) throw new Error(failure);
       db.prepare('SELECT 1').get();
     },
     async close() {
-      await commits.close();
       await checkpoints.close();
       if (db.open) db.close();
     },
