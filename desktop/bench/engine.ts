@@ -1,7 +1,8 @@
 /**
  * Engine benchmarks (npm run bench -- engine): applying a 10,000-message catch-up, the first page of
- * a conversation holding 100,000 messages, and local search over 1,000,000 messages. Prints figures;
- * asserts nothing. Sizes can be lowered for a quick look: BENCH_SEARCH_MESSAGES=100000.
+ * a conversation holding 100,000 messages, and local search over 1,000,000 messages, all of chat text
+ * in a mix of scripts (chat-text.ts). Prints figures; asserts nothing. Sizes can be lowered for a
+ * quick look: BENCH_SEARCH_MESSAGES=100000.
  */
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { memorySecretStore } from '../src/core/api-client';
 import { ChatClient } from '../src/core/chat-client';
 import { LocalStore } from '../src/core/local-store/index';
 import { runEngineChatsBench } from './engine-chats';
+import { MIXED_QUERIES, mixedSentenceMaker } from './chat-text';
 
 const COMMON = (
   'the quick brown fox jumps over lazy dog meeting tomorrow lunch dinner coffee project deadline ' +
@@ -179,7 +181,9 @@ function waitFor(
 export async function runEngineBench(log: (line: string) => void = console.log): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-engine-bench-'));
   const next = random(42);
-  const sentence = sentenceMaker(next);
+  // Chat text in a realistic mix of scripts (chat-text.ts).
+  const latin = sentenceMaker(next);
+  const sentence = mixedSentenceMaker(next, latin);
   try {
     // 1. Catch-up: 10,000 messages arriving as 50 pages of 200, one transaction per page.
     {
@@ -347,6 +351,7 @@ export async function runEngineBench(log: (line: string) => void = console.log):
         'qu',
         'rain',
         'deploy server fix',
+        ...MIXED_QUERIES,
       ];
       const times: number[] = [];
       for (let round = 0; round < 25; round++) {

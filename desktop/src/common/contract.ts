@@ -25,6 +25,14 @@ import type {
   RequestState,
   VoiceNote,
 } from '@chitchat/shared';
+import {
+  SEARCH_API_METHODS,
+  SEARCH_EVENT_NAMES,
+  type SearchApi,
+  type SearchEvents,
+} from './search-contract';
+
+export * from './search-contract';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online';
 
@@ -334,16 +342,6 @@ export interface ExportResult {
   missingMedia: number;
 }
 
-export interface SearchHit {
-  conversationId: string;
-  conversationTitle: string;
-  seq: number;
-  senderName: string;
-  createdAt: number;
-  /** The matching text around the hit, split into plain and highlighted parts. */
-  snippet: { text: string; highlight: boolean }[];
-}
-
 export interface SignUpInput {
   serverUrl: string;
   username: string;
@@ -389,7 +387,7 @@ export interface GroupChangeInput {
 }
 
 /** Methods the screen calls; every one returns a promise. */
-export interface ChatApi {
+export interface ChatApi extends SearchApi {
   getSession(): Promise<SessionState>;
   signUp(input: SignUpInput): Promise<SessionState>;
   signIn(input: SignInInput): Promise<SessionState>;
@@ -574,11 +572,10 @@ export interface ChatApi {
   listInvitations(): Promise<GroupInvitation[]>;
   acceptInvitation(conversationId: string): Promise<ConversationView>;
   declineInvitation(conversationId: string): Promise<void>;
-  searchMessages(query: string, limit?: number): Promise<SearchHit[]>;
 }
 
 /** Events the engine pushes to the screen. */
-export interface ChatEvents {
+export interface ChatEvents extends SearchEvents {
   session: SessionState;
   connection: ConnectionState;
   /** The conversation list changed (any field, including unread counts and typing). */
@@ -664,7 +661,7 @@ export const CHAT_API_METHODS = [
   'adminCreateInvite',
   'adminRevokeInvite',
   'updateProfile',
-  'searchMessages',
+  ...SEARCH_API_METHODS,
   'acceptRequest',
   'deleteRequest',
   'blockUser',
@@ -682,6 +679,7 @@ export const CHAT_EVENT_NAMES = [
   'incoming',
   'upload',
   'invitations',
+  ...SEARCH_EVENT_NAMES,
 ] as const satisfies readonly ChatEventName[];
 
 /** An error crossing the contract: a stable code (the server's, or `network` / `signed_out`). */

@@ -31,6 +31,8 @@ import type {
   Preferences,
   VoiceNoteDraft,
   SearchHit,
+  SearchOptions,
+  IndexingState,
   SessionState,
   SignInInput,
   SignUpInput,
@@ -52,6 +54,7 @@ import * as polls from './poll-actions';
 import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
 import { listMembers } from './mentions';
 import * as pins from './pins';
+import * as search from './search/search-actions';
 import * as messages from './message-actions';
 import { DEFAULT_PAGE } from './message-actions';
 import { DEFAULT_SYNC_OPTIONS, type SocketFactory, type SyncEngineOptions } from './sync-engine';
@@ -631,10 +634,8 @@ export class ChatClient implements ChatApi {
     await remote(() => api.updateMe({ block: [userId] }));
   }
 
-  async searchMessages(query: string, limit = 30): Promise<SearchHit[]> {
-    const { store, views, list } = this.ready();
-    const rows = store.search(query, limit);
-    const conversations = new Map(list.list().map((c) => [c.id, c]));
-    return rows.map((row) => views.searchHit(row, conversations));
-  }
+  // Message search and its background indexing (issue #16): ./search/search-actions.ts.
+  searchMessages = async (query: string, options?: SearchOptions): Promise<SearchHit[]> =>
+    search.searchMessages(this.ready(), query, options);
+  getIndexing = async (): Promise<IndexingState> => search.indexingState(this.ready());
 }

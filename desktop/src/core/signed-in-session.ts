@@ -9,6 +9,7 @@ import { ConversationList } from './conversation-list';
 import type { Emitter, EngineLogger } from './emitter';
 import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
+import { BackgroundIndexer } from './search/indexer';
 import { SyncEngine, type SocketFactory, type SyncEngineOptions } from './sync-engine';
 import { ViewBuilder } from './views';
 
@@ -39,6 +40,8 @@ export class SignedInSession implements ClientParts {
   readonly media: MediaCache;
   /** Sends drafts to the person's other devices once typing pauses. */
   readonly drafts: DraftSender;
+  /** Builds the word index of messages cached before it existed (issue #16). */
+  readonly indexer: BackgroundIndexer;
   /** Upload progress of outbox entries, by key (while their files are being sent). */
   private readonly uploads = new Map<string, { sent: number; total: number }>();
   private listTimer: ReturnType<typeof setTimeout> | null = null;
@@ -90,7 +93,13 @@ export class SignedInSession implements ClientParts {
       this.media,
     );
     this.drafts = new DraftSender(() => this.engine.account.flush());
+    this.indexer = new BackgroundIndexer(
+      this.store.searchIndex,
+      (state) => events.emit('indexing', state),
+      host.logger,
+    );
     this.engine.start();
+    this.indexer.start();
   }
 
   /** Stops sync and closes the cache; the session stays saved on disk. */
@@ -100,6 +109,7 @@ export class SignedInSession implements ClientParts {
     if (this.muteTimer !== null) clearTimeout(this.muteTimer);
     this.muteTimer = null;
     this.drafts.stop();
+    this.indexer.stop();
     this.engine.stop();
     this.store.close();
   }

@@ -489,6 +489,7 @@ export class ViewBuilder {
       conversationId: row.conversation_id,
       conversationTitle: conversations.get(row.conversation_id)?.title ?? '',
       seq: row.seq,
+      senderId: row.sender_user_id,
       senderName: this.nameOf(users, row.sender_user_id),
       createdAt: row.created_at,
       snippet: splitSnippet(row.snippet),

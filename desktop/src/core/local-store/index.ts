@@ -15,8 +15,6 @@ import { LocalReactions } from './reactions';
 import { LocalPlayed } from './played';
 import { finishBatch, insertEvent, startBatch, type EventWriter } from './event-writer';
 import {
-  HIGHLIGHT_END,
-  HIGHLIGHT_START,
   type ConversationRow,
   type EventRow,
   type MediaCacheRow,
@@ -37,11 +35,13 @@ import {
   type OwnMessage,
 } from './outbox-targets';
 import { migrateLocalStore, prepareStatements, type Statements } from './statements';
+import { registerSearchFunctions, SearchIndex, type SearchFilter } from './search-index';
 
 export * from './rows';
 export type { ReactionRow } from './reactions';
 export type { OpenNote, PlayedRow } from './played';
 export type { OutboxTarget, OwnMessage } from './outbox-targets';
+export type { ReindexProgress, SearchFilter } from './search-index';
 
 /**
  * The offline copy of one account's conversations: summaries, members and watermarks, the event
@@ -59,6 +59,8 @@ export class LocalStore {
   readonly reactions: LocalReactions;
   /** Played marks of voice notes (issue #14). */
   readonly played: LocalPlayed;
+  /** The word index of message text, and its background re-indexing (issue #16). */
+  readonly searchIndex: SearchIndex;
   /**
    * Conversations whose list row may show something new since the last `takeListChanges()`: every
    * write method marks the conversations it touches (a new write method must too), so the chat
@@ -76,8 +78,11 @@ export class LocalStore {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
+    // The word index's triggers segment text with this function: registered before anything writes.
+    registerSearchFunctions(this.db);
     migrateLocalStore(this.db);
     this.statements = prepareStatements(this.db);
+    this.searchIndex = new SearchIndex(this.db);
     this.reactions = new LocalReactions(this.db);
     this.played = new LocalPlayed(this.db, userId);
     this.writer = { statements: this.statements, userId, reactions: this.reactions };
@@ -123,7 +128,6 @@ export class LocalStore {
       detachOutboxTargets(this.db);
       this.db.exec(`
         DELETE FROM events; DELETE FROM pending_changes; DELETE FROM poll_votes; DELETE FROM members; DELETE FROM conversations;
-        INSERT INTO events_fts (events_fts) VALUES ('delete-all');
         DELETE FROM meta WHERE key IN ('cursor', 'store_epoch');
         UPDATE outbox SET state = 'pending', seq = NULL WHERE state = 'sent';
       `);
@@ -568,15 +572,11 @@ export class LocalStore {
 
   // ---------- search ----------
 
-  /** Full-text search over message text: every word must match, the last one as a prefix. */
-  search(query: string, limit: number): SearchRow[] {
-    const words = query
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter((w) => w.length > 0)
-      .slice(0, 8);
-    if (words.length === 0) return [];
-    const match = words.map((w) => `"${w}"*`).join(' ');
-    return this.statements.search.all({ match, limit, start: HIGHLIGHT_START, end: HIGHLIGHT_END });
+  /**
+   * Messages whose text holds every word typed (the last as a prefix), in any script, newest
+   * first; never deleted or deleted-for-me ones. The rules: ../search/words.ts and query.ts.
+   */
+  search(query: string, limit: number, filter?: SearchFilter): SearchRow[] {
+    return this.searchIndex.find(query, limit, filter);
   }
 }

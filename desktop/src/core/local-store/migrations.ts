@@ -1,3 +1,5 @@
+import { WORD_INDEX_MIGRATION } from './search-index';
+
 /** Numbered migrations of the local cache; index + 1 is `PRAGMA user_version`. Never edit a shipped one. */
 export const localMigrations: readonly string[] = [
   `
@@ -235,4 +237,6 @@ INSERT OR IGNORE INTO account_pending (key, value, op_id, created_at)
   SELECT 'draft:' || id, json_quote(substr(draft, 1, 8000)), 'draft-' || id, 0
   FROM conversations WHERE draft != '';
 `,
+  // Search in every script (issue #16): the word index and its triggers (search-index.ts).
+  WORD_INDEX_MIGRATION,
 ];

@@ -8,7 +8,6 @@ import type {
   MemberRow,
   OutboxRow,
   PollVoteRow,
-  SearchRow,
   UserRow,
 } from './rows';
 
@@ -253,12 +252,6 @@ export function prepareStatements(db: BetterSqlite3.Database) {
     forgetMedia: prepare('DELETE FROM media_cache WHERE media_id = ? AND variant = ?'),
     shaInUse: prepare<[string], { one: number }>(
       'SELECT 1 AS one FROM media_cache WHERE sha256 = ? LIMIT 1',
-    ),
-    search: prepareNamed<{ match: string; limit: number; start: string; end: string }, SearchRow>(
-      `SELECT e.conversation_id, e.seq, e.sender_user_id, e.created_at,
-         snippet(events_fts, 0, @start, @end, '…', 12) AS snippet
-       FROM events_fts JOIN events e ON e.rowid = events_fts.rowid
-       WHERE events_fts MATCH @match ORDER BY events_fts.rowid DESC LIMIT @limit`,
     ),
   };
 }

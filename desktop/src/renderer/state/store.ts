@@ -1,6 +1,11 @@
 import { useSyncExternalStore } from 'react';
 import type { PresenceInfo } from '@chitchat/shared';
-import type { ConnectionState, ConversationView, SessionState } from '../../common/contract';
+import type {
+  ConnectionState,
+  ConversationView,
+  IndexingState,
+  SessionState,
+} from '../../common/contract';
 import type { ChatBridge } from '../../common/rpc';
 
 export interface AppState {
@@ -22,6 +27,8 @@ export interface AppState {
   focusSeq: { conversationId: string; seq: number } | null;
   /** Messages picked for forwarding (selection mode of one conversation), in the order picked. */
   selection: { conversationId: string; seqs: number[] } | null;
+  /** The engine indexing messages for search in the background (issue #16), or null when done. */
+  indexing: IndexingState | null;
 }
 
 export type Panel =
@@ -48,6 +55,7 @@ export class AppStore {
     uploads: {},
     droppedFiles: null,
     selection: null,
+    indexing: null,
   };
   private readonly listeners = new Set<() => void>();
 
@@ -104,6 +112,7 @@ export class AppStore {
       else uploads[key] = { sent, total };
       this.set({ uploads });
     });
+    chat.on('indexing', (indexing) => this.set({ indexing: indexing.active ? indexing : null }));
     chat.on('presence', (info) =>
       this.set({ presence: { ...this.state.presence, [info.userId]: info } }),
     );
@@ -119,6 +128,11 @@ export class AppStore {
   }
 
   async refreshList(): Promise<void> {
+    // Indexing may have begun before this screen listened (an upgraded cache at start-up).
+    void this.chat.getIndexing().then(
+      (indexing) => this.set({ indexing: indexing.active ? indexing : null }),
+      () => undefined,
+    );
     const conversations = await this.chat.listConversations();
     this.set({
       conversations,

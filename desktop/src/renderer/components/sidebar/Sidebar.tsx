@@ -5,6 +5,7 @@ import { IconGroup, IconNewChat, IconSettings } from '../Icons';
 import { Invitations } from '../requests/Invitations';
 import { ChatList } from './ChatList';
 import { ConnectionBanner } from './ConnectionBanner';
+import { IndexingNote } from './IndexingNote';
 import { StarIcon } from '../chat/StarIcon';
 
 export function Sidebar({ store }: { store: AppStore }) {
@@ -75,6 +76,7 @@ export function Sidebar({ store }: { store: AppStore }) {
           }}
         />
       </div>
+      <IndexingNote store={store} />
       <ConnectionBanner store={store} />
       <Invitations store={store} />
       <ChatList store={store} query={query} />

@@ -1,0 +1,55 @@
+/*
+ * The search part of the contract between the screen and the engine (issue #16): message search
+ * over the local cache in every script, inside one chat or with filters, and the background
+ * indexing that keeps it complete. ChatApi and ChatEvents (contract.ts) include these.
+ */
+
+export interface SearchHit {
+  conversationId: string;
+  conversationTitle: string;
+  seq: number;
+  senderId: string;
+  senderName: string;
+  createdAt: number;
+  /** The matching text around the hit, split into plain and highlighted parts. */
+  snippet: { text: string; highlight: boolean }[];
+}
+
+/** What a message search looks at besides its words; every field narrows it. */
+export interface SearchOptions {
+  /** The most hits answered (default 30, at most SEARCH_LIMIT_MAX). */
+  limit?: number;
+  /** Only this chat (search inside a chat). */
+  conversationId?: string;
+}
+
+/** The most hits one search answers (search inside a chat counts its hits up to this). */
+export const SEARCH_LIMIT_MAX = 1000;
+
+/**
+ * The cache's word index being built or rebuilt in the background (an upgraded cache, or a new
+ * ICU segmenter after an app update): search works meanwhile, over what is indexed so far.
+ */
+export interface IndexingState {
+  active: boolean;
+  /** 0–100 while active; 100 when done. */
+  percent: number;
+}
+
+export interface SearchApi {
+  /** Messages in the local cache holding every word typed (the last as a prefix), newest first. */
+  searchMessages(query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  /** Where the background indexing stands (the `indexing` event tells every change). */
+  getIndexing(): Promise<IndexingState>;
+}
+
+export interface SearchEvents {
+  /** The background indexing moved on (or finished: `active` false). */
+  indexing: IndexingState;
+}
+
+export const SEARCH_API_METHODS = [
+  'searchMessages',
+  'getIndexing',
+] as const satisfies readonly (keyof SearchApi)[];
+export const SEARCH_EVENT_NAMES = ['indexing'] as const satisfies readonly (keyof SearchEvents)[];

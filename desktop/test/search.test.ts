@@ -1,0 +1,158 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '@chitchat/server/testing';
+import type { SearchHit } from '../src/common/contract';
+import type { ChatClient } from '../src/core/chat-client';
+import { type Engine, showsTexts, signedUpEngine, stopAll, until } from './engines';
+
+/** The texts of the hits, newest first. */
+const hitTexts = (hits: SearchHit[]) => hits.map((h) => h.snippet.map((p) => p.text).join(''));
+const highlightsOf = (hit: SearchHit | undefined) =>
+  (hit?.snippet ?? []).filter((p) => p.highlight).map((p) => p.text);
+
+/** Waits until a search answers exactly `count` hits (the cache fills as events arrive). */
+const searchUntil = (client: ChatClient, query: string, count: number, conversationId?: string) =>
+  until(
+    client,
+    async () => {
+      const hits = await client.searchMessages(query, { conversationId });
+      return hits.length === count ? hits : undefined;
+    },
+    10_000,
+    `${count} hits for ${query}`,
+  );
+
+describe('message search over a real server (issue #16)', () => {
+  let server: TestServer;
+  const engines: Engine[] = [];
+  const signedUp = (name: string) => signedUpEngine(server.url, name, engines);
+
+  beforeEach(async () => {
+    server = await startServer();
+  });
+  afterEach(() => stopAll(engines, server));
+
+  it('finds words inside Chinese, Japanese and Thai sentences, and in every other script', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const chat = await alice.client.startDirectChat(bob.userId);
+    const texts = [
+      '我们明天一起吃饭吧',
+      '東京で寿司を食べました',
+      'ฉันชอบกินข้าวผัดมาก',
+      '내일 학교에 갑니다',
+      'Привет, как дела?',
+      'Un café crème, s’il vous plaît',
+      'Great job 👍🏽 see you',
+      'Meine iPhone用户 sind glücklich',
+    ];
+    for (const text of texts) await alice.client.sendMessage({ conversationId: chat.id, text });
+    await showsTexts(bob.client, chat.id, texts);
+
+    const found = async (query: string) => hitTexts(await bob.client.searchMessages(query));
+    expect(await found('吃饭')).toEqual(['我们明天一起吃饭吧']);
+    expect(await found('明天')).toEqual(['我们明天一起吃饭吧']);
+    expect(await found('寿司')).toEqual(['東京で寿司を食べました']);
+    expect(await found('食べ')).toEqual(['東京で寿司を食べました']);
+    expect(await found('ข้าว')).toEqual(['ฉันชอบกินข้าวผัดมาก']);
+    expect(await found('ข้าวผัด')).toEqual(['ฉันชอบกินข้าวผัดมาก']);
+    expect(await found('학교')).toEqual(['내일 학교에 갑니다']);
+    expect(await found('ДЕЛА')).toEqual(['Привет, как дела?']);
+    expect(await found('cafe creme')).toEqual(['Un café crème, s’il vous plaît']);
+    expect(await found('👍')).toEqual(['Great job 👍🏽 see you']);
+    expect(await found('用户')).toEqual(['Meine iPhone用户 sind glücklich']);
+    expect(await found('iphone用')).toEqual(['Meine iPhone用户 sind glücklich']);
+    expect(await found('glucklich')).toEqual(['Meine iPhone用户 sind glücklich']);
+    // Prefixes while typing, in every script that has them.
+    expect(await found('Прив')).toEqual(['Привет, как дела?']);
+    expect(await found('cré')).toEqual(['Un café crème, s’il vous plaît']);
+    expect(await found('glü')).toEqual(['Meine iPhone用户 sind glücklich']);
+    // Two words that are not next to each other in the text are no phrase.
+    expect(await found('吃吧')).toEqual([]);
+    expect(await found('东京')).toEqual([]);
+
+    const [hit] = await bob.client.searchMessages('吃饭');
+    expect(highlightsOf(hit)).toEqual(['吃饭']);
+    expect(hit).toMatchObject({
+      conversationId: chat.id,
+      senderName: 'Alice',
+      senderId: alice.userId,
+    });
+    expect(highlightsOf((await bob.client.searchMessages('ข้าว'))[0])).toEqual(['ข้าว']);
+    expect(highlightsOf((await bob.client.searchMessages('creme'))[0])).toEqual(['crème']);
+  });
+
+  it('never finds deleted or deleted-for-me messages, and edited ones by their new text only', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const chat = await alice.client.startDirectChat(bob.userId);
+    const texts = ['pineapple pizza', 'pineapple juice', 'pineapple cake', 'old wording'];
+    for (const text of texts) await alice.client.sendMessage({ conversationId: chat.id, text });
+    await searchUntil(bob.client, 'pineapple', 3);
+
+    await alice.client.deleteMessage({ conversationId: chat.id, seq: 1 });
+    await alice.client.editMessage({ conversationId: chat.id, seq: 4, text: 'new phrasing' });
+    await searchUntil(bob.client, 'pineapple', 2);
+    await searchUntil(bob.client, 'phrasing', 1);
+    expect(await bob.client.searchMessages('wording')).toEqual([]);
+
+    await bob.client.deleteForMe({ conversationId: chat.id, seqs: [2] });
+    expect(hitTexts(await bob.client.searchMessages('pineapple'))).toEqual(['pineapple cake']);
+    // Alice still has her copy of message 2: deleting for oneself changes nobody else's search.
+    expect(hitTexts(await alice.client.searchMessages('pineapple'))).toEqual([
+      'pineapple cake',
+      'pineapple juice',
+    ]);
+  });
+
+  it("never finds other accounts' chats, nor what a group said after the person left it", async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const carol = await signedUp('Carol');
+    const group = await alice.client.createGroup({
+      title: 'Trip',
+      memberIds: [bob.userId, carol.userId],
+    });
+    await alice.client.sendMessage({ conversationId: group.id, text: 'before: lighthouse tour' });
+    await searchUntil(carol.client, 'lighthouse', 1);
+    await alice.client.updateGroup({ conversationId: group.id, remove: [carol.userId] });
+    await until(carol.client, async () =>
+      (await carol.client.listConversations()).find((c) => c.id === group.id)?.status === 'left'
+        ? true
+        : undefined,
+    );
+    await alice.client.sendMessage({ conversationId: group.id, text: 'after: lighthouse dinner' });
+    await searchUntil(bob.client, 'lighthouse', 2);
+    // Carol reconnects and syncs again: her cache still holds only her period.
+    await carol.client.reconnectNow();
+    expect(hitTexts(await carol.client.searchMessages('lighthouse'))).toEqual([
+      'before: lighthouse tour',
+    ]);
+    const direct = await alice.client.startDirectChat(bob.userId);
+    await alice.client.sendMessage({ conversationId: direct.id, text: 'secret lighthouse plan' });
+    await searchUntil(bob.client, 'lighthouse', 3);
+    expect(hitTexts(await carol.client.searchMessages('lighthouse'))).toEqual([
+      'before: lighthouse tour',
+    ]);
+  });
+
+  it('searches inside one chat, newest first', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const carol = await signedUp('Carol');
+    const withBob = await alice.client.startDirectChat(bob.userId);
+    const withCarol = await alice.client.startDirectChat(carol.userId);
+    for (let i = 1; i <= 5; i++)
+      await alice.client.sendMessage({ conversationId: withBob.id, text: `ticket ${i}` });
+    await alice.client.sendMessage({ conversationId: withCarol.id, text: 'ticket for Carol' });
+    await searchUntil(alice.client, 'ticket', 6);
+    const inChat = await searchUntil(alice.client, 'ticket', 5, withBob.id);
+    expect(inChat.map((h) => h.seq)).toEqual([5, 4, 3, 2, 1]);
+    expect(
+      await alice.client.searchMessages('ticket', { conversationId: withCarol.id }),
+    ).toHaveLength(1);
+    await expect(alice.client.searchMessages('ticket', { limit: -1 })).rejects.toMatchObject({
+      code: 'invalid_payload',
+    });
+    expect(await alice.client.getIndexing()).toEqual({ active: false, percent: 100 });
+  });
+});
