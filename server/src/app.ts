@@ -14,6 +14,8 @@ import { errorHandler, sendError } from './http/respond';
 import { accountRouter } from './http/users';
 import { adminRouter } from './http/admin';
 import { twoStepRouter } from './http/two-step';
+import { ssoRouter } from './http/sso';
+import { createSsoService, ssoOptionsOf, type SsoService } from './services/sso';
 import { createTwoStepService } from './services/two-step';
 import { createAdminService, type AdminService } from './services/admin';
 import { coalesceWebsocketWrites } from './realtime/coalesce';
@@ -87,6 +89,8 @@ export interface ChitchatApp {
   io: ChatServer;
   /** Accounts and invites as admins manage them; main.ts serves it to `npm run admin`. */
   admin: AdminService;
+  /** Single sign-on; `recentSsoSignIn` tells whether a device recently signed in through it. */
+  sso: SsoService;
   /** Listens on `port`/`host` (default: the config's) and resolves with the bound port. */
   listen(port?: number, host?: string): Promise<number>;
   /**
@@ -143,6 +147,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     },
     ...clock,
   });
+  const ssoOptions = ssoOptionsOf(config);
   const accounts = createAccountsService({
     store,
     keys: deps.keys,
@@ -154,6 +159,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
       maxDevices: config.MAX_DEVICES,
       refreshGraceMs: config.REFRESH_GRACE_S * 1000,
       accessTokenTtlS: config.ACCESS_TOKEN_TTL_S,
+      ...(ssoOptions === undefined ? {} : { ssoName: ssoOptions.name }),
     },
     sessions,
     relationships: {
@@ -163,6 +169,16 @@ export function createApp(deps: AppDeps): ChitchatApp {
       // Requests arrive only after createApp returned, when `presence` below exists.
       audienceNarrowed: (userId) => presence.restrictWatchers(userId),
     },
+    ...clock,
+  });
+  const sso = createSsoService({
+    store,
+    accounts,
+    keys: deps.keys,
+    limits: authLimits,
+    registration: config.REGISTRATION,
+    options: ssoOptions,
+    logger,
     ...clock,
   });
   const admin = createAdminService({
@@ -197,6 +213,10 @@ export function createApp(deps: AppDeps): ChitchatApp {
   if (deps.media) app.use('/api/media', authenticated, mediaRouter(deps.media));
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/auth', authRouter(accounts, authenticated, addressOf));
+  app.use(
+    '/api/auth',
+    ssoRouter(sso, addressOf, logger, config.PUBLIC_URL?.startsWith('https://') === true),
+  );
   app.use('/api/me/two-step', authenticated, twoStepRouter(twoStep));
   app.use('/api', authenticated, accountRouter(accounts, addressOf));
   app.use('/api', authenticated, adminRouter(admin));
@@ -267,6 +287,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     httpServer,
     io,
     admin,
+    sso,
     listen(port = config.PORT, host = config.HOST) {
       return listenOn(httpServer, port, host);
     },

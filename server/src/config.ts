@@ -100,6 +100,24 @@ const envSchema = z.object({
       .transform((url) => url.replace(/\/+$/, ''))
       .optional(),
   ),
+  /**
+   * Single sign-on (issue #18): the OpenID Connect provider's issuer URL (https; http only on
+   * loopback, for local providers and tests), this server's client id and secret there, and the
+   * name shown on the sign-in button (default: the issuer's host). Unset issuer: off.
+   */
+  OIDC_ISSUER: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/, error: "must be the provider's https:// issuer URL" })
+      .refine(
+        (url) =>
+          url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(url),
+        'must be https:// (http:// only for a provider on this machine)',
+      )
+      .optional(),
+  ),
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  OIDC_NAME: optionalString.pipe(z.string().max(64, 'must be at most 64 characters').optional()),
 });
 
 export type Config = z.infer<typeof envSchema>;
@@ -132,6 +150,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       'Invalid configuration: JWT_SECRET must be set when MONGODB_URI or REDIS_URL is set, so every server process signs tokens with the same key',
     );
+  }
+  if (config.OIDC_ISSUER !== undefined) {
+    const missing = (['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'PUBLIC_URL'] as const).filter(
+      (key) => config[key] === undefined,
+    );
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration: OIDC_ISSUER is set, so ${missing.join(', ')} must be set too (the provider redirects back to PUBLIC_URL/api/auth/oidc/callback)`,
+      );
+    }
   }
   return config;
 }

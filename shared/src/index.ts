@@ -10,3 +10,4 @@ export * from './sqlite-driver';
 export * from './account-state';
 export * from './admin';
 export * from './two-step';
+export * from './sso';

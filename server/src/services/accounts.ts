@@ -22,6 +22,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { consumeOrThrow, ensureNotExhausted, type AuthRateLimits } from './rate-limits';
 import type { ServerKeys } from './secrets';
 import type { TwoStepService } from './two-step';
+import { hasPassword } from './passwords';
 import {
   hashToken,
   mintRefreshToken,
@@ -38,6 +39,8 @@ export interface AccountsOptions {
   maxDevices: number;
   refreshGraceMs: number;
   accessTokenTtlS: number;
+  /** The single sign-on provider's name (`OIDC_NAME`), when single sign-on is on. */
+  ssoName?: string;
 }
 
 /** Told when a device stops being signed in, so its live connections can be closed. */
@@ -211,10 +214,17 @@ export function createAccountsService(deps: {
       await consumeOrThrow(limits.attemptsPerAddress, address);
       await ensureNotExhausted(limits.failuresPerUsername, failureKey);
       const user = await store.findUserByUsername(body.username);
-      const valid = await verify(user?.passwordHash ?? (await decoyHash), body.password);
+      // An account made by single sign-on has no password: checked against the decoy, so it
+      // answers like a wrong password, in the same time.
+      const checked = user !== null && hasPassword(user) ? user.passwordHash : await decoyHash;
+      const valid = (await verify(checked, body.password)) && checked !== (await decoyHash);
       if (user === null || !valid) {
         await consumeOrThrow(limits.failuresPerUsername, failureKey);
-        throw unauthorized('Wrong username or password.');
+        throw unauthorized(
+          options.ssoName === undefined
+            ? 'Wrong username or password.'
+            : `Wrong username or password. (If you signed up with ${options.ssoName}, use "Sign in with ${options.ssoName}".)`,
+        );
       }
       // The second step, for accounts that have it: `two_step_required` until a code comes.
       await deps.twoStep.checkLogin(user, body.twoStepCode);
@@ -291,6 +301,15 @@ export function createAccountsService(deps: {
 
     me,
 
+    /**
+     * A new device for an account whose identity was proven another way (single sign-on); refused
+     * like any sign-in when the account is disabled or has too many devices.
+     */
+    async sessionFor(user: UserRecord, device: DeviceDescriptor | undefined): Promise<AuthSession> {
+      if (user.disabledAt !== null) throw forbidden(DISABLED_MESSAGE);
+      return startSession(user, device);
+    },
+
     async updateMe(userId: string, body: UpdateMeBody): Promise<Me> {
       const changes: Parameters<Store['updateUser']>[1] = {};
       if (body.displayName !== undefined) changes.displayName = body.displayName;
@@ -338,6 +357,11 @@ export function createAccountsService(deps: {
     ): Promise<{ devicesSignedOut: number }> {
       const user = await store.getUser(auth.userId);
       if (user === null || user.disabledAt !== null) throw unauthorized();
+      if (!hasPassword(user)) {
+        throw forbidden(
+          `This account signs in with ${options.ssoName ?? 'single sign-on'} and has no password to change.`,
+        );
+      }
       const failureKey = `${user.username.toLowerCase()}|${address}`;
       await ensureNotExhausted(limits.failuresPerUsername, failureKey);
       if (!(await verify(user.passwordHash, body.currentPassword))) {

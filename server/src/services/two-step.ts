@@ -12,6 +12,7 @@ import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Store, TwoStepRecord, UserRecord } from '../store/types';
 import { ServiceError, forbidden, unauthorized } from './errors';
 import { consumeOrThrow, ensureNotExhausted } from './rate-limits';
+import { hasPassword } from './passwords';
 
 export interface TwoStepOptions {
   /** `TOTP_REQUIRED_FOR_ADMINS`: admins' powers wait until their two-step sign-in is on. */
@@ -209,6 +210,11 @@ export function createTwoStepService(deps: {
         // Drops an unconfirmed set-up, if any: nothing was in force.
         await store.disableTwoStep(user.id);
         return;
+      }
+      if (!hasPassword(user)) {
+        throw forbidden(
+          'This account signs in with single sign-on and has no password; ask an admin of this server to turn two-step sign-in off.',
+        );
       }
       await ensureNotExhausted(failures, user.id);
       if (!(await verifyPassword(user.passwordHash, password))) {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accountStateContract } from './contract-account-state';
 import { adminContract } from './contract-admin';
 import { twoStepContract } from './contract-two-step';
+import { ssoContract } from './contract-sso';
 import { UniqueViolation, type DeviceRecord, type EventOrigin, type Store } from './types';
 import type { ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
@@ -59,6 +60,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     accountStateContract(() => store);
     adminContract(() => store);
     twoStepContract(() => store);
+    ssoContract(() => store);
 
     it('has a store epoch that survives reopening', async () => {
       expect(store.storeEpoch()).toMatch(/^[0-9a-f-]{36}$/);

@@ -14,6 +14,7 @@ import type {
   UserRole,
 } from '@chitchat/shared';
 import type { ViewedEvent } from './visibility';
+import type { SsoIdentity, SsoStore } from './sso-types';
 
 export interface UserRecord {
   id: string;
@@ -65,6 +66,8 @@ export interface Admission {
   policy: 'free' | 'invite';
   inviteCode?: string;
   at: number;
+  /** Single sign-on: the provider identity, linked in the same transaction (unique; `identity`). */
+  identity?: SsoIdentity;
 }
 
 export interface InviteRecord {
@@ -611,6 +614,7 @@ export type Store = AccountStore &
   AccountStateStore &
   PlayStore &
   TwoStepStore &
+  SsoStore &
   StoreLifecycle;
 
 /** The event-log reads of the store, which each store implements in its own event-reads.ts. */

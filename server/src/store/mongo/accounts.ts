@@ -19,7 +19,7 @@ import type { Transact } from './transaction';
 
 /** Accounts, devices and the block list in MongoDB; mirrors ../sqlite/accounts.ts. */
 export function mongoAccountStore(models: MongoModels, transact: Transact): AccountStore {
-  const { User, Block, Device, Invite, Meta } = models;
+  const { User, Block, Device, Invite, Meta, SsoIdentity } = models;
 
   /**
    * Every registration writes the accounts document first, so two racing ones conflict and one
@@ -69,6 +69,18 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
         // Aborts the transaction: the invite's use is not consumed.
         if (isDuplicateKeyError(error)) throw new UniqueViolation('username');
         throw error;
+      }
+      if (admission.identity !== undefined) {
+        try {
+          await SsoIdentity.insertMany(
+            [{ ...admission.identity, userId: user.id, createdAt: user.createdAt }],
+            { session },
+          );
+        } catch (error) {
+          // A racing first sign-in of the same person linked it first: the account is not kept.
+          if (isDuplicateKeyError(error)) throw new UniqueViolation('identity');
+          throw error;
+        }
       }
       return toUserRecord(doc);
     });

@@ -9,6 +9,7 @@ import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
 import { migrate } from './migrations';
 import { mongoPlayStore } from './plays';
 import { mongoTwoStepStore } from './two-step';
+import { mongoSsoStore } from './sso';
 import { mongoRelationshipStore } from './relationships';
 import { defineModels, type MongoModels } from './schemas';
 import { transactor } from './transaction';
@@ -137,6 +138,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
       ...mongoAccountStateStore(models, transact),
       ...mongoPlayStore(models),
       ...mongoTwoStepStore(models),
+      ...mongoSsoStore(models),
       storeEpoch: () => epoch,
       async ping() {
         await database(connection).command({ ping: 1 });

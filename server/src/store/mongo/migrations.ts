@@ -167,6 +167,18 @@ export const mongoMigrations: readonly MongoMigration[] = [
       await models.TwoStep.createCollection();
     },
   },
+  {
+    // Single sign-on (SQLite migration 015): the unique identity index is what keeps one account
+    // per (issuer, subject); the codes expire by a TTL index.
+    description: 'single sign-on: identities, one-time codes, device sign-ins (sso_*)',
+    async up(models) {
+      await models.SsoIdentity.createCollection();
+      await models.SsoIdentity.createIndexes();
+      await models.SsoCode.createCollection();
+      await models.SsoCode.createIndexes();
+      await models.SsoDeviceSignIn.createCollection();
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

@@ -19,6 +19,7 @@ import {
 import { adminModels, type InviteDoc } from './admin-schemas';
 import { playModels, type VoicePlayDoc } from './play-schemas';
 import { twoStepModels, type TwoStepDoc } from './two-step-schemas';
+import { ssoModels } from './sso-schemas';
 
 /*
  * The MongoDB documents of the store, one collection each: users, blocks, devices, conversations,
@@ -532,7 +533,9 @@ export const invitationSchema = new Schema<InvitationDoc>(
 invitationSchema.index({ conversationId: 1, userId: 1 }, { unique: true, name: 'invitation' });
 invitationSchema.index({ userId: 1, createdAt: 1 }, { name: 'invitations_by_user' });
 
-export interface MongoModels {
+export type MongoModels = CoreModels & ReturnType<typeof ssoModels>;
+
+interface CoreModels {
   User: Model<UserDoc>;
   Block: Model<BlockDoc>;
   Device: Model<DeviceDoc>;
@@ -550,6 +553,7 @@ export interface MongoModels {
   VoicePlay: Model<VoicePlayDoc>;
   TwoStep: Model<TwoStepDoc>;
 }
+
 
 /** Registers the store's models on `connection` (an unopened one is fine: validation needs no server). */
 export function defineModels(connection: Connection): MongoModels {
@@ -580,5 +584,6 @@ export function defineModels(connection: Connection): MongoModels {
     ...adminModels(connection),
     ...playModels(connection),
     ...twoStepModels(connection),
+    ...ssoModels(connection),
   };
 }

@@ -79,6 +79,9 @@ export function sqliteAccountStore(
       `INSERT INTO users (id, username, username_key, display_name, password_hash, created_at, role)
        VALUES (@id, @username, @usernameKey, @displayName, @passwordHash, @createdAt, @role)`,
     ),
+    insertIdentity: db.prepare(
+      'INSERT INTO sso_identities (issuer, subject, user_id, created_at) VALUES (?, ?, ?, ?)',
+    ),
     anyUser: db.prepare<[], { id: string }>('SELECT id FROM users LIMIT 1'),
     // One use of a usable invite; no row changes when it is unknown, revoked, expired or used up.
     consumeInvite: db.prepare(
@@ -178,6 +181,20 @@ export function sqliteAccountStore(
       // Thrown inside the transaction, so the invite's use rolls back with it.
       if (isUniqueError(error)) throw new UniqueViolation('username');
       throw error;
+    }
+    if (admission.identity !== undefined) {
+      try {
+        statements.insertIdentity.run(
+          admission.identity.issuer,
+          admission.identity.subject,
+          user.id,
+          user.createdAt,
+        );
+      } catch (error) {
+        // A racing first sign-in of the same person linked it first: nothing here is kept.
+        if (isUniqueError(error)) throw new UniqueViolation('identity');
+        throw error;
+      }
     }
     const row = statements.userById.get(user.id);
     if (row === undefined) throw new Error(`registerUser: ${user.id} not written`);

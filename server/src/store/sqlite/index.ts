@@ -15,6 +15,7 @@ import { openDatabase } from './database';
 import { sqlitePlayStore } from './plays';
 import { sqliteRelationshipStore } from './relationships';
 import { sqliteTwoStepStore } from './two-step';
+import { sqliteSsoStore } from './sso';
 
 export const SQLITE_FILE_NAME = 'chitchat.db';
 
@@ -58,6 +59,7 @@ export function openSqliteStore(
     ...sqliteAccountStateStore(db),
     ...sqlitePlayStore(db),
     ...sqliteTwoStepStore(db),
+    ...sqliteSsoStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     groupCommits: () => groupCommits,
     connectionSettings: () => ({

@@ -12,6 +12,7 @@ import { migration011 } from './011-voice-plays';
 import { migration012 } from './012-mute-account-state';
 import { migration013 } from './013-two-step';
 import { migration014 } from './014-read-receipts';
+import { migration015 } from './015-sso';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -29,4 +30,5 @@ export const migrations: readonly string[] = [
   migration012,
   migration013,
   migration014,
+  migration015,
 ];
