@@ -81,3 +81,5 @@ export async function startProvider(options: {
       }),
   };
 }
+
+export { SsoBrowser, pkcePair } from './sso-browser';

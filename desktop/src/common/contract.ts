@@ -31,6 +31,7 @@ import {
   type SearchApi,
   type SearchEvents,
 } from './search-contract';
+import { SSO_API_METHODS, type SsoApi } from './sso';
 
 export * from './search-contract';
 
@@ -387,7 +388,7 @@ export interface GroupChangeInput {
 }
 
 /** Methods the screen calls; every one returns a promise. */
-export interface ChatApi extends SearchApi {
+export interface ChatApi extends SearchApi, SsoApi {
   getSession(): Promise<SessionState>;
   signUp(input: SignUpInput): Promise<SessionState>;
   signIn(input: SignInInput): Promise<SessionState>;
@@ -604,6 +605,7 @@ export const CHAT_API_METHODS = [
   'signUp',
   'signIn',
   'cancelSignIn',
+  ...SSO_API_METHODS,
   'signOut',
   'getConnectionState',
   'reconnectNow',

@@ -121,6 +121,19 @@ export class ApiClient {
     return session;
   }
 
+  /** Exchanges a single sign-on's one-time code (issue #18) and keeps the session's tokens. */
+  async ssoExchange(
+    input: { code: string; codeVerifier: string; device: { name: string; platform: string } },
+    signal?: AbortSignal,
+  ): Promise<AuthSession> {
+    const session = await this.request<AuthSession>('POST', '/api/auth/oidc/exchange', input, {
+      auth: false,
+      ...(signal ? { signal } : {}),
+    });
+    await this.keep(this.checkSession(session));
+    return session;
+  }
+
   /** A 200 without tokens comes from some other web server that accepts any POST. */
   private checkSession(session: AuthSession | undefined): AuthSession {
     if (typeof session?.accessToken !== 'string' || typeof session.refreshToken !== 'string')

@@ -11,7 +11,7 @@ import type {
   ConversationEvent,
   MuteChoice,
 } from '@chitchat/shared';
-import { MUTE_ALWAYS } from '@chitchat/shared';
+import { MUTE_ALWAYS, type AuthOptions } from '@chitchat/shared';
 import type {
   AdminUserChange,
   ChatApi,
@@ -45,6 +45,8 @@ import * as administration from './administration';
 import { normalizeServerUrl, type StoredSession } from './account-paths';
 import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
+import { SSO_SIGN_IN_TIMEOUT_MS, authOptionsOf, codeFromBrowser } from './sso-sign-in';
+import type { SsoSignInInput } from '../common/sso';
 import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
@@ -85,6 +87,11 @@ export interface ChatClientOptions {
   linkPreviews?: LinkPreviewMaker;
   /** Where "export my data" writes its archive (Electron: Downloads; default: `<profileDir>/exports`). */
   exportDir?: string;
+  /**
+   * Opens the system browser at a URL, for single sign-on (Electron: main's shell.openExternal;
+   * the browser tests open a Playwright page). Without it, single sign-on is refused.
+   */
+  openBrowser?: (url: string) => Promise<void>;
 }
 
 /** The local meta key of the link-previews preference ('off' when turned off). */
@@ -217,6 +224,34 @@ export class ChatClient implements ChatApi {
     );
   }
 
+  async getAuthOptions(serverUrl: string): Promise<AuthOptions> {
+    return authOptionsOf(this.apiFor(normalizeServerUrl(serverUrl)));
+  }
+
+  /** Signs in through the server's OpenID provider in the system browser (sso-sign-in.ts). */
+  async signInWithSso(input: SsoSignInInput): Promise<SessionState> {
+    const { openBrowser } = this.options;
+    if (openBrowser === undefined)
+      throw new ChatClientError('unsupported', 'This app cannot open a browser to sign in.');
+    const serverUrl = normalizeServerUrl(input.serverUrl);
+    return this.signInWith(
+      serverUrl,
+      async (api, signal) => {
+        const { code, verifier } = await codeFromBrowser({
+          serverUrl,
+          ...(input.inviteCode ? { inviteCode: input.inviteCode } : {}),
+          openBrowser,
+          signal,
+        });
+        return api.ssoExchange(
+          { code, codeVerifier: verifier, device: this.options.device },
+          signal,
+        );
+      },
+      SSO_SIGN_IN_TIMEOUT_MS,
+    );
+  }
+
   /** Stops a sign-in or sign-up that is waiting for the server; it fails with `cancelled`. */
   async cancelSignIn(): Promise<void> {
     this.signingIn?.abort();
@@ -224,27 +259,29 @@ export class ChatClient implements ChatApi {
 
   private signingIn: AbortController | null = null;
 
-  private async signInWith(
-    serverUrl: string,
-    authenticate: (api: ApiClient, signal: AbortSignal) => ReturnType<ApiClient['login']>,
-  ): Promise<SessionState> {
-    if (this.current !== null)
-      throw new ChatClientError('conflict', 'Already signed in; sign out first.');
-    const url = normalizeServerUrl(serverUrl);
-    const api = new ApiClient(
+  private apiFor(url: string): ApiClient {
+    return new ApiClient(
       url,
       this.options.secrets,
       this.options.fetch ? { fetch: this.options.fetch } : {},
     );
+  }
+
+  private async signInWith(
+    serverUrl: string,
+    authenticate: (api: ApiClient, signal: AbortSignal) => ReturnType<ApiClient['login']>,
+    timeoutMs = this.options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS,
+  ): Promise<SessionState> {
+    if (this.current !== null)
+      throw new ChatClientError('conflict', 'Already signed in; sign out first.');
+    const url = normalizeServerUrl(serverUrl);
+    const api = this.apiFor(url);
     // A server that accepts the connection but never answers would otherwise leave the form
     // waiting forever: give up after a while, or when the person cancels.
     const cancel = new AbortController();
     this.signingIn?.abort();
     this.signingIn = cancel;
-    const signal = AbortSignal.any([
-      cancel.signal,
-      AbortSignal.timeout(this.options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS),
-    ]);
+    const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(timeoutMs)]);
     const auth = await remote(() => authenticate(api, signal)).finally(() => {
       if (this.signingIn === cancel) this.signingIn = null;
     });

@@ -37,7 +37,9 @@ export type EngineToMain =
   | { kind: 'engine:stopped' }
   | { kind: 'secret:get'; id: number }
   | { kind: 'secret:set'; id: number; token: string | null }
-  | { kind: 'log'; level: LogLevel; message: string; context?: Record<string, unknown> };
+  | { kind: 'log'; level: LogLevel; message: string; context?: Record<string, unknown> }
+  /** Single sign-on: open the system browser at the server's start route (main checks the URL). */
+  | { kind: 'browser:open'; url: string };
 
 type Kinds<T extends { kind: string }> = T['kind'];
 
@@ -48,6 +50,7 @@ const ENGINE_TO_MAIN: readonly Kinds<EngineToMain>[] = [
   'secret:get',
   'secret:set',
   'log',
+  'browser:open',
 ];
 const MAIN_TO_ENGINE: readonly Kinds<MainToEngine>[] = [
   'engine:start',

@@ -165,6 +165,26 @@ describe('the engine behind main (the utility process, over a real MessageChanne
     expect(lines).toContain('engine: engine failed to start');
   });
 
+  it('opens the system browser through main for a single sign-on, which cancel stops', async () => {
+    let opened: (url: string) => void = () => undefined;
+    const url = new Promise<string>((resolve) => (opened = resolve));
+    const relay = new EngineRelay({
+      secrets: { get: async () => null, set: async () => undefined },
+      start: { profileDir: newProfileDir(), device: { name: 'x', platform: 'linux' } },
+      logger: quietLogger(),
+      openBrowser: (u) => opened(u),
+    });
+    relay.attach(launchEngine());
+    const signingIn = relay.invoke('signInWithSso', [{ serverUrl: server.url }]);
+    const start = new URL(await url);
+    expect(`${start.origin}${start.pathname}`).toBe(`${server.url}/api/auth/oidc/start`);
+    expect(start.searchParams.get('client')).toBe('desktop');
+    expect(start.searchParams.get('port')).toMatch(/^\d+$/);
+    await relay.invoke('cancelSignIn', []);
+    expect(await signingIn).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    await relay.stop();
+  });
+
   it('gives up waiting for an engine that never comes', async () => {
     const relay = new EngineRelay({
       secrets: { get: async () => null, set: async () => undefined },

@@ -29,6 +29,8 @@ export interface EngineRelayOptions {
   /** How long a call waits for an engine that is starting (default 20 s). */
   readyTimeoutMs?: number;
   onState?(state: EngineState, detail: { session?: SessionState; message?: string }): void;
+  /** Opens the system browser for the engine's single sign-on (main: the link policy, then shell). */
+  openBrowser?(url: string): void;
 }
 
 const unavailable = (message: string): RpcResult => ({
@@ -100,6 +102,9 @@ export class EngineRelay implements ChatHostBridge {
             return;
           case 'log':
             this.options.logger[message.level](`engine: ${message.message}`, message.context);
+            return;
+          case 'browser:open':
+            this.options.openBrowser?.(message.url);
             return;
           case 'secret:get':
           case 'secret:set':

@@ -51,6 +51,7 @@ export function hostEngine(port: RpcPort, deps: EngineServiceDeps): void {
       secrets: secretStoreOverPort(port),
       logger,
       ...(options.exportDir !== undefined ? { exportDir: options.exportDir } : {}),
+      openBrowser: async (url) => post({ kind: 'browser:open', url }),
     });
     const session = await client.start();
     stopServing = serveChatOnPort(client, client.events, port);

@@ -153,6 +153,8 @@ const relay = new EngineRelay({
     exportDir: app.getPath('downloads'),
   },
   logger,
+  // Single sign-on: the engine's sign-in URL goes through the same link policy as any link.
+  openBrowser: (url) => openExternal(url),
   onState: (state, detail) => {
     logger.info('engine state', { state, message: detail.message ?? null });
     if (state === 'ready') void refreshAfterEngineStart();

@@ -3,6 +3,7 @@ import { inviteCodeFromInput } from '@chitchat/shared';
 import { errorCode, errorText, serverOfInviteLink, travelsUnencrypted } from '../format';
 import type { AppStore } from '../state/store';
 import { Logo } from './Icons';
+import { SsoSignIn } from './SsoSignIn';
 
 /** Sign in, or create an account, on a server the person names. */
 export function AuthScreen({ store, reason }: { store: AppStore; reason?: string | undefined }) {
@@ -21,6 +22,8 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
   const [twoStep, setTwoStep] = useState(false);
   const [twoStepCode, setTwoStepCode] = useState('');
   const [busy, setBusy] = useState(false);
+  // The provider's name while a single sign-on waits for the browser.
+  const [ssoWaiting, setSsoWaiting] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(reason ?? null);
   const submitButton = useRef<HTMLButtonElement>(null);
   // When the Cancel button goes away, focus goes back to the form, never to the page's body.
@@ -74,6 +77,37 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
       );
     } finally {
       setBusy(false);
+    }
+  }
+
+  async function signInWithSso(provider: string) {
+    if (busy) return;
+    const inviteCode = inviteCodeFromInput(invite);
+    setBusy(true);
+    setSsoWaiting(provider);
+    setError(null);
+    try {
+      localStorage.setItem('chitchat.server', serverUrl);
+      await store.chat.signInWithSso({
+        serverUrl,
+        ...(inviteCode !== null ? { inviteCode } : {}),
+      });
+    } catch (e) {
+      const code = errorCode(e);
+      setError(
+        code === 'cancelled'
+          ? null
+          : code === 'timeout'
+            ? `Signing in with ${provider} took too long — try again.`
+            : ['network', 'not_chitchat', 'rate_limited'].includes(code)
+              ? errorText(e, { signingIn: true })
+              : e instanceof Error
+                ? e.message
+                : String(e),
+      );
+    } finally {
+      setBusy(false);
+      setSsoWaiting(null);
     }
   }
 
@@ -162,8 +196,8 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
             Two-step code
             <span className="muted" id="two-step-hint">
               {' '}
-              This account uses two-step sign-in: type the 6-digit code from your authenticator
-              app, or one of your recovery codes.
+              This account uses two-step sign-in: type the 6-digit code from your authenticator app,
+              or one of your recovery codes.
             </span>
             <input
               value={twoStepCode}
@@ -185,19 +219,27 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
         )}
         {/* Not disabled while busy: a disabled button loses focus to the page's body. */}
         <button className="primary" type="submit" aria-disabled={busy} ref={submitButton}>
-          {busy
-            ? mode === 'sign-in'
-              ? 'Signing in…'
-              : 'Creating your account…'
-            : mode === 'sign-in'
-              ? 'Sign in'
-              : 'Create account'}
+          {ssoWaiting !== null
+            ? `Finish signing in with ${ssoWaiting} in your browser…`
+            : busy
+              ? mode === 'sign-in'
+                ? 'Signing in…'
+                : 'Creating your account…'
+              : mode === 'sign-in'
+                ? 'Sign in'
+                : 'Create account'}
         </button>
         {busy && (
           <button type="button" onClick={() => void store.chat.cancelSignIn()}>
             Cancel
           </button>
         )}
+        <SsoSignIn
+          store={store}
+          serverUrl={serverUrl}
+          busy={busy}
+          onSignIn={(provider) => void signInWithSso(provider)}
+        />
         <button
           type="button"
           className="link"
