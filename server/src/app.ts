@@ -45,6 +45,7 @@ import { createPresenceService } from './services/presence';
 import { deviceRateLimits } from './services/device-limits';
 import { createRequestsService } from './services/requests';
 import { createAccountsService, type SessionListener } from './services/accounts';
+import { createProfilesService } from './services/profiles';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import {
   memoryAuthRateLimits,
@@ -148,8 +149,14 @@ export function createApp(deps: AppDeps): ChitchatApp {
     ...clock,
   });
   const ssoOptions = ssoOptionsOf(config);
+  const profiles = createProfilesService({
+    store,
+    fanout,
+    ...(deps.media ? { photos: deps.media } : {}),
+  });
   const accounts = createAccountsService({
     store,
+    profiles,
     keys: deps.keys,
     limits: authLimits,
     twoStep,
@@ -210,7 +217,11 @@ export function createApp(deps: AppDeps): ChitchatApp {
   );
   const authenticated = requireAuth(accounts);
   // Before the JSON parser: an upload's body is raw bytes, streamed, never parsed.
-  if (deps.media) app.use('/api/media', authenticated, mediaRouter(deps.media));
+  if (deps.media) {
+    const photoReadable = (userId: string, mediaId: string) =>
+      profiles.mayViewPhoto(userId, mediaId);
+    app.use('/api/media', authenticated, mediaRouter(deps.media, photoReadable));
+  }
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/auth', authRouter(accounts, authenticated, addressOf));
   app.use(
@@ -218,7 +229,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     ssoRouter(sso, addressOf, logger, config.PUBLIC_URL?.startsWith('https://') === true),
   );
   app.use('/api/me/two-step', authenticated, twoStepRouter(twoStep));
-  app.use('/api', authenticated, accountRouter(accounts, addressOf));
+  app.use('/api', authenticated, accountRouter(accounts, profiles, addressOf));
   app.use('/api', authenticated, adminRouter(admin));
   app.use('/api', (_req, res) => {
     sendError(res, 404, { code: 'not_found', message: 'No such route.' });
@@ -229,7 +240,14 @@ export function createApp(deps: AppDeps): ChitchatApp {
   // One copy of each conversation's members for both services (checked against membersVersion).
   const members = new MembershipCache(store);
   const limits = deviceRateLimits(config, deps.now);
-  const conversations = createConversationsService({ store, fanout, members, limits, ...clock });
+  const conversations = createConversationsService({
+    store,
+    fanout,
+    members,
+    limits,
+    profiles,
+    ...clock,
+  });
   const groupReceipts = new GroupReceipts({ store, fanout, members, logger });
   const messaging = createMessagingService({
     store,

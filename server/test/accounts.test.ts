@@ -350,9 +350,12 @@ describe('accounts and devices over HTTP and Socket.io', () => {
       },
     );
     expect(found.body.users.map((u) => u.id).sort()).toEqual([dora.user.id, eve.user.id].sort());
+    // Public fields only (photo and about as the caller may see them: profiles.test.ts).
     expect(Object.keys(found.body.users[0] ?? {}).sort()).toEqual([
+      'about',
       'displayName',
       'id',
+      'photo',
       'username',
     ]);
     const wildcard = await http<{ users: unknown[] }>(server, 'GET', '/api/users?q=%25%25%25', {

@@ -370,6 +370,8 @@ describe('groups, membership periods and authorization', () => {
         joinedSeq: 1,
         username: w.alice.session.user.username,
         displayName: w.alice.session.user.displayName,
+        photo: null,
+        about: '',
       });
     } finally {
       for (const p of extra) p.socket.close();

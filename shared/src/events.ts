@@ -7,6 +7,7 @@ import type {
   MemberInfo,
   PlayedReceipt,
   PresenceInfo,
+  PublicUser,
 } from './model';
 import type { Result } from './result';
 import type {
@@ -167,6 +168,12 @@ export interface ServerToClientEvents {
   typing: (update: TypingUpdate) => void;
   presence: (update: PresenceInfo) => void;
   invitation: (update: InvitationUpdate) => void;
+  /**
+   * Someone's public profile changed (name, photo, about, or who may see them): to their own
+   * devices (unmasked) and to every user who shares a conversation with them, each as they may see
+   * it (photo / about null outside the audience).
+   */
+  'user:changed': (user: PublicUser) => void;
   'session:revoked': (info: SessionRevoked) => void;
   /** The account state changed (on any of the user's devices); protocol >= ACCOUNT_STATE_PROTOCOL. */
   'account:changed': (update: AccountChanged) => void;

@@ -9,6 +9,8 @@ export const USERNAME_PATTERN = /^[a-z0-9_.]+$/i;
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 256;
 export const DISPLAY_NAME_MAX_LENGTH = 64;
+/** The profile's "about" line (issue #15), as WhatsApp's. */
+export const ABOUT_MAX_LENGTH = 140;
 export const DEVICE_NAME_MAX_LENGTH = 64;
 export const PLATFORM_MAX_LENGTH = 32;
 export const USER_SEARCH_MAX_RESULTS = 20;

@@ -3,6 +3,11 @@ import type { TwoStepStatus } from './two-step';
 
 /** Who sees my last seen and online status (DESIGN §3: contacts plus members of a shared group). */
 export type LastSeenVisibility = 'everyone' | 'contacts' | 'nobody';
+/**
+ * Who sees my profile photo, and who my about line (DESIGN §3: the one audience rule of last seen:
+ * contacts are mine plus members of a shared group). Both default to `everyone`, as in WhatsApp.
+ */
+export type ProfileAudience = LastSeenVisibility;
 /** Who can add me to groups; anyone else's add becomes an invitation. */
 export type GroupAdds = 'everyone' | 'contacts';
 /**
@@ -20,6 +25,14 @@ export interface PublicUser {
   id: string;
   username: string;
   displayName: string;
+  /**
+   * The profile photo's media id (`GET /api/media/:id`, and `/thumbnail` for avatars): a square
+   * image the person cropped on their device. Null when there is none or when the viewer is outside
+   * the person's `photoVisibility`. Absent from servers older than profiles.
+   */
+  photo?: string | null;
+  /** The about line; null when the viewer is outside `aboutVisibility`, '' when it is empty. */
+  about?: string | null;
 }
 
 /** The signed-in user with its private settings (`GET /api/me`). */
@@ -31,6 +44,11 @@ export interface Me extends PublicUser {
   groupAdds: GroupAdds;
   /** Read receipts in direct chats; off hides them both ways (groups always count). */
   readReceipts: boolean;
+  /** My own photo and about, always shown to me. */
+  photo: string | null;
+  about: string;
+  photoVisibility: ProfileAudience;
+  aboutVisibility: ProfileAudience;
   blocked: string[];
   /** Two-step sign-in of this account (issue #18). */
   twoStep: TwoStepStatus;
@@ -314,6 +332,10 @@ export interface MemberInfo {
    */
   username?: string;
   displayName?: string;
+  /** The member's photo as the caller may see it (PublicUser.photo); summaries' members carry it too. */
+  photo?: string | null;
+  /** In `conversation:members` answers only: the about line as the caller may see it. */
+  about?: string | null;
 }
 
 export interface InlineMember extends MemberInfo {
@@ -366,4 +388,13 @@ export interface GroupInvitation {
 /** The `invitation` push: a new invitation, or one answered on another device. */
 export interface InvitationUpdate extends GroupInvitation {
   status: 'pending' | 'accepted' | 'declined';
+}
+
+/**
+ * `GET /api/users/:id`: a person as the caller may see them (the contact info panel), with the
+ * groups both are current members of (conversation ids, oldest group first).
+ */
+export interface UserProfileAnswer {
+  user: PublicUser;
+  sharedGroups: string[];
 }

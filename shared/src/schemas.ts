@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { twoStepCodeSchema } from './two-step';
 import {
+  ABOUT_MAX_LENGTH,
   ATTACHMENTS_MAX,
   BLOCK_LIST_CHANGE_MAX,
   DEVICE_NAME_MAX_LENGTH,
@@ -77,6 +78,14 @@ const trimmedName = (max: number) =>
     .pipe(z.string().min(1).max(max));
 
 export const displayNameSchema = trimmedName(DISPLAY_NAME_MAX_LENGTH);
+/**
+ * The about line: one line under the name rule (no controls, so no line breaks; no direction
+ * overrides or invisible characters), trimmed, 0..ABOUT_MAX_LENGTH; '' clears it.
+ */
+export const aboutSchema = nameText()
+  .pipe(z.string().max(ABOUT_MAX_LENGTH * 2))
+  .transform((s) => s.trim())
+  .pipe(z.string().max(ABOUT_MAX_LENGTH));
 export const groupTitleSchema = trimmedName(GROUP_TITLE_MAX_LENGTH);
 /**
  * The decoded `X-File-Name` of an upload: the name rule refuses it whole (as for display names);
@@ -132,12 +141,19 @@ export const refreshBodySchema = z.object({
 
 export const lastSeenVisibilitySchema = z.enum(['everyone', 'contacts', 'nobody']);
 export const groupAddsSchema = z.enum(['everyone', 'contacts']);
+/** photoVisibility / aboutVisibility: the same three audiences as last seen. */
+export const profileAudienceSchema = lastSeenVisibilitySchema;
 
 export const updateMeBodySchema = z.object({
   displayName: displayNameSchema.optional(),
   lastSeenVisibility: lastSeenVisibilitySchema.optional(),
   groupAdds: groupAddsSchema.optional(),
   readReceipts: z.boolean().optional(),
+  about: aboutSchema.optional(),
+  /** A media id the caller uploaded, an image (the device crops it square first); null removes it. */
+  photo: idSchema.nullable().optional(),
+  photoVisibility: profileAudienceSchema.optional(),
+  aboutVisibility: profileAudienceSchema.optional(),
   block: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
   unblock: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
 });

@@ -119,7 +119,11 @@ async function send(
  *
  * Media nobody may show you is 404, never 403: an id does not reveal whether it exists.
  */
-export function mediaRouter(media: MediaService): Router {
+export function mediaRouter(
+  media: MediaService,
+  /** Asked when the media rules refuse a download: someone's profile photo within its audience. */
+  alsoReadable?: (userId: string, mediaId: string) => Promise<boolean>,
+): Router {
   const router = Router();
   router.use((_req, res, next) => {
     // Uploaded bytes are never a page: no sniffing, no scripts, no subresources.
@@ -158,7 +162,7 @@ export function mediaRouter(media: MediaService): Router {
   const serve = (which: 'original' | 'thumbnail') =>
     route(async (req, res) => {
       const id = parseInput(idSchema, req.params.id);
-      const record: MediaRecord = await media.readable(authOf(res).userId, id);
+      const record: MediaRecord = await media.readable(authOf(res).userId, id, alsoReadable);
       // Authorization changes (a removal, a deleted message): caches must ask every time.
       res.setHeader('Cache-Control', 'private, no-cache');
 

@@ -7,14 +7,16 @@ import {
   userSearchQuerySchema,
 } from '@chitchat/shared';
 import type { AccountsService } from '../services/accounts';
+import type { ProfilesService } from '../services/profiles';
 import { authOf, parseInput, route } from './respond';
 
 /**
- * `/api/me`, `/api/users` and `/api/devices`; mounted behind `requireAuth`. `addressOf` resolves the
+ * `/api/me`, `/api/users`, `/api/users/:id` (a profile) and `/api/devices`; mounted behind `requireAuth`. `addressOf` resolves the
  * client's address (TRUST_PROXY) for the password-change failure limit.
  */
 export function accountRouter(
   accounts: AccountsService,
+  profiles: ProfilesService,
   addressOf: (request: IncomingMessage) => string,
 ): Router {
   const router = Router();
@@ -43,6 +45,13 @@ export function accountRouter(
     route(async (req, res) => {
       const { q } = parseInput(userSearchQuerySchema, req.query);
       res.json({ users: await accounts.searchUsers(authOf(res).userId, q) });
+    }),
+  );
+  router.get(
+    '/users/:id',
+    route(async (req, res) => {
+      const id = parseInput(idSchema, req.params.id);
+      res.json(await profiles.profile(authOf(res).userId, id));
     }),
   );
   router.get(

@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../../test/harness';
 import { openSqliteStore } from '../store/sqlite/index';
-import { describeMediaContract, type MediaPair } from './contract';
+import { describeMediaContract, type MediaPair, type MediaPairFactory } from './contract';
+import { describeProfilePhotoContract } from './contract-photos';
 import { MEDIA_DIR_NAME, diskMediaStore } from './disk';
 import { openSqliteMediaIndex } from './sqlite';
 
@@ -10,7 +11,7 @@ import { openSqliteMediaIndex } from './sqlite';
 // (media/mongo.test.ts holds MongoDB + GridFS to the same contract.)
 const dirs = new WeakMap<MediaPair, { remove(): void }>();
 
-describeMediaContract('sqlite + disk', {
+const factory: MediaPairFactory = {
   async create() {
     const dir = tempDir('chitchat-media-');
     const store = openSqliteStore(dir.dir);
@@ -34,4 +35,6 @@ describeMediaContract('sqlite + disk', {
     await pair.store.close();
     dirs.get(pair)?.remove();
   },
-});
+};
+describeMediaContract('sqlite + disk', factory);
+describeProfilePhotoContract('sqlite + disk', factory);

@@ -227,7 +227,7 @@ describe('mongo media queries (built and cast without a server)', () => {
   });
 
   it('the unreferenced listing: old uploads, oldest first, those no message attaches, at most `limit`', () => {
-    const pipeline = unreferencedPipeline(5_000, 7, 'events');
+    const pipeline = unreferencedPipeline(5_000, 7, 'events', 'users');
     expect(pipeline[0]).toEqual({ $match: { createdAt: { $lt: 5_000 } } });
     expect(pipeline[1]).toEqual({ $sort: { createdAt: 1, _id: 1 } });
     // The sort matches the index, so MongoDB walks it instead of sorting.
@@ -258,9 +258,25 @@ describe('mongo media queries (built and cast without a server)', () => {
       $match: conditions,
     });
     expect(pipeline.slice(4)).toEqual([
-      { $match: { references0: { $size: 0 }, references1: { $size: 0 } } },
+      // Nobody's current profile photo either (users_by_photo).
+      {
+        $lookup: {
+          from: 'users',
+          localField: '_id',
+          foreignField: 'photo',
+          pipeline: [{ $limit: 1 }, { $project: { _id: 1 } }],
+          as: 'photoOf',
+        },
+      },
+      {
+        $match: {
+          references0: { $size: 0 },
+          references1: { $size: 0 },
+          photoOf: { $size: 0 },
+        },
+      },
       { $limit: 7 },
-      { $project: { references0: 0, references1: 0 } },
+      { $project: { references0: 0, references1: 0, photoOf: 0 } },
     ]);
   });
 });

@@ -108,8 +108,8 @@ export function readableReferences(
 }
 
 /**
- * The aggregation listing uploads created before `cutoff` that no message references, oldest
- * first. `$lookup` with `localField`/`foreignField` and a pipeline (MongoDB 5.0+) probes
+ * The aggregation listing uploads created before `cutoff` that no message references and that are
+ * nobody's current profile photo, oldest first. `$lookup` with `localField`/`foreignField` and a pipeline (MongoDB 5.0+) probes
  * `event_attachments` once per upload and stops at the first reference.
  */
 /**
@@ -128,10 +128,12 @@ export function unreferencedPipeline(
   cutoff: number,
   limit: number,
   eventsCollection: string,
+  usersCollection: string,
 ): PipelineStage[] {
   return [
     { $match: { createdAt: { $lt: cutoff } } },
     { $sort: { createdAt: 1, _id: 1 } },
+
     // One lookup per field that can name media, each through its own index.
     ...MEDIA_REFERENCE_FIELDS.map((field, i): PipelineStage => ({
       $lookup: {
@@ -146,13 +148,31 @@ export function unreferencedPipeline(
         as: `references${i}`,
       },
     })),
+    // Someone's current profile photo is in use too (users_by_photo).
     {
-      $match: Object.fromEntries(
-        MEDIA_REFERENCE_FIELDS.map((_, i) => [`references${i}`, { $size: 0 }]),
-      ),
+      $lookup: {
+        from: usersCollection,
+        localField: '_id',
+        foreignField: 'photo',
+        pipeline: [{ $limit: 1 }, { $project: { _id: 1 } }],
+        as: 'photoOf',
+      },
+    },
+    {
+      $match: {
+        ...Object.fromEntries(
+          MEDIA_REFERENCE_FIELDS.map((_, i) => [`references${i}`, { $size: 0 }]),
+        ),
+        photoOf: { $size: 0 },
+      },
     },
     { $limit: limit },
-    { $project: Object.fromEntries(MEDIA_REFERENCE_FIELDS.map((_, i) => [`references${i}`, 0])) },
+    {
+      $project: {
+        ...Object.fromEntries(MEDIA_REFERENCE_FIELDS.map((_, i) => [`references${i}`, 0])),
+        photoOf: 0,
+      },
+    },
   ];
 }
 
@@ -171,7 +191,7 @@ export function defineMediaModel(connection: Connection): Model<MediaDoc> {
  */
 export async function openMongoMediaIndex(
   connection: Connection,
-  models: Pick<MongoModels, 'Event' | 'Membership'>,
+  models: Pick<MongoModels, 'Event' | 'Membership' | 'User'>,
 ): Promise<MediaIndex> {
   const Media = defineMediaModel(connection);
   await Media.createCollection();
@@ -181,10 +201,11 @@ export async function openMongoMediaIndex(
 
 export function mongoMediaIndex(
   Media: Model<MediaDoc>,
-  { Event, Membership }: Pick<MongoModels, 'Event' | 'Membership'>,
+  { Event, Membership, User }: Pick<MongoModels, 'Event' | 'Membership' | 'User'>,
 ): MediaIndex {
   const isReferenced = async (mediaId: string) =>
-    (await Event.exists(referencing(mediaId))) !== null;
+    (await Event.exists(referencing(mediaId))) !== null ||
+    (await User.exists({ photo: { $eq: mediaId } })) !== null;
 
   const upsert = (upload: MediaRecord) => {
     const { id, createdAt, ...fields } = upload;
@@ -246,7 +267,12 @@ export function mongoMediaIndex(
     async unreferencedBefore(cutoff, limit) {
       if (limit <= 0) return [];
       const docs = await Media.aggregate<MediaDoc>(
-        unreferencedPipeline(cutoff, limit, Event.collection.collectionName),
+        unreferencedPipeline(
+          cutoff,
+          limit,
+          Event.collection.collectionName,
+          User.collection.collectionName,
+        ),
       );
       return docs.map(toMediaRecord);
     },

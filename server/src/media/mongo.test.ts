@@ -11,7 +11,9 @@ import {
   describeMediaContract,
   gridFsInventory,
   type MediaPair,
+  type MediaPairFactory,
 } from './contract';
+import { describeProfilePhotoContract } from './contract-photos';
 import { databaseOf, openGridFsMediaStore } from './gridfs';
 import { openMongoMediaIndex, readableReferences, referencing } from './mongo-index';
 import { openMongoMedia } from './open';
@@ -51,7 +53,7 @@ const databases = new WeakMap<MediaPair, string>();
 describe.skipIf(uri === undefined)(
   uri === undefined ? `MongoDB media (${SKIPPED})` : 'MongoDB media',
   () => {
-    describeMediaContract('mongo + gridfs', {
+    const factory: MediaPairFactory = {
       async create() {
         const dbName = freshName();
         const { store, parts } = await openStore(dbName);
@@ -70,7 +72,9 @@ describe.skipIf(uri === undefined)(
         const dbName = databases.get(pair);
         if (dbName !== undefined) await dropDatabase(dbName);
       },
-    });
+    };
+    describeMediaContract('mongo + gridfs', factory);
+    describeProfilePhotoContract('mongo + gridfs', factory);
 
     const withStore = async (test: (store: Store, parts: MongoStoreParts) => Promise<void>) => {
       const dbName = freshName();

@@ -32,7 +32,10 @@ const toRecord = (row: MediaRow): MediaRecord => ({
   createdAt: row.created_at,
 });
 
-const UNREFERENCED = 'NOT EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = media.id)';
+// A message's attachment, or someone's current profile photo (users_by_photo, migration 016).
+const UNREFERENCED =
+  'NOT EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = media.id)' +
+  ' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.photo = media.id)';
 
 /**
  * The media index of the embedded mode, in the same SQLite file as the store (migration 003) but

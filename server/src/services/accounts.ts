@@ -21,6 +21,7 @@ import { ServiceError, forbidden, notFound, refusalToError, unauthorized } from 
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { consumeOrThrow, ensureNotExhausted, type AuthRateLimits } from './rate-limits';
 import type { ServerKeys } from './secrets';
+import { identityOf, type ProfilesService } from './profiles';
 import type { TwoStepService } from './two-step';
 import { hasPassword } from './passwords';
 import {
@@ -61,11 +62,8 @@ const DISABLED_MESSAGE = 'This account is disabled; ask an admin of this server 
 
 const DEFAULT_DEVICE: DeviceDescriptor = { name: 'Unnamed device', platform: 'unknown' };
 
-export const toPublicUser = (user: UserRecord): PublicUser => ({
-  id: user.id,
-  username: user.username,
-  displayName: user.displayName,
-});
+/** Name and username only (admin lists, invitations); others' photo and about go through profiles.ts. */
+export const toPublicUser = (user: UserRecord): PublicUser => identityOf(user);
 
 const toDeviceInfo = (device: DeviceRecord, currentDeviceId: string): DeviceInfo => ({
   id: device.id,
@@ -87,6 +85,8 @@ export function createAccountsService(deps: {
   relationships?: RelationshipListener;
   /** Two-step sign-in (issue #18): the second step of a login, and the state `me` shows. */
   twoStep: TwoStepService;
+  /** Photos and about lines as others see them, and the push when they change (issue #15). */
+  profiles: ProfilesService;
   now?: () => number;
 }) {
   const { store, keys, limits, options, sessions } = deps;
@@ -101,6 +101,10 @@ export function createAccountsService(deps: {
     lastSeenVisibility: user.lastSeenVisibility,
     groupAdds: user.groupAdds,
     readReceipts: user.readReceipts,
+    photo: user.photo,
+    about: user.about,
+    photoVisibility: user.photoVisibility,
+    aboutVisibility: user.aboutVisibility,
     blocked: await store.blockedUserIds(user.id),
     twoStep: await deps.twoStep.status(user),
   });
@@ -317,7 +321,23 @@ export function createAccountsService(deps: {
         changes.lastSeenVisibility = body.lastSeenVisibility;
       if (body.groupAdds !== undefined) changes.groupAdds = body.groupAdds;
       if (body.readReceipts !== undefined) changes.readReceipts = body.readReceipts;
+      if (body.photo !== undefined) {
+        // Checked before anything is written: a refused photo changes nothing else either.
+        if (body.photo !== null) await deps.profiles.checkPhoto(userId, body.photo);
+        changes.photo = body.photo;
+      }
+      if (body.about !== undefined) changes.about = body.about;
+      if (body.photoVisibility !== undefined) changes.photoVisibility = body.photoVisibility;
+      if (body.aboutVisibility !== undefined) changes.aboutVisibility = body.aboutVisibility;
       await store.updateUser(userId, changes);
+      const seenByOthers = [
+        body.displayName,
+        body.photo,
+        body.about,
+        body.photoVisibility,
+        body.aboutVisibility,
+      ].some((value) => value !== undefined);
+      if (seenByOthers) await deps.profiles.announce(userId);
       let narrowed = body.lastSeenVisibility !== undefined;
       if (body.block !== undefined || body.unblock !== undefined) {
         await store.updateBlocks(userId, body.block ?? [], body.unblock ?? []);
@@ -336,7 +356,7 @@ export function createAccountsService(deps: {
     async searchUsers(userId: string, prefix: string): Promise<PublicUser[]> {
       await consumeOrThrow(deps.searchLimit, userId);
       const users = await store.searchUsers(prefix.trim(), USER_SEARCH_MAX_RESULTS);
-      return users.map(toPublicUser);
+      return deps.profiles.viewsFor(userId, users);
     },
 
     async listDevices(auth: AccessClaims): Promise<DeviceInfo[]> {

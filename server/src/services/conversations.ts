@@ -13,6 +13,7 @@ import {
   type GroupUpdatePayload,
   type MembersAnswer,
   type MemberRole,
+  type PublicUser,
   timeOrderedId,
 } from '@chitchat/shared';
 import type {
@@ -25,7 +26,7 @@ import type {
 } from '../store/types';
 import { StoreRefusal } from '../store/types';
 import { currentJoinedSeq, readAccess, visibleLastSeq, writeAccess } from './access';
-import { toPublicUser } from './accounts';
+import type { ProfilesService } from './profiles';
 import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
@@ -70,6 +71,8 @@ export function createConversationsService(deps: {
   /** Shared with the messaging service, so that both see one copy of each membership. */
   members?: MembershipCache;
   limits: Pick<DeviceRateLimits, 'group' | 'conversation'>;
+  /** Peers' and members' photos as each viewer may see them (issue #15). */
+  profiles: ProfilesService;
   now?: () => number;
 }) {
   const { store, fanout, limits } = deps;
@@ -81,6 +84,15 @@ export function createConversationsService(deps: {
   async function currentMembers(conversation: ConversationRecord) {
     const snapshot = await memberCache.atLeast(conversation.id, conversation.membersVersion);
     return snapshot?.members ?? [];
+  }
+
+  /** Users by id as `viewerId` may see them (photo and about within each one's audience). */
+  async function viewedUsers(
+    viewerId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, PublicUser>> {
+    const views = await deps.profiles.viewsFor(viewerId, await store.getUsers(userIds));
+    return new Map(views.map((u) => [u.id, u]));
   }
 
   /** The summary of one conversation as `membership.userId` sees it. */
@@ -137,8 +149,9 @@ export function createConversationsService(deps: {
     if (membership.active && current.length <= SMALL_GROUP_MAX) {
       // Few rows, and their watermarks move with every receipt: read fresh.
       const members = await store.activeMembers(conversation.id);
-      const users = new Map(
-        (await store.getUsers(members.map((m) => m.userId))).map((u) => [u.id, u]),
+      const users = await viewedUsers(
+        membership.userId,
+        members.map((m) => m.userId),
       );
       summary.members = members.map((m) =>
         maskMarks(
@@ -146,6 +159,7 @@ export function createConversationsService(deps: {
             userId: m.userId,
             username: users.get(m.userId)?.username ?? '',
             displayName: users.get(m.userId)?.displayName ?? '',
+            photo: users.get(m.userId)?.photo ?? null,
             role: m.role,
             deliveredSeq: m.deliveredSeq,
             receiptSeq: m.receiptSeq,
@@ -157,8 +171,8 @@ export function createConversationsService(deps: {
       );
     }
     if (peerId !== undefined) {
-      const peer = await store.getUser(peerId);
-      if (peer !== null) summary.peer = toPublicUser(peer);
+      const peer = (await viewedUsers(membership.userId, [peerId])).get(peerId);
+      if (peer !== undefined) summary.peer = peer;
     }
     summary.request =
       peerId === undefined
@@ -276,8 +290,9 @@ export function createConversationsService(deps: {
       // Former members keep their history, not a view of the group as it is now.
       const { conversation } = await writeAccess(store, conversationId, userId);
       const members = await store.activeMembers(conversationId);
-      const users = new Map(
-        (await store.getUsers(members.map((m) => m.userId))).map((u) => [u.id, u]),
+      const users = await viewedUsers(
+        userId,
+        members.map((m) => m.userId),
       );
       const peerId = await directPeer(store, conversation, userId);
       const visibility =
@@ -295,6 +310,8 @@ export function createConversationsService(deps: {
               joinedSeq: currentJoinedSeq(m),
               username: users.get(m.userId)?.username ?? '',
               displayName: users.get(m.userId)?.displayName ?? '',
+              photo: users.get(m.userId)?.photo ?? null,
+              about: users.get(m.userId)?.about ?? null,
             },
             userId,
             visibility,

@@ -329,13 +329,33 @@ export function createMediaService(deps: {
       }
     },
 
-    /** The upload, if `userId` may read it; `not_found` otherwise (existence is not revealed). */
-    async readable(userId: string, mediaId: string): Promise<MediaRecord> {
+    /**
+     * The upload, if `userId` may read it; `not_found` otherwise (existence is not revealed).
+     * `orIf` is asked when the media rules refuse: someone's profile photo, within its audience.
+     */
+    async readable(
+      userId: string,
+      mediaId: string,
+      orIf?: (userId: string, mediaId: string) => Promise<boolean>,
+    ): Promise<MediaRecord> {
       const record = await index.get(mediaId);
-      if (record === null || !(await index.canRead(userId, mediaId))) {
+      if (record === null) throw notFound('No such media.');
+      if (!(await index.canRead(userId, mediaId)) && !(await orIf?.(userId, mediaId))) {
         throw notFound('No such media.');
       }
       return record;
+    },
+
+    /** True when `mediaId` is an image with a thumbnail that `userId` uploaded (a profile photo). */
+    async isOwnImage(userId: string, mediaId: string): Promise<boolean> {
+      const record = await index.get(mediaId);
+      return (
+        record !== null &&
+        record.uploaderUserId === userId &&
+        record.mime.startsWith('image/') &&
+        record.width !== null &&
+        record.thumbnailKey !== null
+      );
     },
 
     /** The stored bytes of an upload (or its thumbnail) the caller was authorized for. */

@@ -79,33 +79,84 @@ export async function requestState(
   return dismissedUpTo !== null && conversation.lastSeq <= dismissedUpTo ? 'deleted' : 'incoming';
 }
 
+/** The settings the one audience rule of DESIGN §3 serves: `everyone | contacts | nobody`. */
+export type AudienceSetting = 'lastSeenVisibility' | 'photoVisibility' | 'aboutVisibility';
+
 /**
- * Of `targets`, those whose presence `watcherId` may see: nobody blocked by them, and within each
- * one's `lastSeenVisibility` (everyone; contacts = their contacts plus members of a shared group;
- * nobody). The watcher always sees themselves.
+ * The one audience rule: a setting admits a viewer unless the person blocked them; `everyone`
+ * admits all, `contacts` those the person counts as contacts or shares a group with, `nobody` none.
  */
+function admits(
+  visibility: UserRecord[AudienceSetting],
+  viewer: { blocked: boolean; close: boolean },
+): boolean {
+  if (viewer.blocked) return false;
+  return visibility === 'everyone' || (visibility === 'contacts' && viewer.close);
+}
+
+/** Whether `user`'s `setting` admits the viewer it was made for. */
+export type AudienceCheck = (user: UserRecord, setting: AudienceSetting) => boolean;
+
+/**
+ * The audience check of `viewerId` for each of `targets` (read once, asked per setting): nobody who
+ * blocked the viewer, and within each one's setting (everyone; contacts = their contacts plus
+ * members of a shared group; nobody). The viewer always sees themselves.
+ */
+export async function audienceOf(
+  store: Store,
+  viewerId: string,
+  targets: readonly UserRecord[],
+): Promise<AudienceCheck> {
+  const ids = [...new Set(targets.map((u) => u.id))].filter((id) => id !== viewerId);
+  const [blocking, contactOf, sharing] =
+    ids.length === 0
+      ? [[], [], []]
+      : await Promise.all([
+          store.usersBlocking(viewerId, ids),
+          store.havingContact(viewerId, ids),
+          store.sharingGroup(viewerId, ids),
+        ]);
+  const refused = new Set(blocking);
+  const close = new Set([...contactOf, ...sharing]);
+  return (user, setting) =>
+    user.id === viewerId ||
+    admits(user[setting], { blocked: refused.has(user.id), close: close.has(user.id) });
+}
+
+/** Of `targets`, those whose presence `watcherId` may see (`lastSeenVisibility`). */
 export async function presenceAudience(
   store: Store,
   watcherId: string,
   targets: readonly UserRecord[],
 ): Promise<Set<string>> {
-  const others = targets.filter((u) => u.id !== watcherId);
-  const ids = others.map((u) => u.id);
-  const [blocking, contactOf, sharing] = await Promise.all([
-    store.usersBlocking(watcherId, ids),
-    store.havingContact(watcherId, ids),
-    store.sharingGroup(watcherId, ids),
+  const may = await audienceOf(store, watcherId, targets);
+  return new Set(targets.filter((u) => may(u, 'lastSeenVisibility')).map((u) => u.id));
+}
+
+/**
+ * The same rule from the other side: of `viewerIds`, those `target`'s `setting` admits (for pushing
+ * one person's change to many viewers without asking once per viewer).
+ */
+export async function viewersAdmitted(
+  store: Store,
+  target: UserRecord,
+  viewerIds: readonly string[],
+  setting: AudienceSetting,
+): Promise<Set<string>> {
+  const others = [...new Set(viewerIds)].filter((id) => id !== target.id);
+  if (others.length === 0) return new Set();
+  const [blocked, contacts, sharing] = await Promise.all([
+    store.blockedUserIds(target.id),
+    store.contactsAmong(target.id, others),
+    store.sharingGroup(target.id, others),
   ]);
-  const refused = new Set(blocking);
-  const close = new Set([...contactOf, ...sharing]);
-  const allowed = new Set(targets.filter((u) => u.id === watcherId).map((u) => u.id));
-  for (const user of others) {
-    if (refused.has(user.id)) continue;
-    const visibility = user.lastSeenVisibility;
-    if (visibility === 'everyone' || (visibility === 'contacts' && close.has(user.id)))
-      allowed.add(user.id);
-  }
-  return allowed;
+  const refused = new Set(blocked);
+  const close = new Set([...contacts, ...sharing]);
+  return new Set(
+    others.filter((id) =>
+      admits(target[setting], { blocked: refused.has(id), close: close.has(id) }),
+    ),
+  );
 }
 
 /**

@@ -11,6 +11,7 @@ import { describeMembershipContract } from './contract-membership';
 import { describeReferencesContract } from './contract-references';
 import { describeVoiceContract } from './contract-voice';
 import { describePollContract } from './contract-polls';
+import { describeProfileContract } from './contract-profiles';
 
 export interface StoreFactory {
   /** A new, empty store. */
@@ -203,6 +204,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       describeReferencesContract(context);
       describeVoiceContract(context);
       describePollContract(context);
+      describeProfileContract(context);
     });
   });
 }

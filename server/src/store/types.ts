@@ -13,10 +13,11 @@ import type {
   ReactionPayload,
   UserRole,
 } from '@chitchat/shared';
+import type { ProfileChanges, ProfileFields, ProfileStore } from './profile-types';
 import type { ViewedEvent } from './visibility';
 import type { SsoIdentity, SsoStore } from './sso-types';
 
-export interface UserRecord {
+export interface UserRecord extends ProfileFields {
   id: string;
   username: string;
   displayName: string;
@@ -191,7 +192,7 @@ export interface AccountStore {
       lastSeenVisibility?: LastSeenVisibility;
       groupAdds?: GroupAdds;
       readReceipts?: boolean;
-    },
+    } & ProfileChanges,
   ): Promise<void>;
   /** Adds and removes entries of `userId`'s block list; ids of unknown users are ignored. */
   updateBlocks(userId: string, block: readonly string[], unblock: readonly string[]): Promise<void>;
@@ -615,6 +616,7 @@ export type Store = AccountStore &
   PlayStore &
   TwoStepStore &
   SsoStore &
+  ProfileStore &
   StoreLifecycle;
 
 /** The event-log reads of the store, which each store implements in its own event-reads.ts. */

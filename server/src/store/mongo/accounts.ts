@@ -113,8 +113,22 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
     },
     async updateUser(id, changes) {
       const set: Partial<
-        Pick<UserDoc, 'displayName' | 'lastSeenVisibility' | 'groupAdds' | 'readReceipts'>
+        Pick<
+          UserDoc,
+          | 'displayName'
+          | 'lastSeenVisibility'
+          | 'groupAdds'
+          | 'readReceipts'
+          | 'photo'
+          | 'about'
+          | 'photoVisibility'
+          | 'aboutVisibility'
+        >
       > = {};
+      if (changes.photo !== undefined) set.photo = changes.photo;
+      if (changes.about !== undefined) set.about = changes.about;
+      if (changes.photoVisibility !== undefined) set.photoVisibility = changes.photoVisibility;
+      if (changes.aboutVisibility !== undefined) set.aboutVisibility = changes.aboutVisibility;
       if (changes.groupAdds !== undefined) set.groupAdds = changes.groupAdds;
       if (changes.readReceipts !== undefined) set.readReceipts = changes.readReceipts;
       if (changes.displayName !== undefined) set.displayName = changes.displayName;

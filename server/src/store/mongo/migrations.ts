@@ -179,6 +179,14 @@ export const mongoMigrations: readonly MongoMigration[] = [
       await models.SsoDeviceSignIn.createCollection();
     },
   },
+  {
+    // Profiles (SQLite migration 016): the fields are read as absent until set; this adds the
+    // users_by_photo index (idempotent, as migration 2).
+    description: 'profiles: index users by their current photo (users_by_photo)',
+    async up(models) {
+      await models.User.createIndexes();
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

@@ -32,6 +32,11 @@ export const toUserRecord = (doc: UserDoc): UserRecord => ({
   // Users written before migration 3 have no field: the default of DESIGN §3.
   groupAdds: doc.groupAdds ?? 'everyone',
   readReceipts: doc.readReceipts ?? true,
+  // Users written before profiles have none of these fields.
+  photo: doc.photo ?? null,
+  about: doc.about ?? '',
+  photoVisibility: doc.photoVisibility ?? 'everyone',
+  aboutVisibility: doc.aboutVisibility ?? 'everyone',
   role: doc.role ?? 'member',
   disabledAt: doc.disabledAt ?? null,
 });

@@ -10,6 +10,7 @@ import {
 } from '@chitchat/shared';
 import type { ConversationKind, MemberRole } from '@chitchat/shared';
 import { isInteger, nullableInt, nullableString, options, requiredInt } from './schema-options';
+import { indexProfiles, profileFieldDefinitions, type ProfileDocFields } from './profile-schemas';
 import {
   accountStateModels,
   type AccountEntryDoc,
@@ -47,7 +48,7 @@ export const GROUP_ADDS = ['everyone', 'contacts'] as const satisfies readonly G
 export const META_STORE_ID = 'store';
 export const META_CHANGE_COUNTER_ID = 'change_counter';
 
-export interface UserDoc {
+export interface UserDoc extends ProfileDocFields {
   _id: string;
   username: string;
   /** `username` lower-cased: the unique key that makes usernames unique regardless of case. */
@@ -189,10 +190,12 @@ export const userSchema = new Schema<UserDoc>(
     role: { type: String, required: true, enum: USER_ROLES, default: 'member' },
     disabledAt: nullableInt(0),
     devicesVersion: { ...requiredInt(0), default: 0 },
+    ...profileFieldDefinitions,
   },
   options,
 );
 userSchema.index({ usernameKey: 1 }, { unique: true, name: 'username_key' });
+indexProfiles(userSchema);
 
 export const blockSchema = new Schema<BlockDoc>(
   {

@@ -1,4 +1,4 @@
-import type { GroupAdds, LastSeenVisibility, UserRole } from '@chitchat/shared';
+import type { GroupAdds, LastSeenVisibility, ProfileAudience, UserRole } from '@chitchat/shared';
 import { isUniqueError, type SqliteDatabase } from './database';
 import { groupCommit } from './group-commit';
 import {
@@ -22,6 +22,10 @@ export interface UserRow {
   last_seen_visibility: LastSeenVisibility;
   group_adds: GroupAdds;
   read_receipts: 0 | 1;
+  photo: string | null;
+  about: string;
+  photo_visibility: ProfileAudience;
+  about_visibility: ProfileAudience;
   role: UserRole;
   disabled_at: number | null;
 }
@@ -48,6 +52,10 @@ export const toUser = (row: UserRow): UserRecord => ({
   lastSeenVisibility: row.last_seen_visibility,
   groupAdds: row.group_adds,
   readReceipts: row.read_receipts === 1,
+  photo: row.photo,
+  about: row.about,
+  photoVisibility: row.photo_visibility,
+  aboutVisibility: row.about_visibility,
   role: row.role,
   disabledAt: row.disabled_at,
 });
@@ -239,7 +247,7 @@ export function sqliteAccountStore(
     },
     async updateUser(id, changes) {
       const sets: string[] = [];
-      const values: Record<string, string | number> = { id };
+      const values: Record<string, string | number | null> = { id };
       if (changes.displayName !== undefined) {
         sets.push('display_name = @displayName');
         values.displayName = changes.displayName;
@@ -255,6 +263,17 @@ export function sqliteAccountStore(
       if (changes.readReceipts !== undefined) {
         sets.push('read_receipts = @readReceipts');
         values.readReceipts = changes.readReceipts ? 1 : 0;
+      }
+      const profile = {
+        photo: changes.photo,
+        about: changes.about,
+        photo_visibility: changes.photoVisibility,
+        about_visibility: changes.aboutVisibility,
+      };
+      for (const [column, value] of Object.entries(profile)) {
+        if (value === undefined) continue;
+        sets.push(`${column} = @${column}`);
+        values[column] = value;
       }
       if (sets.length === 0) return;
       db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run(values);

@@ -13,6 +13,7 @@ import {
 } from './checkpointer';
 import { openDatabase } from './database';
 import { sqlitePlayStore } from './plays';
+import { sqliteProfileStore } from './profiles';
 import { sqliteRelationshipStore } from './relationships';
 import { sqliteTwoStepStore } from './two-step';
 import { sqliteSsoStore } from './sso';
@@ -60,6 +61,7 @@ export function openSqliteStore(
     ...sqlitePlayStore(db),
     ...sqliteTwoStepStore(db),
     ...sqliteSsoStore(db),
+    ...sqliteProfileStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     groupCommits: () => groupCommits,
     connectionSettings: () => ({

@@ -13,6 +13,7 @@ import { migration012 } from './012-mute-account-state';
 import { migration013 } from './013-two-step';
 import { migration014 } from './014-read-receipts';
 import { migration015 } from './015-sso';
+import { migration016 } from './016-profiles';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -31,4 +32,5 @@ export const migrations: readonly string[] = [
   migration013,
   migration014,
   migration015,
+  migration016,
 ];
