@@ -79,6 +79,11 @@ describe('single sign-on from the engine', () => {
     expect(state.status === 'signed_in' ? state.user.username : null).toBe('noor');
     // Signed in like any other account: the engine reads from the server with its tokens.
     expect(await client.listConversations()).toEqual([]);
+    // Later, proving it is still them (before deleting the account, say): no new device.
+    const proof = await client.reauthenticateWithSso();
+    const deviceId = state.status === 'signed_in' ? state.deviceId : '';
+    expect(await server.store.lastSsoSignIn(deviceId)).toBe(proof.ssoAuthenticatedAt);
+    expect(await server.app.sso.recentSsoSignIn(deviceId, 60_000)).toBe(true);
     await client.signOut();
   });
 

@@ -226,7 +226,13 @@ export function createApp(deps: AppDeps): ChitchatApp {
   app.use('/api/auth', authRouter(accounts, authenticated, addressOf));
   app.use(
     '/api/auth',
-    ssoRouter(sso, addressOf, logger, config.PUBLIC_URL?.startsWith('https://') === true),
+    ssoRouter(
+      sso,
+      addressOf,
+      logger,
+      config.PUBLIC_URL?.startsWith('https://') === true,
+      authenticated,
+    ),
   );
   app.use('/api/me/two-step', authenticated, twoStepRouter(twoStep));
   app.use('/api', authenticated, accountRouter(accounts, profiles, addressOf));

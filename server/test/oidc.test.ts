@@ -20,7 +20,7 @@ describe('single sign-on (OpenID Connect)', () => {
   const servers: TestServer[] = [];
 
   beforeAll(async () => {
-    for (let i = 0; i < 12; i++) ports.push(await freePort());
+    for (let i = 0; i < 24; i++) ports.push(await freePort());
     const callbacks = ports.map((p) => `http://127.0.0.1:${String(p)}/api/auth/oidc/callback`);
     provider = await startProvider({
       redirectUris: callbacks,
@@ -38,8 +38,9 @@ describe('single sign-on (OpenID Connect)', () => {
 
   let portsUsed = 0;
   const start = async (config: Partial<Config> = {}) => {
-    // Each test stops its servers, so the ports come round again.
-    const port = ports[portsUsed++ % ports.length];
+    // A port of its own for each server: one used again could meet a kept-alive connection of
+    // the server stopped before it.
+    const port = ports[portsUsed++];
     if (port === undefined) throw new Error('out of registered ports');
     const server = await startServer({
       port,
@@ -63,7 +64,7 @@ describe('single sign-on (OpenID Connect)', () => {
   async function desktopSignIn(
     server: TestServer,
     login: string,
-    options: { browser?: SsoBrowser; inviteCode?: string } = {},
+    options: { browser?: SsoBrowser; inviteCode?: string; purpose?: 'reauthenticate' } = {},
   ) {
     const browser = options.browser ?? new SsoBrowser();
     const pkce = pkcePair();
@@ -74,6 +75,7 @@ describe('single sign-on (OpenID Connect)', () => {
       state,
       codeChallenge: pkce.challenge,
       ...(options.inviteCode === undefined ? {} : { inviteCode: options.inviteCode }),
+      ...(options.purpose === undefined ? {} : { purpose: options.purpose }),
     });
     const outcome = await browser.signIn(
       `${server.url}/api/auth/oidc/start?${query.toString()}`,
@@ -262,6 +264,73 @@ describe('single sign-on (OpenID Connect)', () => {
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body.error?.code).toBe('invalid_payload');
+  });
+
+  it('a signed-in device proves its person again through the provider, for its own account only', async () => {
+    const server = await start();
+    const sub = subject();
+    provider.profiles.set(sub, { preferred_username: 'again' });
+    const session = await signedIn(server, sub);
+    const before = await server.store.lastSsoSignIn(session.device.id);
+    expect(before).not.toBeNull();
+
+    const reauthenticate = (code: string, verifier: string, token?: string) =>
+      http<Answer<{ ssoAuthenticatedAt: number }>>(
+        server,
+        'POST',
+        '/api/auth/oidc/reauthenticate',
+        {
+          ...(token === undefined ? {} : { token }),
+          body: { code, codeVerifier: verifier },
+        },
+      );
+    const proof = await desktopSignIn(server, sub, { purpose: 'reauthenticate' });
+    const code = proof.redirect.searchParams.get('code') ?? '';
+    expect((await reauthenticate(code, proof.pkce.verifier)).status).toBe(401);
+    const answer = await reauthenticate(code, proof.pkce.verifier, session.accessToken);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    expect(answer.body.ssoAuthenticatedAt).toBeGreaterThan(before ?? 0);
+    expect(await server.store.lastSsoSignIn(session.device.id)).toBe(
+      answer.body.ssoAuthenticatedAt,
+    );
+    // No new device was made for it.
+    const devices = await http<{ devices: unknown[] }>(server, 'GET', '/api/devices', {
+      token: session.accessToken,
+    });
+    expect(devices.body.devices).toHaveLength(1);
+
+    // Someone else's proof does not count for this device.
+    const other = subject();
+    provider.profiles.set(other, { preferred_username: 'someone_else' });
+    await signedIn(server, other);
+    const foreign = await desktopSignIn(server, other, { purpose: 'reauthenticate' });
+    const refused = await reauthenticate(
+      foreign.redirect.searchParams.get('code') ?? '',
+      foreign.pkce.verifier,
+      session.accessToken,
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.error?.message).toMatch(/as someone else/);
+    expect(await server.store.lastSsoSignIn(session.device.id)).toBe(
+      answer.body.ssoAuthenticatedAt,
+    );
+
+    // Proving oneself makes no account for a stranger.
+    const stranger = subject();
+    const none = await desktopSignIn(server, stranger, { purpose: 'reauthenticate' });
+    expect(none.redirect.searchParams.get('error')).toBe('forbidden');
+    expect(
+      await server.store.userIdBySsoIdentity({ issuer: provider.issuer, subject: stranger }),
+    ).toBeNull();
+  });
+
+  it('a provider that cannot be reached is said so, and tried again on the next start', async () => {
+    const server = await start({ OIDC_ISSUER: `http://127.0.0.1:${String(await freePort())}` });
+    const answer = await new SsoBrowser().request(
+      `${server.url}/api/auth/oidc/start?client=web&state=${'s'.repeat(16)}&codeChallenge=${pkcePair().challenge}`,
+    );
+    expect(answer.status).toBe(500);
+    expect(answer.body).toMatch(/cannot be reached right now/);
   });
 
   it('a callback with a wrong state, without the browser that started it, or with another client’s code is refused', async () => {

@@ -52,6 +52,11 @@ export const ssoStartQuerySchema = z
     loopback: z.enum(SSO_LOOPBACK_HOSTS).optional(),
     state: appStateSchema,
     codeChallenge: challengeSchema,
+    /**
+     * `reauthenticate`: a signed-in person proves it is them again (a recent single sign-on stands
+     * in for a password): no account is made, and the code goes to `/oidc/reauthenticate`.
+     */
+    purpose: z.enum(['sign-in', 'reauthenticate']).optional(),
     inviteCode: textSchema()
       .pipe(z.string().trim().max(INVITE_CODE_MAX_LENGTH))
       .transform((code) => (code === '' ? undefined : code))
@@ -89,6 +94,15 @@ export const ssoExchangeBodySchema = z.object({
   device: deviceDescriptorSchema.optional(),
 });
 export type SsoExchangeBody = z.infer<typeof ssoExchangeBodySchema>;
+
+/** `POST /api/auth/oidc/reauthenticate` (with a bearer token): the code of a `reauthenticate` start. */
+export const ssoReauthenticateBodySchema = ssoExchangeBodySchema.omit({ device: true });
+export type SsoReauthenticateBody = z.infer<typeof ssoReauthenticateBodySchema>;
+
+/** What `POST /api/auth/oidc/reauthenticate` answers: when this device last used the provider. */
+export interface SsoReauthentication {
+  ssoAuthenticatedAt: number;
+}
 
 /** `GET /api/auth/options`: what the sign-in screen offers, asked before anyone signs in. */
 export interface AuthOptions {

@@ -1,4 +1,4 @@
-import type { AuthOptions } from '@chitchat/shared';
+import type { AuthOptions, SsoReauthentication } from '@chitchat/shared';
 import type { SessionState } from './contract';
 
 /** Single sign-on from the app (issue #18): the sign-in screen's part of the chat contract. */
@@ -16,7 +16,16 @@ export interface SsoApi {
    * refusal, `cancelled` (`cancelSignIn`) or `timeout`.
    */
   signInWithSso(input: SsoSignInInput): Promise<SessionState>;
+  /**
+   * Signed in: proves again, through the provider in the system browser, that the person is at
+   * this device (a recent single sign-on stands in for a password, as when deleting the account).
+   */
+  reauthenticateWithSso(): Promise<SsoReauthentication>;
 }
 
 /** The method names, added to CHAT_API_METHODS. */
-export const SSO_API_METHODS = ['getAuthOptions', 'signInWithSso'] as const;
+export const SSO_API_METHODS = [
+  'getAuthOptions',
+  'signInWithSso',
+  'reauthenticateWithSso',
+] as const;

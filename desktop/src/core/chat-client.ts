@@ -11,7 +11,7 @@ import type {
   ConversationEvent,
   MuteChoice,
 } from '@chitchat/shared';
-import { MUTE_ALWAYS, type AuthOptions } from '@chitchat/shared';
+import { MUTE_ALWAYS, type AuthOptions, type SsoReauthentication } from '@chitchat/shared';
 import type {
   AdminUserChange,
   ChatApi,
@@ -45,7 +45,13 @@ import * as administration from './administration';
 import { normalizeServerUrl, type StoredSession } from './account-paths';
 import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
-import { SSO_SIGN_IN_TIMEOUT_MS, authOptionsOf, codeFromBrowser } from './sso-sign-in';
+import {
+  SSO_SIGN_IN_TIMEOUT_MS,
+  authOptionsOf,
+  browserOpener,
+  reauthenticateThroughBrowser,
+  ssoExchange,
+} from './sso-sign-in';
 import type { SsoSignInInput } from '../common/sso';
 import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
@@ -230,25 +236,16 @@ export class ChatClient implements ChatApi {
 
   /** Signs in through the server's OpenID provider in the system browser (sso-sign-in.ts). */
   async signInWithSso(input: SsoSignInInput): Promise<SessionState> {
-    const { openBrowser } = this.options;
-    if (openBrowser === undefined)
-      throw new ChatClientError('unsupported', 'This app cannot open a browser to sign in.');
-    const serverUrl = normalizeServerUrl(input.serverUrl);
-    return this.signInWith(
-      serverUrl,
-      async (api, signal) => {
-        const { code, verifier } = await codeFromBrowser({
-          serverUrl,
-          ...(input.inviteCode ? { inviteCode: input.inviteCode } : {}),
-          openBrowser,
-          signal,
-        });
-        return api.ssoExchange(
-          { code, codeVerifier: verifier, device: this.options.device },
-          signal,
-        );
-      },
-      SSO_SIGN_IN_TIMEOUT_MS,
+    const open = browserOpener(this.options.openBrowser);
+    const exchange = ssoExchange(input, open, this.options.device);
+    return this.signInWith(input.serverUrl, exchange, SSO_SIGN_IN_TIMEOUT_MS);
+  }
+
+  async reauthenticateWithSso(): Promise<SsoReauthentication> {
+    const { api } = this.ready();
+    const open = browserOpener(this.options.openBrowser);
+    return this.whileSigningIn(SSO_SIGN_IN_TIMEOUT_MS, (signal) =>
+      reauthenticateThroughBrowser(api, open, signal),
     );
   }
 
@@ -267,6 +264,24 @@ export class ChatClient implements ChatApi {
     );
   }
 
+  /**
+   * Runs a request of the sign-in screen: a server that accepts the connection but never answers
+   * would otherwise leave the form waiting forever, so it gives up after `timeoutMs`, or when the
+   * person cancels (`cancelSignIn`).
+   */
+  private async whileSigningIn<T>(
+    timeoutMs: number,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const cancel = new AbortController();
+    this.signingIn?.abort();
+    this.signingIn = cancel;
+    const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(timeoutMs)]);
+    return remote(() => work(signal)).finally(() => {
+      if (this.signingIn === cancel) this.signingIn = null;
+    });
+  }
+
   private async signInWith(
     serverUrl: string,
     authenticate: (api: ApiClient, signal: AbortSignal) => ReturnType<ApiClient['login']>,
@@ -276,15 +291,7 @@ export class ChatClient implements ChatApi {
       throw new ChatClientError('conflict', 'Already signed in; sign out first.');
     const url = normalizeServerUrl(serverUrl);
     const api = this.apiFor(url);
-    // A server that accepts the connection but never answers would otherwise leave the form
-    // waiting forever: give up after a while, or when the person cancels.
-    const cancel = new AbortController();
-    this.signingIn?.abort();
-    this.signingIn = cancel;
-    const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(timeoutMs)]);
-    const auth = await remote(() => authenticate(api, signal)).finally(() => {
-      if (this.signingIn === cancel) this.signingIn = null;
-    });
+    const auth = await this.whileSigningIn(timeoutMs, (signal) => authenticate(api, signal));
     const session: StoredSession = {
       serverUrl: url,
       user: {

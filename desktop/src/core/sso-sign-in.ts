@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SSO_LOOPBACK_PATH, authOptionsSchema, type AuthOptions } from '@chitchat/shared';
+import {
+  SSO_LOOPBACK_PATH,
+  authOptionsSchema,
+  type AuthOptions,
+  type AuthSession,
+  type SsoReauthentication,
+} from '@chitchat/shared';
+import type { SsoSignInInput } from '../common/sso';
 import type { ApiClient } from './api-client';
 import { ChatClientError, remote } from './client-errors';
 
@@ -41,6 +48,8 @@ const answer = (res: ServerResponse, status: number, title: string, text: string
 export async function codeFromBrowser(input: {
   serverUrl: string;
   inviteCode?: string;
+  /** Proving a signed-in person again: the server makes no account. */
+  reauthenticate?: boolean;
   openBrowser: (url: string) => Promise<void>;
   signal: AbortSignal;
 }): Promise<{ code: string; verifier: string }> {
@@ -103,6 +112,7 @@ export async function codeFromBrowser(input: {
       state,
       codeChallenge: challenge,
       ...(input.inviteCode === undefined ? {} : { inviteCode: input.inviteCode }),
+      ...(input.reauthenticate === true ? { purpose: 'reauthenticate' } : {}),
     });
     await input.openBrowser(`${input.serverUrl}/api/auth/oidc/start?${query.toString()}`);
     return { code: await outcome, verifier };
@@ -130,4 +140,48 @@ export async function authOptionsOf(api: ApiClient): Promise<AuthOptions> {
   });
   const parsed = authOptionsSchema.safeParse(answer);
   return parsed.success ? parsed.data : { registration: 'open', sso: null };
+}
+
+/** The host's way to open the system browser; `unsupported` where there is none. */
+export function browserOpener(
+  openBrowser: ((url: string) => Promise<void>) | undefined,
+): (url: string) => Promise<void> {
+  if (openBrowser === undefined)
+    throw new ChatClientError('unsupported', 'This app cannot open a browser to sign in.');
+  return openBrowser;
+}
+
+/** A sign-in through the browser, then the one-time code exchanged for a new device's session. */
+export const ssoExchange =
+  (
+    input: SsoSignInInput,
+    openBrowser: (url: string) => Promise<void>,
+    device: { name: string; platform: string },
+  ) =>
+  async (api: ApiClient, signal: AbortSignal): Promise<AuthSession> => {
+    const { code, verifier } = await codeFromBrowser({
+      serverUrl: api.serverUrl,
+      ...(input.inviteCode ? { inviteCode: input.inviteCode } : {}),
+      openBrowser,
+      signal,
+    });
+    return api.ssoExchange({ code, codeVerifier: verifier, device }, signal);
+  };
+
+/** The signed-in person proves it is them again: a fresh single sign-on for this device. */
+export async function reauthenticateThroughBrowser(
+  api: ApiClient,
+  openBrowser: (url: string) => Promise<void>,
+  signal: AbortSignal,
+): Promise<SsoReauthentication> {
+  const proof = await codeFromBrowser({
+    serverUrl: api.serverUrl,
+    reauthenticate: true,
+    openBrowser,
+    signal,
+  });
+  const body = { code: proof.code, codeVerifier: proof.verifier };
+  return api.request<SsoReauthentication>('POST', '/api/auth/oidc/reauthenticate', body, {
+    signal,
+  });
 }

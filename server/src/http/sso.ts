@@ -1,17 +1,18 @@
 import type { IncomingMessage } from 'node:http';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import {
   HTTP_STATUS_BY_CODE,
   SSO_FLOW_TTL_S,
   ssoCallbackQuerySchema,
   ssoExchangeBodySchema,
+  ssoReauthenticateBodySchema,
   ssoStartQuerySchema,
 } from '@chitchat/shared';
 import type { Logger } from '../logger';
 import { ServiceError } from '../services/errors';
 import type { SsoService } from '../services/sso';
 import { SSO_FLOW_COOKIE, cookieValue } from '../services/sso-flow';
-import { parseInput, route, sendError } from './respond';
+import { authOf, parseInput, route, sendError } from './respond';
 
 const COOKIE_PATH = '/api/auth/oidc';
 
@@ -46,7 +47,8 @@ function refuse(req: Request, res: Response, error: ServiceError): void {
 /**
  * Single sign-on (issue #18; docs/protocol.md "Single sign-on"), under `/api/auth`:
  * `GET /options` (public: registration mode and the provider), `GET /oidc/start` (302 to the
- * provider), `GET /oidc/callback` (302 to the app with a one-time code) and `POST /oidc/exchange`.
+ * provider), `GET /oidc/callback` (302 to the app with a one-time code), `POST /oidc/exchange`, and
+ * `POST /oidc/reauthenticate` (signed in: a fresh single sign-on for the calling device).
  */
 export function ssoRouter(
   sso: SsoService,
@@ -54,6 +56,8 @@ export function ssoRouter(
   logger: Logger,
   /** True when PUBLIC_URL is https: the flow cookie is then sent over TLS only. */
   secureCookie: boolean,
+  /** `requireAuth`, for `/oidc/reauthenticate`. */
+  authenticated: RequestHandler,
 ): Router {
   const router = Router();
 
@@ -112,6 +116,14 @@ export function ssoRouter(
     route(async (req, res) => {
       const body = parseInput(ssoExchangeBodySchema, req.body ?? {});
       res.json(await sso.exchange(body, addressOf(req)));
+    }),
+  );
+  router.post(
+    '/oidc/reauthenticate',
+    authenticated,
+    route(async (req, res) => {
+      const body = parseInput(ssoReauthenticateBodySchema, req.body ?? {});
+      res.json(await sso.reauthenticate(authOf(res), body, addressOf(req)));
     }),
   );
   return router;

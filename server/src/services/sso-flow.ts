@@ -31,6 +31,8 @@ const flowSchema = z.object({
   challenge: z.string().min(43),
   inviteCode: z.string().optional(),
   expiresAt: z.number().int(),
+  /** Proving a signed-in person again: the account must exist already. */
+  reauthenticate: z.boolean().optional(),
 });
 export type SsoFlow = z.infer<typeof flowSchema>;
 

@@ -8,6 +8,8 @@ import {
   type AuthSession,
   type RegistrationMode,
   type SsoExchangeBody,
+  type SsoReauthenticateBody,
+  type SsoReauthentication,
   type SsoStartQuery,
 } from '@chitchat/shared';
 import type { Config } from '../config';
@@ -19,6 +21,7 @@ import { ServiceError, forbidden, unauthorized } from './errors';
 import { NO_PASSWORD_HASH } from './passwords';
 import { consumeOrThrow, type AuthRateLimits } from './rate-limits';
 import type { ServerKeys } from './secrets';
+import type { AccessClaims } from './tokens';
 import {
   displayNameFor,
   flowKey,
@@ -147,6 +150,11 @@ export function createSsoService(deps: {
       const user = await store.getUser(known);
       if (user !== null) return user;
     }
+    if (flow.reauthenticate === true) {
+      throw forbidden(
+        `This ${enabled().name} account has no account on this server; sign in at ${enabled().name} as yourself.`,
+      );
+    }
     if (deps.registration === 'closed') {
       throw forbidden(
         'This server does not take new accounts; ask its admin to create one for you.',
@@ -223,6 +231,7 @@ export function createSsoService(deps: {
         appState: query.state,
         challenge: query.codeChallenge,
         ...(query.inviteCode === undefined ? {} : { inviteCode: query.inviteCode }),
+        ...(query.purpose === 'reauthenticate' ? { reauthenticate: true } : {}),
         expiresAt: now() + SSO_FLOW_TTL_S * 1000,
       };
       const url = oidc.buildAuthorizationUrl(config, {
@@ -317,6 +326,34 @@ export function createSsoService(deps: {
       const session = await accounts.sessionFor(user, body.device);
       await store.markSsoSignIn(session.device.id, now());
       return session;
+    },
+
+    /**
+     * A signed-in device proves its person again through the provider: the code of a
+     * `purpose=reauthenticate` start, for the caller's own account, records a fresh single sign-on
+     * on the calling device (no new device).
+     */
+    async reauthenticate(
+      auth: AccessClaims,
+      body: SsoReauthenticateBody,
+      address: string,
+    ): Promise<SsoReauthentication> {
+      const settings = enabled();
+      await consumeOrThrow(limits.attemptsPerAddress, address);
+      const record = await store.takeSsoCode(sha256(body.code), now());
+      if (record === null || record.challenge !== s256(body.codeVerifier)) {
+        throw forbidden(
+          'This sign-in code is not valid: it was used already, has expired, or belongs to another sign-in. Try again.',
+        );
+      }
+      if (record.userId !== auth.userId) {
+        throw forbidden(
+          `You signed in at ${settings.name} as someone else; sign in there as yourself and try again.`,
+        );
+      }
+      const at = now();
+      await store.markSsoSignIn(auth.deviceId, at);
+      return { ssoAuthenticatedAt: at };
     },
 
     /**
