@@ -17,6 +17,7 @@ import {
 } from '@chitchat/shared';
 import { basicFields } from './fuzz/fields-basic';
 import { featureFields } from './fuzz/fields-features';
+import { groupFields } from './fuzz/fields-groups';
 import { badId, randomValue, required, optional, type Field } from './fuzz/values';
 
 /** Every client -> server event: the requests of `ClientRequests` plus the `typing` signal. */
@@ -102,6 +103,7 @@ function fields(world: FuzzWorld): Record<FuzzEvent, Record<string, Field>> {
     accountChanges,
     badAccountChanges,
   } = featureFields(basic);
+  const { description, badDescription, permissions, badPermissions } = groupFields();
   const spec: Record<FuzzEvent, Record<string, Field>> = {
     'conversation:list': { since: optional(seq, badSeq) },
     'conversation:members': { conversationId: idField },
@@ -184,6 +186,8 @@ function fields(world: FuzzWorld): Record<FuzzEvent, Record<string, Field>> {
     'group:update': {
       conversationId: idField,
       title: optional(title, badTitle),
+      description: optional(description, badDescription),
+      permissions: optional(permissions, badPermissions),
       add: optional(userIds, tooManyIds(GROUP_MEMBERS_MAX)),
       remove: optional(userIds, tooManyIds(GROUP_MEMBERS_MAX)),
       roles: optional(roles, badRoles),
@@ -197,7 +201,6 @@ function fields(world: FuzzWorld): Record<FuzzEvent, Record<string, Field>> {
       typing: required(fc.boolean(), fc.constantFrom(0, 1, 'yes', null)),
     },
   };
-  return spec;
   return spec;
 }
 

@@ -11,3 +11,4 @@ export * from './account-state';
 export * from './admin';
 export * from './two-step';
 export * from './sso';
+export * from './groups';

@@ -23,6 +23,8 @@ export const ID_MAX_LENGTH = 64;
 
 export const MESSAGE_TEXT_MAX_LENGTH = 8_000;
 export const GROUP_TITLE_MAX_LENGTH = 100;
+/** A group's description (issue #15), after trimming; line breaks count. */
+export const GROUP_DESCRIPTION_MAX_LENGTH = 2_048;
 /** Members of one group, the creator included. */
 export const GROUP_MEMBERS_MAX = 1_024;
 /** Groups up to this size carry their member list in summaries and get per-member receipts. */

@@ -1,5 +1,6 @@
 /** Data shapes as they travel on the wire (server answers and pushes). */
 import type { TwoStepStatus } from './two-step';
+import type { DescriptionChangedPayload, GroupPermissions, GroupSettingsPayload } from './groups';
 
 /** Who sees my last seen and online status (DESIGN §3: contacts plus members of a shared group). */
 export type LastSeenVisibility = 'everyone' | 'contacts' | 'nobody';
@@ -87,6 +88,8 @@ export const EVENT_TYPES = [
   'reaction',
   'pin',
   'poll_vote',
+  'description_changed',
+  'group_settings',
 ] as const;
 export type KnownEventType = (typeof EVENT_TYPES)[number];
 
@@ -256,7 +259,9 @@ export type KnownEvent =
   | (EventBase & { type: 'conversation_renamed'; payload: ConversationRenamedPayload })
   | (EventBase & { type: 'reaction'; payload: ReactionPayload })
   | (EventBase & { type: 'pin'; payload: PinPayload })
-  | (EventBase & { type: 'poll_vote'; payload: PollVotePayload });
+  | (EventBase & { type: 'poll_vote'; payload: PollVotePayload })
+  | (EventBase & { type: 'description_changed'; payload: DescriptionChangedPayload })
+  | (EventBase & { type: 'group_settings'; payload: GroupSettingsPayload });
 
 export type ConversationEvent = KnownEvent;
 
@@ -367,6 +372,10 @@ export interface ConversationSummary {
   request?: RequestState | null;
   /** Direct chats and groups of at most SMALL_GROUP_MAX members (current members only). */
   members?: InlineMember[];
+  /** Groups, for current members: the description (null when none). Absent from older servers. */
+  description?: string | null;
+  /** Groups, for current members: who may send and edit the info. Absent from older servers. */
+  permissions?: GroupPermissions;
 }
 
 export interface PresenceInfo {

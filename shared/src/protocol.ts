@@ -2,8 +2,9 @@
  * The wire protocol version this build speaks; sent as `auth.protocol` in the handshake.
  * 2: events a member may not see arrive as `hidden` stubs (live and in pages) instead of not at
  * all; a protocol 1 socket gets no stubs, and its pages are filled up to `limit` without them.
+ * 3: group settings events (`description_changed`, `group_settings`; issue #15).
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The oldest protocol version a server of this build still accepts. */
 export const MIN_PROTOCOL = 1;
 /** The first protocol whose sockets receive `hidden` stubs. */
@@ -14,6 +15,8 @@ export const HIDDEN_STUB_PROTOCOL = 2;
  * and in pages), as it always did: a voice note is then a plain audio attachment.
  */
 export const MESSAGE_EXTRAS_PROTOCOL = 2;
+/** The first protocol whose sockets receive the group settings events of issue #15. */
+export const GROUP_SETTINGS_PROTOCOL = 3;
 /**
  * The first protocol whose sockets receive each log entry type (issue #14: an older app must show
  * no stray "unsupported message" for events it cannot display). A type not listed here reaches
@@ -25,6 +28,8 @@ export const EVENT_TYPE_FIRST_PROTOCOL: Readonly<Record<string, number>> = {
   reaction: 2,
   pin: 2,
   poll_vote: 2,
+  description_changed: GROUP_SETTINGS_PROTOCOL,
+  group_settings: GROUP_SETTINGS_PROTOCOL,
 };
 
 /** The first protocol that receives log entries of `type` (MIN_PROTOCOL for the original types). */

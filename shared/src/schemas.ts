@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { twoStepCodeSchema } from './two-step';
+import { groupPermissionsChangeSchema } from './groups';
 import {
   ABOUT_MAX_LENGTH,
   ATTACHMENTS_MAX,
   BLOCK_LIST_CHANGE_MAX,
   DEVICE_NAME_MAX_LENGTH,
   DISPLAY_NAME_MAX_LENGTH,
+  GROUP_DESCRIPTION_MAX_LENGTH,
   GROUP_MEMBERS_MAX,
   GROUP_TITLE_MAX_LENGTH,
   ID_MAX_LENGTH,
@@ -87,6 +89,19 @@ export const aboutSchema = nameText()
   .transform((s) => s.trim())
   .pipe(z.string().max(ABOUT_MAX_LENGTH));
 export const groupTitleSchema = trimmedName(GROUP_TITLE_MAX_LENGTH);
+
+/** Line breaks are the one control character a description may hold (it has paragraphs). */
+const LINE_BREAKS = /\r\n|\r|\n/g;
+
+/**
+ * A group description (issue #15): the name rule of titles (no control, direction-override or
+ * invisible characters) except that line breaks stay (as `\n`); trimmed; empty removes it.
+ */
+export const groupDescriptionSchema = textSchema()
+  .pipe(z.string().max(GROUP_DESCRIPTION_MAX_LENGTH * 2))
+  .refine((s) => !hasUnsafeNameCharacter(s.replace(LINE_BREAKS, '')), UNSAFE_NAME_MESSAGE)
+  .transform((s) => s.replace(LINE_BREAKS, '\n').trim())
+  .pipe(z.string().max(GROUP_DESCRIPTION_MAX_LENGTH));
 /**
  * The decoded `X-File-Name` of an upload: the name rule refuses it whole (as for display names);
  * the server then keeps its last path segment, cut to MEDIA_NAME_MAX_LENGTH. The length cap here
@@ -196,6 +211,10 @@ export const groupCreateSchema = z.object({
 export const groupUpdateSchema = z.object({
   conversationId: idSchema,
   title: groupTitleSchema.optional(),
+  /** Empty removes the description. Who may: `permissions.editInfo`. */
+  description: groupDescriptionSchema.optional(),
+  /** Owner and admins only; keys left out keep their value. */
+  permissions: groupPermissionsChangeSchema.optional(),
   add: memberIdsSchema.optional(),
   remove: memberIdsSchema.optional(),
   roles: z

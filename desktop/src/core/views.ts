@@ -478,6 +478,12 @@ export class ViewBuilder {
           : `${actor} unpinned a message`;
       case 'conversation_renamed':
         return `${actor} renamed the group to “${String(payload.title)}”`;
+      case 'description_changed':
+        return payload.description === null
+          ? `${actor} removed the group description`
+          : `${actor} changed the group description`;
+      case 'group_settings':
+        return `${actor} changed the group settings`;
       default:
         return '';
     }

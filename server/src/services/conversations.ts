@@ -12,7 +12,6 @@ import {
   type GroupCreatePayload,
   type GroupUpdatePayload,
   type MembersAnswer,
-  type MemberRole,
   type PublicUser,
   timeOrderedId,
 } from '@chitchat/shared';
@@ -30,6 +29,7 @@ import type { ProfilesService } from './profiles';
 import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
+import { canManage, infoChange, managesMembers } from './group-rules';
 import { invitationView, splitAdds } from './invitations';
 import { MembershipCache } from './membership-cache';
 import {
@@ -170,6 +170,10 @@ export function createConversationsService(deps: {
         ),
       );
     }
+    if (conversation.kind === 'group' && membership.active) {
+      summary.description = conversation.description;
+      summary.permissions = conversation.permissions;
+    }
     if (peerId !== undefined) {
       const peer = (await viewedUsers(membership.userId, [peerId])).get(peerId);
       if (peer !== undefined) summary.peer = peer;
@@ -266,8 +270,6 @@ export function createConversationsService(deps: {
     at: now(),
     ...(opId !== undefined ? { opId } : {}),
   });
-
-  const canManage = (role: MemberRole) => role === 'owner' || role === 'admin';
 
   return {
     summarize,
@@ -393,7 +395,13 @@ export function createConversationsService(deps: {
       );
       if (conversation.kind !== 'group')
         throw new ServiceError('invalid_payload', 'Only groups can be changed.');
-      if (!canManage(membership.role))
+      const info = infoChange(conversation, membership, payload);
+      // Members may change the info where the group allows it (editInfo); nothing else.
+      if (
+        !canManage(membership.role) &&
+        (managesMembers(payload) ||
+          (payload.title === undefined && payload.description === undefined))
+      )
         throw forbidden('Only the owner and admins manage this group.');
       const members = new Map((await currentMembers(conversation)).map((m) => [m.userId, m]));
 
@@ -429,9 +437,7 @@ export function createConversationsService(deps: {
           );
         }
       }
-      const change: GroupChange = {};
-      if (payload.title !== undefined && payload.title !== conversation.title)
-        change.title = payload.title;
+      const change: GroupChange = { ...info };
       if (add.length > 0) change.add = add;
       if (remove.length > 0) change.remove = remove;
       if (payload.roles !== undefined) change.roles = payload.roles;

@@ -24,6 +24,7 @@ import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import { GroupReceipts } from './group-receipts';
+import { requireSendRight } from './group-rules';
 import { MembershipCache } from './membership-cache';
 import { blocks, peerMarksVisibility, requestState } from './relationships';
 import { publishEvent, sendEvent } from './publish';
@@ -196,6 +197,8 @@ export function createMessagingService(deps: {
         if (pair !== undefined) directMembers.set(conversationId, pair);
       }
     }
+    // Groups always read their access above: where only admins send, a member is refused.
+    if (access !== undefined) requireSendRight(access.conversation, access.membership);
     // In a direct chat, the peer's block refuses the send: checked by the appending transaction.
     const peer = pair?.find((id) => id !== actor.userId) ?? null;
     if (replyToSeq !== null && access !== undefined) {

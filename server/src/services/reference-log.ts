@@ -1,5 +1,6 @@
 import { timeOrderedId, type SeqAnswer } from '@chitchat/shared';
 import type { EventRecord, NewReference, Store } from '../store/types';
+import type { Access } from './access';
 import type { Actor } from './conversations';
 import { spend, type DeviceRateLimits } from './device-limits';
 import { refusalToError } from './errors';
@@ -38,6 +39,8 @@ export function createReferenceLog(deps: {
       /** "reacted to", "pinned"...: names the action in a refusal. */
       verb: string;
       tooFast: string;
+      /** Throws to refuse the actor here (a pin where only admins edit the group's info). */
+      allowed?: (access: Access) => void;
       /** The event for this target; throws to refuse (a vote on a message without a poll). */
       reference: (target: Extract<EventRecord, { type: 'message' }>) => NewReference;
     },
@@ -47,7 +50,14 @@ export function createReferenceLog(deps: {
     if (first !== null) return { seq: first.seq };
     spend(limits.send, actor.deviceId, how.tooFast);
     const { conversationId, targetSeq } = request;
-    const { target } = await actionableMessage(store, actor, conversationId, targetSeq, how.verb);
+    const { access, target } = await actionableMessage(
+      store,
+      actor,
+      conversationId,
+      targetSeq,
+      how.verb,
+    );
+    how.allowed?.(access);
     const reference = how.reference(target);
     try {
       const event = await store.appendReference(conversationId, reference, {

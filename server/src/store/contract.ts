@@ -8,6 +8,7 @@ import { UniqueViolation, type DeviceRecord, type EventOrigin, type Store } from
 import type { ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
 import { describeMembershipContract } from './contract-membership';
+import { describeGroupsContract } from './contract-groups';
 import { describeReferencesContract } from './contract-references';
 import { describeVoiceContract } from './contract-voice';
 import { describePollContract } from './contract-polls';
@@ -201,6 +202,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
 
       describeLogContract(context);
       describeMembershipContract(context);
+      describeGroupsContract(context);
       describeReferencesContract(context);
       describeVoiceContract(context);
       describePollContract(context);

@@ -7,6 +7,7 @@ import type {
   ConversationEvent,
   ConversationKind,
   GroupAdds,
+  GroupPermissions,
   LastSeenVisibility,
   MemberRole,
   PinPayload,
@@ -225,6 +226,9 @@ export interface ConversationRecord {
   kind: ConversationKind;
   title: string | null;
   avatar: string | null;
+  /** Groups (issue #15): see shared/src/groups.ts. */
+  description: string | null;
+  permissions: GroupPermissions;
   createdBy: string;
   createdAt: number;
   lastSeq: number;
@@ -323,6 +327,9 @@ export type NewReference =
 
 export interface GroupChange {
   title?: string;
+  /** Logged as `description_changed` / `group_settings` (the full new permissions). */
+  description?: string | null;
+  permissions?: GroupPermissions;
   add?: readonly string[];
   remove?: readonly string[];
   roles?: readonly { userId: string; role: MemberRole }[];

@@ -4,6 +4,7 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import {
+  GROUP_DESCRIPTION_MAX_LENGTH,
   GROUP_TITLE_MAX_LENGTH,
   MENTIONS_MAX,
   MESSAGE_TEXT_MAX_LENGTH,
@@ -201,6 +202,8 @@ export async function storeViolations(
           'pin',
           'poll_vote',
           'conversation_renamed',
+          'description_changed',
+          'group_settings',
         ].includes(e.type) &&
         !covers(e.senderUserId, e.seq)
       )
@@ -342,6 +345,31 @@ export async function storeViolations(
             hasUnsafeNameCharacter(t)
           )
             bad(`${at}: title of ${String(t?.length)} chars: ${describePayload(t)}`);
+          break;
+        }
+        case 'description_changed': {
+          const d = e.payload.description;
+          if (
+            d !== null &&
+            (typeof d !== 'string' ||
+              d !== d.trim() ||
+              d === '' ||
+              d.length > GROUP_DESCRIPTION_MAX_LENGTH ||
+              hasUnsafeNameCharacter(d.replaceAll('\n', '')))
+          )
+            bad(`${at}: description ${describePayload(d)}`);
+          break;
+        }
+        case 'group_settings': {
+          const p = e.payload.permissions;
+          const audiences = ['everyone', 'admins'];
+          if (
+            !audiences.includes(p.send) ||
+            !audiences.includes(p.editInfo) ||
+            typeof p.approveJoins !== 'boolean' ||
+            Object.keys(p).length !== 3
+          )
+            bad(`${at}: permissions ${describePayload(p)}`);
           break;
         }
         case 'member_added':

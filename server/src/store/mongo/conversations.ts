@@ -240,6 +240,10 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
             await append('conversation_renamed', { title: change.title });
             title = change.title;
           }
+          if (change.description !== undefined)
+            await append('description_changed', { description: change.description });
+          if (change.permissions !== undefined)
+            await append('group_settings', { permissions: change.permissions });
           const added = await filterAsync(change.add ?? [], false);
           if (added.length > 0) {
             await append('member_added', { userIds: added });
@@ -276,7 +280,12 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
               { _id: conversationId },
               {
                 $inc: { lastSeq: events.length, membersVersion: membersChanged },
-                $set: { version, ...(change.title !== undefined ? { title } : {}) },
+                $set: {
+                  version,
+                  ...(change.title !== undefined ? { title } : {}),
+                  ...(change.description !== undefined ? { description: change.description } : {}),
+                  ...(change.permissions !== undefined ? { permissions: change.permissions } : {}),
+                },
               },
               { session },
             );

@@ -1,3 +1,4 @@
+import { DEFAULT_GROUP_PERMISSIONS } from '@chitchat/shared';
 import type {
   ConversationRecord,
   DeviceRecord,
@@ -59,6 +60,8 @@ export const toConversationRecord = (doc: ConversationDoc): ConversationRecord =
   kind: doc.kind,
   title: doc.title ?? null,
   avatar: doc.avatar ?? null,
+  description: doc.description ?? null,
+  permissions: { ...DEFAULT_GROUP_PERMISSIONS, ...(doc.permissions ?? {}) },
   createdBy: doc.createdBy,
   createdAt: doc.createdAt,
   lastSeq: doc.lastSeq,

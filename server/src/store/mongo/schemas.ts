@@ -3,6 +3,8 @@ import { z } from 'zod';
 import {
   EVENT_TYPES,
   type GroupAdds,
+  type GroupAudience,
+  type GroupPermissions,
   type KnownEventType,
   type LastSeenVisibility,
   type UserRole,
@@ -33,6 +35,7 @@ import { ssoModels } from './sso-schemas';
  */
 
 export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const satisfies readonly MemberRole[];
+export const GROUP_AUDIENCES = ['everyone', 'admins'] as const satisfies readonly GroupAudience[];
 export const CONVERSATION_KINDS = [
   'direct',
   'group',
@@ -96,6 +99,10 @@ export interface ConversationDoc {
   kind: ConversationKind;
   title: string | null;
   avatar: string | null;
+  /** Groups (issue #15); absent on older documents and direct chats. */
+  description?: string | null;
+  /** Groups (issue #15); absent means DEFAULT_GROUP_PERMISSIONS. */
+  permissions?: GroupPermissions | null;
   createdBy: string;
   createdAt: number;
   lastSeq: number;
@@ -240,6 +247,18 @@ export const conversationSchema = new Schema<ConversationDoc>(
     kind: { type: String, required: true, enum: CONVERSATION_KINDS },
     title: nullableString,
     avatar: nullableString,
+    description: nullableString,
+    permissions: {
+      type: new Schema<GroupPermissions>(
+        {
+          send: { type: String, required: true, enum: GROUP_AUDIENCES },
+          editInfo: { type: String, required: true, enum: GROUP_AUDIENCES },
+          approveJoins: { type: Boolean, required: true },
+        },
+        { _id: false, strict: 'throw' },
+      ),
+      default: null,
+    },
     createdBy: { type: String, required: true },
     createdAt: requiredInt(0),
     lastSeq: requiredInt(0),
@@ -368,6 +387,14 @@ export const eventPayloadSchemas = {
   reaction: z.object({ targetSeq: seqSchema, emoji: z.string().min(1).nullable() }),
   pin: z.object({ targetSeq: seqSchema, pinned: z.boolean() }),
   poll_vote: z.object({ targetSeq: seqSchema, options: z.array(z.number().int().min(0)) }),
+  description_changed: z.object({ description: z.string().nullable() }),
+  group_settings: z.object({
+    permissions: z.object({
+      send: z.enum(GROUP_AUDIENCES),
+      editInfo: z.enum(GROUP_AUDIENCES),
+      approveJoins: z.boolean(),
+    }),
+  }),
 } satisfies Record<KnownEventType, z.ZodType>;
 
 const isMessage = function (this: EventDoc) {

@@ -369,6 +369,20 @@ export function sqliteConversationStore(
           membersChanged: 0,
         });
       }
+      if (change.description !== undefined) {
+        append('description_changed', { description: change.description });
+      }
+      if (change.permissions !== undefined) {
+        append('group_settings', { permissions: change.permissions });
+      }
+      if (change.description !== undefined || change.permissions !== undefined) {
+        st.setGroupSettings.run({
+          id: conversationId,
+          setDescription: change.description !== undefined ? 1 : 0,
+          description: change.description ?? null,
+          permissions: change.permissions === undefined ? null : JSON.stringify(change.permissions),
+        });
+      }
       const added = [...new Set(change.add ?? [])].filter((id) => !isActive(id));
       if (added.length > 0) {
         append('member_added', { userIds: added });

@@ -1,4 +1,8 @@
-import type { MemberRole } from '@chitchat/shared';
+import {
+  DEFAULT_GROUP_PERMISSIONS,
+  type GroupPermissions,
+  type MemberRole,
+} from '@chitchat/shared';
 import { spanOf } from '../periods';
 import type { ConversationRecord, EventRecord, MembershipRecord, Period } from '../types';
 
@@ -9,6 +13,9 @@ export interface ConversationRow {
   kind: 'direct' | 'group';
   title: string | null;
   avatar: string | null;
+  description: string | null;
+  /** JSON of GroupPermissions; NULL for the defaults. */
+  permissions: string | null;
   created_by: string;
   created_at: number;
   last_seq: number;
@@ -53,6 +60,14 @@ export const toConversation = (row: ConversationRow): ConversationRecord => ({
   kind: row.kind,
   title: row.title,
   avatar: row.avatar,
+  description: row.description,
+  permissions:
+    row.permissions === null
+      ? { ...DEFAULT_GROUP_PERMISSIONS }
+      : {
+          ...DEFAULT_GROUP_PERMISSIONS,
+          ...(JSON.parse(row.permissions) as Partial<GroupPermissions>),
+        },
   createdBy: row.created_by,
   createdAt: row.created_at,
   lastSeq: row.last_seq,

@@ -74,6 +74,12 @@ export function conversationStatements(db: SqliteDatabase) {
          left_title = (SELECT title FROM conversations WHERE id = @conversationId)
        WHERE conversation_id = @conversationId AND user_id = @userId AND active = 1`,
     ),
+    setGroupSettings: prepare(
+      `UPDATE conversations SET
+         description = CASE WHEN @setDescription = 1 THEN @description ELSE description END,
+         permissions = COALESCE(@permissions, permissions)
+       WHERE id = @id`,
+    ),
     setRole: prepare(
       `UPDATE memberships SET role = @role, version = @version
        WHERE conversation_id = @conversationId AND user_id = @userId AND active = 1 AND role != @role`,

@@ -14,6 +14,7 @@ import { migration013 } from './013-two-step';
 import { migration014 } from './014-read-receipts';
 import { migration015 } from './015-sso';
 import { migration016 } from './016-profiles';
+import { migration017 } from './017-group-settings';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -33,4 +34,5 @@ export const migrations: readonly string[] = [
   migration014,
   migration015,
   migration016,
+  migration017,
 ];
