@@ -177,6 +177,7 @@ describe('single sign-on (OpenID Connect)', () => {
     const sub = subject();
     provider.profiles.set(sub, { preferred_username: 'nopass' });
     const session = await signedIn(server, sub);
+    expect(session.user.hasPassword).toBe(false);
     const login = await http<Answer<object>>(server, 'POST', '/api/auth/login', {
       body: { username: 'nopass', password: 'any password at all' },
     });
@@ -191,6 +192,7 @@ describe('single sign-on (OpenID Connect)', () => {
 
     expect(await server.app.sso.recentSsoSignIn(session.device.id, 60_000)).toBe(true);
     const byPassword = await register(server);
+    expect(byPassword.user.hasPassword).toBe(true);
     expect(await server.app.sso.recentSsoSignIn(byPassword.device.id, 60_000)).toBe(false);
   });
 

@@ -53,6 +53,11 @@ export interface Me extends PublicUser {
   blocked: string[];
   /** Two-step sign-in of this account (issue #18). */
   twoStep: TwoStepStatus;
+  /**
+   * False for an account made by single sign-on: it signs in through its provider, and a recent
+   * single sign-on stands in for the password where one is asked for (issue #18).
+   */
+  hasPassword: boolean;
 }
 
 export interface DeviceInfo {

@@ -363,6 +363,8 @@ export interface SignInInput {
 export interface AccountInfo {
   role: UserRole;
   twoStep: TwoStepStatus;
+  /** False for an account made by single sign-on: no password to change. */
+  hasPassword: boolean;
 }
 
 /** What an admin's "Administration" section shows. */

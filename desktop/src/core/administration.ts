@@ -20,7 +20,9 @@ import { remote } from './client-errors';
 export function accountInfo(api: ApiClient): Promise<AccountInfo> {
   return remote(async () => {
     const me = await api.request<Me>('GET', '/api/me');
-    return { role: me.role, twoStep: me.twoStep };
+    // A server from before single sign-on knows only accounts with passwords.
+    const hasPassword: boolean | undefined = (me as Partial<Me>).hasPassword;
+    return { role: me.role, twoStep: me.twoStep, hasPassword: hasPassword ?? true };
   });
 }
 

@@ -108,6 +108,14 @@ describe.skipIf(!runBrowser)('single sign-on through the system browser (Chromiu
     expect(firstUser?.username).toBe('kim');
     expect(firstUser?.displayName).toBe('Kim Lee');
 
+    // No password to change: Settings says how this account signs in.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = page.getByRole('dialog', { name: 'Settings' });
+    await settings.getByText('This account signs in with single sign-on').waitFor();
+    expect(await settings.getByRole('button', { name: 'Change password…' }).count()).toBe(0);
+    await screenshot(page, 'sso-05-settings-no-password');
+    await page.keyboard.press('Escape');
+
     // Sign out and in again: the provider remembers the browser, the server finds the account.
     await engine.client.signOut();
     await button.waitFor();
@@ -153,6 +161,6 @@ describe.skipIf(!runBrowser)('single sign-on through the system browser (Chromiu
     const refusedPage = await nextBrowserPage(++count);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('disabled');
     await refusedPage.getByText('Sign-in did not work').waitFor();
-    await screenshot(page, 'sso-05-refused');
+    await screenshot(page, 'sso-06-refused');
   });
 });

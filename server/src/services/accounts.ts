@@ -107,6 +107,7 @@ export function createAccountsService(deps: {
     aboutVisibility: user.aboutVisibility,
     blocked: await store.blockedUserIds(user.id),
     twoStep: await deps.twoStep.status(user),
+    hasPassword: hasPassword(user),
   });
 
   const issueAccessToken = (claims: AccessClaims) =>

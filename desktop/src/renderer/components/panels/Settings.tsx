@@ -68,7 +68,16 @@ export function Settings({ store }: { store: AppStore }) {
         onError={(e) => setMessage(errorText(e))}
       />
       <LinkPreviewSetting store={store} onError={showError} />
-      <ChangePassword store={store} />
+      {account?.hasPassword === false ? (
+        <section aria-labelledby="password-heading">
+          <h3 id="password-heading">Password</h3>
+          <p className="muted">
+            This account signs in with single sign-on, so it has no password here.
+          </p>
+        </section>
+      ) : (
+        <ChangePassword store={store} />
+      )}
       <ExportData store={store} />
       {account && (
         <TwoStepSettings store={store} status={account.twoStep} onChanged={refreshAccount} />
