@@ -371,6 +371,38 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(await server.store.listUsers()).toEqual([]);
   });
 
+  it('any replica finishes a sign-in another started (a shared JWT_SECRET), and only then', async () => {
+    const secret = 'a-shared-secret-of-at-least-32-characters!';
+    const first = await start({ JWT_SECRET: secret });
+    // Behind one address (PUBLIC_URL) two replicas; the provider comes back to either.
+    const same = await start({ JWT_SECRET: secret, PUBLIC_URL: first.url });
+    const other = await start({ JWT_SECRET: `${secret}-but-another`, PUBLIC_URL: first.url });
+    const sub = subject();
+    provider.profiles.set(sub, { preferred_username: 'roamer' });
+
+    const finishOn = async (replica: TestServer) => {
+      const pkce = pkcePair();
+      const browser = new SsoBrowser();
+      const reached = await browser.signIn(
+        `${first.url}/api/auth/oidc/start?client=desktop&port=${String(LOOPBACK)}&state=${'r'.repeat(16)}&codeChallenge=${pkce.challenge}`,
+        sub,
+        (l) => l.startsWith(`${first.url}/api/auth/oidc/callback`),
+      );
+      const callback = new URL(reached.stoppedAt ?? '');
+      callback.port = String(replica.port);
+      return { answer: await browser.request(callback.href), pkce };
+    };
+
+    const { answer, pkce } = await finishOn(same);
+    expect(answer.status).toBe(302);
+    const code = new URL(answer.location ?? '').searchParams.get('code') ?? '';
+    expect((await exchange(same, code, pkce.verifier)).status).toBe(200);
+
+    const refused = await finishOn(other);
+    expect(refused.answer.status).toBe(403);
+    expect(refused.answer.body).toMatch(/not started in this browser/);
+  });
+
   it('the web app is redirected to PUBLIC_URL with the code in the fragment', async () => {
     const server = await start();
     const sub = subject();

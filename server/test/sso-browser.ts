@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 
 /**
- * A minimal browser for the single sign-on tests: keeps cookies per host, follows redirects one by
+ * A minimal browser for the single sign-on tests: keeps cookies per host name (as browsers do,
+ * whatever the port), follows redirects one by
  * one, and fills oidc-provider's development login and consent forms as a person would, so the
  * whole authorization-code flow runs over real HTTP.
  */
@@ -14,7 +15,7 @@ export class SsoBrowser {
     init: { method?: string; form?: Record<string, string>; accept?: string } = {},
   ): Promise<{ status: number; location: string | null; body: string }> {
     const target = new URL(url);
-    const cookies = [...(this.jar.get(target.host) ?? new Map<string, string>())]
+    const cookies = [...(this.jar.get(target.hostname) ?? new Map<string, string>())]
       .map(([name, value]) => `${name}=${value}`)
       .join('; ');
     const headers: Record<string, string> = { accept: init.accept ?? 'text/html' };
@@ -30,7 +31,7 @@ export class SsoBrowser {
       body,
       redirect: 'manual',
     });
-    this.keep(target.host, response.headers.getSetCookie());
+    this.keep(target.hostname, response.headers.getSetCookie());
     const location = response.headers.get('location');
     return {
       status: response.status,
