@@ -196,6 +196,24 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(await server.app.sso.recentSsoSignIn(byPassword.device.id, 60_000)).toBe(false);
   });
 
+  it('two-step sign-in (for password sign-ins) is not offered to accounts made by single sign-on', async () => {
+    const server = await start({ TOTP_REQUIRED_FOR_ADMINS: true });
+    const sub = subject();
+    provider.profiles.set(sub, { preferred_username: 'sso_admin' });
+    const admin = await signedIn(server, sub);
+    expect(admin.user.role).toBe('admin');
+    // Its admin powers are not held back waiting for a two-step set-up it cannot make.
+    expect(admin.user.twoStep.required).toBe(false);
+    const users = await http(server, 'GET', '/api/admin/users', { token: admin.accessToken });
+    expect(users.status).toBe(200);
+    const setUp = await http<Answer<object>>(server, 'POST', '/api/me/two-step', {
+      token: admin.accessToken,
+    });
+    expect(setUp.status).toBe(403);
+    expect(setUp.body.error?.message).toMatch(/signs in with single sign-on/);
+    expect(await server.store.twoStepOf(admin.user.id)).toBeNull();
+  });
+
   it('invite mode: a first sign-in needs an invite, which it uses', async () => {
     const server = await start({ REGISTRATION: 'invite' });
     const admin = await register(server, 'the_admin');

@@ -113,6 +113,7 @@ describe.skipIf(!runBrowser)('single sign-on through the system browser (Chromiu
     const settings = page.getByRole('dialog', { name: 'Settings' });
     await settings.getByText('This account signs in with single sign-on').waitFor();
     expect(await settings.getByRole('button', { name: 'Change password…' }).count()).toBe(0);
+    expect(await settings.getByRole('heading', { name: 'Two-step sign-in' }).count()).toBe(0);
     await screenshot(page, 'sso-05-settings-no-password');
     await page.keyboard.press('Escape');
 

@@ -109,7 +109,13 @@ export function createTwoStepService(deps: {
     return user;
   }
 
-  const mustStayOn = (user: UserRecord) => options.requiredForAdmins && user.role === 'admin';
+  /*
+   * Accounts made by single sign-on never sign in with a password here, so a code asked after the
+   * password would guard nothing: their provider's sign-in (and its own second step) protects
+   * them, and TOTP_REQUIRED_FOR_ADMINS does not hold their admin powers back.
+   */
+  const mustStayOn = (user: UserRecord) =>
+    options.requiredForAdmins && user.role === 'admin' && hasPassword(user);
 
   function freshRecoveryCodes(): { codes: string[]; hashes: string[] } {
     const codes = Array.from({ length: TWO_STEP_RECOVERY_CODES }, newRecoveryCode);
@@ -129,7 +135,7 @@ export function createTwoStepService(deps: {
 
     /** Whether an admin may use their powers: always, unless the operator requires two-step. */
     async adminMayAct(user: UserRecord): Promise<boolean> {
-      if (!options.requiredForAdmins) return true;
+      if (!options.requiredForAdmins || !hasPassword(user)) return true;
       return inForce(await store.twoStepOf(user.id));
     },
 
@@ -152,6 +158,11 @@ export function createTwoStepService(deps: {
     /** A new secret for the authenticator app, not in force until `confirm`. */
     async begin(userId: string): Promise<TwoStepSetup> {
       const user = await userOf(userId);
+      if (!hasPassword(user)) {
+        throw forbidden(
+          'This account signs in with single sign-on: your provider’s sign-in protects it (turn on its two-step check there). Two-step sign-in here is for password sign-ins.',
+        );
+      }
       const secret = generateSecret();
       if (!(await store.setPendingTwoStep(user.id, secret))) {
         throw new ServiceError(

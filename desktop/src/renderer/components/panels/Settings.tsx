@@ -79,7 +79,8 @@ export function Settings({ store }: { store: AppStore }) {
         <ChangePassword store={store} />
       )}
       <ExportData store={store} />
-      {account && (
+      {/* Single sign-on accounts have no password for a second step to follow. */}
+      {account?.hasPassword === true && (
         <TwoStepSettings store={store} status={account.twoStep} onChanged={refreshAccount} />
       )}
       {account?.role === 'admin' && <Administration store={store} myUserId={session.user.id} />}
