@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { AttachmentRef } from '@chitchat/shared';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import type { SearchHit } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
@@ -154,5 +156,101 @@ describe('message search over a real server (issue #16)', () => {
       code: 'invalid_payload',
     });
     expect(await alice.client.getIndexing()).toEqual({ active: false, percent: 100 });
+  });
+
+  it('filters by person, chat, kind and date; without words a filter lists what it names', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const carol = await signedUp('Carol');
+    const group = await alice.client.createGroup({
+      title: 'Team',
+      memberIds: [bob.userId, carol.userId],
+    });
+    const direct = await alice.client.startDirectChat(bob.userId);
+    const day = 86_400_000;
+    const start = Date.now() - 10 * day;
+    const file = (name: string, mime: string): AttachmentRef => ({
+      id: randomUUID(),
+      name,
+      mime,
+      size: 1000,
+      thumbnail: false,
+    });
+    // Written straight to the server's store (media need no upload for a receiver's search), at
+    // chosen times; a live message after them makes the engines catch up.
+    const append = (
+      conversationId: string,
+      userId: string,
+      at: number,
+      text: string | null,
+      extra: {
+        attachments?: AttachmentRef[];
+        voice?: { durationMs: number; waveform: number[] };
+      } = {},
+    ) =>
+      server.store.appendMessage({
+        id: randomUUID(),
+        conversationId,
+        userId,
+        deviceId: null,
+        at,
+        clientMsgId: randomUUID(),
+        text,
+        replyToSeq: null,
+        attachments: extra.attachments ?? [],
+        voice: extra.voice,
+      });
+    await append(group.id, bob.userId, start, 'report draft attached', {
+      attachments: [file('report.pdf', 'application/pdf')],
+    });
+    await append(group.id, carol.userId, start + day, 'report photo', {
+      attachments: [file('board.jpg', 'image/jpeg')],
+    });
+    await append(group.id, carol.userId, start + 2 * day, null, {
+      attachments: [file('clip.mp4', 'video/mp4')],
+    });
+    await append(group.id, bob.userId, start + 3 * day, 'report online: https://example.com/r');
+    await append(group.id, bob.userId, start + 4 * day, null, {
+      attachments: [file('voice.ogg', 'audio/ogg')],
+      voice: { durationMs: 2000, waveform: [1, 2, 3] },
+    });
+    await append(direct.id, bob.userId, start + 5 * day, 'report for you only');
+    await alice.client.sendMessage({ conversationId: group.id, text: 'thanks all' });
+    await alice.client.sendMessage({ conversationId: direct.id, text: 'thanks Bob' });
+    await searchUntil(alice.client, 'report', 4);
+    await searchUntil(alice.client, 'thanks', 2);
+
+    const find = async (query: string, options: Parameters<ChatClient['searchMessages']>[1]) =>
+      hitTexts(await alice.client.searchMessages(query, options));
+    expect(await find('report', { senderId: bob.userId })).toEqual([
+      'report for you only',
+      'report online: https://example.com/r',
+      'report draft attached',
+    ]);
+    expect(await find('report', { senderId: bob.userId, conversationId: group.id })).toEqual([
+      'report online: https://example.com/r',
+      'report draft attached',
+    ]);
+    expect(await find('report', { kinds: ['media'] })).toEqual(['report photo']);
+    expect(await find('report', { kinds: ['document'] })).toEqual(['report draft attached']);
+    expect(await find('report', { kinds: ['link'] })).toEqual([
+      'report online: https://example.com/r',
+    ]);
+    expect(await find('report', { after: start + day, before: start + 4 * day })).toEqual([
+      'report online: https://example.com/r',
+      'report photo',
+    ]);
+    // Without words: the chat's photos and videos, its voice notes, a person's messages.
+    expect(await find('', { kinds: ['media'], conversationId: group.id })).toEqual([
+      '🎥 Video',
+      'report photo',
+    ]);
+    expect(await find('', { kinds: ['voice'] })).toEqual(['🎤 Voice message']);
+    expect(await find('', { senderId: carol.userId })).toEqual(['🎥 Video', 'report photo']);
+    // The chat alone lists nothing without words; unknown kinds are refused.
+    expect(await find('', { conversationId: group.id })).toEqual([]);
+    await expect(
+      alice.client.searchMessages('report', { kinds: ['gif' as 'media'] }),
+    ).rejects.toMatchObject({ code: 'invalid_payload' });
   });
 });

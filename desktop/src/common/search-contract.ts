@@ -15,12 +15,30 @@ export interface SearchHit {
   snippet: { text: string; highlight: boolean }[];
 }
 
-/** What a message search looks at besides its words; every field narrows it. */
+/**
+ * Kinds of message a search can be narrowed to: photos and videos, documents (other files), links,
+ * voice notes.
+ */
+export type SearchKind = 'media' | 'document' | 'link' | 'voice';
+export const SEARCH_KINDS: readonly SearchKind[] = ['media', 'document', 'link', 'voice'];
+
+/**
+ * What a message search looks at besides its words; every field narrows it. Without words, any
+ * field but `conversationId` lists what it names, newest first (a chat's photos, a person's links).
+ */
 export interface SearchOptions {
   /** The most hits answered (default 30, at most SEARCH_LIMIT_MAX). */
   limit?: number;
   /** Only this chat (search inside a chat). */
   conversationId?: string;
+  /** Only messages from this person. */
+  senderId?: string;
+  /** Only messages of any of these kinds. */
+  kinds?: SearchKind[];
+  /** Sent at or after this time (ms since the epoch). */
+  after?: number;
+  /** Sent before this time (ms since the epoch). */
+  before?: number;
 }
 
 /** The most hits one search answers (search inside a chat counts its hits up to this). */

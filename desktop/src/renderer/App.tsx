@@ -30,6 +30,13 @@ export function App({ store }: { store: AppStore }) {
   );
 }
 
+/** Whether a chat is open and the focus is not in the chat list's side (nor in a panel). */
+function inOpenChat(activeId: string | null): boolean {
+  if (activeId === null) return false;
+  const focused = document.activeElement;
+  return !(focused?.closest('.sidebar, [role="dialog"]') ?? null);
+}
+
 /** Ctrl/Cmd+N new chat, Ctrl/Cmd+F or K search, Alt+Up/Down previous/next conversation, Escape. */
 function useKeyboardShortcuts(store: AppStore) {
   useEffect(() => {
@@ -40,6 +47,11 @@ function useKeyboardShortcuts(store: AppStore) {
       if (mod && event.key.toLowerCase() === 'n') {
         event.preventDefault();
         store.set({ panel: { kind: 'new-chat' } });
+      } else if (mod && event.key.toLowerCase() === 'f' && inOpenChat(state.activeId)) {
+        // Inside a chat, Ctrl/Cmd+F searches that chat; on the list, every chat (issue #16).
+        event.preventDefault();
+        store.set({ chatSearch: state.activeId });
+        document.querySelector<HTMLInputElement>('.chat-search input')?.focus();
       } else if (mod && (event.key.toLowerCase() === 'f' || event.key.toLowerCase() === 'k')) {
         event.preventDefault();
         document.getElementById('sidebar-search')?.focus();

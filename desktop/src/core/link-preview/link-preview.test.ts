@@ -2,7 +2,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstLinkIn } from '../../common/links';
-import { PUBLIC_ADDRESSES_ONLY, isPublicAddress, type AddressPolicy } from './address-policy.node.ts';
+import {
+  PUBLIC_ADDRESSES_ONLY,
+  isPublicAddress,
+  type AddressPolicy,
+} from './address-policy.node.ts';
 import { FetchRefused, fetchBounded, type BoundedFetchOptions } from './fetch-bounded.node.ts';
 import { nodeLinkPreviews } from './link-preview.node.ts';
 import { parsePage } from './parse-page';

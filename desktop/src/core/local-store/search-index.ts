@@ -1,6 +1,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import type { SearchKind } from '../../common/search-contract';
 import { indexedWords, segmenterVersion } from '../search/words';
 import { matchedRanges, parseQuery, snippetOf, type ParsedQuery } from '../search/query';
+import { SEARCH_KINDS } from '../../common/search-contract';
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchRow } from './rows';
 
 /*
@@ -60,9 +62,16 @@ INSERT INTO meta (key, value) SELECT '${BELOW_KEY}', COALESCE(MAX(rowid), 0) + 1
 INSERT INTO meta (key, value) SELECT '${TOP_KEY}', COALESCE(MAX(rowid), 0) + 1 FROM events;
 `;
 
-/** Which messages a search looks at besides its words. */
+/** Which messages a search looks at besides its words; every field narrows it. */
 export interface SearchFilter {
   conversationId?: string;
+  senderId?: string;
+  /** Any of these kinds. */
+  kinds?: readonly SearchKind[];
+  /** Sent at or after this time (ms). */
+  after?: number;
+  /** Sent before this time (ms). */
+  before?: number;
 }
 
 /** How far the background (re-)indexing is; null when the index is complete. */
@@ -73,18 +82,41 @@ export interface ReindexProgress {
 
 const NOT_DELETED_FOR_ME = `NOT EXISTS (SELECT 1 FROM account_marks m
   WHERE m.conversation_id = e.conversation_id AND m.seq = e.seq AND m.deleted = 1)`;
-const FILTERS = `e.deleted_at IS NULL AND e.text IS NOT NULL AND ${NOT_DELETED_FOR_ME}
-  AND (@conversationId IS NULL OR e.conversation_id = @conversationId)`;
+/** Every search: messages as they stand now, never deleted (for everyone or for this person). */
+const VISIBLE = `e.type = 'message' AND e.deleted_at IS NULL AND ${NOT_DELETED_FOR_ME}`;
+const NARROWED = `(@conversationId IS NULL OR e.conversation_id = @conversationId)
+  AND (@senderId IS NULL OR e.sender_user_id = @senderId)
+  AND (@after IS NULL OR e.created_at >= @after) AND (@before IS NULL OR e.created_at < @before)`;
+const MIME = `json_extract(a.value, '$.mime')`;
+const VISUAL = `(${MIME} LIKE 'image/%' OR ${MIME} LIKE 'video/%')`;
+/** Fixed SQL per kind (never input): what the payload of such a message holds. */
+const KIND_SQL: Record<SearchKind, string> = {
+  media: `EXISTS (SELECT 1 FROM json_each(e.payload, '$.attachments') a WHERE ${VISUAL})`,
+  document: `(json_extract(e.payload, '$.voice') IS NULL
+    AND EXISTS (SELECT 1 FROM json_each(e.payload, '$.attachments') a WHERE NOT ${VISUAL}))`,
+  voice: `json_extract(e.payload, '$.voice') IS NOT NULL`,
+  link: `(json_extract(e.payload, '$.linkPreview') IS NOT NULL OR e.text LIKE '%http://%'
+    OR e.text LIKE '%https://%' OR e.text LIKE '%www.%')`,
+};
+const COLUMNS = 'e.conversation_id, e.seq, e.sender_user_id, e.created_at, e.text, e.payload';
 
 interface HitRow {
   conversation_id: string;
   seq: number;
   sender_user_id: string;
   created_at: number;
-  text: string;
+  text: string | null;
+  payload: string;
 }
 
-type SearchParams = { match: string; limit: number; conversationId: string | null };
+interface NarrowParams {
+  limit: number;
+  conversationId: string | null;
+  senderId: string | null;
+  after: number | null;
+  before: number | null;
+}
+type SearchParams = NarrowParams & { match: string };
 
 export class SearchIndex {
   private readonly meta: {
@@ -92,8 +124,10 @@ export class SearchIndex {
     set: BetterSqlite3.Statement<[string, string]>;
     remove: BetterSqlite3.Statement<[string]>;
   };
-  private readonly search: BetterSqlite3.Statement<SearchParams, HitRow>;
-  private legacySearch: BetterSqlite3.Statement<SearchParams, HitRow> | null = null;
+  /** Prepared searches by the shape of their filter (which kinds, with or without words). */
+  private readonly searches = new Map<string, BetterSqlite3.Statement<SearchParams, HitRow>>();
+  /** Until the first build is done: the former unicode61 index answers (see above). */
+  private legacy: boolean;
   private readonly pendingRows: BetterSqlite3.Statement<
     [number, number],
     { rowid: number; created_at: number; text: string }
@@ -109,20 +143,7 @@ export class SearchIndex {
       ),
       remove: db.prepare('DELETE FROM meta WHERE key = ?'),
     };
-    this.search = db.prepare(
-      `SELECT e.conversation_id, e.seq, e.sender_user_id, e.created_at, e.text
-       FROM message_words w JOIN events e ON e.rowid = w.ref
-       WHERE message_words MATCH @match AND ${FILTERS}
-       ORDER BY w.rowid DESC LIMIT @limit`,
-    );
-    if (this.hasLegacyIndex()) {
-      this.legacySearch = db.prepare(
-        `SELECT e.conversation_id, e.seq, e.sender_user_id, e.created_at, e.text
-         FROM events_fts JOIN events e ON e.rowid = events_fts.rowid
-         WHERE events_fts MATCH @match AND ${FILTERS}
-         ORDER BY events_fts.rowid DESC LIMIT @limit`,
-      );
-    }
+    this.legacy = this.hasLegacyIndex();
     this.pendingRows = db.prepare(
       'SELECT rowid, created_at, text FROM events WHERE rowid < ? AND text IS NOT NULL ORDER BY rowid DESC LIMIT ?',
     );
@@ -200,13 +221,14 @@ export class SearchIndex {
     this.db.transaction(() => {
       this.meta.remove.run(BELOW_KEY);
       this.meta.remove.run(TOP_KEY);
-      if (this.legacySearch !== null || this.hasLegacyIndex()) {
+      if (this.legacy || this.hasLegacyIndex()) {
         this.db.exec(`
           DROP TRIGGER IF EXISTS events_fts_insert; DROP TRIGGER IF EXISTS events_fts_delete;
           DROP TRIGGER IF EXISTS events_fts_update; DROP TABLE IF EXISTS events_fts;`);
       }
     })();
-    this.legacySearch = null;
+    this.legacy = false;
+    this.searches.clear();
   }
 
   /** Empties the index with the cache (a restored server). */
@@ -214,38 +236,95 @@ export class SearchIndex {
     this.db.exec(`INSERT INTO message_words (message_words) VALUES ('delete-all')`);
   }
 
-  /** Messages matching `query`, newest first, with a snippet around the words that matched. */
+  /**
+   * Messages matching `query` and `filter`, newest first, with a snippet around the words that
+   * matched. Without words, a filter other than the chat alone lists what it names (the photos of
+   * a chat, a person's links).
+   */
   find(query: string, limit: number, filter: SearchFilter = {}): SearchRow[] {
     const parsed = parseQuery(query);
-    if (parsed === null) return [];
-    const params = { limit, conversationId: filter.conversationId ?? null };
-    const rows =
-      this.legacySearch === null
-        ? this.search.all({ ...params, match: parsed.match })
-        : this.legacyFind(query, params);
-    return rows.map((row) => toSearchRow(row, parsed));
+    const kinds = SEARCH_KINDS.filter((k) => filter.kinds?.includes(k) === true);
+    const narrow: NarrowParams = {
+      limit,
+      conversationId: filter.conversationId ?? null,
+      senderId: filter.senderId ?? null,
+      after: filter.after ?? null,
+      before: filter.before ?? null,
+    };
+    if (parsed === null) {
+      const browsing =
+        kinds.length > 0 ||
+        narrow.senderId !== null ||
+        narrow.after !== null ||
+        narrow.before !== null;
+      if (!browsing) return [];
+      return this.statement('list', kinds)
+        .all({ ...narrow, match: '' })
+        .map((row) => toSearchRow(row, null));
+    }
+    const match = this.legacy ? legacyMatch(query) : parsed.match;
+    if (match === null) return [];
+    return this.statement(this.legacy ? 'legacy' : 'words', kinds)
+      .all({ ...narrow, match })
+      .map((row) => toSearchRow(row, parsed));
   }
 
-  /** Search before the word index is built: the former rules (words split at non-letters). */
-  private legacyFind(query: string, params: Omit<SearchParams, 'match'>): HitRow[] {
-    const words = query
-      .toLowerCase()
-      .split(/[^\p{L}\p{N}]+/u)
-      .filter((w) => w.length > 0)
-      .slice(0, 8);
-    if (words.length === 0 || this.legacySearch === null) return [];
-    const match = words.map((w) => `"${w}"*`).join(' ');
-    return this.legacySearch.all({ ...params, match });
+  private statement(source: 'words' | 'legacy' | 'list', kinds: readonly SearchKind[]) {
+    const key = `${source}:${kinds.join(',')}`;
+    const cached = this.searches.get(key);
+    if (cached !== undefined) return cached;
+    const kindSql = kinds.length === 0 ? '' : `AND (${kinds.map((k) => KIND_SQL[k]).join(' OR ')})`;
+    const where = `${VISIBLE} AND ${NARROWED} ${kindSql}`;
+    const sql =
+      source === 'words'
+        ? `SELECT ${COLUMNS} FROM message_words w JOIN events e ON e.rowid = w.ref
+           WHERE message_words MATCH @match AND e.text IS NOT NULL AND ${where}
+           ORDER BY w.rowid DESC LIMIT @limit`
+        : source === 'legacy'
+          ? `SELECT ${COLUMNS} FROM events_fts JOIN events e ON e.rowid = events_fts.rowid
+             WHERE events_fts MATCH @match AND e.text IS NOT NULL AND ${where}
+             ORDER BY events_fts.rowid DESC LIMIT @limit`
+          : // No words: what the filter names, newest first (a chat's own index when one is named).
+            `SELECT ${COLUMNS} FROM events e WHERE @match = '' AND ${where}
+             ORDER BY e.created_at DESC, e.seq DESC LIMIT @limit`;
+    const statement = this.db.prepare<SearchParams, HitRow>(sql);
+    this.searches.set(key, statement);
+    return statement;
   }
 }
 
-function toSearchRow(row: HitRow, query: ParsedQuery): SearchRow {
-  const ranges = matchedRanges(row.text, query.runs);
+/** The former index's query (before the word index is built): words split at non-letters. */
+function legacyMatch(query: string): string | null {
+  const words = query
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
+  return words.length === 0 ? null : words.map((w) => `"${w}"*`).join(' ');
+}
+
+function toSearchRow(row: HitRow, query: ParsedQuery | null): SearchRow {
+  const text = row.text ?? labelOf(row.payload);
+  const ranges = query === null || row.text === null ? [] : matchedRanges(row.text, query.runs);
   return {
     conversation_id: row.conversation_id,
     seq: row.seq,
     sender_user_id: row.sender_user_id,
     created_at: row.created_at,
-    snippet: snippetOf(row.text, ranges, { start: HIGHLIGHT_START, end: HIGHLIGHT_END }),
+    snippet: snippetOf(text, ranges, { start: HIGHLIGHT_START, end: HIGHLIGHT_END }),
   };
+}
+
+/** What a message without text shows in results: its attachment, as the chat list says it. */
+function labelOf(payload: string): string {
+  const parsed = JSON.parse(payload) as {
+    voice?: unknown;
+    attachments?: { name?: string; mime?: string }[];
+  };
+  if (parsed.voice !== undefined) return '🎤 Voice message';
+  const first = parsed.attachments?.[0];
+  if (first === undefined) return '';
+  if (first.mime?.startsWith('image/') === true) return '📷 Photo';
+  if (first.mime?.startsWith('video/') === true) return '🎥 Video';
+  return `📄 ${first.name ?? 'Document'}`;
 }

@@ -25,23 +25,27 @@ const quoted = (words: readonly string[]) => `"${words.join(' ').replaceAll('"',
 
 /**
  * Every run must match (AND). A run is a phrase of its words, so "e-mail" finds "e-mail" and
- * "吃饭" finds 吃 followed by 饭; its last word matches as a prefix while typing, except after a
- * Han/kana character (each is a whole word). A Thai, Lao, Khmer or Myanmar run may be segmented
- * alone differently than inside a sentence: it also matches as one word's prefix.
+ * "吃饭" finds 吃 followed by 饭; the last word of the last run matches as a prefix while typing,
+ * except a Han/kana character (each is a whole word). A Thai, Lao, Khmer or Myanmar run may be
+ * segmented alone differently than inside a sentence: it also matches as one word.
  */
 export function parseQuery(query: string): ParsedQuery | null {
-  const runs: QueryRun[] = [];
-  for (const part of query.split(/\s+/u)) {
-    if (runs.length === MAX_RUNS) break;
+  const parts = query
+    .split(/\s+/u)
+    .filter((part) => wordsOf(part).length > 0)
+    .slice(0, MAX_RUNS);
+  const runs = parts.map((part, index): QueryRun => {
     const words = wordsOf(part).slice(0, MAX_WORDS_PER_RUN);
-    const last = words.at(-1);
-    if (last === undefined) continue;
-    const spellings = [{ words: words.map((w) => w.folded), prefix: !last.ideograph }];
+    const folded = words.map((w) => w.folded);
+    // Only the run being typed is a prefix: FTS5 merges the whole doclist of every term a prefix
+    // names before it can stop at the newest hits, so a prefix per run would cost that per run.
+    const typing = index === parts.length - 1;
+    const spellings = [{ words: folded, prefix: typing && words.at(-1)?.ideograph !== true }];
     if (words.length > 1 && DICTIONARY.test(part)) {
-      spellings.push({ words: [words.map((w) => w.folded).join('')], prefix: true });
+      spellings.push({ words: [folded.join('')], prefix: typing });
     }
-    runs.push({ spellings });
-  }
+    return { spellings };
+  });
   if (runs.length === 0) return null;
   const match = runs
     .map(({ spellings }) => {

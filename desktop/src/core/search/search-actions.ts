@@ -1,4 +1,5 @@
 import {
+  SEARCH_KINDS,
   SEARCH_LIMIT_MAX,
   type IndexingState,
   type SearchHit,
@@ -18,15 +19,47 @@ const DEFAULT_LIMIT = 30;
 function filterOf(options: unknown): { limit: number; filter: SearchFilter } {
   if (options === undefined || options === null) return { limit: DEFAULT_LIMIT, filter: {} };
   if (typeof options !== 'object') throw invalid('Search options must be an object.');
-  const { limit, conversationId } = options as Record<keyof SearchOptions, unknown>;
-  if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1))
+  const { limit, conversationId, senderId, kinds, after, before } = options as Record<
+    keyof SearchOptions,
+    unknown
+  >;
+  if (limit !== undefined && !isCount(limit))
     throw invalid('The limit must be a positive whole number.');
-  if (conversationId !== undefined && typeof conversationId !== 'string')
-    throw invalid('conversationId must be a string.');
-  return {
-    limit: Math.min(limit ?? DEFAULT_LIMIT, SEARCH_LIMIT_MAX),
-    filter: { conversationId },
+  const filter: SearchFilter = {
+    conversationId: optionalText(conversationId, 'conversationId'),
+    senderId: optionalText(senderId, 'senderId'),
+    after: optionalTime(after, 'after'),
+    before: optionalTime(before, 'before'),
   };
+  if (kinds !== undefined) {
+    if (!Array.isArray(kinds) || kinds.length > SEARCH_KINDS.length)
+      throw invalid('kinds must be a short list.');
+    filter.kinds = kinds.map((kind: unknown) => {
+      const known = SEARCH_KINDS.find((k) => k === kind);
+      if (known === undefined) throw invalid(`Unknown kind ${String(kind)}.`);
+      return known;
+    });
+  }
+  return {
+    limit: Math.min(typeof limit === 'number' ? limit : DEFAULT_LIMIT, SEARCH_LIMIT_MAX),
+    filter,
+  };
+}
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1;
+
+function optionalText(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > 200) throw invalid(`${name} must be an id.`);
+  return value;
+}
+
+function optionalTime(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw invalid(`${name} must be a time in ms.`);
+  return value;
 }
 
 const invalid = (message: string) => new ChatClientError('invalid_payload', message);

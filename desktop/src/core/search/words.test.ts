@@ -50,8 +50,9 @@ describe('the words of a text, in every script', () => {
 });
 
 describe('a query', () => {
-  it('matches every run, each a phrase whose last word is a prefix (never after a Han character)', () => {
-    expect(parseQuery('qu FOX')?.match).toBe('"qu"* AND "fox"*');
+  it('matches every run, each a phrase; the last word typed is a prefix (never a Han character)', () => {
+    expect(parseQuery('qu FOX')?.match).toBe('"qu" AND "fox"*');
+    expect(parseQuery('fox qu')?.match).toBe('"fox" AND "qu"*');
     expect(parseQuery('吃饭')?.match).toBe('"吃 饭"');
     expect(parseQuery('e-mail')?.match).toBe('"e mail"*');
     expect(parseQuery('ข้าวผัด')?.match).toBe('("ข้าว ผัด"* OR "ข้าวผัด"*)');
@@ -60,7 +61,7 @@ describe('a query', () => {
 
   it('never lets typed quotes or operators into the expression', () => {
     expect(parseQuery('"; DROP TABLE events; -- NEAR( OR')?.match).toBe(
-      '"drop"* AND "table"* AND "events"* AND "near"* AND "or"*',
+      '"drop" AND "table" AND "events" AND "near" AND "or"*',
     );
   });
 

@@ -106,6 +106,8 @@ export const IconMic = (p: IconProps) =>
 export const IconPlay = (p: IconProps) => svg(<path d="M7 4.5v15l12-7.5z" />, p);
 export const IconPause = (p: IconProps) => svg(<path d="M8 5v14M16 5v14" />, p);
 export const IconDown = (p: IconProps) => svg(<path d="m6 9 6 6 6-6" />, p);
+export const IconFilter = (p: IconProps) => svg(<path d="M4 5h16l-6 7v6l-4 2v-8z" />, p);
+export const IconUp = (p: IconProps) => svg(<path d="m6 15 6-6 6 6" />, p);
 export const IconMuted = (p: IconProps) =>
   svg(
     <>

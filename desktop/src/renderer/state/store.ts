@@ -29,6 +29,8 @@ export interface AppState {
   selection: { conversationId: string; seqs: number[] } | null;
   /** The engine indexing messages for search in the background (issue #16), or null when done. */
   indexing: IndexingState | null;
+  /** The chat whose in-chat search bar is open (the header's search button, Ctrl/Cmd+F). */
+  chatSearch: string | null;
 }
 
 export type Panel =
@@ -56,6 +58,7 @@ export class AppStore {
     droppedFiles: null,
     selection: null,
     indexing: null,
+    chatSearch: null,
   };
   private readonly listeners = new Set<() => void>();
 
@@ -187,6 +190,8 @@ export class AppStore {
     this.set({
       selection: null,
       activeId: conversationId,
+      // The in-chat search bar belongs to the chat it was opened in.
+      chatSearch: this.state.chatSearch === conversationId ? conversationId : null,
       focusSeq:
         conversationId !== null && focusSeq !== undefined
           ? { conversationId, seq: focusSeq }

@@ -9,6 +9,7 @@ import { MessageList } from './MessageList';
 import { SelectionBar } from './SelectionBar';
 import { RequestBanner } from '../requests/RequestBanner';
 import { PinnedBar } from '../pins/PinnedBar';
+import { ChatSearchBar } from '../search/ChatSearchBar';
 
 export function ChatPane({ store, conversationId }: { store: AppStore; conversationId: string }) {
   const conversation = useAppState(store, (s) =>
@@ -18,6 +19,7 @@ export function ChatPane({ store, conversationId }: { store: AppStore; conversat
   const [editing, setEditing] = useState<MessageView | null>(null);
   const lastOwn = useRef<MessageView | null>(null);
   const [dragging, setDragging] = useState(false);
+  const searching = useAppState(store, (s) => s.chatSearch === conversationId);
   const selection = useAppState(store, (s) =>
     s.selection?.conversationId === conversationId ? s.selection.seqs : null,
   );
@@ -44,6 +46,7 @@ export function ChatPane({ store, conversationId }: { store: AppStore; conversat
     >
       {dragging && <div className="drop-hint">Drop files to send them</div>}
       <ConversationHeader store={store} conversation={conversation} />
+      {searching && <ChatSearchBar store={store} conversationId={conversation.id} />}
       <PinnedBar store={store} conversation={conversation} />
       <MessageList
         store={store}

@@ -2,7 +2,7 @@ import type { ConversationView } from '../../../common/contract';
 import { lastSeen } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
-import { IconInfo } from '../Icons';
+import { IconInfo, IconSearch } from '../Icons';
 
 export function ConversationHeader({
   store,
@@ -12,6 +12,7 @@ export function ConversationHeader({
   conversation: ConversationView;
 }) {
   const presence = useAppState(store, (s) => (c.peer ? s.presence[c.peer.id] : undefined));
+  const searching = useAppState(store, (s) => s.chatSearch === c.id);
   let subtitle: string;
   if (c.typing.length > 0) {
     subtitle =
@@ -38,6 +39,15 @@ export function ConversationHeader({
           {subtitle}
         </p>
       </div>
+      <button
+        className="icon-button"
+        aria-label="Search in this chat"
+        title="Search (Ctrl+F)"
+        aria-pressed={searching}
+        onClick={() => store.set({ chatSearch: searching ? null : c.id })}
+      >
+        <IconSearch />
+      </button>
       <button
         className="icon-button"
         aria-label={c.kind === 'group' ? 'Group info' : 'Contact info'}

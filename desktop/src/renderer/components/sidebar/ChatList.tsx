@@ -9,11 +9,27 @@ import { ChatRow } from './ChatRow';
 import { arrangeChats, type ChatFilter } from './chatListOrder';
 import './chat-list.css';
 import { MessageHits } from './MessageHits';
+import {
+  hasFilters,
+  NO_FILTERS,
+  searchable,
+  searchOptionsOf,
+  type MessageFilters,
+} from '../search/messageFilters';
+import '../search/search.css';
 
 interface ListContext {
   store: AppStore;
   query: string;
+  /** How many chats match (the heading shows only over some). */
+  count: number;
 }
+
+/** The heading of the chats that match a search (the "Chats" group; "Messages" follows). */
+const ChatsHeading = ({ context }: { context?: ListContext }) =>
+  context !== undefined && context.query.trim() !== '' && context.count > 0 ? (
+    <h2 className="search-group-title">Chats</h2>
+  ) : null;
 
 // Defined once, outside the render: Virtuoso remounts components whose identity changes.
 const List: Components<ConversationView, ListContext>['List'] = forwardRef(function ChatListItems(
@@ -26,8 +42,9 @@ const List: Components<ConversationView, ListContext>['List'] = forwardRef(funct
 const COMPONENTS: Components<ConversationView, ListContext> = {
   List,
   Item: ({ item: _item, context: _context, ...props }) => <div {...props} role="listitem" />,
+  Header: ChatsHeading,
   Footer: ({ context }) =>
-    context !== undefined && context.query.trim().length >= 2 ? (
+    context !== undefined && searchable(context.query) ? (
       <MessageHits store={context.store} query={context.query} />
     ) : null,
 };
@@ -38,7 +55,16 @@ const COMPONENTS: Components<ConversationView, ListContext> = {
  * rows in view (and a screen around them) are drawn: an account of a thousand chats costs what ten
  * do.
  */
-export function ChatList({ store, query }: { store: AppStore; query: string }) {
+export function ChatList({
+  store,
+  query,
+  filters = NO_FILTERS,
+}: {
+  store: AppStore;
+  query: string;
+  /** Message filters: while any is set, the list shows only the messages they find. */
+  filters?: MessageFilters;
+}) {
   const all = useAppState(store, (s) => s.conversations);
   const { requests, chats: conversations } = splitRequests(all);
   const loading = useAppState(store, (s) => s.loadingList);
@@ -89,7 +115,11 @@ export function ChatList({ store, query }: { store: AppStore; query: string }) {
         if (id !== undefined) setFocusId(id);
       }}
     >
-      {loading && all.length === 0 ? (
+      {hasFilters(filters) ? (
+        <div className="search-results">
+          <MessageHits store={store} query={query} options={searchOptionsOf(filters, new Date())} />
+        </div>
+      ) : loading && all.length === 0 ? (
         <p className="list-note" aria-busy="true">
           Syncing your chats…
         </p>
@@ -131,7 +161,7 @@ export function ChatList({ store, query }: { store: AppStore; query: string }) {
           <Virtuoso
             className="chat-scroller"
             data={filtered}
-            context={{ store, query }}
+            context={{ store, query, count: filtered.length }}
             computeItemKey={(_, c) => c.id}
             increaseViewportBy={{ top: 300, bottom: 300 }}
             components={COMPONENTS}

@@ -1,14 +1,27 @@
 import { useEffect, useState } from 'react';
-import type { SearchHit } from '../../../common/contract';
+import type { SearchHit, SearchOptions } from '../../../common/contract';
 import { listTime } from '../../format';
 import type { AppStore } from '../../state/store';
 
-export function MessageHits({ store, query }: { store: AppStore; query: string }) {
-  const [hits, setHits] = useState<SearchHit[]>([]);
+/**
+ * The "Messages" group of the chat list's search: newest first, each with its chat, sender, date
+ * and the snippet with the words found highlighted; a click opens the chat at the message.
+ */
+export function MessageHits({
+  store,
+  query,
+  options = {},
+}: {
+  store: AppStore;
+  query: string;
+  options?: SearchOptions;
+}) {
+  const [hits, setHits] = useState<SearchHit[] | null>(null);
+  const key = JSON.stringify(options);
   useEffect(() => {
     let cancelled = false;
     const timer = setTimeout(() => {
-      store.chat.searchMessages(query).then(
+      store.chat.searchMessages(query, JSON.parse(key) as SearchOptions).then(
         (found) => {
           if (!cancelled) setHits(found);
         },
@@ -19,8 +32,10 @@ export function MessageHits({ store, query }: { store: AppStore; query: string }
       cancelled = true;
       clearTimeout(timer);
     };
-  }, [store, query]);
-  if (hits.length === 0) return null;
+  }, [store, query, key]);
+  if (hits === null) return null;
+  if (hits.length === 0)
+    return Object.keys(options).length > 0 ? <p className="list-note">No messages match.</p> : null;
   return (
     <section className="search-hits" aria-label="Messages">
       <h2>Messages</h2>
@@ -32,7 +47,9 @@ export function MessageHits({ store, query }: { store: AppStore; query: string }
                 <span className="row-title" dir="auto">
                   {hit.conversationTitle}
                 </span>
-                <time className="row-time">{listTime(hit.createdAt)}</time>
+                <time className="row-time" dateTime={new Date(hit.createdAt).toISOString()}>
+                  {listTime(hit.createdAt)}
+                </time>
               </span>
               <span className="hit-snippet" dir="auto">
                 <span dir="auto">{hit.senderName}</span>:{' '}

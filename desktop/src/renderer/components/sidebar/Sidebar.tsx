@@ -1,16 +1,20 @@
 import { useState } from 'react';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
-import { IconGroup, IconNewChat, IconSettings } from '../Icons';
+import { IconFilter, IconGroup, IconNewChat, IconSettings } from '../Icons';
 import { Invitations } from '../requests/Invitations';
 import { ChatList } from './ChatList';
 import { ConnectionBanner } from './ConnectionBanner';
-import { IndexingNote } from './IndexingNote';
+import { IndexingNote } from '../search/IndexingNote';
+import { SearchFilters } from '../search/SearchFilters';
+import { hasFilters, NO_FILTERS, type MessageFilters } from '../search/messageFilters';
 import { StarIcon } from '../chat/StarIcon';
 
 export function Sidebar({ store }: { store: AppStore }) {
   const session = useAppState(store, (s) => s.session);
   const [query, setQuery] = useState('');
+  const [filters, setFilters] = useState<MessageFilters>(NO_FILTERS);
+  const [showFilters, setShowFilters] = useState(false);
   const me = session?.status === 'signed_in' ? session.user : null;
 
   return (
@@ -62,7 +66,11 @@ export function Sidebar({ store }: { store: AppStore }) {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') setQuery('');
+            if (e.key === 'Escape') {
+              setQuery('');
+              setFilters(NO_FILTERS);
+              setShowFilters(false);
+            }
             // Enter opens the search's only result (a chat or a message), as in WhatsApp.
             if (e.key === 'Enter' && query.trim() !== '') {
               const results = document.querySelectorAll<HTMLElement>(
@@ -75,11 +83,24 @@ export function Sidebar({ store }: { store: AppStore }) {
             }
           }}
         />
+        <button
+          type="button"
+          className={`icon-button small${showFilters || hasFilters(filters) ? ' chip-on' : ''}`}
+          aria-label="Search filters"
+          aria-expanded={showFilters || hasFilters(filters)}
+          title="Filters: from a person, in a chat, photos, documents, links, voice notes, dates"
+          onClick={() => setShowFilters((shown) => !shown)}
+        >
+          <IconFilter />
+        </button>
       </div>
+      {(showFilters || hasFilters(filters)) && (
+        <SearchFilters store={store} filters={filters} onChange={setFilters} />
+      )}
       <IndexingNote store={store} />
       <ConnectionBanner store={store} />
       <Invitations store={store} />
-      <ChatList store={store} query={query} />
+      <ChatList store={store} query={query} filters={filters} />
     </aside>
   );
 }

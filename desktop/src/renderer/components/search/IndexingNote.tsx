@@ -1,4 +1,5 @@
 import { useAppState, type AppStore } from '../../state/store';
+import './search.css';
 
 /** "Indexing messages… 42%" under the search field while the engine indexes for search. */
 export function IndexingNote({ store }: { store: AppStore }) {
