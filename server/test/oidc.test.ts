@@ -421,6 +421,24 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(refused.answer.body).toMatch(/not started in this browser/);
   });
 
+  it('cancelling at the provider tells the app so, and makes nothing', async () => {
+    const server = await start();
+    const pkce = pkcePair();
+    const browser = new SsoBrowser();
+    let url = `${server.url}/api/auth/oidc/start?client=desktop&port=${String(LOOPBACK)}&state=${'c'.repeat(16)}&codeChallenge=${pkce.challenge}`;
+    // Up to the provider's login page, where the person clicks its "cancel" (abort) link.
+    for (let hop = 0; hop < 10 && !/\/interaction\/[^/]+$/.test(new URL(url).pathname); hop++) {
+      url = (await browser.request(url)).location ?? url;
+    }
+    expect(new URL(url).pathname).toMatch(/^\/interaction\//);
+    const back = await browser.signIn(`${url}/abort`, 'nobody', toApp);
+    const redirect = new URL(back.stoppedAt ?? '');
+    expect(redirect.searchParams.get('code')).toBeNull();
+    expect(redirect.searchParams.get('error')).toBe('forbidden');
+    expect(redirect.searchParams.get('message')).toMatch(/was cancelled/);
+    expect(await server.store.listUsers()).toEqual([]);
+  });
+
   it('the web app is redirected to PUBLIC_URL with the code in the fragment', async () => {
     const server = await start();
     const sub = subject();
