@@ -20,6 +20,7 @@ import type {
   LastSeenVisibility,
   MemberRole,
   MuteChoice,
+  ProfileAudience,
   PresenceInfo,
   PublicUser,
   RequestState,
@@ -32,10 +33,24 @@ import {
   type SearchEvents,
 } from './search-contract';
 import { SSO_API_METHODS, type SsoApi } from './sso';
+import { PROFILE_API_METHODS, type ProfileApi } from './profile-contract';
 
 export * from './search-contract';
+export * from './profile-contract';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online';
+
+/**
+ * The signed-in person with their settings. `groupAdds`, `readReceipts` and the profile fields are
+ * absent in sessions saved before they existed (the server's defaults: everyone, on, none).
+ */
+export type SessionUser = PublicUser & {
+  lastSeenVisibility: LastSeenVisibility;
+  groupAdds?: GroupAdds;
+  readReceipts?: boolean;
+  photoVisibility?: ProfileAudience;
+  aboutVisibility?: ProfileAudience;
+};
 
 export type SessionState =
   | { status: 'signed_out'; serverUrl: string | null; reason?: string }
@@ -46,11 +61,7 @@ export type SessionState =
        * `groupAdds` and `readReceipts` are absent in sessions saved before they existed (the
        * server's defaults: everyone, on).
        */
-      user: PublicUser & {
-        lastSeenVisibility: LastSeenVisibility;
-        groupAdds?: GroupAdds;
-        readReceipts?: boolean;
-      };
+      user: SessionUser;
       deviceId: string;
     };
 
@@ -61,6 +72,8 @@ export interface MemberView {
   userId: string;
   username: string;
   displayName: string;
+  /** Their profile photo's media id as I may see it (thumbnail for the avatar), or null. */
+  photo: string | null;
   role: MemberRole;
 }
 
@@ -93,6 +106,8 @@ export interface ConversationView {
   /** The person marked it as unread (a dot in the list); reading the chat clears it. */
   markedUnread: boolean;
   peer: PublicUser | null;
+  /** The avatar's media id (thumbnail): the peer's profile photo in a direct chat; null for none. */
+  photo: string | null;
   members: MemberView[];
   memberCount: number;
   lastMessage: MessagePreview | null;
@@ -390,7 +405,7 @@ export interface GroupChangeInput {
 }
 
 /** Methods the screen calls; every one returns a promise. */
-export interface ChatApi extends SearchApi, SsoApi {
+export interface ChatApi extends SearchApi, SsoApi, ProfileApi {
   getSession(): Promise<SessionState>;
   signUp(input: SignUpInput): Promise<SessionState>;
   signIn(input: SignInInput): Promise<SessionState>;
@@ -608,6 +623,7 @@ export const CHAT_API_METHODS = [
   'signIn',
   'cancelSignIn',
   ...SSO_API_METHODS,
+  ...PROFILE_API_METHODS,
   'signOut',
   'getConnectionState',
   'reconnectNow',

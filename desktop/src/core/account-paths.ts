@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { GroupAdds, LastSeenVisibility, PublicUser } from '@chitchat/shared';
+import type { SessionUser } from '../common/contract';
 
 /** What `session.json` in a profile holds: enough to reopen the account's cache and reconnect. */
 export interface StoredSession {
   serverUrl: string;
-  user: PublicUser & {
-    lastSeenVisibility: LastSeenVisibility;
-    groupAdds?: GroupAdds;
-    readReceipts?: boolean;
-  };
+  user: SessionUser;
   deviceId: string;
 }
 

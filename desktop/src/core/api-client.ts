@@ -9,6 +9,7 @@ import {
   type MediaUploadAnswer,
   type Me,
   type PublicUser,
+  type UserProfileAnswer,
   type TokenPair,
   type UpdateMeBody,
 } from '@chitchat/shared';
@@ -165,6 +166,11 @@ export class ApiClient {
 
   updateMe(body: UpdateMeBody): Promise<Me> {
     return this.request<Me>('PATCH', '/api/me', body);
+  }
+
+  /** `GET /api/users/:id`: a person as this account may see them, and the groups both are in. */
+  userProfile(userId: string): Promise<UserProfileAnswer> {
+    return this.request<UserProfileAnswer>('GET', `/api/users/${encodeURIComponent(userId)}`);
   }
 
   async searchUsers(q: string): Promise<PublicUser[]> {

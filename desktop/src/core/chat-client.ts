@@ -6,6 +6,7 @@ import type {
   GroupInvitation,
   InviteCreateBody,
   LastSeenVisibility,
+  Me,
   PresenceInfo,
   PublicUser,
   ConversationEvent,
@@ -37,7 +38,9 @@ import type {
   SignInInput,
   SignUpInput,
   PinnedMessage,
+  ProfileChange,
   StarredMessage,
+  UserProfileView,
 } from '../common/contract';
 import * as account from './account-actions';
 import * as chatList from './chat-list-actions';
@@ -62,6 +65,7 @@ import * as polls from './poll-actions';
 import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
 import { listMembers } from './mentions';
 import * as pins from './pins';
+import * as profiles from './profile-actions';
 import * as search from './search/search-actions';
 import * as messages from './message-actions';
 import { DEFAULT_PAGE } from './message-actions';
@@ -166,6 +170,7 @@ export class ChatClient implements ChatApi {
       connect: this.options.connect,
       ended: (reason) => void this.endSession(reason),
       invitationsChanged: () => void this.announceInvitations(),
+      ownProfileChanged: () => void this.reloadOwnProfile(),
     });
   }
 
@@ -294,14 +299,7 @@ export class ChatClient implements ChatApi {
     const auth = await this.whileSigningIn(timeoutMs, (signal) => authenticate(api, signal));
     const session: StoredSession = {
       serverUrl: url,
-      user: {
-        id: auth.user.id,
-        username: auth.user.username,
-        displayName: auth.user.displayName,
-        lastSeenVisibility: auth.user.lastSeenVisibility,
-        groupAdds: auth.user.groupAdds,
-        readReceipts: auth.user.readReceipts,
-      },
+      user: sessionUserOf(auth.user),
       deviceId: auth.device.id,
     };
     writeFileSync(this.sessionFile, JSON.stringify(session));
@@ -654,24 +652,45 @@ export class ChatClient implements ChatApi {
     readReceipts?: boolean;
   }): Promise<SessionState> {
     const current = this.ready();
-    const { api, session } = current;
-    const me = await remote(() => api.updateMe(input));
-    current.session = {
-      ...session,
-      user: {
-        id: me.id,
-        username: me.username,
-        displayName: me.displayName,
-        lastSeenVisibility: me.lastSeenVisibility,
-        groupAdds: me.groupAdds,
-        readReceipts: me.readReceipts,
-      },
-    };
+    return this.adoptMe(await remote(() => current.api.updateMe(input)));
+  }
+
+  /** Keeps the signed-in person as the server answered (saved, and told to the screen). */
+  private async adoptMe(me: Me): Promise<SessionState> {
+    const current = this.ready();
+    current.session = { ...current.session, user: sessionUserOf(me) };
+    current.store.upsertUsers([me]);
     writeFileSync(this.sessionFile, JSON.stringify(current.session));
     const state = await this.getSession();
     this.events.emit('session', state);
     return state;
   }
+
+  /** After `user:changed` about the person (another device changed it): reload it. */
+  private async reloadOwnProfile(): Promise<void> {
+    const current = this.current;
+    if (current === null) return;
+    try {
+      const me = await current.api.me();
+      if (this.current === current) await this.adoptMe(me);
+    } catch (error) {
+      this.logger.warn('could not reload the profile', { error: String(error) });
+    }
+  }
+
+  // Profiles (issue #15): ./profile-actions.ts.
+  updateOwnProfile = async (change: ProfileChange): Promise<void> => {
+    await this.adoptMe(await profiles.updateOwnProfile(this.ready(), change));
+  };
+  setProfilePhoto = async (photo: { bytes: Uint8Array; mime: string } | null): Promise<void> => {
+    await this.adoptMe(await profiles.setProfilePhoto(this.ready(), photo));
+  };
+  getUserProfile = (userId: string): Promise<UserProfileView> =>
+    profiles.getUserProfile(this.ready(), userId);
+  unblockUser = async (userId: string): Promise<void> => {
+    const { api } = this.ready();
+    await remote(() => api.updateMe({ unblock: [userId] }));
+  };
 
   async blockUser(userId: string): Promise<void> {
     const { api } = this.ready();
@@ -682,4 +701,20 @@ export class ChatClient implements ChatApi {
   searchMessages = async (query: string, options?: SearchOptions): Promise<SearchHit[]> =>
     search.searchMessages(this.ready(), query, options);
   getIndexing = async (): Promise<IndexingState> => search.indexingState(this.ready());
+}
+
+/** What the session keeps of the signed-in person (`session.json` and the screen's state). */
+function sessionUserOf(me: Me): StoredSession['user'] {
+  return {
+    id: me.id,
+    username: me.username,
+    displayName: me.displayName,
+    photo: me.photo,
+    about: me.about,
+    lastSeenVisibility: me.lastSeenVisibility,
+    groupAdds: me.groupAdds,
+    readReceipts: me.readReceipts,
+    photoVisibility: me.photoVisibility,
+    aboutVisibility: me.aboutVisibility,
+  };
 }

@@ -21,7 +21,15 @@ export async function listMembers(
     const answer = await remote(() => engine.call('conversation:members', { conversationId }));
     const named: PublicUser[] = answer.members.flatMap((m) =>
       m.username !== undefined && m.username !== '' && m.displayName !== undefined
-        ? [{ id: m.userId, username: m.username, displayName: m.displayName }]
+        ? [
+            {
+              id: m.userId,
+              username: m.username,
+              displayName: m.displayName,
+              ...(m.photo !== undefined ? { photo: m.photo } : {}),
+              ...(m.about !== undefined ? { about: m.about } : {}),
+            },
+          ]
         : [],
     );
     store.upsertUsers(named);
@@ -40,6 +48,7 @@ const memberView = (
   userId,
   username: users.get(userId)?.username ?? '',
   displayName: users.get(userId)?.display_name ?? '',
+  photo: users.get(userId)?.photo ?? null,
   role,
 });
 

@@ -25,6 +25,8 @@ export interface SessionHost {
   ended(reason: string): void;
   /** Invitations may have changed (a push or a connect): the client recounts them. */
   invitationsChanged(): void;
+  /** The person's own profile changed, maybe on another device: the client reloads it. */
+  ownProfileChanged(): void;
 }
 
 /**
@@ -86,6 +88,7 @@ export class SignedInSession implements ClientParts {
         },
         revoked: (reason) => host.ended(reason),
         invitation: () => host.invitationsChanged(),
+        ownProfile: () => host.ownProfileChanged(),
       },
       host.logger,
       host.syncOptions,

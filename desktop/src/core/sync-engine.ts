@@ -7,6 +7,7 @@ import {
   type ConversationSummary,
   type LogEntry,
   type PresenceInfo,
+  type PublicUser,
   type RequestAnswer,
   type RequestPayload,
   type Result,
@@ -69,6 +70,8 @@ export interface SyncListener {
   revoked(reason: string): void;
   /** A group invitation arrived or was answered on another device. */
   invitation(): void;
+  /** The person's own profile changed (on this or another device): `user:changed` about them. */
+  ownProfile(user: PublicUser): void;
 }
 
 /**
@@ -342,6 +345,15 @@ export class SyncEngine {
       this.enqueue(() => this.account.onChanged(update));
     });
     socket.on('invitation', () => this.listener.invitation());
+    // Someone's name, photo or about as this account may see them (issue #15): avatars and
+    // headers follow live, and the cache keeps it for offline.
+    socket.on('user:changed', (user) => {
+      this.enqueue(async () => {
+        this.store.upsertUsers([user]);
+        this.listener.changed({ list: true, conversations: [] });
+        if (user.id === this.store.userId) this.listener.ownProfile(user);
+      });
+    });
     // The server is shutting down and will close this socket shortly. Move now rather than wait:
     // behind a load balancer the reconnect lands on another server, and an embedded server is
     // retried with backoff until it is back. Unacked sends stay in the outbox and go again.

@@ -100,6 +100,7 @@ export class ViewBuilder {
       userId: m.user_id,
       username: users.get(m.user_id)?.username ?? '',
       displayName: users.get(m.user_id)?.display_name ?? '',
+      photo: users.get(m.user_id)?.photo ?? null,
       role: m.role,
     }));
     const title =
@@ -180,7 +181,16 @@ export class ViewBuilder {
       status: row.status,
       role: row.role,
       ...this.chatState(row.id),
-      peer: peer ? { id: peer.id, username: peer.username, displayName: peer.display_name } : null,
+      peer: peer
+        ? {
+            id: peer.id,
+            username: peer.username,
+            displayName: peer.display_name,
+            photo: peer.photo,
+            about: peer.about,
+          }
+        : null,
+      photo: row.kind === 'direct' ? (peer?.photo ?? null) : null,
       members,
       memberCount: row.member_count,
       lastMessage,

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { AuthScreen } from './components/Auth';
+import { AvatarMediaContext } from './components/avatarMedia';
 import { ChatPane } from './components/chat/ChatPane';
 import { EmptyChat } from './components/chat/EmptyChat';
 import { PanelHost } from './components/panels/PanelHost';
@@ -16,17 +17,19 @@ export function App({ store }: { store: AppStore }) {
   if (session === null) return <div className="splash" aria-busy="true" />;
   if (session.status === 'signed_out') return <AuthScreen store={store} reason={session.reason} />;
   return (
-    <div className="layout">
-      <Sidebar store={store} />
-      <main className="chat-area" aria-label="Conversation">
-        {activeId ? (
-          <ChatPane key={activeId} store={store} conversationId={activeId} />
-        ) : (
-          <EmptyChat />
-        )}
-      </main>
-      <PanelHost store={store} />
-    </div>
+    <AvatarMediaContext.Provider value={store}>
+      <div className="layout">
+        <Sidebar store={store} />
+        <main className="chat-area" aria-label="Conversation">
+          {activeId ? (
+            <ChatPane key={activeId} store={store} conversationId={activeId} />
+          ) : (
+            <EmptyChat />
+          )}
+        </main>
+        <PanelHost store={store} />
+      </div>
+    </AvatarMediaContext.Provider>
   );
 }
 

@@ -142,11 +142,20 @@ export class LocalStore {
 
   // ---------- users ----------
 
+  /** Takes in people as the server showed them; a photo or about the answer left out is kept. */
   upsertUsers(users: readonly PublicUser[]): void {
     for (const user of users) {
       const known = this.statements.user.get(user.id);
-      if (known?.username === user.username && known.display_name === user.displayName) continue;
-      this.statements.upsertUser.run(user.id, user.username, user.displayName);
+      const photo = user.photo === undefined ? (known?.photo ?? null) : user.photo;
+      const about = user.about === undefined ? (known?.about ?? null) : user.about;
+      if (
+        known?.username === user.username &&
+        known.display_name === user.displayName &&
+        known.photo === photo &&
+        known.about === about
+      )
+        continue;
+      this.statements.upsertUser.run(user.id, user.username, user.displayName, photo, about);
       if (known !== undefined) {
         // A new name shows wherever the person appears (previews, system lines): rare enough to
         // rebuild every view.
@@ -191,7 +200,12 @@ export class LocalStore {
       const users: PublicUser[] = [];
       if (summary.peer) users.push(summary.peer);
       for (const m of summary.members ?? [])
-        users.push({ id: m.userId, username: m.username, displayName: m.displayName });
+        users.push({
+          id: m.userId,
+          username: m.username,
+          displayName: m.displayName,
+          ...(m.photo !== undefined ? { photo: m.photo } : {}),
+        });
       this.upsertUsers(users);
       const drafts = this.takePendingDraft(summary.id);
       this.statements.upsertConversation.run({

@@ -239,4 +239,10 @@ INSERT OR IGNORE INTO account_pending (key, value, op_id, created_at)
 `,
   // Search in every script (issue #16): the word index and its triggers (search-index.ts).
   WORD_INDEX_MIGRATION,
+  `
+-- Profiles (issue #15): each person's photo (media id) and about line as this account may see
+-- them, so avatars and the contact panel show offline.
+ALTER TABLE users ADD COLUMN photo TEXT;
+ALTER TABLE users ADD COLUMN about TEXT;
+`,
 ];

@@ -195,6 +195,10 @@ export interface UserRow {
   id: string;
   username: string;
   display_name: string;
+  /** Profile photo (media id) as this account may see it; null for none or hidden. */
+  photo: string | null;
+  /** About line as this account may see it; null when hidden or never told. */
+  about: string | null;
 }
 
 export interface SearchRow {

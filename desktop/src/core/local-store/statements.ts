@@ -67,8 +67,9 @@ export function prepareStatements(db: BetterSqlite3.Database) {
     ),
     deleteMeta: prepare('DELETE FROM meta WHERE key = ?'),
     upsertUser: prepare(
-      `INSERT INTO users (id, username, display_name) VALUES (?, ?, ?)
-       ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name`,
+      `INSERT INTO users (id, username, display_name, photo, about) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET username = excluded.username, display_name = excluded.display_name,
+         photo = excluded.photo, about = excluded.about`,
     ),
     user: prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     // An unread message from someone else that mentions the user (the chat list's "@"): only

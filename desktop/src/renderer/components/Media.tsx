@@ -10,10 +10,10 @@ import { useAppState, type AppStore } from '../state/store';
 import { GalleryContext, photosOf } from './gallery';
 import { PhotoViewer } from './PhotoViewer';
 
-/** Object URLs of fetched media, shared by every bubble that shows the same file. */
+/** Object URLs of fetched media, shared by every bubble (and avatar) that shows the same file. */
 const urlCache = new Map<string, Promise<string>>();
 
-function mediaUrl(
+export function mediaUrl(
   store: AppStore,
   mediaId: string,
   variant: 'original' | 'thumbnail',

@@ -24,10 +24,24 @@ export function ConversationHeader({
   } else {
     subtitle = c.members.map((m) => m.displayName).join(', ') || `${c.memberCount} members`;
   }
+  const openInfo = () => store.set({ panel: { kind: 'info', conversationId: c.id } });
   return (
     <header className="chat-header">
-      <Avatar id={c.peer?.id ?? c.id} name={c.title} size={40} online={presence?.online ?? false} />
-      <div className="chat-header-text">
+      <button
+        className="contact-photo-button header-avatar"
+        aria-label={`${c.kind === 'group' ? 'Group info' : 'Contact info'}: ${c.title}`}
+        onClick={openInfo}
+      >
+        <Avatar
+          id={c.peer?.id ?? c.id}
+          name={c.title}
+          size={40}
+          online={presence?.online ?? false}
+          photo={c.photo}
+        />
+      </button>
+      {/* A click on the name opens the info too (WhatsApp); keyboard users have the buttons. */}
+      <div className="chat-header-text" onClick={openInfo}>
         <h2 title={c.title} dir="auto">
           {c.title}
         </h2>
@@ -52,7 +66,7 @@ export function ConversationHeader({
         className="icon-button"
         aria-label={c.kind === 'group' ? 'Group info' : 'Contact info'}
         title="Info"
-        onClick={() => store.set({ panel: { kind: 'info', conversationId: c.id } })}
+        onClick={openInfo}
       >
         <IconInfo />
       </button>

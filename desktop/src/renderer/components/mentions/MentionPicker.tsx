@@ -45,7 +45,7 @@ export function MentionPicker({
               }}
               onMouseEnter={() => onHover(index)}
             >
-              <Avatar id={member.userId} name={member.displayName} size={28} />
+              <Avatar id={member.userId} name={member.displayName} size={28} photo={member.photo} />
               <span className="mention-name" dir="auto">
                 {member.displayName}
               </span>

@@ -38,6 +38,7 @@ describe('the composer picker', () => {
       userId,
       displayName,
       username,
+      photo: null,
       role: 'member',
     });
     const members = [

@@ -5,6 +5,7 @@ import { errorText, sortMembers } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
 import { ErrorNote } from '../ErrorNote';
+import { ContactInfo } from '../profile/ContactInfo';
 import { useUserSearch } from './useUserSearch';
 
 export function ConversationInfo({
@@ -26,6 +27,21 @@ export function ConversationInfo({
     setError(null);
     work.catch((e: unknown) => setError(errorText(e)));
   };
+  if (c.kind === 'direct' && c.peer) {
+    return (
+      <div className="stack">
+        <ContactInfo store={store} userId={c.peer.id} />
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={c.muted}
+            onChange={(e) => run(store.chat.setMuted(c.id, e.target.checked))}
+          />
+          Mute notifications
+        </label>
+      </div>
+    );
+  }
   return (
     <div className="stack">
       <div className="info-hero">
@@ -69,7 +85,17 @@ export function ConversationInfo({
           <ul className="people" role="list">
             {sortMembers(c.members).map((m) => (
               <li key={m.userId} className="member-row">
-                <Avatar id={m.userId} name={m.displayName} size={32} />
+                {m.userId === me ? (
+                  <Avatar id={m.userId} name={m.displayName} size={32} photo={m.photo} />
+                ) : (
+                  <button
+                    className="contact-photo-button"
+                    aria-label={`Contact info of ${m.displayName}`}
+                    onClick={() => store.set({ panel: { kind: 'contact', userId: m.userId } })}
+                  >
+                    <Avatar id={m.userId} name={m.displayName} size={32} photo={m.photo} />
+                  </button>
+                )}
                 <span className="member-name" dir="auto">
                   {m.userId === me ? 'You' : m.displayName}
                   {m.role !== 'member' && (

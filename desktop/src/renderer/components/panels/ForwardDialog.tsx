@@ -71,7 +71,7 @@ export function ForwardDialog({
                 onChange={() => toggle(c.id)}
                 aria-label={`Forward to ${c.title}`}
               />
-              <Avatar id={c.id} name={c.title} />
+              <Avatar id={c.id} name={c.title} photo={c.photo} />
               <span className="row-title" dir="auto">
                 {c.title}
               </span>

@@ -1,4 +1,5 @@
 import { useAppState, type AppStore } from '../../state/store';
+import { ContactInfo } from '../profile/ContactInfo';
 import { ForwardDialog } from './ForwardDialog';
 import { InfoSheet } from './InfoSheet';
 import { MessageInfoList } from './MessageInfoList';
@@ -39,6 +40,12 @@ export function PanelHost({ store }: { store: AppStore }) {
       );
     case 'info':
       return <InfoSheet store={store} conversationId={panel.conversationId} onClose={close} />;
+    case 'contact':
+      return (
+        <Sheet title="Contact info" onClose={close}>
+          <ContactInfo store={store} userId={panel.userId} />
+        </Sheet>
+      );
     case 'forward':
       return (
         <Sheet title="Forward to" onClose={close}>

@@ -5,7 +5,7 @@ import { Avatar } from '../Avatar';
 export function PersonLabel({ user }: { user: PublicUser }) {
   return (
     <>
-      <Avatar id={user.id} name={user.displayName} size={36} />
+      <Avatar id={user.id} name={user.displayName} size={36} photo={user.photo ?? null} />
       <span>
         <span className="row-title" dir="auto">
           {user.displayName}

@@ -1,8 +1,11 @@
-import type { GroupAdds, LastSeenVisibility } from '@chitchat/shared';
+import type { GroupAdds, LastSeenVisibility, ProfileAudience } from '@chitchat/shared';
 import type { SessionState } from '../../../common/contract';
 import type { AppStore } from '../../state/store';
 
-/** Who sees my last seen and online status, and who can add me to groups (DESIGN §3). */
+/**
+ * Who sees my last seen and online status, my profile photo and my about line (one audience rule
+ * each), and who can add me to groups (DESIGN §3).
+ */
 export function PrivacySettings({
   store,
   user,
@@ -22,6 +25,36 @@ export function PrivacySettings({
           onChange={(e) => {
             store.chat
               .updateProfile({ lastSeenVisibility: e.target.value as LastSeenVisibility })
+              .catch(onError);
+          }}
+        >
+          <option value="everyone">Everyone</option>
+          <option value="contacts">My contacts</option>
+          <option value="nobody">Nobody</option>
+        </select>
+      </label>
+      <label className="setting">
+        Profile photo
+        <select
+          value={user.photoVisibility ?? 'everyone'}
+          onChange={(e) => {
+            store.chat
+              .updateOwnProfile({ photoVisibility: e.target.value as ProfileAudience })
+              .catch(onError);
+          }}
+        >
+          <option value="everyone">Everyone</option>
+          <option value="contacts">My contacts</option>
+          <option value="nobody">Nobody</option>
+        </select>
+      </label>
+      <label className="setting">
+        About
+        <select
+          value={user.aboutVisibility ?? 'everyone'}
+          onChange={(e) => {
+            store.chat
+              .updateOwnProfile({ aboutVisibility: e.target.value as ProfileAudience })
               .catch(onError);
           }}
         >

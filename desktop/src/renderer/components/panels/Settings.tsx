@@ -7,6 +7,7 @@ import { ChangePassword } from './ChangePassword';
 import { ExportData } from './ExportData';
 import { LinkPreviewSetting } from './LinkPreviewSetting';
 import { PrivacySettings } from './PrivacySettings';
+import { ProfileSettings } from '../profile/ProfileSettings';
 import { Administration } from '../settings/Administration';
 import { TwoStepSettings } from '../settings/TwoStepSettings';
 import type { AccountInfo } from '../../../common/contract';
@@ -14,7 +15,6 @@ import type { AccountInfo } from '../../../common/contract';
 export function Settings({ store }: { store: AppStore }) {
   const session = useAppState(store, (s) => s.session);
   const [devices, setDevices] = useState<DeviceInfo[] | null>(null);
-  const [name, setName] = useState(session?.status === 'signed_in' ? session.user.displayName : '');
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const online = useAppState(store, (s) => s.connection === 'online');
@@ -39,34 +39,13 @@ export function Settings({ store }: { store: AppStore }) {
   if (session?.status !== 'signed_in') return null;
   return (
     <div className="stack">
-      <section>
-        <h3>Profile</h3>
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            store.chat.updateProfile({ displayName: name }).then(
-              () => setMessage('Saved.'),
-              (err: unknown) => setMessage(errorText(err)),
-            );
-          }}
-        >
-          <label>
-            Display name
-            <input value={name} onChange={(e) => setName(e.target.value)} maxLength={64} />
-          </label>
-          <button type="submit">Save</button>
-        </form>
-        <p className="muted">
-          Signed in as @{session.user.username} on {session.serverUrl}
-        </p>
-        {message && <p role="status">{message}</p>}
-      </section>
+      <ProfileSettings store={store} session={session} />
       <PrivacySettings
         store={store}
         user={session.user}
         onError={(e) => setMessage(errorText(e))}
       />
+      {message && <p role="status">{message}</p>}
       <LinkPreviewSetting store={store} onError={showError} />
       {account?.hasPassword === false ? (
         <section aria-labelledby="password-heading">

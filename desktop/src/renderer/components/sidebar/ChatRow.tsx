@@ -56,7 +56,7 @@ export function ChatRow({
         onKeyDown={menuKey}
         aria-haspopup="menu"
       >
-        <Avatar id={c.peer?.id ?? c.id} name={c.title} online={online} />
+        <Avatar id={c.peer?.id ?? c.id} name={c.title} online={online} photo={c.photo} />
         <span className="row-main">
           <span className="row-top">
             <span className="row-title" dir="auto">

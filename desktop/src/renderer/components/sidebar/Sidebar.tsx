@@ -20,7 +20,7 @@ export function Sidebar({ store }: { store: AppStore }) {
   return (
     <aside className="sidebar" aria-label="Chats">
       <header className="sidebar-header">
-        {me && <Avatar id={me.id} name={me.displayName} size={36} />}
+        {me && <Avatar id={me.id} name={me.displayName} size={36} photo={me.photo ?? null} />}
         <span className="sidebar-title">Chats</span>
         <div className="toolbar">
           <button

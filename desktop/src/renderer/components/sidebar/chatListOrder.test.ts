@@ -14,6 +14,7 @@ const chat = (id: string, over: Partial<ConversationView> = {}): ConversationVie
   archived: false,
   markedUnread: false,
   peer: null,
+  photo: null,
   members: [],
   memberCount: 2,
   lastMessage: null,

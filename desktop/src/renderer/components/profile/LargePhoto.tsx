@@ -1,0 +1,62 @@
+import { useEffect, useRef } from 'react';
+import { createPortal } from 'react-dom';
+import type { AppStore } from '../../state/store';
+import { IconClose } from '../Icons';
+import { useMediaUrl } from '../Media';
+import { useDialogFocus } from '../useDialogFocus';
+
+/** A profile photo over everything, as large as it was uploaded; Escape or Close returns. */
+export function LargePhoto({
+  store,
+  mediaId,
+  name,
+  onClose,
+}: {
+  store: AppStore;
+  mediaId: string;
+  name: string;
+  onClose: () => void;
+}) {
+  const { url, error } = useMediaUrl(store, mediaId, 'original');
+  const ref = useRef<HTMLDivElement>(null);
+  useDialogFocus(ref, '.viewer-close');
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape') return;
+      event.preventDefault();
+      event.stopPropagation();
+      onClose();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [onClose]);
+  return createPortal(
+    <div
+      className="viewer"
+      role="dialog"
+      aria-modal="true"
+      aria-label={`Profile photo of ${name}`}
+      ref={ref}
+      tabIndex={-1}
+    >
+      <div className="viewer-bar">
+        <span className="viewer-caption">
+          <span className="viewer-sender" dir="auto">
+            {name}
+          </span>
+        </span>
+        <button className="icon-button viewer-close" aria-label="Close" onClick={onClose}>
+          <IconClose />
+        </button>
+      </div>
+      <div className="viewer-stage">
+        {url ? (
+          <img className="viewer-image" src={url} alt={`Profile photo of ${name}`} />
+        ) : (
+          <p className="viewer-status">{error ?? 'Loading…'}</p>
+        )}
+      </div>
+    </div>,
+    document.body,
+  );
+}
