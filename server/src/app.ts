@@ -16,6 +16,13 @@ import { adminRouter } from './http/admin';
 import { twoStepRouter } from './http/two-step';
 import { ssoRouter } from './http/sso';
 import { createSsoService, ssoOptionsOf, type SsoService } from './services/sso';
+import { pushRouter } from './http/push';
+import { webPushEnabled } from './config';
+import { createPushDelivery } from './services/push-delivery';
+import { createWebPushService, type WebPushService } from './services/web-push';
+import { TokenBuckets } from './services/token-bucket';
+import { insidePeriods } from './services/access';
+import webpush from 'web-push';
 import { createTwoStepService } from './services/two-step';
 import { createAdminService, type AdminService } from './services/admin';
 import { coalesceWebsocketWrites } from './realtime/coalesce';
@@ -52,8 +59,13 @@ import {
   memorySearchRateLimit,
   type AuthRateLimits,
 } from './services/rate-limits';
-import type { ServerKeys } from './services/secrets';
+import { loadVapidKeys, type ServerKeys, type VapidKeys } from './services/secrets';
 import type { Store } from './store/types';
+
+/** A push request's bound, connecting and answering included. */
+const PUSH_TIMEOUT_MS = 10_000;
+/** How long a push service keeps an undelivered push: a day, then the chat has moved on. */
+const PUSH_TTL_S = 24 * 3600;
 
 export interface AppDeps {
   config: Config;
@@ -80,6 +92,11 @@ export interface AppDeps {
   media?: MediaService;
   /** The shutdown drain's bounds (default DRAIN_REQUESTS_MS and DRAIN_CLOSE_MS). */
   drain?: { requestsMs?: number; closeMs?: number };
+  /**
+   * The VAPID key pair of Web Push (on with an https PUBLIC_URL); defaults to VAPID_PUBLIC_KEY and
+   * VAPID_PRIVATE_KEY, else the pair kept in DATA_DIR (generated on first start).
+   */
+  vapidKeys?: VapidKeys;
   /** Extra readiness checks (Redis, ...); the store is always checked. */
   readinessChecks?: readonly ReadinessCheck[];
   now?: () => number;
@@ -99,6 +116,11 @@ export interface ChitchatApp {
    * the bound port. The public port never serves it. Tests that build many apps leave it off.
    */
   listenMetrics(port?: number, host?: string): Promise<number>;
+  /**
+   * Resolves when no Web Push is being planned, queued or sent (each send is bounded by its
+   * timeout): what the drain waits for, and what tests wait on before asserting "no push".
+   */
+  pushesSettled(): Promise<void>;
   /**
    * Drains: stops accepting, sends `server:draining` to this process's sockets, waits (bounded) for
    * requests in flight, closes the sockets, announces presence, and cuts what has not closed
@@ -215,6 +237,10 @@ export function createApp(deps: AppDeps): ChitchatApp {
       logger,
     }),
   );
+  // One copy of each conversation's members for the services (checked against membersVersion).
+  const members = new MembershipCache(store);
+  const presenceStore = deps.presence ?? memoryPresence();
+  const push = createPush();
   const authenticated = requireAuth(accounts);
   // Before the JSON parser: an upload's body is raw bytes, streamed, never parsed.
   if (deps.media) {
@@ -237,14 +263,13 @@ export function createApp(deps: AppDeps): ChitchatApp {
   app.use('/api/me/two-step', authenticated, twoStepRouter(twoStep));
   app.use('/api', authenticated, accountRouter(accounts, profiles, addressOf));
   app.use('/api', authenticated, adminRouter(admin));
+  app.use('/api/push', authenticated, pushRouter(push));
   app.use('/api', (_req, res) => {
     sendError(res, 404, { code: 'not_found', message: 'No such route.' });
   });
   app.use(errorHandler(logger));
   httpServer.on('request', app);
 
-  // One copy of each conversation's members for both services (checked against membersVersion).
-  const members = new MembershipCache(store);
   const limits = deviceRateLimits(config, deps.now);
   const conversations = createConversationsService({
     store,
@@ -264,6 +289,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     attachments: deps.attachments ?? deps.media?.attachments,
     requestStateChanged: (conversationId, userIds) =>
       conversations.pushSummaries(conversationId, userIds),
+    ...(push !== null ? { messageCommitted: (event) => push.messageCommitted(event) } : {}),
     ...clock,
   });
   const reactions = createReactionsService({ store, fanout, members, limits, ...clock });
@@ -281,7 +307,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   const voice = createVoiceService({ store, fanout, limits, ...clock });
   const presence = createPresenceService({
     store,
-    presence: deps.presence ?? memoryPresence(),
+    presence: presenceStore,
     fanout,
     logger,
     ...clock,
@@ -319,6 +345,9 @@ export function createApp(deps: AppDeps): ChitchatApp {
       metricsServer ??= createMetricsServer(metrics.registry);
       return listenOn(metricsServer, port, host);
     },
+    async pushesSettled() {
+      await push?.settled();
+    },
     close() {
       closing ??= drain();
       return closing;
@@ -331,6 +360,54 @@ export function createApp(deps: AppDeps): ChitchatApp {
    * offline, and cut whatever has not closed within DRAIN_CLOSE_MS, so that a frozen client never
    * holds a restart.
    */
+  /**
+   * Web Push (issue #17): on with an https PUBLIC_URL (its VAPID subject), else null and the push
+   * routes answer 404. Liveness comes from presence (whole users, one read) and then the adapter
+   * (the devices of users online somewhere), on every server process.
+   */
+  function createPush(): WebPushService | null {
+    if (!webPushEnabled(config) || config.PUBLIC_URL === undefined) return null;
+    const vapid =
+      deps.vapidKeys ??
+      loadVapidKeys(
+        config.DATA_DIR,
+        { publicKey: config.VAPID_PUBLIC_KEY, privateKey: config.VAPID_PRIVATE_KEY },
+        () => webpush.generateVAPIDKeys(),
+      );
+    return createWebPushService({
+      store,
+      presence: presenceStore,
+      async liveDevices(deviceIds) {
+        const sockets = await io.in(deviceIds.map(deviceRoom)).fetchSockets();
+        return new Set(sockets.map((socket) => socket.data.deviceId));
+      },
+      async readers(conversationId, seq) {
+        const snapshot = await members.current(conversationId);
+        return (snapshot?.members ?? [])
+          .filter((member) => insidePeriods(member.periods, seq))
+          .map((member) => member.userId);
+      },
+      delivery: createPushDelivery({
+        vapid,
+        subject: config.PUBLIC_URL,
+        allowLoopback: config.WEB_PUSH_ALLOW_LOOPBACK,
+        timeoutMs: PUSH_TIMEOUT_MS,
+        ttlS: PUSH_TTL_S,
+      }),
+      publicKey: vapid.publicKey,
+      allowLoopback: config.WEB_PUSH_ALLOW_LOOPBACK,
+      limit: TokenBuckets.perPeriod(
+        config.RATE_LIMIT_PUSH,
+        60_000,
+        config.RATE_LIMIT_PUSH,
+        deps.now,
+      ),
+      logger,
+      count: (outcome) => metrics.pushes.inc({ outcome }),
+      ...clock,
+    });
+  }
+
   async function drain(): Promise<void> {
     const requestsMs = deps.drain?.requestsMs ?? DRAIN_REQUESTS_MS;
     const closeMs = deps.drain?.closeMs ?? DRAIN_CLOSE_MS;
@@ -348,6 +425,8 @@ export function createApp(deps: AppDeps): ChitchatApp {
     // Pending large-group receipts go out while the store and the adapter are still open.
     await groupReceipts.close();
     await stopMediaSweep?.();
+    // Pushes of the last messages go out (each bounded by its timeout).
+    await push?.settled();
     httpServer.closeIdleConnections();
     if (!(await connections.closedWithin(closeMs))) {
       logger.warn(

@@ -35,6 +35,32 @@ describe('config', () => {
     });
   });
 
+  it('takes a VAPID key pair together or not at all, and asks for one in scaled mode with Web Push', () => {
+    const publicKey = `B${'x'.repeat(86)}`;
+    const privateKey = 'y'.repeat(43);
+    const pair = { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey };
+    expect(loadConfig(pair)).toMatchObject(pair);
+    expect(() => loadConfig({ VAPID_PUBLIC_KEY: publicKey })).toThrow(/set together/);
+    expect(() => loadConfig({ VAPID_PRIVATE_KEY: privateKey })).toThrow(/set together/);
+    expect(() => loadConfig({ ...pair, VAPID_PUBLIC_KEY: 'short' })).toThrow(/VAPID_PUBLIC_KEY/);
+    expect(() => loadConfig({ ...pair, VAPID_PRIVATE_KEY: 'y'.repeat(44) })).toThrow(
+      /VAPID_PRIVATE_KEY/,
+    );
+    const scaled = {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      JWT_SECRET: 's'.repeat(32),
+      PUBLIC_URL: 'https://chat.example.org',
+    };
+    expect(() => loadConfig(scaled)).toThrow(/VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set/);
+    expect(loadConfig({ ...scaled, ...pair }).VAPID_PUBLIC_KEY).toBe(publicKey);
+    // Without an https PUBLIC_URL there is no Web Push, so nothing to share.
+    expect(loadConfig({ ...scaled, PUBLIC_URL: undefined }).VAPID_PUBLIC_KEY).toBeUndefined();
+    expect(loadConfig({}).WEB_PUSH_ALLOW_LOOPBACK).toBe(false);
+    expect(loadConfig({ WEB_PUSH_ALLOW_LOOPBACK: 'true' }).WEB_PUSH_ALLOW_LOOPBACK).toBe(true);
+    expect(() => loadConfig({ WEB_PUSH_ALLOW_LOOPBACK: 'yes' })).toThrow(/WEB_PUSH_ALLOW_LOOPBACK/);
+    expect(loadConfig({}).RATE_LIMIT_PUSH).toBe(10);
+  });
+
   it('takes TOTP_REQUIRED_FOR_ADMINS as true or false (1 or 0), nothing else', () => {
     expect(loadConfig({ TOTP_REQUIRED_FOR_ADMINS: 'true' }).TOTP_REQUIRED_FOR_ADMINS).toBe(true);
     expect(loadConfig({ TOTP_REQUIRED_FOR_ADMINS: '1' }).TOTP_REQUIRED_FOR_ADMINS).toBe(true);

@@ -26,6 +26,25 @@ const trustProxySchema = optionalString.pipe(
     .optional(),
 );
 
+const booleanSetting = optionalString.pipe(
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
+);
+
+/** A VAPID key as `web-push generate-vapid-keys` prints it: base64url of `bytes` bytes. */
+const vapidKey = (bytes: number, first: string) =>
+  optionalString.pipe(
+    z
+      .string()
+      .regex(
+        new RegExp(`^${first}[A-Za-z0-9_-]{${String(Math.ceil((bytes * 4) / 3) - 1)}}$`),
+        `must be a base64url VAPID key of ${String(bytes)} bytes (npx web-push generate-vapid-keys)`,
+      )
+      .optional(),
+  );
+
 const envSchema = z.object({
   PORT: intFrom(3000, 0, 65535),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -84,15 +103,26 @@ const envSchema = z.object({
    * Two-step sign-in required for admins (issue #18): an admin's powers (HTTP and app; not the
    * operator's `npm run admin`) wait until their two-step sign-in is on, and it cannot be turned off.
    */
-  TOTP_REQUIRED_FOR_ADMINS: optionalString.pipe(
-    z
-      .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
-      .transform((v) => v === 'true' || v === '1')
-      .default(false),
-  ),
+  TOTP_REQUIRED_FOR_ADMINS: booleanSetting,
   /**
-   * The address people use to reach the server (`https://chat.example.org`), for invite links;
-   * unset: invites carry their code only.
+   * The VAPID key pair of Web Push (issue #17): unset, generated once into DATA_DIR. Set both, the
+   * same on every process, in scaled mode (required there when Web Push is on, like JWT_SECRET):
+   * a browser's subscription is bound to the public key it was made with.
+   */
+  VAPID_PUBLIC_KEY: vapidKey(65, 'B'),
+  VAPID_PRIVATE_KEY: vapidKey(32, '[A-Za-z0-9_-]'),
+  /**
+   * Lets push subscriptions name plain-http and loopback endpoints, for tests and development with
+   * a local push service. Off, endpoints must be https:// addresses of public hosts: the server
+   * posts to them, so they must never reach into its own network.
+   */
+  WEB_PUSH_ALLOW_LOOPBACK: booleanSetting,
+  /** Push subscription changes (`PUT`/`DELETE /api/push/subscription`) per minute per device. */
+  RATE_LIMIT_PUSH: intFrom(10, 1),
+  /**
+   * The address people use to reach the server (`https://chat.example.org`), for invite links and
+   * Web Push (its VAPID subject; Web Push is on only with an https:// address); unset: invites
+   * carry their code only and there is no Web Push.
    */
   PUBLIC_URL: optionalString.pipe(
     z
@@ -161,8 +191,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       );
     }
   }
+  if ((config.VAPID_PUBLIC_KEY === undefined) !== (config.VAPID_PRIVATE_KEY === undefined)) {
+    throw new ConfigError(
+      'Invalid configuration: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together (one key pair) or not at all',
+    );
+  }
+  if (
+    webPushEnabled(config) &&
+    (config.MONGODB_URI !== undefined || config.REDIS_URL !== undefined) &&
+    config.VAPID_PUBLIC_KEY === undefined
+  ) {
+    throw new ConfigError(
+      'Invalid configuration: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set when MONGODB_URI or REDIS_URL is set and PUBLIC_URL is https, so every server process signs pushes with the key the browsers subscribed to (npx web-push generate-vapid-keys)',
+    );
+  }
   return config;
 }
+
+/** Web Push is on with an https:// PUBLIC_URL, its VAPID subject (push services ask for one). */
+export const webPushEnabled = (config: Pick<Config, 'PUBLIC_URL'>): boolean =>
+  config.PUBLIC_URL?.startsWith('https://') === true;
 
 /**
  * Every rate limit raised out of the way, for functional tests and benchmarks, whose clients act
@@ -178,6 +226,7 @@ export const RAISED_RATE_LIMITS = {
   RATE_LIMIT_AUTH: 1_000_000,
   RATE_LIMIT_SEARCH: 1_000_000,
   RATE_LIMIT_UPLOAD: 1_000_000,
+  RATE_LIMIT_PUSH: 1_000_000,
 } satisfies Partial<Config>;
 
 /** RAISED_RATE_LIMITS as environment variables, for a server started as a process. */

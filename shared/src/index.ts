@@ -12,3 +12,4 @@ export * from './admin';
 export * from './two-step';
 export * from './sso';
 export * from './groups';
+export * from './push';

@@ -50,6 +50,8 @@ export interface Me extends PublicUser {
   about: string;
   photoVisibility: ProfileAudience;
   aboutVisibility: ProfileAudience;
+  /** Push notifications carry a one-line preview of the message (on by default). */
+  notificationPreviews: boolean;
   blocked: string[];
   /** Two-step sign-in of this account (issue #18). */
   twoStep: TwoStepStatus;

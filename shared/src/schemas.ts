@@ -169,6 +169,8 @@ export const updateMeBodySchema = z.object({
   photo: idSchema.nullable().optional(),
   photoVisibility: profileAudienceSchema.optional(),
   aboutVisibility: profileAudienceSchema.optional(),
+  /** Web Push notifications show the sender and a line of the message (off: the sender only). */
+  notificationPreviews: z.boolean().optional(),
   block: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
   unblock: z.array(idSchema).max(BLOCK_LIST_CHANGE_MAX).optional(),
 });

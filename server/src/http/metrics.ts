@@ -32,6 +32,13 @@ export function createMetrics() {
     registers: [registry],
   });
 
+  const pushes = new Counter({
+    name: 'chitchat_web_push_total',
+    help: 'Web Push requests by outcome: sent, gone (404/410, subscription removed), failed, dropped (queue full)',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+
   const httpMiddleware: RequestHandler = (req, res, next) => {
     const stop = httpDuration.startTimer();
     res.on('finish', () => {
@@ -46,7 +53,7 @@ export function createMetrics() {
     next();
   };
 
-  return { registry, httpMiddleware, socketsConnected, socketEvents };
+  return { registry, httpMiddleware, socketsConnected, socketEvents, pushes };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;

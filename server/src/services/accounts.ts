@@ -105,6 +105,7 @@ export function createAccountsService(deps: {
     about: user.about,
     photoVisibility: user.photoVisibility,
     aboutVisibility: user.aboutVisibility,
+    notificationPreviews: user.notificationPreviews,
     blocked: await store.blockedUserIds(user.id),
     twoStep: await deps.twoStep.status(user),
     hasPassword: hasPassword(user),
@@ -330,6 +331,8 @@ export function createAccountsService(deps: {
       if (body.about !== undefined) changes.about = body.about;
       if (body.photoVisibility !== undefined) changes.photoVisibility = body.photoVisibility;
       if (body.aboutVisibility !== undefined) changes.aboutVisibility = body.aboutVisibility;
+      if (body.notificationPreviews !== undefined)
+        changes.notificationPreviews = body.notificationPreviews;
       await store.updateUser(userId, changes);
       const seenByOthers = [
         body.displayName,

@@ -93,6 +93,8 @@ export function createMessagingService(deps: {
   groupReceipts?: GroupReceipts;
   /** Pushes both people fresh summaries of a direct chat whose request state just changed. */
   requestStateChanged?: (conversationId: string, userIds: readonly string[]) => Promise<void>;
+  /** A new message was committed and published (Web Push); must not block or throw. */
+  messageCommitted?: (event: EventRecord) => void;
   now?: () => number;
 }) {
   const { store, fanout, limits } = deps;
@@ -242,6 +244,7 @@ export function createMessagingService(deps: {
         // Both members of a direct chat were members from its first seq on.
         if (pair !== undefined) sendEvent(fanout, pair, appended.event);
         else await publish(appended.event, appended.membersVersion);
+        deps.messageCommitted?.(appended.event);
         if (peer !== null) await noteWrittenTo(actor.userId, peer, conversationId);
       }
       return answerOf(appended.event);

@@ -4,6 +4,7 @@ import { accountStateContract } from './contract-account-state';
 import { adminContract } from './contract-admin';
 import { twoStepContract } from './contract-two-step';
 import { ssoContract } from './contract-sso';
+import { pushContract } from './contract-push';
 import { UniqueViolation, type DeviceRecord, type EventOrigin, type Store } from './types';
 import type { ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
@@ -63,6 +64,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
     adminContract(() => store);
     twoStepContract(() => store);
     ssoContract(() => store);
+    pushContract(() => store);
 
     it('has a store epoch that survives reopening', async () => {
       expect(store.storeEpoch()).toMatch(/^[0-9a-f-]{36}$/);

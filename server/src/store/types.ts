@@ -17,6 +17,7 @@ import type {
 import type { ProfileChanges, ProfileFields, ProfileStore } from './profile-types';
 import type { ViewedEvent } from './visibility';
 import type { SsoIdentity, SsoStore } from './sso-types';
+import type { PushStore } from './push-types';
 
 export interface UserRecord extends ProfileFields {
   id: string;
@@ -31,6 +32,8 @@ export interface UserRecord extends ProfileFields {
    * messages delivered, never read, and this person sees no read ticks either. Groups always count.
    */
   readReceipts: boolean;
+  /** Web Push notifications carry a one-line preview (off: the sender's name only). */
+  notificationPreviews: boolean;
   role: UserRole;
   /** Set while an admin has disabled the account: no sign-in, no new device. */
   disabledAt: number | null;
@@ -193,6 +196,7 @@ export interface AccountStore {
       lastSeenVisibility?: LastSeenVisibility;
       groupAdds?: GroupAdds;
       readReceipts?: boolean;
+      notificationPreviews?: boolean;
     } & ProfileChanges,
   ): Promise<void>;
   /** Adds and removes entries of `userId`'s block list; ids of unknown users are ignored. */
@@ -624,6 +628,7 @@ export type Store = AccountStore &
   TwoStepStore &
   SsoStore &
   ProfileStore &
+  PushStore &
   StoreLifecycle;
 
 /** The event-log reads of the store, which each store implements in its own event-reads.ts. */

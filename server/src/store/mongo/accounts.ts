@@ -19,7 +19,7 @@ import type { Transact } from './transaction';
 
 /** Accounts, devices and the block list in MongoDB; mirrors ../sqlite/accounts.ts. */
 export function mongoAccountStore(models: MongoModels, transact: Transact): AccountStore {
-  const { User, Block, Device, Invite, Meta, SsoIdentity } = models;
+  const { User, Block, Device, Invite, Meta, SsoIdentity, PushSubscription } = models;
 
   /**
    * Every registration writes the accounts document first, so two racing ones conflict and one
@@ -123,6 +123,7 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
           | 'about'
           | 'photoVisibility'
           | 'aboutVisibility'
+          | 'notificationPreviews'
         >
       > = {};
       if (changes.photo !== undefined) set.photo = changes.photo;
@@ -131,6 +132,8 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
       if (changes.aboutVisibility !== undefined) set.aboutVisibility = changes.aboutVisibility;
       if (changes.groupAdds !== undefined) set.groupAdds = changes.groupAdds;
       if (changes.readReceipts !== undefined) set.readReceipts = changes.readReceipts;
+      if (changes.notificationPreviews !== undefined)
+        set.notificationPreviews = changes.notificationPreviews;
       if (changes.displayName !== undefined) set.displayName = changes.displayName;
       if (changes.lastSeenVisibility !== undefined)
         set.lastSeenVisibility = changes.lastSeenVisibility;
@@ -229,6 +232,8 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
         { _id: id, revokedAt: null },
         { $set: { revokedAt: at } },
       );
+      // A revoked device is never pushed to (SQLite does this with a trigger).
+      await PushSubscription.deleteOne({ _id: id });
       return result.matchedCount === 1;
     },
     async touchDevice(id, at) {

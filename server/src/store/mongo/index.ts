@@ -11,6 +11,7 @@ import { mongoPlayStore } from './plays';
 import { mongoProfileStore } from './profiles';
 import { mongoTwoStepStore } from './two-step';
 import { mongoSsoStore } from './sso';
+import { mongoPushStore } from './push';
 import { mongoRelationshipStore } from './relationships';
 import { defineModels, type MongoModels } from './schemas';
 import { transactor } from './transaction';
@@ -141,6 +142,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
       ...mongoTwoStepStore(models),
       ...mongoSsoStore(models),
       ...mongoProfileStore(models),
+      ...mongoPushStore(models),
       storeEpoch: () => epoch,
       async ping() {
         await database(connection).command({ ping: 1 });

@@ -187,6 +187,14 @@ export const mongoMigrations: readonly MongoMigration[] = [
       await models.User.createIndexes();
     },
   },
+  {
+    // Web Push (SQLite migration 018): one subscription per device, found by user.
+    description: 'web push: one subscription per device (push_subscriptions)',
+    async up(models) {
+      await models.PushSubscription.createCollection();
+      await models.PushSubscription.createIndexes();
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

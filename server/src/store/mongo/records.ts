@@ -38,6 +38,7 @@ export const toUserRecord = (doc: UserDoc): UserRecord => ({
   about: doc.about ?? '',
   photoVisibility: doc.photoVisibility ?? 'everyone',
   aboutVisibility: doc.aboutVisibility ?? 'everyone',
+  notificationPreviews: doc.notificationPreviews ?? true,
   role: doc.role ?? 'member',
   disabledAt: doc.disabledAt ?? null,
 });

@@ -23,6 +23,7 @@ import { adminModels, type InviteDoc } from './admin-schemas';
 import { playModels, type VoicePlayDoc } from './play-schemas';
 import { twoStepModels, type TwoStepDoc } from './two-step-schemas';
 import { ssoModels } from './sso-schemas';
+import { pushModels, type PushSubscriptionDoc } from './push-schemas';
 
 /*
  * The MongoDB documents of the store, one collection each: users, blocks, devices, conversations,
@@ -64,6 +65,8 @@ export interface UserDoc extends ProfileDocFields {
   groupAdds?: GroupAdds;
   /** Absent on users who never turned it off (read as true). */
   readReceipts?: boolean;
+  /** Absent on users who never turned them off (read as true). */
+  notificationPreviews?: boolean;
   /** Absent on users written before migration 6 (read as 'member'; migration 6 sets the oldest admin). */
   role?: UserRole;
   /** Absent or null while the account is enabled. */
@@ -194,6 +197,7 @@ export const userSchema = new Schema<UserDoc>(
     },
     groupAdds: { type: String, required: true, enum: GROUP_ADDS, default: 'everyone' },
     readReceipts: { type: Boolean },
+    notificationPreviews: { type: Boolean },
     role: { type: String, required: true, enum: USER_ROLES, default: 'member' },
     disabledAt: nullableInt(0),
     devicesVersion: { ...requiredInt(0), default: 0 },
@@ -582,6 +586,7 @@ interface CoreModels {
   Invite: Model<InviteDoc>;
   VoicePlay: Model<VoicePlayDoc>;
   TwoStep: Model<TwoStepDoc>;
+  PushSubscription: Model<PushSubscriptionDoc>;
 }
 
 
@@ -615,5 +620,6 @@ export function defineModels(connection: Connection): MongoModels {
     ...playModels(connection),
     ...twoStepModels(connection),
     ...ssoModels(connection),
+    ...pushModels(connection),
   };
 }

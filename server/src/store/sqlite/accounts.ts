@@ -26,6 +26,7 @@ export interface UserRow {
   about: string;
   photo_visibility: ProfileAudience;
   about_visibility: ProfileAudience;
+  notification_previews: 0 | 1;
   role: UserRole;
   disabled_at: number | null;
 }
@@ -56,6 +57,7 @@ export const toUser = (row: UserRow): UserRecord => ({
   about: row.about,
   photoVisibility: row.photo_visibility,
   aboutVisibility: row.about_visibility,
+  notificationPreviews: row.notification_previews === 1,
   role: row.role,
   disabledAt: row.disabled_at,
 });
@@ -274,6 +276,10 @@ export function sqliteAccountStore(
         if (value === undefined) continue;
         sets.push(`${column} = @${column}`);
         values[column] = value;
+      }
+      if (changes.notificationPreviews !== undefined) {
+        sets.push('notification_previews = @notificationPreviews');
+        values.notificationPreviews = changes.notificationPreviews ? 1 : 0;
       }
       if (sets.length === 0) return;
       db.prepare(`UPDATE users SET ${sets.join(', ')} WHERE id = @id`).run(values);

@@ -17,6 +17,7 @@ import { sqliteProfileStore } from './profiles';
 import { sqliteRelationshipStore } from './relationships';
 import { sqliteTwoStepStore } from './two-step';
 import { sqliteSsoStore } from './sso';
+import { sqlitePushStore } from './push';
 
 export const SQLITE_FILE_NAME = 'chitchat.db';
 
@@ -62,6 +63,7 @@ export function openSqliteStore(
     ...sqliteTwoStepStore(db),
     ...sqliteSsoStore(db),
     ...sqliteProfileStore(db),
+    ...sqlitePushStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     groupCommits: () => groupCommits,
     connectionSettings: () => ({

@@ -15,6 +15,7 @@ import { migration014 } from './014-read-receipts';
 import { migration015 } from './015-sso';
 import { migration016 } from './016-profiles';
 import { migration017 } from './017-group-settings';
+import { migration018 } from './018-web-push';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -35,4 +36,5 @@ export const migrations: readonly string[] = [
   migration015,
   migration016,
   migration017,
+  migration018,
 ];

@@ -1,0 +1,477 @@
+import { createECDH, randomBytes, randomUUID, type ECDH } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decrypt } from 'http_ece';
+import { importJWK, jwtVerify } from 'jose';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { webPushPayloadSchema, type WebPushPayload } from '@chitchat/shared';
+import { PUSH_CHAT_WINDOW_MS } from '../src/services/web-push';
+import { direct, group, person, send, type Person } from './fixtures';
+import { call, connect, http, login, register, startServer, type TestServer } from './harness';
+
+const PUBLIC_URL = 'https://chat.example.org';
+
+/** A push request as the local push service received it. */
+interface PushRequest {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  /** Answers it (the service answers 201 at once unless told to hold). */
+  answer(status: number): void;
+}
+
+/**
+ * A push service on loopback (RFC 8030's receiving side): records each request and answers it
+ * with the status set for its path (201 by default), or holds it for the test to answer.
+ */
+async function startPushService() {
+  const received: PushRequest[] = [];
+  const waiters: { path: string; resolve: (request: PushRequest) => void }[] = [];
+  const statusOf = new Map<string, number | 'hold'>();
+  const server = createServer((req, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      const request: PushRequest = {
+        path,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+        answer: (status) => res.writeHead(status).end(),
+      };
+      received.push(request);
+      const status = statusOf.get(path) ?? 201;
+      if (status !== 'hold') request.answer(status);
+      const waiter = waiters.findIndex((w) => w.path === path);
+      if (waiter >= 0) waiters.splice(waiter, 1)[0]?.resolve(request);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    origin,
+    received,
+    statusOf,
+    /** The next request to `path` (one already received and not yet taken counts). */
+    next(path: string, timeoutMs = 5_000): Promise<PushRequest> {
+      const taken = received.find((r) => r.path === path && !seen.has(r));
+      if (taken !== undefined) {
+        seen.add(taken);
+        return Promise.resolve(taken);
+      }
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no push to ${path} within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        waiters.push({
+          path,
+          resolve: (request) => {
+            clearTimeout(timer);
+            seen.add(request);
+            resolve(request);
+          },
+        });
+      });
+    },
+    to: (path: string) => received.filter((r) => r.path === path),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+const seen = new Set<PushRequest>();
+
+/** A browser's side of a subscription: its P-256 key pair and 16-byte auth secret. */
+interface BrowserKeys {
+  ecdh: ECDH;
+  auth: Buffer;
+  json: { p256dh: string; auth: string };
+}
+function browserKeys(): BrowserKeys {
+  const ecdh = createECDH('prime256v1');
+  ecdh.generateKeys();
+  const auth = randomBytes(16);
+  return {
+    ecdh,
+    auth,
+    json: { p256dh: ecdh.getPublicKey('base64url'), auth: auth.toString('base64url') },
+  };
+}
+
+/** Decrypts a push body (aes128gcm, RFC 8291) with the subscription's keys, and checks it. */
+function opened(request: PushRequest, keys: BrowserKeys): WebPushPayload {
+  expect(request.headers['content-encoding']).toBe('aes128gcm');
+  const plain = decrypt(request.body, {
+    version: 'aes128gcm',
+    privateKey: keys.ecdh,
+    authSecret: keys.auth,
+  });
+  return webPushPayloadSchema.parse(JSON.parse(plain.toString('utf8')));
+}
+
+describe('Web Push (issue #17)', () => {
+  let server: TestServer;
+  let service: Awaited<ReturnType<typeof startPushService>>;
+  const open: Person[] = [];
+
+  beforeEach(async () => {
+    service = await startPushService();
+    server = await startServer({
+      config: { PUBLIC_URL, WEB_PUSH_ALLOW_LOOPBACK: true },
+    });
+  });
+  afterEach(async () => {
+    for (const p of open.splice(0)) p.socket.close();
+    await server.stop();
+    await service.close();
+  });
+
+  const someone = async (name: string) => {
+    const p = await person(server, name);
+    open.push(p);
+    return p;
+  };
+
+  /** Subscribes the person's device to `/push/<path>` of the local service, and takes it offline. */
+  async function subscribeOffline(p: Person, path: string): Promise<BrowserKeys> {
+    const keys = browserKeys();
+    const answer = await http(server, 'PUT', '/api/push/subscription', {
+      token: p.session.accessToken,
+      body: { endpoint: `${service.origin}/push/${path}`, keys: keys.json },
+    });
+    expect(answer.status).toBe(204);
+    const gone = new Promise<void>((resolve) => p.socket.once('disconnect', () => resolve()));
+    p.socket.disconnect();
+    await gone;
+    return keys;
+  }
+
+  it('a message to an offline device arrives as a push signed with VAPID and encrypted to it', async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const chat = await direct(bob, alice);
+    const keys = await subscribeOffline(alice, 'alice');
+    const key = await http<{ publicKey: string }>(server, 'GET', '/api/push/key', {
+      token: bob.session.accessToken,
+    });
+    expect(key.status).toBe(200);
+    expect(key.body.publicKey).toMatch(/^B[A-Za-z0-9_-]{86}$/);
+
+    const sent = await send(bob, chat.id, 'Hello there\n  second line');
+    const request = await service.next('/push/alice');
+
+    // VAPID (RFC 8292): a JWT for the push service's origin, signed by the key browsers were given.
+    const authorization = request.headers.authorization ?? '';
+    const match = /^vapid t=([^,]+), k=(\S+)$/.exec(authorization);
+    expect(match?.[2]).toBe(key.body.publicKey);
+    const raw = Buffer.from(key.body.publicKey, 'base64url');
+    const publicKey = await importJWK(
+      {
+        kty: 'EC',
+        crv: 'P-256',
+        x: raw.subarray(1, 33).toString('base64url'),
+        y: raw.subarray(33).toString('base64url'),
+      },
+      'ES256',
+    );
+    const { payload: claims } = await jwtVerify(match?.[1] ?? '', publicKey, {
+      audience: service.origin,
+      subject: PUBLIC_URL,
+    });
+    expect(claims.exp).toBeGreaterThan(Date.now() / 1000);
+    expect(Number(request.headers.ttl)).toBeGreaterThan(0);
+    expect(request.headers.topic).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
+
+    expect(opened(request, keys)).toEqual({
+      type: 'message',
+      conversationId: chat.id,
+      seq: sent.seq,
+      senderName: bob.session.user.displayName,
+      conversationTitle: null,
+      preview: 'Hello there second line',
+      tag: `chat:${chat.id}`,
+    });
+  });
+
+  it('the ack of a send never waits for the push service', async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const chat = await direct(bob, alice);
+    await subscribeOffline(alice, 'slow');
+    service.statusOf.set('/push/slow', 'hold');
+    const acked = await send(bob, chat.id, 'are you there?');
+    const held = await service.next('/push/slow');
+    expect(acked.seq).toBeGreaterThan(0);
+    held.answer(201);
+    await server.app.pushesSettled();
+  });
+
+  it('a device with a live socket gets no push; the same account offline elsewhere does', async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const chat = await direct(bob, alice);
+    // Alice's phone subscribes and goes offline; her laptop subscribes and stays connected.
+    const phone = await login(server, alice.session.user.username);
+    const phoneSocket = await connect(server, phone.accessToken);
+    open.push({ session: phone, userId: alice.userId, socket: phoneSocket });
+    const phoneKeys = await subscribeOffline(
+      { session: phone, userId: alice.userId, socket: phoneSocket },
+      'phone',
+    );
+    const laptop = await http(server, 'PUT', '/api/push/subscription', {
+      token: alice.session.accessToken,
+      body: { endpoint: `${service.origin}/push/laptop`, keys: browserKeys().json },
+    });
+    expect(laptop.status).toBe(204);
+
+    const sent = await send(bob, chat.id, 'hi');
+    expect(opened(await service.next('/push/phone'), phoneKeys).seq).toBe(sent.seq);
+    await server.app.pushesSettled();
+    expect(service.to('/push/laptop')).toHaveLength(0);
+  });
+
+  it('a muted chat sends nothing, except a message that mentions the person (as the desktop app)', async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const team = await group(bob, [alice], 'Team');
+    await call(alice.socket, 'conversation:settings', { conversationId: team.id, muted: true });
+    const keys = await subscribeOffline(alice, 'alice');
+
+    await send(bob, team.id, 'lunch?');
+    await server.app.pushesSettled();
+    expect(service.to('/push/alice')).toHaveLength(0);
+
+    const mention = await call(bob.socket, 'message:send', {
+      conversationId: team.id,
+      clientMsgId: randomUUID(),
+      text: '@Alice lunch?',
+      mentions: [alice.userId],
+    });
+    const payload = opened(await service.next('/push/alice'), keys);
+    expect(payload).toMatchObject({
+      seq: mention.seq,
+      conversationTitle: 'Team',
+      preview: '@Alice lunch?',
+    });
+  });
+
+  it('previews off (PATCH /api/me) leave the sender and drop the text', async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const chat = await direct(bob, alice);
+    const me = await http<{ notificationPreviews: boolean }>(server, 'PATCH', '/api/me', {
+      token: alice.session.accessToken,
+      body: { notificationPreviews: false },
+    });
+    expect(me.status).toBe(200);
+    expect(me.body.notificationPreviews).toBe(false);
+    const keys = await subscribeOffline(alice, 'alice');
+    await send(bob, chat.id, 'a secret');
+    const payload = opened(await service.next('/push/alice'), keys);
+    expect(payload.preview).toBeNull();
+    expect(payload.senderName).toBe(bob.session.user.displayName);
+  });
+
+  it('a blocked sender in a shared group pushes nothing', async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const carol = await someone('carol');
+    const team = await group(carol, [alice, bob], 'Team');
+    const blocked = await http(server, 'PATCH', '/api/me', {
+      token: alice.session.accessToken,
+      body: { block: [bob.userId] },
+    });
+    expect(blocked.status).toBe(200);
+    await subscribeOffline(alice, 'alice');
+    await send(bob, team.id, 'from bob');
+    await server.app.pushesSettled();
+    expect(service.to('/push/alice')).toHaveLength(0);
+    // The same group still notifies for others.
+    await send(carol, team.id, 'from carol');
+    await service.next('/push/alice');
+  });
+
+  it(`a burst in one chat is one push per device (${PUSH_CHAT_WINDOW_MS} ms window); another chat gets its own`, async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const carol = await someone('carol');
+    const fromBob = await direct(bob, alice);
+    const fromCarol = await direct(carol, alice);
+    const keys = await subscribeOffline(alice, 'alice');
+    const first = await send(bob, fromBob.id, 'one');
+    for (const text of ['two', 'three', 'four']) await send(bob, fromBob.id, text);
+    await server.app.pushesSettled();
+    expect(service.to('/push/alice')).toHaveLength(1);
+    expect(opened(await service.next('/push/alice'), keys).seq).toBe(first.seq);
+    await send(carol, fromCarol.id, 'hello from carol');
+    expect(opened(await service.next('/push/alice'), keys).conversationId).toBe(fromCarol.id);
+  });
+
+  it('a 410 from the push service removes the subscription; other failures keep it, all counted', async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const carol = await someone('carol');
+    const dan = await someone('dan');
+    await subscribeOffline(alice, 'gone');
+    await subscribeOffline(dan, 'broken');
+    service.statusOf.set('/push/gone', 410);
+    service.statusOf.set('/push/broken', 500);
+    await send(bob, (await direct(bob, alice)).id, 'hi');
+    await send(carol, (await direct(carol, dan)).id, 'hi');
+    await server.app.pushesSettled();
+    expect(service.to('/push/gone')).toHaveLength(1);
+    expect(await server.store.pushSubscriptionsOf([alice.userId])).toEqual([]);
+    expect(await server.store.pushSubscriptionsOf([dan.userId])).toHaveLength(1);
+
+    const metricsPort = await server.app.listenMetrics(0, '127.0.0.1');
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(text).toMatch(/chitchat_web_push_total\{outcome="gone"\} 1/);
+    expect(text).toMatch(/chitchat_web_push_total\{outcome="failed"\} 1/);
+  });
+
+  it("a revoked device's subscription is gone, and it gets no push", async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const chat = await direct(bob, alice);
+    const phone = await login(server, alice.session.user.username);
+    const phoneSocket = await connect(server, phone.accessToken);
+    await subscribeOffline({ session: phone, userId: alice.userId, socket: phoneSocket }, 'phone');
+    expect(await server.store.pushSubscriptionsOf([alice.userId])).toHaveLength(1);
+    const revoked = await http(server, 'DELETE', `/api/devices/${phone.device.id}`, {
+      token: alice.session.accessToken,
+    });
+    expect(revoked.status).toBe(204);
+    expect(await server.store.pushSubscriptionsOf([alice.userId])).toEqual([]);
+    expect(await server.store.removePushSubscription(phone.device.id)).toBe(false);
+    await send(bob, chat.id, 'hi');
+    await server.app.pushesSettled();
+    expect(service.to('/push/phone')).toHaveLength(0);
+  });
+
+  it('DELETE /api/push/subscription stops pushes to the calling device', async () => {
+    const alice = await someone('alice');
+    const bob = await someone('bob');
+    const chat = await direct(bob, alice);
+    await subscribeOffline(alice, 'alice');
+    const removed = await http(server, 'DELETE', '/api/push/subscription', {
+      token: alice.session.accessToken,
+    });
+    expect(removed.status).toBe(204);
+    await send(bob, chat.id, 'hi');
+    await server.app.pushesSettled();
+    expect(service.to('/push/alice')).toHaveLength(0);
+  });
+
+  it('refuses endpoints that are not public https addresses, keys that are not P-256, strangers', async () => {
+    const alice = await someone('alice');
+    const put = (body: unknown) =>
+      http<{ error: { code: string } }>(server, 'PUT', '/api/push/subscription', {
+        token: alice.session.accessToken,
+        body,
+      });
+    const keys = browserKeys().json;
+    for (const endpoint of [
+      'http://push.example.org/x',
+      'https://10.0.0.1/x',
+      'https://192.168.1.1/x',
+      'https://[fe80::1]/x',
+      'https://user:pw@push.example.org/x',
+      'ftp://push.example.org/x',
+      'not a url',
+      `https://push.example.org/${'a'.repeat(3000)}`,
+    ]) {
+      const answer = await put({ endpoint, keys });
+      expect(answer.status, endpoint).toBe(400);
+      expect(answer.body.error.code).toBe('invalid_payload');
+    }
+    for (const bad of [
+      { ...keys, p256dh: `B${'A'.repeat(86)}` },
+      { ...keys, p256dh: keys.p256dh.slice(1) },
+      { ...keys, auth: 'short' },
+      { p256dh: keys.p256dh },
+      {},
+    ]) {
+      expect((await put({ endpoint: 'https://push.example.org/x', keys: bad })).status).toBe(400);
+    }
+    expect((await put({ endpoint: 'https://push.example.org/x' })).status).toBe(400);
+    expect((await put('junk')).status).toBe(400);
+    const stranger = await http(server, 'PUT', '/api/push/subscription', {
+      body: { endpoint: 'https://push.example.org/x', keys },
+    });
+    expect(stranger.status).toBe(401);
+    expect((await http(server, 'GET', '/api/push/key')).status).toBe(401);
+    // Nothing was kept; a public https endpoint is.
+    expect(await server.store.pushSubscriptionsOf([alice.userId])).toEqual([]);
+    expect((await put({ endpoint: 'https://push.example.org/x', keys })).status).toBe(204);
+    expect(await server.store.pushSubscriptionsOf([alice.userId])).toHaveLength(1);
+  });
+});
+
+describe('Web Push settings', () => {
+  const started: TestServer[] = [];
+  afterEach(async () => {
+    for (const s of started.splice(0)) await s.stop();
+  });
+  const start = async (options: Parameters<typeof startServer>[0]) => {
+    const s = await startServer(options);
+    started.push(s);
+    return s;
+  };
+
+  it('without an https PUBLIC_URL there is no Web Push: the routes answer 404', async () => {
+    const server = await start({ config: { PUBLIC_URL: 'http://localhost:3000' } });
+    const alice = await register(server);
+    const key = await http<{ error: { code: string } }>(server, 'GET', '/api/push/key', {
+      token: alice.accessToken,
+    });
+    expect(key.status).toBe(404);
+    expect(key.body.error.code).toBe('not_found');
+  });
+
+  it('loopback and plain http endpoints only where WEB_PUSH_ALLOW_LOOPBACK allows them', async () => {
+    const server = await start({ config: { PUBLIC_URL } });
+    const alice = await register(server);
+    const answer = await http(server, 'PUT', '/api/push/subscription', {
+      token: alice.accessToken,
+      body: { endpoint: 'http://127.0.0.1:9/push', keys: browserKeys().json },
+    });
+    expect(answer.status).toBe(400);
+    const https = await http(server, 'PUT', '/api/push/subscription', {
+      token: alice.accessToken,
+      body: { endpoint: 'https://127.0.0.1/push', keys: browserKeys().json },
+    });
+    expect(https.status).toBe(400);
+  });
+
+  it('subscription changes are rate limited per device (RATE_LIMIT_PUSH per minute)', async () => {
+    const server = await start({ config: { PUBLIC_URL, RATE_LIMIT_PUSH: 2 } });
+    const alice = await register(server);
+    const put = () =>
+      http(server, 'PUT', '/api/push/subscription', {
+        token: alice.accessToken,
+        body: { endpoint: 'https://push.example.org/x', keys: browserKeys().json },
+      });
+    expect((await put()).status).toBe(204);
+    expect((await put()).status).toBe(204);
+    const third = await put();
+    expect(third.status).toBe(429);
+  });
+
+  it('the VAPID key pair is generated once into DATA_DIR and kept across restarts', async () => {
+    const first = await start({ config: { PUBLIC_URL } });
+    const alice = await register(first);
+    const before = await http<{ publicKey: string }>(first, 'GET', '/api/push/key', {
+      token: alice.accessToken,
+    });
+    await first.stop();
+    started.splice(started.indexOf(first), 1);
+    const second = await start({ dataDir: first.dataDir, config: { PUBLIC_URL } });
+    const after = await http<{ publicKey: string }>(second, 'GET', '/api/push/key', {
+      token: alice.accessToken,
+    });
+    expect(after.body.publicKey).toBe(before.body.publicKey);
+  });
+});
