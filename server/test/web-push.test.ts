@@ -3,11 +3,26 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { decrypt } from 'http_ece';
 import { importJWK, jwtVerify } from 'jose';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { webPushPayloadSchema, type WebPushPayload } from '@chitchat/shared';
 import { PUSH_CHAT_WINDOW_MS } from '../src/services/web-push';
 import { direct, group, person, send, type Person } from './fixtures';
-import { call, connect, http, login, register, startServer, type TestServer } from './harness';
+import {
+  call,
+  connect,
+  http,
+  login,
+  register,
+  startServer,
+  tempDir,
+  type TestServer,
+} from './harness';
+import webpush from 'web-push';
+import { testConfig, type Config } from '../src/config';
+import { createLogger } from '../src/logger';
+import { connectRedis } from '../src/redis';
+import { redisAvailable, startRedis, type RedisServer } from './redis-server';
+import { CLUSTER_JWT_SECRET } from './server-process';
 
 const PUBLIC_URL = 'https://chat.example.org';
 
@@ -475,3 +490,83 @@ describe('Web Push settings', () => {
     expect(after.body.publicKey).toBe(before.body.publicKey);
   });
 });
+
+describe.skipIf(!redisAvailable('server/test/web-push.test.ts (Web Push across processes)'))(
+  'Web Push in the scaled mode (two apps, one Redis)',
+  () => {
+    let redis: RedisServer;
+    const cleanups: (() => unknown)[] = [];
+    beforeAll(async () => {
+      redis = await startRedis();
+    });
+    afterEach(async () => {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    });
+    afterAll(async () => {
+      await redis?.remove();
+    });
+
+    it('a device live on another process gets no push; an offline one does, with the shared key', async () => {
+      const service = await startPushService();
+      cleanups.push(service.close);
+      const data = tempDir();
+      cleanups.push(data.remove);
+      const vapid = webpush.generateVAPIDKeys();
+      const config: Partial<Config> = {
+        REDIS_URL: redis.url,
+        JWT_SECRET: CLUSTER_JWT_SECRET,
+        PUBLIC_URL,
+        WEB_PUSH_ALLOW_LOOPBACK: true,
+        VAPID_PUBLIC_KEY: vapid.publicKey,
+        VAPID_PRIVATE_KEY: vapid.privateKey,
+      };
+      const keyPrefix = `test:${randomUUID()}:`;
+      const start = async () => {
+        const scaled = await connectRedis(testConfig(config), createLogger('silent'), {
+          keyPrefix,
+        });
+        const server = await startServer({ dataDir: data.dir, config, deps: scaled.deps });
+        cleanups.push(async () => {
+          await server.stop();
+          await scaled.close();
+        });
+        return server;
+      };
+      const a = await start();
+      const b = await start();
+
+      // Alice's laptop is connected to B; her phone is offline. Bob writes through A.
+      const alice = await person(b, 'alice');
+      const bob = await person(a, 'bob');
+      cleanups.push(
+        () => alice.socket.close(),
+        () => bob.socket.close(),
+      );
+      const chat = await direct(bob, alice);
+      const laptop = await http(b, 'PUT', '/api/push/subscription', {
+        token: alice.session.accessToken,
+        body: { endpoint: `${service.origin}/push/laptop`, keys: browserKeys().json },
+      });
+      expect(laptop.status).toBe(204);
+      const phone = await login(b, alice.session.user.username);
+      const phoneKeys = browserKeys();
+      const subscribed = await http(a, 'PUT', '/api/push/subscription', {
+        token: phone.accessToken,
+        body: { endpoint: `${service.origin}/push/phone`, keys: phoneKeys.json },
+      });
+      expect(subscribed.status).toBe(204);
+      for (const server of [a, b]) {
+        const key = await http<{ publicKey: string }>(server, 'GET', '/api/push/key', {
+          token: bob.session.accessToken,
+        });
+        expect(key.body.publicKey).toBe(vapid.publicKey);
+      }
+
+      const sent = await send(bob, chat.id, 'across processes');
+      expect(opened(await service.next('/push/phone'), phoneKeys).seq).toBe(sent.seq);
+      await a.app.pushesSettled();
+      await b.app.pushesSettled();
+      expect(service.to('/push/laptop')).toHaveLength(0);
+    });
+  },
+);
