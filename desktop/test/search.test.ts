@@ -2,9 +2,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { AttachmentRef } from '@chitchat/shared';
 import { startServer, type TestServer } from '@chitchat/server/testing';
-import type { SearchHit } from '../src/common/contract';
+import type { HistoryDownloadState, SearchHit } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
-import { type Engine, showsTexts, signedUpEngine, stopAll, until } from './engines';
+import {
+  type Engine,
+  engine,
+  showsTexts,
+  signedInEngine,
+  signedUpEngine,
+  stopAll,
+  until,
+} from './engines';
 
 /** The texts of the hits, newest first. */
 const hitTexts = (hits: SearchHit[]) => hits.map((h) => h.snippet.map((p) => p.text).join(''));
@@ -22,6 +30,23 @@ const searchUntil = (client: ChatClient, query: string, count: number, conversat
     10_000,
     `${count} hits for ${query}`,
   );
+
+/** Resolves with the download's state once every chat is complete (the event says so). */
+const historyComplete = (client: ChatClient) =>
+  new Promise<HistoryDownloadState>((resolve, reject) => {
+    const finish = (state: HistoryDownloadState) => {
+      if (state.active || state.chatsComplete !== state.chats) return;
+      clearTimeout(timer);
+      off();
+      resolve(state);
+    };
+    const timer = setTimeout(() => {
+      off();
+      reject(new Error('timed out waiting for the whole history'));
+    }, 20_000);
+    const off = client.events.on('historyDownload', finish);
+    void client.getHistoryDownload().then(finish);
+  });
 
 describe('message search over a real server (issue #16)', () => {
   let server: TestServer;
@@ -252,5 +277,60 @@ describe('message search over a real server (issue #16)', () => {
     await expect(
       alice.client.searchMessages('report', { kinds: ['gif' as 'media'] }),
     ).rejects.toMatchObject({ code: 'invalid_payload' });
+  });
+
+  it('"Download all history" pages every chat in the background and resumes after a restart', async () => {
+    const alice = await signedUp('Alice');
+    const bob = await signedUp('Bob');
+    const chat = await alice.client.startDirectChat(bob.userId);
+    const start = Date.now() - 86_400_000;
+    await Promise.all(
+      Array.from({ length: 450 }, (_, i) =>
+        server.store.appendMessage({
+          id: randomUUID(),
+          conversationId: chat.id,
+          userId: i === 0 ? bob.userId : alice.userId,
+          deviceId: null,
+          at: start + i * 1000,
+          clientMsgId: randomUUID(),
+          text: i === 0 ? 'the very first gazpacho recipe' : `filler ${i}`,
+          replyToSeq: null,
+          attachments: [],
+        }),
+      ),
+    );
+    // Bob's new laptop holds only the newest page of each chat (pages of 100).
+    const laptop = await signedInEngine(server.url, bob.username, engines, {
+      sync: { pageSize: 100 },
+    });
+    await until(laptop.client, async () =>
+      (await laptop.client.listConversations()).some((c) => c.id === chat.id) ? true : undefined,
+    );
+    expect(await laptop.client.searchMessages('gazpacho')).toEqual([]);
+    expect(await laptop.client.getHistoryDownload()).toMatchObject({ active: false });
+
+    // It starts, and the laptop is closed after the first page: the wish is kept in the cache.
+    const firstPage = new Promise<void>((resolve) => {
+      const off = laptop.client.events.on('historyDownload', () => {
+        off();
+        resolve();
+      });
+    });
+    expect(await laptop.client.downloadAllHistory()).toMatchObject({ active: true });
+    await firstPage;
+    await laptop.client.stop();
+
+    // Opened again: it carries on by itself until every chat is complete.
+    const again = await engine({
+      profileDir: laptop.profileDir,
+      secrets: laptop.secrets,
+      sync: { pageSize: 100 },
+    });
+    engines.push(again);
+    const done = await historyComplete(again.client);
+    expect(done.chats).toBeGreaterThan(0);
+    expect(hitTexts(await again.client.searchMessages('gazpacho'))).toEqual([
+      'the very first gazpacho recipe',
+    ]);
   });
 });

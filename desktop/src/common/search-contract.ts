@@ -54,20 +54,39 @@ export interface IndexingState {
   percent: number;
 }
 
+/** "Download all history" (settings): how many chats hold their whole history on this device. */
+export interface HistoryDownloadState {
+  /** Still paging (also across restarts, until every chat is complete). */
+  active: boolean;
+  chatsComplete: number;
+  chats: number;
+}
+
 export interface SearchApi {
   /** Messages in the local cache holding every word typed (the last as a prefix), newest first. */
   searchMessages(query: string, options?: SearchOptions): Promise<SearchHit[]>;
   /** Where the background indexing stands (the `indexing` event tells every change). */
   getIndexing(): Promise<IndexingState>;
+  /**
+   * Pages every chat's older history from the server in the background (resumed after a restart)
+   * so search covers all of it; the `historyDownload` event tells the progress.
+   */
+  downloadAllHistory(): Promise<HistoryDownloadState>;
+  getHistoryDownload(): Promise<HistoryDownloadState>;
 }
 
 export interface SearchEvents {
   /** The background indexing moved on (or finished: `active` false). */
   indexing: IndexingState;
+  /** "Download all history" moved on (or finished: `active` false). */
+  historyDownload: HistoryDownloadState;
 }
 
 export const SEARCH_API_METHODS = [
   'searchMessages',
   'getIndexing',
 ] as const satisfies readonly (keyof SearchApi)[];
-export const SEARCH_EVENT_NAMES = ['indexing'] as const satisfies readonly (keyof SearchEvents)[];
+export const SEARCH_EVENT_NAMES = [
+  'indexing',
+  'historyDownload',
+] as const satisfies readonly (keyof SearchEvents)[];

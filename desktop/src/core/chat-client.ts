@@ -701,6 +701,8 @@ export class ChatClient implements ChatApi {
   searchMessages = async (query: string, options?: SearchOptions): Promise<SearchHit[]> =>
     search.searchMessages(this.ready(), query, options);
   getIndexing = async (): Promise<IndexingState> => search.indexingState(this.ready());
+  downloadAllHistory = async () => search.downloadAllHistory(this.ready());
+  getHistoryDownload = async () => search.historyDownloadState(this.ready());
 }
 
 /** What the session keeps of the signed-in person (`session.json` and the screen's state). */

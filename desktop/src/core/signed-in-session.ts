@@ -10,6 +10,7 @@ import type { Emitter, EngineLogger } from './emitter';
 import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
 import { BackgroundIndexer } from './search/indexer';
+import { HistoryDownload } from './search/history-download';
 import { SyncEngine, type SocketFactory, type SyncEngineOptions } from './sync-engine';
 import { ViewBuilder } from './views';
 
@@ -44,6 +45,8 @@ export class SignedInSession implements ClientParts {
   readonly drafts: DraftSender;
   /** Builds the word index of messages cached before it existed (issue #16). */
   readonly indexer: BackgroundIndexer;
+  /** "Download all history" in the background, resumed after a restart (issue #16). */
+  readonly history: HistoryDownload;
   /** Upload progress of outbox entries, by key (while their files are being sent). */
   private readonly uploads = new Map<string, { sent: number; total: number }>();
   private listTimer: ReturnType<typeof setTimeout> | null = null;
@@ -101,8 +104,15 @@ export class SignedInSession implements ClientParts {
       (state) => events.emit('indexing', state),
       host.logger,
     );
+    this.history = new HistoryDownload(
+      this.store,
+      this.engine,
+      (state) => events.emit('historyDownload', state),
+      host.logger,
+    );
     this.engine.start();
     this.indexer.start();
+    this.history.resume();
   }
 
   /** Stops sync and closes the cache; the session stays saved on disk. */
@@ -113,6 +123,7 @@ export class SignedInSession implements ClientParts {
     this.muteTimer = null;
     this.drafts.stop();
     this.indexer.stop();
+    this.history.stop();
     this.engine.stop();
     this.store.close();
   }

@@ -77,3 +77,6 @@ export function searchMessages(
 }
 
 export const indexingState = (current: SignedInSession): IndexingState => current.indexer.state();
+
+export const downloadAllHistory = (current: SignedInSession) => current.history.start();
+export const historyDownloadState = (current: SignedInSession) => current.history.state();
