@@ -45,6 +45,7 @@ import { GroupReceipts } from './services/group-receipts';
 import { MembershipCache } from './services/membership-cache';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
 import { createPinsService } from './services/pins';
+import { createInviteLinksService } from './services/invite-links';
 import { createReactionsService } from './services/reactions';
 import { createVoiceService } from './services/voice';
 import { createPollsService } from './services/polls';
@@ -294,6 +295,14 @@ export function createApp(deps: AppDeps): ChitchatApp {
   });
   const reactions = createReactionsService({ store, fanout, members, limits, ...clock });
   const pins = createPinsService({ store, fanout, members, limits, ...clock });
+  const inviteLinks = createInviteLinksService({
+    store,
+    fanout,
+    conversations,
+    limits,
+    ...(config.PUBLIC_URL !== undefined ? { publicUrl: config.PUBLIC_URL } : {}),
+    ...clock,
+  });
   const polls = createPollsService({ store, fanout, members, limits, ...clock });
   const messageRequests = createRequestsService({ store, fanout, conversations, ...clock });
   const accountState = createAccountStateService({
@@ -320,6 +329,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     accountState,
     voice,
     conversations,
+    inviteLinks,
     messaging,
     polls,
     presence,

@@ -49,6 +49,14 @@ export const REQUEST_EVENTS = [
   'invitation:decline',
   'account:state',
   'account:set',
+  'invite-link:create',
+  'invite-link:list',
+  'invite-link:revoke',
+  'invite-link:preview',
+  'invite-link:join',
+  'join-request:list',
+  'join-request:answer',
+  'join-request:cancel',
 ] as const satisfies readonly ClientRequestName[];
 
 export type FuzzEvent = (typeof REQUEST_EVENTS)[number] | 'typing';
@@ -103,7 +111,16 @@ function fields(world: FuzzWorld): Record<FuzzEvent, Record<string, Field>> {
     accountChanges,
     badAccountChanges,
   } = featureFields(basic);
-  const { description, badDescription, permissions, badPermissions } = groupFields();
+  const {
+    description,
+    badDescription,
+    permissions,
+    badPermissions,
+    code,
+    badCode,
+    expiresInS,
+    badExpiresInS,
+  } = groupFields();
   const spec: Record<FuzzEvent, Record<string, Field>> = {
     'conversation:list': { since: optional(seq, badSeq) },
     'conversation:members': { conversationId: idField },
@@ -194,6 +211,23 @@ function fields(world: FuzzWorld): Record<FuzzEvent, Record<string, Field>> {
       opId,
     },
     'group:leave': { conversationId: idField, opId },
+    'invite-link:create': {
+      conversationId: idField,
+      expiresInS: optional(expiresInS, badExpiresInS),
+      opId,
+    },
+    'invite-link:list': { conversationId: idField },
+    'invite-link:revoke': { conversationId: idField, code: required(code, badCode), opId },
+    'invite-link:preview': { code: required(code, badCode) },
+    'invite-link:join': { code: required(code, badCode), opId },
+    'join-request:list': { conversationId: idField },
+    'join-request:answer': {
+      conversationId: idField,
+      userId: required(userId, badId),
+      accept: required(fc.boolean(), fc.constantFrom(0, 1, 'yes', null)),
+      opId,
+    },
+    'join-request:cancel': { conversationId: idField, opId },
     'account:state': { since: optional(seq, badSeq), limit: optional(limit, badLimit) },
     'account:set': { changes: required(accountChanges, badAccountChanges), opId },
     typing: {

@@ -11,6 +11,21 @@ import type {
 } from './model';
 import type { Result } from './result';
 import type {
+  InviteLink,
+  InviteLinkJoinAnswer,
+  InviteLinkPreview,
+  JoinRequest,
+  JoinRequestUpdate,
+  inviteLinkCreateSchema,
+  inviteLinkJoinSchema,
+  inviteLinkListSchema,
+  inviteLinkPreviewSchema,
+  inviteLinkRevokeSchema,
+  joinRequestAnswerSchema,
+  joinRequestCancelSchema,
+  joinRequestListSchema,
+} from './invite-links';
+import type {
   AccountChanged,
   AccountSetAnswer,
   AccountStateAnswer,
@@ -121,6 +136,15 @@ export interface ClientRequests {
   'invitation:decline': [z.input<typeof invitationActionSchema>, EmptyAnswer];
   'account:state': [z.input<typeof accountStateSchema>, AccountStateAnswer];
   'account:set': [z.input<typeof accountSetSchema>, AccountSetAnswer];
+  'invite-link:create': [z.input<typeof inviteLinkCreateSchema>, InviteLink];
+  'invite-link:list': [z.input<typeof inviteLinkListSchema>, { links: InviteLink[] }];
+  'invite-link:revoke': [z.input<typeof inviteLinkRevokeSchema>, EmptyAnswer];
+  'invite-link:preview': [z.input<typeof inviteLinkPreviewSchema>, InviteLinkPreview];
+  'invite-link:join': [z.input<typeof inviteLinkJoinSchema>, InviteLinkJoinAnswer];
+  'join-request:list': [z.input<typeof joinRequestListSchema>, { requests: JoinRequest[] }];
+  /** Accept: the summary as the admin sees it after the add; reject: `{}`. */
+  'join-request:answer': [z.input<typeof joinRequestAnswerSchema>, EmptyAnswer];
+  'join-request:cancel': [z.input<typeof joinRequestCancelSchema>, EmptyAnswer];
 }
 export type ClientRequestName = keyof ClientRequests;
 export type RequestPayload<E extends ClientRequestName> = ClientRequests[E][0];
@@ -168,6 +192,8 @@ export interface ServerToClientEvents {
   typing: (update: TypingUpdate) => void;
   presence: (update: PresenceInfo) => void;
   invitation: (update: InvitationUpdate) => void;
+  /** A join request through an invite link began or ended (issue #15). */
+  'join-request': (update: JoinRequestUpdate) => void;
   /**
    * Someone's public profile changed (name, photo, about, or who may see them): to their own
    * devices (unmasked) and to every user who shares a conversation with them, each as they may see

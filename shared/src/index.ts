@@ -13,3 +13,4 @@ export * from './two-step';
 export * from './sso';
 export * from './groups';
 export * from './push';
+export * from './invite-links';

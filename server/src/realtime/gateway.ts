@@ -25,11 +25,20 @@ import {
   receiptSchema,
   requestActionSchema,
   typingSchema,
+  inviteLinkCreateSchema,
+  inviteLinkJoinSchema,
+  inviteLinkListSchema,
+  inviteLinkPreviewSchema,
+  inviteLinkRevokeSchema,
+  joinRequestAnswerSchema,
+  joinRequestCancelSchema,
+  joinRequestListSchema,
 } from '@chitchat/shared';
 import type { Metrics } from '../http/metrics';
 import type { Logger } from '../logger';
 import type { AccountStateService } from '../services/account-state';
 import type { ConversationsService } from '../services/conversations';
+import type { InviteLinksService } from '../services/invite-links';
 import { spend, type DeviceRateLimits } from '../services/device-limits';
 import { ServiceError } from '../services/errors';
 import type { MessagingService } from '../services/messaging';
@@ -47,6 +56,7 @@ import { deviceRoom, userProtocolRoom, userRoom, type ChatServer } from './types
 export interface GatewayDeps {
   accountState: AccountStateService;
   conversations: ConversationsService;
+  inviteLinks: InviteLinksService;
   messaging: MessagingService;
   polls: PollsService;
   presence: PresenceService;
@@ -184,6 +194,33 @@ export function attachGateway(io: ChatServer, deps: GatewayDeps): void {
       await requests.declineInvitation(actor, p.conversationId);
       return {};
     });
+
+    // Invite links and join requests (issue #15); changes spend the group bucket in the service.
+    const { inviteLinks } = deps;
+    onRequest(socket, handlerDeps, 'invite-link:create', inviteLinkCreateSchema, (p) =>
+      inviteLinks.create(actor, p),
+    );
+    onRequest(socket, handlerDeps, 'invite-link:list', inviteLinkListSchema, (p) =>
+      inviteLinks.list(actor, p.conversationId),
+    );
+    onRequest(socket, handlerDeps, 'invite-link:revoke', inviteLinkRevokeSchema, (p) =>
+      inviteLinks.revoke(actor, p.conversationId, p.code),
+    );
+    onRequest(socket, handlerDeps, 'invite-link:preview', inviteLinkPreviewSchema, (p) =>
+      inviteLinks.preview(actor, p.code),
+    );
+    onRequest(socket, handlerDeps, 'invite-link:join', inviteLinkJoinSchema, (p) =>
+      inviteLinks.join(actor, p.code),
+    );
+    onRequest(socket, handlerDeps, 'join-request:list', joinRequestListSchema, (p) =>
+      inviteLinks.requests(actor, p.conversationId),
+    );
+    onRequest(socket, handlerDeps, 'join-request:answer', joinRequestAnswerSchema, (p) =>
+      inviteLinks.answer(actor, p),
+    );
+    onRequest(socket, handlerDeps, 'join-request:cancel', joinRequestCancelSchema, (p) =>
+      inviteLinks.cancel(actor, p.conversationId),
+    );
 
     onRequest(socket, handlerDeps, 'account:state', accountStateSchema, (p) =>
       accountState.state(userId, p.since, p.limit),

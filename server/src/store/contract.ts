@@ -10,6 +10,7 @@ import type { ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
 import { describeMembershipContract } from './contract-membership';
 import { describeGroupsContract } from './contract-groups';
+import { describeGroupLinksContract } from './contract-group-links';
 import { describeReferencesContract } from './contract-references';
 import { describeVoiceContract } from './contract-voice';
 import { describePollContract } from './contract-polls';
@@ -205,6 +206,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       describeLogContract(context);
       describeMembershipContract(context);
       describeGroupsContract(context);
+      describeGroupLinksContract(context);
       describeReferencesContract(context);
       describeVoiceContract(context);
       describePollContract(context);

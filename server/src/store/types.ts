@@ -16,6 +16,7 @@ import type {
 } from '@chitchat/shared';
 import type { ProfileChanges, ProfileFields, ProfileStore } from './profile-types';
 import type { ViewedEvent } from './visibility';
+import type { GroupLinkStore } from './group-link-types';
 import type { SsoIdentity, SsoStore } from './sso-types';
 import type { PushStore } from './push-types';
 
@@ -629,6 +630,7 @@ export type Store = AccountStore &
   SsoStore &
   ProfileStore &
   PushStore &
+  GroupLinkStore &
   StoreLifecycle;
 
 /** The event-log reads of the store, which each store implements in its own event-reads.ts. */

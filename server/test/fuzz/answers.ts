@@ -28,6 +28,14 @@ import {
   receiptSchema,
   requestActionSchema,
   typingSchema,
+  inviteLinkCreateSchema,
+  inviteLinkJoinSchema,
+  inviteLinkListSchema,
+  inviteLinkPreviewSchema,
+  inviteLinkRevokeSchema,
+  joinRequestAnswerSchema,
+  joinRequestCancelSchema,
+  joinRequestListSchema,
   type ConversationEvent,
 } from '@chitchat/shared';
 import type { z } from 'zod';
@@ -64,6 +72,14 @@ export const SCHEMAS: Record<FuzzEvent, z.ZodType> = {
   'account:state': accountStateSchema,
   'account:set': accountSetSchema,
   typing: typingSchema,
+  'invite-link:create': inviteLinkCreateSchema,
+  'invite-link:list': inviteLinkListSchema,
+  'invite-link:revoke': inviteLinkRevokeSchema,
+  'invite-link:preview': inviteLinkPreviewSchema,
+  'invite-link:join': inviteLinkJoinSchema,
+  'join-request:list': joinRequestListSchema,
+  'join-request:answer': joinRequestAnswerSchema,
+  'join-request:cancel': joinRequestCancelSchema,
 };
 
 export const isSeq = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -199,8 +215,29 @@ export function problemWith(event: FuzzEvent, payload: unknown, answer: Answer):
       if (typeof data.id !== 'string' || (data.kind !== 'direct' && data.kind !== 'group'))
         return 'malformed summary';
       break;
+    case 'invite-link:create':
+      if (typeof data.code !== 'string' || typeof data.conversationId !== 'string')
+        return 'malformed invite link';
+      break;
+    case 'invite-link:list':
+      if (!Array.isArray(data.links)) return 'malformed invite-link:list answer';
+      break;
+    case 'join-request:list':
+      if (!Array.isArray(data.requests)) return 'malformed join-request:list answer';
+      break;
+    case 'invite-link:preview':
+      if (typeof data.conversationId !== 'string' || typeof data.memberCount !== 'number')
+        return 'malformed invite link preview';
+      break;
+    case 'invite-link:join':
+      if (data.status !== 'joined' && data.status !== 'pending')
+        return 'malformed invite-link:join answer';
+      break;
     case 'group:leave':
     case 'invitation:decline':
+    case 'invite-link:revoke':
+    case 'join-request:answer':
+    case 'join-request:cancel':
     case 'typing':
       break;
   }

@@ -3,7 +3,12 @@
  * the ways a client can get it wrong.
  */
 import fc from 'fast-check';
-import { GROUP_DESCRIPTION_MAX_LENGTH, hasUnsafeNameCharacter } from '@chitchat/shared';
+import {
+  GROUP_DESCRIPTION_MAX_LENGTH,
+  INVITE_LINK_CODE_LENGTH,
+  INVITE_LINK_EXPIRY_MAX_S,
+  hasUnsafeNameCharacter,
+} from '@chitchat/shared';
 import { wrongType } from './values';
 
 export function groupFields() {
@@ -56,5 +61,30 @@ export function groupFields() {
       [],
     ),
   );
-  return { description, badDescription, permissions, badPermissions };
+  // Invite link codes: well-formed ones nobody made (not_found), and malformed ones.
+  const code = fc.string({
+    unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_'),
+    minLength: INVITE_LINK_CODE_LENGTH,
+    maxLength: INVITE_LINK_CODE_LENGTH,
+  });
+  const badCode = fc.oneof(
+    wrongType,
+    fc.constantFrom('', 'short', 'x'.repeat(INVITE_LINK_CODE_LENGTH + 1), `${'a'.repeat(21)}!`),
+    fc.constant(`https://chat.example.org/join/${'a'.repeat(INVITE_LINK_CODE_LENGTH)}`),
+  );
+  const expiresInS = fc.integer({ min: 60, max: INVITE_LINK_EXPIRY_MAX_S });
+  const badExpiresInS = fc.oneof(
+    wrongType,
+    fc.constantFrom(0, 59, -1, 1.5, INVITE_LINK_EXPIRY_MAX_S + 1, Number.MAX_SAFE_INTEGER),
+  );
+  return {
+    description,
+    badDescription,
+    permissions,
+    badPermissions,
+    code,
+    badCode,
+    expiresInS,
+    badExpiresInS,
+  };
 }

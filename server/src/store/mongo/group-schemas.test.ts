@@ -5,7 +5,7 @@ import { toConversationRecord } from './records';
 import { defineModels, type ConversationDoc } from './schemas';
 
 // Without a MongoDB server: models on a connection never opened, validated in process.
-const { Conversation, Event } = defineModels(mongoose.createConnection());
+const { Conversation, Event, InviteLink, JoinRequest } = defineModels(mongoose.createConnection());
 
 const invalidPaths = (doc: { validateSync(): mongoose.Error.ValidationError | null | undefined }) =>
   Object.keys(doc.validateSync()?.errors ?? {}).sort();
@@ -67,5 +67,33 @@ describe('mongo schemas: group settings (issue #15)', () => {
       invalidPaths(event('group_settings', { permissions: { ...permissions, editInfo: 'x' } })),
     ).toEqual(['payload']);
     expect(invalidPaths(event('group_settings', {}))).toEqual(['payload']);
+  });
+
+  it('invite links and join requests: required fields, integer times, a partial unique opId index', () => {
+    const link = {
+      _id: 'c'.repeat(22),
+      conversationId: 'g1',
+      createdBy: 'u1',
+      createdAt: 1,
+      expiresAt: null,
+      revokedAt: null,
+    };
+    expect(invalidPaths(new InviteLink(link))).toEqual([]);
+    expect(invalidPaths(new InviteLink({ ...link, expiresAt: 1.5 }))).toEqual(['expiresAt']);
+    expect(invalidPaths(new InviteLink({ ...link, createdBy: undefined }))).toEqual(['createdBy']);
+    expect(InviteLink.schema.indexes()).toContainEqual([
+      { createdBy: 1, opId: 1 },
+      expect.objectContaining({
+        unique: true,
+        partialFilterExpression: { opId: { $type: 'string' } },
+      }),
+    ]);
+    const request = { conversationId: 'g1', userId: 'u2', code: 'c'.repeat(22), createdAt: 1 };
+    expect(invalidPaths(new JoinRequest(request))).toEqual([]);
+    expect(invalidPaths(new JoinRequest({ ...request, userId: undefined }))).toEqual(['userId']);
+    expect(JoinRequest.schema.indexes()).toContainEqual([
+      { conversationId: 1, userId: 1 },
+      expect.objectContaining({ unique: true }),
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { mongoConversationStore } from './conversations';
 import { DURABLE_WRITE_CONCERN, MAJORITY_READ_CONCERN } from './durability';
 import { migrate } from './migrations';
 import { mongoPlayStore } from './plays';
+import { mongoGroupLinkStore } from './group-links';
 import { mongoProfileStore } from './profiles';
 import { mongoTwoStepStore } from './two-step';
 import { mongoSsoStore } from './sso';
@@ -139,6 +140,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
       ...mongoRelationshipStore(models, transact),
       ...mongoAccountStateStore(models, transact),
       ...mongoPlayStore(models),
+      ...mongoGroupLinkStore(models),
       ...mongoTwoStepStore(models),
       ...mongoSsoStore(models),
       ...mongoProfileStore(models),

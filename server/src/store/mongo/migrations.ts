@@ -195,6 +195,16 @@ export const mongoMigrations: readonly MongoMigration[] = [
       await models.PushSubscription.createIndexes();
     },
   },
+  {
+    // Invite links and join requests of groups (SQLite migration 019).
+    description: 'group invite links and join requests (invite_links, join_requests)',
+    async up(models) {
+      for (const model of [models.InviteLink, models.JoinRequest]) {
+        await model.createCollection();
+        await model.createIndexes();
+      }
+    },
+  },
 ];
 
 /** Upsert that tolerates a concurrent twin (two server processes starting at once). */

@@ -21,6 +21,7 @@ import {
 } from './account-state-schemas';
 import { adminModels, type InviteDoc } from './admin-schemas';
 import { playModels, type VoicePlayDoc } from './play-schemas';
+import { groupLinkModels, type InviteLinkDoc, type JoinRequestDoc } from './group-link-schemas';
 import { twoStepModels, type TwoStepDoc } from './two-step-schemas';
 import { ssoModels } from './sso-schemas';
 import { pushModels, type PushSubscriptionDoc } from './push-schemas';
@@ -585,6 +586,8 @@ interface CoreModels {
   AccountOp: Model<AccountOpDoc>;
   Invite: Model<InviteDoc>;
   VoicePlay: Model<VoicePlayDoc>;
+  InviteLink: Model<InviteLinkDoc>;
+  JoinRequest: Model<JoinRequestDoc>;
   TwoStep: Model<TwoStepDoc>;
   PushSubscription: Model<PushSubscriptionDoc>;
 }
@@ -618,6 +621,7 @@ export function defineModels(connection: Connection): MongoModels {
     ...accountStateModels(connection),
     ...adminModels(connection),
     ...playModels(connection),
+    ...groupLinkModels(connection),
     ...twoStepModels(connection),
     ...ssoModels(connection),
     ...pushModels(connection),

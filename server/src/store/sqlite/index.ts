@@ -18,6 +18,7 @@ import { sqliteRelationshipStore } from './relationships';
 import { sqliteTwoStepStore } from './two-step';
 import { sqliteSsoStore } from './sso';
 import { sqlitePushStore } from './push';
+import { sqliteGroupLinkStore } from './group-links';
 
 export const SQLITE_FILE_NAME = 'chitchat.db';
 
@@ -64,6 +65,7 @@ export function openSqliteStore(
     ...sqliteSsoStore(db),
     ...sqliteProfileStore(db),
     ...sqlitePushStore(db),
+    ...sqliteGroupLinkStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     groupCommits: () => groupCommits,
     connectionSettings: () => ({

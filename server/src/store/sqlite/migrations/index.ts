@@ -16,6 +16,7 @@ import { migration015 } from './015-sso';
 import { migration016 } from './016-profiles';
 import { migration017 } from './017-group-settings';
 import { migration018 } from './018-web-push';
+import { migration019 } from './019-invite-links';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -37,4 +38,5 @@ export const migrations: readonly string[] = [
   migration016,
   migration017,
   migration018,
+  migration019,
 ];
