@@ -6,6 +6,7 @@ import type { ConversationEvent } from '@chitchat/shared';
 import { summaryOf } from '../../../test/factories';
 import { Database } from './driver';
 import { localMigrations } from './migrations';
+import { WORD_INDEX_MIGRATION } from './search-index';
 import { LocalStore } from './index';
 
 const message = (seq: number, text: string, createdAt = 1_000 * seq): ConversationEvent => ({
@@ -28,12 +29,12 @@ const tableExists = (store: LocalStore, name: string) =>
   store.db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(name) !== undefined;
 
 /**
- * A cache as the app before issue #16 left it: the migrations up to the former unicode61 index,
- * with messages in it.
+ * A cache as the app before issue #16 left it: the migrations before the word index's (later
+ * ones belong to other areas), with messages in it.
  */
 function formerCache(file: string, texts: string[]): void {
   const db = new Database(file);
-  const before = localMigrations.length - 1;
+  const before = localMigrations.indexOf(WORD_INDEX_MIGRATION);
   for (const sql of localMigrations.slice(0, before)) db.exec(sql);
   db.pragma(`user_version = ${before}`);
   db.prepare(
