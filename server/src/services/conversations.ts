@@ -29,7 +29,7 @@ import type { ProfilesService } from './profiles';
 import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, notFound, refusalToError } from './errors';
 import type { Fanout } from './fanout';
-import { canManage, infoChange, managesMembers } from './group-rules';
+import { canManage, infoChange, managesMembers, successorOf } from './group-rules';
 import { invitationView, splitAdds } from './invitations';
 import { MembershipCache } from './membership-cache';
 import {
@@ -461,12 +461,8 @@ export function createConversationsService(deps: {
       if (!membership.active) return; // Already left: leaving is idempotent.
       spend(limits.group, actor.deviceId, GROUP_CHANGES_TOO_FAST);
       let newOwner: string | null = null;
-      if (membership.role === 'owner') {
-        const others = (await currentMembers(conversation)).filter(
-          (m) => m.userId !== actor.userId,
-        );
-        newOwner = (others.find((m) => m.role === 'admin') ?? others[0])?.userId ?? null;
-      }
+      if (membership.role === 'owner')
+        newOwner = successorOf(await currentMembers(conversation), actor.userId);
       let events: EventRecord[];
       try {
         events = await store.changeGroup(conversationId, origin(actor, opId), {

@@ -79,3 +79,17 @@ export const managesMembers = (payload: GroupUpdatePayload): boolean =>
   (payload.add?.length ?? 0) > 0 ||
   (payload.remove?.length ?? 0) > 0 ||
   (payload.roles?.length ?? 0) > 0;
+
+/**
+ * Who inherits a group when its owner goes (`group:leave`, and account deletion: use this, not a
+ * copy): the longest-serving admin, else the longest-serving member; null when nobody else is left.
+ * `members` are the current members longest-serving first, as `Store.activeMembers` returns them.
+ * The store checks the choice again in the leaving transaction (the successor may have left).
+ */
+export function successorOf(
+  members: readonly { userId: string; role: MemberRole }[],
+  leavingUserId: string,
+): string | null {
+  const others = members.filter((m) => m.userId !== leavingUserId);
+  return (others.find((m) => m.role === 'admin') ?? others[0])?.userId ?? null;
+}
