@@ -1,5 +1,4 @@
 import { useEffect, useRef } from 'react';
-import { createPortal } from 'react-dom';
 import type { AppStore } from '../../state/store';
 import { IconClose } from '../Icons';
 import { useMediaUrl } from '../Media';
@@ -30,7 +29,9 @@ export function LargePhoto({
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
-  return createPortal(
+  // In place, not portalled: it opens from inside a modal sheet, whose content it must stay part of
+  // (outside the topmost modal, assistive technology would not reach it).
+  return (
     <div
       className="viewer"
       role="dialog"
@@ -56,7 +57,6 @@ export function LargePhoto({
           <p className="viewer-status">{error ?? 'Loading…'}</p>
         )}
       </div>
-    </div>,
-    document.body,
+    </div>
   );
 }

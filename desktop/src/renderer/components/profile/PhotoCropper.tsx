@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { createPortal } from 'react-dom';
 import { useDialogFocus } from '../useDialogFocus';
 import { CROP_ZOOM_MAX, clampCrop, displayScale, sourceSquare, type CropState } from './squareCrop';
 
@@ -35,10 +34,16 @@ export function PhotoCropper({
   useEffect(() => {
     const url = URL.createObjectURL(file);
     const probe = new Image();
-    probe.onload = () => setImage({ url, width: probe.naturalWidth, height: probe.naturalHeight });
-    probe.onerror = () => setFailed(true);
+    // A probe of a run that was cleaned up (its URL revoked) must not report a failure.
+    let current = true;
+    probe.onload = () =>
+      current && setImage({ url, width: probe.naturalWidth, height: probe.naturalHeight });
+    probe.onerror = () => current && setFailed(true);
     probe.src = url;
-    return () => URL.revokeObjectURL(url);
+    return () => {
+      current = false;
+      URL.revokeObjectURL(url);
+    };
   }, [file]);
 
   const update = (next: CropState) => {
@@ -106,7 +111,9 @@ export function PhotoCropper({
   };
 
   const scale = image === null ? 1 : displayScale(image.width, image.height, VIEWPORT, crop.zoom);
-  return createPortal(
+  // In place, not portalled: it opens from inside a modal sheet, whose content it must stay part of
+  // (outside the topmost modal, assistive technology would not reach it).
+  return (
     <div
       className="dialog-backdrop"
       onMouseDown={(e) => e.target === e.currentTarget && onCancel()}
@@ -178,7 +185,6 @@ export function PhotoCropper({
           </button>
         </div>
       </div>
-    </div>,
-    document.body,
+    </div>
   );
 }

@@ -13,7 +13,7 @@ export function ProfileSettings({ store, session }: { store: AppStore; session: 
   const { user } = session;
   const [name, setName] = useState(user.displayName);
   const [about, setAbout] = useState(user.about ?? '');
-  const [picked, setPicked] = useState<File | null>(null);
+  const [picked, setPicked] = useState<Blob | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const run = (work: Promise<unknown>, done: string) => {
@@ -51,9 +51,17 @@ export function ProfileSettings({ store, session }: { store: AppStore; session: 
             hidden
             aria-label="Choose a profile photo"
             onChange={(e) => {
-              const file = e.target.files?.[0] ?? null;
-              e.target.value = '';
-              setPicked(file);
+              const input = e.target;
+              const file = input.files?.[0];
+              if (file === undefined) return;
+              // Read now: a picked file can stop being readable once the field is cleared.
+              file.arrayBuffer().then(
+                (bytes) => {
+                  input.value = '';
+                  setPicked(new Blob([bytes], { type: file.type }));
+                },
+                (err: unknown) => setMessage(errorText(err)),
+              );
             }}
           />
         </div>
