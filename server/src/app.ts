@@ -54,6 +54,7 @@ import { deviceRateLimits } from './services/device-limits';
 import { createRequestsService } from './services/requests';
 import { createAccountsService, type SessionListener } from './services/accounts';
 import { createProfilesService } from './services/profiles';
+import { createAccountDeletionService } from './services/account-deletion';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import {
   memoryAuthRateLimits,
@@ -190,6 +191,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
       refreshGraceMs: config.REFRESH_GRACE_S * 1000,
       accessTokenTtlS: config.ACCESS_TOKEN_TTL_S,
       ...(ssoOptions === undefined ? {} : { ssoName: ssoOptions.name }),
+      usernameQuarantineMs: config.USERNAME_QUARANTINE_DAYS * 24 * 3600 * 1000,
     },
     sessions,
     relationships: {
@@ -262,7 +264,14 @@ export function createApp(deps: AppDeps): ChitchatApp {
     ),
   );
   app.use('/api/me/two-step', authenticated, twoStepRouter(twoStep));
-  app.use('/api', authenticated, accountRouter(accounts, profiles, addressOf));
+  app.use(
+    '/api',
+    authenticated,
+    // `deletion` is made below with the conversations it leaves; requests come after createApp.
+    accountRouter(accounts, profiles, addressOf, {
+      deleteAccount: (...args) => deletion.deleteAccount(...args),
+    }),
+  );
   app.use('/api', authenticated, adminRouter(admin));
   app.use('/api/push', authenticated, pushRouter(push));
   app.use('/api', (_req, res) => {
@@ -291,6 +300,16 @@ export function createApp(deps: AppDeps): ChitchatApp {
     requestStateChanged: (conversationId, userIds) =>
       conversations.pushSummaries(conversationId, userIds),
     ...(push !== null ? { messageCommitted: (event) => push.messageCommitted(event) } : {}),
+    ...clock,
+  });
+  const deletion = createAccountDeletionService({
+    store,
+    accounts,
+    conversations,
+    sessions,
+    sso,
+    ssoName: ssoOptions?.name,
+    media: deps.media,
     ...clock,
   });
   const reactions = createReactionsService({ store, fanout, members, limits, ...clock });

@@ -100,6 +100,11 @@ const envSchema = z.object({
    */
   REGISTRATION: z.enum(REGISTRATION_MODES).default('invite'),
   /**
+   * Days a deleted account's username stays reserved (issue #15), so nobody can take it at once
+   * and be mistaken for the person by those who knew them; 0 frees it at once.
+   */
+  USERNAME_QUARANTINE_DAYS: intFrom(30, 0, 3650),
+  /**
    * Two-step sign-in required for admins (issue #18): an admin's powers (HTTP and app; not the
    * operator's `npm run admin`) wait until their two-step sign-in is on, and it cannot be turned off.
    */

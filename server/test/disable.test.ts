@@ -37,7 +37,7 @@ describe('disabling an account', () => {
     return { admin, member };
   };
 
-  it("closes every live socket of the account at once, and refuses its sign-in and refresh until it is enabled", async () => {
+  it('closes every live socket of the account at once, and refuses its sign-in and refresh until it is enabled', async () => {
     const { admin, member } = await setUp();
     const phone = await login(server, 'the_member');
     const laptopSocket = await connect(server, member.accessToken);
@@ -136,4 +136,3 @@ describe('disabling an account', () => {
     expect((await server.store.getDevice(member.device.id))?.revokedAt).toEqual(expect.any(Number));
   });
 });
-

@@ -37,7 +37,7 @@ describe('single sign-on (OpenID Connect)', () => {
   });
 
   let portsUsed = 0;
-  const start = async (config: Partial<Config> = {}) => {
+  const start = async (config: Partial<Config> = {}, deps: { now?: () => number } = {}) => {
     // A port of its own for each server: one used again could meet a kept-alive connection of
     // the server stopped before it.
     const port = ports[portsUsed++];
@@ -52,6 +52,7 @@ describe('single sign-on (OpenID Connect)', () => {
         OIDC_NAME: 'Example ID',
         ...config,
       },
+      deps,
     });
     servers.push(server);
     return server;
@@ -212,6 +213,26 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(setUp.status).toBe(403);
     expect(setUp.body.error?.message).toMatch(/signs in with single sign-on/);
     expect(await server.store.twoStepOf(admin.user.id)).toBeNull();
+  });
+
+  it('an account made by single sign-on is deleted after a recent sign-in through the provider only (delete account, #15)', async () => {
+    let offset = 0;
+    const server = await start({}, { now: () => Date.now() + offset });
+    await register(server); // the server's admin, so the new account is not its last one
+    const login = subject();
+    const session = await signedIn(server, login);
+    const remove = () =>
+      http<Answer<object>>(server, 'DELETE', '/api/me', { token: session.accessToken, body: {} });
+
+    offset = 11 * 60 * 1000;
+    const stale = await remove();
+    expect(stale.status).toBe(403);
+    expect(stale.body.error?.message).toMatch(/Sign in again with Example ID/);
+    offset = 0;
+    expect((await remove()).status).toBe(204);
+    // The identity went with the account: signing in through the provider again makes a new one.
+    const again = await signedIn(server, login);
+    expect(again.user.id).not.toBe(session.user.id);
   });
 
   it('invite mode: a first sign-in needs an invite, which it uses', async () => {

@@ -178,8 +178,10 @@ export interface SessionRevoked {
    * `disabled`: an admin disabled the account; every device of it is signed out.
    * `password_changed`: the account's password was changed on another device, which signed out
    * every other device (and "sign out all other devices" says `revoked`).
+   * `account_deleted`: the person deleted the account (every device of it).
    */
-  reason: 'revoked' | 'logged_out' | 'token_reuse' | 'disabled' | 'password_changed';
+  reason:
+    'revoked' | 'logged_out' | 'token_reuse' | 'disabled' | 'password_changed' | 'account_deleted';
 }
 
 export interface ServerToClientEvents {

@@ -34,6 +34,11 @@ export interface PublicUser {
   photo?: string | null;
   /** The about line; null when the viewer is outside `aboutVisibility`, '' when it is empty. */
   about?: string | null;
+  /**
+   * The person deleted the account (issue #15): displayName is "Deleted account" and username is
+   * empty. Absent for everyone else.
+   */
+  deleted?: true;
 }
 
 /** The signed-in user with its private settings (`GET /api/me`). */

@@ -150,6 +150,14 @@ export const changePasswordBodySchema = z.object({
   newPassword: passwordSchema,
 });
 
+/**
+ * `DELETE /api/me` (issue #15): the current password confirms the deletion; an account made by
+ * single sign-on has none and sends no password (a recent sign-in through the provider stands in).
+ */
+export const deleteAccountBodySchema = z.object({
+  password: textSchema().pipe(z.string().min(1).max(PASSWORD_MAX_LENGTH)).optional(),
+});
+
 export const refreshBodySchema = z.object({
   refreshToken: z.string().min(1).max(512),
 });
@@ -451,6 +459,7 @@ export type RegisterBody = z.infer<typeof registerBodySchema>;
 export type LoginBody = z.infer<typeof loginBodySchema>;
 export type RefreshBody = z.infer<typeof refreshBodySchema>;
 export type ChangePasswordBody = z.infer<typeof changePasswordBodySchema>;
+export type DeleteAccountBody = z.infer<typeof deleteAccountBodySchema>;
 export type UpdateMeBody = z.infer<typeof updateMeBodySchema>;
 export type DeviceDescriptor = z.infer<typeof deviceDescriptorSchema>;
 export type ConversationListPayload = z.infer<typeof conversationListSchema>;

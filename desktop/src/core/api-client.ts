@@ -5,6 +5,7 @@ import {
   withoutUnsafeNameCharacters,
   type AuthSession,
   type ChangePasswordBody,
+  type DeleteAccountBody,
   type DeviceInfo,
   type MediaUploadAnswer,
   type Me,
@@ -191,6 +192,11 @@ export class ApiClient {
     return (
       await this.request<{ devicesSignedOut: number }>('POST', '/api/devices/sign-out-others')
     ).devicesSignedOut;
+  }
+
+  /** Deletes the account (issue #15); the password confirms it. */
+  async deleteAccount(body: DeleteAccountBody): Promise<void> {
+    await this.request('DELETE', '/api/me', body);
   }
 
   async changePassword(body: ChangePasswordBody): Promise<number> {

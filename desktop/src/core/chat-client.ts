@@ -45,7 +45,7 @@ import type {
 import * as account from './account-actions';
 import * as chatList from './chat-list-actions';
 import * as administration from './administration';
-import { normalizeServerUrl, type StoredSession } from './account-paths';
+import { forgetAccount, normalizeServerUrl, type StoredSession } from './account-paths';
 import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
 import {
@@ -623,6 +623,15 @@ export class ChatClient implements ChatApi {
   async changePassword(input: { currentPassword: string; newPassword: string }): Promise<number> {
     const { api } = this.ready();
     return remote(() => api.changePassword(input));
+  }
+
+  async deleteAccount(input: { password: string }): Promise<void> {
+    const current = this.ready();
+    await remote(() => current.api.deleteAccount(input));
+    const { profileDir } = this.options;
+    const { serverUrl, user } = current.session;
+    await this.endSession('Your account was deleted.');
+    forgetAccount(profileDir, serverUrl, user.id);
   }
 
   async exportData(): Promise<ExportResult> {

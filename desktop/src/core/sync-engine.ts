@@ -601,6 +601,8 @@ function revokedMessage(reason: SessionRevoked['reason']): string {
       return 'Your account was disabled by an admin of this server.';
     case 'password_changed':
       return 'Your password was changed on another device; sign in with the new password.';
+    case 'account_deleted':
+      return 'Your account was deleted.';
     case 'revoked':
     case 'logged_out':
       return 'This device was signed out.';

@@ -2,12 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import { Router } from 'express';
 import {
   changePasswordBodySchema,
+  deleteAccountBodySchema,
   idSchema,
   updateMeBodySchema,
   userSearchQuerySchema,
 } from '@chitchat/shared';
 import type { AccountsService } from '../services/accounts';
 import type { ProfilesService } from '../services/profiles';
+import type { AccountDeletionService } from '../services/account-deletion';
 import { authOf, parseInput, route } from './respond';
 
 /**
@@ -18,6 +20,7 @@ export function accountRouter(
   accounts: AccountsService,
   profiles: ProfilesService,
   addressOf: (request: IncomingMessage) => string,
+  deletion: Pick<AccountDeletionService, 'deleteAccount'>,
 ): Router {
   const router = Router();
   router.get(
@@ -31,6 +34,15 @@ export function accountRouter(
     route(async (req, res) => {
       const body = parseInput(updateMeBodySchema, req.body);
       res.json(await accounts.updateMe(authOf(res).userId, body));
+    }),
+  );
+  // Delete account (issue #15): the body carries the password that confirms it.
+  router.delete(
+    '/me',
+    route(async (req, res) => {
+      const body = parseInput(deleteAccountBodySchema, req.body);
+      await deletion.deleteAccount(authOf(res), body, addressOf(req));
+      res.status(204).end();
     }),
   );
   router.post(

@@ -295,6 +295,26 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         expect(await unreferenced(10_000)).toEqual(['og']);
       });
 
+      it("removeUploadsOf forgets every upload of one uploader, referenced or not, and nobody else's", async () => {
+        await index.recordUpload(upload({ id: 'sent', sha256: 'b'.repeat(64) }));
+        await index.recordUpload(upload({ id: 'kept', sha256: 'c'.repeat(64) }));
+        await index.recordUpload(upload({ id: 'bobs', uploaderUserId: 'bob' }));
+        const { conversation } = await store.getOrCreateDirect({
+          id: 'ab',
+          userId: 'alice',
+          peerId: 'bob',
+          at: 1,
+        });
+        await send(conversation.id, 'alice', ['sent', 'bobs']);
+        const removed = await index.removeUploadsOf('alice');
+        expect(removed.map((m) => m.id).sort()).toEqual(['kept', 'sent']);
+        expect(await index.get('sent')).toBeNull();
+        expect(await index.get('kept')).toBeNull();
+        expect(await index.get('bobs')).not.toBeNull();
+        expect(await index.canRead('alice', 'bobs')).toBe(true);
+        expect(await index.removeUploadsOf('alice')).toEqual([]);
+      });
+
       it('lists unreferenced uploads oldest first, before the cutoff only, at most `limit`', async () => {
         const times = { c: 3_000, a: 1_000, d: 4_000, b: 2_000, kept: 1_500 };
         for (const [id, createdAt] of Object.entries(times)) {

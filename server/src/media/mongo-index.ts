@@ -302,6 +302,12 @@ export function mongoMediaIndex(
       return (await Media.exists({ sha256, storageKey })) !== null;
     },
 
+    async removeUploadsOf(uploaderUserId) {
+      const docs = await Media.find({ uploaderUserId }).lean<MediaDoc[]>();
+      await Media.deleteMany({ _id: { $in: docs.map((d) => d._id) } });
+      return docs.map(toMediaRecord);
+    },
+
     async close() {
       // The connection belongs to the store, which closes it.
     },

@@ -89,6 +89,13 @@ export function sqliteMediaIndex(db: SqliteDatabase): MediaIndex {
     deleteIfUnreferenced: db.prepare<{ id: string; cutoff: number }>(
       `DELETE FROM media WHERE id = @id AND created_at < @cutoff AND ${UNREFERENCED}`,
     ),
+    removeRefsOf: db.prepare(
+      `DELETE FROM media_refs WHERE media_id IN
+         (SELECT id FROM media WHERE uploader_user_id = ?)`,
+    ),
+    removeUploadsOf: db.prepare<[string], MediaRow>(
+      'DELETE FROM media WHERE uploader_user_id = ? RETURNING *',
+    ),
     contentInUse: db.prepare<[string, string], { used: number }>(
       'SELECT EXISTS (SELECT 1 FROM media WHERE sha256 = ? AND storage_key = ?) AS used',
     ),
@@ -134,6 +141,12 @@ export function sqliteMediaIndex(db: SqliteDatabase): MediaIndex {
     },
     async contentInUse(sha256, storageKey) {
       return st.contentInUse.get(sha256, storageKey)?.used === 1;
+    },
+    async removeUploadsOf(uploaderUserId) {
+      return db.transaction(() => {
+        st.removeRefsOf.run(uploaderUserId);
+        return st.removeUploadsOf.all(uploaderUserId).map(toRecord);
+      })();
     },
     async close() {
       if (db.open) db.close();

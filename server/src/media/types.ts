@@ -56,6 +56,12 @@ export interface MediaIndex {
   deleteIfUnreferenced(id: string, cutoff: number): Promise<boolean>;
   /** True while any upload still names the object stored under `storageKey` (bytes `sha256`). */
   contentInUse(sha256: string, storageKey: string): Promise<boolean>;
+  /**
+   * Forgets every upload of this user, referenced or not (delete account, issue #15): `get`
+   * finds none of them afterwards, so nobody can download them. Returns what was removed, for the
+   * caller to delete the bytes.
+   */
+  removeUploadsOf(uploaderUserId: string): Promise<MediaRecord[]>;
   close(): Promise<void>;
 }
 

@@ -42,6 +42,8 @@ export interface AccountsOptions {
   accessTokenTtlS: number;
   /** The single sign-on provider's name (`OIDC_NAME`), when single sign-on is on. */
   ssoName?: string;
+  /** `USERNAME_QUARANTINE_DAYS` in ms: how long a deleted account's username stays reserved. */
+  usernameQuarantineMs?: number;
 }
 
 /** Told when a device stops being signed in, so its live connections can be closed. */
@@ -73,6 +75,8 @@ const toDeviceInfo = (device: DeviceRecord, currentDeviceId: string): DeviceInfo
   lastSeenAt: device.lastSeenAt,
   current: device.id === currentDeviceId,
 });
+
+const DEFAULT_QUARANTINE_MS = 30 * 24 * 3600 * 1000;
 
 export function createAccountsService(deps: {
   store: Store;
@@ -154,6 +158,27 @@ export function createAccountsService(deps: {
     return toMe(user);
   }
 
+  /**
+   * The signed-in person's account when `password` is its current password. Wrong passwords count
+   * against the same failure limit as logins (so this cannot be used to guess it) and are
+   * `forbidden`, not 401: the access token is fine, and a client would take 401 as "sign in again".
+   */
+  async function confirmPassword(
+    auth: AccessClaims,
+    password: string,
+    address: string,
+  ): Promise<UserRecord> {
+    const user = await store.getUser(auth.userId);
+    if (user === null || user.disabledAt !== null) throw unauthorized();
+    const failureKey = `${user.username.toLowerCase()}|${address}`;
+    await ensureNotExhausted(limits.failuresPerUsername, failureKey);
+    if (!(await verify(user.passwordHash, password))) {
+      await consumeOrThrow(limits.failuresPerUsername, failureKey);
+      throw forbidden('The current password is wrong.');
+    }
+    return user;
+  }
+
   async function revoke(deviceId: string, reason: SessionRevoked['reason']): Promise<void> {
     if (await store.revokeDevice(deviceId, now())) sessions.deviceRevoked(deviceId, reason);
   }
@@ -200,6 +225,7 @@ export function createAccountsService(deps: {
           policy: options.registration === 'open' ? 'free' : 'invite',
           ...(body.inviteCode === undefined ? {} : { inviteCode: body.inviteCode }),
           at,
+          releaseDeletedBefore: at - (options.usernameQuarantineMs ?? DEFAULT_QUARANTINE_MS),
         });
       } catch (error) {
         if (error instanceof UniqueViolation) {
@@ -306,6 +332,7 @@ export function createAccountsService(deps: {
     },
 
     me,
+    confirmPassword,
 
     /**
      * A new device for an account whose identity was proven another way (single sign-on); refused
@@ -380,20 +407,13 @@ export function createAccountsService(deps: {
       address: string,
     ): Promise<{ devicesSignedOut: number }> {
       const user = await store.getUser(auth.userId);
-      if (user === null || user.disabledAt !== null) throw unauthorized();
-      if (!hasPassword(user)) {
+      if (user !== null && !hasPassword(user)) {
         throw forbidden(
           `This account signs in with ${options.ssoName ?? 'single sign-on'} and has no password to change.`,
         );
       }
-      const failureKey = `${user.username.toLowerCase()}|${address}`;
-      await ensureNotExhausted(limits.failuresPerUsername, failureKey);
-      if (!(await verify(user.passwordHash, body.currentPassword))) {
-        await consumeOrThrow(limits.failuresPerUsername, failureKey);
-        // Not 401: the access token is fine, and a client would take 401 as "sign in again".
-        throw forbidden('The current password is wrong.');
-      }
-      await store.setPasswordHash(user.id, await hash(body.newPassword));
+      const confirmed = await confirmPassword(auth, body.currentPassword, address);
+      await store.setPasswordHash(confirmed.id, await hash(body.newPassword));
       return { devicesSignedOut: await revokeOthers(auth, 'password_changed') };
     },
 

@@ -197,6 +197,33 @@ export function createConversationsService(deps: {
     }
   }
 
+  async function leave(
+    actor: Actor,
+    conversationId: string,
+    options: { opId?: string | undefined; limited: boolean },
+  ): Promise<void> {
+    const { opId } = options;
+    const { conversation, membership } = await readAccess(store, conversationId, actor.userId);
+    if (conversation.kind !== 'group')
+      throw new ServiceError('invalid_payload', 'Direct chats cannot be left.');
+    if (!membership.active) return; // Already left: leaving is idempotent.
+    if (options.limited) spend(limits.group, actor.deviceId, GROUP_CHANGES_TOO_FAST);
+    let newOwner: string | null = null;
+    if (membership.role === 'owner')
+      newOwner = successorOf(await currentMembers(conversation), actor.userId);
+    let events: EventRecord[];
+    try {
+      events = await store.changeGroup(conversationId, origin(actor, opId), {
+        leave: { newOwner },
+      });
+    } catch (error) {
+      // Left meanwhile (a second leave racing this one): leaving is idempotent.
+      if (error instanceof StoreRefusal && error.reason === 'not_member') return;
+      throw error;
+    }
+    await publishGroupEvents(conversationId, events, [actor.userId]);
+  }
+
   /** Sends committed events to every member whose period covers them, then fresh summaries. */
   async function publishGroupEvents(
     conversationId: string,
@@ -455,25 +482,18 @@ export function createConversationsService(deps: {
     },
 
     async leaveGroup(actor: Actor, conversationId: string, opId?: string): Promise<void> {
-      const { conversation, membership } = await readAccess(store, conversationId, actor.userId);
-      if (conversation.kind !== 'group')
-        throw new ServiceError('invalid_payload', 'Direct chats cannot be left.');
-      if (!membership.active) return; // Already left: leaving is idempotent.
-      spend(limits.group, actor.deviceId, GROUP_CHANGES_TOO_FAST);
-      let newOwner: string | null = null;
-      if (membership.role === 'owner')
-        newOwner = successorOf(await currentMembers(conversation), actor.userId);
-      let events: EventRecord[];
-      try {
-        events = await store.changeGroup(conversationId, origin(actor, opId), {
-          leave: { newOwner },
-        });
-      } catch (error) {
-        // Left meanwhile (a second leave racing this one): leaving is idempotent.
-        if (error instanceof StoreRefusal && error.reason === 'not_member') return;
-        throw error;
+      await leave(actor, conversationId, { opId, limited: true });
+    },
+
+    /**
+     * Leaves every one of these groups for an account being deleted (issue #15): the same leave as
+     * group:leave (events, ownership handed on), without the person's rate limit, since this is
+     * one request of theirs however many groups they were in.
+     */
+    async leaveForDeletion(actor: Actor, conversationIds: readonly string[]): Promise<void> {
+      for (const conversationId of conversationIds) {
+        await leave(actor, conversationId, { limited: false });
       }
-      await publishGroupEvents(conversationId, events, [actor.userId]);
     },
 
     /**

@@ -330,6 +330,19 @@ export function createMediaService(deps: {
     },
 
     /**
+     * Deletes every upload of an account being deleted (issue #15) and the bytes no other upload
+     * names: its photos, videos, files and voice notes are gone for everyone (what others' devices
+     * cached stays with them). Returns how many uploads went.
+     */
+    async removeUploadsOf(userId: string): Promise<number> {
+      const removed = await index.removeUploadsOf(userId);
+      for (const upload of removed) {
+        await exclusive(upload.storageKey, () => deleteUnusedBytes(upload));
+      }
+      return removed.length;
+    },
+
+    /**
      * The upload, if `userId` may read it; `not_found` otherwise (existence is not revealed).
      * `orIf` is asked when the media rules refuse: someone's profile photo, within its audience.
      */

@@ -12,12 +12,14 @@ export interface PhotoUploads {
 
 export type ProfilesService = ReturnType<typeof createProfilesService>;
 
+/** What others see of a deleted account (issue #15): a name, never the username it had. */
+export const DELETED_ACCOUNT_NAME = 'Deleted account';
+
 /** Name and username: what everyone who can name a person sees. */
-export const identityOf = (user: UserRecord): PublicUser => ({
-  id: user.id,
-  username: user.username,
-  displayName: user.displayName,
-});
+export const identityOf = (user: UserRecord): PublicUser =>
+  user.deletedAt === null
+    ? { id: user.id, username: user.username, displayName: user.displayName }
+    : { id: user.id, username: '', displayName: DELETED_ACCOUNT_NAME, deleted: true };
 
 /** The person as a viewer sees them: photo and about only where their audience admits the viewer. */
 const maskedBy = (may: AudienceCheck) => (user: UserRecord) => ({

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expect, it } from 'vitest';
+import { newDevice } from './contract-context';
 import {
   StoreRefusal,
   UniqueViolation,
@@ -34,18 +35,7 @@ export function adminContract(store: () => Store): void {
     revokedAt: null,
     ...overrides,
   });
-  const device = (userId: string) => ({
-    id: randomUUID(),
-    userId,
-    name: 'Laptop',
-    platform: 'linux',
-    createdAt: 1,
-    lastSeenAt: 1,
-    refreshTokenHash: randomUUID(),
-    previousRefreshTokenHash: null,
-    rotatedAt: null,
-    revokedAt: null,
-  });
+  const device = (userId: string) => newDevice(userId, { createdAt: 1, lastSeenAt: 1 });
 
   it('admin: the first account on an empty store is admin, later ones members unless asked', async () => {
     const first = await store().registerUser(newUser({ createdAt: 1 }), {

@@ -1,4 +1,5 @@
-import type { EventOrigin, NewMessage, Store } from './types';
+import { randomUUID } from 'node:crypto';
+import type { DeviceRecord, EventOrigin, NewMessage, Store } from './types';
 
 /** What the parts of the store contract share: the store under test and three users' helpers. */
 export interface ContractContext {
@@ -21,3 +22,18 @@ export async function stampsOf(store: Store, userId: string): Promise<Record<str
     rows.map((r) => [r.conversation.id, [r.conversation.version, r.membership.version]]),
   );
 }
+
+/** A device record for `userId`, active, made now (overrides win). */
+export const newDevice = (userId: string, overrides: Partial<DeviceRecord> = {}): DeviceRecord => ({
+  id: randomUUID(),
+  userId,
+  name: 'Laptop',
+  platform: 'linux',
+  createdAt: Date.now(),
+  lastSeenAt: Date.now(),
+  refreshTokenHash: randomUUID(),
+  previousRefreshTokenHash: null,
+  rotatedAt: null,
+  revokedAt: null,
+  ...overrides,
+});

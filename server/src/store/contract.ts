@@ -5,12 +5,13 @@ import { adminContract } from './contract-admin';
 import { twoStepContract } from './contract-two-step';
 import { ssoContract } from './contract-sso';
 import { pushContract } from './contract-push';
-import { UniqueViolation, type DeviceRecord, type EventOrigin, type Store } from './types';
-import type { ContractContext } from './contract-context';
+import { UniqueViolation, type EventOrigin, type Store } from './types';
+import { newDevice, type ContractContext } from './contract-context';
 import { describeLogContract } from './contract-log';
 import { describeMembershipContract } from './contract-membership';
 import { describeGroupsContract } from './contract-groups';
 import { describeGroupLinksContract } from './contract-group-links';
+import { describeDeletionContract } from './contract-deletion';
 import { describeReferencesContract } from './contract-references';
 import { describeVoiceContract } from './contract-voice';
 import { describePollContract } from './contract-polls';
@@ -31,20 +32,6 @@ const newUser = (username = `u_${randomUUID().slice(0, 8)}`) => ({
   displayName: username,
   passwordHash: 'hash',
   createdAt: Date.now(),
-});
-
-const newDevice = (userId: string, overrides: Partial<DeviceRecord> = {}): DeviceRecord => ({
-  id: randomUUID(),
-  userId,
-  name: 'Laptop',
-  platform: 'linux',
-  createdAt: Date.now(),
-  lastSeenAt: Date.now(),
-  refreshTokenHash: randomUUID(),
-  previousRefreshTokenHash: null,
-  rotatedAt: null,
-  revokedAt: null,
-  ...overrides,
 });
 
 /**
@@ -211,6 +198,7 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       describeVoiceContract(context);
       describePollContract(context);
       describeProfileContract(context);
+      describeDeletionContract(context);
     });
   });
 }

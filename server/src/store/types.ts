@@ -19,6 +19,7 @@ import type { ViewedEvent } from './visibility';
 import type { GroupLinkStore } from './group-link-types';
 import type { SsoIdentity, SsoStore } from './sso-types';
 import type { PushStore } from './push-types';
+import type { AccountDeletionStore } from './deletion-types';
 
 export interface UserRecord extends ProfileFields {
   id: string;
@@ -38,6 +39,8 @@ export interface UserRecord extends ProfileFields {
   role: UserRole;
   /** Set while an admin has disabled the account: no sign-in, no new device. */
   disabledAt: number | null;
+  /** Set once the person deleted the account (./deletion-types.ts): a tombstone from then on. */
+  deletedAt: number | null;
 }
 
 export interface DeviceRecord {
@@ -74,6 +77,11 @@ export interface Admission {
   at: number;
   /** Single sign-on: the provider identity, linked in the same transaction (unique; `identity`). */
   identity?: SsoIdentity;
+  /**
+   * A deleted account's username is free again once it was deleted at or before this time (the
+   * quarantine): registering it renames the tombstone's key out of the way. Absent: never.
+   */
+  releaseDeletedBefore?: number;
 }
 
 export interface InviteRecord {
@@ -277,7 +285,9 @@ export type Refusal =
   /** An account-state write would leave more entries with a value than its `maxEntries`. */
   | 'account_full'
   /** Registration needed an invite and the code is unknown, revoked, expired or used up. */
-  | 'invite_invalid';
+  | 'invite_invalid'
+  /** Deleting the account would leave the server without an admin who can act. */
+  | 'last_admin';
 
 export class StoreRefusal extends Error {
   override name = 'StoreRefusal';
@@ -621,6 +631,7 @@ export interface PlayStore {
 }
 
 export type Store = AccountStore &
+  AccountDeletionStore &
   AdminStore &
   ConversationStore &
   RelationshipStore &

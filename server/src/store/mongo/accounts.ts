@@ -50,6 +50,25 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
         if (used?.matchedCount !== 1) throw new StoreRefusal('invite_invalid');
       }
       const role: UserRole = first || user.role === 'admin' ? 'admin' : 'member';
+      if (admission.releaseDeletedBefore !== undefined) {
+        // After the quarantine a deleted account's username is free: its key moves out of the way.
+        const held = await User.findOne(
+          {
+            usernameKey: usernameKey(user.username),
+            deletedAt: { $ne: null, $lte: admission.releaseDeletedBefore },
+          },
+          { _id: 1 },
+        )
+          .session(session)
+          .lean<{ _id: string }>();
+        if (held !== null) {
+          await User.updateOne(
+            { _id: held._id },
+            { $set: { usernameKey: `deleted:${held._id}` } },
+            { session },
+          );
+        }
+      }
       const doc: UserDoc = {
         _id: user.id,
         username: user.username,
@@ -100,12 +119,16 @@ export function mongoAccountStore(models: MongoModels, transact: Transact): Acco
       return docs.map(toUserRecord);
     },
     async findUserByUsername(username) {
-      const doc = await User.findOne({ usernameKey: usernameKey(username) }).lean<UserDoc>();
+      // A deleted account is found by nobody; `deletedAt: null` also matches documents without it.
+      const doc = await User.findOne({
+        usernameKey: usernameKey(username),
+        deletedAt: null,
+      }).lean<UserDoc>();
       return doc ? toUserRecord(doc) : null;
     },
     async searchUsers(prefix, limit) {
       if (limit <= 0) return [];
-      const docs = await User.find({ usernameKey: prefixRegex(prefix) })
+      const docs = await User.find({ usernameKey: prefixRegex(prefix), deletedAt: null })
         .sort({ usernameKey: 1 })
         .limit(limit)
         .lean<UserDoc[]>();

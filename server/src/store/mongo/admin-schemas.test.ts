@@ -30,6 +30,13 @@ describe('mongo schemas: admins and invites', () => {
     expect(invalidPaths(new User({ ...user, disabledAt: 1.5 }))).toEqual(['disabledAt']);
   });
 
+  it('a deleted account (issue #15) is a user with an integer deletedAt; others have none', () => {
+    expect(new User(user).deletedAt).toBeNull();
+    expect(invalidPaths(new User({ ...user, deletedAt: 7, disabledAt: 7 }))).toEqual([]);
+    expect(invalidPaths(new User({ ...user, deletedAt: 'soon' }))).toEqual(['deletedAt']);
+    expect(invalidPaths(new User({ ...user, deletedAt: -1 }))).toEqual(['deletedAt']);
+  });
+
   it('invites: at least one use, never more uses than allowed, integer times, no stray fields', () => {
     expect(invalidPaths(new Invite(invite))).toEqual([]);
     expect(invalidPaths(new Invite({ ...invite, createdBy: null }))).toEqual([]);

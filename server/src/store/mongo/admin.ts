@@ -39,7 +39,10 @@ export function mongoAdminStore(models: MongoModels, transact: Transact): AdminS
         { $inc: { counter: 1 } },
         { upsert: true, session },
       );
-      const user = await User.findById(id).session(session).lean<UserDoc>();
+      // Deleted accounts are tombstones: no admin acts on them.
+      const user = await User.findOne({ _id: id, deletedAt: null })
+        .session(session)
+        .lean<UserDoc>();
       if (user === null) return 'not_found';
       const lastAdmin = async () =>
         (user.role ?? 'member') === 'admin' &&
@@ -52,7 +55,9 @@ export function mongoAdminStore(models: MongoModels, transact: Transact): AdminS
 
   return {
     async listUsers() {
-      const docs = await User.find({}).sort({ createdAt: 1, _id: 1 }).lean<UserDoc[]>();
+      const docs = await User.find({ deletedAt: null })
+        .sort({ createdAt: 1, _id: 1 })
+        .lean<UserDoc[]>();
       return docs.map(toUserRecord);
     },
     setUserRole(id, role: UserRole) {
@@ -72,7 +77,7 @@ export function mongoAdminStore(models: MongoModels, transact: Transact): AdminS
       });
     },
     async setPasswordHash(id, passwordHash) {
-      const result = await User.updateOne({ _id: id }, { $set: { passwordHash } });
+      const result = await User.updateOne({ _id: id, deletedAt: null }, { $set: { passwordHash } });
       return result.matchedCount === 1;
     },
     async createInvite(invite) {

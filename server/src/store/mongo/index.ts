@@ -13,6 +13,7 @@ import { mongoProfileStore } from './profiles';
 import { mongoTwoStepStore } from './two-step';
 import { mongoSsoStore } from './sso';
 import { mongoPushStore } from './push';
+import { mongoAccountDeletionStore } from './deletion';
 import { mongoRelationshipStore } from './relationships';
 import { defineModels, type MongoModels } from './schemas';
 import { transactor } from './transaction';
@@ -145,6 +146,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
       ...mongoSsoStore(models),
       ...mongoProfileStore(models),
       ...mongoPushStore(models),
+      ...mongoAccountDeletionStore(models, transact),
       storeEpoch: () => epoch,
       async ping() {
         await database(connection).command({ ping: 1 });

@@ -41,6 +41,7 @@ export const toUserRecord = (doc: UserDoc): UserRecord => ({
   notificationPreviews: doc.notificationPreviews ?? true,
   role: doc.role ?? 'member',
   disabledAt: doc.disabledAt ?? null,
+  deletedAt: doc.deletedAt ?? null,
 });
 
 export const toDeviceRecord = (doc: DeviceDoc): DeviceRecord => ({

@@ -72,6 +72,8 @@ export interface UserDoc extends ProfileDocFields {
   role?: UserRole;
   /** Absent or null while the account is enabled. */
   disabledAt?: number | null;
+  /** Absent or null unless the person deleted the account (../deletion-types.ts). */
+  deletedAt?: number | null;
   /**
    * Bumped by every device insert of this user, inside the transaction, so two concurrent logins
    * conflict (one retries) instead of both passing the active-device cap (write skew).
@@ -201,6 +203,7 @@ export const userSchema = new Schema<UserDoc>(
     notificationPreviews: { type: Boolean },
     role: { type: String, required: true, enum: USER_ROLES, default: 'member' },
     disabledAt: nullableInt(0),
+    deletedAt: nullableInt(0),
     devicesVersion: { ...requiredInt(0), default: 0 },
     ...profileFieldDefinitions,
   },
@@ -591,7 +594,6 @@ interface CoreModels {
   TwoStep: Model<TwoStepDoc>;
   PushSubscription: Model<PushSubscriptionDoc>;
 }
-
 
 /** Registers the store's models on `connection` (an unopened one is fine: validation needs no server). */
 export function defineModels(connection: Connection): MongoModels {

@@ -29,6 +29,7 @@ export interface UserRow {
   notification_previews: 0 | 1;
   role: UserRole;
   disabled_at: number | null;
+  deleted_at: number | null;
 }
 
 interface DeviceRow {
@@ -60,6 +61,7 @@ export const toUser = (row: UserRow): UserRecord => ({
   notificationPreviews: row.notification_previews === 1,
   role: row.role,
   disabledAt: row.disabled_at,
+  deletedAt: row.deleted_at,
 });
 
 const toDevice = (row: DeviceRow): DeviceRecord => ({
@@ -99,9 +101,19 @@ export function sqliteAccountStore(
        WHERE code = ? AND revoked_at IS NULL AND expires_at > ? AND uses < max_uses`,
     ),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
-    userByKey: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_key = ?'),
+    // A deleted account is found by nobody (its key stays reserved until the quarantine ends).
+    userByKey: db.prepare<[string], UserRow>(
+      'SELECT * FROM users WHERE username_key = ? AND deleted_at IS NULL',
+    ),
     searchUsers: db.prepare<[string, number], UserRow>(
-      `SELECT * FROM users WHERE username_key LIKE ? ESCAPE '\\' ORDER BY username_key LIMIT ?`,
+      `SELECT * FROM users WHERE username_key LIKE ? ESCAPE '\\' AND deleted_at IS NULL
+       ORDER BY username_key LIMIT ?`,
+    ),
+    // After the quarantine a deleted account's username is free: its key moves out of the way
+    // (to one no username can be, since keys of real ones never hold ':').
+    releaseKey: db.prepare(
+      `UPDATE users SET username_key = 'deleted:' || id
+       WHERE username_key = ? AND deleted_at IS NOT NULL AND deleted_at <= ?`,
     ),
     insertBlock: db.prepare(
       `INSERT OR IGNORE INTO blocks (user_id, blocked_user_id, created_at)
@@ -177,6 +189,9 @@ export function sqliteAccountStore(
       }
     }
     const role: UserRole = first || user.role === 'admin' ? 'admin' : 'member';
+    if (admission.releaseDeletedBefore !== undefined) {
+      statements.releaseKey.run(usernameKey(user.username), admission.releaseDeletedBefore);
+    }
     try {
       statements.insertUser.run({
         id: user.id,

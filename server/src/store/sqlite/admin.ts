@@ -26,15 +26,22 @@ const toInvite = (row: InviteRow): InviteRecord => ({
 /** What admins do to accounts, and invite codes, in SQLite; mirrors ../mongo/admin.ts. */
 export function sqliteAdminStore(db: SqliteDatabase): AdminStore {
   const statements = {
-    allUsers: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at, id'),
-    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    // Deleted accounts are tombstones (./deletion.ts): no admin acts on them.
+    allUsers: db.prepare<[], UserRow>(
+      'SELECT * FROM users WHERE deleted_at IS NULL ORDER BY created_at, id',
+    ),
+    userById: db.prepare<[string], UserRow>(
+      'SELECT * FROM users WHERE id = ? AND deleted_at IS NULL',
+    ),
     // Admins who can still act: what must not drop to zero.
     otherActiveAdmins: db.prepare<[string], { n: number }>(
       `SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> ?`,
     ),
     setRole: db.prepare('UPDATE users SET role = ? WHERE id = ?'),
     setDisabled: db.prepare('UPDATE users SET disabled_at = ? WHERE id = ?'),
-    setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
+    setPassword: db.prepare(
+      'UPDATE users SET password_hash = ? WHERE id = ? AND deleted_at IS NULL',
+    ),
     insertInvite: db.prepare(
       `INSERT INTO invites (code, created_by, created_at, expires_at, max_uses, uses, revoked_at)
        VALUES (@code, @createdBy, @createdAt, @expiresAt, @maxUses, @uses, @revokedAt)`,

@@ -19,6 +19,7 @@ import { sqliteTwoStepStore } from './two-step';
 import { sqliteSsoStore } from './sso';
 import { sqlitePushStore } from './push';
 import { sqliteGroupLinkStore } from './group-links';
+import { sqliteAccountDeletionStore } from './deletion';
 
 export const SQLITE_FILE_NAME = 'chitchat.db';
 
@@ -66,6 +67,7 @@ export function openSqliteStore(
     ...sqliteProfileStore(db),
     ...sqlitePushStore(db),
     ...sqliteGroupLinkStore(db),
+    ...sqliteAccountDeletionStore(db),
     checkpoints: { stats: checkpoints.stats, nextCheckpoint: checkpoints.nextCheckpoint },
     groupCommits: () => groupCommits,
     connectionSettings: () => ({

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '@chitchat/shared';
+import { PASSWORD_MIN_LENGTH } from '@chitchat/shared';
+import { PasswordField } from './PasswordField';
 import { errorText } from '../../format';
 import type { AppStore } from '../../state/store';
 
@@ -57,37 +58,25 @@ export function ChangePassword({ store }: { store: AppStore }) {
       <h3 id="password-heading">Password</h3>
       {open ? (
         <form className="stack" onSubmit={submit} aria-label="Change password">
-          <label>
-            Current password
-            <input
-              type="password"
-              autoComplete="current-password"
-              value={current}
-              maxLength={PASSWORD_MAX_LENGTH}
-              onChange={(e) => setCurrent(e.target.value)}
-              autoFocus
-            />
-          </label>
-          <label>
-            New password
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={next}
-              maxLength={PASSWORD_MAX_LENGTH}
-              onChange={(e) => setNext(e.target.value)}
-            />
-          </label>
-          <label>
-            New password again
-            <input
-              type="password"
-              autoComplete="new-password"
-              value={again}
-              maxLength={PASSWORD_MAX_LENGTH}
-              onChange={(e) => setAgain(e.target.value)}
-            />
-          </label>
+          <PasswordField
+            label="Current password"
+            autoComplete="current-password"
+            value={current}
+            onChange={setCurrent}
+            autoFocus
+          />
+          <PasswordField
+            label="New password"
+            autoComplete="new-password"
+            value={next}
+            onChange={setNext}
+          />
+          <PasswordField
+            label="New password again"
+            autoComplete="new-password"
+            value={again}
+            onChange={setAgain}
+          />
           <p className="muted">Every other device signed in to this account will be signed out.</p>
           <div className="inline-form">
             <button type="submit" className="primary" disabled={status.kind === 'saving'}>

@@ -5,6 +5,7 @@ import { useAppState, type AppStore } from '../../state/store';
 import { ErrorNote } from '../ErrorNote';
 import { ChangePassword } from './ChangePassword';
 import { ExportData } from './ExportData';
+import { DeleteAccount } from './DeleteAccount';
 import { LinkPreviewSetting } from './LinkPreviewSetting';
 import { PrivacySettings } from './PrivacySettings';
 import { ProfileSettings } from '../profile/ProfileSettings';
@@ -118,6 +119,7 @@ export function Settings({ store }: { store: AppStore }) {
       <button className="danger" onClick={() => void store.chat.signOut()}>
         Sign out of this device
       </button>
+      <DeleteAccount store={store} />
     </div>
   );
 }

@@ -17,6 +17,7 @@ import { migration016 } from './016-profiles';
 import { migration017 } from './017-group-settings';
 import { migration018 } from './018-web-push';
 import { migration019 } from './019-invite-links';
+import { migration020 } from './020-deleted-accounts';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -39,4 +40,5 @@ export const migrations: readonly string[] = [
   migration017,
   migration018,
   migration019,
+  migration020,
 ];
