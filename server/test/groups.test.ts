@@ -185,11 +185,6 @@ describe('groups, membership periods and authorization', () => {
     const dave = await person(server, 'dave');
     try {
       const chat = await group(w.alice, [w.bob, w.carol]);
-      // Renaming is open to members by default (as WhatsApp); here only admins edit the info.
-      await call(w.alice.socket, 'group:update', {
-        conversationId: chat.id,
-        permissions: { editInfo: 'admins' },
-      });
       for (const change of [
         { title: 'Mine now' },
         { add: [dave.userId] },

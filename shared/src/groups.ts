@@ -11,15 +11,18 @@ export type GroupAudience = 'everyone' | 'admins';
 export interface GroupPermissions {
   /** Who may send messages (forwards, voice notes and polls included); reactions and votes stay open. */
   send: GroupAudience;
-  /** Who may change the title, description and photo, and pin messages. */
+  /**
+   * Who may pin messages. The title, description and photo are the owner's and admins' whatever
+   * this says (DESIGN §4: `group:update` is owner/admin only).
+   */
   editInfo: GroupAudience;
   /** True: people joining through an invite link wait in a queue the admins accept or reject. */
   approveJoins: boolean;
 }
 
 /**
- * What a group without explicit settings has, as WhatsApp: every member sends, edits the info and
- * pins (any member could pin before permissions existed); joins need no approval. Members and roles
+ * What a group without explicit settings has: every member sends and pins (any member could pin
+ * before permissions existed); joins need no approval. Members and roles
  * are managed by the owner and admins only, whatever the permissions.
  */
 export const DEFAULT_GROUP_PERMISSIONS: Readonly<GroupPermissions> = Object.freeze({

@@ -62,10 +62,12 @@ export function infoChange(
     const next = withPermissionsChange(conversation.permissions, payload.permissions);
     if (!samePermissions(next, conversation.permissions)) change.permissions = next;
   }
-  // Asked for, not only changed: a member's rename to the same title is refused alike.
+  // Asked for, not only changed: a member's rename to the same title is refused alike. The title
+  // and description stay the owner's and admins' whatever `editInfo` says (DESIGN §4: group:update
+  // is owner/admin only); `editInfo` opens pins to members (./pins.ts), as #14 had them.
   if (
     (payload.title !== undefined || payload.description !== undefined) &&
-    !allowedFor(conversation.permissions.editInfo, membership.role)
+    !canManage(membership.role)
   )
     throw forbidden(ONLY_ADMINS_EDIT_INFO);
   return change;
