@@ -555,11 +555,12 @@ export interface ChatApi extends SearchApi, SsoApi, ProfileApi {
    */
   changePassword(input: { currentPassword: string; newPassword: string }): Promise<number>;
   /**
-   * Deletes the account for good (the password confirms it): every device is signed out, and this
+   * Deletes the account for good (the password confirms it; an account made by single sign-on
+   * gives none, after `reauthenticateWithSso`): every device is signed out, and this
    * one also forgets the account's local copy (chats, media, outbox). Others keep what they
    * received, from "Deleted account".
    */
-  deleteAccount(input: { password: string }): Promise<void>;
+  deleteAccount(input: { password?: string }): Promise<void>;
   /**
    * "Export my data": a zip of the profile, every chat as JSON and as readable HTML, and their media,
    * made on this device (history completed from the server first) in the exports folder.

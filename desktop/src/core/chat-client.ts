@@ -625,7 +625,7 @@ export class ChatClient implements ChatApi {
     return remote(() => api.changePassword(input));
   }
 
-  async deleteAccount(input: { password: string }): Promise<void> {
+  async deleteAccount(input: { password?: string }): Promise<void> {
     const current = this.ready();
     await remote(() => current.api.deleteAccount(input));
     const { profileDir } = this.options;

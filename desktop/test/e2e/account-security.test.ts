@@ -140,5 +140,39 @@ describe.skipIf(!runBrowser)('change password and sign out other devices (Chromi
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: 'Settings' }).click();
     expect(await settings.getByLabel('Read receipts').isChecked()).toBe(false);
+
+    // Delete account: Ana is this server's only admin, so it is refused, saying why.
+    await settings.getByRole('button', { name: 'Delete account…' }).click();
+    const deletion = settings.getByRole('form', { name: 'Delete account' });
+    await deletion.getByLabel('Password').fill('not my password');
+    await deletion.getByRole('button', { name: 'Delete my account' }).click();
+    await settings
+      .getByRole('alert')
+      .filter({ hasText: 'The current password is wrong' })
+      .waitFor();
+    await deletion.getByLabel('Password').fill(NEW_PASSWORD);
+    await deletion.getByRole('button', { name: 'Delete my account' }).click();
+    await settings.getByRole('alert').filter({ hasText: 'only admin of this server' }).waitFor();
+    expect(await audit(page, 'delete account')).toEqual([]);
+    await screenshot(page, 'password-06-delete-refused');
+
+    // Bea, on the phone, deletes hers: the app is back at sign-in and says so.
+    await phone.page.getByRole('button', { name: 'New here? Create an account' }).click();
+    const beaName = uniqueUser('bea');
+    await phone.page.getByLabel('Username').fill(beaName);
+    await phone.page.getByLabel('Password').fill(PASSWORD);
+    await phone.page.getByRole('button', { name: 'Create account' }).click();
+    await conversations(phone.page).waitFor();
+    await phone.page.getByRole('button', { name: 'Settings' }).click();
+    const beaSettings = phone.page.getByRole('dialog', { name: 'Settings' });
+    await beaSettings.getByRole('button', { name: 'Delete account…' }).click();
+    const beaForm = beaSettings.getByRole('form', { name: 'Delete account' });
+    await beaForm.getByLabel('Password').fill(PASSWORD);
+    await beaForm.getByRole('button', { name: 'Delete my account' }).click();
+    await phone.page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    await phone.page.getByText('Your account was deleted.').waitFor();
+    await screenshot(phone.page, 'password-07-account-deleted');
+    await signIn(phone.page, beaName, PASSWORD);
+    await phone.page.getByRole('alert').filter({ hasText: 'Wrong username or password' }).waitFor();
   });
 });

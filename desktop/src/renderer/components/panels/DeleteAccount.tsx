@@ -10,13 +10,22 @@ type Status = { kind: 'idle' } | { kind: 'deleting' } | { kind: 'error'; text: s
  * On success the server signs out every device and this one forgets the account's local copy; the
  * app returns to the sign-in screen, which says the account was deleted.
  */
-export function DeleteAccount({ store }: { store: AppStore }) {
+export function DeleteAccount({ store, hasPassword }: { store: AppStore; hasPassword: boolean }) {
   const [open, setOpen] = useState(false);
   const [password, setPassword] = useState('');
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (!hasPassword) {
+      // No password to ask for: a sign-in through the provider, just now, stands in for it.
+      setStatus({ kind: 'deleting' });
+      store.chat
+        .reauthenticateWithSso()
+        .then(() => store.chat.deleteAccount({}))
+        .catch((error: unknown) => setStatus({ kind: 'error', text: errorText(error) }));
+      return;
+    }
     if (password === '') {
       setStatus({ kind: 'error', text: 'Type your password to confirm.' });
       return;
@@ -38,13 +47,19 @@ export function DeleteAccount({ store }: { store: AppStore }) {
             <li>photos, videos and files you sent are deleted from the server;</li>
             <li>people keep the messages you sent them, shown from “Deleted account”.</li>
           </ul>
-          <PasswordField
-            label="Password"
-            autoComplete="current-password"
-            value={password}
-            onChange={setPassword}
-            autoFocus
-          />
+          {hasPassword ? (
+            <PasswordField
+              label="Password"
+              autoComplete="current-password"
+              value={password}
+              onChange={setPassword}
+              autoFocus
+            />
+          ) : (
+            <p className="muted">
+              To confirm, sign in again in your browser; the account is deleted right after.
+            </p>
+          )}
           <div className="inline-form">
             <button type="submit" className="danger" disabled={status.kind === 'deleting'}>
               {status.kind === 'deleting' ? 'Deleting…' : 'Delete my account'}

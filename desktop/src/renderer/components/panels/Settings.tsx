@@ -119,7 +119,7 @@ export function Settings({ store }: { store: AppStore }) {
       <button className="danger" onClick={() => void store.chat.signOut()}>
         Sign out of this device
       </button>
-      <DeleteAccount store={store} />
+      <DeleteAccount store={store} hasPassword={account?.hasPassword !== false} />
     </div>
   );
 }
