@@ -143,7 +143,7 @@ describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine an
     await info.getByRole('region', { name: 'Read' }).getByText('Cara Nunes').waitFor();
     await info.getByRole('region', { name: 'Delivered' }).getByText('Ben Okafor').waitFor();
     await ana.page.getByRole('button', { name: 'Close' }).click();
-    await ana.page.getByRole('button', { name: 'Group info' }).click();
+    await ana.page.getByRole('button', { name: 'Group info', exact: true }).click();
     await ana.page.getByRole('dialog', { name: 'Group info' }).getByText('Cara Nunes').waitFor();
     await screenshot(ana.page, '06-group-info');
     ana.page.once('dialog', (d) => void d.accept()); // "Remove Cara Nunes from …?"

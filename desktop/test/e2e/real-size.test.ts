@@ -165,7 +165,10 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     ).toEqual([]);
     const page = await window(e);
     danaPage = page;
-    await page.getByRole('button', { name: /Ana Lima/ }).waitFor();
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: /Ana Lima/ })
+      .waitFor();
     const scroller = listScroller(page);
     expect(await scroller.evaluate((el) => el.scrollHeight > el.clientHeight)).toBe(true);
 
@@ -178,7 +181,10 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     await expect.poll(() => scrollTopOf(scroller)).toBe(0);
 
     // Moving down the list with the keyboard moves the list; the window stays.
-    await page.getByRole('button', { name: /Ana Lima/ }).focus();
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: /Ana Lima/ })
+      .focus();
     for (let i = 0; i < 25; i++) await page.keyboard.press('ArrowDown');
     await expect.poll(() => scrollTopOf(scroller)).toBeGreaterThan(0);
     const focused = await page.evaluate(() => document.activeElement?.className ?? '');
@@ -280,7 +286,10 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     // Reopen Ana's chat: a fresh list with only the newest page loaded.
     await page.getByRole('button', { name: /Friend 2\b/ }).click();
     await log(page).locator('.bubble').first().waitFor();
-    await page.getByRole('button', { name: /Ana Lima/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: /Ana Lima/ })
+      .click();
     await page.locator('.chat-header h2', { hasText: 'Ana Lima' }).waitFor();
     await log(page).locator('.bubble').first().waitFor();
     const scroller = log(page);
@@ -341,7 +350,10 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
 
   it('holds its layout at 640×420 and in dark mode', async () => {
     const page = danaPage;
-    await page.getByRole('button', { name: /Ana Lima/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: /Ana Lima/ })
+      .click();
     await log(page).waitFor();
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'size-05-chat-1200-dark');
@@ -351,7 +363,10 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await screenshot(page, 'size-07-chat-640-light');
     // Tabbing down the list at the small size still moves only the list.
-    await page.getByRole('button', { name: /Ana Lima/ }).focus();
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: /Ana Lima/ })
+      .focus();
     for (let i = 0; i < 12; i++) await page.keyboard.press('ArrowDown');
     await expect.poll(() => scrollTopOf(listScroller(page))).toBeGreaterThan(0);
     await expectWindowStill(page);

@@ -205,7 +205,10 @@ export async function runUiBench(log: (line: string) => void = console.log): Pro
     // 2. Scrolling back through the long chat with the wheel, frame times in the page.
     const page = windows.at(-1)?.page;
     if (page === undefined) throw new Error('no window');
-    await page.getByRole('button', { name: /Ana Lima/ }).click();
+    await page
+      .getByRole('navigation', { name: 'Conversations' })
+      .getByRole('button', { name: /Ana Lima/ })
+      .click();
     const scroller = page.getByRole('log', { name: 'Messages' });
     await scroller.locator('.bubble').first().waitFor();
     await page.evaluate(() => {

@@ -44,7 +44,13 @@ export function Avatar({
       aria-hidden="true"
       data-photo={url === null ? undefined : (photo ?? undefined)}
     >
-      {url === null ? initials(name) || '?' : <img src={url} alt="" draggable={false} />}
+      {/* Initials drawn by CSS, not as text: inside a labelled button ("Contact info of Ben"),
+          text such as "BO" would not match the button's name (axe label-content-name-mismatch). */}
+      {url === null ? (
+        <span className="avatar-initials" data-initials={initials(name) || '?'} />
+      ) : (
+        <img src={url} alt="" draggable={false} />
+      )}
       {online && <span className="presence-dot" />}
     </span>
   );
