@@ -5,16 +5,8 @@
  * Only plain data crosses it (structured-clone safe).
  */
 import type {
-  AdminServerInfo,
-  AdminUser,
-  Invite,
-  InviteCreateBody,
-  TwoStepSetup,
-  TwoStepStatus,
-  UserRole,
   ConversationKind,
   ConversationStatus,
-  DeviceInfo,
   GroupAdds,
   GroupInvitation,
   LastSeenVisibility,
@@ -24,7 +16,6 @@ import type {
   PresenceInfo,
   PublicUser,
   RequestState,
-  VoiceNote,
 } from '@chitchat/shared';
 import {
   SEARCH_API_METHODS,
@@ -34,9 +25,26 @@ import {
 } from './search-contract';
 import { SSO_API_METHODS, type SsoApi } from './sso';
 import { PROFILE_API_METHODS, type ProfileApi } from './profile-contract';
+import { ACCOUNT_API_METHODS, type AccountApi } from './account-contract';
+import type {
+  AttachmentKind,
+  LinkPreviewDraft,
+  MediaBytes,
+  MessageInfo,
+  MessagePage,
+  MessageStatus,
+  MessageView,
+  OutgoingFile,
+  PinnedMessage,
+  PollDraft,
+  StarredMessage,
+  VoiceNoteDraft,
+} from './message-contract';
 
 export * from './search-contract';
 export * from './profile-contract';
+export * from './account-contract';
+export * from './message-contract';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online';
 
@@ -64,9 +72,6 @@ export type SessionState =
       user: SessionUser;
       deviceId: string;
     };
-
-/** Ticks of an own message: pending (in the outbox) -> sent -> delivered -> read; or failed. */
-export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
 export interface MemberView {
   userId: string;
@@ -126,236 +131,10 @@ export interface ConversationView {
   unreadMention?: boolean;
 }
 
-export interface AttachmentView {
-  /** The server's media id; `local:<key>:<index>` while the file waits in the outbox. */
-  id: string;
-  name: string;
-  mime: string;
-  size: number;
-  width?: number;
-  height?: number;
-  /** Whether a thumbnail can be asked for (images); absent means no. */
-  thumbnail?: boolean;
-}
-
-export type AttachmentKind = 'photo' | 'video' | 'audio' | 'document';
-
-export function attachmentKindOf(mime: string): AttachmentKind {
-  if (mime.startsWith('image/')) return 'photo';
-  if (mime.startsWith('video/')) return 'video';
-  if (mime.startsWith('audio/')) return 'audio';
-  return 'document';
-}
-
-/** A file picked, dropped or pasted, on its way into the outbox. */
-export interface OutgoingFile {
-  name: string;
-  mime: string;
-  bytes: Uint8Array;
-}
-
-export interface MediaBytes {
-  mime: string;
-  bytes: Uint8Array;
-}
-
-/**
- * A link preview the engine made on this device for the composer (DESIGN §10): sent with the
- * message unless the person removes it. `image` is at most LINK_PREVIEW_IMAGE_MAX_BYTES.
- */
-export interface LinkPreviewDraft {
-  url: string;
-  title: string;
-  description: string | null;
-  image: MediaBytes | null;
-}
-
-/** A message's link preview as a bubble shows it; receivers never fetch the URL themselves. */
-export interface LinkPreviewView {
-  url: string;
-  /** The URL's host name, shown under the title. */
-  host: string;
-  title: string;
-  description: string | null;
-  /** The preview image, fetched like an attachment (`local:<key>:preview` while pending). */
-  image: AttachmentView | null;
-}
-
 /** Device settings of this app (kept in the local cache of the signed-in account). */
 export interface Preferences {
   /** Make link previews for links typed in the composer (default on). */
   linkPreviews: boolean;
-}
-
-/** Someone a message mentions, named as this device knows them (DESIGN §10: never the server). */
-export interface MentionView {
-  userId: string;
-  /** The display name known here ("Someone" when this device does not know the person yet). */
-  name: string;
-  username: string | null;
-  /** The viewer is the one mentioned (shown in the accent colour; notifies in a muted chat). */
-  me: boolean;
-}
-
-/** One chip under a message: an emoji, how many chose it, and who (issue #14 reactions). */
-export interface ReactionView {
-  emoji: string;
-  count: number;
-  /** The viewer chose this emoji (shown highlighted; choosing it again removes it). */
-  mine: boolean;
-  /** Who chose it, the viewer first (`me`), named as this device knows them. */
-  people: { userId: string; name: string; me: boolean }[];
-}
-
-export interface MessageView {
-  /** Stable across pending -> sent: the clientMsgId for messages, else the event id. */
-  key: string;
-  conversationId: string;
-  /** Null while the message waits in the outbox. */
-  seq: number | null;
-  type: string;
-  senderUserId: string;
-  senderName: string;
-  own: boolean;
-  text: string | null;
-  /** For system events (joins, leaves, renames): a sentence for people. */
-  systemText: string | null;
-  /** The quoted message; `seq` is null while it waits in the outbox itself. */
-  replyTo: { seq: number | null; senderName: string; text: string | null } | null;
-  attachments: AttachmentView[];
-  createdAt: number;
-  editedAt: number | null;
-  deletedAt: number | null;
-  /** For own messages; null for others' and for system events. */
-  status: MessageStatus | null;
-  /** The error code when status is failed. */
-  error: string | null;
-  /**
-   * An own edit or delete of an earlier message that could not be sent (e.g. `stale_target`: the
-   * server was restored and no longer has that message): shown so it can be retried or discarded.
-   * `text` is the edit's new text.
-   */
-  change?: 'edit' | 'delete';
-  /** Upload progress of a pending message with attachments. */
-  upload?: { sent: number; total: number } | null;
-  /** An event type this version does not know (from a newer server). */
-  unsupported: boolean;
-  /** Shown with a "Forwarded" label. */
-  forwarded: boolean;
-  /** The sender's preview of a link in the text (never fetched by receivers). */
-  linkPreview: LinkPreviewView | null;
-  /** Pinned in the chat (at most PINNED_MESSAGES_MAX are); absent: not pinned. */
-  pinned?: boolean;
-  /** A "pinned / unpinned a message" line: the seq of the message it names (the line jumps there). */
-  pinTarget?: number;
-  /** Starred by this person (the account state, on all their devices); absent: not starred. */
-  starred?: boolean;
-  /** The people the text mentions (`@Name` tokens in the text); absent or empty: none. */
-  mentions?: MentionView[];
-  /** A voice note (its one attachment is the recording): length and waveform; absent otherwise. */
-  voice?: VoiceNote;
-  /** A voice note's played marks (WhatsApp's blue microphone); absent for other messages. */
-  played?: PlayedView;
-  /** Reactions, one chip per emoji; absent or empty: none (a deleted message has none). */
-  reactions?: ReactionView[];
-  /** A poll with its live results (absent for other messages and once deleted). */
-  poll?: PollView;
-}
-
-/** Who played a voice note (`receipt:played`: the first time each person played it). */
-export interface PlayedView {
-  /** You played it (on any of your devices): others' notes only. */
-  byMe: boolean;
-  /** Your notes: the other members who played it, first listener first. */
-  by: { userId: string; name: string; at: number }[];
-  /** Your notes: every other member played it (direct chat: the other person); the blue mic. */
-  everyone: boolean;
-}
-
-/** A voice note recorded in the composer, measured on this device (DESIGN §10). */
-export interface VoiceNoteDraft {
-  /** The recording as MediaRecorder made it (Opus in WebM or Ogg). */
-  recording: OutgoingFile;
-  durationMs: number;
-  /** VOICE_WAVEFORM_BARS peak levels 0..255. */
-  waveform: number[];
-}
-
-/** A poll as its bubble shows it: folded from the votes, each person's latest vote counting once. */
-export interface PollView {
-  question: string;
-  /** Several options may be chosen. */
-  multiple: boolean;
-  options: PollOptionView[];
-  /** People with at least one option chosen. */
-  voterCount: number;
-  /** Your latest choice still waits in the outbox (it shows already). */
-  pending: boolean;
-}
-
-export interface PollOptionView {
-  text: string;
-  votes: number;
-  /** Chosen by you. */
-  mine: boolean;
-  /** Who chose it, in the order they voted. */
-  voters: { userId: string; name: string }[];
-}
-
-/** A new poll from the composer's "Poll" dialog. */
-export interface PollDraft {
-  question: string;
-  options: string[];
-  multiple: boolean;
-}
-
-/** One pinned message of a chat, as its pinned bar shows it (`listPins`, newest pin first). */
-export interface PinnedMessage {
-  seq: number;
-  /** Null when the message is neither loaded here nor reachable now (offline): "Message". */
-  senderName: string | null;
-  text: string | null;
-  attachment: MessagePreview['attachment'];
-  /** Who pinned it ("You" for this person). */
-  pinnedBy: string;
-}
-
-/** A starred message with where it lives, for the "Starred messages" view. */
-export interface StarredMessage {
-  conversationId: string;
-  conversationTitle: string;
-  message: MessageView;
-}
-
-/** Where one of your messages stands with each other member (group "message info"). */
-export interface MessageInfo {
-  members: {
-    userId: string;
-    displayName: string;
-    state: 'sent' | 'delivered' | 'read';
-    /** Your voice notes: when this member first played it; absent otherwise. */
-    playedAt?: number;
-  }[];
-}
-
-export interface MessagePage {
-  messages: MessageView[];
-  /** True when nothing older exists (the conversation's beginning, as this member sees it). */
-  atStart: boolean;
-}
-
-/** Where "export my data" wrote its archive, and what it holds. */
-export interface ExportResult {
-  /** The archive's full path on this computer. */
-  path: string;
-  fileName: string;
-  bytes: number;
-  conversations: number;
-  /** Messages and system lines, over every chat. */
-  messages: number;
-  mediaFiles: number;
-  /** Attachments the server no longer has (left out, and said so in the pages). */
-  missingMedia: number;
 }
 
 export interface SignUpInput {
@@ -374,28 +153,6 @@ export interface SignInInput {
   twoStepCode?: string;
 }
 
-/** The signed-in account's role and two-step sign-in, fresh from the server (issue #18). */
-export interface AccountInfo {
-  role: UserRole;
-  twoStep: TwoStepStatus;
-  /** False for an account made by single sign-on: no password to change. */
-  hasPassword: boolean;
-}
-
-/** What an admin's "Administration" section shows. */
-export interface AdminOverview {
-  server: AdminServerInfo;
-  users: AdminUser[];
-  invites: Invite[];
-}
-
-/** An admin's change to an account: make or remove admin, disable or enable. */
-export interface AdminUserChange {
-  userId: string;
-  role?: UserRole;
-  disabled?: boolean;
-}
-
 export interface GroupChangeInput {
   conversationId: string;
   title?: string;
@@ -405,7 +162,7 @@ export interface GroupChangeInput {
 }
 
 /** Methods the screen calls; every one returns a promise. */
-export interface ChatApi extends SearchApi, SsoApi, ProfileApi {
+export interface ChatApi extends SearchApi, SsoApi, ProfileApi, AccountApi {
   getSession(): Promise<SessionState>;
   signUp(input: SignUpInput): Promise<SessionState>;
   signIn(input: SignInInput): Promise<SessionState>;
@@ -545,42 +302,6 @@ export interface ChatApi extends SearchApi, SsoApi, ProfileApi {
   setChatMute(conversationId: string, mute: MuteChoice | null): Promise<void>;
 
   searchUsers(query: string): Promise<PublicUser[]>;
-  listDevices(): Promise<DeviceInfo[]>;
-  revokeDevice(deviceId: string): Promise<void>;
-  /** "Sign out all other devices": answers how many were signed out. */
-  signOutOtherDevices(): Promise<number>;
-  /**
-   * Changes the password (the current one is required); every other device of the account is
-   * signed out at once. Answers how many were.
-   */
-  changePassword(input: { currentPassword: string; newPassword: string }): Promise<number>;
-  /**
-   * Deletes the account for good (the password confirms it; an account made by single sign-on
-   * gives none, after `reauthenticateWithSso`): every device is signed out, and this
-   * one also forgets the account's local copy (chats, media, outbox). Others keep what they
-   * received, from "Deleted account".
-   */
-  deleteAccount(input: { password?: string }): Promise<void>;
-  /**
-   * "Export my data": a zip of the profile, every chat as JSON and as readable HTML, and their media,
-   * made on this device (history completed from the server first) in the exports folder.
-   */
-  exportData(): Promise<ExportResult>;
-  /** The account's role and two-step sign-in state, fresh from the server. */
-  getAccountInfo(): Promise<AccountInfo>;
-  /** Starts setting up two-step sign-in: a secret and its otpauth:// URI (shown as a QR code). */
-  twoStepSetup(): Promise<TwoStepSetup>;
-  /** Confirms the set-up with the app's current code; answers the recovery codes (shown once). */
-  twoStepConfirm(code: string): Promise<string[]>;
-  /** Ten new recovery codes for a current code (or a recovery code); the old ones stop working. */
-  twoStepRecoveryCodes(code: string): Promise<string[]>;
-  /** Turns two-step sign-in off (the password and a code, or a recovery code). */
-  twoStepDisable(input: { password: string; code: string }): Promise<void>;
-  /** Admins: how the server runs, its users and its invites. Others get `forbidden`. */
-  adminOverview(): Promise<AdminOverview>;
-  adminUpdateUser(input: AdminUserChange): Promise<AdminUser>;
-  adminCreateInvite(input: InviteCreateBody): Promise<Invite>;
-  adminRevokeInvite(code: string): Promise<void>;
   updateProfile(input: {
     displayName?: string;
     lastSeenVisibility?: LastSeenVisibility;
@@ -631,6 +352,7 @@ export const CHAT_API_METHODS = [
   'cancelSignIn',
   ...SSO_API_METHODS,
   ...PROFILE_API_METHODS,
+  ...ACCOUNT_API_METHODS,
   'signOut',
   'getConnectionState',
   'reconnectNow',
@@ -673,21 +395,6 @@ export const CHAT_API_METHODS = [
   'setChatUnread',
   'setChatMute',
   'searchUsers',
-  'listDevices',
-  'revokeDevice',
-  'signOutOtherDevices',
-  'changePassword',
-  'deleteAccount',
-  'exportData',
-  'getAccountInfo',
-  'twoStepSetup',
-  'twoStepConfirm',
-  'twoStepDisable',
-  'twoStepRecoveryCodes',
-  'adminOverview',
-  'adminUpdateUser',
-  'adminCreateInvite',
-  'adminRevokeInvite',
   'updateProfile',
   ...SEARCH_API_METHODS,
   'acceptRequest',
