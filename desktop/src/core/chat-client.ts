@@ -1,25 +1,13 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type {
-  DeviceInfo,
-  GroupAdds,
   GroupInvitation,
-  InviteCreateBody,
-  LastSeenVisibility,
-  Me,
   PresenceInfo,
-  PublicUser,
   ConversationEvent,
   MuteChoice,
 } from '@chitchat/shared';
-import { MUTE_ALWAYS, type AuthOptions, type SsoReauthentication } from '@chitchat/shared';
+import { MUTE_ALWAYS } from '@chitchat/shared';
 import type {
-  AdminUserChange,
   ChatApi,
-  ChatEvents,
-  ConnectionState,
   ConversationView,
-  ExportResult,
   GroupChangeInput,
   LinkPreviewDraft,
   MediaBytes,
@@ -34,307 +22,47 @@ import type {
   SearchHit,
   SearchOptions,
   IndexingState,
-  SessionState,
-  SignInInput,
-  SignUpInput,
   PinnedMessage,
-  ProfileChange,
   StarredMessage,
-  UserProfileView,
 } from '../common/contract';
 import * as account from './account-actions';
 import * as chatList from './chat-list-actions';
-import * as administration from './administration';
-import { forgetAccount, normalizeServerUrl, type StoredSession } from './account-paths';
-import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
-import {
-  SSO_SIGN_IN_TIMEOUT_MS,
-  authOptionsOf,
-  browserOpener,
-  reauthenticateThroughBrowser,
-  ssoExchange,
-} from './sso-sign-in';
-import type { SsoSignInInput } from '../common/sso';
 import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
-import { Emitter, silentLogger, type EngineLogger } from './emitter';
-import { exportData } from './export/data-export.node.ts';
 import { forwardMessages } from './forwarding';
 import * as polls from './poll-actions';
 import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
 import { listMembers } from './mentions';
 import * as pins from './pins';
-import * as profiles from './profile-actions';
 import * as search from './search/search-actions';
 import * as messages from './message-actions';
 import { DEFAULT_PAGE } from './message-actions';
-import { DEFAULT_SYNC_OPTIONS, type SocketFactory, type SyncEngineOptions } from './sync-engine';
-import { SignedInSession } from './signed-in-session';
 import * as voice from './voice-actions';
+
+import { SessionClient } from './session-client';
 
 export { accountDatabasePath, normalizeServerUrl } from './account-paths';
 export { ChatClientError } from './client-errors';
 
-export interface ChatClientOptions {
-  /** The profile's folder: the session file and one cache database per account live here. */
-  profileDir: string;
-  /** Keeps the refresh token (Electron: safeStorage). */
-  secrets: SecretStore;
-  /** How this device is named in the account's device list. */
-  device: { name: string; platform: string };
-  logger?: EngineLogger;
-  fetch?: FetchLike;
-  sync?: Partial<SyncEngineOptions>;
-  /** Opens the Socket.io connection (default: socket.io-client's `io`). */
-  connect?: SocketFactory;
-  /** How long sign-in and sign-up wait for the server's answer (default SIGN_IN_TIMEOUT_MS). */
-  signInTimeoutMs?: number;
-  /**
-   * Makes link previews for the composer on this device (default: `nodeLinkPreviews()`, public
-   * addresses only; tests inject a policy that allows their local page).
-   */
-  linkPreviews?: LinkPreviewMaker;
-  /** Where "export my data" writes its archive (Electron: Downloads; default: `<profileDir>/exports`). */
-  exportDir?: string;
-  /**
-   * Opens the system browser at a URL, for single sign-on (Electron: main's shell.openExternal;
-   * the browser tests open a Playwright page). Without it, single sign-on is refused.
-   */
-  openBrowser?: (url: string) => Promise<void>;
-}
+export { SIGN_IN_TIMEOUT_MS, type ChatClientOptions } from './session-client';
 
 /** The local meta key of the link-previews preference ('off' when turned off). */
 const LINK_PREVIEWS_PREF = 'pref:link_previews';
 
-/** A sign-in waits this long for the server before it fails with `timeout`. */
-export const SIGN_IN_TIMEOUT_MS = 20_000;
-
 /**
  * The whole client minus the screen: sign-in, the local cache, sync and the outbox behind the typed
  * contract of `desktop/common`. Runs in plain Node (tests, benchmarks, an Electron utility process).
+ * The session and the account are in ./session-client.ts; the chats are here.
  */
-export class ChatClient implements ChatApi {
-  readonly events = new Emitter<ChatEvents>();
-  /** The signed-in account's parts; null while signed out. */
-  private current: SignedInSession | null = null;
-  private readonly logger: EngineLogger;
-  private readonly syncOptions: SyncEngineOptions;
+export class ChatClient extends SessionClient implements ChatApi {
   private linkPreviews: LinkPreviewMaker | null = null;
   /** Pinned messages older than the loaded history, read once from the server for the bar. */
   private readonly pinPreviews = new Map<string, ConversationEvent>();
 
-  constructor(private readonly options: ChatClientOptions) {
-    this.logger = options.logger ?? silentLogger;
-    this.syncOptions = { ...DEFAULT_SYNC_OPTIONS, ...options.sync };
-    mkdirSync(options.profileDir, { recursive: true });
-  }
-
-  private get outboxFilesDir(): string {
-    return path.join(this.options.profileDir, 'outbox-files');
-  }
-
-  private get sessionFile(): string {
-    return path.join(this.options.profileDir, 'session.json');
-  }
-
-  /** Resumes the saved session, if any: opens the cache at once and connects in the background. */
-  async start(): Promise<SessionState> {
-    if (existsSync(this.sessionFile)) {
-      const saved = JSON.parse(readFileSync(this.sessionFile, 'utf8')) as StoredSession;
-      if ((await this.options.secrets.get()) !== null) this.open(saved);
-      else rmSync(this.sessionFile, { force: true });
-    }
-    return this.getSession();
-  }
-
-  /** Closes the connection and the cache (the session stays saved for the next start). */
-  async stop(): Promise<void> {
-    this.close();
-  }
-
-  private open(session: StoredSession, signedIn?: ApiClient): void {
-    const api =
-      signedIn ??
-      new ApiClient(
-        session.serverUrl,
-        this.options.secrets,
-        this.options.fetch ? { fetch: this.options.fetch } : {},
-      );
-    api.onSignedOut = (reason) => void this.endSession(reason);
-    this.current = new SignedInSession(session, api, {
-      profileDir: this.options.profileDir,
-      events: this.events,
-      logger: this.logger,
-      syncOptions: this.syncOptions,
-      connect: this.options.connect,
-      ended: (reason) => void this.endSession(reason),
-      invitationsChanged: () => void this.announceInvitations(),
-      ownProfileChanged: () => void this.reloadOwnProfile(),
-    });
-  }
-
-  private close(): void {
+  protected override close(): void {
     this.pinPreviews.clear();
-    this.current?.close();
-    this.current = null;
-  }
-
-  private async endSession(reason: string): Promise<void> {
-    const serverUrl = this.current?.session.serverUrl ?? null;
-    this.close();
-    rmSync(this.sessionFile, { force: true });
-    await this.options.secrets.set(null);
-    this.events.emit('session', { status: 'signed_out', serverUrl, reason });
-  }
-
-  private ready(): SignedInSession {
-    if (this.current === null) throw new ChatClientError('signed_out', 'Sign in first.');
-    return this.current;
-  }
-
-  // ---------- session ----------
-
-  async getSession(): Promise<SessionState> {
-    if (this.current === null) return { status: 'signed_out', serverUrl: null };
-    const { session } = this.current;
-    return {
-      status: 'signed_in',
-      serverUrl: session.serverUrl,
-      user: session.user,
-      deviceId: session.deviceId,
-    };
-  }
-
-  async signUp(input: SignUpInput): Promise<SessionState> {
-    return this.signInWith(input.serverUrl, (api, signal) =>
-      api.register(
-        {
-          username: input.username,
-          password: input.password,
-          ...(input.displayName ? { displayName: input.displayName } : {}),
-          ...(input.inviteCode ? { inviteCode: input.inviteCode } : {}),
-          device: this.options.device,
-        },
-        signal,
-      ),
-    );
-  }
-
-  async signIn(input: SignInInput): Promise<SessionState> {
-    return this.signInWith(input.serverUrl, (api, signal) =>
-      api.login(
-        {
-          username: input.username,
-          password: input.password,
-          ...(input.twoStepCode ? { twoStepCode: input.twoStepCode } : {}),
-          device: this.options.device,
-        },
-        signal,
-      ),
-    );
-  }
-
-  async getAuthOptions(serverUrl: string): Promise<AuthOptions> {
-    return authOptionsOf(this.apiFor(normalizeServerUrl(serverUrl)));
-  }
-
-  /** Signs in through the server's OpenID provider in the system browser (sso-sign-in.ts). */
-  async signInWithSso(input: SsoSignInInput): Promise<SessionState> {
-    const open = browserOpener(this.options.openBrowser);
-    const exchange = ssoExchange(input, open, this.options.device);
-    return this.signInWith(input.serverUrl, exchange, SSO_SIGN_IN_TIMEOUT_MS);
-  }
-
-  async reauthenticateWithSso(): Promise<SsoReauthentication> {
-    const { api } = this.ready();
-    const open = browserOpener(this.options.openBrowser);
-    return this.whileSigningIn(SSO_SIGN_IN_TIMEOUT_MS, (signal) =>
-      reauthenticateThroughBrowser(api, open, signal),
-    );
-  }
-
-  /** Stops a sign-in or sign-up that is waiting for the server; it fails with `cancelled`. */
-  async cancelSignIn(): Promise<void> {
-    this.signingIn?.abort();
-  }
-
-  private signingIn: AbortController | null = null;
-
-  private apiFor(url: string): ApiClient {
-    return new ApiClient(
-      url,
-      this.options.secrets,
-      this.options.fetch ? { fetch: this.options.fetch } : {},
-    );
-  }
-
-  /**
-   * Runs a request of the sign-in screen: a server that accepts the connection but never answers
-   * would otherwise leave the form waiting forever, so it gives up after `timeoutMs`, or when the
-   * person cancels (`cancelSignIn`).
-   */
-  private async whileSigningIn<T>(
-    timeoutMs: number,
-    work: (signal: AbortSignal) => Promise<T>,
-  ): Promise<T> {
-    const cancel = new AbortController();
-    this.signingIn?.abort();
-    this.signingIn = cancel;
-    const signal = AbortSignal.any([cancel.signal, AbortSignal.timeout(timeoutMs)]);
-    return remote(() => work(signal)).finally(() => {
-      if (this.signingIn === cancel) this.signingIn = null;
-    });
-  }
-
-  private async signInWith(
-    serverUrl: string,
-    authenticate: (api: ApiClient, signal: AbortSignal) => ReturnType<ApiClient['login']>,
-    timeoutMs = this.options.signInTimeoutMs ?? SIGN_IN_TIMEOUT_MS,
-  ): Promise<SessionState> {
-    if (this.current !== null)
-      throw new ChatClientError('conflict', 'Already signed in; sign out first.');
-    const url = normalizeServerUrl(serverUrl);
-    const api = this.apiFor(url);
-    const auth = await this.whileSigningIn(timeoutMs, (signal) => authenticate(api, signal));
-    const session: StoredSession = {
-      serverUrl: url,
-      user: sessionUserOf(auth.user),
-      deviceId: auth.device.id,
-    };
-    writeFileSync(this.sessionFile, JSON.stringify(session));
-    this.open(session, api);
-    const state = await this.getSession();
-    this.events.emit('session', state);
-    return state;
-  }
-
-  async signOut(): Promise<void> {
-    const api = this.current?.api ?? null;
-    if (api !== null)
-      await api
-        .logout()
-        .catch((error: unknown) => this.logger.warn('logout failed', { error: String(error) }));
-    await this.endSession('Signed out.');
-  }
-
-  async getConnectionState(): Promise<ConnectionState> {
-    return this.current?.engine.connection ?? 'offline';
-  }
-
-  /** Connects now rather than after the back-off delay (the offline banner's "Retry now"). */
-  async reconnectNow(): Promise<void> {
-    this.current?.engine.reconnectNow();
-  }
-
-  /** Sync now: on wake from sleep and on window focus. */
-  resync(): void {
-    this.current?.engine.requestSync();
-  }
-
-  /** Resolves when queued sync work has been applied (for tests and benchmarks). */
-  async idle(): Promise<void> {
-    await this.current?.engine.idle();
+    super.close();
   }
 
   // ---------- conversations and messages ----------
@@ -588,7 +316,7 @@ export class ChatClient implements ChatApi {
   }
 
   /** Tells the screen how many invitations wait (after a push, an answer, or a connect). */
-  private async announceInvitations(): Promise<void> {
+  protected async announceInvitations(): Promise<void> {
     try {
       const invitations = await this.listInvitations();
       this.events.emit('invitations', { count: invitations.length });
@@ -597,135 +325,10 @@ export class ChatClient implements ChatApi {
     }
   }
 
-  // ---------- people, devices, profile, search ----------
-
-  async searchUsers(query: string): Promise<PublicUser[]> {
-    const { api, session } = this.ready();
-    const users = await remote(() => api.searchUsers(query));
-    return users.filter((u) => u.id !== session.user.id);
-  }
-
-  async listDevices(): Promise<DeviceInfo[]> {
-    const { api } = this.ready();
-    return remote(() => api.devices());
-  }
-
-  async revokeDevice(deviceId: string): Promise<void> {
-    const { api } = this.ready();
-    await remote(() => api.revokeDevice(deviceId));
-  }
-
-  async signOutOtherDevices(): Promise<number> {
-    const { api } = this.ready();
-    return remote(() => api.signOutOtherDevices());
-  }
-
-  async changePassword(input: { currentPassword: string; newPassword: string }): Promise<number> {
-    const { api } = this.ready();
-    return remote(() => api.changePassword(input));
-  }
-
-  async deleteAccount(input: { password?: string }): Promise<void> {
-    const current = this.ready();
-    await remote(() => current.api.deleteAccount(input));
-    const { profileDir } = this.options;
-    const { serverUrl, user } = current.session;
-    await this.endSession('Your account was deleted.');
-    forgetAccount(profileDir, serverUrl, user.id);
-  }
-
-  async exportData(): Promise<ExportResult> {
-    const current = this.ready();
-    const dir = this.options.exportDir ?? path.join(this.options.profileDir, 'exports');
-    return exportData(current, current.list.list(), dir);
-  }
-  // Two-step sign-in and the admins' section: ./administration.ts.
-  getAccountInfo = () => administration.accountInfo(this.ready().api);
-  twoStepSetup = () => administration.twoStepSetup(this.ready().api);
-  twoStepConfirm = (code: string) => administration.twoStepConfirm(this.ready().api, code);
-  twoStepRecoveryCodes = (code: string) =>
-    administration.twoStepRecoveryCodes(this.ready().api, code);
-  twoStepDisable = (input: { password: string; code: string }) =>
-    administration.twoStepDisable(this.ready().api, input);
-  adminOverview = () => administration.adminOverview(this.ready().api);
-  adminUpdateUser = (input: AdminUserChange) =>
-    administration.adminUpdateUser(this.ready().api, input);
-  adminCreateInvite = (input: InviteCreateBody) =>
-    administration.adminCreateInvite(this.ready().api, input);
-  adminRevokeInvite = (code: string) => administration.adminRevokeInvite(this.ready().api, code);
-
-  async updateProfile(input: {
-    displayName?: string;
-    lastSeenVisibility?: LastSeenVisibility;
-    groupAdds?: GroupAdds;
-    readReceipts?: boolean;
-  }): Promise<SessionState> {
-    const current = this.ready();
-    return this.adoptMe(await remote(() => current.api.updateMe(input)));
-  }
-
-  /** Keeps the signed-in person as the server answered (saved, and told to the screen). */
-  private async adoptMe(me: Me): Promise<SessionState> {
-    const current = this.ready();
-    current.session = { ...current.session, user: sessionUserOf(me) };
-    current.store.upsertUsers([me]);
-    writeFileSync(this.sessionFile, JSON.stringify(current.session));
-    const state = await this.getSession();
-    this.events.emit('session', state);
-    return state;
-  }
-
-  /** After `user:changed` about the person (another device changed it): reload it. */
-  private async reloadOwnProfile(): Promise<void> {
-    const current = this.current;
-    if (current === null) return;
-    try {
-      const me = await current.api.me();
-      if (this.current === current) await this.adoptMe(me);
-    } catch (error) {
-      this.logger.warn('could not reload the profile', { error: String(error) });
-    }
-  }
-
-  // Profiles (issue #15): ./profile-actions.ts.
-  updateOwnProfile = async (change: ProfileChange): Promise<void> => {
-    await this.adoptMe(await profiles.updateOwnProfile(this.ready(), change));
-  };
-  setProfilePhoto = async (photo: { bytes: Uint8Array; mime: string } | null): Promise<void> => {
-    await this.adoptMe(await profiles.setProfilePhoto(this.ready(), photo));
-  };
-  getUserProfile = (userId: string): Promise<UserProfileView> =>
-    profiles.getUserProfile(this.ready(), userId);
-  unblockUser = async (userId: string): Promise<void> => {
-    const { api } = this.ready();
-    await remote(() => api.updateMe({ unblock: [userId] }));
-  };
-
-  async blockUser(userId: string): Promise<void> {
-    const { api } = this.ready();
-    await remote(() => api.updateMe({ block: [userId] }));
-  }
-
   // Message search and its background indexing (issue #16): ./search/search-actions.ts.
   searchMessages = async (query: string, options?: SearchOptions): Promise<SearchHit[]> =>
     search.searchMessages(this.ready(), query, options);
   getIndexing = async (): Promise<IndexingState> => search.indexingState(this.ready());
   downloadAllHistory = async () => search.downloadAllHistory(this.ready());
   getHistoryDownload = async () => search.historyDownloadState(this.ready());
-}
-
-/** What the session keeps of the signed-in person (`session.json` and the screen's state). */
-function sessionUserOf(me: Me): StoredSession['user'] {
-  return {
-    id: me.id,
-    username: me.username,
-    displayName: me.displayName,
-    photo: me.photo,
-    about: me.about,
-    lastSeenVisibility: me.lastSeenVisibility,
-    groupAdds: me.groupAdds,
-    readReceipts: me.readReceipts,
-    photoVisibility: me.photoVisibility,
-    aboutVisibility: me.aboutVisibility,
-  };
 }
