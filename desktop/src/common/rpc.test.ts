@@ -84,4 +84,30 @@ describe('carrying the chat contract over a port', () => {
     });
     expect(await dispatchChatCall(api, 'searchUsers', ['x'])).toMatchObject({ ok: true });
   });
+
+  it('carries "Download all history" and a chat\'s media, links and docs to the screen', async () => {
+    const state = { active: true, chatsComplete: 1, chats: 4 };
+    const api = {
+      downloadAllHistory: async () => state,
+      getHistoryDownload: async () => state,
+      listChatMedia: async (conversationId: string) => ({
+        messages: [],
+        more: conversationId === 'c1',
+      }),
+      countChatMedia: async () => 7,
+    } as unknown as ChatApi;
+    expect(await dispatchChatCall(api, 'downloadAllHistory', [])).toEqual({
+      ok: true,
+      value: state,
+    });
+    expect(await dispatchChatCall(api, 'getHistoryDownload', [])).toEqual({
+      ok: true,
+      value: state,
+    });
+    expect(await dispatchChatCall(api, 'listChatMedia', ['c1', 'media'])).toEqual({
+      ok: true,
+      value: { messages: [], more: true },
+    });
+    expect(await dispatchChatCall(api, 'countChatMedia', ['c1'])).toEqual({ ok: true, value: 7 });
+  });
 });

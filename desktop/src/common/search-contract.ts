@@ -1,3 +1,5 @@
+import type { MessageView } from './message-contract';
+
 /*
  * The search part of the contract between the screen and the engine (issue #16): message search
  * over the local cache in every script, inside one chat or with filters, and the background
@@ -62,6 +64,27 @@ export interface HistoryDownloadState {
   chats: number;
 }
 
+/**
+ * The tabs of a chat's "Media, links and docs" (the contact and group info panels): photos and
+ * videos, messages with links, documents (files that are neither visual nor a voice note). The
+ * same classification as the search kinds of the same names.
+ */
+export type ChatMediaTab = 'media' | 'link' | 'document';
+export const CHAT_MEDIA_TABS: readonly ChatMediaTab[] = ['media', 'link', 'document'];
+
+/** One page of a chat's media, links or docs, newest first. */
+export interface ChatMediaPage {
+  messages: MessageView[];
+  /**
+   * Older ones may exist, in the cache or still on the server: ask again with the seq of the last
+   * message. False once the chat's whole history is here and nothing older matches.
+   */
+  more: boolean;
+}
+
+/** Messages per page of `listChatMedia`. */
+export const CHAT_MEDIA_PAGE = 60;
+
 export interface SearchApi {
   /** Messages in the local cache holding every word typed (the last as a prefix), newest first. */
   searchMessages(query: string, options?: SearchOptions): Promise<SearchHit[]>;
@@ -73,6 +96,18 @@ export interface SearchApi {
    */
   downloadAllHistory(): Promise<HistoryDownloadState>;
   getHistoryDownload(): Promise<HistoryDownloadState>;
+  /**
+   * A chat's photos and videos, links or documents, newest first, older than `beforeSeq` when
+   * given: from the local cache, paging older history from the server (`events:before`) when the
+   * cache runs out before a page is full.
+   */
+  listChatMedia(
+    conversationId: string,
+    tab: ChatMediaTab,
+    beforeSeq?: number,
+  ): Promise<ChatMediaPage>;
+  /** How many messages of the chat this device holds with media, links or documents. */
+  countChatMedia(conversationId: string): Promise<number>;
 }
 
 export interface SearchEvents {
@@ -85,6 +120,10 @@ export interface SearchEvents {
 export const SEARCH_API_METHODS = [
   'searchMessages',
   'getIndexing',
+  'downloadAllHistory',
+  'getHistoryDownload',
+  'listChatMedia',
+  'countChatMedia',
 ] as const satisfies readonly (keyof SearchApi)[];
 export const SEARCH_EVENT_NAMES = [
   'indexing',

@@ -21,6 +21,7 @@ import type {
   VoiceNoteDraft,
   SearchHit,
   SearchOptions,
+  ChatMediaTab,
   IndexingState,
   PinnedMessage,
   StarredMessage,
@@ -331,4 +332,8 @@ export class ChatClient extends SessionClient implements ChatApi {
   getIndexing = async (): Promise<IndexingState> => search.indexingState(this.ready());
   downloadAllHistory = async () => search.downloadAllHistory(this.ready());
   getHistoryDownload = async () => search.historyDownloadState(this.ready());
+  listChatMedia = (conversationId: string, tab: ChatMediaTab, beforeSeq?: number) =>
+    search.listChatMedia(this.ready(), conversationId, tab, beforeSeq);
+  countChatMedia = async (conversationId: string) =>
+    search.countChatMedia(this.ready(), conversationId);
 }

@@ -36,6 +36,7 @@ import {
 } from './outbox-targets';
 import { migrateLocalStore, prepareStatements, type Statements } from './statements';
 import { registerSearchFunctions, SearchIndex, type SearchFilter } from './search-index';
+import { ChatMediaIndex } from './chat-media';
 
 export * from './rows';
 export type { ReactionRow } from './reactions';
@@ -61,6 +62,8 @@ export class LocalStore {
   readonly played: LocalPlayed;
   /** The word index of message text, and its background re-indexing (issue #16). */
   readonly searchIndex: SearchIndex;
+  /** A chat's media, links and docs (issue #16's info-panel gallery). */
+  readonly chatMedia: ChatMediaIndex;
   /**
    * Conversations whose list row may show something new since the last `takeListChanges()`: every
    * write method marks the conversations it touches (a new write method must too), so the chat
@@ -83,6 +86,7 @@ export class LocalStore {
     migrateLocalStore(this.db);
     this.statements = prepareStatements(this.db);
     this.searchIndex = new SearchIndex(this.db);
+    this.chatMedia = new ChatMediaIndex(this.db);
     this.reactions = new LocalReactions(this.db);
     this.played = new LocalPlayed(this.db, userId);
     this.writer = { statements: this.statements, userId, reactions: this.reactions };

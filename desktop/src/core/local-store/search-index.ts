@@ -83,14 +83,14 @@ export interface ReindexProgress {
 const NOT_DELETED_FOR_ME = `NOT EXISTS (SELECT 1 FROM account_marks m
   WHERE m.conversation_id = e.conversation_id AND m.seq = e.seq AND m.deleted = 1)`;
 /** Every search: messages as they stand now, never deleted (for everyone or for this person). */
-const VISIBLE = `e.type = 'message' AND e.deleted_at IS NULL AND ${NOT_DELETED_FOR_ME}`;
+export const VISIBLE = `e.type = 'message' AND e.deleted_at IS NULL AND ${NOT_DELETED_FOR_ME}`;
 const NARROWED = `(@conversationId IS NULL OR e.conversation_id = @conversationId)
   AND (@senderId IS NULL OR e.sender_user_id = @senderId)
   AND (@after IS NULL OR e.created_at >= @after) AND (@before IS NULL OR e.created_at < @before)`;
 const MIME = `json_extract(a.value, '$.mime')`;
 const VISUAL = `(${MIME} LIKE 'image/%' OR ${MIME} LIKE 'video/%')`;
 /** Fixed SQL per kind (never input): what the payload of such a message holds. */
-const KIND_SQL: Record<SearchKind, string> = {
+export const KIND_SQL: Record<SearchKind, string> = {
   media: `EXISTS (SELECT 1 FROM json_each(e.payload, '$.attachments') a WHERE ${VISUAL})`,
   document: `(json_extract(e.payload, '$.voice') IS NULL
     AND EXISTS (SELECT 1 FROM json_each(e.payload, '$.attachments') a WHERE NOT ${VISUAL}))`,

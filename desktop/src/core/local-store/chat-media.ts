@@ -1,0 +1,45 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { CHAT_MEDIA_TABS, type ChatMediaTab } from '../../common/search-contract';
+import type { EventRow } from './rows';
+import { KIND_SQL, VISIBLE } from './search-index';
+
+/** Media, links and documents together: what the info panel's "Media, links and docs" counts. */
+const ANY_TAB = `(${CHAT_MEDIA_TABS.map((tab) => KIND_SQL[tab]).join(' OR ')})`;
+
+/**
+ * A chat's photos and videos, links and documents in the cache (issue #16's "Media, links and
+ * docs"): the search filters' classification (search-index.ts KIND_SQL), walked down the chat's
+ * own (conversation_id, seq) index from a seq, so a page costs the messages it passes, not the
+ * chat's size.
+ */
+export class ChatMediaIndex {
+  private readonly pages: Record<
+    ChatMediaTab,
+    BetterSqlite3.Statement<{ conversationId: string; beforeSeq: number; limit: number }, EventRow>
+  >;
+  private readonly total: BetterSqlite3.Statement<[string], { n: number }>;
+
+  constructor(db: BetterSqlite3.Database) {
+    const page = (tab: ChatMediaTab) =>
+      db.prepare<{ conversationId: string; beforeSeq: number; limit: number }, EventRow>(
+        `SELECT e.rowid, e.* FROM events e
+         WHERE e.conversation_id = @conversationId AND e.seq < @beforeSeq AND ${VISIBLE}
+           AND ${KIND_SQL[tab]}
+         ORDER BY e.seq DESC LIMIT @limit`,
+      );
+    this.pages = { media: page('media'), link: page('link'), document: page('document') };
+    this.total = db.prepare(
+      `SELECT COUNT(*) AS n FROM events e WHERE e.conversation_id = ? AND ${VISIBLE} AND ${ANY_TAB}`,
+    );
+  }
+
+  /** Up to `limit` messages of the tab below `beforeSeq`, newest first. */
+  page(conversationId: string, tab: ChatMediaTab, beforeSeq: number, limit: number): EventRow[] {
+    return this.pages[tab].all({ conversationId, beforeSeq, limit });
+  }
+
+  /** The cached messages of the chat that any tab shows. */
+  count(conversationId: string): number {
+    return this.total.get(conversationId)?.n ?? 0;
+  }
+}

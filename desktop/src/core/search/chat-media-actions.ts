@@ -1,0 +1,61 @@
+import { CHAT_MEDIA_PAGE, CHAT_MEDIA_TABS, type ChatMediaPage } from '../../common/search-contract';
+import { ChatClientError, remote } from '../client-errors';
+import type { ClientParts } from '../client-parts';
+
+/**
+ * Server pages (`events:before`) one `listChatMedia` call may fetch while its page is not full: a
+ * chat with a document every few hundred messages still answers in a bounded time, and the screen
+ * asks again (`more`) as the person scrolls.
+ */
+const FETCHES_PER_CALL = 4;
+
+const invalid = (message: string) => new ChatClientError('invalid_payload', message);
+
+/**
+ * A chat's media, links or docs, newest first (see SearchApi.listChatMedia). The cache holds the
+ * chat from its oldest_seq to its last_seq without holes, so when a page runs out, what is missing
+ * is older than everything cached: the engine's own history paging fetches it.
+ */
+export async function listChatMedia(
+  { store, views, engine }: ClientParts,
+  conversationId: unknown,
+  tab: unknown,
+  beforeSeq: unknown,
+): Promise<ChatMediaPage> {
+  // The renderer is untrusted input to the engine (rpc.ts passes arguments as they came).
+  if (typeof conversationId !== 'string') throw invalid('conversationId must be an id.');
+  const kind = CHAT_MEDIA_TABS.find((t) => t === tab);
+  if (kind === undefined) throw invalid(`Unknown tab ${String(tab)}.`);
+  if (beforeSeq !== undefined && (typeof beforeSeq !== 'number' || !Number.isInteger(beforeSeq)))
+    throw invalid('beforeSeq must be a seq.');
+  const below = beforeSeq ?? Number.MAX_SAFE_INTEGER;
+  let row = store.conversation(conversationId);
+  if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
+  let events = store.chatMedia.page(conversationId, kind, below, CHAT_MEDIA_PAGE);
+  for (let fetched = 0; events.length < CHAT_MEDIA_PAGE && row.history_complete === 0; fetched++) {
+    if (fetched === FETCHES_PER_CALL) break;
+    const oldest: number = row.oldest_seq;
+    try {
+      await remote(() => engine.fetchOlder(conversationId));
+    } catch (error) {
+      // Offline: what the cache holds is still worth showing; the next scroll tries again.
+      if (events.length > 0) break;
+      throw error;
+    }
+    row = store.conversation(conversationId) ?? row;
+    if (row.history_complete === 0 && row.oldest_seq === oldest) break;
+    events = store.chatMedia.page(conversationId, kind, below, CHAT_MEDIA_PAGE);
+  }
+  return {
+    messages: views.page(row, events, false),
+    more: events.length === CHAT_MEDIA_PAGE || row.history_complete === 0,
+  };
+}
+
+/** The info panel's "Media, links and docs N": the cached messages any tab shows. */
+export function countChatMedia({ store }: ClientParts, conversationId: unknown): number {
+  if (typeof conversationId !== 'string') throw invalid('conversationId must be an id.');
+  if (store.conversation(conversationId) === null)
+    throw new ChatClientError('not_found', 'No such conversation.');
+  return store.chatMedia.count(conversationId);
+}

@@ -1,0 +1,153 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import type { AttachmentRef, LinkPreview } from '@chitchat/shared';
+import { startServer, type TestServer } from '@chitchat/server/testing';
+import type { ChatMediaTab, MessageView } from '../src/common/contract';
+import type { ChatClient } from '../src/core/chat-client';
+import { type Engine, signedInEngine, signedUpEngine, stopAll, until } from './engines';
+
+const file = (name: string, mime: string): AttachmentRef => ({
+  id: randomUUID(),
+  name,
+  mime,
+  size: 2048,
+  thumbnail: false,
+});
+
+/** Every page of a tab, as the gallery scrolls to its end; the `more` flags seen on the way. */
+async function wholeTab(client: ChatClient, conversationId: string, tab: ChatMediaTab) {
+  const messages: MessageView[] = [];
+  const more: boolean[] = [];
+  let before: number | undefined;
+  for (let call = 0; call < 20; call++) {
+    const page = await client.listChatMedia(conversationId, tab, before);
+    messages.push(...page.messages);
+    more.push(page.more);
+    if (!page.more) return { messages, more };
+    before = page.messages.at(-1)?.seq ?? before;
+  }
+  throw new Error(`the ${tab} tab never ended`);
+}
+
+describe('"Media, links and docs" of a chat over a real server (issue #16)', () => {
+  let server: TestServer;
+  const engines: Engine[] = [];
+
+  beforeEach(async () => {
+    server = await startServer();
+  });
+  afterEach(() => stopAll(engines, server));
+
+  it('lists photos, links and docs newest first, paging history the new device does not hold', async () => {
+    const alice = await signedUpEngine(server.url, 'Alice', engines);
+    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const chat = await alice.client.startDirectChat(bob.userId);
+    const start = Date.now() - 30 * 86_400_000;
+    // 500 messages over a month: a photo or video, a document, a link (every other one with its
+    // preview) and a voice note in every ten; the rest plain text.
+    const expected: Record<ChatMediaTab, number[]> = { media: [], document: [], link: [] };
+    for (let i = 0; i < 500; i++) {
+      const slot = i % 10;
+      const preview: LinkPreview = {
+        url: `https://example.com/${i}`,
+        title: `Article ${i}`,
+        description: null,
+        image: null,
+      };
+      const { event } = await server.store.appendMessage({
+        id: randomUUID(),
+        conversationId: chat.id,
+        userId: i % 2 === 0 ? alice.userId : bob.userId,
+        deviceId: null,
+        at: start + i * 60_000,
+        clientMsgId: randomUUID(),
+        text: slot === 6 ? `read https://example.com/${i}` : slot === 0 ? null : `message ${i}`,
+        replyToSeq: null,
+        attachments:
+          slot === 0
+            ? [
+                i % 20 === 0
+                  ? file(`photo-${i}.jpg`, 'image/jpeg')
+                  : file(`clip-${i}.mp4`, 'video/mp4'),
+              ]
+            : slot === 3
+              ? [file(`report-${i}.pdf`, 'application/pdf')]
+              : slot === 8
+                ? [file(`voice-${i}.ogg`, 'audio/ogg')]
+                : [],
+        linkPreview: slot === 6 && i % 20 === 6 ? preview : undefined,
+        voice: slot === 8 ? { durationMs: 1500, waveform: [1, 2, 3] } : undefined,
+      });
+      if (slot === 0) expected.media.push(event.seq);
+      if (slot === 3) expected.document.push(event.seq);
+      if (slot === 6) expected.link.push(event.seq);
+    }
+    // A photo deleted for everyone is in no tab.
+    const deleted = expected.media.splice(10, 1)[0] ?? 0;
+    await server.store.deleteMessage(chat.id, deleted, {
+      id: randomUUID(),
+      userId: alice.userId,
+      deviceId: null,
+      at: Date.now(),
+    });
+
+    // Bob's new laptop holds only the newest page (50 messages) of the chat.
+    const laptop = await signedInEngine(server.url, bob.username, engines, {
+      sync: { pageSize: 50 },
+    });
+    // The panel's count is what the cache holds: the newest 50 events are the delete and 49
+    // messages, of which 4 videos, 5 documents and 5 links (a page is applied in one transaction).
+    expect(
+      await until(laptop.client, async () => {
+        const page = await laptop.client.openConversation(chat.id).catch(() => null);
+        return page !== null && page.messages.length > 0
+          ? laptop.client.countChatMedia(chat.id)
+          : undefined;
+      }),
+    ).toBe(14);
+
+    const media = await wholeTab(laptop.client, chat.id, 'media');
+    const newestFirst = (seqs: number[]) => [...seqs].sort((a, b) => b - a);
+    expect(media.messages.map((m) => m.seq)).toEqual(newestFirst(expected.media));
+    // It took several calls (the cache ran out, older pages came from the server), then "No more".
+    expect(media.more.length).toBeGreaterThan(1);
+    expect(media.more.at(-1)).toBe(false);
+    expect(media.messages[0]?.attachments[0]?.name).toBe('clip-490.mp4');
+    expect(media.messages.some((m) => m.attachments[0]?.mime === 'image/jpeg')).toBe(true);
+
+    // Now everything is cached: documents (never voice notes) and links come from the cache.
+    const docs = await wholeTab(laptop.client, chat.id, 'document');
+    expect(docs.messages.map((m) => m.seq)).toEqual(newestFirst(expected.document));
+    expect(docs.messages.every((m) => m.attachments[0]?.mime === 'application/pdf')).toBe(true);
+    const links = await wholeTab(laptop.client, chat.id, 'link');
+    expect(links.messages.map((m) => m.seq)).toEqual(newestFirst(expected.link));
+    expect(links.messages.filter((m) => m.linkPreview !== null)).toHaveLength(25);
+    expect(await laptop.client.countChatMedia(chat.id)).toBe(149);
+
+    // Deleted for me leaves the tab too.
+    const target = expected.document.at(-1) ?? 0;
+    await laptop.client.deleteForMe({ conversationId: chat.id, seqs: [target] });
+    const first = await laptop.client.listChatMedia(chat.id, 'document');
+    expect(first.messages[0]?.seq).toBe(expected.document.at(-2));
+    expect(await laptop.client.countChatMedia(chat.id)).toBe(148);
+  });
+
+  it('refuses a tab it does not know and a chat it does not hold', async () => {
+    const alice = await signedUpEngine(server.url, 'Alice', engines);
+    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const chat = await alice.client.startDirectChat(bob.userId);
+    await expect(
+      alice.client.listChatMedia(chat.id, 'voice' as unknown as ChatMediaTab),
+    ).rejects.toMatchObject({ code: 'invalid_payload' });
+    await expect(alice.client.listChatMedia(randomUUID(), 'media')).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(alice.client.countChatMedia(randomUUID())).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    expect(await alice.client.listChatMedia(chat.id, 'media')).toEqual({
+      messages: [],
+      more: false,
+    });
+  });
+});
