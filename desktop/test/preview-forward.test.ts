@@ -4,7 +4,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import type { MessageView } from '../src/common/contract';
-import { PUBLIC_ADDRESSES_ONLY } from '../src/core/link-preview/address-policy.node';
+import { PUBLIC_ADDRESSES_ONLY } from '../src/core/link-preview/address-policy';
 import { nodeLinkPreviews } from '../src/core/link-preview/link-preview.node';
 import {
   type Engine,

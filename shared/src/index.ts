@@ -1,6 +1,7 @@
 export * from './limits';
 export * from './protocol';
 export * from './result';
+export * from './public-address';
 export * from './model';
 export * from './schemas';
 export * from './events';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { type TestServer } from '@chitchat/server/testing';
-import { PUBLIC_ADDRESSES_ONLY } from '../../src/core/link-preview/address-policy.node';
+import { PUBLIC_ADDRESSES_ONLY } from '../../src/core/link-preview/address-policy';
 import { nodeLinkPreviews } from '../../src/core/link-preview/link-preview.node';
 import { engine, uniqueUser, userIdOf, PASSWORD, type Engine } from '../engines';
 import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';

@@ -5,7 +5,7 @@ import type { LookupFunction } from 'node:net';
 import webpush from 'web-push';
 import type { PushSubscriptionRecord } from '../store/push-types';
 import type { VapidKeys } from './secrets';
-import { isPublicAddress } from './public-address';
+import { isPublicAddress } from '@chitchat/shared';
 
 /** How a push request ended: delivered to the push service, its subscription gone, or failed. */
 export type PushOutcome = 'sent' | 'gone' | 'failed';

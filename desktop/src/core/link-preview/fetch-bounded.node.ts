@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import type { AddressPolicy } from './address-policy.node.ts';
+import type { AddressPolicy } from './address-policy';
 
 /** Why a bounded fetch gave up; the composer simply shows no preview for any of them. */
 export type FetchRefusal =

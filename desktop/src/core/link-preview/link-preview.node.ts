@@ -5,7 +5,7 @@ import {
   LINK_PREVIEW_TIMEOUT_MS,
 } from '@chitchat/shared';
 import type { LinkPreviewDraft } from '../../common/contract';
-import { PUBLIC_ADDRESSES_ONLY, type AddressPolicy } from './address-policy.node.ts';
+import { PUBLIC_ADDRESSES_ONLY, type AddressPolicy } from './address-policy';
 import { fetchBounded, type BoundedFetchOptions } from './fetch-bounded.node.ts';
 import { parsePage } from './parse-page';
 

@@ -1,12 +1,9 @@
+import { isPublicAddress } from '@chitchat/shared';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { firstLinkIn } from '../../common/links';
-import {
-  PUBLIC_ADDRESSES_ONLY,
-  isPublicAddress,
-  type AddressPolicy,
-} from './address-policy.node.ts';
+import { PUBLIC_ADDRESSES_ONLY, type AddressPolicy } from './address-policy';
 import { FetchRefused, fetchBounded, type BoundedFetchOptions } from './fetch-bounded.node.ts';
 import { nodeLinkPreviews } from './link-preview.node.ts';
 import { parsePage } from './parse-page';
