@@ -252,7 +252,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     app.use('/api/media', authenticated, mediaRouter(deps.media, photoReadable));
   }
   app.use('/api', express.json({ limit: '64kb' }));
-  app.use('/api/auth', authRouter(accounts, authenticated, addressOf));
+  app.use('/api/auth', authRouter(accounts, authenticated, addressOf, config.PUBLIC_URL));
   app.use(
     '/api/auth',
     ssoRouter(
@@ -261,6 +261,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
       logger,
       config.PUBLIC_URL?.startsWith('https://') === true,
       authenticated,
+      config.PUBLIC_URL,
     ),
   );
   app.use('/api/me/two-step', authenticated, twoStepRouter(twoStep));

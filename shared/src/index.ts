@@ -15,3 +15,4 @@ export * from './sso';
 export * from './groups';
 export * from './push';
 export * from './invite-links';
+export * from './web-session';

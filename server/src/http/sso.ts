@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import { ServiceError } from '../services/errors';
 import type { SsoService } from '../services/sso';
 import { SSO_FLOW_COOKIE, cookieValue } from '../services/sso-flow';
+import { sendSession, transportOf } from './refresh-cookie';
 import { authOf, parseInput, route, sendError } from './respond';
 
 const COOKIE_PATH = '/api/auth/oidc';
@@ -58,6 +59,8 @@ export function ssoRouter(
   secureCookie: boolean,
   /** `requireAuth`, for `/oidc/reauthenticate`. */
   authenticated: RequestHandler,
+  /** PUBLIC_URL: an origin the web app's cookie-mode exchange may come from (refresh-cookie.ts). */
+  publicUrl: string | undefined,
 ): Router {
   const router = Router();
 
@@ -114,8 +117,9 @@ export function ssoRouter(
   router.post(
     '/oidc/exchange',
     route(async (req, res) => {
+      const transport = transportOf(req, publicUrl);
       const body = parseInput(ssoExchangeBodySchema, req.body ?? {});
-      res.json(await sso.exchange(body, addressOf(req)));
+      sendSession(res, 200, transport, await sso.exchange(body, addressOf(req)));
     }),
   );
   router.post(
