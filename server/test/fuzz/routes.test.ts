@@ -159,7 +159,7 @@ function problemWith(answer: { status: number; body: unknown }, sent: Request): 
   }
   const error =
     typeof body === 'object' && body !== null && 'error' in body
-      ? (body as { error: unknown }).error
+      ? (body).error
       : undefined;
   if (typeof error !== 'object' || error === null) return `error body ${JSON.stringify(body)}`;
   const { code, message } = error as { code?: unknown; message?: unknown };
