@@ -1,95 +1,28 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import mongoose from 'mongoose';
-import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MEDIA_UNREFERENCED_TTL_MS, type AttachmentRef } from '@chitchat/shared';
-import { createLogger } from '../logger';
-import { createMediaService } from '../services/media';
-import type { EventOrigin, Store } from '../store/types';
-import { GRIDFS_BUCKET_NAME, STALE_UPLOAD_MS, openGridFsMediaStore } from './gridfs';
+import type { Store } from '../store/types';
 import {
   MediaTooLargeError,
   STAGED_HEAD_BYTES,
   storageKeyOf,
   type MediaIndex,
-  type MediaRecord,
   type MediaStore,
 } from './types';
 
-/** A media index with the store it authorizes by, and a blob store: one deployment mode's media. */
-export interface MediaPair {
-  /** Users, conversations and messages are written through it. */
-  store: Store;
-  index: MediaIndex;
-  blobs: MediaStore;
-  /**
-   * Everything the blob store holds, sorted: content keys by name, and whatever else it keeps
-   * (staged or half-written uploads, bookkeeping), so a test can see that nothing stayed behind.
-   */
-  inventory(): Promise<string[]>;
-}
+import type { MediaPair, MediaPairFactory } from './contract-support';
+import { nextClientMsgId, origin, refTo, sha256, upload } from './contract-support';
+import { describeMediaServiceContract } from './service-contract';
 
-export interface MediaPairFactory {
-  /** A new, empty pair on a new, empty store. */
-  create(): Promise<MediaPair>;
-  /** Closes and removes what `create` made. */
-  destroy(pair: MediaPair): Promise<void>;
-}
-
-const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-const upload = (over: Partial<MediaRecord> = {}): MediaRecord => ({
-  id: 'm1',
-  uploaderUserId: 'alice',
-  name: 'a.png',
-  mime: 'image/png',
-  size: 10,
-  sha256: 'a'.repeat(64),
-  width: 2,
-  height: 3,
-  storageKey: 'a'.repeat(64),
-  thumbnailKey: `${'a'.repeat(64)}.thumb`,
-  createdAt: 1_000,
-  ...over,
-});
-
-const refTo = (id: string): AttachmentRef => ({
-  id,
-  name: `${id}.png`,
-  mime: 'image/png',
-  size: 10,
-  thumbnail: false,
-});
-
-let origins = 0;
-const origin = (userId: string, at = 5_000): EventOrigin => ({
-  id: `${userId}-${at}-${(origins += 1)}`,
-  userId,
-  deviceId: null,
-  at,
-});
+export * from './contract-support';
+export * from './gridfs-contract';
 
 /**
  * The behaviour every media pair must have (DESIGN §3 Media, §6.5): the embedded one (SQLite +
  * disk) and the scaled one (MongoDB + GridFS) are held to the same rules.
  */
-/** A real PNG with noise, so every call makes different bytes. */
-export const noisyPng = (width: number, height: number): Promise<Buffer> =>
-  sharp({
-    create: {
-      width,
-      height,
-      channels: 3,
-      background: { r: 40, g: 120, b: 200 },
-      noise: { type: 'gaussian', mean: 128, sigma: 30 },
-    },
-  })
-    .png()
-    .toBuffer();
-
 export function describeMediaContract(name: string, factory: MediaPairFactory): void {
   describe(`Media contract: ${name}`, () => {
     let pair: MediaPair;
@@ -117,7 +50,7 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
       const { event } = await store.appendMessage({
         ...origin(userId, at),
         conversationId,
-        clientMsgId: `c-${(origins += 1)}`,
+        clientMsgId: nextClientMsgId(),
         text: null,
         replyToSeq: null,
         attachments: mediaIds.map(refTo),
@@ -275,7 +208,7 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         const { event } = await store.appendMessage({
           ...origin('alice', 6_000),
           conversationId: 'g',
-          clientMsgId: `c-${(origins += 1)}`,
+          clientMsgId: nextClientMsgId(),
           text: 'https://example.com/',
           replyToSeq: null,
           attachments: [],
@@ -486,264 +419,6 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
       });
     });
 
-    describe('the media service over this pair', () => {
-      const logger = createLogger('silent');
-      const alice = { userId: 'alice', deviceId: 'alice-device' };
-      const bob = { userId: 'bob', deviceId: 'bob-device' };
-      const png = noisyPng;
-
-      it('uploads (sniffed, thumbnailed, deduplicated), serves by authorization, and sweeps what no message references', async () => {
-        let clock = 1_000_000;
-        const service = createMediaService({
-          index,
-          blobs,
-          maxBytes: 5e6,
-          logger,
-          now: () => clock,
-        });
-        const image = await png(400, 300);
-        const answer = await service.upload(alice, Readable.from([image]), {
-          name: 'beach.png',
-          declaredMime: 'text/html',
-        });
-        expect(answer).toMatchObject({
-          name: 'beach.png',
-          mime: 'image/png',
-          size: image.length,
-          width: 400,
-          height: 300,
-          thumbnail: true,
-          sha256: sha256(image),
-        });
-        const again = await service.upload(alice, Readable.from([image]), { name: 'beach.png' });
-        expect(again.id).toBe(answer.id);
-        const alicesKey = storageKeyOf('alice', sha256(image));
-        const bobsKey = storageKeyOf('bob', sha256(image));
-        expect(await pair.inventory()).toEqual([alicesKey, `${alicesKey}.thumb`].sort());
-        // Bob's upload of the same bytes does all the work again: his own object and thumbnail,
-        // so how long it takes says nothing about what alice holds.
-        const copy = await service.upload(bob, Readable.from([image]), { name: 'mine.png' });
-        expect(copy.id).not.toBe(answer.id);
-        expect(await pair.inventory()).toEqual(
-          [alicesKey, `${alicesKey}.thumb`, bobsKey, `${bobsKey}.thumb`].sort(),
-        );
-
-        const record = await service.readable('alice', answer.id);
-        const thumbnail = await buffer(await service.open(record.thumbnailKey ?? ''));
-        expect((await sharp(thumbnail).metadata()).format).toBe('webp');
-        const slice = await buffer(await service.open(record.storageKey, { start: 0, end: 7 }));
-        expect(slice.equals(image.subarray(0, 8))).toBe(true);
-        await expect(service.readable('carol', answer.id)).rejects.toMatchObject({
-          code: 'not_found',
-        });
-
-        const { conversation } = await store.getOrCreateDirect({
-          id: 'd',
-          userId: 'alice',
-          peerId: 'carol',
-          at: clock,
-        });
-        await store.appendMessage({
-          ...origin('alice', clock),
-          conversationId: conversation.id,
-          clientMsgId: 'with-photo',
-          text: null,
-          replyToSeq: null,
-          attachments: await service.attachments.resolve('alice', [answer.id]),
-        });
-        expect((await service.readable('carol', answer.id)).id).toBe(answer.id);
-        // Media one can read may be attached (forwarded) without a new upload (DESIGN §6.5);
-        // media one cannot read may not, with the same answer as an unknown id.
-        expect(
-          (await service.attachments.resolve('carol', [answer.id])).map((ref) => ref.id),
-        ).toEqual([answer.id]);
-        for (const ids of [[answer.id], ['no-such-media']]) {
-          await expect(service.attachments.resolve('dave', ids)).rejects.toMatchObject({
-            code: 'forbidden',
-          });
-        }
-
-        // A day later: bob's copy goes with its object, alice's referenced upload stays.
-        clock += MEDIA_UNREFERENCED_TTL_MS + 1;
-        expect(await service.sweep()).toBe(1);
-        expect(await index.get(copy.id)).toBeNull();
-        expect(await pair.inventory()).toEqual([alicesKey, `${alicesKey}.thumb`].sort());
-
-        // An upload nobody sends: swept with its bytes.
-        const text = Buffer.from('just some notes\n');
-        const note = await service.upload(bob, Readable.from([text]), {
-          name: 'notes.txt',
-          declaredMime: 'text/plain',
-        });
-        expect(note).toMatchObject({ mime: 'text/plain', thumbnail: false });
-        expect(await pair.inventory()).toContain(storageKeyOf('bob', sha256(text)));
-        clock += MEDIA_UNREFERENCED_TTL_MS + 1;
-        expect(await service.sweep()).toBe(1);
-        expect(await pair.inventory()).not.toContain(storageKeyOf('bob', sha256(text)));
-        expect(await index.get(answer.id)).not.toBeNull();
-      });
-
-      it('refuses an upload over the limit with payload_too_large and keeps nothing', async () => {
-        const service = createMediaService({ index, blobs, maxBytes: 1000, logger });
-        await expect(
-          service.upload(alice, Readable.from([Buffer.alloc(1500)]), {}),
-        ).rejects.toMatchObject({ code: 'payload_too_large' });
-        expect(await pair.inventory()).toEqual([]);
-      });
-
-      it('MEDIA_QUOTA_BYTES: an upload that would pass the quota is refused saying what is used', async () => {
-        const service = createMediaService({
-          index,
-          blobs,
-          maxBytes: 10_000,
-          limits: { quotaBytes: 5_000 },
-          logger,
-        });
-        const first = randomBytes(2_000);
-        await service.upload(alice, Readable.from([first]), { name: 'a.bin' });
-        // The same bytes again under another name: one stored object, no more of the quota.
-        await service.upload(alice, Readable.from([first]), { name: 'again.bin' });
-        expect(await index.usedBytes('alice')).toBe(2_000);
-        // Declared, and counted (no length given): refused, and nothing stays.
-        for (const hints of [{ declaredLength: 3_500 }, {}]) {
-          const refused: unknown = await service
-            .upload(alice, Readable.from([randomBytes(3_500)]), hints)
-            .catch((error: unknown) => error);
-          expect(refused).toMatchObject({
-            code: 'payload_too_large',
-            details: { usedBytes: 2_000, quotaBytes: 5_000 },
-          });
-          expect(String(refused)).toMatch(/1\.9 KiB of your 4\.8 KiB storage quota/);
-        }
-        expect(await pair.inventory()).toEqual([storageKeyOf('alice', sha256(first))]);
-        // Someone else's quota is their own.
-        await service.upload(bob, Readable.from([randomBytes(4_000)]), {});
-        // Room that is left can be used, to the byte.
-        await service.upload(alice, Readable.from([randomBytes(3_000)]), {});
-        expect(await index.usedBytes('alice')).toBe(5_000);
-      });
-
-      it('uploads per minute and uploads at once are bounded per device (rate_limited)', async () => {
-        let clock = 0;
-        const service = createMediaService({
-          index,
-          blobs,
-          maxBytes: 10_000,
-          limits: { perMinute: 2, concurrentPerDevice: 1 },
-          logger,
-          now: () => clock,
-        });
-        const phone = { userId: 'alice', deviceId: 'phone' };
-        const laptop = { userId: 'alice', deviceId: 'laptop' };
-        // One upload in progress (its body still open) holds the device's only place.
-        const slow = new PassThrough();
-        const inProgress = service.upload(phone, slow, {});
-        await expect(
-          service.upload(phone, Readable.from([Buffer.from('x')]), {}),
-        ).rejects.toMatchObject({ code: 'rate_limited', details: { retryAfterS: 1 } });
-        // Another device of the same account is not held up.
-        await service.upload(laptop, Readable.from([Buffer.from('y')]), {});
-        slow.end(Buffer.from('slow'));
-        await inProgress;
-        // One upload and one refusal took the minute's two tokens.
-        await expect(
-          service.upload(phone, Readable.from([Buffer.from('z')]), {}),
-        ).rejects.toMatchObject({ code: 'rate_limited', details: { retryAfterS: 30 } });
-        clock += 30_000;
-        await service.upload(phone, Readable.from([Buffer.from('z')]), {});
-      });
-    });
-  });
-}
-
-type Db = mongoose.mongo.Db;
-
-/**
- * What a GridFS bucket holds, as `MediaPair.inventory` reports it: every file by name (staged ones
- * as `.upload-<id>`), chunks whose file is missing, and notes of writes not yet settled.
- */
-export async function gridFsInventory(db: Db): Promise<string[]> {
-  const files = await db.collection(`${GRIDFS_BUCKET_NAME}.files`).find({}).toArray();
-  const ids = new Set(files.map((f) => String(f._id)));
-  const chunkOwners: unknown[] = await db
-    .collection(`${GRIDFS_BUCKET_NAME}.chunks`)
-    .distinct('files_id', {});
-  const orphans = chunkOwners.map(String).filter((id) => !ids.has(id));
-  const notes = await db.collection(`${GRIDFS_BUCKET_NAME}.uploads`).find({}).toArray();
-  return [
-    ...files.map((f) => String(f.filename)),
-    ...orphans.map((id) => `chunks of missing file ${id}`),
-    ...notes.map((n) => `unsettled write ${String(n._id)}`),
-  ].sort();
-}
-
-/** What only the GridFS store has to get right: crash leftovers and replicas racing each other. */
-export function describeGridFsContract(
-  name: string,
-  factory: { open(): Promise<{ db: Db; close(): Promise<void> }> },
-): void {
-  describe(`GridFS media store: ${name}`, () => {
-    let opened: { db: Db; close(): Promise<void> };
-    let db: Db;
-    beforeEach(async () => {
-      opened = await factory.open();
-      db = opened.db;
-    });
-    afterEach(async () => {
-      await opened.close();
-    });
-
-    it('removes what a crashed write left once it is a day old, and never a committed file', async () => {
-      let clock = Date.now();
-      const blobs = await openGridFsMediaStore(db, { now: () => clock });
-      const chunks = db.collection(`${GRIDFS_BUCKET_NAME}.chunks`);
-      const notes = db.collection(`${GRIDFS_BUCKET_NAME}.uploads`);
-
-      // A write cut off before its file document: chunks, and its note.
-      const cut = new mongoose.mongo.ObjectId();
-      await notes.insertOne({ _id: cut, startedAt: clock });
-      await chunks.insertOne({ files_id: cut, n: 0, data: Buffer.alloc(10) });
-      // A staged upload never committed: a whole file under its staging name.
-      await blobs.stage(Readable.from([randomBytes(100)]), 1e6);
-      // A commit whose note was left (the crash came just after the rename).
-      const bytes = randomBytes(100);
-      const key = await (await blobs.stage(Readable.from([bytes]), 1e6)).commit(sha256(bytes));
-      const committed = await db
-        .collection(`${GRIDFS_BUCKET_NAME}.files`)
-        .findOne({ filename: key });
-      await notes.insertOne({ _id: committed?._id, startedAt: clock });
-      expect(await gridFsInventory(db)).toHaveLength(6);
-
-      expect(await blobs.removeStaleUploads()).toBe(0); // too recent: may still be running
-      clock += STALE_UPLOAD_MS + 1;
-      expect(await blobs.removeStaleUploads()).toBe(2);
-      expect(await gridFsInventory(db)).toEqual([key]);
-      const stream = await blobs.open(key);
-      expect(stream && (await buffer(stream)).equals(bytes)).toBe(true);
-    });
-
-    it('two replicas committing the same bytes at once keep one copy or more, and reads and deletes handle any', async () => {
-      const replicas = [await openGridFsMediaStore(db), await openGridFsMediaStore(db)];
-      const bytes = randomBytes(300 * 1024);
-      const key = sha256(bytes);
-      for (let round = 0; round < 5; round++) {
-        const staged = await Promise.all(replicas.map((r) => r.stage(Readable.from([bytes]), 1e6)));
-        expect(await Promise.all(staged.map((s) => s.commit(s.sha256)))).toEqual([key, key]);
-        const names = await gridFsInventory(db);
-        expect(names.length).toBeGreaterThanOrEqual(1);
-        expect(names.every((stored) => stored === key)).toBe(true);
-        const stream = await replicas[1]?.open(key);
-        expect(stream && sha256(await buffer(stream))).toBe(key);
-        await replicas[0]?.delete(key);
-        expect(await gridFsInventory(db)).toEqual([]);
-      }
-    });
-
-    it('of two thumbnails written at once, one stays', async () => {
-      const replicas = [await openGridFsMediaStore(db), await openGridFsMediaStore(db)];
-      const key = 'e'.repeat(64);
-      await Promise.all(replicas.map((r, i) => r.putThumbnail(key, Buffer.from(`thumb ${i}`))));
-      expect(await gridFsInventory(db)).toEqual([`${key}.thumb`]);
-    });
+    describeMediaServiceContract(() => pair);
   });
 }
