@@ -1,31 +1,10 @@
-import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adminSocketPath } from '../src/admin/socket';
 import { openSqliteStore } from '../src/store/sqlite/index';
 import { connect, disconnected, http, login, nextEvent, register, tempDir } from './harness';
+import { admin, CLI_TEST_TIMEOUT_MS } from './admin-process';
 import { spawnServer, type ServerProcess } from './server-process';
-
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-/** Each command is a process that compiles TypeScript on start: seconds each on a busy machine. */
-const CLI_TEST_TIMEOUT_MS = 240_000;
-
-/** Runs `npm run admin -- ...` as its own process (what the operator runs), against `dataDir`. */
-function admin(dataDir: string, ...argv: string[]) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/admin/cli.ts', ...argv], {
-      cwd: repoRoot,
-      env: { ...process.env, DATA_DIR: dataDir, MONGODB_URI: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('npm run admin', () => {
   const cleanups: (() => Promise<void> | void)[] = [];

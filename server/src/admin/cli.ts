@@ -7,6 +7,7 @@ import { createLogger } from '../logger';
 import { createAdminService } from '../services/admin';
 import { openStore } from '../store/open';
 import { ADMIN_HELP, runAdminCommand } from './commands';
+import { isDataCommand, runDataCommand } from './data-commands';
 import { sendAdminCommand } from './socket';
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -15,6 +16,11 @@ async function main(argv: readonly string[]): Promise<number> {
     return argv.length === 0 ? 2 : 0;
   }
   const config = loadConfig();
+  if (isDataCommand(argv)) {
+    const outcome = await runDataCommand(config, argv, ADMIN_HELP);
+    (outcome.ok ? process.stdout : process.stderr).write(`${outcome.output}\n`);
+    return outcome.exitCode;
+  }
   const viaServer = await sendAdminCommand(config.DATA_DIR, argv);
   if (viaServer !== null) {
     (viaServer.ok ? process.stdout : process.stderr).write(`${viaServer.output}\n`);

@@ -29,6 +29,10 @@ sockets close), or works on the store directly when no server runs.
   invites create [--uses <n>] [--hours <h>]                    (default ${INVITE_DEFAULT_USES} use, ${INVITE_DEFAULT_TTL_HOURS} hours)
   invites list
   invites revoke <code>
+  backup <file>                 one archive of the whole store (safe while the server runs)
+  restore <file> [--force]      into a stopped server's data; sets a new store epoch, so every
+                                app resyncs (--force first moves the data already there aside)
+  rotate-epoch                  a new store epoch (after restoring by other means); server stopped
 
 <user> is a username or a user id. Exit status 0 on success, 1 on an error, 2 on bad usage.`;
 

@@ -28,6 +28,10 @@ function answers(socketPath: string): Promise<boolean> {
   });
 }
 
+/** Whether a server process serves DATA_DIR now (it answers on the admin socket). */
+export const serverRunsOn = (dataDir: string): Promise<boolean> =>
+  answers(adminSocketPath(dataDir));
+
 /**
  * Serves `npm run admin` on DATA_DIR/admin.sock, so its changes act on this process's live state
  * (disabling closes sockets at once; with a cluster adapter, on every process). When another

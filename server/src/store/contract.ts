@@ -63,6 +63,18 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       }
     });
 
+    it('rotating the store epoch (a restore) gives a new one that survives reopening', async () => {
+      const before = store.storeEpoch();
+      const rotated = await store.rotateStoreEpoch();
+      expect(rotated).toMatch(/^[0-9a-f-]{36}$/);
+      expect(rotated).not.toBe(before);
+      expect(store.storeEpoch()).toBe(rotated);
+      if (factory.reopen) {
+        store = await factory.reopen(store);
+        expect(store.storeEpoch()).toBe(rotated);
+      }
+    });
+
     it('usernames are unique regardless of case and found regardless of case', async () => {
       const user = newUser('MixedCase');
       await store.createUser(user);

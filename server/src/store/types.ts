@@ -301,6 +301,8 @@ export interface ConversationStore {
 export interface StoreLifecycle {
   /** Random id created with the store; changes only when the data is restored or rebuilt. */
   storeEpoch(): string;
+  /** Replaces the store epoch with a new random one (after a restore); resolves with it. */
+  rotateStoreEpoch(): Promise<string>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { Logger } from '../../logger';
 import type { Store } from '../types';
@@ -15,7 +16,7 @@ import { mongoSsoStore } from './sso';
 import { mongoPushStore } from './push';
 import { mongoAccountDeletionStore } from './deletion';
 import { mongoRelationshipStore } from './relationships';
-import { defineModels, type MongoModels } from './schemas';
+import { defineModels, META_STORE_ID, type MongoModels } from './schemas';
 import { transactor } from './transaction';
 
 /** The database used when MONGODB_URI names none. */
@@ -131,7 +132,7 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
   try {
     await requireTransactions(connection, where);
     const models = defineModels(connection);
-    const epoch = await migrate(models);
+    let epoch = await migrate(models);
     const transact = transactor(connection);
     logger?.info({ uri: where, db: dbName, storeEpoch: epoch }, 'MongoDB store opened');
     const store: Store = {
@@ -148,6 +149,12 @@ export async function openMongoStore(uri: string, options: MongoStoreOptions = {
       ...mongoPushStore(models),
       ...mongoAccountDeletionStore(models, transact),
       storeEpoch: () => epoch,
+      async rotateStoreEpoch() {
+        const next = randomUUID();
+        await models.Meta.updateOne({ _id: META_STORE_ID }, { $set: { epoch: next } });
+        epoch = next;
+        return next;
+      },
       async ping() {
         await database(connection).command({ ping: 1 });
       },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../types';
@@ -49,7 +50,7 @@ export function openSqliteStore(
     .get();
   if (!epochRow)
     throw new Error('The database has no store epoch; it was not created by chitchat.');
-  const epoch = epochRow.value;
+  let epoch = epochRow.value;
   let groupCommits = 0;
   const afterCommit = () => {
     groupCommits++;
@@ -75,6 +76,12 @@ export function openSqliteStore(
       synchronous: Number(db.pragma('synchronous', { simple: true })),
     }),
     storeEpoch: () => epoch,
+    async rotateStoreEpoch() {
+      const next = randomUUID();
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'store_epoch'").run(next);
+      epoch = next;
+      return next;
+    },
     async ping() {
       db.prepare('SELECT 1').get();
     },
