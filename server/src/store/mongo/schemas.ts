@@ -25,6 +25,14 @@ import { groupLinkModels, type InviteLinkDoc, type JoinRequestDoc } from './grou
 import { twoStepModels, type TwoStepDoc } from './two-step-schemas';
 import { ssoModels } from './sso-schemas';
 import { pushModels, type PushSubscriptionDoc } from './push-schemas';
+import {
+  relationshipModels,
+  type ContactDoc,
+  type InvitationDoc,
+  type RequestDismissalDoc,
+} from './relationship-schemas';
+
+export type { ContactDoc, InvitationDoc, RequestDismissalDoc } from './relationship-schemas';
 
 /*
  * The MongoDB documents of the store, one collection each: users, blocks, devices, conversations,
@@ -504,73 +512,6 @@ export const metaSchema = new Schema<MetaDoc>(
   options,
 );
 
-/** One entry of a user's contacts (DESIGN §3 "Relationships"). */
-export interface ContactDoc {
-  userId: string;
-  contactId: string;
-  createdAt: number;
-}
-
-export const contactSchema = new Schema<ContactDoc>(
-  {
-    userId: { type: String, required: true },
-    contactId: {
-      type: String,
-      required: true,
-      validate: {
-        validator(this: ContactDoc, id: string) {
-          return typeof this.userId !== 'string' || id !== this.userId;
-        },
-        message: 'a user is not their own contact',
-      },
-    },
-    createdAt: requiredInt(0),
-  },
-  options,
-);
-contactSchema.index({ userId: 1, contactId: 1 }, { unique: true, name: 'contact_pair' });
-contactSchema.index({ contactId: 1 }, { name: 'contacts_by_contact' });
-
-/** A message request the user deleted, up to a seq of the direct chat. */
-export interface RequestDismissalDoc {
-  userId: string;
-  conversationId: string;
-  upToSeq: number;
-}
-
-export const requestDismissalSchema = new Schema<RequestDismissalDoc>(
-  {
-    userId: { type: String, required: true },
-    conversationId: { type: String, required: true },
-    upToSeq: requiredInt(0),
-  },
-  options,
-);
-requestDismissalSchema.index(
-  { userId: 1, conversationId: 1 },
-  { unique: true, name: 'request_dismissal' },
-);
-
-/** A pending add to a group of someone whose `groupAdds` is `contacts`. */
-export interface InvitationDoc {
-  conversationId: string;
-  userId: string;
-  inviterId: string;
-  createdAt: number;
-}
-
-export const invitationSchema = new Schema<InvitationDoc>(
-  {
-    conversationId: { type: String, required: true },
-    userId: { type: String, required: true },
-    inviterId: { type: String, required: true },
-    createdAt: requiredInt(0),
-  },
-  options,
-);
-invitationSchema.index({ conversationId: 1, userId: 1 }, { unique: true, name: 'invitation' });
-invitationSchema.index({ userId: 1, createdAt: 1 }, { name: 'invitations_by_user' });
-
 export type MongoModels = CoreModels & ReturnType<typeof ssoModels>;
 
 interface CoreModels {
@@ -609,17 +550,7 @@ export function defineModels(connection: Connection): MongoModels {
     Membership: connection.model<MembershipDoc>('Membership', membershipSchema, 'memberships'),
     Event: connection.model<EventDoc>('Event', eventSchema, 'events'),
     Meta: connection.model<MetaDoc>('Meta', metaSchema, 'meta'),
-    Contact: connection.model<ContactDoc>('Contact', contactSchema, 'contacts'),
-    RequestDismissal: connection.model<RequestDismissalDoc>(
-      'RequestDismissal',
-      requestDismissalSchema,
-      'request_dismissals',
-    ),
-    Invitation: connection.model<InvitationDoc>(
-      'Invitation',
-      invitationSchema,
-      'group_invitations',
-    ),
+    ...relationshipModels(connection),
     ...accountStateModels(connection),
     ...adminModels(connection),
     ...playModels(connection),
