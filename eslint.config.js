@@ -198,7 +198,7 @@ export default defineConfig(
     // value comes from the per-runtime loader (shared/src/sqlite-driver.ts); types may come straight.
     name: 'chitchat/sqlite-driver',
     files: TS_FILES,
-    ignores: ['server/src/store/sqlite/driver.ts', 'desktop/src/core/local-store/driver.ts'],
+    ignores: ['server/src/store/sqlite/driver.ts', 'desktop/src/core/local-store/driver.node.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

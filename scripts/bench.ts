@@ -10,7 +10,7 @@ import { runFsyncBench } from '../server/bench/fsync';
 import { runGroupBench } from '../server/bench/group';
 import { runSendPathBench } from '../server/bench/send-path';
 import { runChurnBench } from '../server/bench/churn';
-import { runEngineBench } from '../desktop/bench/engine';
+import { runEngineBench, runEngineWasmBench } from '../desktop/bench/engine';
 import { runEngineChatsBench } from '../desktop/bench/engine-chats';
 import { runUiBench } from '../desktop/test/e2e/ui-bench';
 
@@ -67,6 +67,12 @@ const benches: Bench[] = [
     description:
       'desktop engine: 10,000-message catch-up (local apply and from a real server), the same over 1,000 chats (engine-chats), first page of 100,000, search over 1,000,000',
     run: () => runEngineBench(),
+  },
+  {
+    name: 'engine-wasm',
+    description:
+      "desktop engine over sqlite-wasm in Node (the browser host's SQLite, in memory): engine's local catch-up apply, first page and search, to compare with better-sqlite3",
+    run: () => runEngineWasmBench(),
   },
   {
     name: 'engine-chats',

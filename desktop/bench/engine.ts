@@ -15,6 +15,9 @@ import { call, connect, http, startServer } from '@chitchat/server/testing';
 import { memorySecretStore } from '../src/core/api-client';
 import { ChatClient } from '../src/core/chat-client';
 import { LocalStore } from '../src/core/local-store/index';
+import { nodeSqlDriver } from '../src/core/local-store/driver.node.ts';
+import type { SqlDriver } from '../src/core/local-store/sql';
+import { loadSqliteWasm, wasmSqlDriver } from '../src/core/local-store/sqlite-wasm';
 import { runEngineChatsBench } from './engine-chats';
 import { MIXED_QUERIES, mixedSentenceMaker } from './chat-text';
 
@@ -184,7 +187,23 @@ function waitFor(
   });
 }
 
-export async function runEngineBench(log: (line: string) => void = console.log): Promise<void> {
+/**
+ * `engine-wasm` (npm run bench -- engine-wasm): the local parts (catch-up apply, first page,
+ * search) over sqlite-wasm in Node, the browser host's SQLite, on its in-memory file system; the
+ * same figures as `engine` prints for better-sqlite3 on a file, to set side by side.
+ */
+export async function runEngineWasmBench(log: (line: string) => void = console.log): Promise<void> {
+  const driver = wasmSqlDriver(await loadSqliteWasm(), { kind: 'memory' });
+  log(`engine  SQLite driver: ${driver.name}`);
+  await runEngineBench(log, { driver, network: false });
+}
+
+export async function runEngineBench(
+  log: (line: string) => void = console.log,
+  /** The SQLite of the local parts; `network: false` skips the parts that run a whole engine. */
+  options: { driver?: SqlDriver; network?: boolean } = {},
+): Promise<void> {
+  const driver = options.driver ?? nodeSqlDriver;
   const dir = mkdtempSync(path.join(tmpdir(), 'chitchat-engine-bench-'));
   const next = random(42);
   // Chat text in a realistic mix of scripts (chat-text.ts).
@@ -193,7 +212,7 @@ export async function runEngineBench(log: (line: string) => void = console.log):
   try {
     // 1. Catch-up: 10,000 messages arriving as 50 pages of 200, one transaction per page.
     {
-      const store = new LocalStore(path.join(dir, 'catchup.sqlite'), 'me');
+      const store = new LocalStore(driver.openDatabase(path.join(dir, 'catchup.sqlite')), 'me');
       store.applySummary(summary('c'));
       const pages: ConversationEvent[][] = [];
       for (let seq = 1; seq <= 10_000; seq += 200) pages.push(messages('c', seq, 200, sentence));
@@ -211,7 +230,7 @@ export async function runEngineBench(log: (line: string) => void = console.log):
 
     // 1b. The same over the network: an engine that was offline catches up 10,000 messages from a
     // real server (events:after pages of 500, each applied in one transaction).
-    {
+    if (options.network !== false) {
       // The harness raises every rate limit.
       const server = await startServer();
       const profileDir = path.join(dir, 'profile');
@@ -253,10 +272,13 @@ export async function runEngineBench(log: (line: string) => void = console.log):
         );
         await client.stop();
         const before = new LocalStore(
-          path.join(
-            profileDir,
-            'accounts',
-            readdirSync(path.join(profileDir, 'accounts')).find((f) => f.endsWith('.sqlite')) ?? '',
+          nodeSqlDriver.openDatabase(
+            path.join(
+              profileDir,
+              'accounts',
+              readdirSync(path.join(profileDir, 'accounts')).find((f) => f.endsWith('.sqlite')) ??
+                '',
+            ),
           ),
           session.user.id,
         );
@@ -299,10 +321,13 @@ export async function runEngineBench(log: (line: string) => void = console.log):
         );
         await reader.stop();
         const after = new LocalStore(
-          path.join(
-            profileDir,
-            'accounts',
-            readdirSync(path.join(profileDir, 'accounts')).find((f) => f.endsWith('.sqlite')) ?? '',
+          nodeSqlDriver.openDatabase(
+            path.join(
+              profileDir,
+              'accounts',
+              readdirSync(path.join(profileDir, 'accounts')).find((f) => f.endsWith('.sqlite')) ??
+                '',
+            ),
           ),
           session.user.id,
         );
@@ -321,11 +346,11 @@ export async function runEngineBench(log: (line: string) => void = console.log):
     }
 
     // 1c. An account of 1,000 chats: its first sync, and 10,000 messages caught up over them.
-    await runEngineChatsBench(log);
+    if (options.network !== false) await runEngineChatsBench(log);
 
     // 2. First page of a conversation holding 100,000 messages (from the local cache).
     {
-      const store = new LocalStore(path.join(dir, 'page.sqlite'), 'me');
+      const store = new LocalStore(driver.openDatabase(path.join(dir, 'page.sqlite')), 'me');
       fill(store, 1, 100_000, sentence);
       const times: number[] = [];
       for (let i = 0; i < 20; i++) store.latestEvents('conv-0', 50); // warm the page cache
@@ -344,7 +369,7 @@ export async function runEngineBench(log: (line: string) => void = console.log):
     // 3. Search over 1,000,000 messages in 100 conversations.
     {
       const total = Number(process.env.BENCH_SEARCH_MESSAGES ?? 1_000_000);
-      const store = new LocalStore(path.join(dir, 'search.sqlite'), 'me');
+      const store = new LocalStore(driver.openDatabase(path.join(dir, 'search.sqlite')), 'me');
       const fillStart = performance.now();
       const fillCpu = process.cpuUsage();
       fill(store, 100, Math.floor(total / 100), sentence, 10_000);

@@ -1,7 +1,7 @@
 import { copyFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Database } from '../src/core/local-store/driver';
+import { Database } from '../src/core/local-store/driver.node.ts';
 import { seedMessages } from './seed';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -1,4 +1,4 @@
-import { Database } from '../src/core/local-store/driver';
+import { Database } from '../src/core/local-store/driver.node.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import { accountDatabasePath } from '../src/core/chat-client';

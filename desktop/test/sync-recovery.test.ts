@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { Database } from '../src/core/local-store/driver';
+import { Database } from '../src/core/local-store/driver.node.ts';
 import { io } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { call, connect, http, startServer, type TestServer } from '@chitchat/server/testing';

@@ -9,6 +9,7 @@ import { summaryOf } from '../../test/factories';
 import { ConversationList } from './conversation-list';
 import { LocalStore } from './local-store/index';
 import { ViewBuilder } from './views';
+import { nodeSqlDriver } from './local-store/driver.node.ts';
 
 const message = (
   conversationId: string,
@@ -67,7 +68,7 @@ describe('ConversationList', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'chitchat-list-'));
-    store = new LocalStore(path.join(dir, 'cache.sqlite'), 'me');
+    store = new LocalStore(nodeSqlDriver.openDatabase(path.join(dir, 'cache.sqlite')), 'me');
     builder = new ViewBuilder(store);
     typing.clear();
   });
@@ -145,7 +146,7 @@ describe('ConversationList', () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
         store.close();
-        store = new LocalStore(':memory:', 'me');
+        store = new LocalStore(nodeSqlDriver.openDatabase(':memory:'), 'me');
         builder = new ViewBuilder(store);
         typing.clear();
         for (const id of ids.slice(0, 2)) store.applySummary(chat(id));

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from './emitter';
 import { LocalStore } from './local-store/index';
 import { PlayedMarks } from './played-marks';
+import { nodeSqlDriver } from './local-store/driver.node.ts';
 
 describe('PlayedMarks.sync', () => {
   const dirs: string[] = [];
@@ -13,7 +14,7 @@ describe('PlayedMarks.sync', () => {
   it('never rejects when the cache closed while a request was out (a stop or sign-out mid-sync)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'played-'));
     dirs.push(dir);
-    const store = new LocalStore(path.join(dir, 'cache.sqlite'), 'me');
+    const store = new LocalStore(nodeSqlDriver.openDatabase(path.join(dir, 'cache.sqlite')), 'me');
     store.played.markMine('c1', 3, 1);
     let answer: (value: { playedAt: number }) => void = () => {};
     const marks = new PlayedMarks({

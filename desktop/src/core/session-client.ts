@@ -24,6 +24,8 @@ import * as administration from './administration';
 import { forgetAccount, normalizeServerUrl, type StoredSession } from './account-paths';
 import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
+import type { EngineHost } from './host';
+import { nodeHost } from './host.node.ts';
 import {
   SSO_SIGN_IN_TIMEOUT_MS,
   authOptionsOf,
@@ -44,6 +46,8 @@ export interface ChatClientOptions {
   profileDir: string;
   /** Keeps the refresh token (Electron: safeStorage). */
   secrets: SecretStore;
+  /** The host's parts (host.ts; default: the Node host, host.node.ts). */
+  host?: EngineHost;
   /** How this device is named in the account's device list. */
   device: { name: string; platform: string };
   logger?: EngineLogger;
@@ -125,6 +129,7 @@ export abstract class SessionClient {
     api.onSignedOut = (reason) => void this.endSession(reason);
     this.current = new SignedInSession(session, api, {
       profileDir: this.options.profileDir,
+      platform: this.options.host ?? nodeHost,
       events: this.events,
       logger: this.logger,
       syncOptions: this.syncOptions,

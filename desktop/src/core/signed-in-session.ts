@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ChatEvents, ConversationView } from '../common/contract';
 import { accountDatabasePath, type StoredSession } from './account-paths';
 import type { ApiClient } from './api-client';
+import type { EngineHost } from './host';
 import { DraftSender } from './chat-list-actions';
 import type { ClientParts } from './client-parts';
 import { ConversationList } from './conversation-list';
@@ -18,6 +19,8 @@ import { ViewBuilder } from './views';
 export interface SessionHost {
   /** The profile's folder (the cache database and media live under it). */
   profileDir: string;
+  /** The host's parts (host.ts): the SQLite driver the cache opens with. */
+  platform: EngineHost;
   events: Emitter<ChatEvents>;
   logger: EngineLogger;
   syncOptions: SyncEngineOptions;
@@ -61,7 +64,7 @@ export class SignedInSession implements ClientParts {
     const { profileDir, events } = host;
     const file = accountDatabasePath(profileDir, session.serverUrl, session.user.id);
     mkdirSync(path.dirname(file), { recursive: true });
-    this.store = new LocalStore(file, session.user.id);
+    this.store = new LocalStore(host.platform.sql.openDatabase(file), session.user.id);
     this.store.upsertUsers([session.user]);
     this.media = new MediaCache(path.join(profileDir, 'media', session.user.id), this.store, api);
     this.views = new ViewBuilder(this.store, (key) => this.uploads.get(key) ?? null);

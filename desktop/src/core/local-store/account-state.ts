@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlDatabase } from './sql';
 import { parseAccountKey, parseChatKey, type AccountEntry } from '@chitchat/shared';
 
 /** A change made on this device and not yet acknowledged by the server. */
@@ -26,7 +26,7 @@ export class LocalAccountState {
   private readonly st: ReturnType<typeof accountStatements>;
 
   constructor(
-    private readonly db: BetterSqlite3.Database,
+    private readonly db: SqlDatabase,
     /** Marks the conversations whose views change. */
     private readonly touch: (conversationId: string) => void,
   ) {
@@ -172,7 +172,7 @@ export class LocalAccountState {
   }
 }
 
-function accountStatements(db: BetterSqlite3.Database) {
+function accountStatements(db: SqlDatabase) {
   return {
     version: db.prepare<[], { value: string }>(
       "SELECT value FROM meta WHERE key = 'account_version'",

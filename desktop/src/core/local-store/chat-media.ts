@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sql';
 import { CHAT_MEDIA_TABS, type ChatMediaTab } from '../../common/search-contract';
 import type { EventRow } from './rows';
 import { KIND_SQL, VISIBLE } from './search-index';
@@ -15,11 +15,11 @@ const ANY_TAB = `(${CHAT_MEDIA_TABS.map((tab) => KIND_SQL[tab]).join(' OR ')})`;
 export class ChatMediaIndex {
   private readonly pages: Record<
     ChatMediaTab,
-    BetterSqlite3.Statement<{ conversationId: string; beforeSeq: number; limit: number }, EventRow>
+    SqlStatement<[{ conversationId: string; beforeSeq: number; limit: number }], EventRow>
   >;
-  private readonly total: BetterSqlite3.Statement<[string], { n: number }>;
+  private readonly total: SqlStatement<[string], { n: number }>;
 
-  constructor(db: BetterSqlite3.Database) {
+  constructor(db: SqlDatabase) {
     const page = (tab: ChatMediaTab) =>
       db.prepare<{ conversationId: string; beforeSeq: number; limit: number }, EventRow>(
         `SELECT e.rowid, e.* FROM events e

@@ -1,5 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import { Database } from './driver';
+import type { SqlDatabase } from './sql';
 import {
   DRAFT_MAX_LENGTH,
   MUTE_ALWAYS,
@@ -50,7 +49,7 @@ export type { ReindexProgress, SearchFilter } from './search-index';
  * per profile; every batch of events is applied in one transaction.
  */
 export class LocalStore {
-  readonly db: BetterSqlite3.Database;
+  readonly db: SqlDatabase;
   private readonly statements: Statements;
   /** Writes batches of log events (event-writer.ts) with this store's statements. */
   private readonly writer: EventWriter;
@@ -73,12 +72,12 @@ export class LocalStore {
   private listChangesAll = true;
 
   constructor(
-    file: string,
+    /** The open database (the host's `SqlDriver.openDatabase`, sql.ts). */
+    db: SqlDatabase,
     /** The account this cache belongs to. */
     readonly userId: string,
   ) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
+    this.db = db;
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     // The word index's triggers segment text with this function: registered before anything writes.

@@ -6,6 +6,9 @@ import type { ConversationEvent } from '@chitchat/shared';
 import { summaryOf } from '../../../test/factories';
 import { ViewBuilder } from '../views';
 import { LocalStore } from './index';
+import { sqlDriversForTests } from '../../../test/sql-drivers';
+
+const drivers = await sqlDriversForTests();
 
 const message = (seq: number, text: string, sender = 'peer'): ConversationEvent => ({
   id: `e${seq}`,
@@ -38,12 +41,12 @@ const edit = (
   payload: { targetSeq, text, editVersion },
 });
 
-describe('LocalStore', () => {
+describe.each(drivers)('LocalStore over $name', (driver) => {
   let dir: string;
   let store: LocalStore;
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'chitchat-local-'));
-    store = new LocalStore(path.join(dir, 'cache.sqlite'), 'me');
+    store = new LocalStore(driver.openDatabase(path.join(dir, 'cache.sqlite')), 'me');
     store.applySummary(summaryOf());
   });
   afterEach(() => {
@@ -138,7 +141,7 @@ describe('LocalStore', () => {
       });
     }
     store.close();
-    store = new LocalStore(path.join(dir, 'cache.sqlite'), 'me');
+    store = new LocalStore(driver.openDatabase(path.join(dir, 'cache.sqlite')), 'me');
     expect(store.outbox('c1').map((o) => o.key)).toEqual(['k-one', 'k-two', 'k-three']);
     // The message arriving from the server (same clientMsgId) takes its place.
     store.appendEvents('c1', [

@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlDatabase } from './sql';
 
 /**
  * The message an outbox entry refers to (an edit's or delete's target, a reply's quote), named
@@ -37,7 +37,7 @@ function referenceOf(kind: string, payload: Record<string, unknown>): Reference 
  * by seq keeps that message's identity instead (its seq is resolved again before sending).
  * Runs inside the caller's transaction, while the old events are still there.
  */
-export function detachOutboxTargets(db: BetterSqlite3.Database): void {
+export function detachOutboxTargets(db: SqlDatabase): void {
   const entries = db
     .prepare<[], { key: string; conversation_id: string; kind: string; payload: string }>(
       'SELECT key, conversation_id, kind, payload FROM outbox',
@@ -66,7 +66,7 @@ export function detachOutboxTargets(db: BetterSqlite3.Database): void {
  * again from the outbox (its new seq), else the loaded events. Null when not found (yet).
  */
 export function resolveOutboxTarget(
-  db: BetterSqlite3.Database,
+  db: SqlDatabase,
   conversationId: string,
   target: OutboxTarget,
 ): number | null {
@@ -97,7 +97,7 @@ export type OwnMessage =
   { seq: number } | { entry: { key: string; state: string; attempts: number } } | null;
 
 export function resolveOwnMessage(
-  db: BetterSqlite3.Database,
+  db: SqlDatabase,
   userId: string,
   conversationId: string,
   key: string,

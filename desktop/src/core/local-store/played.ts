@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlDatabase } from './sql';
 import type { PlayedReceipt } from '@chitchat/shared';
 
 /** One played mark of a voice note, as the local store keeps it. */
@@ -29,7 +29,7 @@ export class LocalPlayed {
   private readonly st: ReturnType<typeof playedStatements>;
 
   constructor(
-    private readonly db: BetterSqlite3.Database,
+    private readonly db: SqlDatabase,
     private readonly userId: string,
   ) {
     this.st = playedStatements(db);
@@ -85,7 +85,7 @@ export class LocalPlayed {
   }
 }
 
-function playedStatements(db: BetterSqlite3.Database) {
+function playedStatements(db: SqlDatabase) {
   return {
     record: db.prepare<[string, number, string, number]>(
       `INSERT INTO voice_played (conversation_id, seq, user_id, played_at, pending)

@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlDatabase } from './sql';
 
 /** One person's current reaction to one message, as the local store folded it from the log. */
 export interface ReactionRow {
@@ -18,7 +18,7 @@ export interface ReactionRow {
 export class LocalReactions {
   private readonly st: ReturnType<typeof reactionStatements>;
 
-  constructor(db: BetterSqlite3.Database) {
+  constructor(db: SqlDatabase) {
     this.st = reactionStatements(db);
   }
 
@@ -51,7 +51,7 @@ export class LocalReactions {
   }
 }
 
-function reactionStatements(db: BetterSqlite3.Database) {
+function reactionStatements(db: SqlDatabase) {
   return {
     upsert: db.prepare<{
       conversationId: string;

@@ -4,10 +4,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '@chitchat/shared';
 import { summaryOf } from '../../../test/factories';
-import { Database } from './driver';
+import type { SqlDriver } from './sql';
 import { localMigrations } from './migrations';
 import { WORD_INDEX_MIGRATION } from './search-index';
 import { LocalStore } from './index';
+import { sqlDriversForTests } from '../../../test/sql-drivers';
+
+const drivers = await sqlDriversForTests();
 
 const message = (seq: number, text: string, createdAt = 1_000 * seq): ConversationEvent => ({
   id: `e${seq}`,
@@ -32,8 +35,8 @@ const tableExists = (store: LocalStore, name: string) =>
  * A cache as the app before issue #16 left it: the migrations before the word index's (later
  * ones belong to other areas), with messages in it.
  */
-function formerCache(file: string, texts: string[]): void {
-  const db = new Database(file);
+function formerCache(driver: SqlDriver, file: string, texts: string[]): void {
+  const db = driver.openDatabase(file);
   const before = localMigrations.indexOf(WORD_INDEX_MIGRATION);
   for (const sql of localMigrations.slice(0, before)) db.exec(sql);
   db.pragma(`user_version = ${before}`);
@@ -51,7 +54,7 @@ function formerCache(file: string, texts: string[]): void {
   db.close();
 }
 
-describe('the word index of the local cache', () => {
+describe.each(drivers)('the word index of the local cache over $name', (driver) => {
   let dir: string;
   let file: string;
   beforeEach(() => {
@@ -63,8 +66,8 @@ describe('the word index of the local cache', () => {
   it('an upgraded cache searches the former way at once, then indexes in batches with progress', () => {
     const texts = Array.from({ length: 250 }, (_, i) => `note ${i} about lunch`);
     texts.push('我们明天一起吃饭吧', 'Café crème');
-    formerCache(file, texts);
-    const store = new LocalStore(file, 'me');
+    formerCache(driver, file, texts);
+    const store = new LocalStore(driver.openDatabase(file), 'me');
     try {
       // Nothing is re-indexed while opening: the former index answers meanwhile.
       expect(store.searchIndex.progress()).toEqual({ percent: 0 });
@@ -92,14 +95,14 @@ describe('the word index of the local cache', () => {
       store.close();
     }
     // Opened again: complete, and nothing left of the former index.
-    const again = new LocalStore(file, 'me');
+    const again = new LocalStore(driver.openDatabase(file), 'me');
     expect(again.searchIndex.progress()).toBeNull();
     expect(seqsOf(again, '吃饭')).toEqual([251]);
     again.close();
   });
 
   it('a new segmenter (an ICU update) re-indexes in the background; search keeps working', () => {
-    const store = new LocalStore(file, 'me');
+    const store = new LocalStore(driver.openDatabase(file), 'me');
     store.applySummary(summaryOf({ id: 'c1' }));
     store.appendEvents('c1', [message(1, 'ฉันชอบกินข้าวผัดมาก'), message(2, 'hello there')]);
     expect(store.searchIndex.progress()).toBeNull();
@@ -118,7 +121,7 @@ describe('the word index of the local cache', () => {
       .run(key, row.rowid);
     store.close();
 
-    const reopened = new LocalStore(file, 'me');
+    const reopened = new LocalStore(driver.openDatabase(file), 'me');
     try {
       expect(reopened.searchIndex.progress()).toEqual({ percent: 0 });
       expect(seqsOf(reopened, 'ข้าว')).toEqual([1]);
@@ -135,7 +138,7 @@ describe('the word index of the local cache', () => {
   });
 
   it('hits come newest first by time, whatever order their pages arrived in', () => {
-    const store = new LocalStore(file, 'me');
+    const store = new LocalStore(driver.openDatabase(file), 'me');
     try {
       store.applySummary(summaryOf({ id: 'c1' }));
       store.applyHistory('c1', [message(90, 'lunch today', 90_000)], {

@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlDatabase, SqlStatement } from './sql';
 import type { SearchKind } from '../../common/search-contract';
 import { indexedWords, segmenterVersion } from '../search/words';
 import { matchedRanges, parseQuery, snippetOf, type ParsedQuery } from '../search/query';
@@ -26,7 +26,7 @@ const BELOW_KEY = 'search_reindex_below';
 const TOP_KEY = 'search_reindex_top';
 
 /** Registers `search_words(text)` on a connection: the index's triggers call it. */
-export function registerSearchFunctions(db: BetterSqlite3.Database): void {
+export function registerSearchFunctions(db: SqlDatabase): void {
   db.function('search_words', { deterministic: true }, (text: unknown) =>
     typeof text === 'string' ? indexedWords(text) : null,
   );
@@ -120,22 +120,22 @@ type SearchParams = NarrowParams & { match: string };
 
 export class SearchIndex {
   private readonly meta: {
-    get: BetterSqlite3.Statement<[string], { value: string }>;
-    set: BetterSqlite3.Statement<[string, string]>;
-    remove: BetterSqlite3.Statement<[string]>;
+    get: SqlStatement<[string], { value: string }>;
+    set: SqlStatement<[string, string]>;
+    remove: SqlStatement<[string]>;
   };
   /** Prepared searches by the shape of their filter (which kinds, with or without words). */
-  private readonly searches = new Map<string, BetterSqlite3.Statement<SearchParams, HitRow>>();
+  private readonly searches = new Map<string, SqlStatement<[SearchParams], HitRow>>();
   /** Until the first build is done: the former unicode61 index answers (see above). */
   private legacy: boolean;
-  private readonly pendingRows: BetterSqlite3.Statement<
+  private readonly pendingRows: SqlStatement<
     [number, number],
     { rowid: number; created_at: number; text: string }
   >;
-  private readonly removeKey: BetterSqlite3.Statement<[number]>;
-  private readonly insertKey: BetterSqlite3.Statement<[number, string, number]>;
+  private readonly removeKey: SqlStatement<[number]>;
+  private readonly insertKey: SqlStatement<[number, string, number]>;
 
-  constructor(private readonly db: BetterSqlite3.Database) {
+  constructor(private readonly db: SqlDatabase) {
     this.meta = {
       get: db.prepare('SELECT value FROM meta WHERE key = ?'),
       set: db.prepare(

@@ -1,4 +1,4 @@
-import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlDatabase, SqlRunResult } from './sql';
 import { REFERENCING_EVENT_TYPES } from '@chitchat/shared';
 import { localMigrations } from './migrations';
 import type {
@@ -26,7 +26,7 @@ const NOT_PREVIEWED = sqlList(REFERENCING_EVENT_TYPES);
 const NOT_DELETED_FOR_ME = `NOT EXISTS (SELECT 1 FROM account_marks m
   WHERE m.conversation_id = events.conversation_id AND m.seq = events.seq AND m.deleted = 1)`;
 
-export function migrateLocalStore(db: BetterSqlite3.Database): void {
+export function migrateLocalStore(db: SqlDatabase): void {
   const current = Number(db.pragma('user_version', { simple: true }));
   if (current > localMigrations.length) {
     throw new Error(`The local cache is newer (version ${current}) than this app; update the app.`);
@@ -48,12 +48,12 @@ export type Statements = ReturnType<typeof prepareStatements>;
  * name the emitted declarations could use, so the statements are typed as this.
  */
 export interface PreparedStatement<P extends unknown[], R> {
-  run(...params: P): BetterSqlite3.RunResult;
+  run(...params: P): SqlRunResult;
   get(...params: P): R | undefined;
   all(...params: P): R[];
 }
 
-export function prepareStatements(db: BetterSqlite3.Database) {
+export function prepareStatements(db: SqlDatabase) {
   const prepare = <P extends unknown[] = unknown[], R = unknown>(
     sql: string,
   ): PreparedStatement<P, R> => db.prepare<P, R>(sql);

@@ -1,8 +1,0 @@
-import type BetterSqlite3 from 'better-sqlite3';
-import { createRequire } from 'node:module';
-import { loadSqliteDriver } from '@chitchat/shared';
-
-/** better-sqlite3's constructor, in the build this runtime (Node or Electron) can run. */
-export const Database = loadSqliteDriver(createRequire(import.meta.url), process.versions, (m) =>
-  process.emitWarning(m),
-) as typeof BetterSqlite3;
