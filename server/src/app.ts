@@ -307,6 +307,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     store,
     accounts,
     conversations,
+    profiles,
     sessions,
     sso,
     ssoName: ssoOptions?.name,

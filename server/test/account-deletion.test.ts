@@ -78,6 +78,8 @@ describe('delete account', () => {
       alice.socket.on('conversation', listener);
     });
     const handedOver = nextEvent(carol.socket, 'event');
+    // Carol shares only the group with Bob: his old messages there must read "Deleted account" too.
+    const carolSees = nextEvent(carol.socket, 'user:changed');
 
     expect((await deleteAccount(server, bob.session, { password: PASSWORD })).status).toBe(204);
 
@@ -103,6 +105,7 @@ describe('delete account', () => {
       deleted: true,
     };
     expect((await peerSummary).peer).toMatchObject(deletedPeer);
+    expect(await carolSees).toMatchObject({ ...deletedPeer, photo: null });
     const listed = await call(alice.socket, 'conversation:list', {});
     expect(listed.conversations.find((c) => c.id === chat.id)?.peer).toMatchObject(deletedPeer);
     const history = await catchUp(alice.socket, chat.id, 0);

@@ -6,6 +6,7 @@ import type { AccountsService, SessionListener } from './accounts';
 import type { ConversationsService } from './conversations';
 import { forbidden, unauthorized } from './errors';
 import type { MediaService } from './media';
+import type { ProfilesService } from './profiles';
 import { hasPassword } from './passwords';
 import type { SsoService } from './sso';
 
@@ -20,6 +21,7 @@ export function createAccountDeletionService(deps: {
   store: Store;
   accounts: Pick<AccountsService, 'confirmPassword'>;
   conversations: Pick<ConversationsService, 'leaveForDeletion' | 'pushSummaries'>;
+  profiles: Pick<ProfilesService, 'announce'>;
   sessions: SessionListener;
   sso: Pick<SsoService, 'recentSsoSignIn'>;
   /** The provider's name for messages (`OIDC_NAME`). */
@@ -50,7 +52,8 @@ export function createAccountDeletionService(deps: {
     /**
      * Deletes the signed-in person's account once their password confirms it (wrong: 403, counted
      * like a failed login). In this order: the account becomes a tombstone and every device is
-     * signed out at once (`session:revoked { reason: 'account_deleted' }`); each group is left as
+     * signed out at once (`session:revoked { reason: 'account_deleted' }`); everyone sharing a chat
+     * gets `user:changed` with the "Deleted account" identity; each group is left as
      * by group:leave, ownership passing to the longest-serving admin, else member; each direct
      * chat's peer gets the chat's summary with the "Deleted account" peer; the uploads and their
      * bytes are deleted. A failure after the tombstone leaves a state the operator can finish with
@@ -77,6 +80,9 @@ export function createAccountDeletionService(deps: {
       for (const deviceId of deletion.deviceIds) {
         deps.sessions.deviceRevoked(deviceId, 'account_deleted');
       }
+      // Everyone who shares a chat with the person sees "Deleted account" at once, in every chat
+      // (their old group messages included), before the memberships end.
+      await deps.profiles.announce(auth.userId);
       await deps.conversations.leaveForDeletion(auth, deletion.groupIds);
       for (const { conversationId, peerId } of deletion.directChats) {
         await deps.conversations.pushSummaries(conversationId, [peerId]);
