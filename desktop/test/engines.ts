@@ -100,6 +100,8 @@ export function until<T>(
       'connection',
       'session',
       'presence',
+      'joinRequests',
+      'myJoinRequest',
     ];
     for (const name of names) offs.push(client.events.on(name, evaluate));
     evaluate();

@@ -9,6 +9,7 @@ import type {
   ConversationStatus,
   GroupAdds,
   GroupInvitation,
+  GroupPermissionsChange,
   LastSeenVisibility,
   MemberRole,
   MuteChoice,
@@ -26,6 +27,12 @@ import {
 import { SSO_API_METHODS, type SsoApi } from './sso';
 import { PROFILE_API_METHODS, type ProfileApi } from './profile-contract';
 import { ACCOUNT_API_METHODS, type AccountApi } from './account-contract';
+import {
+  INVITE_API_METHODS,
+  INVITE_EVENT_NAMES,
+  type InviteApi,
+  type InviteEvents,
+} from './invite-contract';
 import type {
   AttachmentKind,
   LinkPreviewDraft,
@@ -45,6 +52,7 @@ export * from './search-contract';
 export * from './profile-contract';
 export * from './account-contract';
 export * from './message-contract';
+export * from './invite-contract';
 
 export type ConnectionState = 'offline' | 'connecting' | 'online';
 
@@ -159,10 +167,12 @@ export interface GroupChangeInput {
   add?: string[];
   remove?: string[];
   roles?: { userId: string; role: 'admin' | 'member' }[];
+  /** Owner/admins: who may send and pin, and whether joins through a link wait for approval. */
+  permissions?: GroupPermissionsChange;
 }
 
 /** Methods the screen calls; every one returns a promise. */
-export interface ChatApi extends SearchApi, SsoApi, ProfileApi, AccountApi {
+export interface ChatApi extends SearchApi, SsoApi, ProfileApi, AccountApi, InviteApi {
   getSession(): Promise<SessionState>;
   signUp(input: SignUpInput): Promise<SessionState>;
   signIn(input: SignInInput): Promise<SessionState>;
@@ -321,7 +331,7 @@ export interface ChatApi extends SearchApi, SsoApi, ProfileApi, AccountApi {
 }
 
 /** Events the engine pushes to the screen. */
-export interface ChatEvents extends SearchEvents {
+export interface ChatEvents extends SearchEvents, InviteEvents {
   session: SessionState;
   connection: ConnectionState;
   /** The conversation list changed (any field, including unread counts and typing). */
@@ -353,6 +363,7 @@ export const CHAT_API_METHODS = [
   ...SSO_API_METHODS,
   ...PROFILE_API_METHODS,
   ...ACCOUNT_API_METHODS,
+  ...INVITE_API_METHODS,
   'signOut',
   'getConnectionState',
   'reconnectNow',
@@ -415,6 +426,7 @@ export const CHAT_EVENT_NAMES = [
   'upload',
   'invitations',
   ...SEARCH_EVENT_NAMES,
+  ...INVITE_EVENT_NAMES,
 ] as const satisfies readonly ChatEventName[];
 
 /** An error crossing the contract: a stable code (the server's, or `network` / `signed_out`). */

@@ -28,6 +28,7 @@ import type {
 } from '../common/contract';
 import * as account from './account-actions';
 import * as chatList from './chat-list-actions';
+import * as invites from './invite-links';
 import { ChatClientError, remote } from './client-errors';
 import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
@@ -325,6 +326,21 @@ export class ChatClient extends SessionClient implements ChatApi {
       this.logger.warn('could not list invitations', { error: String(error) });
     }
   }
+
+  // Invite links and join requests (issue #15): ./invite-links.ts.
+  createInviteLink = (input: { conversationId: string; expiresInS?: number }) =>
+    invites.createInviteLink(this.ready(), input);
+  listInviteLinks = (conversationId: string) =>
+    invites.listInviteLinks(this.ready(), conversationId);
+  revokeInviteLink = (input: { conversationId: string; code: string }) =>
+    invites.revokeInviteLink(this.ready(), input);
+  previewInviteLink = (link: string) => invites.previewInviteLink(this.ready(), link);
+  joinByInviteLink = (code: string) =>
+    invites.joinByInviteLink({ ...this.context(), joinRequests: this.ready().joinRequests }, code);
+  listJoinRequests = (id: string) => invites.listJoinRequests(this.ready(), id);
+  answerJoinRequest = (input: { conversationId: string; userId: string; accept: boolean }) =>
+    invites.answerJoinRequest(this.ready(), input);
+  cancelJoinRequest = (id: string) => invites.cancelJoinRequest(this.ready(), id);
 
   // Message search and its background indexing (issue #16): ./search/search-actions.ts.
   searchMessages = async (query: string, options?: SearchOptions): Promise<SearchHit[]> =>

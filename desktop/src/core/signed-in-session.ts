@@ -12,6 +12,7 @@ import { LocalStore } from './local-store/index';
 import { MediaCache } from './media-cache';
 import { BackgroundIndexer } from './search/indexer';
 import { HistoryDownload } from './search/history-download';
+import { JoinRequestState } from './invite-links';
 import { SyncEngine, type SocketFactory, type SyncEngineOptions } from './sync-engine';
 import { ViewBuilder } from './views';
 
@@ -50,6 +51,8 @@ export class SignedInSession implements ClientParts {
   readonly indexer: BackgroundIndexer;
   /** "Download all history" in the background, resumed after a restart (issue #16). */
   readonly history: HistoryDownload;
+  /** Approval queues of groups and the person's own join requests (issue #15). */
+  readonly joinRequests: JoinRequestState;
   /** Upload progress of outbox entries, by key (while their files are being sent). */
   private readonly uploads = new Map<string, { sent: number; total: number }>();
   private listTimer: ReturnType<typeof setTimeout> | null = null;
@@ -66,6 +69,7 @@ export class SignedInSession implements ClientParts {
     mkdirSync(path.dirname(file), { recursive: true });
     this.store = new LocalStore(host.platform.sql.openDatabase(file), session.user.id);
     this.store.upsertUsers([session.user]);
+    this.joinRequests = new JoinRequestState(session.user.id, events, host.logger);
     this.media = new MediaCache(path.join(profileDir, 'media', session.user.id), this.store, api);
     this.views = new ViewBuilder(this.store, (key) => this.uploads.get(key) ?? null);
     this.list = new ConversationList(this.store, this.views, (conversationId) =>
@@ -75,7 +79,11 @@ export class SignedInSession implements ClientParts {
       this.store,
       api,
       {
-        connection: (state) => events.emit('connection', state),
+        connection: (state) => {
+          events.emit('connection', state);
+          // Pushes of join requests sent while offline were missed: read the queues again.
+          if (state === 'online') void this.joinRequests.refresh((e, p) => this.engine.call(e, p));
+        },
         changed: (change) => {
           if (change.list) this.scheduleListChange();
           for (const conversationId of change.conversations)
@@ -94,6 +102,12 @@ export class SignedInSession implements ClientParts {
         },
         revoked: (reason) => host.ended(reason),
         invitation: () => host.invitationsChanged(),
+        joinRequest: (update) => {
+          this.joinRequests.onPush(update);
+          // Approved: the group is the person's now; fetch it rather than wait for the next sync.
+          if (update.user.id === session.user.id && update.status === 'accepted')
+            this.engine.requestSync();
+        },
         ownProfile: () => host.ownProfileChanged(),
       },
       host.logger,

@@ -7,6 +7,7 @@ import {
   type ConversationSummary,
   type LogEntry,
   type PresenceInfo,
+  type JoinRequestUpdate,
   type PublicUser,
   type RequestAnswer,
   type RequestPayload,
@@ -70,6 +71,8 @@ export interface SyncListener {
   revoked(reason: string): void;
   /** A group invitation arrived or was answered on another device. */
   invitation(): void;
+  /** A join request through an invite link started or ended (issue #15). */
+  joinRequest(update: JoinRequestUpdate): void;
   /** The person's own profile changed (on this or another device): `user:changed` about them. */
   ownProfile(user: PublicUser): void;
 }
@@ -345,6 +348,7 @@ export class SyncEngine {
       this.enqueue(() => this.account.onChanged(update));
     });
     socket.on('invitation', () => this.listener.invitation());
+    socket.on('join-request', (update) => this.listener.joinRequest(update));
     // Someone's name, photo or about as this account may see them (issue #15): avatars and
     // headers follow live, and the cache keeps it for offline.
     socket.on('user:changed', (user) => {
