@@ -20,7 +20,7 @@ const trustProxySchema = optionalString.pipe(
     .string()
     .regex(
       /^\d{1,2}$/,
-      'must be the number of proxies in front of the server (1 behind the compose nginx), or unset when clients connect directly; `true` is refused because it would let clients choose their own address',
+      'must be the number of proxies in front of the server (1 behind the compose Caddy), or unset when clients connect directly; `true` is refused because it would let clients choose their own address',
     )
     .transform(Number)
     .optional(),

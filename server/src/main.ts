@@ -3,6 +3,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
 import { openMedia } from './media/open';
+import { SHUTDOWN_LIMIT_MS } from './realtime/drain';
 import { RedisUnavailableError, connectRedis, redactRedisUrl, type ScaledRedis } from './redis';
 import { deriveKeys, loadServerSecret } from './services/secrets';
 import { StoreUnavailableError, openStore } from './store/open';
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     const forced = setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, 10_000);
+    }, SHUTDOWN_LIMIT_MS);
     forced.unref();
     app
       .close()

@@ -14,6 +14,12 @@ export const DRAIN_REQUESTS_MS = 2_000;
  * HTTP requests to end) before it cuts the connections: a frozen client must not hold a restart.
  */
 export const DRAIN_CLOSE_MS = 1_000;
+/**
+ * How long a stopping server takes at most before it exits by itself (main.ts), drain included;
+ * deployments wait longer before they kill it (compose stop_grace_period, Kubernetes
+ * terminationGracePeriodSeconds; both checked against this in server/test/deploy/).
+ */
+export const SHUTDOWN_LIMIT_MS = 10_000;
 
 /** Resolves true once `done()` holds (checked whenever `wake` is called), false after `ms`. */
 function settleWithin(ms: number, done: () => boolean, waiters: Set<() => void>): Promise<boolean> {
