@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import { accountDatabasePath } from '../src/core/account-paths';
+import { nodeHost } from '../src/core/host.node.ts';
 import {
   conversationOf,
   PASSWORD,
@@ -31,7 +32,7 @@ describe('delete account in the engine', () => {
     const chat = await ben.client.startDirectChat(ana.userId);
     await ben.client.sendMessage({ conversationId: chat.id, text: 'goodbye, and thanks' });
     await showsTexts(ana.client, chat.id, ['goodbye, and thanks']);
-    const cacheFile = accountDatabasePath(ben.profileDir, server.url, ben.userId);
+    const cacheFile = accountDatabasePath(ben.profileDir, server.url, ben.userId, nodeHost);
     expect(existsSync(cacheFile)).toBe(true);
 
     await expect(ben.client.deleteAccount({ password: 'not my password' })).rejects.toMatchObject({

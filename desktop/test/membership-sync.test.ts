@@ -2,6 +2,7 @@ import { Database } from '../src/core/local-store/driver.node.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import { accountDatabasePath } from '../src/core/chat-client';
+import { nodeHost } from '../src/core/host.node.ts';
 import {
   conversationOf,
   type Engine,
@@ -21,7 +22,7 @@ describe('the client engine across membership periods', () => {
     signedUpEngine(server.url, name, engines, options);
   /** Every row of the account's local cache that mentions `text` (events and kept changes). */
   const cachedMentions = (e: Engine & { userId: string }, text: string) => {
-    const db = new Database(accountDatabasePath(e.profileDir, server.url, e.userId), {
+    const db = new Database(accountDatabasePath(e.profileDir, server.url, e.userId, nodeHost), {
       readonly: true,
     });
     try {
@@ -73,9 +74,12 @@ describe('the client engine across membership periods', () => {
     expect((await conversationOf(carol.client, chat.id))?.unreadCount).toBe(1);
     expect(cachedMentions(carol, 'secret')).toBe(0);
     expect(cachedMentions(bob, 'secret')).toBeGreaterThan(0);
-    const carolRow = new Database(accountDatabasePath(carol.profileDir, server.url, carol.userId), {
-      readonly: true,
-    });
+    const carolRow = new Database(
+      accountDatabasePath(carol.profileDir, server.url, carol.userId, nodeHost),
+      {
+        readonly: true,
+      },
+    );
     try {
       expect(
         carolRow

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import {
   MEDIA_MAX_BYTES,
+  REFRESH_TOKEN_TRANSPORT_HEADER,
   withoutUnsafeNameCharacters,
   type AuthSession,
   type ChangePasswordBody,
@@ -19,7 +20,16 @@ import {
 export interface SecretStore {
   get(): Promise<string | null>;
   set(token: string | null): Promise<void>;
+  /**
+   * 'cookie' (the web app, DESIGN §11): the refresh token is an HttpOnly cookie the engine never
+   * sees; the server is asked for cookie mode (`X-Refresh-Token-Transport: cookie`) and the store
+   * keeps only COOKIE_SESSION, a marker that a session exists. Absent: the token itself is kept.
+   */
+  readonly transport?: 'cookie';
 }
+
+/** What a cookie-mode SecretStore holds while signed in: not a secret, only "a cookie was set". */
+export const COOKIE_SESSION = 'cookie';
 
 export function memorySecretStore(initial: string | null = null): SecretStore {
   let value = initial;
@@ -138,7 +148,8 @@ export class ApiClient {
 
   /** A 200 without tokens comes from some other web server that accepts any POST. */
   private checkSession(session: AuthSession | undefined): AuthSession {
-    if (typeof session?.accessToken !== 'string' || typeof session.refreshToken !== 'string')
+    const refreshKept = this.byCookie || typeof session?.refreshToken === 'string';
+    if (typeof session?.accessToken !== 'string' || !refreshKept)
       throw new ApiError('not_chitchat', `${this.serverUrl} is not a chitchat server.`, 200);
     return session;
   }
@@ -339,6 +350,11 @@ export class ApiClient {
     return this.accessToken;
   }
 
+  /** The refresh token is the server's HttpOnly cookie (the web app), not the secret store's. */
+  private get byCookie(): boolean {
+    return this.secrets.transport === 'cookie';
+  }
+
   /** Rotates the tokens; concurrent callers share one refresh. */
   refresh(): Promise<string> {
     this.refreshing ??= this.doRefresh().finally(() => {
@@ -355,10 +371,10 @@ export class ApiClient {
         const pair = await this.request<TokenPair>(
           'POST',
           '/api/auth/refresh',
-          { refreshToken },
+          this.byCookie ? {} : { refreshToken },
           { auth: false },
         );
-        await this.secrets.set(pair.refreshToken);
+        await this.secrets.set(this.byCookie ? COOKIE_SESSION : pair.refreshToken);
         this.accessToken = pair.accessToken;
         return pair.accessToken;
       } catch (error) {
@@ -376,7 +392,7 @@ export class ApiClient {
 
   private async keep(session: AuthSession): Promise<void> {
     this.accessToken = session.accessToken;
-    await this.secrets.set(session.refreshToken);
+    await this.secrets.set(this.byCookie ? COOKIE_SESSION : session.refreshToken);
   }
 
   /** One JSON request; with auth, an `unauthorized` answer triggers one refresh and one retry. */
@@ -392,6 +408,10 @@ export class ApiClient {
       const headers: Record<string, string> = {};
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (token !== null) headers.authorization = `Bearer ${token}`;
+      // Cookie mode: the server sets, reads and clears the refresh cookie on its auth routes.
+      if (this.byCookie && route.startsWith('/api/auth/')) {
+        headers[REFRESH_TOKEN_TRANSPORT_HEADER] = 'cookie';
+      }
       let response: Response;
       try {
         response = await this.fetchImpl(`${this.serverUrl}${route}`, {

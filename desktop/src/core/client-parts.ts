@@ -6,6 +6,7 @@ import type { LocalStore } from './local-store/index';
 import type { MediaCache } from './media-cache';
 import type { SyncEngine } from './sync-engine';
 import type { ViewBuilder } from './views';
+import type { HostFiles } from './host';
 
 /** What a signed-in ChatClient is made of; the area modules work on these. */
 export interface ClientParts {
@@ -16,6 +17,8 @@ export interface ClientParts {
   list: ConversationList;
   media: MediaCache;
   session: StoredSession;
+  /** The host's files (outbox attachments wait there). */
+  files: HostFiles;
 }
 
 /** The parts plus what an action may tell the screen. */

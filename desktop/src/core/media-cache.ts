@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { MediaBytes } from '../common/contract';
 import type { ApiClient } from './api-client';
+import type { EngineHost } from './host';
 import type { LocalStore } from './local-store/index';
 
 /** Default size cap of downloaded media per account (thumbnails included). */
@@ -20,25 +18,23 @@ export class MediaCache {
     private readonly dir: string,
     private readonly store: LocalStore,
     private readonly api: ApiClient,
+    /** Files and hashing of the host (host.ts). */
+    private readonly host: Pick<EngineHost, 'files' | 'sha256Hex'>,
     private readonly capBytes = DEFAULT_MEDIA_CACHE_BYTES,
     private readonly now: () => number = Date.now,
-  ) {
-    mkdirSync(dir, { recursive: true });
-  }
+  ) {}
 
   private fileOf(sha256: string): string {
-    return path.join(this.dir, sha256.slice(0, 2), sha256);
+    return this.host.files.join(this.dir, sha256.slice(0, 2), sha256);
   }
 
   /** From the cache when there, else downloaded once (concurrent callers share the download). */
   get(mediaId: string, variant: 'original' | 'thumbnail'): Promise<MediaBytes> {
     const cached = this.store.cachedMedia(mediaId, variant);
-    if (cached !== null && existsSync(this.fileOf(cached.sha256))) {
+    const bytes = cached === null ? null : this.host.files.read(this.fileOf(cached.sha256));
+    if (cached !== null && bytes !== null) {
       this.store.touchCachedMedia(mediaId, variant, this.now());
-      return Promise.resolve({
-        mime: cached.mime,
-        bytes: new Uint8Array(readFileSync(this.fileOf(cached.sha256))),
-      });
+      return Promise.resolve({ mime: cached.mime, bytes });
     }
     const key = `${mediaId}:${variant}`;
     let pending = this.inflight.get(key);
@@ -57,12 +53,9 @@ export class MediaCache {
 
   /** Keeps bytes this device already has (its own uploads), so they never need downloading. */
   put(mediaId: string, variant: 'original' | 'thumbnail', mime: string, bytes: Uint8Array): void {
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const sha256 = this.host.sha256Hex(bytes);
     const file = this.fileOf(sha256);
-    if (!existsSync(file)) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, bytes);
-    }
+    if (!this.host.files.exists(file)) this.host.files.write(file, bytes);
     this.store.rememberMedia({
       media_id: mediaId,
       variant,
@@ -77,7 +70,7 @@ export class MediaCache {
   private trim(): void {
     for (const row of this.store.mediaOverCap(this.capBytes)) {
       this.store.forgetMedia(row.media_id, row.variant);
-      if (!this.store.mediaBytesInUse(row.sha256)) rmSync(this.fileOf(row.sha256), { force: true });
+      if (!this.store.mediaBytesInUse(row.sha256)) this.host.files.remove(this.fileOf(row.sha256));
     }
   }
 }

@@ -1,5 +1,3 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import {
   ATTACHMENTS_MAX,
   LINK_PREVIEW_DESCRIPTION_MAX_LENGTH,
@@ -30,6 +28,7 @@ import type {
   SendPayload,
 } from './local-store/index';
 import { mentionsToSend } from './mentions';
+import type { HostFiles } from './host';
 
 /** Messages per page when the screen does not say. */
 export const DEFAULT_PAGE = 50;
@@ -112,9 +111,8 @@ export function sendMessage(
   const key = timeOrderedId();
   // The files wait beside the outbox, so a restart before the upload loses nothing.
   const attachments = files.map((file, index) => {
-    mkdirSync(outboxFilesDir, { recursive: true });
-    const stored = path.join(outboxFilesDir, `${key}-${index}`);
-    writeFileSync(stored, file.bytes);
+    const stored = context.files.join(outboxFilesDir, `${key}-${index}`);
+    context.files.write(stored, file.bytes);
     return {
       file: stored,
       name: file.name || 'file',
@@ -125,7 +123,11 @@ export function sendMessage(
   const linkPreview =
     input.linkPreview === undefined
       ? undefined
-      : outboxPreviewOf(input.linkPreview, path.join(outboxFilesDir, `${key}-preview`));
+      : outboxPreviewOf(
+          context.files,
+          input.linkPreview,
+          context.files.join(outboxFilesDir, `${key}-preview`),
+        );
   const entry = store.addToOutbox({
     key,
     conversationId: input.conversationId,
@@ -171,7 +173,11 @@ function replyOf(
  * A composer's preview as the outbox keeps it: checked like the server will (a malformed one is
  * `invalid_payload` now, not a failed send later), its image written beside the outbox.
  */
-function outboxPreviewOf(draft: LinkPreviewDraft, imageFile: string): OutboxLinkPreview {
+function outboxPreviewOf(
+  files: HostFiles,
+  draft: LinkPreviewDraft,
+  imageFile: string,
+): OutboxLinkPreview {
   const title = draft.title.trim();
   if (!linkUrlSchema.safeParse(draft.url).success || title === '') {
     throw new ChatClientError(
@@ -187,8 +193,7 @@ function outboxPreviewOf(draft: LinkPreviewDraft, imageFile: string): OutboxLink
   const image = draft.image;
   if (image !== null && image.mime.startsWith('image/')) {
     if (image.bytes.byteLength <= LINK_PREVIEW_IMAGE_MAX_BYTES) {
-      mkdirSync(path.dirname(imageFile), { recursive: true });
-      writeFileSync(imageFile, image.bytes);
+      files.write(imageFile, image.bytes);
       const extension = image.mime.split('/')[1] ?? 'img';
       preview.image = {
         file: imageFile,
@@ -258,7 +263,7 @@ async function playedAtOf(
 
 /** A file: from the outbox while it waits there, else the media cache (downloading if needed). */
 export async function getMedia(
-  { store, media }: ClientParts,
+  { store, media, files }: ClientParts,
   input: { mediaId: string; variant: 'original' | 'thumbnail' },
 ): Promise<MediaBytes> {
   const local = /^local:([^:]+):(\d+|preview)$/.exec(input.mediaId);
@@ -271,7 +276,9 @@ export async function getMedia(
         ? payload?.linkPreview?.image
         : payload?.attachments?.[Number(local[2])];
     if (attachment === undefined) throw new ChatClientError('not_found', 'No such file.');
-    return { mime: attachment.mime, bytes: new Uint8Array(readFileSync(attachment.file)) };
+    const bytes = files.read(attachment.file);
+    if (bytes === null) throw new ChatClientError('not_found', 'No such file.');
+    return { mime: attachment.mime, bytes };
   }
   return remote(() => media.get(input.mediaId, input.variant));
 }
@@ -378,9 +385,9 @@ export function discardMessage(context: ClientContext, key: string): void {
   store.removeOutbox(key);
   if (entry.kind === 'send') {
     const payload = JSON.parse(entry.payload) as SendPayload;
-    for (const attachment of payload.attachments ?? []) rmSync(attachment.file, { force: true });
+    for (const attachment of payload.attachments ?? []) context.files.remove(attachment.file);
     if (payload.linkPreview?.image !== undefined) {
-      rmSync(payload.linkPreview.image.file, { force: true });
+      context.files.remove(payload.linkPreview.image.file);
     }
   }
   context.messagesChanged(entry.conversation_id);

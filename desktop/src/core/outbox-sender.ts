@@ -1,4 +1,3 @@
-import { readFileSync, rmSync } from 'node:fs';
 import type { LinkPreviewInput } from '@chitchat/shared';
 import { ApiError, type ApiClient } from './api-client';
 import type { EngineLogger } from './emitter';
@@ -17,6 +16,7 @@ import type {
 } from './local-store/index';
 import type { MediaCache } from './media-cache';
 import { RequestFailed, backoffDelay, type Call } from './requests';
+import type { HostFiles } from './host';
 
 /** Error codes after which retrying the same request cannot succeed: the entry is marked failed. */
 const DEFINITIVE_CODES = new Set([
@@ -41,6 +41,8 @@ export interface OutboxDeps {
   };
   logger: EngineLogger;
   media: MediaCache | null;
+  /** Where outbox attachments wait (host.ts). */
+  files: HostFiles;
   /** First retry delay; doubles per attempt, with jitter, up to 30 s. */
   retryBaseMs: number;
   connected(): boolean;
@@ -141,7 +143,7 @@ export class OutboxSender {
             ...(payload.poll !== undefined ? { poll: payload.poll } : {}),
             ...(payload.voice !== undefined ? { voice: payload.voice } : {}),
           });
-          for (const attachment of filesOf(payload)) rmSync(attachment.file, { force: true });
+          for (const attachment of filesOf(payload)) this.deps.files.remove(attachment.file);
           // The entry leaves the outbox when its event is applied (live or by catch-up), or at
           // once when the log is applied past it without it: the message lies below the loaded
           // page (a restored server answered with its old seq), and scrolling back shows it.
@@ -347,7 +349,8 @@ export class OutboxSender {
     let done = 0;
     for (const attachment of files) {
       if (attachment.mediaId === undefined) {
-        const bytes = readFileSync(attachment.file);
+        const bytes = this.deps.files.read(attachment.file);
+        if (bytes === null) throw new Error(`The outbox file ${attachment.file} is missing.`);
         const answer = await this.deps.api.uploadMedia(bytes, attachment, (sent) =>
           this.deps.listener.upload(entry.conversation_id, entry.key, done + sent, total),
         );

@@ -1,5 +1,3 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type {
   DeviceInfo,
   GroupAdds,
@@ -86,29 +84,34 @@ export abstract class SessionClient {
   protected readonly logger: EngineLogger;
   protected readonly syncOptions: SyncEngineOptions;
 
+  /** The host's parts (host.ts): files, SQLite, hashing. */
+  protected readonly platform: EngineHost;
+
   constructor(protected readonly options: ChatClientOptions) {
+    this.platform = options.host ?? nodeHost;
     this.logger = options.logger ?? silentLogger;
     this.syncOptions = { ...DEFAULT_SYNC_OPTIONS, ...options.sync };
-    mkdirSync(options.profileDir, { recursive: true });
+    this.platform.files.makeDir(options.profileDir);
   }
 
   /** Tells the screen how many group invitations wait (the chats' half keeps them). */
   protected abstract announceInvitations(): Promise<void>;
 
   protected get outboxFilesDir(): string {
-    return path.join(this.options.profileDir, 'outbox-files');
+    return this.platform.files.join(this.options.profileDir, 'outbox-files');
   }
 
   private get sessionFile(): string {
-    return path.join(this.options.profileDir, 'session.json');
+    return this.platform.files.join(this.options.profileDir, 'session.json');
   }
 
   /** Resumes the saved session, if any: opens the cache at once and connects in the background. */
   async start(): Promise<SessionState> {
-    if (existsSync(this.sessionFile)) {
-      const saved = JSON.parse(readFileSync(this.sessionFile, 'utf8')) as StoredSession;
+    const file = this.platform.files.read(this.sessionFile);
+    if (file !== null) {
+      const saved = JSON.parse(new TextDecoder().decode(file)) as StoredSession;
       if ((await this.options.secrets.get()) !== null) this.open(saved);
-      else rmSync(this.sessionFile, { force: true });
+      else this.platform.files.remove(this.sessionFile);
     }
     return this.getSession();
   }
@@ -129,7 +132,7 @@ export abstract class SessionClient {
     api.onSignedOut = (reason) => void this.endSession(reason);
     this.current = new SignedInSession(session, api, {
       profileDir: this.options.profileDir,
-      platform: this.options.host ?? nodeHost,
+      platform: this.platform,
       events: this.events,
       logger: this.logger,
       syncOptions: this.syncOptions,
@@ -148,7 +151,7 @@ export abstract class SessionClient {
   protected async endSession(reason: string): Promise<void> {
     const serverUrl = this.current?.session.serverUrl ?? null;
     this.close();
-    rmSync(this.sessionFile, { force: true });
+    this.platform.files.remove(this.sessionFile);
     await this.options.secrets.set(null);
     this.events.emit('session', { status: 'signed_out', serverUrl, reason });
   }
@@ -267,7 +270,7 @@ export abstract class SessionClient {
       user: sessionUserOf(auth.user),
       deviceId: auth.device.id,
     };
-    writeFileSync(this.sessionFile, JSON.stringify(session));
+    this.platform.files.write(this.sessionFile, JSON.stringify(session));
     this.open(session, api);
     const state = await this.getSession();
     this.events.emit('session', state);
@@ -336,12 +339,13 @@ export abstract class SessionClient {
     const { profileDir } = this.options;
     const { serverUrl, user } = current.session;
     await this.endSession('Your account was deleted.');
-    forgetAccount(profileDir, serverUrl, user.id);
+    forgetAccount(profileDir, serverUrl, user.id, this.platform);
   }
 
   async exportData(): Promise<ExportResult> {
     const current = this.ready();
-    const dir = this.options.exportDir ?? path.join(this.options.profileDir, 'exports');
+    const dir =
+      this.options.exportDir ?? this.platform.files.join(this.options.profileDir, 'exports');
     return exportData(current, current.list.list(), dir);
   }
   // Two-step sign-in and the admins' section: ./administration.ts.
@@ -374,7 +378,7 @@ export abstract class SessionClient {
     const current = this.ready();
     current.session = { ...current.session, user: sessionUserOf(me) };
     current.store.upsertUsers([me]);
-    writeFileSync(this.sessionFile, JSON.stringify(current.session));
+    this.platform.files.write(this.sessionFile, JSON.stringify(current.session));
     const state = await this.getSession();
     this.events.emit('session', state);
     return state;

@@ -1,9 +1,7 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { ChatEvents, ConversationView } from '../common/contract';
 import { accountDatabasePath, type StoredSession } from './account-paths';
 import type { ApiClient } from './api-client';
-import type { EngineHost } from './host';
+import type { EngineHost, HostFiles } from './host';
 import { DraftSender } from './chat-list-actions';
 import type { ClientParts } from './client-parts';
 import { ConversationList } from './conversation-list';
@@ -45,6 +43,7 @@ export class SignedInSession implements ClientParts {
   readonly views: ViewBuilder;
   readonly list: ConversationList;
   readonly media: MediaCache;
+  readonly files: HostFiles;
   /** Sends drafts to the person's other devices once typing pauses. */
   readonly drafts: DraftSender;
   /** Builds the word index of messages cached before it existed (issue #16). */
@@ -65,12 +64,20 @@ export class SignedInSession implements ClientParts {
     private readonly host: SessionHost,
   ) {
     const { profileDir, events } = host;
-    const file = accountDatabasePath(profileDir, session.serverUrl, session.user.id);
-    mkdirSync(path.dirname(file), { recursive: true });
+    const { files } = host.platform;
+    this.files = files;
+    const file = accountDatabasePath(profileDir, session.serverUrl, session.user.id, host.platform);
+    // better-sqlite3 does not make the folder of a new database file.
+    files.makeDir(files.dirname(file));
     this.store = new LocalStore(host.platform.sql.openDatabase(file), session.user.id);
     this.store.upsertUsers([session.user]);
     this.joinRequests = new JoinRequestState(session.user.id, events, host.logger);
-    this.media = new MediaCache(path.join(profileDir, 'media', session.user.id), this.store, api);
+    this.media = new MediaCache(
+      files.join(profileDir, 'media', session.user.id),
+      this.store,
+      api,
+      host.platform,
+    );
     this.views = new ViewBuilder(this.store, (key) => this.uploads.get(key) ?? null);
     this.list = new ConversationList(this.store, this.views, (conversationId) =>
       this.engine.typingIn(conversationId),
@@ -114,6 +121,7 @@ export class SignedInSession implements ClientParts {
       host.syncOptions,
       host.connect,
       this.media,
+      files,
     );
     this.drafts = new DraftSender(() => this.engine.account.flush());
     this.indexer = new BackgroundIndexer(

@@ -26,6 +26,7 @@ import { RequestFailed, backoffDelay } from './requests';
 import type { EngineLogger } from './emitter';
 import type { MediaCache } from './media-cache';
 import type { LocalStore } from './local-store/index';
+import type { HostFiles } from './host';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type SocketOptions = NonNullable<Parameters<typeof io>[1]>;
@@ -111,7 +112,9 @@ export class SyncEngine {
     private readonly logger: EngineLogger,
     private readonly options: SyncEngineOptions = DEFAULT_SYNC_OPTIONS,
     connect: SocketFactory = (url, socketOptions) => io(url, socketOptions),
-    media: MediaCache | null = null,
+    media: MediaCache | null,
+    /** Where outbox attachments wait (the host's files, host.ts). */
+    files: HostFiles,
   ) {
     this.socket = connect(api.serverUrl, {
       transports: ['websocket'],
@@ -163,6 +166,7 @@ export class SyncEngine {
       listener,
       logger,
       media,
+      files,
       retryBaseMs: options.retryBaseMs,
       connected: () => this.socket.connected,
       call: (event, payload) => this.call(event, payload),
