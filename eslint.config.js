@@ -216,5 +216,39 @@ export default defineConfig(
     },
   },
 
+  {
+    // DESIGN §10: the engine runs in Node and in a browser Worker. Its portable files (every file in
+    // desktop/src/core not named *.node.ts) import no Node module, no better-sqlite3 and no
+    // *.node.ts file; each host's binding lives in a file named for its host (STYLE.md).
+    name: 'chitchat/portable-engine',
+    files: ['desktop/src/core/**/*.ts'],
+    ignores: ['desktop/src/core/**/*.node.ts', 'desktop/src/core/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'better-sqlite3',
+              message: 'Portable engine code uses the SqlDatabase interface (local-store/sql.ts).',
+            },
+          ],
+          patterns: [
+            {
+              regex: `^(?:node:|(?:${NODE_BUILTINS.map(escapeRegex).join('|')})(?:/|$))`,
+              message:
+                'Portable engine code runs in a browser Worker too: put Node code in a *.node.ts file behind the EngineHost (core/host.ts).',
+            },
+            {
+              regex: String.raw`\.node(?:\.ts)?$`,
+              message:
+                'Only *.node.ts files and the hosts import *.node.ts files: reach Node through the EngineHost (core/host.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+
   ...layering,
 );

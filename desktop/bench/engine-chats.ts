@@ -20,6 +20,7 @@ import type { ConversationView } from '../src/common/contract';
 import { memorySecretStore, type SecretStore } from '../src/core/api-client';
 import { ChatClient } from '../src/core/chat-client';
 import { seedDirect, seedMessages, seedPerson } from '../test/seed';
+import { nodeHost } from '../src/core/host.node.ts';
 
 /** Runs `work` over `items`, `width` at a time (the store batches concurrent appends). */
 async function inBatches<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>) {
@@ -38,6 +39,7 @@ async function timeUntilList(
   timeoutMs = 600_000,
 ): Promise<{ ms: number; cpuMs: number; lists: number; client: ChatClient }> {
   const client = new ChatClient({
+    host: nodeHost,
     profileDir,
     secrets,
     device: { name: 'bench', platform: 'linux' },
@@ -103,6 +105,7 @@ export async function runEngineChatsBench(log: (line: string) => void = console.
     const { url } = await startServerProcess();
     const secrets = memorySecretStore();
     const first = new ChatClient({
+      host: nodeHost,
       profileDir,
       secrets,
       device: { name: 'bench', platform: 'linux' },

@@ -20,6 +20,7 @@ import type { SqlDriver } from '../src/core/local-store/sql';
 import { loadSqliteWasm, wasmSqlDriver } from '../src/core/local-store/sqlite-wasm';
 import { runEngineChatsBench } from './engine-chats';
 import { MIXED_QUERIES, mixedSentenceMaker } from './chat-text';
+import { nodeHost } from '../src/core/host.node.ts';
 
 const COMMON = (
   'the quick brown fox jumps over lazy dog meeting tomorrow lunch dinner coffee project deadline ' +
@@ -236,6 +237,7 @@ export async function runEngineBench(
       const profileDir = path.join(dir, 'profile');
       const secrets = memorySecretStore();
       const client = new ChatClient({
+        host: nodeHost,
         profileDir,
         secrets,
         device: { name: 'bench', platform: 'linux' },
@@ -301,6 +303,7 @@ export async function runEngineBench(
         }
         socket.close();
         const reader = new ChatClient({
+          host: nodeHost,
           profileDir,
           secrets,
           device: { name: 'bench', platform: 'linux' },

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { ChatEvents, ConversationView, MessageView } from '../src/common/contract';
 import { memorySecretStore, type SecretStore } from '../src/core/api-client';
 import { ChatClient, type ChatClientOptions } from '../src/core/chat-client';
+import { nodeHost } from '../src/core/host.node.ts';
 
 export interface Engine {
   client: ChatClient;
@@ -49,6 +50,7 @@ export async function engine(options: EngineOptions = {}): Promise<Engine> {
   const profileDir = options.profileDir ?? newProfileDir();
   const secrets = options.secrets ?? memorySecretStore();
   const client = new ChatClient({
+    host: nodeHost,
     ...options,
     profileDir,
     secrets,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MEDIA_MAX_BYTES } from '@chitchat/shared';
 import { startServer, uniqueName, type TestServer } from '@chitchat/server/testing';
 import { ApiClient, ApiError, memorySecretStore } from '../src/core/api-client';
+import { nodeUpload } from '../src/core/upload.node.ts';
 
 describe('the engine uploads media', () => {
   let server: TestServer;
@@ -9,7 +10,7 @@ describe('the engine uploads media', () => {
 
   beforeEach(async () => {
     server = await startServer();
-    api = new ApiClient(server.url, memorySecretStore());
+    api = new ApiClient(server.url, memorySecretStore(), { upload: nodeUpload });
     await api.register({
       username: uniqueName('uploader'),
       password: 'long enough',

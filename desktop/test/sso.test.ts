@@ -6,7 +6,7 @@ import {
   startProvider,
   type TestProvider,
 } from '@chitchat/server/testing/oidc';
-import { codeFromBrowser } from '../src/core/sso-sign-in';
+import { codeFromBrowser } from '../src/core/sso-loopback.node.ts';
 import { engine, removeProfiles } from './engines';
 
 /**

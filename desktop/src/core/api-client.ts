@@ -1,5 +1,3 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import {
   MEDIA_MAX_BYTES,
   REFRESH_TOKEN_TRANSPORT_HEADER,
@@ -15,6 +13,7 @@ import {
   type TokenPair,
   type UpdateMeBody,
 } from '@chitchat/shared';
+import type { HostUpload } from './host';
 
 /** Where the refresh token lives between runs (Electron: safeStorage; tests: memory or a file). */
 export interface SecretStore {
@@ -64,7 +63,9 @@ function expiryOf(accessToken: string): number | null {
   const payload = accessToken.split('.')[1];
   if (payload === undefined) return null;
   try {
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+    const base64 = payload.replace(/-/g, '+').replace(/_/g, '/');
+    const json = new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+    const claims = JSON.parse(json) as {
       exp?: unknown;
     };
     return typeof claims.exp === 'number' ? claims.exp * 1000 : null;
@@ -82,13 +83,21 @@ export class ApiClient {
   private accessToken: string | null = null;
   private refreshing: Promise<string> | null = null;
   private readonly fetchImpl: FetchLike;
+  private readonly uploadImpl: HostUpload | null;
 
   constructor(
     readonly serverUrl: string,
     private readonly secrets: SecretStore,
-    options: { fetch?: FetchLike; now?: () => number; onSignedOut?: (reason: string) => void } = {},
+    options: {
+      fetch?: FetchLike;
+      /** The host's upload with progress (host.ts); default: fetch. */
+      upload?: HostUpload;
+      now?: () => number;
+      onSignedOut?: (reason: string) => void;
+    } = {},
   ) {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.uploadImpl = options.upload ?? null;
     this.now = options.now ?? Date.now;
     this.onSignedOut = options.onSignedOut ?? (() => undefined);
   }
@@ -253,59 +262,37 @@ export class ApiClient {
     file: { name: string; mime: string },
     onProgress: (sent: number, total: number) => void,
   ): Promise<{ status: number; body: string }> {
-    const url = new URL(`${this.serverUrl}/api/media`);
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const req = send(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': file.mime || 'application/octet-stream',
-          'content-length': String(bytes.byteLength),
-          // The server refuses names that break the shared name rule; a file's name on disk was
-          // not chosen to impersonate anyone, so it goes cleaned rather than refused.
-          'x-file-name': encodeURIComponent(withoutUnsafeNameCharacters(file.name)),
-        },
-      });
-      req.on('error', (error) =>
-        reject(
-          new ApiError('network', `The upload to ${this.serverUrl} failed (${error.message}).`),
-        ),
-      );
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-        res.on('error', (error) => reject(new ApiError('network', error.message)));
-      });
-      // Chunks of 64 KiB, each written when the socket has taken the previous one: honest progress.
-      const CHUNK = 64 * 1024;
-      let offset = 0;
-      const writeNext = () => {
-        while (offset < bytes.byteLength) {
-          const chunk = bytes.subarray(offset, Math.min(offset + CHUNK, bytes.byteLength));
-          offset += chunk.byteLength;
-          const more = req.write(chunk);
-          onProgress(offset, bytes.byteLength);
-          if (!more) {
-            req.once('drain', writeNext);
-            return;
-          }
-        }
-        req.end();
-      };
-      onProgress(0, bytes.byteLength);
-      writeNext();
-    });
+    const headers = {
+      authorization: `Bearer ${token}`,
+      'content-type': file.mime || 'application/octet-stream',
+      // The server refuses names that break the shared name rule; a file's name on disk was
+      // not chosen to impersonate anyone, so it goes cleaned rather than refused.
+      'x-file-name': encodeURIComponent(withoutUnsafeNameCharacters(file.name)),
+    };
+    const url = `${this.serverUrl}/api/media`;
+    return (this.uploadImpl ?? this.fetchUpload)(url, headers, bytes, onProgress).catch(
+      (error: unknown) => {
+        if (error instanceof ApiError) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ApiError('network', `The upload to ${this.serverUrl} failed (${reason}).`);
+      },
+    );
   }
+
+  /** A host without its own upload (the browser): one fetch, progress at the start and the end. */
+  private readonly fetchUpload: HostUpload = async (url, headers, bytes, onProgress) => {
+    onProgress(0, bytes.byteLength);
+    const response = await this.fetchImpl(url, { method: 'POST', headers, body: bytes });
+    const body = await response.text();
+    onProgress(bytes.byteLength, bytes.byteLength);
+    return { status: response.status, body };
+  };
 
   /** The bytes of a media file (or its thumbnail), for members who may read it. */
   async downloadMedia(
     id: string,
     variant: 'original' | 'thumbnail',
-  ): Promise<{ bytes: Buffer; mime: string }> {
+  ): Promise<{ bytes: Uint8Array; mime: string }> {
     const route = `/api/media/${encodeURIComponent(id)}${variant === 'thumbnail' ? '/thumbnail' : ''}`;
     const get = (token: string) =>
       this.fetchImpl(`${this.serverUrl}${route}`, {
@@ -330,7 +317,7 @@ export class ApiClient {
       );
     }
     return {
-      bytes: Buffer.from(await response.arrayBuffer()),
+      bytes: new Uint8Array(await response.arrayBuffer()),
       mime: response.headers.get('content-type') ?? 'application/octet-stream',
     };
   }

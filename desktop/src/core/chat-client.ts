@@ -34,7 +34,7 @@ import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
 import { forwardMessages } from './forwarding';
 import * as polls from './poll-actions';
-import { nodeLinkPreviews, type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
+import type { LinkPreviewMaker } from './link-preview/link-preview-maker';
 import { listMembers } from './mentions';
 import * as pins from './pins';
 import * as search from './search/search-actions';
@@ -119,8 +119,9 @@ export class ChatClient extends SessionClient implements ChatApi {
 
   async previewLink(url: string): Promise<LinkPreviewDraft | null> {
     if (!(await this.getPreferences()).linkPreviews) return null;
-    this.linkPreviews ??= this.options.linkPreviews ?? nodeLinkPreviews();
-    return this.linkPreviews.preview(url);
+    this.linkPreviews ??= this.options.linkPreviews ?? this.platform.linkPreviews?.() ?? null;
+    // A host that makes no previews (the web app): the message goes without one.
+    return this.linkPreviews === null ? null : this.linkPreviews.preview(url);
   }
 
   async forwardMessages(input: {

@@ -3,6 +3,10 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import type { EngineHost, HostFiles } from './host';
 import { nodeSqlDriver } from './local-store/driver.node.ts';
+import { exportData } from './export/data-export.node.ts';
+import { nodeLinkPreviews } from './link-preview/link-preview.node.ts';
+import { codeFromBrowser } from './sso-loopback.node.ts';
+import { nodeUpload } from './upload.node.ts';
 
 /** The Node host's files: the file system, as the desktop engine always kept them. */
 export const nodeFiles: HostFiles = {
@@ -31,4 +35,8 @@ export const nodeHost: EngineHost = {
   sql: nodeSqlDriver,
   files: nodeFiles,
   sha256Hex: (data) => createHash('sha256').update(data).digest('hex'),
+  upload: nodeUpload,
+  codeFromBrowser,
+  linkPreviews: () => nodeLinkPreviews(),
+  exportData: (parts, conversations, dir) => exportData(parts, conversations, dir),
 };

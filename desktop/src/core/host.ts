@@ -1,4 +1,8 @@
+import type { ConversationView, ExportResult } from '../common/contract';
+import type { ClientParts } from './client-parts';
+import type { LinkPreviewMaker } from './link-preview/link-preview-maker';
 import type { SqlDriver } from './local-store/sql';
+import type { CodeFromBrowser } from './sso-sign-in';
 
 /*
  * What the engine needs from the place it runs in (DESIGN §10, "one engine, several hosts"). The
@@ -15,7 +19,30 @@ export interface EngineHost {
   files: HostFiles;
   /** SHA-256 of bytes or UTF-8 text, as lowercase hex (names cached media by content). */
   sha256Hex(data: Uint8Array | string): string;
+  /**
+   * Uploads bytes with progress (Node: http with chunked writes). Absent: fetch, whose progress is
+   * only "nothing yet" and "all".
+   */
+  upload?: HostUpload;
+  /** Catches single sign-on's redirect (Node: a loopback server). Absent: single sign-on is refused. */
+  codeFromBrowser?: CodeFromBrowser;
+  /** Makes link previews on this device (Node: its own fetch). Absent: none are made. */
+  linkPreviews?: () => LinkPreviewMaker;
+  /** "Export my data" into a folder (Node: a zip file). Absent: unsupported on this host. */
+  exportData?: (
+    parts: ClientParts,
+    conversations: readonly ConversationView[],
+    dir: string,
+  ) => Promise<ExportResult>;
 }
+
+/** One POST of bytes with headers; progress as bytes are taken. Answers the status and body. */
+export type HostUpload = (
+  url: string,
+  headers: Record<string, string>,
+  bytes: Uint8Array,
+  onProgress: (sent: number, total: number) => void,
+) => Promise<{ status: number; body: string }>;
 
 /**
  * Files by path, synchronously (the outbox and the media cache write inside the store's flow).

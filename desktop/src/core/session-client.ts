@@ -23,7 +23,6 @@ import { forgetAccount, normalizeServerUrl, type StoredSession } from './account
 import { ApiClient, type FetchLike, type SecretStore } from './api-client';
 import { ChatClientError, remote } from './client-errors';
 import type { EngineHost } from './host';
-import { nodeHost } from './host.node.ts';
 import {
   SSO_SIGN_IN_TIMEOUT_MS,
   authOptionsOf,
@@ -33,8 +32,7 @@ import {
 } from './sso-sign-in';
 import type { SsoSignInInput } from '../common/sso';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
-import { exportData } from './export/data-export.node.ts';
-import { type LinkPreviewMaker } from './link-preview/link-preview.node.ts';
+import type { LinkPreviewMaker } from './link-preview/link-preview-maker';
 import * as profiles from './profile-actions';
 import { DEFAULT_SYNC_OPTIONS, type SocketFactory, type SyncEngineOptions } from './sync-engine';
 import { SignedInSession } from './signed-in-session';
@@ -44,8 +42,8 @@ export interface ChatClientOptions {
   profileDir: string;
   /** Keeps the refresh token (Electron: safeStorage). */
   secrets: SecretStore;
-  /** The host's parts (host.ts; default: the Node host, host.node.ts). */
-  host?: EngineHost;
+  /** The host's parts (host.ts): Node's in host.node.ts, a browser Worker's in desktop/src/web. */
+  host: EngineHost;
   /** How this device is named in the account's device list. */
   device: { name: string; platform: string };
   logger?: EngineLogger;
@@ -88,7 +86,7 @@ export abstract class SessionClient {
   protected readonly platform: EngineHost;
 
   constructor(protected readonly options: ChatClientOptions) {
-    this.platform = options.host ?? nodeHost;
+    this.platform = options.host;
     this.logger = options.logger ?? silentLogger;
     this.syncOptions = { ...DEFAULT_SYNC_OPTIONS, ...options.sync };
     this.platform.files.makeDir(options.profileDir);
@@ -123,12 +121,7 @@ export abstract class SessionClient {
 
   private open(session: StoredSession, signedIn?: ApiClient): void {
     const api =
-      signedIn ??
-      new ApiClient(
-        session.serverUrl,
-        this.options.secrets,
-        this.options.fetch ? { fetch: this.options.fetch } : {},
-      );
+      signedIn ?? new ApiClient(session.serverUrl, this.options.secrets, this.apiOptions());
     api.onSignedOut = (reason) => void this.endSession(reason);
     this.current = new SignedInSession(session, api, {
       profileDir: this.options.profileDir,
@@ -209,17 +202,25 @@ export abstract class SessionClient {
 
   /** Signs in through the server's OpenID provider in the system browser (sso-sign-in.ts). */
   async signInWithSso(input: SsoSignInInput): Promise<SessionState> {
-    const open = browserOpener(this.options.openBrowser);
+    const open = browserOpener(this.options.openBrowser, this.platform.codeFromBrowser);
     const exchange = ssoExchange(input, open, this.options.device);
     return this.signInWith(input.serverUrl, exchange, SSO_SIGN_IN_TIMEOUT_MS);
   }
 
   async reauthenticateWithSso(): Promise<SsoReauthentication> {
     const { api } = this.ready();
-    const open = browserOpener(this.options.openBrowser);
+    const open = browserOpener(this.options.openBrowser, this.platform.codeFromBrowser);
     return this.whileSigningIn(SSO_SIGN_IN_TIMEOUT_MS, (signal) =>
       reauthenticateThroughBrowser(api, open, signal),
     );
+  }
+
+  /** The api-client's transport: the options' fetch (tests) and the host's upload. */
+  private apiOptions() {
+    return {
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+      ...(this.platform.upload ? { upload: this.platform.upload } : {}),
+    };
   }
 
   /** Stops a sign-in or sign-up that is waiting for the server; it fails with `cancelled`. */
@@ -230,11 +231,7 @@ export abstract class SessionClient {
   private signingIn: AbortController | null = null;
 
   private apiFor(url: string): ApiClient {
-    return new ApiClient(
-      url,
-      this.options.secrets,
-      this.options.fetch ? { fetch: this.options.fetch } : {},
-    );
+    return new ApiClient(url, this.options.secrets, this.apiOptions());
   }
 
   /**
@@ -346,6 +343,10 @@ export abstract class SessionClient {
     const current = this.ready();
     const dir =
       this.options.exportDir ?? this.platform.files.join(this.options.profileDir, 'exports');
+    const { exportData } = this.platform;
+    if (exportData === undefined) {
+      throw new ChatClientError('unsupported', 'Exporting your data is not available here.');
+    }
     return exportData(current, current.list.list(), dir);
   }
   // Two-step sign-in and the admins' section: ./administration.ts.

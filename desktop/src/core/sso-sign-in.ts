@@ -1,8 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import {
-  SSO_LOOPBACK_PATH,
   authOptionsSchema,
   type AuthOptions,
   type AuthSession,
@@ -22,107 +18,15 @@ import { ChatClientError, remote } from './client-errors';
 /** The person signs in at their provider in the browser: this is how long the app waits. */
 export const SSO_SIGN_IN_TIMEOUT_MS = 5 * 60_000;
 
-const page = (title: string, text: string) =>
-  `<!doctype html><meta charset="utf-8"><title>chitchat</title>` +
-  `<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">` +
-  `<h1 style="font-size:1.3rem">${title}</h1><p>${text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')}</p></body>`;
-
-const answer = (res: ServerResponse, status: number, title: string, text: string) => {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    connection: 'close',
-    // The page only says what happened: nothing on it may load or run.
-    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
-  });
-  res.end(page(title, text));
-};
-
-/**
- * Runs one browser sign-in: resolves with the one-time code and its PKCE verifier, or rejects with
- * the server's refusal (`forbidden`, ...), `cancelled` or `timeout` (from `signal`).
- */
-export async function codeFromBrowser(input: {
+/** Runs one sign-in in the browser and returns its one-time code (the host's, host.ts). */
+export type CodeFromBrowser = (input: {
   serverUrl: string;
   inviteCode?: string;
   /** Proving a signed-in person again: the server makes no account. */
   reauthenticate?: boolean;
   openBrowser: (url: string) => Promise<void>;
   signal: AbortSignal;
-}): Promise<{ code: string; verifier: string }> {
-  const { signal } = input;
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const state = randomBytes(24).toString('base64url');
-
-  let settle: { resolve(code: string): void; reject(error: Error): void } | undefined;
-  const outcome = new Promise<string>((resolve, reject) => {
-    settle = { resolve, reject };
-  });
-  // The redirect (or a cancel) can come while the browser is still being opened: the outcome is
-  // awaited only after that, so its rejection must not count as unhandled meanwhile.
-  outcome.catch(() => undefined);
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (req.method !== 'GET' || url.pathname !== SSO_LOOPBACK_PATH) {
-      res.writeHead(404).end();
-      return;
-    }
-    // Only the redirect of the sign-in this app started counts; anything else changes nothing.
-    if (url.searchParams.get('state') !== state) {
-      answer(
-        res,
-        400,
-        'Not this sign-in',
-        'This page does not belong to the sign-in the app is waiting for.',
-      );
-      return;
-    }
-    const code = url.searchParams.get('code');
-    if (code !== null) {
-      answer(res, 200, 'You are signed in', 'You can close this window and go back to chitchat.');
-      settle?.resolve(code);
-      return;
-    }
-    const message = url.searchParams.get('message') ?? 'The server refused this sign-in.';
-    answer(res, 403, 'Sign-in did not work', `${message} You can close this window.`);
-    settle?.reject(new ChatClientError(url.searchParams.get('error') ?? 'forbidden', message));
-  });
-  const onAbort = () => {
-    const reason: unknown = signal.reason;
-    settle?.reject(
-      reason instanceof Error && reason.name === 'TimeoutError'
-        ? new ChatClientError('timeout', 'The sign-in in the browser took too long; try again.')
-        : new ChatClientError('cancelled', 'Cancelled.'),
-    );
-  };
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', resolve);
-    });
-    if (signal.aborted) onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const query = new URLSearchParams({
-      client: 'desktop',
-      port: String((server.address() as AddressInfo).port),
-      state,
-      codeChallenge: challenge,
-      ...(input.inviteCode === undefined ? {} : { inviteCode: input.inviteCode }),
-      ...(input.reauthenticate === true ? { purpose: 'reauthenticate' } : {}),
-    });
-    await input.openBrowser(`${input.serverUrl}/api/auth/oidc/start?${query.toString()}`);
-    return { code: await outcome, verifier };
-  } finally {
-    signal.removeEventListener('abort', onAbort);
-    // The page just answered still goes out (its connection closes after it); nothing new comes in.
-    server.close();
-    server.closeIdleConnections();
-  }
-}
+}) => Promise<{ code: string; verifier: string }>;
 
 /**
  * What the server's sign-in screen offers. A server from before single sign-on has no such route:
@@ -145,21 +49,23 @@ export async function authOptionsOf(api: ApiClient): Promise<AuthOptions> {
 /** The host's way to open the system browser; `unsupported` where there is none. */
 export function browserOpener(
   openBrowser: ((url: string) => Promise<void>) | undefined,
-): (url: string) => Promise<void> {
-  if (openBrowser === undefined)
+  codeFromBrowser: CodeFromBrowser | undefined,
+): { open: (url: string) => Promise<void>; codeFromBrowser: CodeFromBrowser } {
+  if (openBrowser === undefined || codeFromBrowser === undefined)
     throw new ChatClientError('unsupported', 'This app cannot open a browser to sign in.');
-  return openBrowser;
+  return { open: openBrowser, codeFromBrowser };
 }
 
 /** A sign-in through the browser, then the one-time code exchanged for a new device's session. */
 export const ssoExchange =
   (
     input: SsoSignInInput,
-    openBrowser: (url: string) => Promise<void>,
+    browser: ReturnType<typeof browserOpener>,
     device: { name: string; platform: string },
   ) =>
   async (api: ApiClient, signal: AbortSignal): Promise<AuthSession> => {
-    const { code, verifier } = await codeFromBrowser({
+    const openBrowser = browser.open;
+    const { code, verifier } = await browser.codeFromBrowser({
       serverUrl: api.serverUrl,
       ...(input.inviteCode ? { inviteCode: input.inviteCode } : {}),
       openBrowser,
@@ -171,10 +77,11 @@ export const ssoExchange =
 /** The signed-in person proves it is them again: a fresh single sign-on for this device. */
 export async function reauthenticateThroughBrowser(
   api: ApiClient,
-  openBrowser: (url: string) => Promise<void>,
+  browser: ReturnType<typeof browserOpener>,
   signal: AbortSignal,
 ): Promise<SsoReauthentication> {
-  const proof = await codeFromBrowser({
+  const openBrowser = browser.open;
+  const proof = await browser.codeFromBrowser({
     serverUrl: api.serverUrl,
     reauthenticate: true,
     openBrowser,

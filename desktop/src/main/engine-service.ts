@@ -8,6 +8,7 @@ import { DEVICE_NAME_MAX_LENGTH, PLATFORM_MAX_LENGTH, assertNever } from '@chitc
 import type { SessionState } from '../common/contract';
 import { serveChatOnPort, type RpcPort } from '../common/rpc';
 import { ChatClient, type ChatClientOptions } from '../core/chat-client';
+import { nodeHost } from '../core/host.node.ts';
 import {
   isMainToEngine,
   loggerOverPort,
@@ -45,6 +46,7 @@ export function hostEngine(port: RpcPort, deps: EngineServiceDeps): void {
 
   const start = async (options: EngineStartOptions): Promise<SessionState> => {
     client = new ChatClient({
+      host: nodeHost,
       ...deps.clientOptions,
       profileDir: options.profileDir,
       device: describeDevice(options.device.name, options.device.platform),

@@ -9,11 +9,9 @@ import { PUBLIC_ADDRESSES_ONLY, type AddressPolicy } from './address-policy';
 import { fetchBounded, type BoundedFetchOptions } from './fetch-bounded.node.ts';
 import { parsePage } from './parse-page';
 
-/** Makes link previews on this device (DESIGN §10); the engine asks it for the composer's link. */
-export interface LinkPreviewMaker {
-  /** The preview of an http(s) page, or null when it has none (or may not be fetched). */
-  preview(url: string): Promise<LinkPreviewDraft | null>;
-}
+import type { LinkPreviewMaker } from './link-preview-maker';
+
+export type { LinkPreviewMaker } from './link-preview-maker';
 
 export interface LinkPreviewOptions {
   /** Which addresses may be reached (default: public addresses only). */
