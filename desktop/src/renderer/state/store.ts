@@ -39,6 +39,8 @@ export type Panel =
   | { kind: 'settings' }
   | { kind: 'starred' }
   | { kind: 'info'; conversationId: string }
+  /** A chat's "Media, links and docs" (../components/gallery/MediaGallery), opened from its info. */
+  | { kind: 'gallery'; conversationId: string }
   /** The contact info panel of a person (a group member, say): ../components/profile/ContactInfo. */
   | { kind: 'contact'; userId: string }
   | { kind: 'message-info'; conversationId: string; seq: number }

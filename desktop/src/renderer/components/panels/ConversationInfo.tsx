@@ -6,6 +6,7 @@ import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
 import { ErrorNote } from '../ErrorNote';
 import { ContactInfo } from '../profile/ContactInfo';
+import { MediaGalleryEntry } from '../gallery/MediaGalleryEntry';
 import { useUserSearch } from './useUserSearch';
 
 export function ConversationInfo({
@@ -31,6 +32,7 @@ export function ConversationInfo({
     return (
       <div className="stack">
         <ContactInfo store={store} userId={c.peer.id} />
+        <MediaGalleryEntry store={store} conversationId={c.id} />
         <label className="checkbox">
           <input
             type="checkbox"
@@ -50,6 +52,7 @@ export function ConversationInfo({
         {c.peer && <p className="muted">@{c.peer.username}</p>}
         {c.kind === 'group' && <p className="muted">{c.memberCount} members</p>}
       </div>
+      <MediaGalleryEntry store={store} conversationId={c.id} />
       <label className="checkbox">
         <input
           type="checkbox"

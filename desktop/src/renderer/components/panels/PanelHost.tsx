@@ -1,5 +1,6 @@
 import { useAppState, type AppStore } from '../../state/store';
 import { ContactInfo } from '../profile/ContactInfo';
+import { MediaGallery } from '../gallery/MediaGallery';
 import { ForwardDialog } from './ForwardDialog';
 import { InfoSheet } from './InfoSheet';
 import { MessageInfoList } from './MessageInfoList';
@@ -40,6 +41,18 @@ export function PanelHost({ store }: { store: AppStore }) {
       );
     case 'info':
       return <InfoSheet store={store} conversationId={panel.conversationId} onClose={close} />;
+    case 'gallery':
+      // Closing goes back to the chat's info, where the gallery was opened.
+      return (
+        <Sheet
+          title="Media, links and docs"
+          onClose={() =>
+            store.set({ panel: { kind: 'info', conversationId: panel.conversationId } })
+          }
+        >
+          <MediaGallery store={store} conversationId={panel.conversationId} />
+        </Sheet>
+      );
     case 'contact':
       return (
         <Sheet title="Contact info" onClose={close}>

@@ -5,6 +5,7 @@ import { useAppState, type AppStore } from '../../state/store';
 import { ErrorNote } from '../ErrorNote';
 import { ChangePassword } from './ChangePassword';
 import { ExportData } from './ExportData';
+import { HistoryDownload } from '../settings/HistoryDownload';
 import { DeleteAccount } from './DeleteAccount';
 import { LinkPreviewSetting } from './LinkPreviewSetting';
 import { PrivacySettings } from './PrivacySettings';
@@ -58,6 +59,7 @@ export function Settings({ store }: { store: AppStore }) {
       ) : (
         <ChangePassword store={store} />
       )}
+      <HistoryDownload store={store} />
       <ExportData store={store} />
       {/* Single sign-on accounts have no password for a second step to follow. */}
       {account?.hasPassword === true && (

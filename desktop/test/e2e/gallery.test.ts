@@ -1,0 +1,271 @@
+import { randomUUID } from 'node:crypto';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { AttachmentRef, LinkPreview } from '@chitchat/shared';
+import type { TestServer } from '@chitchat/server/testing';
+import { ApiClient, memorySecretStore } from '../../src/core/api-client';
+import { online, PASSWORD, uniqueUser, type Engine } from '../engines';
+import { seedDirect } from '../seed';
+import { audit } from './axe';
+import { chromiumAvailable, screenshot, type AppWindow } from './browser';
+import { openDevice, startRig, stopRig } from './rig';
+
+const runBrowser = chromiumAvailable();
+const DAY = 86_400_000;
+
+/** A person made over the REST API only (no window): they upload media and are seeded as senders. */
+async function apiPerson(server: TestServer, displayName: string) {
+  const api = new ApiClient(server.url, memorySecretStore());
+  const username = uniqueUser(displayName.split(' ')[0]?.toLowerCase() ?? 'user');
+  const session = await api.register({
+    username,
+    password: PASSWORD,
+    displayName,
+    device: { name: 'seed', platform: 'linux' },
+  });
+  return { api, username, userId: session.user.id };
+}
+
+/** A small PNG of one colour, uploaded by `api` (a real thumbnail is made by the server). */
+async function uploadPhoto(api: ApiClient, name: string, hue: number): Promise<AttachmentRef> {
+  const png = await sharp({
+    create: {
+      width: 160,
+      height: 120,
+      channels: 3,
+      background: { r: (hue * 7) % 256, g: (hue * 53) % 256, b: (hue * 101) % 256 },
+    },
+  })
+    .png()
+    .toBuffer();
+  return api.uploadMedia(new Uint8Array(png), { name, mime: 'image/png' });
+}
+
+/**
+ * "Media, links and docs" and "Download all history" as a person uses them (issue #16), on a new
+ * device that holds only the newest 50 messages of each chat: a chat of 420 messages with photos,
+ * documents and links over three months, and another whose oldest message is only found after the
+ * whole history is downloaded.
+ */
+// Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
+describe.skipIf(!runBrowser)('media, links and docs; download all history (Chromium)', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let app: { url: string; close(): Promise<void> };
+  const windows: AppWindow[] = [];
+  const engines: Engine[] = [];
+
+  beforeAll(async () => {
+    [server, browser, app] = await startRig();
+  }, 120_000);
+  afterAll(() => stopRig({ server, browser, app, windows, engines }));
+
+  const sheet = (page: Page, name: string) => page.getByRole('dialog', { name });
+
+  it('pages the gallery from the server, steps through photos, downloads all history', async () => {
+    const ana = await apiPerson(server, 'Ana Lima');
+    const bob = await apiPerson(server, 'Bob Stone');
+    const carl = await apiPerson(server, 'Carl Weiss');
+    const withBob = await seedDirect(server.store, ana.userId, bob.userId);
+    const withCarl = await seedDirect(server.store, ana.userId, carl.userId);
+
+    // 420 messages with Bob over 84 days: a photo every 7th (60), a PDF every 49th (9, uploaded by
+    // Bob), a link every 42nd (10; every other one with the preview Bob's device made).
+    const now = Date.now();
+    const start = now - 84 * DAY;
+    const photos = new Map<number, AttachmentRef>();
+    const docs = new Map<number, AttachmentRef>();
+    for (let i = 0; i < 420; i++) {
+      if (i % 7 === 3) photos.set(i, await uploadPhoto(bob.api, `photo-${i}.png`, i));
+      if (i % 49 === 5) {
+        docs.set(
+          i,
+          await bob.api.uploadMedia(new TextEncoder().encode(`%PDF-1.4 report ${i}`), {
+            name: `report-${i}.pdf`,
+            mime: 'application/pdf',
+          }),
+        );
+      }
+    }
+    const preview = (i: number): LinkPreview => ({
+      url: `https://example.com/article-${i}`,
+      title: `Article ${i}: what the team learned`,
+      description: 'Notes from the retrospective',
+      image: null,
+    });
+    await Promise.all(
+      Array.from({ length: 420 }, (_, i) => {
+        const photo = photos.get(i);
+        const doc = docs.get(i);
+        const link = i % 42 === 13;
+        return server.store.appendMessage({
+          id: randomUUID(),
+          conversationId: withBob,
+          userId: i % 3 === 0 ? ana.userId : bob.userId,
+          deviceId: null,
+          at: start + i * 0.2 * DAY,
+          clientMsgId: randomUUID(),
+          text: photo
+            ? null
+            : doc
+              ? `The report, part ${i}`
+              : link
+                ? `Read this: https://example.com/article-${i}`
+                : `Message ${i} about the plan`,
+          replyToSeq: null,
+          attachments: photo ? [photo] : doc ? [doc] : [],
+          linkPreview: link && i % 84 === 13 ? preview(i) : undefined,
+        });
+      }),
+    );
+    // 300 with Carl; the oldest holds a word nothing newer has.
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        server.store.appendMessage({
+          id: randomUUID(),
+          conversationId: withCarl,
+          userId: i % 2 === 0 ? carl.userId : ana.userId,
+          deviceId: null,
+          at: start + i * 0.25 * DAY,
+          clientMsgId: randomUUID(),
+          text: i === 0 ? 'My grandmother’s gazpacho recipe' : `Carl line ${i}`,
+          replyToSeq: null,
+          attachments: [],
+        }),
+      ),
+    );
+
+    // Ana's new laptop: each chat's newest 50 messages only.
+    const rig = { server, browser, app, windows, engines };
+    const { page, engine } = await openDevice(rig, 'Ana laptop', { sync: { pageSize: 50 } });
+    await engine.client.signIn({
+      serverUrl: server.url,
+      username: ana.username,
+      password: PASSWORD,
+    });
+    await online(engine.client);
+    const nav = page.getByRole('navigation', { name: 'Conversations' });
+    await nav.getByRole('button', { name: /^Bob Stone/ }).click();
+    await page.getByRole('button', { name: 'Contact info', exact: true }).click();
+    const info = sheet(page, 'Contact info');
+    // The count is what the laptop holds: the newest 50 messages have 7 photos, a PDF and a link.
+    const entry = info.getByRole('button', { name: /^Media, links and docs/ });
+    await expect.poll(() => entry.textContent()).toMatch(/Media, links and docs\s*9/);
+    await entry.click();
+
+    // 1. Media: the cached photo first, then older pages from the server as the list scrolls,
+    // grouped by month, ending with "No more".
+    const gallery = sheet(page, 'Media, links and docs');
+    const tiles = gallery.locator('.gallery-tile');
+    await tiles.first().waitFor({ timeout: 20_000 });
+    await expect.poll(() => gallery.locator('.gallery-loading').count()).toBe(0);
+    // The first page filled the screen from history the server sent: not everything yet.
+    const firstPage = await tiles.count();
+    expect(firstPage).toBeGreaterThan(7);
+    expect(firstPage).toBeLessThan(60);
+    expect(await gallery.getByText('No more').count()).toBe(0);
+    // Scrolling to the end asks for older pages until the start of the chat.
+    await expect
+      .poll(
+        async () => {
+          if ((await gallery.getByText('No more').count()) > 0) return true;
+          await gallery.locator('.gallery-end').scrollIntoViewIfNeeded();
+          return false;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(true);
+    expect(await tiles.count()).toBe(60);
+    const months = await gallery.locator('.gallery-month h3').allTextContents();
+    expect(months.length).toBeGreaterThanOrEqual(3);
+    expect(months[0]).toBe('This month');
+    await gallery.locator('.sheet-body').evaluate((el) => el.scrollTo(0, 0));
+    await screenshot(page, 'gallery-01-media');
+
+    // 2. A photo opens in the viewer and steps to the older and newer ones of the gallery.
+    await gallery.getByRole('button', { name: /^Photo photo-416\.png/ }).click();
+    const viewer = page.getByRole('dialog', { name: 'Photo photo-416.png' });
+    await viewer.waitFor();
+    await expect.poll(() => viewer.locator('.viewer-count').textContent()).toBe('60 of 60');
+    await viewer.getByRole('button', { name: 'Previous photo' }).click();
+    await page.getByRole('dialog', { name: 'Photo photo-409.png' }).waitFor();
+    await expect.poll(() => page.locator('.viewer-count').textContent()).toBe('59 of 60');
+    await page.locator('.viewer-image').waitFor();
+    await screenshot(page, 'gallery-02-viewer');
+    await page.getByRole('button', { name: 'Next photo' }).click();
+    await page.getByRole('dialog', { name: 'Photo photo-416.png' }).waitFor();
+    await page.locator('.viewer').getByRole('button', { name: 'Close' }).click();
+
+    // 3. Links: the link, its preview where the sender made one, who sent it and when.
+    await gallery.getByRole('tab', { name: 'Links' }).click();
+    const links = gallery.locator('.gallery-link');
+    await gallery.getByText('No more').waitFor({ timeout: 20_000 });
+    expect(await links.count()).toBe(10);
+    await expect
+      .poll(() => links.first().textContent())
+      .toMatch(/https:\/\/example\.com\/article-391.*Bob Stone/);
+    expect(await gallery.getByText('Article 349: what the team learned').count()).toBe(1);
+    await screenshot(page, 'gallery-03-links');
+
+    // 4. Docs (arrow keys move between the tabs): name, size, type, date; Open and Save.
+    await gallery.getByRole('tab', { name: 'Links' }).press('ArrowRight');
+    await expect
+      .poll(() => gallery.getByRole('tab', { name: 'Docs' }).getAttribute('aria-selected'))
+      .toBe('true');
+    await gallery.getByText('No more').waitFor({ timeout: 20_000 });
+    const docRows = gallery.locator('.gallery-doc');
+    expect(await docRows.count()).toBe(9);
+    await expect.poll(() => docRows.first().textContent()).toMatch(/report-397\.pdf.*PDF/);
+    const download = page.waitForEvent('download');
+    await gallery.getByRole('button', { name: 'Save report-397.pdf' }).click();
+    expect((await download).suggestedFilename()).toBe('report-397.pdf');
+    await screenshot(page, 'gallery-04-docs');
+    expect(await audit(page, 'gallery-docs')).toEqual([]);
+    await gallery.getByRole('tab', { name: 'Media' }).click();
+    await tiles.first().waitFor();
+    expect(await audit(page, 'gallery-media')).toEqual([]);
+    await page.setViewportSize({ width: 640, height: 420 });
+    await screenshot(page, 'gallery-05-media-small');
+    await page.setViewportSize({ width: 1200, height: 760 });
+    await gallery.getByRole('button', { name: 'Close' }).click();
+    await sheet(page, 'Contact info').getByRole('button', { name: 'Close' }).click();
+
+    // 5. The oldest message with Carl is not on this laptop: search does not find it yet.
+    expect(await engine.client.searchMessages('gazpacho')).toEqual([]);
+
+    // 6. Settings → Download all history: progress by chats, then complete.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const settings = sheet(page, 'Settings');
+    await settings.getByRole('button', { name: 'Download all history' }).click();
+    const status = settings.locator('.history-download [role="status"]');
+    await expect
+      .poll(() => status.textContent(), { timeout: 5_000 })
+      .toMatch(/of 2 chats|All history/);
+    await settings.locator('.history-download').scrollIntoViewIfNeeded();
+    await screenshot(page, 'gallery-06-download-progress');
+    await expect
+      .poll(() => status.textContent(), { timeout: 60_000 })
+      .toBe('All history is on this device (2 chats); search covers every message.');
+    await settings.locator('.history-download').scrollIntoViewIfNeeded();
+    await screenshot(page, 'gallery-07-download-complete');
+    expect(await audit(page, 'history-download')).toEqual([]);
+    await page.setViewportSize({ width: 640, height: 420 });
+    await settings.locator('.history-download').scrollIntoViewIfNeeded();
+    await screenshot(page, 'gallery-08-download-small');
+    await page.setViewportSize({ width: 1200, height: 760 });
+    await settings.getByRole('button', { name: 'Close' }).click();
+
+    // 7. Now search finds the oldest message, and it opens in place.
+    const search = page.getByLabel('Search chats and messages');
+    await search.fill('gazpacho');
+    const hit = page.locator('.hit-row', { hasText: 'gazpacho' });
+    await hit.waitFor({ timeout: 20_000 });
+    await hit.click();
+    await page
+      .getByRole('log', { name: 'Messages' })
+      .getByText('My grandmother’s gazpacho recipe')
+      .waitFor({ timeout: 20_000 });
+    await screenshot(page, 'gallery-09-old-message-found');
+  });
+});
