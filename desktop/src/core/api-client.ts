@@ -282,7 +282,9 @@ export class ApiClient {
   /** A host without its own upload (the browser): one fetch, progress at the start and the end. */
   private readonly fetchUpload: HostUpload = async (url, headers, bytes, onProgress) => {
     onProgress(0, bytes.byteLength);
-    const response = await this.fetchImpl(url, { method: 'POST', headers, body: bytes });
+    // A copy typed as the ArrayBuffer-backed view fetch takes.
+    const copy = new Uint8Array(bytes);
+    const response = await this.fetchImpl(url, { method: 'POST', headers, body: copy });
     const body = await response.text();
     onProgress(bytes.byteLength, bytes.byteLength);
     return { status: response.status, body };

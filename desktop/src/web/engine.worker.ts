@@ -1,0 +1,88 @@
+import type { RpcPort } from '../common/rpc';
+import { serveChatOnPort } from '../common/rpc';
+import { ChatClient } from '../core/chat-client';
+import { browserHost, cookieSecretStore, WEB_PROFILE_DIR } from './worker-host';
+
+/*
+ * The web app's engine (DESIGN §10, §11): the same ChatClient as the desktop's utility process,
+ * in a dedicated Worker over the browser host (worker-host.ts), serving the chat contract on the
+ * Worker's own port (the page: engine-connection.ts, hostBridgeFromPort).
+ *
+ * One tab owns the database: the engine starts only while this Worker holds the Web Lock
+ * ENGINE_LOCK. A second tab's engine waits for it (its page is told `elsewhere`) and takes over
+ * when the owner's tab closes. Calls that arrive before the engine is ready wait for it.
+ *
+ * Besides the contract's results and events, the Worker posts `{ kind: 'engine:status', status }`:
+ * 'elsewhere' (another tab holds the database), 'ready', 'no-offline-cache' (with `reason`: no
+ * OPFS, the app runs online only) and 'failed' (with `reason`).
+ */
+
+export const ENGINE_LOCK = 'chitchat-engine';
+
+export type EngineStatus =
+  | { kind: 'engine:status'; status: 'elsewhere' | 'ready' }
+  | { kind: 'engine:status'; status: 'no-offline-cache' | 'failed'; reason: string };
+
+/** Messages that came before the engine was served, replayed to it once it is. */
+const early: unknown[] = [];
+let listeners: ((message: unknown) => void)[] | null = null;
+self.addEventListener('message', (event: MessageEvent) => {
+  if (listeners === null) early.push(event.data);
+  else for (const listener of listeners) listener(event.data);
+});
+
+const port: RpcPort = {
+  postMessage: (message) => self.postMessage(message),
+  onMessage(listener) {
+    (listeners ??= []).push(listener);
+    return () => {
+      listeners = (listeners ?? []).filter((l) => l !== listener);
+    };
+  },
+};
+const status = (message: EngineStatus) => self.postMessage(message);
+
+async function runEngine(opfs: boolean): Promise<void> {
+  const { host, offlineCache, reason } = await browserHost({ opfs });
+  if (!offlineCache)
+    status({ kind: 'engine:status', status: 'no-offline-cache', reason: reason ?? '' });
+  const client = new ChatClient({
+    host,
+    profileDir: WEB_PROFILE_DIR,
+    secrets: cookieSecretStore(host.files),
+    device: { name: 'Web browser', platform: 'web' },
+  });
+  await client.start();
+  serveChatOnPort(client, client.events, port);
+  for (const message of early.splice(0)) for (const listener of listeners ?? []) listener(message);
+  status({ kind: 'engine:status', status: 'ready' });
+  // The lock is held as long as this Worker lives: the promise never settles.
+  await new Promise<never>(() => undefined);
+}
+
+function fail(error: unknown): void {
+  status({
+    kind: 'engine:status',
+    status: 'failed',
+    reason: error instanceof Error ? error.message : String(error),
+  });
+}
+
+const locks = 'locks' in navigator ? navigator.locks : undefined;
+if (locks === undefined) {
+  // No Web Locks: two tabs could open one pool, so the database stays in memory (online only).
+  status({
+    kind: 'engine:status',
+    status: 'no-offline-cache',
+    reason: 'This browser has no Web Locks, so the offline cache stays off.',
+  });
+  runEngine(false).catch(fail);
+} else {
+  locks
+    .request(ENGINE_LOCK, { ifAvailable: true }, async (lock) => {
+      if (lock !== null) return runEngine(true);
+      status({ kind: 'engine:status', status: 'elsewhere' });
+      return locks.request(ENGINE_LOCK, () => runEngine(true));
+    })
+    .catch(fail);
+}
