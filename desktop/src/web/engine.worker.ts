@@ -1,6 +1,7 @@
 import type { RpcPort } from '../common/rpc';
 import { serveChatOnPort } from '../common/rpc';
 import { ChatClient } from '../core/chat-client';
+import { ENGINE_LOCK } from './engine.worker-lock';
 import { browserHost, cookieSecretStore, WEB_PROFILE_DIR } from './worker-host';
 
 /*
@@ -16,8 +17,6 @@ import { browserHost, cookieSecretStore, WEB_PROFILE_DIR } from './worker-host';
  * 'elsewhere' (another tab holds the database), 'ready', 'no-offline-cache' (with `reason`: no
  * OPFS, the app runs online only) and 'failed' (with `reason`).
  */
-
-export const ENGINE_LOCK = 'chitchat-engine';
 
 export type EngineStatus =
   | { kind: 'engine:status'; status: 'elsewhere' | 'ready' }
