@@ -17,6 +17,7 @@ import { twoStepRouter } from './http/two-step';
 import { ssoRouter } from './http/sso';
 import { createSsoService, ssoOptionsOf, type SsoService } from './services/sso';
 import { pushRouter } from './http/push';
+import { webAppRouter } from './http/web-app';
 import { webPushEnabled } from './config';
 import { createPushDelivery } from './services/push-delivery';
 import { createWebPushService, type WebPushService } from './services/web-push';
@@ -278,6 +279,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
   app.use('/api', (_req, res) => {
     sendError(res, 404, { code: 'not_found', message: 'No such route.' });
   });
+  app.use(webAppRouter(config.WEB_APP_DIR));
   app.use(errorHandler(logger));
   httpServer.on('request', app);
 

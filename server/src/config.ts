@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { MEDIA_MAX_BYTES, REGISTRATION_MODES } from '@chitchat/shared';
 
@@ -54,6 +55,14 @@ const envSchema = z.object({
   /** Loopback by default: metrics are unauthenticated and for the operator's scraper only. */
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * The built web app (`npm run build:web`), served at PUBLIC_URL/ (issue #17); default the
+   * repository's desktop/dist/web. Without a build there, `/` says how to make one.
+   */
+  WEB_APP_DIR: z
+    .string()
+    .min(1)
+    .default(path.resolve(import.meta.dirname, '../../desktop/dist/web')),
   MONGODB_URI: optionalString,
   REDIS_URL: optionalString.pipe(
     z

@@ -8,22 +8,9 @@
  * badge (its own unread pill in the list still shows). Conversations the user left still count
  * until read, as the list shows them.
  */
-import type { ConnectionState, ConversationView } from '../common/contract';
+import type { ConnectionState } from '../common/contract';
 
-export function unreadTotal(
-  conversations: readonly Pick<ConversationView, 'muted' | 'unreadCount'>[],
-): number {
-  let total = 0;
-  for (const conversation of conversations)
-    if (!conversation.muted && conversation.unreadCount > 0) total += conversation.unreadCount;
-  return total;
-}
-
-/** What the badge reads: nothing at zero, the count up to 99, then "99+". */
-export function badgeLabel(count: number): string {
-  if (count <= 0) return '';
-  return count > 99 ? '99+' : String(Math.floor(count));
-}
+export { badgeLabel, unreadTotal } from '../common/unread';
 
 /** The tray icon's tooltip: the app (and profile), the unread count, and a word when not online. */
 export function trayTooltip(input: {

@@ -1,0 +1,49 @@
+import type { ChatShellBridge } from '../common/shell';
+import { conversationOfUrl, isOpenConversationMessage } from './sw/notification';
+
+/*
+ * The shell of the web app (issue #17): what Electron's main process does for the desktop app,
+ * done by the browser. Links open in a new tab, a notification click comes from the service
+ * worker as a message (or, when no window was open, as the address it opened), and the server is
+ * the one that served the page.
+ */
+
+const platformOf = (userAgent: string): string =>
+  /Mac|iPhone|iPad/.test(userAgent) ? 'darwin' : /Windows/.test(userAgent) ? 'win32' : 'linux';
+
+export function createBrowserShell(win: Window): ChatShellBridge {
+  // A notification that opened this window named its chat in the address: taken once, then cleared.
+  let pending = conversationOfUrl(win.location.hash);
+  if (pending !== null) win.history.replaceState(null, '', win.location.pathname);
+  return {
+    setActiveConversation() {
+      // Nothing to do: pushes go only to devices without a live socket, so never to a page in use.
+    },
+    onOpenConversation(listener) {
+      if (pending !== null) {
+        const id = pending;
+        pending = null;
+        listener(id);
+      }
+      const worker = win.navigator.serviceWorker as ServiceWorkerContainer | undefined;
+      const onMessage = (event: MessageEvent) => {
+        if (isOpenConversationMessage(event.data)) listener(event.data.conversationId);
+      };
+      worker?.addEventListener('message', onMessage);
+      return () => worker?.removeEventListener('message', onMessage);
+    },
+    openExternal(url) {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return;
+      }
+      // As the desktop shell's link policy: web links only, never javascript: or data:.
+      if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return;
+      win.open(parsed.href, '_blank', 'noopener,noreferrer');
+    },
+    platform: platformOf(win.navigator.userAgent),
+    defaultServerUrl: win.location.origin,
+  };
+}

@@ -1,0 +1,24 @@
+import '../common/shell';
+import { hostBridgeFromPort } from '../common/rpc';
+import { mountApp } from '../renderer/mount';
+import { createBrowserShell } from './browser-shell';
+import { startEngineWorker } from './engine-connection';
+import { showStartFailure } from './start-failure';
+import { watchUnread } from './unread-badge';
+
+/*
+ * The web app's page (issue #17): the desktop app's screen over the engine in a Worker, with the
+ * browser as its shell. The service worker keeps the app shell for offline starts and shows pushes.
+ */
+
+const host = hostBridgeFromPort(startEngineWorker((reason) => showStartFailure(document, reason)));
+window.chitchatHost = host;
+window.chitchatShell = createBrowserShell(window);
+watchUnread(host, document, navigator);
+mountApp(host);
+
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js', { scope: '/', type: 'module' }).catch(() => {
+    // Without it the app still runs online; it only cannot open offline or show pushes.
+  });
+}

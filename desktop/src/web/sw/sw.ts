@@ -1,0 +1,125 @@
+/// <reference lib="webworker" />
+import { webPushPayloadSchema } from '@chitchat/shared';
+import { conversationUrl, notificationOf, type OpenConversationMessage } from './notification';
+
+/*
+ * The web app's service worker (issue #17, DESIGN §11), served as /sw.js:
+ * - the app shell (index.html and every built file) in a cache named for this build, so the app
+ *   opens offline; a new build installs beside it and the old cache goes when the new one is active;
+ * - Web Push: the notification of a message, one per chat, and its click opening that chat.
+ * The API and the socket never go through the cache: the engine keeps the data (OPFS).
+ */
+
+declare const self: ServiceWorkerGlobalScope;
+
+/** Written by the build (desktop/vite.web.config.ts): this build's files and their version. */
+const PRECACHE: { version: string; files: string[] } = JSON.parse('__CHITCHAT_PRECACHE__') as {
+  version: string;
+  files: string[];
+};
+
+const CACHE_PREFIX = 'chitchat-shell-';
+const SHELL_CACHE = `${CACHE_PREFIX}${PRECACHE.version}`;
+/** Waiting for the network before opening from the cache: a stalled connection must not hold the app. */
+const NAVIGATION_TIMEOUT_MS = 3_000;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      await cache.addAll(
+        ['/', ...PRECACHE.files].map((url) => new Request(url, { cache: 'reload' })),
+      );
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      for (const name of await caches.keys()) {
+        if (name.startsWith(CACHE_PREFIX) && name !== SHELL_CACHE) await caches.delete(name);
+      }
+      await self.clients.claim();
+    })(),
+  );
+});
+
+const isServerPath = (pathname: string) =>
+  pathname.startsWith('/api/') || pathname.startsWith('/socket.io/');
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || isServerPath(url.pathname)) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(openPage(request));
+    return;
+  }
+  event.respondWith(fromShell(request));
+});
+
+/** A page: the network's copy when it answers in time (a new build), else the cached shell. */
+async function openPage(request: Request): Promise<Response> {
+  const cache = await caches.open(SHELL_CACHE);
+  try {
+    const answer = await fetch(request, { signal: AbortSignal.timeout(NAVIGATION_TIMEOUT_MS) });
+    if (answer.ok) return answer;
+    return (await cache.match('/')) ?? answer;
+  } catch {
+    const shell = await cache.match('/');
+    if (shell !== undefined) return shell;
+    throw new Error('offline, and the app shell is not cached yet');
+  }
+}
+
+/** Built files are immutable: the cached copy when there is one, else the network. */
+async function fromShell(request: Request): Promise<Response> {
+  const cached = await caches.match(request, { cacheName: SHELL_CACHE });
+  return cached ?? fetch(request);
+}
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(
+    (async () => {
+      let raw: unknown = null;
+      try {
+        raw = event.data?.json();
+      } catch {
+        raw = null;
+      }
+      const parsed = webPushPayloadSchema.safeParse(raw);
+      if (!parsed.success) return;
+      const shown = notificationOf(parsed.data, Date.now());
+      await self.registration.showNotification(shown.title, shown.options);
+    })(),
+  );
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const data = event.notification.data as { conversationId?: unknown } | null;
+  const conversationId = typeof data?.conversationId === 'string' ? data.conversationId : null;
+  event.waitUntil(
+    (async () => {
+      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const open = windows[0];
+      if (open !== undefined) {
+        await open.focus();
+        if (conversationId !== null) {
+          const message: OpenConversationMessage = {
+            type: 'chitchat:open-conversation',
+            conversationId,
+          };
+          open.postMessage(message);
+        }
+        return;
+      }
+      await self.clients.openWindow(
+        conversationId === null ? '/' : conversationUrl(conversationId),
+      );
+    })(),
+  );
+});
