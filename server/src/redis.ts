@@ -100,10 +100,15 @@ async function quit(client: Redis): Promise<void> {
   client.disconnect();
 }
 
-/** `/readyz` fails while any of the connections is down or Redis does not answer quickly. */
+/**
+ * `/readyz` reports Redis failing while any of the connections is down or Redis does not answer
+ * quickly, as `degraded`: still ready, since every replica shares the one Redis and each can
+ * serve its own sockets meanwhile (what it hands to other processes waits in its queue).
+ */
 export function redisReadiness(clients: readonly Redis[]): ReadinessCheck {
   return {
     name: 'redis',
+    required: false,
     async check() {
       const down = clients.find((client) => client.status !== 'ready');
       if (down !== undefined) throw new Error(`Redis connection is ${down.status}`);

@@ -4,6 +4,13 @@ import type { Logger } from '../logger';
 export interface ReadinessCheck {
   name: string;
   check: () => Promise<void>;
+  /**
+   * False for what the process can serve without (Redis): a failure shows in the answer as
+   * `degraded` but keeps the process ready. An outage of something every replica shares would
+   * otherwise take all of them out of the load balancer at once, while each can still serve its
+   * own sockets. Default true.
+   */
+  required?: boolean;
 }
 
 export function healthRouter(deps: { checks: readonly ReadinessCheck[]; logger: Logger }): Router {
@@ -13,20 +20,22 @@ export function healthRouter(deps: { checks: readonly ReadinessCheck[]; logger: 
   });
   router.get('/readyz', (_req, res, next) => {
     Promise.all(
-      deps.checks.map(async ({ name, check }) => {
+      deps.checks.map(async ({ name, check, required = true }) => {
         try {
           await check();
-          return [name, 'ok'] as const;
+          return [name, 'ok', required] as const;
         } catch (error) {
           deps.logger.warn({ err: error, check: name }, 'readiness check failed');
-          return [name, 'failing'] as const;
+          return [name, 'failing', required] as const;
         }
       }),
     ).then((results) => {
-      const ready = results.every(([, state]) => state === 'ok');
-      res
-        .status(ready ? 200 : 503)
-        .json({ status: ready ? 'ready' : 'not_ready', checks: Object.fromEntries(results) });
+      const failing = results.filter(([, state]) => state !== 'ok');
+      const ready = failing.every(([, , required]) => !required);
+      res.status(ready ? 200 : 503).json({
+        status: !ready ? 'not_ready' : failing.length > 0 ? 'degraded' : 'ready',
+        checks: Object.fromEntries(results.map(([name, state]) => [name, state])),
+      });
     }, next);
   });
   return router;
