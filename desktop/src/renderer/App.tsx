@@ -65,7 +65,12 @@ function useKeyboardShortcuts(store: AppStore) {
         const next =
           ids[Math.max(0, Math.min(ids.length - 1, index + (event.key === 'ArrowUp' ? -1 : 1)))];
         if (next) store.open(next);
-      } else if (event.key === 'Escape' && state.panel) {
+      } else if (
+        event.key === 'Escape' &&
+        state.panel &&
+        // A photo open over a panel (the gallery's) closes first; its own handler does that.
+        document.querySelector('.viewer') === null
+      ) {
         store.set({ panel: null });
       }
     };

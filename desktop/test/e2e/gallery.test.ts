@@ -5,10 +5,10 @@ import type { Browser, Page } from 'playwright-core';
 import type { AttachmentRef, LinkPreview } from '@chitchat/shared';
 import type { TestServer } from '@chitchat/server/testing';
 import { ApiClient, memorySecretStore } from '../../src/core/api-client';
-import { online, PASSWORD, uniqueUser, type Engine } from '../engines';
+import { engine as startEngine, online, PASSWORD, uniqueUser, type Engine } from '../engines';
 import { seedDirect } from '../seed';
 import { audit } from './axe';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
+import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
 import { openDevice, startRig, stopRig } from './rig';
 
 const runBrowser = chromiumAvailable();
@@ -195,7 +195,10 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
     await screenshot(page, 'gallery-02-viewer');
     await page.getByRole('button', { name: 'Next photo' }).click();
     await page.getByRole('dialog', { name: 'Photo photo-416.png' }).waitFor();
-    await page.locator('.viewer').getByRole('button', { name: 'Close' }).click();
+    // Escape closes the photo, and only the photo: the gallery stays open under it.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.viewer').count()).toBe(0);
+    expect(await gallery.isVisible()).toBe(true);
 
     // 3. Links: the link, its preview where the sender made one, who sent it and when.
     await gallery.getByRole('tab', { name: 'Links' }).click();
@@ -267,5 +270,79 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
       .getByText('My grandmother’s gazpacho recipe')
       .waitFor({ timeout: 20_000 });
     await screenshot(page, 'gallery-09-old-message-found');
+  });
+  it('"Download all history" shows its progress, carries on after the app restarts, and says when it is complete', async () => {
+    const ana = await apiPerson(server, 'Ana Lima');
+    const friends = await Promise.all(
+      ['Dora Kim', 'Emil Berg', 'Fay Osei'].map((name) => apiPerson(server, name)),
+    );
+    const start = Date.now() - 200 * DAY;
+    // Three chats of 1,000 messages: 60 pages of 50 to fetch, seconds of work to watch.
+    for (const friend of friends) {
+      const chatId = await seedDirect(server.store, ana.userId, friend.userId);
+      await Promise.all(
+        Array.from({ length: 1000 }, (_, i) =>
+          server.store.appendMessage({
+            id: randomUUID(),
+            conversationId: chatId,
+            userId: i % 2 === 0 ? friend.userId : ana.userId,
+            deviceId: null,
+            at: start + i * 0.1 * DAY,
+            clientMsgId: randomUUID(),
+            text: i === 0 ? `The first note from ${friend.userId.slice(0, 8)} quokka` : `Line ${i}`,
+            replyToSeq: null,
+            attachments: [],
+          }),
+        ),
+      );
+    }
+    const rig = { server, browser, app, windows, engines };
+    const first = await openDevice(rig, 'Ana laptop', { sync: { pageSize: 50 } });
+    await first.engine.client.signIn({
+      serverUrl: server.url,
+      username: ana.username,
+      password: PASSWORD,
+    });
+    await online(first.engine.client);
+    await first.page.getByRole('button', { name: 'Settings' }).click();
+    const settings = sheet(first.page, 'Settings');
+    await settings.getByRole('button', { name: 'Download all history' }).click();
+    const status = settings.locator('.history-download [role="status"]');
+    await expect
+      .poll(() => status.textContent(), { timeout: 20_000 })
+      .toMatch(/^Downloading history… [0-2] of 3 chats$/);
+    await settings.locator('.history-download').scrollIntoViewIfNeeded();
+    await screenshot(first.page, 'gallery-10-download-progress');
+
+    // The app is closed in the middle of it.
+    await first.engine.client.stop();
+    const restarted = await startEngine({
+      profileDir: first.engine.profileDir,
+      secrets: first.engine.secrets,
+      sync: { pageSize: 50 },
+    });
+    engines.push(restarted);
+    const window = await openApp(browser, app.url, restarted.client, {
+      defaultServerUrl: server.url,
+    });
+    windows.push(window);
+    const { page } = window;
+    await page.getByRole('navigation', { name: 'Conversations' }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Settings' }).click();
+    // Nobody asked again: it carries on by itself until every chat is complete.
+    await expect
+      .poll(
+        () => sheet(page, 'Settings').locator('.history-download [role="status"]').textContent(),
+        {
+          timeout: 90_000,
+        },
+      )
+      .toBe('All history is on this device (3 chats); search covers every message.');
+    expect(
+      await sheet(page, 'Settings').getByRole('button', { name: 'Download all history' }).count(),
+    ).toBe(0);
+    await sheet(page, 'Settings').locator('.history-download').scrollIntoViewIfNeeded();
+    await screenshot(page, 'gallery-11-download-resumed-complete');
+    expect((await restarted.client.searchMessages('quokka')).length).toBe(3);
   });
 });
