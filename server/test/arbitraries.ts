@@ -112,6 +112,8 @@ function fields(world: FuzzWorld): Record<FuzzEvent, Record<string, Field>> {
     badAccountChanges,
   } = featureFields(basic);
   const {
+    avatar,
+    badAvatar,
     description,
     badDescription,
     permissions,
@@ -205,6 +207,7 @@ function fields(world: FuzzWorld): Record<FuzzEvent, Record<string, Field>> {
       title: optional(title, badTitle),
       description: optional(description, badDescription),
       permissions: optional(permissions, badPermissions),
+      avatar: optional(avatar, badAvatar),
       add: optional(userIds, tooManyIds(GROUP_MEMBERS_MAX)),
       remove: optional(userIds, tooManyIds(GROUP_MEMBERS_MAX)),
       roles: optional(roles, badRoles),

@@ -65,3 +65,7 @@ export interface GroupSettingsPayload {
 export interface DescriptionChangedPayload {
   description: string | null;
 }
+/** `avatar_changed` event: the group photo's media id after a change, null when removed. */
+export interface AvatarChangedPayload {
+  avatar: string | null;
+}

@@ -1,6 +1,11 @@
 /** Data shapes as they travel on the wire (server answers and pushes). */
 import type { TwoStepStatus } from './two-step';
-import type { DescriptionChangedPayload, GroupPermissions, GroupSettingsPayload } from './groups';
+import type {
+  AvatarChangedPayload,
+  DescriptionChangedPayload,
+  GroupPermissions,
+  GroupSettingsPayload,
+} from './groups';
 
 /** Who sees my last seen and online status (DESIGN §3: contacts plus members of a shared group). */
 export type LastSeenVisibility = 'everyone' | 'contacts' | 'nobody';
@@ -102,6 +107,7 @@ export const EVENT_TYPES = [
   'poll_vote',
   'description_changed',
   'group_settings',
+  'avatar_changed',
 ] as const;
 export type KnownEventType = (typeof EVENT_TYPES)[number];
 
@@ -273,7 +279,8 @@ export type KnownEvent =
   | (EventBase & { type: 'pin'; payload: PinPayload })
   | (EventBase & { type: 'poll_vote'; payload: PollVotePayload })
   | (EventBase & { type: 'description_changed'; payload: DescriptionChangedPayload })
-  | (EventBase & { type: 'group_settings'; payload: GroupSettingsPayload });
+  | (EventBase & { type: 'group_settings'; payload: GroupSettingsPayload })
+  | (EventBase & { type: 'avatar_changed'; payload: AvatarChangedPayload });
 
 export type ConversationEvent = KnownEvent;
 

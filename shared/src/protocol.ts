@@ -2,7 +2,7 @@
  * The wire protocol version this build speaks; sent as `auth.protocol` in the handshake.
  * 2: events a member may not see arrive as `hidden` stubs (live and in pages) instead of not at
  * all; a protocol 1 socket gets no stubs, and its pages are filled up to `limit` without them.
- * 3: group settings events (`description_changed`, `group_settings`; issue #15).
+ * 3: group settings events (`description_changed`, `group_settings`, `avatar_changed`; issue #15).
  */
 export const PROTOCOL_VERSION = 3;
 /** The oldest protocol version a server of this build still accepts. */
@@ -30,6 +30,7 @@ export const EVENT_TYPE_FIRST_PROTOCOL: Readonly<Record<string, number>> = {
   poll_vote: 2,
   description_changed: GROUP_SETTINGS_PROTOCOL,
   group_settings: GROUP_SETTINGS_PROTOCOL,
+  avatar_changed: GROUP_SETTINGS_PROTOCOL,
 };
 
 /** The first protocol that receives log entries of `type` (MIN_PROTOCOL for the original types). */

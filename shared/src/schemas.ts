@@ -225,6 +225,8 @@ export const groupUpdateSchema = z.object({
   description: groupDescriptionSchema.optional(),
   /** Owner and admins only; keys left out keep their value. */
   permissions: groupPermissionsChangeSchema.optional(),
+  /** The group photo: an image the caller uploaded (POST /api/media); null removes it. */
+  avatar: idSchema.nullable().optional(),
   add: memberIdsSchema.optional(),
   remove: memberIdsSchema.optional(),
   roles: z

@@ -26,6 +26,7 @@ import {
 } from './search-contract';
 import { SSO_API_METHODS, type SsoApi } from './sso';
 import { PROFILE_API_METHODS, type ProfileApi } from './profile-contract';
+import { GROUP_API_METHODS, type GroupApi, type GroupInfoView } from './group-contract';
 import { ACCOUNT_API_METHODS, type AccountApi } from './account-contract';
 import {
   INVITE_API_METHODS,
@@ -137,6 +138,8 @@ export interface ConversationView {
   request: RequestState | null;
   /** An unread message from someone else mentions the viewer ("@" in the chat list). */
   unreadMention?: boolean;
+  /** Groups (issue #15): description and permissions; absent for direct chats. */
+  group?: GroupInfoView;
 }
 
 /** Device settings of this app (kept in the local cache of the signed-in account). */
@@ -164,6 +167,8 @@ export interface SignInInput {
 export interface GroupChangeInput {
   conversationId: string;
   title?: string;
+  /** '' removes it (issue #15). */
+  description?: string;
   add?: string[];
   remove?: string[];
   roles?: { userId: string; role: 'admin' | 'member' }[];
@@ -172,7 +177,7 @@ export interface GroupChangeInput {
 }
 
 /** Methods the screen calls; every one returns a promise. */
-export interface ChatApi extends SearchApi, SsoApi, ProfileApi, AccountApi, InviteApi {
+export interface ChatApi extends SearchApi, SsoApi, ProfileApi, AccountApi, InviteApi, GroupApi {
   getSession(): Promise<SessionState>;
   signUp(input: SignUpInput): Promise<SessionState>;
   signIn(input: SignInInput): Promise<SessionState>;
@@ -345,6 +350,8 @@ export interface ChatEvents extends SearchEvents, InviteEvents {
     conversationTitle: string;
     message: MessageView;
     muted: boolean;
+    /** The chat's photo (group or person) as a cached JPEG/PNG file, for the notification icon. */
+    iconFile?: string;
   };
   /** Bytes of an outbox entry's files have left for the server. */
   upload: { conversationId: string; key: string; sent: number; total: number };
@@ -362,6 +369,7 @@ export const CHAT_API_METHODS = [
   'cancelSignIn',
   ...SSO_API_METHODS,
   ...PROFILE_API_METHODS,
+  ...GROUP_API_METHODS,
   ...ACCOUNT_API_METHODS,
   ...INVITE_API_METHODS,
   'signOut',

@@ -32,6 +32,7 @@ import * as invites from './invite-links';
 import { ChatClientError, remote } from './client-errors';
 import type { ClientContext } from './client-parts';
 import * as conversations from './conversation-actions';
+import * as groups from './group-actions';
 import { forwardMessages } from './forwarding';
 import * as polls from './poll-actions';
 import type { LinkPreviewMaker } from './link-preview/link-preview-maker';
@@ -265,6 +266,12 @@ export class ChatClient extends SessionClient implements ChatApi {
   async createGroup(input: { title: string; memberIds: string[] }): Promise<ConversationView> {
     return conversations.createGroup(this.context(), input);
   }
+
+  // Groups (issue #15): ./group-actions.ts.
+  setGroupPhoto = (
+    conversationId: string,
+    photo: { bytes: Uint8Array; mime: string } | null,
+  ): Promise<void> => groups.setGroupPhoto(this.context(), conversationId, photo);
 
   async updateGroup(input: GroupChangeInput): Promise<ConversationView> {
     return conversations.updateGroup(this.context(), input);

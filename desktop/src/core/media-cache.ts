@@ -67,6 +67,22 @@ export class MediaCache {
     this.trim();
   }
 
+  /**
+   * A cached JPEG or PNG of `mediaId` on disk (what native notifications can show: not WebP), or
+   * null. Asks for the original in the background when it is missing, so the next one finds it.
+   */
+  imageFile(mediaId: string): string | null {
+    for (const variant of ['thumbnail', 'original'] as const) {
+      const cached = this.store.cachedMedia(mediaId, variant);
+      if (cached === null || !NATIVE_IMAGE_TYPES.includes(cached.mime)) continue;
+      const file = this.fileOf(cached.sha256);
+      if (existsSync(file)) return file;
+    }
+    // Avatars fetch only thumbnails (WebP); a group or profile photo's original is a small square.
+    this.get(mediaId, 'original').catch(() => undefined);
+    return null;
+  }
+
   private trim(): void {
     for (const row of this.store.mediaOverCap(this.capBytes)) {
       this.store.forgetMedia(row.media_id, row.variant);
@@ -74,3 +90,6 @@ export class MediaCache {
     }
   }
 }
+
+/** Image types Electron's nativeImage reads. */
+const NATIVE_IMAGE_TYPES: readonly string[] = ['image/png', 'image/jpeg'];

@@ -199,11 +199,14 @@ export class SignedInSession implements ClientParts {
     if (row === null || event === null || conversation === null) return;
     const message = this.views.page(row, [event], false)[0];
     if (message === undefined) return;
+    // The chat's photo as the notification's icon, when a form the OS can show is cached.
+    const icon = conversation.photo === null ? null : this.media.imageFile(conversation.photo);
     this.host.events.emit('incoming', {
       conversationId,
       conversationTitle: conversation.title,
       message,
       muted: conversation.muted,
+      ...(icon !== null ? { iconFile: icon } : {}),
     });
   }
 }

@@ -36,6 +36,7 @@ import type { ReactionRow } from './local-store/index';
 import { pendingReactions, reactionViews } from './reaction-views';
 import { mentionedIds, mentionViews } from './mentions';
 import { currentPins } from './pins';
+import { groupInfoOf } from './group-views';
 import { playedViews, quotedText } from './voice-views';
 import { voiceMessageLabel } from '../common/voice';
 
@@ -190,7 +191,8 @@ export class ViewBuilder {
             about: peer.about,
           }
         : null,
-      photo: row.kind === 'direct' ? (peer?.photo ?? null) : null,
+      photo: row.kind === 'direct' ? (peer?.photo ?? null) : row.avatar,
+      ...(row.kind === 'group' ? { group: groupInfoOf(row) } : {}),
       members,
       memberCount: row.member_count,
       lastMessage,
@@ -494,6 +496,10 @@ export class ViewBuilder {
           : `${actor} changed the group description`;
       case 'group_settings':
         return `${actor} changed the group settings`;
+      case 'avatar_changed':
+        return payload.avatar === null
+          ? `${actor} removed the group photo`
+          : `${actor} changed the group photo`;
       default:
         return '';
     }

@@ -525,6 +525,12 @@ function appIcon(): NativeImage {
   return appIconImage;
 }
 
+/** The chat's photo from the engine's media cache, else the app's icon. */
+function notificationIcon(file: string | undefined): NativeImage {
+  const photo = file === undefined ? null : nativeImage.createFromPath(file);
+  return photo === null || photo.isEmpty() ? appIcon() : photo;
+}
+
 function notify(incoming: ChatEvents['incoming']): void {
   const content = notificationFor(
     incoming,
@@ -535,7 +541,7 @@ function notify(incoming: ChatEvents['incoming']): void {
   notifications.get(content.conversationId)?.close();
   const notification = new Notification({
     ...forNotificationServer(content, process.platform),
-    ...(process.platform === 'darwin' ? {} : { icon: appIcon() }),
+    ...(process.platform === 'darwin' ? {} : { icon: notificationIcon(incoming.iconFile) }),
   });
   notification.on('click', () => {
     showWindow();

@@ -57,5 +57,34 @@ export function describeProfilePhotoContract(name: string, factory: MediaPairFac
       await store.updateUser('alice', { photo: null });
       expect(await unreferenced()).toEqual(['p2']);
     });
+    it("the sweep keeps a group's current photo and takes it once replaced", async () => {
+      const { store, index } = pair;
+      await store.createUser({
+        id: 'bob',
+        username: 'bob',
+        displayName: 'Bob',
+        passwordHash: 'x',
+        createdAt: 0,
+      });
+      await index.recordUpload(photo('g1', 1_000, 'e'));
+      await index.recordUpload(photo('g2', 2_000, 'f'));
+      const origin = (id: string) => ({ id, userId: 'alice', deviceId: null, at: 3_000 });
+      await store.createGroup({
+        ...origin('e1'),
+        conversationId: 'g',
+        title: 'G',
+        memberIds: ['bob'],
+      });
+      await store.changeGroup('g', origin('e2'), { avatar: 'g1' });
+      const unreferenced = async () =>
+        (await index.unreferencedBefore(10_000, 100)).map((m) => m.id);
+      expect(await unreferenced()).toEqual(['g2']);
+      expect(await index.deleteIfUnreferenced('g1', 10_000)).toBe(false);
+
+      await store.changeGroup('g', origin('e3'), { avatar: 'g2' });
+      expect(await unreferenced()).toEqual(['g1']);
+      expect(await index.deleteIfUnreferenced('g1', 10_000)).toBe(true);
+      expect(await index.deleteIfUnreferenced('g2', 10_000)).toBe(false);
+    });
   });
 }

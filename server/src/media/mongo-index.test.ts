@@ -227,7 +227,7 @@ describe('mongo media queries (built and cast without a server)', () => {
   });
 
   it('the unreferenced listing: old uploads, oldest first, those no message attaches, at most `limit`', () => {
-    const pipeline = unreferencedPipeline(5_000, 7, 'events', 'users');
+    const pipeline = unreferencedPipeline(5_000, 7, 'events', 'users', 'conversations');
     expect(pipeline[0]).toEqual({ $match: { createdAt: { $lt: 5_000 } } });
     expect(pipeline[1]).toEqual({ $sort: { createdAt: 1, _id: 1 } });
     // The sort matches the index, so MongoDB walks it instead of sorting.
@@ -268,15 +268,26 @@ describe('mongo media queries (built and cast without a server)', () => {
           as: 'photoOf',
         },
       },
+      // Nor any group's current photo (conversations_by_avatar).
+      {
+        $lookup: {
+          from: 'conversations',
+          localField: '_id',
+          foreignField: 'avatar',
+          pipeline: [{ $limit: 1 }, { $project: { _id: 1 } }],
+          as: 'avatarOf',
+        },
+      },
       {
         $match: {
           references0: { $size: 0 },
           references1: { $size: 0 },
           photoOf: { $size: 0 },
+          avatarOf: { $size: 0 },
         },
       },
       { $limit: 7 },
-      { $project: { references0: 0, references1: 0, photoOf: 0 } },
+      { $project: { references0: 0, references1: 0, photoOf: 0, avatarOf: 0 } },
     ]);
   });
 });

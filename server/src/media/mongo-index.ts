@@ -109,7 +109,7 @@ export function readableReferences(
 
 /**
  * The aggregation listing uploads created before `cutoff` that no message references and that are
- * nobody's current profile photo, oldest first. `$lookup` with `localField`/`foreignField` and a pipeline (MongoDB 5.0+) probes
+ * nobody's current profile photo nor any group's current photo, oldest first. `$lookup` with `localField`/`foreignField` and a pipeline (MongoDB 5.0+) probes
  * `event_attachments` once per upload and stops at the first reference.
  */
 /**
@@ -129,6 +129,7 @@ export function unreferencedPipeline(
   limit: number,
   eventsCollection: string,
   usersCollection: string,
+  conversationsCollection: string,
 ): PipelineStage[] {
   return [
     { $match: { createdAt: { $lt: cutoff } } },
@@ -158,12 +159,23 @@ export function unreferencedPipeline(
         as: 'photoOf',
       },
     },
+    // And a group's current photo (conversations_by_avatar; issue #15).
+    {
+      $lookup: {
+        from: conversationsCollection,
+        localField: '_id',
+        foreignField: 'avatar',
+        pipeline: [{ $limit: 1 }, { $project: { _id: 1 } }],
+        as: 'avatarOf',
+      },
+    },
     {
       $match: {
         ...Object.fromEntries(
           MEDIA_REFERENCE_FIELDS.map((_, i) => [`references${i}`, { $size: 0 }]),
         ),
         photoOf: { $size: 0 },
+        avatarOf: { $size: 0 },
       },
     },
     { $limit: limit },
@@ -171,6 +183,7 @@ export function unreferencedPipeline(
       $project: {
         ...Object.fromEntries(MEDIA_REFERENCE_FIELDS.map((_, i) => [`references${i}`, 0])),
         photoOf: 0,
+        avatarOf: 0,
       },
     },
   ];
@@ -191,7 +204,7 @@ export function defineMediaModel(connection: Connection): Model<MediaDoc> {
  */
 export async function openMongoMediaIndex(
   connection: Connection,
-  models: Pick<MongoModels, 'Event' | 'Membership' | 'User'>,
+  models: Pick<MongoModels, 'Event' | 'Membership' | 'User' | 'Conversation'>,
 ): Promise<MediaIndex> {
   const Media = defineMediaModel(connection);
   await Media.createCollection();
@@ -201,11 +214,17 @@ export async function openMongoMediaIndex(
 
 export function mongoMediaIndex(
   Media: Model<MediaDoc>,
-  { Event, Membership, User }: Pick<MongoModels, 'Event' | 'Membership' | 'User'>,
+  {
+    Event,
+    Membership,
+    User,
+    Conversation,
+  }: Pick<MongoModels, 'Event' | 'Membership' | 'User' | 'Conversation'>,
 ): MediaIndex {
   const isReferenced = async (mediaId: string) =>
     (await Event.exists(referencing(mediaId))) !== null ||
-    (await User.exists({ photo: { $eq: mediaId } })) !== null;
+    (await User.exists({ photo: { $eq: mediaId } })) !== null ||
+    (await Conversation.exists({ avatar: { $eq: mediaId } })) !== null;
 
   const upsert = (upload: MediaRecord) => {
     const { id, createdAt, ...fields } = upload;
@@ -272,6 +291,7 @@ export function mongoMediaIndex(
           limit,
           Event.collection.collectionName,
           User.collection.collectionName,
+          Conversation.collection.collectionName,
         ),
       );
       return docs.map(toMediaRecord);

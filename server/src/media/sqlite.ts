@@ -32,10 +32,12 @@ const toRecord = (row: MediaRow): MediaRecord => ({
   createdAt: row.created_at,
 });
 
-// A message's attachment, or someone's current profile photo (users_by_photo, migration 016).
+// A message's attachment, someone's current profile photo (users_by_photo, migration 016), or a
+// group's current photo (conversations_by_avatar, migration 021).
 const UNREFERENCED =
   'NOT EXISTS (SELECT 1 FROM media_refs r WHERE r.media_id = media.id)' +
-  ' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.photo = media.id)';
+  ' AND NOT EXISTS (SELECT 1 FROM users u WHERE u.photo = media.id)' +
+  ' AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.avatar = media.id)';
 
 /**
  * The media index of the embedded mode, in the same SQLite file as the store (migration 003) but

@@ -122,7 +122,8 @@ export function createConversationsService(deps: {
       id: conversation.id,
       kind: conversation.kind,
       title: membership.active ? conversation.title : membership.leftTitle,
-      avatar: conversation.avatar,
+      // The group photo (issue #15) is its current members' only, as its download is.
+      avatar: membership.active ? conversation.avatar : null,
       status: membership.active ? 'active' : 'left',
       role: membership.role,
       // Derived from the person's account state (mute-until): an expired mute is no mute.
@@ -427,9 +428,13 @@ export function createConversationsService(deps: {
       if (
         !canManage(membership.role) &&
         (managesMembers(payload) ||
-          (payload.title === undefined && payload.description === undefined))
+          (payload.title === undefined &&
+            payload.description === undefined &&
+            payload.avatar === undefined))
       )
         throw forbidden('Only the owner and admins manage this group.');
+      if (info.avatar !== undefined && info.avatar !== null)
+        await deps.profiles.checkPhoto(actor.userId, info.avatar, 'A group photo');
       const members = new Map((await currentMembers(conversation)).map((m) => [m.userId, m]));
 
       const remove = [...new Set(payload.remove ?? [])];

@@ -41,21 +41,24 @@ export function requireEditInfoRight(
 }
 
 /**
- * The info part of a `group:update` (title, description, permissions) as a store change: only what
- * differs from the group as it is. Refuses what the actor's role may not change.
+ * The info part of a `group:update` (title, description, photo, permissions) as a store change:
+ * only what differs from the group as it is. Refuses what the actor's role may not change. Whether
+ * a new photo is an image the caller uploaded is the caller's to check (it needs the media index).
  */
 export function infoChange(
   conversation: ConversationRecord,
   membership: MembershipRecord,
   payload: GroupUpdatePayload,
-): Pick<GroupChange, 'title' | 'description' | 'permissions'> {
-  const change: Pick<GroupChange, 'title' | 'description' | 'permissions'> = {};
+): GroupInfoChange {
+  const change: GroupInfoChange = {};
   if (payload.title !== undefined && payload.title !== conversation.title)
     change.title = payload.title;
   if (payload.description !== undefined) {
     const description = payload.description === '' ? null : payload.description;
     if (description !== conversation.description) change.description = description;
   }
+  if (payload.avatar !== undefined && payload.avatar !== conversation.avatar)
+    change.avatar = payload.avatar;
   if (payload.permissions !== undefined) {
     if (!canManage(membership.role))
       throw forbidden('Only the owner and admins change the group settings.');
@@ -66,12 +69,16 @@ export function infoChange(
   // and description stay the owner's and admins' whatever `editInfo` says (DESIGN §4: group:update
   // is owner/admin only); `editInfo` opens pins to members (./pins.ts), as #14 had them.
   if (
-    (payload.title !== undefined || payload.description !== undefined) &&
+    (payload.title !== undefined ||
+      payload.description !== undefined ||
+      payload.avatar !== undefined) &&
     !canManage(membership.role)
   )
     throw forbidden(ONLY_ADMINS_EDIT_INFO);
   return change;
 }
+
+export type GroupInfoChange = Pick<GroupChange, 'title' | 'description' | 'avatar' | 'permissions'>;
 
 const samePermissions = (a: GroupPermissions, b: GroupPermissions) =>
   a.send === b.send && a.editInfo === b.editInfo && a.approveJoins === b.approveJoins;

@@ -60,23 +60,28 @@ export function createProfilesService(deps: {
     },
 
     /**
-     * True when `mediaId` is someone's current photo and their `photoVisibility` admits the viewer.
-     * Media downloads ask this after the media rules refused: a replaced photo names nobody, and a
-     * known id gives nothing to those outside the audience.
+     * True when `mediaId` is someone's current photo and their `photoVisibility` admits the viewer,
+     * or the current photo of a group the viewer is a current member of (issue #15). Media
+     * downloads ask this after the media rules refused: a replaced photo names nobody, and a known
+     * id gives nothing to those outside the audience.
      */
     async mayViewPhoto(viewerId: string, mediaId: string): Promise<boolean> {
       const owner = await store.userWithPhoto(mediaId);
-      if (owner === null) return false;
-      const may = await audienceOf(store, viewerId, [owner]);
-      return may(owner, 'photoVisibility');
+      // One upload may be both someone's photo and a group's: either admits the viewer.
+      if (owner !== null && (await audienceOf(store, viewerId, [owner]))(owner, 'photoVisibility'))
+        return true;
+      return store.seesGroupPhoto(viewerId, mediaId);
     },
 
-    /** Refuses (`invalid_payload`) a photo that is not an image the caller uploaded. */
-    async checkPhoto(userId: string, mediaId: string): Promise<void> {
+    /**
+     * Refuses (`invalid_payload`) a photo that is not an image the caller uploaded: a profile
+     * photo, or (`what`) a group photo.
+     */
+    async checkPhoto(userId: string, mediaId: string, what = 'A profile photo'): Promise<void> {
       if (deps.photos === undefined || !(await deps.photos.isOwnImage(userId, mediaId))) {
         throw new ServiceError(
           'invalid_payload',
-          'A profile photo must be an image you uploaded (POST /api/media).',
+          `${what} must be an image you uploaded (POST /api/media).`,
         );
       }
     },

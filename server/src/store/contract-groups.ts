@@ -46,4 +46,32 @@ export function describeGroupsContract(context: ContractContext): void {
       lastSeq: 5,
     });
   });
+
+  it('a group photo is set, replaced and removed as avatar_changed; only current members of the group see it', async () => {
+    const conversationId = randomUUID();
+    await store().createGroup({ ...origin(a), conversationId, title: 'G', memberIds: [who(b)] });
+    expect((await store().getConversation(conversationId))?.avatar).toBeNull();
+    const events = await store().changeGroup(conversationId, origin(a), { avatar: 'photo-1' });
+    expect(events.map((e) => [e.seq, e.type, e.payload])).toEqual([
+      [2, 'avatar_changed', { avatar: 'photo-1' }],
+    ]);
+    expect((await store().getConversation(conversationId))?.avatar).toBe('photo-1');
+    expect(await store().seesGroupPhoto(who(b), 'photo-1')).toBe(true);
+    expect(await store().seesGroupPhoto(who(b), 'photo-2')).toBe(false);
+    // Replaced: the old photo names no group any more.
+    await store().changeGroup(conversationId, origin(a), { avatar: 'photo-2' });
+    expect(await store().seesGroupPhoto(who(b), 'photo-1')).toBe(false);
+    expect(await store().seesGroupPhoto(who(b), 'photo-2')).toBe(true);
+    // A removed member no longer sees it; the remaining one does.
+    await store().changeGroup(conversationId, origin(a), { remove: [who(b)] });
+    expect(await store().seesGroupPhoto(who(b), 'photo-2')).toBe(false);
+    expect(await store().seesGroupPhoto(who(a), 'photo-2')).toBe(true);
+    const removed = await store().changeGroup(conversationId, origin(a), { avatar: null });
+    expect(removed.map((e) => [e.type, e.payload])).toEqual([['avatar_changed', { avatar: null }]]);
+    expect(await store().getConversation(conversationId)).toMatchObject({
+      avatar: null,
+      lastSeq: 5,
+    });
+    expect(await store().seesGroupPhoto(who(a), 'photo-2')).toBe(false);
+  });
 }

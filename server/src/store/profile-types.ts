@@ -23,6 +23,11 @@ export interface ProfileStore {
    */
   userWithPhoto(mediaId: string): Promise<UserRecord | null>;
   /**
+   * Whether `mediaId` is the current photo of a group `userId` is a current member of (issue #15):
+   * a group photo is shown to its members only. A replaced or removed group photo names no group.
+   */
+  seesGroupPhoto(userId: string, mediaId: string): Promise<boolean>;
+  /**
    * Everyone who is a current member of a conversation (direct or group) where `userId` is a
    * current member, without `userId`: who is told when their profile changes.
    */

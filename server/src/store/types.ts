@@ -141,6 +141,8 @@ export interface GroupChange {
   /** Logged as `description_changed` / `group_settings` (the full new permissions). */
   description?: string | null;
   permissions?: GroupPermissions;
+  /** The group photo's media id, null to remove it; logged as `avatar_changed` (issue #15). */
+  avatar?: string | null;
   add?: readonly string[];
   remove?: readonly string[];
   roles?: readonly { userId: string; role: MemberRole }[];

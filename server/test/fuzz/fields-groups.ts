@@ -9,7 +9,7 @@ import {
   INVITE_LINK_EXPIRY_MAX_S,
   hasUnsafeNameCharacter,
 } from '@chitchat/shared';
-import { wrongType } from './values';
+import { badId, unknownId, wrongType } from './values';
 
 export function groupFields() {
   const description = fc
@@ -45,6 +45,9 @@ export function groupFields() {
       null,
     ),
   );
+  // Group photos: well-formed ids (no upload exists in the fuzz world, so each is refused) or null.
+  const avatar = fc.oneof(fc.constant(null), unknownId);
+  const badAvatar = fc.oneof(badId, fc.constantFrom(0, true, {}, [], ['m1']));
   const audience = fc.constantFrom('everyone', 'admins');
   const permissions = fc.record(
     { send: audience, editInfo: audience, approveJoins: fc.boolean() },
@@ -78,6 +81,8 @@ export function groupFields() {
     fc.constantFrom(0, 59, -1, 1.5, INVITE_LINK_EXPIRY_MAX_S + 1, Number.MAX_SAFE_INTEGER),
   );
   return {
+    avatar,
+    badAvatar,
     description,
     badDescription,
     permissions,

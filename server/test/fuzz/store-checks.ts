@@ -204,6 +204,7 @@ export async function storeViolations(
           'conversation_renamed',
           'description_changed',
           'group_settings',
+          'avatar_changed',
         ].includes(e.type) &&
         !covers(e.senderUserId, e.seq)
       )
@@ -372,6 +373,10 @@ export async function storeViolations(
             bad(`${at}: permissions ${describePayload(p)}`);
           break;
         }
+        case 'avatar_changed':
+          // The fuzz world uploads nothing: no id can pass as a photo the caller uploaded.
+          bad(`${at}: a group photo ${describePayload(e.payload.avatar)} set without an upload`);
+          break;
         case 'member_added':
         case 'member_removed':
           if (!Array.isArray(e.payload.userIds) || e.payload.userIds.length === 0)
@@ -392,6 +397,8 @@ export async function storeViolations(
       if (deletedAt !== undefined && deletedAt < r.seq)
         bad(`${c}#${r.seq}: a ${r.type} of ${r.payload.targetSeq}, deleted at ${deletedAt}`);
     }
+    if (conversation.avatar !== null)
+      bad(`${c}: avatar ${describePayload(conversation.avatar)} without an upload`);
     // The title is the last rename's.
     const lastRename = events.findLast((e) => e.type === 'conversation_renamed');
     if (

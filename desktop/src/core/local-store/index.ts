@@ -232,6 +232,15 @@ export class LocalStore {
       });
       // Older servers send no request state: a chat from them is an ordinary one.
       this.statements.setRequest.run(summary.request ?? null, summary.id);
+      if (summary.kind === 'group') {
+        this.statements.setGroupInfo.run({
+          id: summary.id,
+          avatar: summary.avatar,
+          hasDescription: summary.description !== undefined ? 1 : 0,
+          description: summary.description ?? null,
+          permissions: summary.permissions ? JSON.stringify(summary.permissions) : null,
+        });
+      }
       if (summary.members !== undefined) {
         this.statements.deleteMembers.run(summary.id);
         for (const m of summary.members) {

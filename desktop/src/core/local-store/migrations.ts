@@ -245,4 +245,13 @@ INSERT OR IGNORE INTO account_pending (key, value, op_id, created_at)
 ALTER TABLE users ADD COLUMN photo TEXT;
 ALTER TABLE users ADD COLUMN about TEXT;
 `,
+  `
+-- Groups (issue #15): the group photo (media id), description and permissions (JSON) from the
+-- summaries, so the info panel, the avatar and the composer's "only admins" notice work offline.
+-- The cursor goes, so the next sync fetches every summary once and fills them in.
+ALTER TABLE conversations ADD COLUMN avatar TEXT;
+ALTER TABLE conversations ADD COLUMN description TEXT;
+ALTER TABLE conversations ADD COLUMN permissions TEXT;
+DELETE FROM meta WHERE key = 'cursor';
+`,
 ];

@@ -28,6 +28,10 @@ export interface ConversationRow {
   draft: string;
   /** Direct chats: the message-request state (`RequestState`), or null once accepted. */
   request: RequestState | null;
+  /** Groups (issue #15): the group photo's media id, description, permissions as JSON. */
+  avatar: string | null;
+  description: string | null;
+  permissions: string | null;
 }
 
 export interface EventRow {

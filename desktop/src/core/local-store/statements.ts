@@ -104,6 +104,13 @@ export function prepareStatements(db: SqlDatabase) {
          counted_seq = MAX(counted_seq, excluded.counted_seq), draft = excluded.draft`,
     ),
     setRequest: prepare('UPDATE conversations SET request = ? WHERE id = ?'),
+    // Groups (issue #15): absent fields (older servers, former members) keep what is known.
+    setGroupInfo: prepare(
+      `UPDATE conversations SET avatar = @avatar,
+         description = CASE WHEN @hasDescription = 1 THEN @description ELSE description END,
+         permissions = COALESCE(@permissions, permissions)
+       WHERE id = @id`,
+    ),
     deleteMembers: prepare('DELETE FROM members WHERE conversation_id = ?'),
     deleteMember: prepare('DELETE FROM members WHERE conversation_id = ? AND user_id = ?'),
     upsertMember: prepare(

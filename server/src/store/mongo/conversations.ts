@@ -244,6 +244,8 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
             await append('description_changed', { description: change.description });
           if (change.permissions !== undefined)
             await append('group_settings', { permissions: change.permissions });
+          if (change.avatar !== undefined)
+            await append('avatar_changed', { avatar: change.avatar });
           const added = await filterAsync(change.add ?? [], false);
           if (added.length > 0) {
             await append('member_added', { userIds: added });
@@ -285,6 +287,7 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
                   ...(change.title !== undefined ? { title } : {}),
                   ...(change.description !== undefined ? { description: change.description } : {}),
                   ...(change.permissions !== undefined ? { permissions: change.permissions } : {}),
+                  ...(change.avatar !== undefined ? { avatar: change.avatar } : {}),
                 },
               },
               { session },

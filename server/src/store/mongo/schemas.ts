@@ -297,6 +297,8 @@ export const conversationSchema = new Schema<ConversationDoc>(
   },
   options,
 );
+// Group photos (issue #15): downloads and the media sweep look a group up by its photo.
+conversationSchema.index({ avatar: 1 }, { name: 'conversations_by_avatar' });
 conversationSchema.index(
   { directKey: 1 },
   {
@@ -404,6 +406,7 @@ export const eventPayloadSchemas = {
   pin: z.object({ targetSeq: seqSchema, pinned: z.boolean() }),
   poll_vote: z.object({ targetSeq: seqSchema, options: z.array(z.number().int().min(0)) }),
   description_changed: z.object({ description: z.string().nullable() }),
+  avatar_changed: z.object({ avatar: z.string().nullable() }),
   group_settings: z.object({
     permissions: z.object({
       send: z.enum(GROUP_AUDIENCES),

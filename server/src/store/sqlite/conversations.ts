@@ -383,6 +383,10 @@ export function sqliteConversationStore(
           permissions: change.permissions === undefined ? null : JSON.stringify(change.permissions),
         });
       }
+      if (change.avatar !== undefined) {
+        append('avatar_changed', { avatar: change.avatar });
+        st.setAvatar.run({ id: conversationId, avatar: change.avatar });
+      }
       const added = [...new Set(change.add ?? [])].filter((id) => !isActive(id));
       if (added.length > 0) {
         append('member_added', { userIds: added });

@@ -7,6 +7,12 @@ export function sqliteProfileStore(db: SqliteDatabase): ProfileStore {
   const st = {
     // users_by_photo (migration 016).
     userWithPhoto: db.prepare<[string], UserRow>('SELECT * FROM users WHERE photo = ? LIMIT 1'),
+    // conversations_by_avatar (migration 021), then the caller's membership of each.
+    seesGroupPhoto: db.prepare<[string, string], { ok: number }>(
+      `SELECT EXISTS (SELECT 1 FROM conversations c
+         JOIN memberships m ON m.conversation_id = c.id AND m.user_id = ? AND m.active = 1
+       WHERE c.avatar = ? AND c.kind = 'group') AS ok`,
+    ),
     partners: db.prepare<[string], { id: string }>(
       `SELECT DISTINCT other.user_id AS id FROM memberships mine
          JOIN memberships other ON other.conversation_id = mine.conversation_id AND other.active = 1
@@ -25,6 +31,9 @@ export function sqliteProfileStore(db: SqliteDatabase): ProfileStore {
     async userWithPhoto(mediaId) {
       const row = st.userWithPhoto.get(mediaId);
       return row ? toUser(row) : null;
+    },
+    async seesGroupPhoto(userId, mediaId) {
+      return st.seesGroupPhoto.get(userId, mediaId)?.ok === 1;
     },
     async conversationPartners(userId) {
       return st.partners.all(userId).map((r) => r.id);

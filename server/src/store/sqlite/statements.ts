@@ -80,6 +80,8 @@ export function conversationStatements(db: SqliteDatabase) {
          permissions = COALESCE(@permissions, permissions)
        WHERE id = @id`,
     ),
+    // conversations_by_avatar (migration 021) serves the reverse look-up.
+    setAvatar: prepare('UPDATE conversations SET avatar = @avatar WHERE id = @id'),
     setRole: prepare(
       `UPDATE memberships SET role = @role, version = @version
        WHERE conversation_id = @conversationId AND user_id = @userId AND active = 1 AND role != @role`,

@@ -18,6 +18,7 @@ import { migration017 } from './017-group-settings';
 import { migration018 } from './018-web-push';
 import { migration019 } from './019-invite-links';
 import { migration020 } from './020-deleted-accounts';
+import { migration021 } from './021-group-photos';
 
 /** Numbered migrations; index + 1 is the schema version (`PRAGMA user_version`). Never edit one that shipped. */
 export const migrations: readonly string[] = [
@@ -41,4 +42,5 @@ export const migrations: readonly string[] = [
   migration018,
   migration019,
   migration020,
+  migration021,
 ];
