@@ -76,7 +76,7 @@ export class MediaCache {
       const cached = this.store.cachedMedia(mediaId, variant);
       if (cached === null || !NATIVE_IMAGE_TYPES.includes(cached.mime)) continue;
       const file = this.fileOf(cached.sha256);
-      if (existsSync(file)) return file;
+      if (this.host.files.exists(file)) return file;
     }
     // Avatars fetch only thumbnails (WebP); a group or profile photo's original is a small square.
     this.get(mediaId, 'original').catch(() => undefined);
