@@ -18,9 +18,10 @@ import { chromiumAvailable, launchChromium } from './browser';
 const here = import.meta.dirname;
 const wasm = path.resolve(here, '../../../node_modules/@sqlite.org/sqlite-wasm/dist/sqlite3.wasm');
 
-async function serveWorker(): Promise<{ url: string; close(): Promise<void> }> {
+/** A Worker entry bundled for the browser: a Node module in it fails the build. */
+async function bundleForBrowser(entry: string): Promise<Uint8Array> {
   const bundle = await build({
-    entryPoints: [path.join(here, 'web-store.worker.ts')],
+    entryPoints: [entry],
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -28,10 +29,19 @@ async function serveWorker(): Promise<{ url: string; close(): Promise<void> }> {
     logLevel: 'silent',
   });
   const worker = bundle.outputFiles[0]?.contents;
-  if (worker === undefined) throw new Error('the worker did not bundle');
+  if (worker === undefined) throw new Error(`${entry} did not bundle`);
+  return worker;
+}
+
+async function serveWorker(): Promise<{ url: string; close(): Promise<void> }> {
+  const [worker, engine] = await Promise.all([
+    bundleForBrowser(path.join(here, 'web-store.worker.ts')),
+    bundleForBrowser(path.resolve(here, '../../src/web/engine.worker.ts')),
+  ]);
   const files: Record<string, { type: string; body: Uint8Array | string }> = {
     '/': { type: 'text/html; charset=utf-8', body: '<!doctype html><title>web store</title>' },
     '/web-store.worker.js': { type: 'text/javascript', body: worker },
+    '/engine.worker.js': { type: 'text/javascript', body: engine },
     '/sqlite3.wasm': { type: 'application/wasm', body: readFileSync(wasm) },
   };
   const server: Server = createServer((req, res) => {
@@ -193,6 +203,34 @@ describe.runIf(chromiumAvailable())(
       expect(
         (await call<{ seqs: number[] }>(first, { op: 'search', query: 'second tab' })).seqs,
       ).toEqual([3001]);
+      await context.close();
+    });
+
+    it('the web app’s engine Worker starts the whole engine in Chromium and answers the contract', async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(site.url);
+      const answers = await page.evaluate(
+        () =>
+          new Promise<unknown[]>((resolve, reject) => {
+            const seen: unknown[] = [];
+            const worker = new Worker('/engine.worker.js', { type: 'module' });
+            worker.addEventListener('error', (event) => reject(new Error(event.message)));
+            // Called at once: the Worker keeps calls that come before its engine is ready.
+            worker.postMessage({ kind: 'call', id: 1, method: 'getSession', args: [] });
+            worker.addEventListener('message', (event: MessageEvent<{ kind?: string }>) => {
+              seen.push(event.data);
+              if (event.data.kind === 'result') resolve(seen);
+            });
+          }),
+      );
+      expect(answers).toContainEqual({ kind: 'engine:status', status: 'ready' });
+      expect(answers).toContainEqual({
+        kind: 'result',
+        id: 1,
+        result: { ok: true, value: { status: 'signed_out', serverUrl: null } },
+      });
+      expect(answers).not.toContainEqual(expect.objectContaining({ status: 'no-offline-cache' }));
       await context.close();
     });
   },
