@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import Ajv2019 from 'ajv/dist/2019.js';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SHUTDOWN_LIMIT_MS } from '../../src/realtime/drain';
-import { durationMs, readYaml } from './files';
+import { durationMs, readYaml, repoRoot } from './files';
 
 // Docker cannot run here (DESIGN §8): the compose file is checked against the Compose
 // specification's JSON schema, and its operational promises are asserted one by one.
@@ -83,5 +85,10 @@ describe('docker-compose.yml', () => {
     expect(server?.deploy?.replicas).toBeGreaterThanOrEqual(2);
     // Docker's SIGKILL must come after the server's own deadline, or a drain is cut short.
     expect(durationMs(server?.stop_grace_period ?? '10s')).toBeGreaterThan(SHUTDOWN_LIMIT_MS);
+  });
+
+  it('the one-at-a-time upgrade script is valid shell', () => {
+    const script = path.join(repoRoot, 'deploy/rolling-restart.sh');
+    expect(() => execFileSync('sh', ['-n', script])).not.toThrow();
   });
 });
