@@ -125,6 +125,21 @@ run('the served web app in Chromium', () => {
       ]);
   });
 
+  it('opens offline from the service worker cache, still signed in', async () => {
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await context.setOffline(true);
+    try {
+      await page.reload();
+      await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+      expect(await page.getByRole('heading', { name: 'Sign in to chitchat' }).count()).toBe(0);
+      await page.screenshot({ path: path.join(screenshotDir, 'web-03-offline.png') });
+    } finally {
+      await context.setOffline(false);
+    }
+  });
+
   it('loaded under the CSP with no violation', () => {
     expect(violations).toEqual([]);
   });
