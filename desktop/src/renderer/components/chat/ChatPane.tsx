@@ -3,6 +3,7 @@ import type { MessageView } from '../../../common/contract';
 import { useAppState, type AppStore } from '../../state/store';
 import { canEdit } from './canEdit';
 import { Composer } from './Composer';
+import { sendBlocked } from '../groups/groupRules';
 import { ConversationHeader } from './ConversationHeader';
 import { EmptyChat } from './EmptyChat';
 import { MessageList } from './MessageList';
@@ -64,9 +65,13 @@ export function ChatPane({ store, conversationId }: { store: AppStore; conversat
       <RequestBanner store={store} conversation={conversation} />
       {selection !== null ? (
         <SelectionBar store={store} conversationId={conversation.id} seqs={selection} />
-      ) : conversation.status === 'left' ? (
+      ) : sendBlocked(conversation) === 'left' ? (
         <div className="composer-closed" role="note">
           You can't send messages to this group because you're no longer a member.
+        </div>
+      ) : sendBlocked(conversation) === 'admins' ? (
+        <div className="composer-closed" role="note">
+          Only admins can send messages
         </div>
       ) : (
         <Composer

@@ -8,6 +8,9 @@ import { ErrorNote } from '../ErrorNote';
 import { ContactInfo } from '../profile/ContactInfo';
 import { MediaGalleryEntry } from '../gallery/MediaGalleryEntry';
 import { useUserSearch } from './useUserSearch';
+import { GroupDescription } from '../groups/GroupDescription';
+import { GroupPhoto } from '../groups/GroupPhoto';
+import { GroupSettings } from '../groups/GroupSettings';
 
 export function ConversationInfo({
   store,
@@ -47,11 +50,18 @@ export function ConversationInfo({
   return (
     <div className="stack">
       <div className="info-hero">
-        <Avatar id={c.peer?.id ?? c.id} name={c.title} size={72} />
+        {c.kind === 'group' ? (
+          <GroupPhoto store={store} conversation={c} manage={manage} run={run} />
+        ) : (
+          <Avatar id={c.peer?.id ?? c.id} name={c.title} size={72} />
+        )}
         <h3 dir="auto">{c.title}</h3>
         {c.peer && <p className="muted">@{c.peer.username}</p>}
         {c.kind === 'group' && <p className="muted">{c.memberCount} members</p>}
       </div>
+      {c.kind === 'group' && c.status === 'active' && (
+        <GroupDescription store={store} conversation={c} manage={manage} run={run} />
+      )}
       <MediaGalleryEntry store={store} conversationId={c.id} />
       <label className="checkbox">
         <input
@@ -82,6 +92,7 @@ export function ConversationInfo({
           </button>
         </form>
       )}
+      {manage && <GroupSettings store={store} conversation={c} run={run} />}
       {c.kind === 'group' && (
         <section>
           <h3>Members</h3>

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import type { ConversationView } from '../../../common/contract';
+import { isLongDescription, linkParts, sendBlocked } from './groupRules';
+
+const group = (over: Partial<ConversationView>): ConversationView =>
+  ({
+    id: 'g',
+    kind: 'group',
+    status: 'active',
+    role: 'member',
+    group: {
+      description: null,
+      permissions: { send: 'everyone', editInfo: 'everyone', approveJoins: false },
+    },
+    ...over,
+  }) as ConversationView;
+
+describe('group rules in the app', () => {
+  it('only admins send: a member is blocked, admins and the owner are not; a former member is', () => {
+    const onlyAdmins = {
+      description: null,
+      permissions: { send: 'admins' as const, editInfo: 'everyone' as const, approveJoins: false },
+    };
+    expect(sendBlocked(group({}))).toBeNull();
+    expect(sendBlocked(group({ group: onlyAdmins }))).toBe('admins');
+    expect(sendBlocked(group({ group: onlyAdmins, role: 'admin' }))).toBeNull();
+    expect(sendBlocked(group({ group: onlyAdmins, role: 'owner' }))).toBeNull();
+    expect(sendBlocked(group({ group: onlyAdmins, status: 'left' }))).toBe('left');
+    expect(sendBlocked(group({ kind: 'direct', group: undefined }))).toBeNull();
+  });
+
+  it('a long description folds; links are cut out of the text, trailing punctuation left outside', () => {
+    expect(isLongDescription('short')).toBe(false);
+    expect(isLongDescription('x'.repeat(241))).toBe(true);
+    expect(isLongDescription('a\nb\nc\nd\ne')).toBe(true);
+    expect(linkParts('Plan: https://example.org/plan. Bring water')).toEqual([
+      { text: 'Plan: ', url: null },
+      { text: 'https://example.org/plan', url: 'https://example.org/plan' },
+      { text: '. Bring water', url: null },
+    ]);
+    expect(linkParts('no links here')).toEqual([{ text: 'no links here', url: null }]);
+  });
+});

@@ -1,0 +1,36 @@
+import { allowedFor } from '@chitchat/shared';
+import type { ConversationView } from '../../../common/contract';
+
+/**
+ * Why the composer is closed for this person (issue #15), or null when they may write: a former
+ * member ('left'), or a member of a group where only admins send ('admins'). Follows the view, so
+ * it changes live with the group's settings and the person's role.
+ */
+export function sendBlocked(c: ConversationView): 'left' | 'admins' | null {
+  if (c.status === 'left') return 'left';
+  if (c.kind === 'group' && c.group && !allowedFor(c.group.permissions.send, c.role))
+    return 'admins';
+  return null;
+}
+
+/** A description longer than this (or of more lines) shows folded, with "Read more". */
+export const DESCRIPTION_FOLD_CHARS = 240;
+export const DESCRIPTION_FOLD_LINES = 4;
+
+export const isLongDescription = (text: string) =>
+  text.length > DESCRIPTION_FOLD_CHARS || text.split('\n').length > DESCRIPTION_FOLD_LINES;
+
+/** Plain text cut into text and web links (http/https), so a link can be clicked. */
+export function linkParts(text: string): { text: string; url: string | null }[] {
+  const parts: { text: string; url: string | null }[] = [];
+  const pattern = /https?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
+  let at = 0;
+  for (const match of text.matchAll(pattern)) {
+    const start = match.index;
+    if (start > at) parts.push({ text: text.slice(at, start), url: null });
+    parts.push({ text: match[0], url: match[0] });
+    at = start + match[0].length;
+  }
+  if (at < text.length) parts.push({ text: text.slice(at), url: null });
+  return parts;
+}
