@@ -44,7 +44,9 @@ export type Panel =
   /** The contact info panel of a person (a group member, say): ../components/profile/ContactInfo. */
   | { kind: 'contact'; userId: string }
   | { kind: 'message-info'; conversationId: string; seq: number }
-  | { kind: 'forward'; conversationId: string; seqs: number[] };
+  | { kind: 'forward'; conversationId: string; seqs: number[] }
+  /** A group invite link opened (pasted or clicked): ../components/invites/JoinPreview. */
+  | { kind: 'join'; link: string };
 
 /** The screen's state, fed by the engine's events; components subscribe to slices of it. */
 export class AppStore {

@@ -8,6 +8,7 @@ import { StatusIcon } from '../StatusIcon';
 import { canEdit, canReply } from './canEdit';
 import { DeleteDialog } from './DeleteDialog';
 import { LinkPreviewCard } from './LinkPreviewCard';
+import { InviteLinkCard } from '../invites/InviteLinkCard';
 import { MentionText } from '../mentions/MentionText';
 import { StarIcon } from './StarIcon';
 import { ReactionActions } from '../reactions/ReactionActions';
@@ -117,6 +118,7 @@ export function Bubble({
         {!deleted && m.linkPreview !== null && (
           <LinkPreviewCard store={store} preview={m.linkPreview} />
         )}
+        {!deleted && <InviteLinkCard store={store} text={m.text} />}
         {m.poll && <PollCard message={m} store={store} conversation={conversation} />}
         <div className="bubble-text" dir="auto">
           {m.unsupported ? (

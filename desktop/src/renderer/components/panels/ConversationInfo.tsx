@@ -7,6 +7,7 @@ import { Avatar } from '../Avatar';
 import { ErrorNote } from '../ErrorNote';
 import { ContactInfo } from '../profile/ContactInfo';
 import { MediaGalleryEntry } from '../gallery/MediaGalleryEntry';
+import { InviteLinkSection } from '../invites/InviteLinkSection';
 import { useUserSearch } from './useUserSearch';
 import { GroupDescription } from '../groups/GroupDescription';
 import { GroupPhoto } from '../groups/GroupPhoto';
@@ -93,6 +94,7 @@ export function ConversationInfo({
         </form>
       )}
       {manage && <GroupSettings store={store} conversation={c} run={run} />}
+      {manage && <InviteLinkSection store={store} conversation={c} />}
       {c.kind === 'group' && (
         <section>
           <h3>Members</h3>

@@ -1,6 +1,7 @@
 import { useAppState, type AppStore } from '../../state/store';
 import { ContactInfo } from '../profile/ContactInfo';
 import { MediaGallery } from '../gallery/MediaGallery';
+import { JoinPreview } from '../invites/JoinPreview';
 import { ForwardDialog } from './ForwardDialog';
 import { InfoSheet } from './InfoSheet';
 import { MessageInfoList } from './MessageInfoList';
@@ -63,6 +64,12 @@ export function PanelHost({ store }: { store: AppStore }) {
       return (
         <Sheet title="Forward to" onClose={close}>
           <ForwardDialog store={store} conversationId={panel.conversationId} seqs={panel.seqs} />
+        </Sheet>
+      );
+    case 'join':
+      return (
+        <Sheet title="Group invite" onClose={close}>
+          <JoinPreview store={store} link={panel.link} />
         </Sheet>
       );
     case 'message-info':
