@@ -1,10 +1,10 @@
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { ABOUT_MAX_LENGTH, DISPLAY_NAME_MAX_LENGTH } from '@chitchat/shared';
 import type { SessionState } from '../../../common/contract';
 import { errorText } from '../../format';
 import type { AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
-import { PhotoCropper } from './PhotoCropper';
+import { PhotoPicker } from './PhotoPicker';
 
 type SignedIn = Extract<SessionState, { status: 'signed_in' }>;
 
@@ -13,9 +13,7 @@ export function ProfileSettings({ store, session }: { store: AppStore; session: 
   const { user } = session;
   const [name, setName] = useState(user.displayName);
   const [about, setAbout] = useState(user.about ?? '');
-  const [picked, setPicked] = useState<Blob | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const input = useRef<HTMLInputElement>(null);
   const run = (work: Promise<unknown>, done: string) => {
     setMessage(null);
     work.then(
@@ -29,54 +27,21 @@ export function ProfileSettings({ store, session }: { store: AppStore; session: 
       <h3 id="profile-heading">Profile</h3>
       <div className="profile-photo-row">
         <Avatar id={user.id} name={user.displayName} size={96} photo={photo} />
-        <div className="stack">
-          <button onClick={() => input.current?.click()}>
-            {photo === null ? 'Add photo' : 'Change photo'}
-          </button>
-          {photo !== null && (
-            <button
-              className="danger"
-              onClick={() => {
-                if (window.confirm('Remove your profile photo?'))
-                  run(store.chat.setProfilePhoto(null), 'Photo removed.');
-              }}
-            >
-              Remove photo
-            </button>
-          )}
-          <input
-            ref={input}
-            type="file"
-            accept="image/jpeg,image/png,image/webp,image/gif"
-            hidden
-            aria-label="Choose a profile photo"
-            onChange={(e) => {
-              const input = e.target;
-              const file = input.files?.[0];
-              if (file === undefined) return;
-              // Read now: a picked file can stop being readable once the field is cleared.
-              file.arrayBuffer().then(
-                (bytes) => {
-                  input.value = '';
-                  setPicked(new Blob([bytes], { type: file.type }));
-                },
-                (err: unknown) => setMessage(errorText(err)),
-              );
-            }}
-          />
-        </div>
-      </div>
-      {picked && (
-        <PhotoCropper
-          file={picked}
-          title="Crop your photo"
-          onCancel={() => setPicked(null)}
-          onDone={(cropped) => {
-            setPicked(null);
-            run(store.chat.setProfilePhoto(cropped), 'Photo saved.');
+        <PhotoPicker
+          photo={photo}
+          className="stack"
+          labels={{
+            add: 'Add photo',
+            change: 'Change photo',
+            removeConfirm: 'Remove your profile photo?',
+            field: 'Choose a profile photo',
+            cropTitle: 'Crop your photo',
           }}
+          onCropped={(cropped) => run(store.chat.setProfilePhoto(cropped), 'Photo saved.')}
+          onRemove={() => run(store.chat.setProfilePhoto(null), 'Photo removed.')}
+          onError={setMessage}
         />
-      )}
+      </div>
       <form
         className="inline-form"
         onSubmit={(e) => {
