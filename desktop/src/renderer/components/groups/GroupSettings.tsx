@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { GroupAudience } from '@chitchat/shared';
 import type { ConversationView } from '../../../common/contract';
 import type { AppStore } from '../../state/store';
@@ -15,6 +16,9 @@ export function GroupSettings({
   conversation: ConversationView;
   run: (work: Promise<unknown>) => void;
 }) {
+  // The choice just made shows at once, as a radio does, until the server's answer replaces it
+  // (a controlled radio would otherwise snap back for the round trip).
+  const [pending, setPending] = useState<Partial<Record<'send' | 'editInfo', GroupAudience>>>({});
   const permissions = c.group?.permissions;
   if (permissions === undefined) return null;
   const choice = (key: 'send' | 'editInfo', legend: string, value: GroupAudience) => (
@@ -25,12 +29,20 @@ export function GroupSettings({
           <input
             type="radio"
             name={`${key}-${c.id}`}
-            checked={value === audience}
-            onChange={() =>
+            checked={(pending[key] ?? value) === audience}
+            onChange={() => {
+              setPending((p) => ({ ...p, [key]: audience }));
               run(
-                store.chat.updateGroup({ conversationId: c.id, permissions: { [key]: audience } }),
-              )
-            }
+                store.chat
+                  .updateGroup({ conversationId: c.id, permissions: { [key]: audience } })
+                  .finally(() =>
+                    setPending((p) => {
+                      const { [key]: _done, ...rest } = p;
+                      return rest;
+                    }),
+                  ),
+              );
+            }}
           />
           {audience === 'everyone' ? 'All members' : 'Only admins'}
         </label>
