@@ -19,20 +19,22 @@
 import { randomBytes } from 'node:crypto';
 import { findExecutable, startRedisServer, stopAllChildren, type RedisChild } from './children';
 import {
-  chitchatTarget,
   deliveryOptionsFromEnv,
+  printPreamble,
+  runTarget,
+  type DeliveryBenchOptions,
+  type DeliveryBenchResult,
+  type TargetRun,
+} from './delivery';
+import { chitchatTarget } from './delivery-targets';
+import type { StepResult } from './delivery-step';
+import {
   disturbed,
   fmt,
   printCpuPerMessage,
   printDisturbance,
   printHighestHeld,
-  printPreamble,
-  runTarget,
-  type DeliveryBenchOptions,
-  type DeliveryBenchResult,
-  type StepResult,
-  type TargetRun,
-} from './delivery';
+} from './delivery-report';
 
 export interface ClusterBenchResult {
   options: DeliveryBenchOptions;
