@@ -6,7 +6,6 @@
  * Nothing here can run on the development machines (no Electron binary); every decision it makes
  * is delegated to a module that is unit-tested (see desktop/README.md, "Electron shell").
  */
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -23,7 +22,6 @@ import {
   protocol,
   safeStorage,
   screen,
-  session,
   shell,
   utilityProcess,
   type IpcMainEvent,
@@ -39,8 +37,8 @@ import { badgeLabel, renderCountBadge, trayTooltip, unreadTotal, withUnreadDot }
 import { EngineRelay, restartDelay } from './engine-relay';
 import { createFileLogger, type MainLogger } from './file-logger';
 import { APP_ID, defaultServerUrl, rendererDevUrl } from './launch';
-import { checkExternalUrl, windowOpenDecision } from './link-policy';
 import { applicationMenu } from './menu';
+import { hardenSessions, openExternal, serveRenderer } from './sessions';
 import { forNotificationServer, notificationFor } from './notification-policy';
 import { appTitle, profileFromArgv, profilePaths, type ProfilePaths } from './profile';
 import { createTokenStore, type TokenCipher, type WeakProtection } from './secret-store';
@@ -49,12 +47,8 @@ import {
   APP_ORIGIN,
   APP_SCHEME,
   contentSecurityPolicy,
-  contentTypeFor,
   httpOrigin,
   isTrustedSender,
-  originOf,
-  permissionAllowed,
-  resolveAppFile,
 } from './security';
 import { loadShellState, saveShellState, type ShellState } from './shell-state';
 import { MIN_WINDOW_SIZE, restoreWindowState } from './window-state';
@@ -154,7 +148,7 @@ const relay = new EngineRelay({
   },
   logger,
   // Single sign-on: the engine's sign-in URL goes through the same link policy as any link.
-  openBrowser: (url) => openExternal(url),
+  openBrowser: (url) => openExternal(url, logger),
   onState: (state, detail) => {
     logger.info('engine state', { state, message: detail.message ?? null });
     if (state === 'ready') void refreshAfterEngineStart();
@@ -172,8 +166,8 @@ async function onReady(): Promise<void> {
     profile: paths.profile,
     userData: paths.userData,
   });
-  hardenSessions();
-  serveRenderer();
+  hardenSessions({ trustedOrigins, devOrigin, csp, logger });
+  serveRenderer({ csp, rendererDir });
   registerIpc();
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
@@ -207,101 +201,6 @@ async function onReady(): Promise<void> {
 }
 
 // ---------- security ----------
-
-/** A URL of the app's own page (app://chitchat, or the dev server in development). */
-function isAppUrl(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return trustedOrigins.includes(`${parsed.protocol}//${parsed.host}`);
-  } catch {
-    return false;
-  }
-}
-
-function openExternal(url: unknown): void {
-  const decision = checkExternalUrl(url);
-  if (!decision.allowed) {
-    logger.warn('refused to open a link', { reason: decision.reason });
-    return;
-  }
-  shell
-    .openExternal(decision.url)
-    .catch((error: unknown) => logger.warn('could not open a link', { error: String(error) }));
-}
-
-function hardenSessions(): void {
-  const defaultSession = session.defaultSession;
-  // The microphone (voice notes) and a few page permissions, for the app's own pages only.
-  defaultSession.setPermissionRequestHandler((contents, permission, callback, details) =>
-    callback(
-      permissionAllowed(
-        {
-          permission,
-          origin: originOf(details.requestingUrl ?? contents.getURL()),
-          ...('mediaTypes' in details ? { mediaTypes: details.mediaTypes ?? [] } : {}),
-        },
-        trustedOrigins,
-      ),
-    ),
-  );
-  defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
-    permissionAllowed(
-      {
-        permission,
-        origin: originOf(requestingOrigin),
-        ...(details.mediaType !== undefined ? { mediaTypes: [details.mediaType] } : {}),
-        check: true,
-      },
-      trustedOrigins,
-    ),
-  );
-  // The built renderer gets its CSP from the app:// handler; the dev server's pages get it here.
-  if (devOrigin !== null)
-    defaultSession.webRequest.onHeadersReceived({ urls: [`${devOrigin}/*`] }, (details, callback) =>
-      callback({
-        responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] },
-      }),
-    );
-
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-navigate', (event, url) => {
-      if (isAppUrl(url)) return;
-      event.preventDefault();
-      openExternal(url);
-    });
-    contents.on('will-redirect', (event, url) => {
-      if (!isAppUrl(url)) event.preventDefault();
-    });
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-    contents.setWindowOpenHandler(({ url }) => {
-      const decision = windowOpenDecision(url, trustedOrigins);
-      if (decision.action === 'download') contents.downloadURL(url);
-      else if (decision.action === 'external') openExternal(decision.url);
-      else logger.warn('refused to open a window', { reason: decision.reason });
-      return { action: 'deny' };
-    });
-  });
-}
-
-/** Serves dist/renderer on app://chitchat, every response with the CSP. */
-function serveRenderer(): void {
-  protocol.handle(APP_SCHEME, async (request) => {
-    if (request.method !== 'GET') return new Response('Method not allowed', { status: 405 });
-    const file = resolveAppFile(request.url, rendererDir);
-    if (file === null) return new Response('Not found', { status: 404 });
-    try {
-      return new Response(await readFile(file), {
-        headers: {
-          'content-type': contentTypeFor(file),
-          'content-security-policy': csp,
-          'x-content-type-options': 'nosniff',
-        },
-      });
-    } catch {
-      return new Response('Not found', { status: 404 });
-    }
-  });
-}
 
 function trustedSender(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
@@ -337,7 +236,7 @@ function registerIpc(): void {
     }
   });
   ipcMain.on(IPC.openExternal, (event, url: unknown) => {
-    if (trustedSender(event)) openExternal(url);
+    if (trustedSender(event)) openExternal(url, logger);
   });
 }
 
