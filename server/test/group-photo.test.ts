@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import {
+  GROUP_PHOTO_PROTOCOL,
+  GROUP_SETTINGS_PROTOCOL,
+  PROTOCOL_VERSION,
+  firstProtocolOf,
+} from '@chitchat/shared';
 import { noisyPng } from '../src/media/contract';
 import { call, connect, nextEvent, request, type TestServer } from './harness';
-import { catchUp, collectEvents, group, person, worldPerTest, type World } from './fixtures';
+import {
+  catchUp,
+  collectEvents,
+  group,
+  person,
+  recorder,
+  send,
+  worldPerTest,
+  type World,
+} from './fixtures';
 import { download, uploaded } from './uploads';
 
 /*
@@ -134,23 +149,42 @@ describe('group photo', () => {
     });
   });
 
-  it('a protocol 2 socket never sees avatar_changed; a protocol 3 one does', async () => {
+  it('sockets of protocol 1 to 3 never see avatar_changed, live or in pages; the current protocol does', async () => {
+    // avatar_changed came after protocol 3 was out: a protocol 3 app would show it as
+    // "unsupported message", so it needs a protocol of its own (GROUP_PHOTO_PROTOCOL).
+    expect(PROTOCOL_VERSION).toBe(GROUP_PHOTO_PROTOCOL);
+    expect(firstProtocolOf('avatar_changed')).toBe(GROUP_PHOTO_PROTOCOL);
+    expect(firstProtocolOf('avatar_changed')).toBeGreaterThan(GROUP_SETTINGS_PROTOCOL);
     const dan = await person(server, 'dan');
-    const old = await connect(server, dan.session.accessToken, 2);
+    const olds = await Promise.all(
+      [1, 2, GROUP_SETTINGS_PROTOCOL].map((p) => connect(server, dan.session.accessToken, p)),
+    );
     try {
       const chat = await group(w.alice, [dan]);
+      const heard = olds.map((socket) => recorder(socket));
       const photo = await image(w.alice);
+      const current = collectEvents(dan.socket, chat.id, 1, (e) => e.type === 'avatar_changed');
       await call(w.alice.socket, 'group:update', { conversationId: chat.id, avatar: photo });
-      const page = await call(old, 'events:after', {
-        conversationId: chat.id,
-        afterSeq: 0,
-        limit: 50,
-      });
-      expect(page.events.map((e) => e.type)).not.toContain('avatar_changed');
-      const current = await catchUp(dan.socket, chat.id, 0);
-      expect(current.events.map((e) => e.type)).toContain('avatar_changed');
+      await current;
+      // A message after it: once every old socket has it, the photo change would have come first.
+      const after = await send(w.alice, chat.id, 'after the photo');
+      for (const socket of olds)
+        await collectEvents(socket, chat.id, 1, (e) => e.seq === after.seq);
+      for (const [i, socket] of olds.entries()) {
+        const live = heard[i]?.of(chat.id).map((e) => e.type);
+        expect(live).toContain('message');
+        expect(live).not.toContain('avatar_changed');
+        const page = await catchUp(socket, chat.id, 0);
+        expect(page.events.map((e) => e.type)).not.toContain('avatar_changed');
+        expect(page.events.map((e) => e.type)).toContain('message');
+        // The summary still carries the photo: old apps show it as they always did.
+        const listed = await call(socket, 'conversation:list', {});
+        expect(listed.conversations.find((c) => c.id === chat.id)?.avatar).toBe(photo);
+      }
+      const now = await catchUp(dan.socket, chat.id, 0);
+      expect(now.events.map((e) => e.type)).toContain('avatar_changed');
     } finally {
-      old.close();
+      for (const socket of olds) socket.close();
       dan.socket.close();
     }
   });
