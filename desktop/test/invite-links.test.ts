@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { JoinRequestUpdate } from '@chitchat/shared';
@@ -103,6 +104,40 @@ describe('invite links and join requests in the engine', () => {
     });
     expect(await conversationOf(dana.client, group.id)).toBeUndefined();
     expect((await dana.client.previewInviteLink(fresh.code)).memberCount).toBe(3);
+  });
+
+  it("the join preview shows the group's photo to someone not in it, through the link only", async () => {
+    const ana = await signedUp('Ana');
+    const ben = await signedUp('Ben');
+    const carl = await signedUp('Carl');
+    const group = await ana.client.createGroup({ title: 'Hiking club', memberIds: [ben.userId] });
+    const jpeg = await sharp({
+      create: { width: 64, height: 64, channels: 3, background: { r: 40, g: 160, b: 90 } },
+    })
+      .jpeg()
+      .toBuffer();
+    await ana.client.setGroupPhoto(group.id, { bytes: new Uint8Array(jpeg), mime: 'image/jpeg' });
+    const link = await ana.client.createInviteLink({ conversationId: group.id });
+    const preview = await carl.client.previewInviteLink(link.code);
+    const photo = preview.avatar ?? '';
+    expect(photo).toMatch(/^[0-9a-f-]{36}$/);
+    // Without the link Carl may not read it; with it he gets the thumbnail the avatar shows.
+    await expect(
+      carl.client.getMedia({ mediaId: photo, variant: 'thumbnail' }),
+    ).rejects.toMatchObject({ code: 'not_found' });
+    const thumbnail = await carl.client.getMedia({
+      mediaId: photo,
+      variant: 'thumbnail',
+      invite: link.code,
+    });
+    expect(thumbnail.mime).toBe('image/webp');
+    expect(thumbnail.bytes.byteLength).toBeGreaterThan(0);
+    // A reset link shows it no longer (a fresh engine: nothing cached).
+    await ana.client.revokeInviteLink({ conversationId: group.id, code: link.code });
+    const dana = await signedUp('Dana');
+    await expect(
+      dana.client.getMedia({ mediaId: photo, variant: 'thumbnail', invite: link.code }),
+    ).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('approval mode: a request reaches every admin device live; one admin approves, the queue empties everywhere and the chat reaches the joiner', async () => {

@@ -46,7 +46,7 @@ import { GroupReceipts } from './services/group-receipts';
 import { MembershipCache } from './services/membership-cache';
 import { createMessagingService, type AttachmentResolver } from './services/messaging';
 import { createPinsService } from './services/pins';
-import { createInviteLinksService } from './services/invite-links';
+import { createInviteLinksService, inviteLinkShowsPhoto } from './services/invite-links';
 import { createReactionsService } from './services/reactions';
 import { createVoiceService } from './services/voice';
 import { createPollsService } from './services/polls';
@@ -250,7 +250,9 @@ export function createApp(deps: AppDeps): ChitchatApp {
   if (deps.media) {
     const photoReadable = (userId: string, mediaId: string) =>
       profiles.mayViewPhoto(userId, mediaId);
-    app.use('/api/media', authenticated, mediaRouter(deps.media, photoReadable));
+    const invitePhoto = (code: string, mediaId: string) =>
+      inviteLinkShowsPhoto(store, code, mediaId, (deps.now ?? Date.now)());
+    app.use('/api/media', authenticated, mediaRouter(deps.media, photoReadable, invitePhoto));
   }
   app.use('/api', express.json({ limit: '64kb' }));
   app.use('/api/auth', authRouter(accounts, authenticated, addressOf, config.PUBLIC_URL));

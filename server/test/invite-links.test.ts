@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { call, http, nextEvent, request, type TestServer } from './harness';
+import { noisyPng } from '../src/media/contract';
 import { catchUp, group, person, send, worldPerTest, type World } from './fixtures';
+import { download, uploaded } from './uploads';
 
 /*
  * Group invite links and join requests (issue #15): admins create, list and revoke links; anyone
@@ -137,6 +139,64 @@ describe('group invite links', () => {
       (await call(w.alice.socket, 'invite-link:list', { conversationId: chat.id })).links,
     ).toEqual([]);
     expect((await server.store.getMembership(chat.id, w.carol.userId))?.active).not.toBe(true);
+  });
+
+  it("the holder of a working link downloads the group's current photo (?invite=), nothing else; revoked or expired: 404", async () => {
+    clock = Date.now();
+    const chat = await group(w.alice, [w.bob], 'Hikers');
+    const png = async () =>
+      (await uploaded(server, w.alice, await noisyPng(320, 320), { type: 'image/png' })).id;
+    const photo = await png();
+    const other = await png();
+    await call(w.alice.socket, 'group:update', { conversationId: chat.id, avatar: photo });
+    // Something else of the group: a photo sent in it.
+    const sentPhoto = await png();
+    await call(w.alice.socket, 'message:send', {
+      conversationId: chat.id,
+      clientMsgId: randomUUID(),
+      attachments: [sentPhoto],
+    });
+    const link = await call(w.alice.socket, 'invite-link:create', {
+      conversationId: chat.id,
+      expiresInS: 3600,
+    });
+    const preview = await call(w.carol.socket, 'invite-link:preview', { code: link.code });
+    expect(preview.avatar).toBe(photo);
+
+    const via = (id: string, code = link.code) => `${id}?invite=${code}`;
+    const carolGets = async (route: string) => (await download(server, w.carol, route)).status;
+    // Without the link, Carol (no member) is refused as before.
+    expect(await carolGets(photo)).toBe(404);
+    expect(await carolGets(`${photo}/thumbnail`)).toBe(404);
+    // With it: the photo and its thumbnail.
+    const original = await download(server, w.carol, via(photo));
+    expect(original.status).toBe(200);
+    expect(original.headers.get('content-type')).toBe('image/png');
+    expect(await carolGets(`${photo}/thumbnail?invite=${link.code}`)).toBe(200);
+    // The link opens nothing else: media sent in the group, an unrelated upload, a made-up code.
+    expect(await carolGets(via(sentPhoto))).toBe(404);
+    expect(await carolGets(via(other))).toBe(404);
+    expect(await carolGets(via(photo, 'B'.repeat(22)))).toBe(404);
+    expect(await carolGets(via(photo, 'not a code!'))).toBe(400);
+    // Without a token: 401, whatever the link.
+    expect((await download(server, null, via(photo))).status).toBe(401);
+
+    // A replaced photo is no longer readable through the link; the new one is.
+    await call(w.alice.socket, 'group:update', { conversationId: chat.id, avatar: other });
+    expect(await carolGets(via(photo))).toBe(404);
+    expect(await carolGets(via(other))).toBe(200);
+
+    // Expired, and revoked: 404.
+    clock += 3_600_000;
+    expect(await carolGets(via(other))).toBe(404);
+    clock = Date.now();
+    const second = await call(w.alice.socket, 'invite-link:create', { conversationId: chat.id });
+    expect(await carolGets(via(other, second.code))).toBe(200);
+    await call(w.alice.socket, 'invite-link:revoke', {
+      conversationId: chat.id,
+      code: second.code,
+    });
+    expect(await carolGets(via(other, second.code))).toBe(404);
   });
 
   it('someone the link creator blocked cannot join through it; a link dies when its creator stops being admin', async () => {

@@ -247,8 +247,15 @@ export interface ChatApi extends SearchApi, SsoApi, ProfileApi, AccountApi, Invi
   }): Promise<void>;
   /** Each other member's state for one of your messages (fresh from the server when online). */
   messageInfo(input: { conversationId: string; seq: number }): Promise<MessageInfo>;
-  /** A media file or its thumbnail: from the local cache, else downloaded (and cached). */
-  getMedia(input: { mediaId: string; variant: 'original' | 'thumbnail' }): Promise<MediaBytes>;
+  /**
+   * A media file or its thumbnail: from the local cache, else downloaded (and cached). `invite`:
+   * the code of the invite link whose group photo this is (readable before joining through it).
+   */
+  getMedia(input: {
+    mediaId: string;
+    variant: 'original' | 'thumbnail';
+    invite?: string;
+  }): Promise<MediaBytes>;
   /**
    * Edits a sent message by `seq`, or one of your messages still in the outbox by `key` (a send
    * not tried yet takes the new text at once; else the edit follows it and lands on its seq).

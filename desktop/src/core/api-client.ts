@@ -294,8 +294,11 @@ export class ApiClient {
   async downloadMedia(
     id: string,
     variant: 'original' | 'thumbnail',
+    /** An invite link's code: its group's photo, shown in the join preview before joining. */
+    invite?: string,
   ): Promise<{ bytes: Uint8Array; mime: string }> {
-    const route = `/api/media/${encodeURIComponent(id)}${variant === 'thumbnail' ? '/thumbnail' : ''}`;
+    const query = invite === undefined ? '' : `?invite=${encodeURIComponent(invite)}`;
+    const route = `/api/media/${encodeURIComponent(id)}${variant === 'thumbnail' ? '/thumbnail' : ''}${query}`;
     const get = (token: string) =>
       this.fetchImpl(`${this.serverUrl}${route}`, {
         headers: { authorization: `Bearer ${token}` },

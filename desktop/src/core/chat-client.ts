@@ -176,6 +176,7 @@ export class ChatClient extends SessionClient implements ChatApi {
   async getMedia(input: {
     mediaId: string;
     variant: 'original' | 'thumbnail';
+    invite?: string;
   }): Promise<MediaBytes> {
     return messages.getMedia(this.ready(), input);
   }

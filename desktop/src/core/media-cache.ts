@@ -28,8 +28,11 @@ export class MediaCache {
     return this.host.files.join(this.dir, sha256.slice(0, 2), sha256);
   }
 
-  /** From the cache when there, else downloaded once (concurrent callers share the download). */
-  get(mediaId: string, variant: 'original' | 'thumbnail'): Promise<MediaBytes> {
+  /**
+   * From the cache when there, else downloaded once (concurrent callers share the download).
+   * `invite` names the invite link that lets a person not yet in a group see its photo.
+   */
+  get(mediaId: string, variant: 'original' | 'thumbnail', invite?: string): Promise<MediaBytes> {
     const cached = this.store.cachedMedia(mediaId, variant);
     const bytes = cached === null ? null : this.host.files.read(this.fileOf(cached.sha256));
     if (cached !== null && bytes !== null) {
@@ -39,14 +42,18 @@ export class MediaCache {
     const key = `${mediaId}:${variant}`;
     let pending = this.inflight.get(key);
     if (pending === undefined) {
-      pending = this.download(mediaId, variant).finally(() => this.inflight.delete(key));
+      pending = this.download(mediaId, variant, invite).finally(() => this.inflight.delete(key));
       this.inflight.set(key, pending);
     }
     return pending;
   }
 
-  private async download(mediaId: string, variant: 'original' | 'thumbnail'): Promise<MediaBytes> {
-    const { bytes, mime } = await this.api.downloadMedia(mediaId, variant);
+  private async download(
+    mediaId: string,
+    variant: 'original' | 'thumbnail',
+    invite?: string,
+  ): Promise<MediaBytes> {
+    const { bytes, mime } = await this.api.downloadMedia(mediaId, variant, invite);
     this.put(mediaId, variant, mime, bytes);
     return { mime, bytes: new Uint8Array(bytes) };
   }

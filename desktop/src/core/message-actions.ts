@@ -264,7 +264,7 @@ async function playedAtOf(
 /** A file: from the outbox while it waits there, else the media cache (downloading if needed). */
 export async function getMedia(
   { store, media, files }: ClientParts,
-  input: { mediaId: string; variant: 'original' | 'thumbnail' },
+  input: { mediaId: string; variant: 'original' | 'thumbnail'; invite?: string },
 ): Promise<MediaBytes> {
   const local = /^local:([^:]+):(\d+|preview)$/.exec(input.mediaId);
   if (local !== null) {
@@ -280,7 +280,7 @@ export async function getMedia(
     if (bytes === null) throw new ChatClientError('not_found', 'No such file.');
     return { mime: attachment.mime, bytes };
   }
-  return remote(() => media.get(input.mediaId, input.variant));
+  return remote(() => media.get(input.mediaId, input.variant, input.invite));
 }
 
 /**

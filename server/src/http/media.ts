@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router, type Request, type Response } from 'express';
-import { idSchema, mediaFileNameSchema } from '@chitchat/shared';
+import { idSchema, inviteLinkCodeSchema, mediaFileNameSchema } from '@chitchat/shared';
 import type { ByteRange, MediaRecord } from '../media/types';
 import { ServiceError } from '../services/errors';
 import type { MediaService } from '../services/media';
@@ -123,6 +123,11 @@ export function mediaRouter(
   media: MediaService,
   /** Asked when the media rules refuse a download: someone's profile photo within its audience. */
   alsoReadable?: (userId: string, mediaId: string) => Promise<boolean>,
+  /**
+   * Asked for a download that names an invite link (`?invite=<code>`): whether that link works and
+   * `mediaId` is its group's current photo (what the join preview shows a person not yet in it).
+   */
+  inviteShows?: (code: string, mediaId: string) => Promise<boolean>,
 ): Router {
   const router = Router();
   router.use((_req, res, next) => {
@@ -162,7 +167,14 @@ export function mediaRouter(
   const serve = (which: 'original' | 'thumbnail') =>
     route(async (req, res) => {
       const id = parseInput(idSchema, req.params.id);
-      const record: MediaRecord = await media.readable(authOf(res).userId, id, alsoReadable);
+      const invite =
+        req.query.invite === undefined
+          ? undefined
+          : parseInput(inviteLinkCodeSchema, req.query.invite);
+      const orIf = async (userId: string, mediaId: string) =>
+        (alsoReadable !== undefined && (await alsoReadable(userId, mediaId))) ||
+        (invite !== undefined && inviteShows !== undefined && (await inviteShows(invite, mediaId)));
+      const record: MediaRecord = await media.readable(authOf(res).userId, id, orIf);
       // Authorization changes (a removal, a deleted message): caches must ask every time.
       res.setHeader('Cache-Control', 'private, no-cache');
 

@@ -26,6 +26,41 @@ export type InviteLinksService = ReturnType<typeof createInviteLinksService>;
 const LINK_GONE = 'This invite link was revoked or has expired. Ask a group admin for a new one.';
 const TOO_FAST = 'You are changing groups too often; wait a moment.';
 
+/** A link that still works at `at`, with its group; anything else is `not_found`. */
+async function liveInviteLink(store: Store, code: string, at: number) {
+  const link = await store.inviteLinkByCode(code);
+  if (link === null || link.revokedAt !== null) throw notFound(LINK_GONE);
+  if (link.expiresAt !== null && at >= link.expiresAt) throw notFound(LINK_GONE);
+  const [conversation, creator] = await Promise.all([
+    store.getConversation(link.conversationId),
+    store.getMembership(link.conversationId, link.createdBy),
+  ]);
+  if (conversation === null || creator === null || !creator.active || !canManage(creator.role))
+    throw notFound(LINK_GONE);
+  return { link, conversation };
+}
+
+/**
+ * Whether `mediaId` is the current photo of the group a working invite link `code` opens: the one
+ * piece of the group's media its preview shows, so whoever holds the link may download it (and its
+ * thumbnail) before joining. Nothing else of the group is readable through a link; a revoked or
+ * expired link reads nothing.
+ */
+export async function inviteLinkShowsPhoto(
+  store: Store,
+  code: string,
+  mediaId: string,
+  at: number,
+): Promise<boolean> {
+  try {
+    const { conversation } = await liveInviteLink(store, code, at);
+    return conversation.avatar !== null && conversation.avatar === mediaId;
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === 'not_found') return false;
+    throw error;
+  }
+}
+
 /**
  * Invite links and join requests (issue #15, shared/src/invite-links.ts). A join adds the person as
  * the link's creator would (their `member_added`; they become each other's contacts, as an accepted
@@ -63,19 +98,7 @@ export function createInviteLinksService(deps: {
     return access;
   }
 
-  /** A link that still works, with its group; anything else is `not_found`. */
-  async function liveLink(code: string) {
-    const link = await store.inviteLinkByCode(code);
-    if (link === null || link.revokedAt !== null) throw notFound(LINK_GONE);
-    if (link.expiresAt !== null && now() >= link.expiresAt) throw notFound(LINK_GONE);
-    const [conversation, creator] = await Promise.all([
-      store.getConversation(link.conversationId),
-      store.getMembership(link.conversationId, link.createdBy),
-    ]);
-    if (conversation === null || creator === null || !creator.active || !canManage(creator.role))
-      throw notFound(LINK_GONE);
-    return { link, conversation };
-  }
+  const liveLink = (code: string) => liveInviteLink(store, code, now());
 
   async function adminsOf(conversationId: string): Promise<string[]> {
     return (await store.activeMembers(conversationId))

@@ -14,6 +14,7 @@ export function Avatar({
   size = 44,
   online,
   photo = null,
+  invite,
 }: {
   id: string;
   name: string;
@@ -21,13 +22,15 @@ export function Avatar({
   online?: boolean;
   /** Media id of the profile photo (or group photo); null for initials. */
   photo?: string | null;
+  /** The invite link code a group's photo is readable through (join preview, before joining). */
+  invite?: string;
 }) {
   const store = useContext(AvatarMediaContext);
   const [loaded, setLoaded] = useState<{ photo: string; url: string } | null>(null);
   useEffect(() => {
     if (store === null || photo === null) return;
     let cancelled = false;
-    mediaUrl(store, photo, 'thumbnail').then(
+    mediaUrl(store, photo, 'thumbnail', invite).then(
       (url) => !cancelled && setLoaded({ photo, url }),
       // A photo that cannot be fetched (offline and never seen, or no longer visible): initials.
       () => !cancelled && setLoaded(null),
@@ -35,7 +38,7 @@ export function Avatar({
     return () => {
       cancelled = true;
     };
-  }, [store, photo]);
+  }, [store, photo, invite]);
   const url = loaded !== null && loaded.photo === photo ? loaded.url : null;
   return (
     <span

@@ -17,12 +17,14 @@ export function mediaUrl(
   store: AppStore,
   mediaId: string,
   variant: 'original' | 'thumbnail',
+  /** The invite link a group photo is shown through, before joining (the join preview). */
+  invite?: string,
 ): Promise<string> {
   const key = `${mediaId}:${variant}`;
   let url = urlCache.get(key);
   if (url === undefined) {
     url = store.chat
-      .getMedia({ mediaId, variant })
+      .getMedia({ mediaId, variant, ...(invite === undefined ? {} : { invite }) })
       .then((media) =>
         URL.createObjectURL(
           new Blob([media.bytes as Uint8Array<ArrayBuffer>], { type: media.mime }),

@@ -102,7 +102,13 @@ export function JoinPreview({ store, link }: { store: AppStore; link: string }) 
   return (
     <div className="stack join-preview">
       <div className="info-hero">
-        <Avatar id={preview.conversationId} name={title} size={72} photo={preview.avatar} />
+        <Avatar
+          id={preview.conversationId}
+          name={title}
+          size={72}
+          photo={preview.avatar}
+          invite={preview.code}
+        />
         <h3 dir="auto">{title}</h3>
         <p className="muted">
           Group · {preview.memberCount} {preview.memberCount === 1 ? 'member' : 'members'}
