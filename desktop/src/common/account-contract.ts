@@ -4,6 +4,7 @@ import type {
   DeviceInfo,
   Invite,
   InviteCreateBody,
+  PushSubscriptionBody,
   TwoStepSetup,
   TwoStepStatus,
   UserRole,
@@ -83,6 +84,13 @@ export interface AccountApi {
   adminUpdateUser(input: AdminUserChange): Promise<AdminUser>;
   adminCreateInvite(input: InviteCreateBody): Promise<Invite>;
   adminRevokeInvite(code: string): Promise<void>;
+  /**
+   * The server's Web Push key (`GET /api/push/key`): the web app subscribes its browser with it.
+   * `not_found` when the server has no Web Push (no https PUBLIC_URL).
+   */
+  getPushKey(): Promise<string>;
+  /** This device's push subscription on the server: set (replacing any) or removed with `null`. */
+  setPushSubscription(subscription: PushSubscriptionBody | null): Promise<void>;
 }
 
 /** The method names, added to CHAT_API_METHODS. */
@@ -102,4 +110,6 @@ export const ACCOUNT_API_METHODS = [
   'adminUpdateUser',
   'adminCreateInvite',
   'adminRevokeInvite',
+  'getPushKey',
+  'setPushSubscription',
 ] as const;

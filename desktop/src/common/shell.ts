@@ -3,7 +3,32 @@
  * by `chatApiFromHost`) and a few shell concerns that are not the engine's business
  * (`chitchatShell`). Nothing else crosses from the Electron shell into the page.
  */
+import type { PushSubscriptionBody } from '@chitchat/shared';
 import type { ChatHostBridge } from './rpc';
+
+/**
+ * Where this browser stands on notifications: `unsupported` (no service worker, Push API or
+ * Notification API, e.g. a private window of some browsers), `denied` (the person blocked them
+ * for the site: only the browser's site settings can undo it), `off`, or `on` (subscribed).
+ */
+export type BrowserPushState = 'unsupported' | 'denied' | 'off' | 'on';
+
+/**
+ * The web app's browser notifications (issue #17): the page's side of Web Push, through the
+ * service worker's pushManager. The Electron shell has none (it shows native notifications), so
+ * the screen hides the row there.
+ */
+export interface BrowserPushBridge {
+  /** The state now, read from the browser (so it survives a reload). */
+  state(): Promise<BrowserPushState>;
+  /**
+   * Asks the permission (only ever from a click) and subscribes with the server's VAPID key;
+   * answers the subscription to hand to the server. Throws what the browser refused, in words.
+   */
+  subscribe(applicationServerKey: string): Promise<PushSubscriptionBody>;
+  /** Drops the browser's subscription, if any (the push service forgets the endpoint). */
+  unsubscribe(): Promise<void>;
+}
 
 /** UI-only signals between the screen and the Electron main process. */
 export interface ChatShellBridge {
@@ -30,6 +55,8 @@ export interface ChatShellBridge {
    * sign-in form; null when none was given.
    */
   readonly defaultServerUrl: string | null;
+  /** Web Push in the web app; absent in the desktop app. */
+  readonly push?: BrowserPushBridge;
 }
 
 declare global {

@@ -5,6 +5,7 @@ import type {
   LastSeenVisibility,
   Me,
   PublicUser,
+  PushSubscriptionBody,
 } from '@chitchat/shared';
 import { type AuthOptions, type SsoReauthentication } from '@chitchat/shared';
 import type {
@@ -34,6 +35,7 @@ import type { SsoSignInInput } from '../common/sso';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
 import type { LinkPreviewMaker } from './link-preview/link-preview-maker';
 import * as profiles from './profile-actions';
+import * as webPush from './web-push-actions';
 import { DEFAULT_SYNC_OPTIONS, type SocketFactory, type SyncEngineOptions } from './sync-engine';
 import { SignedInSession } from './signed-in-session';
 
@@ -363,6 +365,10 @@ export abstract class SessionClient {
   adminCreateInvite = (input: InviteCreateBody) =>
     administration.adminCreateInvite(this.ready().api, input);
   adminRevokeInvite = (code: string) => administration.adminRevokeInvite(this.ready().api, code);
+  // The web app's push subscription: ./web-push-actions.ts.
+  getPushKey = () => webPush.pushKey(this.ready().api);
+  setPushSubscription = (subscription: PushSubscriptionBody | null) =>
+    webPush.setPushSubscription(this.ready().api, subscription);
 
   async updateProfile(input: {
     displayName?: string;

@@ -1,4 +1,5 @@
 import type { ChatShellBridge } from '../common/shell';
+import { createBrowserPush } from './browser-push';
 import { conversationOfUrl, isOpenConversationMessage } from './sw/notification';
 
 /*
@@ -11,7 +12,7 @@ import { conversationOfUrl, isOpenConversationMessage } from './sw/notification'
 const platformOf = (userAgent: string): string =>
   /Mac|iPhone|iPad/.test(userAgent) ? 'darwin' : /Windows/.test(userAgent) ? 'win32' : 'linux';
 
-export function createBrowserShell(win: Window): ChatShellBridge {
+export function createBrowserShell(win: Window & typeof globalThis): ChatShellBridge {
   // A notification that opened this window named its chat in the address: taken once, then cleared.
   let pending = conversationOfUrl(win.location.hash);
   if (pending !== null) win.history.replaceState(null, '', win.location.pathname);
@@ -45,5 +46,6 @@ export function createBrowserShell(win: Window): ChatShellBridge {
     },
     platform: platformOf(win.navigator.userAgent),
     defaultServerUrl: win.location.origin,
+    push: createBrowserPush(win),
   };
 }

@@ -1,6 +1,7 @@
 import '../common/shell';
 import { hostBridgeFromPort } from '../common/rpc';
 import { mountApp } from '../renderer/mount';
+import { unsubscribeOnSignOut } from './browser-push';
 import { createBrowserShell } from './browser-shell';
 import { startEngineWorker } from './engine-connection';
 import { showStartFailure } from './start-failure';
@@ -14,6 +15,7 @@ import { watchUnread } from './unread-badge';
 const host = hostBridgeFromPort(startEngineWorker((reason) => showStartFailure(document, reason)));
 window.chitchatHost = host;
 window.chitchatShell = createBrowserShell(window);
+if (window.chitchatShell.push) unsubscribeOnSignOut(host, window.chitchatShell.push);
 watchUnread(host, document, navigator);
 mountApp(host);
 

@@ -11,6 +11,7 @@ import { LinkPreviewSetting } from './LinkPreviewSetting';
 import { PrivacySettings } from './PrivacySettings';
 import { ProfileSettings } from '../profile/ProfileSettings';
 import { Administration } from '../settings/Administration';
+import { BrowserNotifications } from '../settings/BrowserNotifications';
 import { TwoStepSettings } from '../settings/TwoStepSettings';
 import type { AccountInfo } from '../../../common/contract';
 
@@ -49,6 +50,10 @@ export function Settings({ store }: { store: AppStore }) {
       />
       {message && <p role="status">{message}</p>}
       <LinkPreviewSetting store={store} onError={showError} />
+      {/* The web app's Web Push; the desktop shell has no `push` (native notifications). */}
+      {window.chitchatShell?.push && (
+        <BrowserNotifications store={store} push={window.chitchatShell.push} />
+      )}
       {account?.hasPassword === false ? (
         <section aria-labelledby="password-heading">
           <h3 id="password-heading">Password</h3>

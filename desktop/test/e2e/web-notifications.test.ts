@@ -1,0 +1,202 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, connect, register, startServer, type TestServer } from '@chitchat/server/testing';
+import { browserKeys, opened, startPushService } from '@chitchat/server/testing/push';
+import { chromiumAvailable, launchChromium, screenshotDir } from './browser';
+import { buildWebApp, signUpInWeb } from './web-rig';
+
+/*
+ * Web Push from the web app's side (issue #17), as the server serves it, in Chromium:
+ * Settings → Notifications → "Notifications on this browser". Chromium's own subscribe needs
+ * Google's push service, so the first suite follows the real button flow up to where the browser
+ * refuses; the second stands in for the browser's push service only (PushManager in the page
+ * answers a subscription to a push service on loopback with keys this test made, as a browser
+ * would) and checks the rest against the real server: the PUT and DELETE, the state after a
+ * reload, sign-out, and a message to the closed app arriving there as a push the keys decrypt.
+ */
+
+const PUBLIC_URL = 'https://chat.example.org';
+const run = chromiumAvailable() ? describe : describe.skip;
+const FAKE_KEY = 'chitchat-test-push-subscription';
+
+run('web app notifications in Chromium', () => {
+  let server: TestServer;
+  let service: Awaited<ReturnType<typeof startPushService>>;
+  let browser: Browser;
+  let webDir: string;
+  const violations: string[] = [];
+
+  beforeAll(async () => {
+    webDir = await buildWebApp();
+    service = await startPushService();
+    server = await startServer({
+      config: { WEB_APP_DIR: webDir, PUBLIC_URL, WEB_PUSH_ALLOW_LOOPBACK: true },
+    });
+    browser = await launchChromium();
+    mkdirSync(screenshotDir, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await service?.close();
+    rmSync(webDir, { recursive: true, force: true });
+  });
+
+  const watch = (page: Page) => {
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text()))
+        violations.push(message.text());
+    });
+    page.on('pageerror', (error) => violations.push(`pageerror: ${error.message}`));
+  };
+  const openSettings = async (page: Page) => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    return page
+      .getByRole('dialog', { name: 'Settings' })
+      .getByRole('region', { name: 'Notifications' });
+  };
+  const userIdOf = async (username: string) => {
+    const user = await server.store.findUserByUsername(username);
+    return user?.id ?? '';
+  };
+  const subscriptionsOf = async (userId: string) => server.store.pushSubscriptionsOf([userId]);
+
+  it('asks the permission only on "Turn on", and says so when the browser refuses to subscribe', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    const page = await context.newPage();
+    watch(page);
+    const username = `bell_${process.pid}`;
+    await signUpInWeb(page, server.url, username);
+    let section = await openSettings(page);
+    await expect.poll(() => section.getByText('Notifications on this browser').count()).toBe(1);
+    await section.getByRole('button', { name: 'Turn on' }).waitFor();
+    // Never asked on load.
+    expect(await page.evaluate(() => Notification.permission)).toBe('default');
+    await page.screenshot({ path: path.join(screenshotDir, 'web-notify-01-off.png') });
+
+    // The permission prompt (dismissed by headless Chromium) is the first thing "Turn on" does.
+    await section.getByRole('button', { name: 'Turn on' }).click();
+    await section.getByRole('alert').waitFor();
+    expect(await section.getByRole('alert').textContent()).toMatch(
+      /Notifications (were not allowed|are blocked)/,
+    );
+
+    // Allowed in the site settings (Settings reopened reads the state again): the browser itself
+    // subscribes, which Chromium cannot here (no Google push service).
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    await page
+      .getByRole('dialog', { name: 'Settings' })
+      .getByRole('button', { name: 'Close' })
+      .click();
+    section = await openSettings(page);
+    await section.getByRole('button', { name: 'Turn on' }).click();
+    await expect
+      .poll(() => section.getByRole('alert').textContent())
+      .toMatch(/^This browser could not subscribe to notifications: /);
+    await section.getByRole('button', { name: 'Turn on' }).waitFor();
+    await page.screenshot({ path: path.join(screenshotDir, 'web-notify-02-refused.png') });
+    expect(await subscriptionsOf(await userIdOf(username))).toEqual([]);
+    await context.close();
+  });
+
+  it('subscribes, keeps the state over a reload, turns off, and signs out without a subscription left', async () => {
+    const keys = browserKeys();
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    // The browser's push service, stood in for in the page: a subscription it keeps across reloads.
+    await context.addInitScript(
+      ({ endpoint, keys: subscriptionKeys, storageKey }) => {
+        const subscription = (): PushSubscription =>
+          ({
+            endpoint,
+            expirationTime: null,
+            toJSON: () => ({ endpoint, expirationTime: null, keys: subscriptionKeys }),
+            unsubscribe: () => {
+              localStorage.removeItem(storageKey);
+              return Promise.resolve(true);
+            },
+          }) as unknown as PushSubscription;
+        PushManager.prototype.subscribe = function subscribe() {
+          localStorage.setItem(storageKey, 'yes');
+          return Promise.resolve(subscription());
+        };
+        PushManager.prototype.getSubscription = function getSubscription() {
+          return Promise.resolve(localStorage.getItem(storageKey) === null ? null : subscription());
+        };
+      },
+      { endpoint: `${service.origin}/push/ada`, keys: keys.json, storageKey: FAKE_KEY },
+    );
+    const page = await context.newPage();
+    watch(page);
+    const username = `ada_${process.pid}`;
+    await signUpInWeb(page, server.url, username);
+    const userId = await userIdOf(username);
+
+    let section = await openSettings(page);
+    await section.getByRole('button', { name: 'Turn on' }).click();
+    await section.getByRole('button', { name: 'Turn off' }).waitFor();
+    await section.getByText(/On: new messages show/).waitFor();
+    await page.screenshot({ path: path.join(screenshotDir, 'web-notify-03-on.png') });
+    expect(await subscriptionsOf(userId)).toMatchObject([
+      { userId, endpoint: `${service.origin}/push/ada`, ...keys.json },
+    ]);
+
+    await page.reload();
+    section = await openSettings(page);
+    await section.getByRole('button', { name: 'Turn off' }).waitFor();
+
+    await section.getByRole('button', { name: 'Turn off' }).click();
+    await section.getByRole('button', { name: 'Turn on' }).waitFor();
+    expect(await subscriptionsOf(userId)).toEqual([]);
+    expect(await page.evaluate((k) => localStorage.getItem(k), FAKE_KEY)).toBeNull();
+
+    // On again, then the app closes: a message to it arrives at the push service.
+    await section.getByRole('button', { name: 'Turn on' }).click();
+    await section.getByRole('button', { name: 'Turn off' }).waitFor();
+    expect(await subscriptionsOf(userId)).toHaveLength(1);
+    await page.close();
+    await expect
+      .poll(async () =>
+        (await server.app.io.fetchSockets()).filter((s) => s.data.userId === userId),
+      )
+      .toEqual([]);
+    const bob = await register(server, `bob_${process.pid}`);
+    const bobSocket = await connect(server, bob.accessToken);
+    try {
+      const chat = await call(bobSocket, 'conversation:direct', { userId });
+      await call(bobSocket, 'message:send', {
+        conversationId: chat.id,
+        clientMsgId: crypto.randomUUID(),
+        text: 'Are you there?',
+      });
+      const pushed = opened(await service.next('/push/ada'), keys);
+      expect(pushed).toMatchObject({
+        type: 'message',
+        conversationId: chat.id,
+        preview: 'Are you there?',
+        conversationTitle: null,
+        tag: `chat:${chat.id}`,
+      });
+    } finally {
+      bobSocket.close();
+    }
+
+    // Back in the app: signing out leaves no subscription, on the server nor in the browser.
+    const again = await context.newPage();
+    watch(again);
+    await again.goto(`${server.url}/`);
+    await again.getByRole('navigation', { name: 'Conversations' }).waitFor();
+    await again.getByRole('button', { name: 'Settings' }).click();
+    await again.getByRole('button', { name: 'Sign out of this device' }).click();
+    await again.getByRole('heading', { name: 'Sign in to chitchat' }).waitFor();
+    await expect.poll(() => again.evaluate((k) => localStorage.getItem(k), FAKE_KEY)).toBeNull();
+    expect(await subscriptionsOf(userId)).toEqual([]);
+    await context.close();
+  });
+
+  it('loaded under the CSP with no violation', () => {
+    expect(violations).toEqual([]);
+  });
+});
