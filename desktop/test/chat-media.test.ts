@@ -104,7 +104,7 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
           ? laptop.client.countChatMedia(chat.id)
           : undefined;
       }),
-    ).toBe(14);
+    ).toEqual({ count: 14, complete: false });
 
     const media = await wholeTab(laptop.client, chat.id, 'media');
     const newestFirst = (seqs: number[]) => [...seqs].sort((a, b) => b - a);
@@ -122,14 +122,89 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
     const links = await wholeTab(laptop.client, chat.id, 'link');
     expect(links.messages.map((m) => m.seq)).toEqual(newestFirst(expected.link));
     expect(links.messages.filter((m) => m.linkPreview !== null)).toHaveLength(25);
-    expect(await laptop.client.countChatMedia(chat.id)).toBe(149);
+    expect(await laptop.client.countChatMedia(chat.id)).toEqual({ count: 149, complete: true });
 
     // Deleted for me leaves the tab too.
     const target = expected.document.at(-1) ?? 0;
     await laptop.client.deleteForMe({ conversationId: chat.id, seqs: [target] });
     const first = await laptop.client.listChatMedia(chat.id, 'document');
     expect(first.messages[0]?.seq).toBe(expected.document.at(-2));
-    expect(await laptop.client.countChatMedia(chat.id)).toBe(148);
+    expect(await laptop.client.countChatMedia(chat.id)).toEqual({ count: 148, complete: true });
+  });
+
+  it('pages back through history the device does not hold until it finds the media, saying how far it looked', async () => {
+    const alice = await signedUpEngine(server.url, 'Alice', engines);
+    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const chat = await alice.client.startDirectChat(bob.userId);
+    const start = Date.now() - 100 * 86_400_000;
+    // 1,500 messages over 100 days: a photo every 10th of the oldest 300 (30), then 1,180 lines of
+    // text, and 2 photos among the newest 20. No link and no document anywhere.
+    const photoSeqs: number[] = [];
+    for (let i = 0; i < 1500; i++) {
+      const photo = (i < 300 && i % 10 === 0) || i === 1490 || i === 1495;
+      const { event } = await server.store.appendMessage({
+        id: randomUUID(),
+        conversationId: chat.id,
+        userId: i % 2 === 0 ? alice.userId : bob.userId,
+        deviceId: null,
+        at: start + i * 5_760_000,
+        clientMsgId: randomUUID(),
+        text: photo ? null : `line ${i}`,
+        replyToSeq: null,
+        attachments: photo ? [file(`photo-${i}.jpg`, 'image/jpeg')] : [],
+      });
+      if (photo) photoSeqs.push(event.seq);
+    }
+    // Bob's new laptop holds the newest 50 messages; history comes in pages of 50 (4 per call).
+    const laptop = await signedInEngine(server.url, bob.username, engines, {
+      sync: { pageSize: 50 },
+    });
+    expect(
+      await until(laptop.client, async () => {
+        const page = await laptop.client.openConversation(chat.id).catch(() => null);
+        return page !== null && page.messages.length > 0
+          ? laptop.client.countChatMedia(chat.id)
+          : undefined;
+      }),
+    ).toEqual({ count: 2, complete: false });
+
+    // The first call shows the two cached photos at once and says older ones may exist.
+    const first = await laptop.client.listChatMedia(chat.id, 'media');
+    expect(first.messages.map((m) => m.seq)).toEqual([photoSeqs[31], photoSeqs[30]]);
+    expect(first).toMatchObject({ more: true, complete: false });
+    // The screen asks again from the oldest one it holds: calls that find nothing still look
+    // further back each time (cachedFrom moves back), until the old photos come.
+    const looked: number[] = [first.cachedFrom ?? 0];
+    const found = [...first.messages];
+    let before: number | undefined = first.messages.at(-1)?.seq ?? undefined;
+    let empty = 0;
+    for (let call = 0; call < 40; call++) {
+      const page = await laptop.client.listChatMedia(chat.id, 'media', before);
+      if (page.messages.length === 0) empty++;
+      expect(page.cachedFrom).not.toBeNull();
+      expect(page.cachedFrom ?? 0).toBeLessThan(looked.at(-1) ?? 0);
+      looked.push(page.cachedFrom ?? 0);
+      found.push(...page.messages);
+      before = page.messages.at(-1)?.seq ?? before;
+      if (!page.more) {
+        expect(page.complete).toBe(true);
+        break;
+      }
+    }
+    // About 1,150 messages of text lie between the two groups of photos: after the first call's
+    // 200, four calls of 200 each found nothing; no call found the same photo twice.
+    expect(empty).toBe(4);
+    expect(found.map((m) => m.seq)).toEqual([...photoSeqs].reverse());
+    expect(looked.at(-1)).toBe(start);
+    expect(await laptop.client.countChatMedia(chat.id)).toEqual({ count: 32, complete: true });
+
+    // A tab with nothing in the whole chat ends at once, from the cache, now complete.
+    expect(await laptop.client.listChatMedia(chat.id, 'document')).toEqual({
+      messages: [],
+      more: false,
+      complete: true,
+      cachedFrom: start,
+    });
   });
 
   it('refuses a tab it does not know and a chat it does not hold', async () => {
@@ -145,9 +220,10 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
     await expect(alice.client.countChatMedia(randomUUID())).rejects.toMatchObject({
       code: 'not_found',
     });
-    expect(await alice.client.listChatMedia(chat.id, 'media')).toEqual({
+    expect(await alice.client.listChatMedia(chat.id, 'media')).toMatchObject({
       messages: [],
       more: false,
+      complete: true,
     });
   });
 });

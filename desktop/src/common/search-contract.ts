@@ -80,6 +80,22 @@ export interface ChatMediaPage {
    * message. False once the chat's whole history is here and nothing older matches.
    */
   more: boolean;
+  /** The chat's whole history is on this device (what the tabs show is all there is). */
+  complete: boolean;
+  /**
+   * When the oldest message this device holds of the chat was sent: how far back the tabs have
+   * looked so far ("Looked back to 3 March"); null when it holds none.
+   */
+  cachedFrom: number | null;
+}
+
+/**
+ * The info panel's "Media, links and docs N": what this device holds, and whether that is the
+ * whole chat (else the screen says "N on this device").
+ */
+export interface ChatMediaCount {
+  count: number;
+  complete: boolean;
 }
 
 /** Messages per page of `listChatMedia`. */
@@ -106,8 +122,11 @@ export interface SearchApi {
     tab: ChatMediaTab,
     beforeSeq?: number,
   ): Promise<ChatMediaPage>;
-  /** How many messages of the chat this device holds with media, links or documents. */
-  countChatMedia(conversationId: string): Promise<number>;
+  /**
+   * How many messages of the chat this device holds with media, links or documents, and whether
+   * it holds the chat's whole history (then the count is exact).
+   */
+  countChatMedia(conversationId: string): Promise<ChatMediaCount>;
 }
 
 export interface SearchEvents {

@@ -151,7 +151,19 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
     const info = sheet(page, 'Contact info');
     // The count is what the laptop holds: the newest 50 messages have 7 photos, a PDF and a link.
     const entry = info.getByRole('button', { name: /^Media, links and docs/ });
-    await expect.poll(() => entry.textContent()).toMatch(/Media, links and docs\s*9/);
+    // "on this device": the chat's older history is not here yet.
+    await expect
+      .poll(() => entry.textContent())
+      .toMatch(/Media, links and docs\s*9 on this device/);
+    // Every state the foot of the list shows on the way (they pass too fast to wait for).
+    await page.evaluate(() => {
+      const seen = new Set<string>();
+      Object.assign(window, { galleryFoot: seen });
+      new MutationObserver(() => {
+        for (const foot of document.querySelectorAll('.gallery-end'))
+          if (foot.textContent) seen.add(foot.textContent);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await entry.click();
 
     // 1. Media: the cached photo first, then older pages from the server as the list scrolls,
@@ -177,6 +189,14 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
       )
       .toBe(true);
     expect(await tiles.count()).toBe(60);
+    expect(await gallery.locator('.gallery-end').textContent()).toBe(
+      'No more media: this is the start of the chat.',
+    );
+    // While it paged, it said what it was loading and how far back it had looked.
+    const feet = await page.evaluate(() =>
+      [...((window as unknown as { galleryFoot: Set<string> }).galleryFoot ?? [])].join('\n'),
+    );
+    expect(feet).toMatch(/^Loading older media…Looked back to \w/m);
     const months = await gallery.locator('.gallery-month h3').allTextContents();
     expect(months.length).toBeGreaterThanOrEqual(3);
     expect(months[0]).toBe('This month');
@@ -232,6 +252,10 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
     await screenshot(page, 'gallery-05-media-small');
     await page.setViewportSize({ width: 1200, height: 760 });
     await gallery.getByRole('button', { name: 'Close' }).click();
+    // The whole chat is on the laptop now: the count is exact (60 photos, 10 links, 9 PDFs).
+    await expect
+      .poll(() => sheet(page, 'Contact info').locator('.gallery-entry').textContent())
+      .toMatch(/Media, links and docs\s*79\s*›$/);
     await sheet(page, 'Contact info').getByRole('button', { name: 'Close' }).click();
 
     // 5. The oldest message with Carl is not on this laptop: search does not find it yet.

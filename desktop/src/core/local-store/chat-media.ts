@@ -18,6 +18,7 @@ export class ChatMediaIndex {
     SqlStatement<[{ conversationId: string; beforeSeq: number; limit: number }], EventRow>
   >;
   private readonly total: SqlStatement<[string], { n: number }>;
+  private readonly oldest: SqlStatement<[string], { created_at: number }>;
 
   constructor(db: SqlDatabase) {
     const page = (tab: ChatMediaTab) =>
@@ -31,6 +32,10 @@ export class ChatMediaIndex {
     this.total = db.prepare(
       `SELECT COUNT(*) AS n FROM events e WHERE e.conversation_id = ? AND ${VISIBLE} AND ${ANY_TAB}`,
     );
+    // Any event type: how far back the cache reaches, not what it shows.
+    this.oldest = db.prepare(
+      'SELECT created_at FROM events WHERE conversation_id = ? ORDER BY seq ASC LIMIT 1',
+    );
   }
 
   /** Up to `limit` messages of the tab below `beforeSeq`, newest first. */
@@ -41,5 +46,10 @@ export class ChatMediaIndex {
   /** The cached messages of the chat that any tab shows. */
   count(conversationId: string): number {
     return this.total.get(conversationId)?.n ?? 0;
+  }
+
+  /** When the oldest event the cache holds of the chat was sent; null when it holds none. */
+  cachedFrom(conversationId: string): number | null {
+    return this.oldest.get(conversationId)?.created_at ?? null;
   }
 }

@@ -1,11 +1,17 @@
-import { CHAT_MEDIA_PAGE, CHAT_MEDIA_TABS, type ChatMediaPage } from '../../common/search-contract';
+import {
+  CHAT_MEDIA_PAGE,
+  CHAT_MEDIA_TABS,
+  type ChatMediaCount,
+  type ChatMediaPage,
+} from '../../common/search-contract';
 import { ChatClientError, remote } from '../client-errors';
 import type { ClientParts } from '../client-parts';
 
 /**
  * Server pages (`events:before`) one `listChatMedia` call may fetch while its page is not full: a
- * chat with a document every few hundred messages still answers in a bounded time, and the screen
- * asks again (`more`) as the person scrolls.
+ * chat with a document every few hundred messages still answers in a bounded time (so the screen
+ * can show how far back it has looked), and the screen asks again while `more` holds: at once when
+ * the call found nothing new, else as the person scrolls.
  */
 const FETCHES_PER_CALL = 4;
 
@@ -49,13 +55,18 @@ export async function listChatMedia(
   return {
     messages: views.page(row, events, false),
     more: events.length === CHAT_MEDIA_PAGE || row.history_complete === 0,
+    complete: row.history_complete === 1,
+    cachedFrom: store.chatMedia.cachedFrom(conversationId),
   };
 }
 
-/** The info panel's "Media, links and docs N": the cached messages any tab shows. */
-export function countChatMedia({ store }: ClientParts, conversationId: unknown): number {
+/**
+ * The info panel's "Media, links and docs N": the cached messages any tab shows, exact once the
+ * chat's whole history is on this device.
+ */
+export function countChatMedia({ store }: ClientParts, conversationId: unknown): ChatMediaCount {
   if (typeof conversationId !== 'string') throw invalid('conversationId must be an id.');
-  if (store.conversation(conversationId) === null)
-    throw new ChatClientError('not_found', 'No such conversation.');
-  return store.chatMedia.count(conversationId);
+  const row = store.conversation(conversationId);
+  if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
+  return { count: store.chatMedia.count(conversationId), complete: row.history_complete === 1 };
 }

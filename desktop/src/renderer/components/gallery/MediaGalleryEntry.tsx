@@ -1,10 +1,12 @@
 import { useEffect, useState } from 'react';
+import type { ChatMediaCount } from '../../../common/contract';
 import { useAppState, type AppStore } from '../../state/store';
 import './gallery.css';
 
 /**
  * The info panel's line "Media, links and docs  N ›": N is what this device holds (the engine's
- * countChatMedia, the gallery's own query); opens the gallery.
+ * countChatMedia, the gallery's own query), said as "N on this device" until the chat's whole
+ * history is here (then it is exact); opens the gallery.
  */
 export function MediaGalleryEntry({
   store,
@@ -13,7 +15,7 @@ export function MediaGalleryEntry({
   store: AppStore;
   conversationId: string;
 }) {
-  const [count, setCount] = useState<number | null>(null);
+  const [count, setCount] = useState<ChatMediaCount | null>(null);
   // New or older messages of the chat (a page fetched by the gallery, say) change the count.
   const version = useAppState(store, (s) => s.messageVersions[conversationId] ?? 0);
   useEffect(() => {
@@ -34,7 +36,8 @@ export function MediaGalleryEntry({
     >
       <span>Media, links and docs</span>
       <span className="gallery-entry-count muted">
-        {count ?? ''} <span aria-hidden="true">›</span>
+        {count === null ? '' : count.complete ? count.count : `${count.count} on this device`}{' '}
+        <span aria-hidden="true">›</span>
       </span>
     </button>
   );

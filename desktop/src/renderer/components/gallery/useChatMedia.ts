@@ -4,11 +4,16 @@ import { errorText } from '../../format';
 import type { AppStore } from '../../state/store';
 
 export interface ChatMediaState {
+  tab: ChatMediaTab;
   /** Newest first, as loaded so far. */
   messages: MessageView[];
   loading: boolean;
   /** Older ones may exist: reaching the end of the list asks for them. */
   more: boolean;
+  /** The chat's whole history is on this device: the end of the list is the start of the chat. */
+  complete: boolean;
+  /** How far back this device holds the chat (the oldest message's time), while paging back. */
+  cachedFrom: number | null;
   error: string | null;
   /** Asks for the next older page (once at a time; nothing when there is no more). */
   loadMore: () => void;
@@ -16,7 +21,9 @@ export interface ChatMediaState {
 
 /**
  * One tab of a chat's "Media, links and docs": the first page, then older pages on demand (the
- * engine fetches history from the server when its cache runs out).
+ * engine fetches history from the server when its cache runs out). A page that found nothing new
+ * (the engine looked through older history without a match) asks again at once, so the list
+ * reaches the next item or the start of the chat without the person scrolling an empty list.
  */
 export function useChatMedia(
   store: AppStore,
@@ -26,11 +33,14 @@ export function useChatMedia(
   const [messages, setMessages] = useState<MessageView[]>([]);
   const [loading, setLoading] = useState(true);
   const [more, setMore] = useState(true);
+  const [complete, setComplete] = useState(false);
+  const [cachedFrom, setCachedFrom] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   // The request in flight belongs to this tab; a switch of tab or chat drops its answer.
   const generation = useRef(0);
   const busy = useRef(false);
   const oldest = useRef<number | undefined>(undefined);
+  const reached = useRef<number | null>(null);
 
   const fetchPage = useCallback(
     (beforeSeq: number | undefined) => {
@@ -42,12 +52,19 @@ export function useChatMedia(
         (page) => {
           if (mine !== generation.current) return;
           busy.current = false;
+          const progressed = page.cachedFrom !== reached.current;
+          reached.current = page.cachedFrom;
           oldest.current = page.messages.at(-1)?.seq ?? beforeSeq;
           setMessages((previous) =>
             beforeSeq === undefined ? page.messages : [...previous, ...page.messages],
           );
           setMore(page.more);
+          setComplete(page.complete);
+          setCachedFrom(page.cachedFrom);
           setLoading(false);
+          // Nothing of this tab in the history just fetched: keep looking further back (only while
+          // the engine gets further, so a server that stops answering pages cannot spin this).
+          if (page.messages.length === 0 && page.more && progressed) fetchPage(oldest.current);
         },
         (e: unknown) => {
           if (mine !== generation.current) return;
@@ -63,8 +80,11 @@ export function useChatMedia(
   useEffect(() => {
     generation.current++;
     oldest.current = undefined;
+    reached.current = null;
     setMessages([]);
     setMore(true);
+    setComplete(false);
+    setCachedFrom(null);
     fetchPage(undefined);
   }, [fetchPage]);
 
@@ -73,5 +93,5 @@ export function useChatMedia(
     fetchPage(oldest.current);
   }, [fetchPage, more]);
 
-  return { messages, loading, more, error, loadMore };
+  return { tab, messages, loading, more, complete, cachedFrom, error, loadMore };
 }
