@@ -9,7 +9,6 @@ import {
   listTime,
   previewSender,
   serverOfInviteLink,
-  sortMembers,
   timeOfDay,
   travelsUnencrypted,
 } from './format';
@@ -57,20 +56,6 @@ describe('avatar initials', () => {
     expect(initials('דנה כהן')).toBe('דכ');
     expect(initials('🍕 Pizza Friday')).toBe('PF');
     expect(initials('2024')).toBe('');
-  });
-});
-
-describe('member lists', () => {
-  it('put the owner and admins first, then everyone by name as the locale sorts', () => {
-    const m = (displayName: string, role: 'owner' | 'admin' | 'member' = 'member') => ({
-      displayName,
-      role,
-    });
-    const sorted = sortMembers(
-      [m('zoë'), m('Émile'), m('Ana', 'member'), m('Yara', 'owner'), m('Ben', 'admin'), m('eva')],
-      'en',
-    );
-    expect(sorted.map((x) => x.displayName)).toEqual(['Ben', 'Yara', 'Ana', 'Émile', 'eva', 'zoë']);
   });
 });
 

@@ -110,18 +110,6 @@ export function nameCollator(locale?: string): Intl.Collator {
   return collator;
 }
 
-/** Members as a group's info lists them: the owner and admins first, then everyone by name. */
-export function sortMembers<T extends { role: 'owner' | 'admin' | 'member'; displayName: string }>(
-  members: readonly T[],
-  locale?: string,
-): T[] {
-  const collator = nameCollator(locale);
-  const rank = (m: T) => (m.role === 'member' ? 1 : 0);
-  return [...members].sort(
-    (a, b) => rank(a) - rank(b) || collator.compare(a.displayName, b.displayName),
-  );
-}
-
 /**
  * Who a list preview names before the text: "You: " for one's own messages, "Ana: " in groups;
  * nobody for system lines, which already name who acted ("You created the group").

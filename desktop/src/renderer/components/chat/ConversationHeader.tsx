@@ -2,6 +2,7 @@ import type { ConversationView } from '../../../common/contract';
 import { lastSeen } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
+import { memberLine } from '../groups/groupRules';
 import { IconInfo, IconSearch } from '../Icons';
 
 export function ConversationHeader({
@@ -22,7 +23,7 @@ export function ConversationHeader({
   } else if (c.kind === 'direct') {
     subtitle = presence?.online ? 'online' : lastSeen(presence?.lastSeenAt ?? null);
   } else {
-    subtitle = c.members.map((m) => m.displayName).join(', ') || `${c.memberCount} members`;
+    subtitle = memberLine(c);
   }
   const openInfo = () => store.set({ panel: { kind: 'info', conversationId: c.id } });
   return (
@@ -45,13 +46,15 @@ export function ConversationHeader({
         <h2 title={c.title} dir="auto">
           {c.title}
         </h2>
-        <p
-          className={`subtitle${c.typing.length > 0 ? ' typing' : ''}`}
-          aria-live="polite"
-          dir="auto"
-        >
-          {subtitle}
-        </p>
+        {subtitle !== '' && (
+          <p
+            className={`subtitle${c.typing.length > 0 ? ' typing' : ''}`}
+            aria-live="polite"
+            dir="auto"
+          >
+            {subtitle}
+          </p>
+        )}
       </div>
       <button
         className="icon-button"

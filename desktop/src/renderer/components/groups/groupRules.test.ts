@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationView } from '../../../common/contract';
-import { isLongDescription, linkParts, sendBlocked } from './groupRules';
+import { isLongDescription, linkParts, memberLine, sendBlocked } from './groupRules';
 
 const group = (over: Partial<ConversationView>): ConversationView =>
   ({
@@ -16,6 +16,23 @@ const group = (over: Partial<ConversationView>): ConversationView =>
   }) as ConversationView;
 
 describe('group rules in the app', () => {
+  it('the header names the members of a small group, counts a large one, and shows nothing after leaving', () => {
+    const member = (displayName: string) => ({
+      userId: displayName,
+      username: displayName.toLowerCase(),
+      displayName,
+      photo: null,
+      role: 'member' as const,
+    });
+    const small = group({ members: [member('Ana'), member('Bob')], memberCount: 2 });
+    expect(memberLine(small)).toBe('Ana, Bob');
+    // Members whose names this device does not know yet leave no empty places.
+    expect(memberLine(group({ members: [member('Ana'), member('')], memberCount: 2 }))).toBe('Ana');
+    const large = Array.from({ length: 300 }, (_, i) => member(i % 2 === 0 ? `P${i}` : ''));
+    expect(memberLine(group({ members: large, memberCount: 300 }))).toBe('300 members');
+    expect(memberLine({ ...small, status: 'left' })).toBe('');
+  });
+
   it('only admins send: a member is blocked, admins and the owner are not; a former member is', () => {
     const onlyAdmins = {
       description: null,

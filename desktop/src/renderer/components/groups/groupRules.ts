@@ -1,4 +1,4 @@
-import { allowedFor } from '@chitchat/shared';
+import { SMALL_GROUP_MAX, allowedFor } from '@chitchat/shared';
 import type { ConversationView } from '../../../common/contract';
 
 /**
@@ -11,6 +11,19 @@ export function sendBlocked(c: ConversationView): 'left' | 'admins' | null {
   if (c.kind === 'group' && c.group && !allowedFor(c.group.permissions.send, c.role))
     return 'admins';
   return null;
+}
+
+/**
+ * The member line under a group's name in its header: the members' names in a small group, the
+ * count in a larger one (whose names this device may not know yet), nothing for a former member
+ * (as WhatsApp: someone who left no longer sees who is in the group).
+ */
+export function memberLine(c: ConversationView): string {
+  if (c.status === 'left') return '';
+  const names = c.members.map((m) => m.displayName).filter((name) => name !== '');
+  if (c.memberCount > SMALL_GROUP_MAX || names.length === 0)
+    return `${c.memberCount} ${c.memberCount === 1 ? 'member' : 'members'}`;
+  return names.join(', ');
 }
 
 /** A description longer than this (or of more lines) shows folded, with "Read more". */

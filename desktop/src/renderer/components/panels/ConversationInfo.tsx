@@ -1,15 +1,15 @@
 import { useState } from 'react';
 import { GROUP_TITLE_MAX_LENGTH } from '@chitchat/shared';
 import type { ConversationView } from '../../../common/contract';
-import { errorText, sortMembers } from '../../format';
+import { errorText } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
 import { ErrorNote } from '../ErrorNote';
 import { ContactInfo } from '../profile/ContactInfo';
 import { MediaGalleryEntry } from '../gallery/MediaGalleryEntry';
 import { InviteLinkSection } from '../invites/InviteLinkSection';
-import { useUserSearch } from './useUserSearch';
 import { GroupDescription } from '../groups/GroupDescription';
+import { GroupMembers } from '../groups/GroupMembers';
 import { GroupPhoto } from '../groups/GroupPhoto';
 import { GroupSettings } from '../groups/GroupSettings';
 
@@ -23,9 +23,7 @@ export function ConversationInfo({
   const session = useAppState(store, (s) => s.session);
   const me = session?.status === 'signed_in' ? session.user.id : '';
   const [title, setTitle] = useState(c.title);
-  const [query, setQuery] = useState('');
   const [error, setError] = useState<string | null>(null);
-  const { users } = useUserSearch(store, query);
   const manage =
     c.kind === 'group' && c.status === 'active' && (c.role === 'owner' || c.role === 'admin');
   const run = (work: Promise<unknown>) => {
@@ -95,96 +93,8 @@ export function ConversationInfo({
       )}
       {manage && <GroupSettings store={store} conversation={c} run={run} />}
       {manage && <InviteLinkSection store={store} conversation={c} />}
-      {c.kind === 'group' && (
-        <section>
-          <h3>Members</h3>
-          <ul className="people" role="list">
-            {sortMembers(c.members).map((m) => (
-              <li key={m.userId} className="member-row">
-                {m.userId === me ? (
-                  <Avatar id={m.userId} name={m.displayName} size={32} photo={m.photo} />
-                ) : (
-                  <button
-                    className="contact-photo-button"
-                    aria-label={`Contact info of ${m.displayName}`}
-                    onClick={() => store.set({ panel: { kind: 'contact', userId: m.userId } })}
-                  >
-                    <Avatar id={m.userId} name={m.displayName} size={32} photo={m.photo} />
-                  </button>
-                )}
-                <span className="member-name" dir="auto">
-                  {m.userId === me ? 'You' : m.displayName}
-                  {m.role !== 'member' && (
-                    <span className="role-badge">{m.role === 'owner' ? 'Owner' : 'Admin'}</span>
-                  )}
-                </span>
-                {manage && m.userId !== me && m.role !== 'owner' && (
-                  <span className="member-actions">
-                    {(c.role === 'owner' || m.role === 'member') && (
-                      <button
-                        onClick={() =>
-                          run(
-                            store.chat.updateGroup({
-                              conversationId: c.id,
-                              roles: [
-                                { userId: m.userId, role: m.role === 'admin' ? 'member' : 'admin' },
-                              ],
-                            }),
-                          )
-                        }
-                      >
-                        {m.role === 'admin' ? 'Dismiss as admin' : 'Make admin'}
-                      </button>
-                    )}
-                    {(c.role === 'owner' || m.role === 'member') && (
-                      <button
-                        className="danger"
-                        aria-label={`Remove ${m.displayName}`}
-                        onClick={() => {
-                          if (window.confirm(`Remove ${m.displayName} from “${c.title}”?`))
-                            run(
-                              store.chat.updateGroup({ conversationId: c.id, remove: [m.userId] }),
-                            );
-                        }}
-                      >
-                        Remove
-                      </button>
-                    )}
-                  </span>
-                )}
-              </li>
-            ))}
-          </ul>
-          {manage && (
-            <>
-              <input
-                type="search"
-                placeholder="Add people by username"
-                aria-label="Add people by username"
-                value={query}
-                onChange={(e) => setQuery(e.target.value)}
-              />
-              <ul className="people" role="list">
-                {users
-                  .filter((u) => !c.members.some((m) => m.userId === u.id))
-                  .map((u) => (
-                    <li key={u.id}>
-                      <button
-                        className="person-row"
-                        onClick={() => {
-                          setQuery('');
-                          run(store.chat.updateGroup({ conversationId: c.id, add: [u.id] }));
-                        }}
-                      >
-                        <Avatar id={u.id} name={u.displayName} size={32} />
-                        <span className="row-title">Add {u.displayName}</span>
-                      </button>
-                    </li>
-                  ))}
-              </ul>
-            </>
-          )}
-        </section>
+      {c.kind === 'group' && c.status === 'active' && (
+        <GroupMembers store={store} conversation={c} me={me} manage={manage} run={run} />
       )}
       {error && <ErrorNote store={store}>{error}</ErrorNote>}
       {c.kind === 'group' && c.status === 'active' && (
