@@ -33,6 +33,12 @@ sockets close), or works on the store directly when no server runs.
   restore <file> [--force]      into a stopped server's data; sets a new store epoch, so every
                                 app resyncs (--force first moves the data already there aside)
   rotate-epoch                  a new store epoch (after restoring by other means); server stopped
+  copy-store [--to <uri>] [--dry-run] [--force]
+                                copies this embedded (SQLite) server's data and media into MongoDB
+                                (--to, else MONGODB_URI) as it is, then sets a new store epoch;
+                                server stopped. Run it again after an interruption: it resumes.
+                                A non-empty database is refused unless --force; --dry-run checks
+                                every row against the MongoDB schemas and writes nothing
 
 <user> is a username or a user id. Exit status 0 on success, 1 on an error, 2 on bad usage.`;
 

@@ -6,14 +6,16 @@ import { backupSqlite, restoreSqlite } from '../backup/sqlite';
 import { createLogger } from '../logger';
 import { openStore } from '../store/open';
 import { UsageError, type CommandOutcome } from './commands';
+import { copyStore } from './copy-store/command';
+import { CopyStoreError } from './copy-store/rows';
 import { serverRunsOn } from './socket';
 
 /**
- * The commands that act on the data as a whole (backup, restore, rotate-epoch). They run in the
+ * The commands that act on the data as a whole (backup, restore, rotate-epoch, copy-store). They run in the
  * CLI process itself, never through a running server: a backup reads the database file beside the
  * server, and a restore or a new epoch must not happen under a server that keeps the old one.
  */
-export const DATA_COMMANDS = ['backup', 'restore', 'rotate-epoch'] as const;
+export const DATA_COMMANDS = ['backup', 'restore', 'rotate-epoch', 'copy-store'] as const;
 
 export const isDataCommand = (argv: readonly string[]): boolean =>
   (DATA_COMMANDS as readonly string[]).includes(argv[0] ?? '');
@@ -69,6 +71,38 @@ async function run(config: DataConfig, argv: readonly string[]): Promise<string>
         `New store epoch ${outcome.storeEpoch}: every app resyncs when it reconnects.`,
       ].join('\n');
     }
+    case 'copy-store': {
+      const rest = [...args];
+      const take = (name: string) => {
+        const at = rest.indexOf(name);
+        if (at !== -1) rest.splice(at, 1);
+        return at !== -1;
+      };
+      const dryRun = take('--dry-run');
+      const force = take('--force');
+      let uri = mongoUri;
+      const to = rest.indexOf('--to');
+      if (to !== -1) {
+        uri = rest[to + 1];
+        if (uri === undefined || uri.startsWith('--'))
+          throw new UsageError('--to needs a MongoDB URI.');
+        rest.splice(to, 2);
+      }
+      if (rest.length > 0) throw new UsageError(`Unexpected argument: ${rest[0]}.`);
+      if (!dryRun && uri === undefined) {
+        throw new UsageError(
+          'Name the MongoDB to copy into: --to <uri>, or MONGODB_URI (or --dry-run to check the copy only).',
+        );
+      }
+      if (!dryRun && (await serverRunsOn(config.DATA_DIR))) throw new BackupError(RUNNING_SERVER);
+      return copyStore({
+        dataDir: config.DATA_DIR,
+        dryRun,
+        force,
+        ...(uri === undefined ? {} : { uri }),
+        progress: (line) => process.stderr.write(`${line}\n`),
+      });
+    }
     case 'rotate-epoch': {
       if (args.length > 0) throw new UsageError(`Unexpected argument: ${args[0]}.`);
       if (await serverRunsOn(config.DATA_DIR)) throw new BackupError(RUNNING_SERVER);
@@ -100,7 +134,7 @@ export async function runDataCommand(
     if (error instanceof UsageError) {
       return { ok: false, exitCode: 2, output: `${error.message}\n\n${help}` };
     }
-    if (error instanceof BackupError) {
+    if (error instanceof BackupError || error instanceof CopyStoreError) {
       return { ok: false, exitCode: 1, output: `Error: ${error.message}` };
     }
     throw error;
