@@ -7,6 +7,7 @@ import type {
   LocalStore,
   OutboxAttachment,
   OutboxLinkPreview,
+  OutboxPayload,
   OutboxRow,
   OutboxTarget,
   ReactPayload,
@@ -157,33 +158,17 @@ export class OutboxSender {
           return 'done';
         }
         case 'edit': {
+          // An edit of a message whose send had already been tried (else the send itself was
+          // rewritten) goes once that send is acknowledged, on its seq.
           const payload = JSON.parse(entry.payload) as EditPayload;
-          let seq = payload.seq;
-          if (seq === undefined) {
-            // An edit of a message whose send had already been tried (else the send itself was
-            // rewritten): it goes once that send is acknowledged, on its seq.
-            const target =
-              payload.targetKey === undefined
-                ? null
-                : this.deps.store.ownMessage(entry.conversation_id, payload.targetKey);
-            if (target === null) {
-              // The message was discarded from the outbox: there is nothing left to edit.
-              this.deps.store.removeOutbox(entry.key);
-              return 'done';
-            }
-            if (!('seq' in target)) return this.waitOrFail(entry, target);
-            seq = target.seq;
-            this.deps.store.updateOutboxPayload(entry.key, { seq, text: payload.text });
-          }
-          if (payload.target !== undefined) {
-            const found = await this.findTarget(entry.conversation_id, payload.target);
-            if (found === null) return this.failStale(entry);
-            seq = found;
-            this.deps.store.updateOutboxPayload(entry.key, { seq, text: payload.text });
-          }
+          const resolved = await this.resolveSeq(entry, payload, (seq) => ({
+            seq,
+            text: payload.text,
+          }));
+          if ('outcome' in resolved) return resolved.outcome;
           await this.deps.call('message:edit', {
             conversationId: entry.conversation_id,
-            seq,
+            seq: resolved.seq,
             text: payload.text,
             opId: entry.key,
           });
@@ -192,18 +177,16 @@ export class OutboxSender {
         }
         case 'pin': {
           const payload = JSON.parse(entry.payload) as PinOutboxPayload;
-          let seq = payload.seq;
-          if (payload.target !== undefined) {
-            const found = await this.findTarget(entry.conversation_id, payload.target);
-            if (found === null) return this.failStale(entry);
-            seq = found;
-            this.deps.store.updateOutboxPayload(entry.key, { seq, pinned: payload.pinned });
-          }
+          const resolved = await this.resolveSeq(entry, payload, (seq) => ({
+            seq,
+            pinned: payload.pinned,
+          }));
+          if ('outcome' in resolved) return resolved.outcome;
           try {
             await this.deps.call('message:pin', {
               conversationId: entry.conversation_id,
               opId: entry.key,
-              targetSeq: seq,
+              targetSeq: resolved.seq,
               pinned: payload.pinned,
             });
           } catch (error) {
@@ -214,33 +197,16 @@ export class OutboxSender {
           return 'done';
         }
         case 'vote': {
+          // A vote on a poll that was still in the outbox goes once the poll is acknowledged.
           const payload = JSON.parse(entry.payload) as VotePayload;
-          let seq = payload.seq;
-          if (seq === undefined) {
-            // A vote on a poll that was still in the outbox: it goes once the poll is
-            // acknowledged, on its seq.
-            const target =
-              payload.targetKey === undefined
-                ? null
-                : this.deps.store.ownMessage(entry.conversation_id, payload.targetKey);
-            if (target === null) {
-              // The poll was discarded from the outbox: there is nothing to vote on.
-              this.deps.store.removeOutbox(entry.key);
-              return 'done';
-            }
-            if (!('seq' in target)) return this.waitOrFail(entry, target);
-            seq = target.seq;
-            this.deps.store.updateOutboxPayload(entry.key, { seq, options: payload.options });
-          }
-          if (payload.target !== undefined) {
-            const found = await this.findTarget(entry.conversation_id, payload.target);
-            if (found === null) return this.failStale(entry);
-            seq = found;
-            this.deps.store.updateOutboxPayload(entry.key, { seq, options: payload.options });
-          }
+          const resolved = await this.resolveSeq(entry, payload, (seq) => ({
+            seq,
+            options: payload.options,
+          }));
+          if ('outcome' in resolved) return resolved.outcome;
           await this.deps.call('poll:vote', {
             conversationId: entry.conversation_id,
-            targetSeq: seq,
+            targetSeq: resolved.seq,
             options: payload.options,
             opId: entry.key,
           });
@@ -249,16 +215,11 @@ export class OutboxSender {
         }
         case 'delete': {
           const payload = JSON.parse(entry.payload) as DeletePayload;
-          let seq = payload.seq;
-          if (payload.target !== undefined) {
-            const found = await this.findTarget(entry.conversation_id, payload.target);
-            if (found === null) return this.failStale(entry);
-            seq = found;
-            this.deps.store.updateOutboxPayload(entry.key, { seq });
-          }
+          const resolved = await this.resolveSeq(entry, payload, (seq) => ({ seq }));
+          if ('outcome' in resolved) return resolved.outcome;
           await this.deps.call('message:delete', {
             conversationId: entry.conversation_id,
-            seq,
+            seq: resolved.seq,
             opId: entry.key,
           });
           this.deps.store.removeOutbox(entry.key);
@@ -289,35 +250,14 @@ export class OutboxSender {
   /** `message:react` on the target's seq (resolved like an edit's); the answer is folded at once. */
   private async sendReaction(entry: OutboxRow): Promise<'done' | 'retry'> {
     const payload = JSON.parse(entry.payload) as ReactPayload;
-    let seq = payload.seq;
-    if (seq === undefined) {
-      const target =
-        payload.targetKey === undefined
-          ? null
-          : this.deps.store.ownMessage(entry.conversation_id, payload.targetKey);
-      if (target === null) {
-        // The message was discarded from the outbox: there is nothing left to react to.
-        this.deps.store.removeOutbox(entry.key);
-        return 'done';
-      }
-      if (!('seq' in target)) {
-        // Its message could not be sent: the reaction goes with it, nothing to show or retry.
-        if (target.entry.state !== 'failed') return 'retry';
-        this.deps.store.removeOutbox(entry.key);
-        return 'done';
-      }
-      seq = target.seq;
-      this.deps.store.updateOutboxPayload(entry.key, { seq, emoji: payload.emoji });
-    }
-    if (payload.target !== undefined) {
-      const found = await this.findTarget(entry.conversation_id, payload.target);
-      if (found === null) {
-        this.deps.store.removeOutbox(entry.key);
-        return 'done';
-      }
-      seq = found;
-      this.deps.store.updateOutboxPayload(entry.key, { seq, emoji: payload.emoji });
-    }
+    const resolved = await this.resolveSeq(
+      entry,
+      payload,
+      (resolvedSeq) => ({ seq: resolvedSeq, emoji: payload.emoji }),
+      'drop',
+    );
+    if ('outcome' in resolved) return resolved.outcome;
+    const seq = resolved.seq;
     const answer = await this.deps.call('message:react', {
       conversationId: entry.conversation_id,
       opId: entry.key,
@@ -335,6 +275,48 @@ export class OutboxSender {
     });
     this.deps.store.removeOutbox(entry.key);
     return 'done';
+  }
+
+  /**
+   * The seq an entry that names a message applies to (edit, vote, pin, delete, reaction): its own;
+   * or, queued while that message was itself in the outbox, the message's seq once its send is
+   * acknowledged; or, after a server restore, wherever its target is found again. A resolved seq
+   * is saved (`save` builds the payload), so a retry does not resolve it again. When the message
+   * is lost (discarded from the outbox: always nothing left to do), its send failed, or a restored
+   * target is not found, a reaction just goes (`'drop'`: the message shows no reaction then
+   * anyway); anything else fails visibly.
+   */
+  private async resolveSeq(
+    entry: OutboxRow,
+    payload: { seq?: number; targetKey?: string; target?: OutboxTarget },
+    save: (seq: number) => OutboxPayload,
+    whenLost: 'fail' | 'drop' = 'fail',
+  ): Promise<{ seq: number } | { outcome: 'done' | 'retry' }> {
+    const drop = () => {
+      this.deps.store.removeOutbox(entry.key);
+      return { outcome: 'done' as const };
+    };
+    let seq = payload.seq;
+    if (seq === undefined) {
+      const target =
+        payload.targetKey === undefined
+          ? null
+          : this.deps.store.ownMessage(entry.conversation_id, payload.targetKey);
+      if (target === null) return drop();
+      if (!('seq' in target)) {
+        if (whenLost === 'fail') return { outcome: this.waitOrFail(entry, target) };
+        return target.entry.state === 'failed' ? drop() : { outcome: 'retry' };
+      }
+      seq = target.seq;
+      this.deps.store.updateOutboxPayload(entry.key, save(seq));
+    }
+    if (payload.target !== undefined) {
+      const found = await this.findTarget(entry.conversation_id, payload.target);
+      if (found === null) return whenLost === 'fail' ? { outcome: this.failStale(entry) } : drop();
+      seq = found;
+      this.deps.store.updateOutboxPayload(entry.key, save(seq));
+    }
+    return { seq };
   }
 
   /**

@@ -1,6 +1,10 @@
-import type { GroupAdds, LastSeenVisibility, ProfileAudience } from '@chitchat/shared';
+import type { GroupAdds, ProfileAudience } from '@chitchat/shared';
 import type { SessionState } from '../../../common/contract';
 import type { AppStore } from '../../state/store';
+import { AudienceSelect } from './AudienceSelect';
+
+const AUDIENCES: readonly ProfileAudience[] = ['everyone', 'contacts', 'nobody'];
+const GROUP_ADDS: readonly GroupAdds[] = ['everyone', 'contacts'];
 
 /**
  * Who sees my last seen and online status, my profile photo and my about line (one audience rule
@@ -15,66 +19,34 @@ export function PrivacySettings({
   user: Extract<SessionState, { status: 'signed_in' }>['user'];
   onError: (error: unknown) => void;
 }) {
+  const report = (work: Promise<unknown>) => work.catch(onError);
   return (
     <section>
       <h3>Privacy</h3>
-      <label className="setting">
-        Last seen and online
-        <select
-          value={user.lastSeenVisibility}
-          onChange={(e) => {
-            store.chat
-              .updateProfile({ lastSeenVisibility: e.target.value as LastSeenVisibility })
-              .catch(onError);
-          }}
-        >
-          <option value="everyone">Everyone</option>
-          <option value="contacts">My contacts</option>
-          <option value="nobody">Nobody</option>
-        </select>
-      </label>
-      <label className="setting">
-        Profile photo
-        <select
-          value={user.photoVisibility ?? 'everyone'}
-          onChange={(e) => {
-            store.chat
-              .updateOwnProfile({ photoVisibility: e.target.value as ProfileAudience })
-              .catch(onError);
-          }}
-        >
-          <option value="everyone">Everyone</option>
-          <option value="contacts">My contacts</option>
-          <option value="nobody">Nobody</option>
-        </select>
-      </label>
-      <label className="setting">
-        About
-        <select
-          value={user.aboutVisibility ?? 'everyone'}
-          onChange={(e) => {
-            store.chat
-              .updateOwnProfile({ aboutVisibility: e.target.value as ProfileAudience })
-              .catch(onError);
-          }}
-        >
-          <option value="everyone">Everyone</option>
-          <option value="contacts">My contacts</option>
-          <option value="nobody">Nobody</option>
-        </select>
-      </label>
-      <label className="setting">
-        Who can add me to groups
-        <select
-          value={user.groupAdds ?? 'everyone'}
-          onChange={(e) => {
-            store.chat.updateProfile({ groupAdds: e.target.value as GroupAdds }).catch(onError);
-          }}
-        >
-          <option value="everyone">Everyone</option>
-          <option value="contacts">My contacts</option>
-        </select>
-      </label>
+      <AudienceSelect
+        label="Last seen and online"
+        value={user.lastSeenVisibility}
+        choices={AUDIENCES}
+        save={(lastSeenVisibility) => report(store.chat.updateProfile({ lastSeenVisibility }))}
+      />
+      <AudienceSelect
+        label="Profile photo"
+        value={user.photoVisibility ?? 'everyone'}
+        choices={AUDIENCES}
+        save={(photoVisibility) => report(store.chat.updateOwnProfile({ photoVisibility }))}
+      />
+      <AudienceSelect
+        label="About"
+        value={user.aboutVisibility ?? 'everyone'}
+        choices={AUDIENCES}
+        save={(aboutVisibility) => report(store.chat.updateOwnProfile({ aboutVisibility }))}
+      />
+      <AudienceSelect
+        label="Who can add me to groups"
+        value={user.groupAdds ?? 'everyone'}
+        choices={GROUP_ADDS}
+        save={(groupAdds) => report(store.chat.updateProfile({ groupAdds }))}
+      />
       <label className="setting checkbox-setting">
         <input
           type="checkbox"
