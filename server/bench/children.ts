@@ -165,10 +165,11 @@ export async function startChild(
 export function forkBenchProcess(
   script: string,
   env: Record<string, string> = {},
+  extraExecArgv: string[] = [],
 ): { child: ChildProcess; stop(): Promise<void> } {
   installExitHooks();
   const child = fork(script, [], {
-    execArgv: ['--import', tsxLoader()],
+    execArgv: ['--import', tsxLoader(), ...extraExecArgv],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

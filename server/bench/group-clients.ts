@@ -8,14 +8,13 @@
 import type { Socket } from 'socket.io-client';
 import {
   connectMembers,
-  latenciesWithin,
+  awaitLatencies,
   recordMembers,
   type FromClients,
   type MemberRecord,
   type ToClients,
 } from './group-members';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const answer = (message: FromClients) => process.send?.(message);
 
 let sockets: Socket[] = [];
@@ -34,11 +33,13 @@ async function handle(message: ToClients): Promise<void> {
       return;
     case 'finish': {
       const seen = record ?? { sentAt: [], latency: [], receipts: 0 };
-      let latencies = latenciesWithin(seen, message.from, message.to);
-      while (latencies.length < message.expected && Date.now() < message.deadline) {
-        await sleep(50);
-        latencies = latenciesWithin(seen, message.from, message.to);
-      }
+      const latencies = await awaitLatencies(
+        seen,
+        message.from,
+        message.to,
+        message.expected,
+        message.deadline,
+      );
       const cpu = process.cpuUsage(cpuAtStart);
       answer({
         type: 'result',
@@ -57,3 +58,5 @@ process.on('message', (message: ToClients) => {
 });
 // The bench went away: never outlive it.
 process.on('disconnect', () => process.exit(0));
+// Stopped by the bench: exit normally, so that a --cpu-prof profile is written.
+process.on('SIGTERM', () => process.exit(0));

@@ -17,7 +17,7 @@
  * (measured seconds per step, default 10), BENCH_GROUP_WARMUP_S (default 2), BENCH_GROUP_CLIENT_PROCS
  * (client processes, default 4; 0 keeps every member in this process), BENCH_SERVER_NODE_ARGS
  * (extra node flags for the server process, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", which
- * NODE_OPTIONS does not allow).
+ * NODE_OPTIONS does not allow), BENCH_GROUP_CLIENT_NODE_ARGS (the same for the client processes).
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -33,7 +33,7 @@ import {
   DEBOUNCE_MS,
   connectMembers,
   epochNow,
-  latenciesWithin,
+  awaitLatencies,
   recordMembers,
   type FromClients,
   type ToClients,
@@ -61,6 +61,8 @@ export interface GroupStepResult extends Step {
   serverCpuMsPerMessage: number | null;
   /** This process and its client processes together, % of one core. */
   generatorCpu: number;
+  /** The generator's CPU time per message sent (its members receiving and acknowledging it). */
+  generatorCpuMsPerMessage: number;
   /** The busiest single generator process, % of one core (one at 100% is a bottleneck). */
   generatorMaxCpu: number;
   clientProcesses: number;
@@ -149,7 +151,11 @@ interface ClientProcess {
 }
 
 function startClientProcess(): ClientProcess {
-  const { child } = forkBenchProcess(path.join(here, 'group-clients.ts'));
+  const { child } = forkBenchProcess(
+    path.join(here, 'group-clients.ts'),
+    {},
+    (process.env.BENCH_GROUP_CLIENT_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== ''),
+  );
   return {
     child,
     send: (message) => child.send(message),
@@ -262,12 +268,13 @@ async function runStep(
       }),
     );
     const expected = sent * step.members; // every member's socket, the sender's own too
-    let latencies = latenciesWithin(record, measuredFrom, measuredTo);
-    const localExpected = sent * local.length;
-    while (latencies.length < localExpected && Date.now() < deadline) {
-      await sleep(50);
-      latencies = latenciesWithin(record, measuredFrom, measuredTo);
-    }
+    const latencies = await awaitLatencies(
+      record,
+      measuredFrom,
+      measuredTo,
+      sent * local.length,
+      deadline,
+    );
     const wall = performance.now() - wallStart;
     const cpu = process.cpuUsage(cpuBefore);
     const serverAfter = processCpuMs(server.pid);
@@ -300,6 +307,7 @@ async function runStep(
       serverCpuMsPerMessage:
         serverBefore === null || serverAfter === null ? null : (serverAfter - serverBefore) / sent,
       generatorCpu: ((ownCpuMs + clientCpu.reduce((a, b) => a + b, 0)) / wall) * 100,
+      generatorCpuMsPerMessage: (ownCpuMs + clientCpu.reduce((a, b) => a + b, 0)) / sent,
       generatorMaxCpu: (Math.max(ownCpuMs, ...clientCpu) / wall) * 100,
       clientProcesses: clients.length,
       machineBusy:
@@ -328,7 +336,7 @@ export async function runGroupBench(): Promise<GroupStepResult[]> {
     `machine: ${cpus().length} cores, node ${process.version}; the generator (this process and its client processes, one socket per member) and the server share them, and so do other users of the machine (busy = whole machine, % of one core; gen max = the busiest generator process)`,
   );
   console.log(
-    'members  rate  sent  delivered/expected   p50 ms   p99 ms   max ms  receipts  srv cpu%  srv ms/msg  gen cpu%  gen max%  busy%',
+    'members  rate  sent  delivered/expected   p50 ms   p99 ms   max ms  receipts  srv cpu%  srv ms/msg  gen cpu%  gen ms/msg  gen max%  busy%',
   );
   const results: GroupStepResult[] = [];
   for (const step of steps) {
@@ -347,6 +355,7 @@ export async function runGroupBench(): Promise<GroupStepResult[]> {
         fmt(r.serverCpu).padStart(9),
         fmt(r.serverCpuMsPerMessage, 2).padStart(11),
         fmt(r.generatorCpu).padStart(9),
+        fmt(r.generatorCpuMsPerMessage, 2).padStart(11),
         fmt(r.generatorMaxCpu).padStart(9),
         fmt(r.machineBusy).padStart(6),
       ].join(' '),
