@@ -1,8 +1,9 @@
-import { MENTIONS_MAX, SMALL_GROUP_MAX, type PublicUser } from '@chitchat/shared';
+import { MENTIONS_MAX, SMALL_GROUP_MAX } from '@chitchat/shared';
 import type { MemberView, MentionView } from '../common/contract';
 import { ChatClientError, remote } from './client-errors';
 import type { ClientParts } from './client-parts';
 import type { UserRow } from './local-store/rows';
+import { namedMembers } from './member-names';
 
 /**
  * The current members of a conversation for the `@` picker. Small groups carry their members in
@@ -19,20 +20,7 @@ export async function listMembers(
   const complete = row.member_count <= SMALL_GROUP_MAX && cached.length > 0;
   if (!complete && engine.connection === 'online') {
     const answer = await remote(() => engine.call('conversation:members', { conversationId }));
-    const named: PublicUser[] = answer.members.flatMap((m) =>
-      m.username !== undefined && m.username !== '' && m.displayName !== undefined
-        ? [
-            {
-              id: m.userId,
-              username: m.username,
-              displayName: m.displayName,
-              ...(m.photo !== undefined ? { photo: m.photo } : {}),
-              ...(m.about !== undefined ? { about: m.about } : {}),
-            },
-          ]
-        : [],
-    );
-    store.upsertUsers(named);
+    store.upsertUsers(namedMembers(answer.members));
     const users = store.users(answer.members.map((m) => m.userId));
     return answer.members.map((m) => memberView(m.userId, m.role, users));
   }

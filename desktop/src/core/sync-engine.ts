@@ -18,6 +18,7 @@ import {
 import type { ConnectionState } from '../common/contract';
 import { AccountSync } from './account-sync';
 import { ApiError, type ApiClient } from './api-client';
+import { MemberNames } from './member-names';
 import { OutboxSender } from './outbox-sender';
 import { PlayedMarks } from './played-marks';
 import { ReceiptSender } from './receipt-sender';
@@ -102,6 +103,7 @@ export class SyncEngine {
   /** The account state (starred, deleted for me): fetched and flushed with every sync. */
   readonly account: AccountSync;
   private readonly outbox: OutboxSender;
+  private readonly names: MemberNames;
   /** Played marks of voice notes: this person's, sent; others', pushed and fetched. */
   readonly played: PlayedMarks;
 
@@ -171,6 +173,13 @@ export class SyncEngine {
       connected: () => this.socket.connected,
       call: (event, payload) => this.call(event, payload),
       fetchOlder: (conversationId) => this.fetchOlder(conversationId),
+    });
+    this.names = new MemberNames({
+      store,
+      logger,
+      fetchMembers: async (conversationId) =>
+        (await this.call('conversation:members', { conversationId })).members,
+      named: (conversationId) => listener.changed({ list: true, conversations: [conversationId] }),
     });
     this.wireSocket();
   }
@@ -549,6 +558,7 @@ export class SyncEngine {
     if (events.length === 0) return;
     this.listener.changed({ list: true, conversations: [conversationId] });
     this.receipts.scheduleDelivered(conversationId);
+    this.names.learn(conversationId, events);
   }
 
   /** Marks the conversation read up to what is applied locally, here and on the server. */

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type TestServer } from '@chitchat/server/testing';
+import {
+  type Engine,
+  conversationOf,
+  signedInEngine,
+  signedUpEngine,
+  stopAll,
+  until,
+  wholeHistory,
+} from './engines';
+import { seedMessages, seedPerson } from './seed';
+
+/**
+ * Issue #13: a group over SMALL_GROUP_MAX carries no members in its summary, so a device that never
+ * saw its people named them "Someone" in bubbles, system lines, previews and notifications.
+ */
+describe('the people of a large group are named on a device that never saw them', () => {
+  let server: TestServer;
+  const engines: Engine[] = [];
+
+  beforeEach(async () => {
+    server = await startServer();
+  });
+  afterEach(() => stopAll(engines, server));
+
+  it('in 60 members: senders, a role change and the preview read their names, also live', async () => {
+    const store = server.store;
+    const ana = await signedUpEngine(server.url, 'Ana', engines);
+    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    await store.updateUser(bob.userId, { displayName: 'Bob Stone' });
+    const names = ['נועה לוי', 'ليلى حداد', '王芳', 'Ørjan Berg', 'Zoë Quinn', 'Émile Laurent'];
+    const seeded: string[] = [];
+    for (let i = 0; i < 58; i++)
+      seeded.push(await seedPerson(store, `${names[i % names.length]} ${Math.floor(i / 6) + 1}`));
+    const groupId = randomUUID();
+    const origin = () => ({ id: randomUUID(), userId: ana.userId, deviceId: null, at: Date.now() });
+    await store.createGroup({
+      ...origin(),
+      conversationId: groupId,
+      title: 'Trail crew',
+      memberIds: [bob.userId, ...seeded],
+    });
+    await store.changeGroup(groupId, origin(), {
+      roles: [{ userId: seeded[2] ?? '', role: 'admin' as const }],
+    });
+    const start = Date.now() - 60_000;
+    await seedMessages(store, groupId, [
+      { from: seeded[0] ?? '', text: 'שלום לכולם', at: start },
+      { from: seeded[1] ?? '', text: 'مرحبا', at: start + 1 },
+      { from: seeded[3] ?? '', text: 'see you at the trailhead', at: start + 2 },
+    ]);
+
+    // A second device of Ana's signs in: a first sync of a group whose people it never saw.
+    const laptop = await signedInEngine(server.url, ana.username, engines);
+    const named = await until(
+      laptop.client,
+      async () => {
+        if ((await conversationOf(laptop.client, groupId)) === undefined) return undefined;
+        const history = await wholeHistory(laptop.client, groupId);
+        const line = (text: string) => history.find((m) => m.text === text)?.senderName;
+        const senders = [line('שלום לכולם'), line('مرحبا'), line('see you at the trailhead')];
+        const role = history.find((m) => m.type === 'member_role')?.systemText;
+        return senders.every((s) => s !== undefined && s !== 'Someone') && role !== undefined
+          ? { senders, role }
+          : undefined;
+      },
+      15_000,
+      'the senders named',
+    );
+    expect(named.senders).toEqual(['נועה לוי 1', 'ليلى حداد 1', 'Ørjan Berg 1']);
+    expect(named.role).toBe('You made 王芳 1 an admin');
+
+    // Live: Bob, whom the laptop never saw either, writes; the preview and the bubble name him.
+    await bob.client.sendMessage({ conversationId: groupId, text: 'running late' });
+    const preview = await until(
+      laptop.client,
+      async () => {
+        const row = await conversationOf(laptop.client, groupId);
+        const history = await wholeHistory(laptop.client, groupId);
+        const bubble = history.find((m) => m.text === 'running late')?.senderName;
+        return bubble === 'Bob Stone' && row !== undefined ? row : undefined;
+      },
+      15_000,
+      'Bob named',
+    );
+    expect(JSON.stringify(preview)).toContain('Bob Stone');
+    expect(JSON.stringify(preview)).not.toContain('Someone');
+  });
+});
