@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { MUTE_ALWAYS } from '@chitchat/shared';
 import { isDuplicateKeyError } from './records';
+import {
+  MIGRATION_LOCK_COLLECTION,
+  withMigrationLock,
+  type LockCollection,
+  type MigrationLockDoc,
+  type MigrationLockOptions,
+} from './migration-lock';
 import { META_ACCOUNTS_ID } from './admin-schemas';
 import { META_CHANGE_COUNTER_ID, META_STORE_ID, type MetaDoc, type MongoModels } from './schemas';
 
@@ -217,14 +224,48 @@ async function upsertOnce(run: () => Promise<MetaDoc | null>): Promise<MetaDoc |
   }
 }
 
+/** What running the pending migrations needs; `migrate` wires it to the store's `meta` document. */
+export interface PendingMigrations {
+  /** The schema version recorded now (read again once the lock is held). */
+  readVersion(): Promise<number>;
+  /** Records that the migration at index `from` ran: version `from` becomes `from + 1`. */
+  recordVersion(from: number): Promise<void>;
+  /** The migrations' `up`, in order; index + 1 is the version each leads to. */
+  steps: readonly (() => Promise<void>)[];
+  lock: LockCollection;
+  lockOptions?: MigrationLockOptions;
+}
+
+/**
+ * Runs the migrations above the recorded version, holding the migration lock (./migration-lock.ts)
+ * so that of replicas starting together one migrates while the others wait; a waiting one reads
+ * the version again once it holds the lock, finds the work done, and runs nothing. Without
+ * pending migrations it takes no lock at all (every ordinary start).
+ */
+export async function runPendingMigrations(pending: PendingMigrations): Promise<void> {
+  if ((await pending.readVersion()) >= pending.steps.length) return;
+  await withMigrationLock(
+    pending.lock,
+    async () => {
+      for (let version = await pending.readVersion(); version < pending.steps.length; version++) {
+        const step = pending.steps[version];
+        if (step !== undefined) await step();
+        await pending.recordVersion(version);
+      }
+    },
+    pending.lockOptions,
+  );
+}
+
 /**
  * Creates the store's identity on first start (a random store epoch, schema version 0), refuses a
- * database written by a newer server, then runs the pending migrations in order. Returns the
- * store epoch.
+ * database written by a newer server, then runs the pending migrations in order, one replica at a
+ * time (runPendingMigrations). Returns the store epoch.
  */
 export async function migrate(
   models: MongoModels,
   migrations: readonly MongoMigration[] = mongoMigrations,
+  lockOptions: MigrationLockOptions = {},
 ): Promise<string> {
   const { Meta } = models;
   await Meta.createCollection();
@@ -243,15 +284,23 @@ export async function migrate(
       `The database schema (version ${store.schemaVersion}) is newer than this server (version ${migrations.length}); upgrade the server.`,
     );
   }
-  for (let version = store.schemaVersion; version < migrations.length; version++) {
-    const migration = migrations[version];
-    if (migration === undefined) continue;
-    await migration.up(models);
-    // Compare-and-set: a process that started alongside may have recorded it already.
-    await Meta.updateOne(
-      { _id: META_STORE_ID, schemaVersion: version },
-      { $set: { schemaVersion: version + 1 } },
-    );
-  }
+  const db = Meta.db.db;
+  if (db === undefined) throw new Error('The MongoDB connection is not open.');
+  await runPendingMigrations({
+    async readVersion() {
+      const doc = await Meta.findById(META_STORE_ID).lean<MetaDoc>();
+      return doc?.schemaVersion ?? 0;
+    },
+    async recordVersion(version) {
+      // Compare-and-set: a process that held the lock before this one may have recorded it.
+      await Meta.updateOne(
+        { _id: META_STORE_ID, schemaVersion: version },
+        { $set: { schemaVersion: version + 1 } },
+      );
+    },
+    steps: migrations.map((migration) => () => migration.up(models)),
+    lock: db.collection<MigrationLockDoc>(MIGRATION_LOCK_COLLECTION),
+    lockOptions,
+  });
   return store.epoch;
 }
