@@ -4,6 +4,7 @@ import { tempDir } from '../../test/harness';
 import { openSqliteStore } from '../store/sqlite/index';
 import { describeMediaContract, type MediaPair, type MediaPairFactory } from './contract';
 import { describeProfilePhotoContract } from './contract-photos';
+import { describeSweepRaceContract } from './contract-sweep-race';
 import { MEDIA_DIR_NAME, diskMediaStore } from './disk';
 import { openSqliteMediaIndex } from './sqlite';
 
@@ -38,3 +39,4 @@ const factory: MediaPairFactory = {
 };
 describeMediaContract('sqlite + disk', factory);
 describeProfilePhotoContract('sqlite + disk', factory);
+describeSweepRaceContract('sqlite + disk', factory);

@@ -297,6 +297,17 @@ export function mongoMediaIndex(
       return docs.map(toMediaRecord);
     },
 
+    async markUsed(ids, at) {
+      const missing: string[] = [];
+      for (const id of new Set(ids)) {
+        // One document, one atomic update: against the sweep's findOneAndDelete (created before
+        // its cutoff) exactly one of the two matches.
+        const kept = await Media.updateOne({ _id: id }, { $max: { createdAt: at } });
+        if (kept.matchedCount === 0) missing.push(id);
+      }
+      return missing;
+    },
+
     async deleteIfUnreferenced(id, cutoff) {
       if (await isReferenced(id)) return false;
       const removed = await Media.findOneAndDelete({

@@ -14,6 +14,7 @@ import {
   type MediaPairFactory,
 } from './contract';
 import { describeProfilePhotoContract } from './contract-photos';
+import { describeSweepRaceContract } from './contract-sweep-race';
 import { databaseOf, openGridFsMediaStore } from './gridfs';
 import { openMongoMediaIndex, readableReferences, referencing } from './mongo-index';
 import { openMongoMedia } from './open';
@@ -75,6 +76,7 @@ describe.skipIf(uri === undefined)(
     };
     describeMediaContract('mongo + gridfs', factory);
     describeProfilePhotoContract('mongo + gridfs', factory);
+    describeSweepRaceContract('mongo + gridfs', factory);
 
     const withStore = async (test: (store: Store, parts: MongoStoreParts) => Promise<void>) => {
       const dbName = freshName();

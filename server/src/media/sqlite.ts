@@ -88,6 +88,9 @@ export function sqliteMediaIndex(db: SqliteDatabase): MediaIndex {
       `SELECT * FROM media WHERE created_at < @cutoff AND ${UNREFERENCED}
        ORDER BY created_at LIMIT @limit`,
     ),
+    markUsed: db.prepare<{ id: string; at: number }>(
+      'UPDATE media SET created_at = MAX(created_at, @at) WHERE id = @id',
+    ),
     deleteIfUnreferenced: db.prepare<{ id: string; cutoff: number }>(
       `DELETE FROM media WHERE id = @id AND created_at < @cutoff AND ${UNREFERENCED}`,
     ),
@@ -137,6 +140,9 @@ export function sqliteMediaIndex(db: SqliteDatabase): MediaIndex {
     },
     async unreferencedBefore(cutoff, limit) {
       return st.unreferencedBefore.all({ cutoff, limit }).map(toRecord);
+    },
+    async markUsed(ids, at) {
+      return db.transaction(() => ids.filter((id) => st.markUsed.run({ id, at }).changes === 0))();
     },
     async deleteIfUnreferenced(id, cutoff) {
       return st.deleteIfUnreferenced.run({ id, cutoff }).changes === 1;

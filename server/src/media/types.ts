@@ -52,6 +52,14 @@ export interface MediaIndex {
   canRead(userId: string, mediaId: string): Promise<boolean>;
   /** Uploads created before `cutoff` that no message references, oldest first. */
   unreferencedBefore(cutoff: number, limit: number): Promise<MediaRecord[]>;
+  /**
+   * Marks uploads as used at `at` (their time moves forward to it, never back) before a message
+   * that attaches them is written, so a sweep running meanwhile on any replica, which deletes only
+   * uploads older than its cutoff (`deleteIfUnreferenced`), leaves them: of the two, whichever
+   * writes first wins atomically, and the message never names a deleted upload. Returns the ids
+   * that no longer exist (a sweep removed them first).
+   */
+  markUsed(ids: readonly string[], at: number): Promise<string[]>;
   /** Deletes the upload if it is still unreferenced and created before `cutoff`; true when it did. */
   deleteIfUnreferenced(id: string, cutoff: number): Promise<boolean>;
   /** True while any upload still names the object stored under `storageKey` (bytes `sha256`). */

@@ -301,6 +301,18 @@ export function createMediaService(deps: {
         if (!readable) throw forbidden('Only media you can see can be attached.');
         refs.push(attachmentRefOf(record));
       }
+      // Used now: a sweep on any replica keeps them until this message references them (a sweep
+      // that removed one first makes it unknown, answered as above).
+      if (
+        (
+          await index.markUsed(
+            refs.map((r) => r.id),
+            now(),
+          )
+        ).length > 0
+      ) {
+        throw forbidden('Only media you can see can be attached.');
+      }
       return refs;
     },
   };

@@ -1,0 +1,89 @@
+import { Readable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MEDIA_UNREFERENCED_TTL_MS } from '@chitchat/shared';
+import { createLogger } from '../logger';
+import { createMediaService } from '../services/media';
+import type { MediaPair, MediaPairFactory } from './contract';
+import { noisyPng, upload } from './contract-support';
+
+/**
+ * The sweep against a send on another replica (issue #18), beside ./contract.ts and run with the
+ * same factories: a message attaching an upload marks it used (`markUsed`) before it is written,
+ * and the sweep deletes only uploads unreferenced AND older than its cutoff, each in one atomic
+ * write of the same record. Whichever comes first wins, in both orders, so a message never names
+ * an upload the sweep removed, and a sweep never removes one a message is about to name.
+ */
+export function describeSweepRaceContract(name: string, factory: MediaPairFactory): void {
+  describe(`Media contract (sweep against a send on another replica): ${name}`, () => {
+    let pair: MediaPair;
+    beforeEach(async () => {
+      pair = await factory.create();
+      await pair.store.createUser({
+        id: 'alice',
+        username: 'alice',
+        displayName: 'Alice',
+        passwordHash: 'x',
+        createdAt: 0,
+      });
+    });
+    afterEach(async () => {
+      await factory.destroy(pair);
+    });
+    const DAY = 86_400_000;
+
+    it('an old upload marked used just before the sweep deletes it is kept: the sweep finds it too recent', async () => {
+      const { index } = pair;
+      await index.recordUpload(upload({ id: 'old', createdAt: 1_000 }));
+      // The sweep listed it (unreferenced, a day old) ...
+      expect((await index.unreferencedBefore(1_000 + DAY, 10)).map((m) => m.id)).toEqual(['old']);
+      // ... a send on another replica marks it used ...
+      expect(await index.markUsed(['old'], 2_000 + DAY)).toEqual([]);
+      // ... and the sweep's delete, with the cutoff it listed by, no longer matches.
+      expect(await index.deleteIfUnreferenced('old', 1_001 + DAY)).toBe(false);
+      expect((await index.get('old'))?.createdAt).toBe(2_000 + DAY);
+    });
+
+    it('when the sweep deletes first, marking it used reports it gone (the send is refused, never written)', async () => {
+      const { index } = pair;
+      await index.recordUpload(upload({ id: 'old', createdAt: 1_000 }));
+      await index.recordUpload(upload({ id: 'fresh', name: 'b.png', createdAt: 5_000 }));
+      expect(await index.deleteIfUnreferenced('old', 1_001 + DAY)).toBe(true);
+      expect(await index.markUsed(['fresh', 'old'], 2_000 + DAY)).toEqual(['old']);
+      expect(await index.get('old')).toBeNull();
+    });
+
+    it('marking used only moves the time forward', async () => {
+      const { index } = pair;
+      await index.recordUpload(upload({ id: 'm', createdAt: 9_000 }));
+      expect(await index.markUsed(['m'], 3_000)).toEqual([]);
+      expect((await index.get('m'))?.createdAt).toBe(9_000);
+    });
+
+    it('the send path marks what it attaches: an upload due for the sweep, attached now, outlives the sweep that runs before the message is written', async () => {
+      let clock = 1_000_000;
+      const service = createMediaService({
+        index: pair.index,
+        blobs: pair.blobs,
+        maxBytes: 5e6,
+        logger: createLogger('silent'),
+        now: () => clock,
+      });
+      const image = await noisyPng(40, 30);
+      const { id } = await service.upload(
+        { userId: 'alice', deviceId: 'd' },
+        Readable.from([image]),
+        { name: 'old.png' },
+      );
+      clock += MEDIA_UNREFERENCED_TTL_MS + 1;
+      // Forwarded a day later: resolved for a message that another replica has not written yet
+      // when this replica's sweep runs.
+      expect((await service.attachments.resolve('alice', [id])).map((r) => r.id)).toEqual([id]);
+      expect(await service.sweep()).toBe(0);
+      expect(await pair.index.get(id)).not.toBeNull();
+      // Still never referenced a day after that: then the sweep takes it.
+      clock += MEDIA_UNREFERENCED_TTL_MS + 1;
+      expect(await service.sweep()).toBe(1);
+      expect(await pair.index.get(id)).toBeNull();
+    });
+  });
+}
