@@ -88,4 +88,38 @@ describe('the people of a large group are named on a device that never saw them'
     expect(JSON.stringify(preview)).toContain('Bob Stone');
     expect(JSON.stringify(preview)).not.toContain('Someone');
   });
+
+  it('the first message of someone added meanwhile notifies with their name, not "Someone"', async () => {
+    const store = server.store;
+    const ana = await signedUpEngine(server.url, 'Ana', engines);
+    const seeded: string[] = [];
+    for (let i = 0; i < 40; i++) seeded.push(await seedPerson(store, `Walker ${i + 1}`));
+    const groupId = randomUUID();
+    const origin = () => ({ id: randomUUID(), userId: ana.userId, deviceId: null, at: Date.now() });
+    await store.createGroup({
+      ...origin(),
+      conversationId: groupId,
+      title: 'Ridge walkers',
+      memberIds: seeded,
+    });
+    ana.client.resync();
+    await until(ana.client, () => conversationOf(ana.client, groupId), 15_000, 'the group');
+
+    // Carl joins through the store (nothing is pushed), syncs, and writes: Ana's device sees a
+    // gap, catches up the member_added and the message, and its notification must name him.
+    const carl = await signedUpEngine(server.url, 'Carl', engines);
+    await store.updateUser(carl.userId, { displayName: 'Carl Weiss' });
+    await store.changeGroup(groupId, origin(), { add: [carl.userId] });
+    carl.client.resync();
+    await until(carl.client, () => conversationOf(carl.client, groupId), 15_000, 'Carl in');
+    const notified = new Promise<string>((resolve) => {
+      const off = ana.client.events.on('incoming', (event) => {
+        if (event.message.text !== 'hello walkers') return;
+        off();
+        resolve(event.message.senderName);
+      });
+    });
+    await carl.client.sendMessage({ conversationId: groupId, text: 'hello walkers' });
+    expect(await notified).toBe('Carl Weiss');
+  });
 });

@@ -51,7 +51,8 @@ export interface MemberNamesDeps {
  * answer does not name (they left the group) are not asked about again in this session.
  */
 export class MemberNames {
-  private readonly inFlight = new Set<string>();
+  /** Per group, the request in flight (and the ones it chains for people named meanwhile). */
+  private readonly running = new Map<string, Promise<void>>();
   /** Per group, the people to name that no request has answered yet. */
   private readonly wanted = new Map<string, Set<string>>();
   private readonly unnamed = new Set<string>();
@@ -64,7 +65,25 @@ export class MemberNames {
     const wanted = this.wanted.get(conversationId) ?? new Set<string>();
     for (const id of missing) wanted.add(id);
     this.wanted.set(conversationId, wanted);
-    if (!this.inFlight.has(conversationId)) void this.fetch(conversationId);
+    if (this.running.has(conversationId)) return;
+    this.running.set(
+      conversationId,
+      this.fetch(conversationId).finally(() => this.running.delete(conversationId)),
+    );
+  }
+
+  /**
+   * Resolves once the names asked for in this group have arrived (at once when none are being
+   * asked for), or after `capMs`: a notification waits for its sender's name, never for long.
+   */
+  settled(conversationId: string, capMs = 2_000): Promise<void> {
+    const running = this.running.get(conversationId);
+    if (running === undefined) return Promise.resolve();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const cap = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, capMs);
+    });
+    return Promise.race([running, cap]).finally(() => clearTimeout(timer));
   }
 
   private missing(conversationId: string, entries: readonly LogEntry[]): string[] {
@@ -79,26 +98,25 @@ export class MemberNames {
     return [...ids].filter((id) => !known.has(id));
   }
 
+  /** Asks until nobody named meanwhile is left to ask about (one request at a time per group). */
   private async fetch(conversationId: string): Promise<void> {
-    const asked = this.wanted.get(conversationId);
-    this.wanted.delete(conversationId);
-    if (asked === undefined) return;
-    this.inFlight.add(conversationId);
-    try {
-      this.deps.store.upsertUsers(namedMembers(await this.deps.fetchMembers(conversationId)));
-      const known = this.deps.store.users([...asked]);
-      for (const id of asked) if (!known.has(id)) this.unnamed.add(id);
-      this.deps.named(conversationId);
-    } catch (error) {
-      // Offline or refused (no longer a member): the next applied event asks again.
-      this.deps.logger.warn('could not name the members of a group', {
-        conversationId,
-        error: String(error),
-      });
-    } finally {
-      this.inFlight.delete(conversationId);
+    for (;;) {
+      const asked = this.wanted.get(conversationId);
+      if (asked === undefined) return;
+      this.wanted.delete(conversationId);
+      try {
+        this.deps.store.upsertUsers(namedMembers(await this.deps.fetchMembers(conversationId)));
+        const known = this.deps.store.users([...asked]);
+        for (const id of asked) if (!known.has(id)) this.unnamed.add(id);
+        this.deps.named(conversationId);
+      } catch (error) {
+        // Offline or refused (no longer a member): the next applied event asks again.
+        this.deps.logger.warn('could not name the members of a group', {
+          conversationId,
+          error: String(error),
+        });
+        return;
+      }
     }
-    // People named by events applied while the request was out.
-    if (this.wanted.has(conversationId)) void this.fetch(conversationId);
   }
 }

@@ -535,7 +535,7 @@ export class SyncEngine {
       this.afterApply(event.conversationId, [event]);
       if (event.type === 'message' && event.senderUserId !== this.store.userId) {
         this.typing.setPerson(event.conversationId, event.senderUserId, false);
-        this.listener.incoming(event);
+        this.announce(event);
       }
       return;
     }
@@ -550,8 +550,13 @@ export class SyncEngine {
       event.senderUserId !== this.store.userId &&
       event.seq > before
     ) {
-      this.listener.incoming(event);
+      this.announce(event);
     }
+  }
+
+  /** A new message for the notification: once its sender is named (member-names.ts). */
+  private announce(event: ConversationEvent): void {
+    void this.names.settled(event.conversationId).then(() => this.listener.incoming(event));
   }
 
   private afterApply(conversationId: string, events: readonly LogEntry[]): void {
