@@ -162,7 +162,7 @@ export function createMessagingService(deps: {
     }
     fanout.toUsers([userId], 'receipt', update);
     // The group's minimum is computed once per tick, however many receipts arrive meanwhile.
-    groupReceipts.touch(conversationId);
+    groupReceipts.touch(conversationId, snapshot.userIds.length);
   }
 
   /**
