@@ -6,7 +6,7 @@ import { MessageRequests, splitRequests } from '../requests/MessageRequests';
 import { ArchivedRow } from './ArchivedRow';
 import { ChatFilters } from './ChatFilters';
 import { ChatRow } from './ChatRow';
-import { arrangeChats, type ChatFilter } from './chatListOrder';
+import { arrangeChats, emptyListNote, type ChatFilter } from './chatListOrder';
 import './chat-list.css';
 import { MessageHits } from './MessageHits';
 import {
@@ -78,6 +78,14 @@ export function ChatList({
     archived: showArchived,
     query,
   });
+  // Requests follow the search and the chips too (they sit above the chats, outside Archived).
+  const shownRequests = showArchived
+    ? []
+    : arrangeChats(requests, { filter, archived: false, query }).rows;
+  const note =
+    filtered.length === 0
+      ? emptyListNote({ filter, archived: showArchived, query, others: shownRequests.length })
+      : null;
   // One Tab stop for the whole list: the row last focused, else the open chat, else the first.
   const tabStopId =
     [focusId, activeId].find((id) => filtered.some((c) => c.id === id)) ?? filtered[0]?.id;
@@ -133,7 +141,7 @@ export function ChatList({
       ) : (
         <>
           <ChatFilters filter={filter} onChange={setFilter} />
-          <MessageRequests store={store} requests={requests} />
+          <MessageRequests store={store} requests={shownRequests} />
           <ArchivedRow
             count={archivedCount}
             open={showArchived}
@@ -147,17 +155,7 @@ export function ChatList({
               </button>
             </p>
           )}
-          {filtered.length === 0 && (
-            <p className="list-note">
-              {showArchived
-                ? 'No archived chats.'
-                : filter === 'unread'
-                  ? 'No unread chats.'
-                  : filter === 'groups'
-                    ? 'No groups.'
-                    : 'No chats match.'}
-            </p>
-          )}
+          {note !== null && <p className="list-note">{note}</p>}
           <Virtuoso
             className="chat-scroller"
             data={filtered}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationView } from '../../../common/contract';
-import { arrangeChats } from './chatListOrder';
+import { arrangeChats, emptyListNote } from './chatListOrder';
 
 const chat = (id: string, over: Partial<ConversationView> = {}): ConversationView => ({
   id,
@@ -62,5 +62,19 @@ describe('arrangeChats: the chat list as shown', () => {
     expect(ids(arrangeChats(list, { filter: 'all', archived: false, query: 'B' }).rows)).toEqual([
       'b',
     ]);
+  });
+
+  it('says "No chats match." only for a search that finds nothing, never under a message request', () => {
+    const note = (over: Partial<Parameters<typeof emptyListNote>[0]>) =>
+      emptyListNote({ filter: 'all', archived: false, query: '', others: 0, ...over });
+    // Only a request (or only archived chats): the request row, or the Archived row, is the list.
+    expect(note({ others: 1 })).toBeNull();
+    expect(note({})).toBeNull();
+    expect(note({ query: 'zed', others: 1 })).toBeNull();
+    expect(note({ query: 'zed' })).toBe('No chats match.');
+    expect(note({ query: '   ' })).toBeNull();
+    expect(note({ filter: 'unread' })).toBe('No unread chats.');
+    expect(note({ filter: 'groups' })).toBe('No groups.');
+    expect(note({ archived: true, others: 1 })).toBe('No archived chats.');
   });
 });

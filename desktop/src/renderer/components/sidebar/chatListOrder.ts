@@ -41,3 +41,22 @@ export function arrangeChats(
   pinned.sort((a, b) => (b.pinnedAt ?? 0) - (a.pinnedAt ?? 0));
   return { rows: [...pinned, ...rest], archivedCount };
 }
+
+/**
+ * The line under the list when it shows no chat row, or null for none: a list holding only message
+ * requests (or only archived chats, behind the "Archived" row) is not an empty search, so it says
+ * nothing rather than "No chats match." under a request. `others` counts the rows shown above the
+ * chats (message requests).
+ */
+export function emptyListNote(options: {
+  filter: ChatFilter;
+  archived: boolean;
+  query: string;
+  others: number;
+}): string | null {
+  if (options.archived) return 'No archived chats.';
+  if (options.others > 0) return null;
+  if (options.filter === 'unread') return 'No unread chats.';
+  if (options.filter === 'groups') return 'No groups.';
+  return options.query.trim() !== '' ? 'No chats match.' : null;
+}
