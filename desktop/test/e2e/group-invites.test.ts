@@ -6,6 +6,7 @@
  * approves, the queue empties on both, and the joiner's chat opens by itself. axe in both themes;
  * screenshots invites-01.. at 1200x760 and 640x420.
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestServer } from '@chitchat/server/testing';
@@ -55,6 +56,15 @@ describe.skipIf(!runBrowser)('group invite links and the approval queue (Chromiu
       title: 'Hiking club',
       memberIds: [ben.userId],
     });
+    const photo = await sharp({
+      create: { width: 96, height: 96, channels: 3, background: { r: 30, g: 140, b: 200 } },
+    })
+      .jpeg()
+      .toBuffer();
+    await ana.engine.client.setGroupPhoto(group.id, {
+      bytes: new Uint8Array(photo),
+      mime: 'image/jpeg',
+    });
 
     const page = ana.page;
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -83,11 +93,29 @@ describe.skipIf(!runBrowser)('group invite links and the approval queue (Chromiu
       conversationId: chat.id,
       text: `Come hiking with us: ${link}`,
     });
+    // A message request for Carl: the list shows the request row and no "No chats match." under it.
+    await row(carl.page, chat.id).waitFor();
+    expect(await carl.page.getByText('No chats match.').count()).toBe(0);
     await row(carl.page, chat.id).click();
-    await carl.page.getByRole('button', { name: 'Open group invite' }).click();
+    // The message shows a card: the group's photo (through the link: Carl is no member), its name,
+    // its size and "Join group"; the link in the text is a link.
+    const card = carl.page.getByRole('group', { name: 'Group invite: Hiking club' });
+    await card.getByText('Group invite · 2 members').waitFor();
+    await card.locator('.avatar-photo img').waitFor();
+    await screenshot(carl.page, 'invites-02a-card');
+    await row(page, chat.id).click();
+    const anaCard = page.getByRole('group', { name: 'Group invite: Hiking club' });
+    await anaCard.getByRole('button', { name: 'View group' }).waitFor();
+    await carl.page.getByRole('link', { name: link }).click();
     const invite = carl.page.getByRole('dialog', { name: 'Group invite' });
     await invite.getByRole('heading', { name: 'Hiking club' }).waitFor();
     await invite.getByText('Group · 2 members').waitFor();
+    // The group's photo shows in the preview too.
+    await invite.locator('.avatar-photo img').waitFor();
+    await carl.page.keyboard.press('Escape');
+    await invite.waitFor({ state: 'detached' });
+    await card.getByRole('button', { name: 'Join group' }).click();
+    await invite.getByRole('heading', { name: 'Hiking club' }).waitFor();
     expect(await audit(carl.page, 'join-preview-light')).toEqual([]);
     await screenshot(carl.page, 'invites-02-preview');
     await carl.page.emulateMedia({ colorScheme: 'dark' });
@@ -99,6 +127,9 @@ describe.skipIf(!runBrowser)('group invite links and the approval queue (Chromiu
     await carl.page.getByRole('button', { name: 'Group info: Hiking club' }).waitFor();
     await row(carl.page, group.id).waitFor();
     await screenshot(carl.page, 'invites-03-joined');
+    // Back in the chat with Ana, the card now offers "View group".
+    await row(carl.page, chat.id).click();
+    await card.getByRole('button', { name: 'View group' }).waitFor();
 
     // "Reset link": the old link admits nobody; Dana, pasting it, is told so.
     page.once('dialog', (d) => void d.accept());
@@ -132,16 +163,28 @@ describe.skipIf(!runBrowser)('group invite links and the approval queue (Chromiu
     });
     const anaInfo = await openInfo(ana.page, group.id);
     await anaInfo.getByRole('button', { name: 'Create invite link' }).click();
+    const link = (await anaInfo.getByLabel('Invite link').textContent()) ?? '';
+    expect(link).toContain('/join/');
+    // Ben (the other admin) has the panel open when Ana turns approval on: his switch follows the
+    // group's state live, and his own change reaches Ana's.
+    await expect
+      .poll(async () => (await ben.engine.client.listInviteLinks(group.id)).length)
+      .toBe(1);
+    const benInfo = await openInfo(ben.page, group.id);
+    await benInfo.getByRole('heading', { name: 'Invite via link' }).waitFor();
+    const benApprove = benInfo.getByRole('checkbox', { name: 'Approve new members' });
+    expect(await benApprove.isChecked()).toBe(false);
     const approve = anaInfo.getByRole('checkbox', { name: 'Approve new members' });
     await approve.check();
     await expect.poll(() => approve.isChecked()).toBe(true);
-    const link = (await anaInfo.getByLabel('Invite link').textContent()) ?? '';
-    expect(link).toContain('/join/');
+    await expect.poll(() => benApprove.isChecked()).toBe(true);
+    await benApprove.uncheck();
+    await expect.poll(() => approve.isChecked()).toBe(false);
+    await benApprove.check();
+    await expect.poll(() => approve.isChecked()).toBe(true);
     await expect
       .poll(async () => (await erin.engine.client.previewInviteLink(link)).approveJoins)
       .toBe(true);
-    const benInfo = await openInfo(ben.page, group.id);
-    await benInfo.getByRole('heading', { name: 'Invite via link' }).waitFor();
 
     // Erin pastes the link into "New chat" and asks to join.
     await erin.page.getByRole('button', { name: 'New chat' }).click();

@@ -9,6 +9,7 @@ import { canEdit, canReply } from './canEdit';
 import { DeleteDialog } from './DeleteDialog';
 import { LinkPreviewCard } from './LinkPreviewCard';
 import { InviteLinkCard } from '../invites/InviteLinkCard';
+import { inviteLinkIn } from '../invites/inviteLinkIn';
 import { MentionText } from '../mentions/MentionText';
 import { StarIcon } from './StarIcon';
 import { ReactionActions } from '../reactions/ReactionActions';
@@ -55,6 +56,11 @@ export function Bubble({
   );
   const selectable = selection !== null && m.seq !== null && !deleted && !m.unsupported;
   const selected = selectable && m.seq !== null && selection.includes(m.seq);
+  // A group invite link opens the join preview in the app; any other link, the system browser.
+  const openLink = (url: string) => {
+    if (inviteLinkIn(url) !== null) store.set({ panel: { kind: 'join', link: url } });
+    else window.chitchatShell?.openExternal(url);
+  };
   return (
     <div
       className={`bubble-row ${m.own ? 'own' : 'other'}${runStart ? ' run-start' : ''}${selected ? ' selected' : ''}`}
@@ -127,14 +133,14 @@ export function Bubble({
             <em className="muted">This message was deleted</em>
           ) : m.poll ? null : folded !== null ? (
             <>
-              <MentionText text={folded} mentions={m.mentions} />{' '}
+              <MentionText text={folded} mentions={m.mentions} onLink={openLink} />{' '}
               <button type="button" className="link read-more" onClick={() => setExpanded(true)}>
                 Read more
               </button>
             </>
           ) : (
             <span className="text">
-              <MentionText text={m.text ?? ''} mentions={m.mentions} />
+              <MentionText text={m.text ?? ''} mentions={m.mentions} onLink={openLink} />
             </span>
           )}
           <span className="meta">

@@ -35,7 +35,8 @@ export function InviteLinkSection({
 }) {
   /** The newest working link; undefined while loading, null when there is none. */
   const [link, setLink] = useState<InviteLink | null | undefined>(undefined);
-  const [approve, setApprove] = useState<boolean | null>(null);
+  /** The choice just made, shown until the server's answer reaches the view (null: none). */
+  const [pendingApprove, setPendingApprove] = useState<boolean | null>(null);
   const [expiry, setExpiry] = useState(0);
   const [qr, setQr] = useState(false);
   const [copied, setCopied] = useState(false);
@@ -45,11 +46,9 @@ export function InviteLinkSection({
   useEffect(() => {
     store.chat.listInviteLinks(c.id).then((links) => setLink(links[0] ?? null), fail);
   }, [store, c.id]);
-  // Whether joins wait for approval: the group as its link shows it to anyone.
-  useEffect(() => {
-    if (!link) return;
-    store.chat.previewInviteLink(link.code).then((p) => setApprove(p.approveJoins), fail);
-  }, [store, link]);
+  // Whether joins wait for approval: the group's own state in its view, so a change made by
+  // another admin (or on another device) shows here live.
+  const approve = pendingApprove ?? c.group?.permissions.approveJoins ?? false;
 
   const create = () => {
     setError(null);
@@ -75,13 +74,11 @@ export function InviteLinkSection({
   };
   const setApproval = (on: boolean) => {
     setError(null);
-    setApprove(on);
+    setPendingApprove(on);
     store.chat
       .updateGroup({ conversationId: c.id, permissions: { approveJoins: on } })
-      .catch((e: unknown) => {
-        setApprove(!on);
-        fail(e);
-      });
+      .catch(fail)
+      .finally(() => setPendingApprove(null));
   };
 
   return (
@@ -129,16 +126,14 @@ export function InviteLinkSection({
           {qr && (
             <QrCode text={shareText(link)} label={`QR code of the invite link to ${c.title}`} />
           )}
-          {approve !== null && (
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={approve}
-                onChange={(e) => setApproval(e.target.checked)}
-              />
-              Approve new members
-            </label>
-          )}
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={approve}
+              onChange={(e) => setApproval(e.target.checked)}
+            />
+            Approve new members
+          </label>
         </>
       )}
       <JoinRequests store={store} conversationId={c.id} />
