@@ -90,6 +90,17 @@ export const ACCOUNT_CHAT_KINDS = {
   mute: { target: 'conversation', value: z.union([z.literal(MUTE_ALWAYS), muteUntilSchema]) },
   /** The composer's unsent text of a chat, on every device; the last writer wins. */
   draft: { target: 'conversation', value: z.string().min(1).max(DRAFT_MAX_LENGTH) },
+  /**
+   * A group deleted for me after I left it ("Delete group", issue #15): the value is the last seq
+   * I could see when I deleted it. The apps leave the chat out of the list while its `lastSeq` is
+   * at or below it, and never show events at or below it, so a later re-add brings the chat back
+   * with the history of the new membership period only. Only a former member may set it, and only
+   * up to the last seq they see.
+   */
+  deletedchat: {
+    target: 'conversation',
+    value: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  },
 } as const;
 export type AccountChatKind = keyof typeof ACCOUNT_CHAT_KINDS;
 const CHAT_KIND_NAMES = Object.keys(ACCOUNT_CHAT_KINDS) as AccountChatKind[];

@@ -18,7 +18,12 @@ export interface GroupApi {
     conversationId: string,
     photo: { bytes: Uint8Array; mime: string } | null,
   ): Promise<void>;
+  /**
+   * "Delete group" for a group the person exited: it leaves the chat list on every device of the
+   * account, history included; if an admin adds them again, the chat comes back with what follows.
+   */
+  deleteGroupForMe(conversationId: string): Promise<void>;
 }
 
 /** The method names, added to CHAT_API_METHODS. */
-export const GROUP_API_METHODS = ['setGroupPhoto'] as const;
+export const GROUP_API_METHODS = ['setGroupPhoto', 'deleteGroupForMe'] as const;

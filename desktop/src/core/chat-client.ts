@@ -290,6 +290,10 @@ export class ChatClient extends SessionClient implements ChatApi {
     chatList.setPinned(this.context(), conversationId, pinned);
   }
 
+  async deleteGroupForMe(conversationId: string): Promise<void> {
+    chatList.deleteGroupForMe(this.context(), conversationId);
+  }
+
   async setChatArchived(conversationId: string, archived: boolean): Promise<void> {
     chatList.setArchived(this.context(), conversationId, archived);
   }

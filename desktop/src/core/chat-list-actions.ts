@@ -87,6 +87,20 @@ export function setMute(
   change(ctx, conversationId, 'mute', choice === null ? null : muteValue(choice, Date.now()));
 }
 
+/**
+ * "Delete group" for me, after exiting it (issue #15): the chat leaves the list on every device
+ * of the person, with everything up to the last seq they could see; a later re-add brings it
+ * back with the new membership period only.
+ */
+export function deleteGroupForMe(ctx: ClientContext, conversationId: string): void {
+  const row = ctx.store.conversation(conversationId);
+  if (row === null) throw new ChatClientError('not_found', 'No such chat.');
+  if (row.kind !== 'group' || row.status !== 'left')
+    throw new ChatClientError('forbidden', 'Exit the group before deleting it.');
+  // Their own removal is the last seq a former member sees (the server caps lastSeq there).
+  if (row.last_seq > 0) change(ctx, conversationId, 'deletedchat', row.last_seq);
+}
+
 /** How long after the last keystroke a draft goes to the server (the person's other devices). */
 export const DRAFT_SEND_DELAY_MS = 1_000;
 

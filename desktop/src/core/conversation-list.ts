@@ -1,4 +1,5 @@
 import type { ConversationView } from '../common/contract';
+import { hiddenFromList } from './local-store/deleted-chats';
 import type { LocalStore } from './local-store/index';
 import type { ViewBuilder } from './views';
 
@@ -50,14 +51,16 @@ export class ConversationList {
       this.cache.clear();
       this.typingChanged.clear();
       for (const row of this.store.conversations())
-        this.cache.set(row.id, this.builder.conversation(row, this.typingIn(row.id)));
+        if (!hiddenFromList(this.store.account, row))
+          this.cache.set(row.id, this.builder.conversation(row, this.typingIn(row.id)));
       return;
     }
     const ids = new Set([...changes.ids, ...this.typingChanged]);
     this.typingChanged.clear();
     for (const id of ids) {
       const row = this.store.conversation(id);
-      if (row === null) this.cache.delete(id);
+      // A group deleted for me leaves the list until something new arrives (a re-add).
+      if (row === null || hiddenFromList(this.store.account, row)) this.cache.delete(id);
       else this.cache.set(id, this.builder.conversation(row, this.typingIn(id)));
     }
   }

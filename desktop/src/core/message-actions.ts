@@ -27,6 +27,7 @@ import type {
   ReactPayload,
   SendPayload,
 } from './local-store/index';
+import { deletedUpTo } from './local-store/deleted-chats';
 import { mentionsToSend } from './mentions';
 import type { HostFiles } from './host';
 
@@ -44,7 +45,7 @@ export function openConversation(
   const events = store.latestEvents(conversationId, limit);
   return {
     messages: views.page(row, events, true),
-    atStart: row.history_complete === 1 && events.length < limit,
+    atStart: historyLoaded(store, row) && events.length < limit,
   };
 }
 
@@ -58,15 +59,28 @@ export async function loadOlder(
   let row = store.conversation(conversationId);
   if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
   let events = store.eventsBefore(conversationId, beforeSeq, limit);
-  if (events.length < limit && row.history_complete === 0) {
+  if (events.length < limit && !historyLoaded(store, row)) {
     await remote(() => engine.fetchOlder(conversationId));
     row = store.conversation(conversationId) ?? row;
     events = store.eventsBefore(conversationId, beforeSeq, limit);
   }
   return {
     messages: views.page(row, events, false),
-    atStart: row.history_complete === 1 && events.length < limit,
+    atStart: historyLoaded(store, row) && events.length < limit,
   };
+}
+
+/**
+ * Everything this person may see of the chat is here: the server has no older page for them, or
+ * what is older lies at or below where they deleted the group for themselves (issue #15).
+ */
+function historyLoaded(
+  store: ClientParts['store'],
+  row: { id: string; history_complete: number; oldest_seq: number },
+): boolean {
+  if (row.history_complete === 1) return true;
+  const upTo = deletedUpTo(store.account, row.id);
+  return upTo > 0 && row.oldest_seq !== 0 && row.oldest_seq <= upTo + 1;
 }
 
 /** Puts a message (and its files, kept beside the outbox) in the outbox and starts sending. */

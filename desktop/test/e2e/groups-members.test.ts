@@ -8,7 +8,15 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { register, type TestServer } from '@chitchat/server/testing';
-import { online, PASSWORD, uniqueUser, type Engine } from '../engines';
+import {
+  conversationOf,
+  online,
+  PASSWORD,
+  signedInEngine,
+  uniqueUser,
+  until,
+  type Engine,
+} from '../engines';
 import { seedPerson } from '../seed';
 import { audit } from './axe';
 import { chromiumAvailable, screenshot, type AppWindow } from './browser';
@@ -73,8 +81,10 @@ describe.skipIf(!runBrowser)('groups: members at a real size (Chromium)', () => 
     page.getByRole('navigation', { name: 'Conversations' }).locator(`[data-row-id="${id}"]`);
   const members = (page: Page) => page.getByRole('list', { name: 'Members' });
 
+  let page: Page;
+
   it('Ana opens the info of a 300-member group: count, You first, admins, sorted, searchable', async () => {
-    const { page } = await signedIn(ana.username, 'Ana laptop');
+    ({ page } = await signedIn(ana.username, 'Ana laptop'));
     await row(page, groupId).click();
     // A large group's header counts its members instead of listing names it may not know.
     await page
@@ -141,5 +151,53 @@ describe.skipIf(!runBrowser)('groups: members at a real size (Chromium)', () => 
     await heading.scrollIntoViewIfNeeded();
     await screenshot(page, 'groups-03-members-640');
     await page.setViewportSize({ width: 1200, height: 760 });
+  });
+
+  it('Ana exits (the group passes to an admin), sees the read-only notice, and deletes it on every device', async () => {
+    const phone = await signedInEngine(server.url, ana.username, engines, { deviceName: 'Phone' });
+    await until(
+      phone.client,
+      async () => ((await conversationOf(phone.client, groupId)) ? true : undefined),
+      15_000,
+      'the phone has the group',
+    );
+    const panel = page.getByRole('dialog', { name: 'Group info' });
+    page.once('dialog', (d) => {
+      expect(d.message()).toContain('Exit “Trail crew”?');
+      void d.accept();
+    });
+    await panel.getByRole('button', { name: 'Exit group' }).click();
+    const notice = page
+      .getByRole('note')
+      .filter({
+        hasText: "You can't send messages to this group because you're no longer a member.",
+      });
+    await notice.waitFor();
+    expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+    // No member line under the name, no member list in the info; still in the chat list.
+    await expect.poll(() => page.locator('.chat-header .subtitle').count()).toBe(0);
+    expect(await panel.getByRole('list', { name: 'Members' }).count()).toBe(0);
+    await row(page, groupId).waitFor();
+    // An admin owns the group now (both admins joined with the group: the longest-serving).
+    const owner = (await server.store.activeMembers(groupId)).find((m) => m.role === 'owner');
+    expect(admins).toContain(owner?.userId);
+    await panel.getByRole('button', { name: 'Delete group' }).waitFor();
+    await screenshot(page, 'groups-04-exited-1200');
+    expect(await audit(page, 'groups-exited')).toEqual([]);
+    await page.setViewportSize({ width: 640, height: 420 });
+    await screenshot(page, 'groups-05-exited-640');
+    await page.setViewportSize({ width: 1200, height: 760 });
+
+    page.once('dialog', (d) => void d.accept());
+    await panel.getByRole('button', { name: 'Delete group' }).click();
+    await expect.poll(() => row(page, groupId).count()).toBe(0);
+    expect(await panel.count()).toBe(0);
+    await until(
+      phone.client,
+      async () => ((await conversationOf(phone.client, groupId)) === undefined ? true : undefined),
+      15_000,
+      'gone on the phone',
+    );
+    await screenshot(page, 'groups-06-deleted-1200');
   });
 });

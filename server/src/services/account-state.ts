@@ -32,6 +32,21 @@ const toWire = (record: AccountEntryRecord): AccountEntry => ({
 const NO_SUCH_MESSAGE = 'No such message.';
 
 /**
+ * "Delete group" for me (`deletedchat:<id>`, issue #15) is for a group the person has left, and
+ * hides at most what they could see: a seq past their visible lastSeq would hide messages of a
+ * later re-add they have not seen yet.
+ */
+function deletableForMe(access: Access, value: AccountValue): void {
+  if (access.membership.active)
+    throw new ServiceError('forbidden', 'Exit the group before deleting it.');
+  if (typeof value !== 'number' || value > access.visibleLastSeq)
+    throw new ServiceError(
+      'invalid_payload',
+      `A deleted group hides at most up to seq ${access.visibleLastSeq}, the last you could see.`,
+    );
+}
+
+/**
  * The account state (DESIGN §3): private per user, synced to all of the user's devices and to no
  * one else. Every entry names something the user may see (a star names a message inside their
  * membership periods); removing an entry needs no such check, since it reveals nothing.
@@ -50,7 +65,7 @@ export function createAccountStateService(deps: {
   /** Refuses (`not_found`, `invalid_payload`) a key naming a message or chat the user cannot see. */
   async function authorize(
     userId: string,
-    key: string,
+    { key, value }: { key: string; value: AccountValue },
     accessByConversation: Map<string, Promise<Access>>,
   ): Promise<void> {
     const accessTo = (conversationId: string): Promise<Access> => {
@@ -64,7 +79,8 @@ export function createAccountStateService(deps: {
     // A chat's entry (pinned, archived, marked unread) needs the user to be or have been a member.
     const chat = parseChatKey(key);
     if (chat !== null) {
-      await accessTo(chat.conversationId);
+      const access = await accessTo(chat.conversationId);
+      if (chat.kind === 'deletedchat') deletableForMe(access, value);
       return;
     }
     const target = parseAccountKey(key);
@@ -94,7 +110,7 @@ export function createAccountStateService(deps: {
     const access = new Map<string, Promise<Access>>();
     // One at a time: a refusal stops at the first bad key, and no promise is left unobserved.
     for (const change of payload.changes)
-      if (change.value !== null) await authorize(userId, change.key, access);
+      if (change.value !== null) await authorize(userId, change, access);
     const written = await store
       .writeAccountState(
         userId,

@@ -126,7 +126,10 @@ export function featureFields({ conversationId, badSeq, positiveSeq }: BasicFiel
     {
       weight: 3,
       arbitrary: fc
-        .tuple(fc.constantFrom('pin', 'archive', 'unread', 'mute', 'draft'), conversationId)
+        .tuple(
+          fc.constantFrom('pin', 'archive', 'unread', 'mute', 'draft', 'deletedchat'),
+          conversationId,
+        )
         .map(([kind, c]) => `${kind}:${c}`),
     },
     {
@@ -149,6 +152,8 @@ export function featureFields({ conversationId, badSeq, positiveSeq }: BasicFiel
         'mute:c:1',
         'draft:',
         'draft:c:1',
+        'deletedchat:',
+        'deletedchat:c:1',
       ),
     },
   );

@@ -3,6 +3,7 @@ import type { SearchKind } from '../../common/search-contract';
 import { indexedWords, segmenterVersion } from '../search/words';
 import { matchedRanges, parseQuery, snippetOf, type ParsedQuery } from '../search/query';
 import { SEARCH_KINDS } from '../../common/search-contract';
+import { aboveDeletedChat } from './deleted-chats';
 import { HIGHLIGHT_END, HIGHLIGHT_START, type SearchRow } from './rows';
 
 /*
@@ -81,7 +82,8 @@ export interface ReindexProgress {
 }
 
 const NOT_DELETED_FOR_ME = `NOT EXISTS (SELECT 1 FROM account_marks m
-  WHERE m.conversation_id = e.conversation_id AND m.seq = e.seq AND m.deleted = 1)`;
+  WHERE m.conversation_id = e.conversation_id AND m.seq = e.seq AND m.deleted = 1)
+  AND ${aboveDeletedChat('e')}`;
 /** Every search: messages as they stand now, never deleted (for everyone or for this person). */
 export const VISIBLE = `e.type = 'message' AND e.deleted_at IS NULL AND ${NOT_DELETED_FOR_ME}`;
 const NARROWED = `(@conversationId IS NULL OR e.conversation_id = @conversationId)

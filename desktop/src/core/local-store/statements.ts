@@ -1,5 +1,6 @@
 import type { SqlDatabase, SqlRunResult } from './sql';
 import { REFERENCING_EVENT_TYPES } from '@chitchat/shared';
+import { aboveDeletedChat } from './deleted-chats';
 import { localMigrations } from './migrations';
 import type {
   ConversationRow,
@@ -24,7 +25,8 @@ const HIDDEN_IN_TIMELINE = sqlList(REFERENCING_EVENT_TYPES.filter((type) => type
 const NOT_PREVIEWED = sqlList(REFERENCING_EVENT_TYPES);
 /** Messages the person deleted for themselves (account state) leave the timeline on every device. */
 const NOT_DELETED_FOR_ME = `NOT EXISTS (SELECT 1 FROM account_marks m
-  WHERE m.conversation_id = events.conversation_id AND m.seq = events.seq AND m.deleted = 1)`;
+  WHERE m.conversation_id = events.conversation_id AND m.seq = events.seq AND m.deleted = 1)
+  AND ${aboveDeletedChat('events')}`;
 
 export function migrateLocalStore(db: SqlDatabase): void {
   const current = Number(db.pragma('user_version', { simple: true }));

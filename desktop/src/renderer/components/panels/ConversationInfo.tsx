@@ -9,6 +9,7 @@ import { ContactInfo } from '../profile/ContactInfo';
 import { MediaGalleryEntry } from '../gallery/MediaGalleryEntry';
 import { InviteLinkSection } from '../invites/InviteLinkSection';
 import { GroupDescription } from '../groups/GroupDescription';
+import { ExitGroup } from '../groups/ExitGroup';
 import { GroupMembers } from '../groups/GroupMembers';
 import { GroupPhoto } from '../groups/GroupPhoto';
 import { GroupSettings } from '../groups/GroupSettings';
@@ -97,17 +98,7 @@ export function ConversationInfo({
         <GroupMembers store={store} conversation={c} me={me} manage={manage} run={run} />
       )}
       {error && <ErrorNote store={store}>{error}</ErrorNote>}
-      {c.kind === 'group' && c.status === 'active' && (
-        <button
-          className="danger"
-          onClick={() => {
-            if (window.confirm(`Leave “${c.title}”?`))
-              run(store.chat.leaveGroup(c.id).then(() => store.set({ panel: null })));
-          }}
-        >
-          Leave group
-        </button>
-      )}
+      <ExitGroup store={store} conversation={c} run={run} />
     </div>
   );
 }
