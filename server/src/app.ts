@@ -6,7 +6,7 @@ import { SOCKET_MAX_PAYLOAD_BYTES } from '@chitchat/shared';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { authRouter, requireAuth } from './http/auth';
-import { healthRouter, type ReadinessCheck } from './http/health';
+import { healthRouter, STORE_BLIP_TOLERANCE_MS, type ReadinessCheck } from './http/health';
 import { clientAddress, expressTrustProxy } from './http/client-address';
 import { createMetrics, createMetricsServer, refuseMetricsPath } from './http/metrics';
 import { mediaRouter } from './http/media';
@@ -237,7 +237,10 @@ export function createApp(deps: AppDeps): ChitchatApp {
   app.use(refuseMetricsPath);
   app.use(
     healthRouter({
-      checks: [{ name: 'store', check: () => store.ping() }, ...(deps.readinessChecks ?? [])],
+      checks: [
+        { name: 'store', check: () => store.ping(), toleranceMs: STORE_BLIP_TOLERANCE_MS },
+        ...(deps.readinessChecks ?? []),
+      ],
       logger,
     }),
   );

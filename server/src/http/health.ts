@@ -11,22 +11,42 @@ export interface ReadinessCheck {
    * own sockets. Default true.
    */
   required?: boolean;
+  /**
+   * How long a required check may fail before the process reports not ready: until then the
+   * answer is `degraded` (200). For the store, which every replica shares: a blip (a MongoDB
+   * primary election takes some seconds) would otherwise take every replica out of the load
+   * balancer at the same moment, though none is worse off than another. Default 0.
+   */
+  toleranceMs?: number;
 }
 
-export function healthRouter(deps: { checks: readonly ReadinessCheck[]; logger: Logger }): Router {
+/** How long the store may fail before `/readyz` says not ready (longer than a replica-set election). */
+export const STORE_BLIP_TOLERANCE_MS = 20_000;
+
+export function healthRouter(deps: {
+  checks: readonly ReadinessCheck[];
+  logger: Logger;
+  now?: () => number;
+}): Router {
   const router = Router();
+  const now = deps.now ?? Date.now;
+  /** When each check began failing, while it keeps failing. */
+  const failingSince = new Map<string, number>();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', (_req, res, next) => {
     Promise.all(
-      deps.checks.map(async ({ name, check, required = true }) => {
+      deps.checks.map(async ({ name, check, required = true, toleranceMs = 0 }) => {
         try {
           await check();
+          failingSince.delete(name);
           return [name, 'ok', required] as const;
         } catch (error) {
           deps.logger.warn({ err: error, check: name }, 'readiness check failed');
-          return [name, 'failing', required] as const;
+          const since = failingSince.get(name) ?? now();
+          failingSince.set(name, since);
+          return [name, 'failing', required && now() - since >= toleranceMs] as const;
         }
       }),
     ).then((results) => {
