@@ -31,10 +31,10 @@ const OLD_WORD = 'pomegranate';
 
 /** Calls the engine the page talks to (its Worker, or the owner tab's through the relay). */
 async function engineCall(page: Page, method: string, args: unknown[] = []): Promise<unknown> {
-  const result = (await page.evaluate(
+  const result: RpcResult = await page.evaluate(
     ([m, a]) => (window as unknown as { chitchatHost: ChatHostBridge }).chitchatHost.invoke(m, a),
     [method, args] as const,
-  )) as RpcResult;
+  );
   if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
   return result.value;
 }
