@@ -101,6 +101,9 @@ export interface ChatMediaCount {
 /** Messages per page of `listChatMedia`. */
 export const CHAT_MEDIA_PAGE = 60;
 
+/** The most messages `listChatMediaSince` answers (a gallery scrolled far back asks for more). */
+export const CHAT_MEDIA_SINCE_MAX = 5000;
+
 export interface SearchApi {
   /** Messages in the local cache holding every word typed (the last as a prefix), newest first. */
   searchMessages(query: string, options?: SearchOptions): Promise<SearchHit[]>;
@@ -123,6 +126,16 @@ export interface SearchApi {
     beforeSeq?: number,
   ): Promise<ChatMediaPage>;
   /**
+   * The tab's messages at or after `fromSeq`, newest first, from the cache only (at most
+   * CHAT_MEDIA_SINCE_MAX): an open gallery reads again what it shows when the chat's messages
+   * change (a new photo, a delete, an edit that adds a link), without paging the server.
+   */
+  listChatMediaSince(
+    conversationId: string,
+    tab: ChatMediaTab,
+    fromSeq: number,
+  ): Promise<MessageView[]>;
+  /**
    * How many messages of the chat this device holds with media, links or documents, and whether
    * it holds the chat's whole history (then the count is exact).
    */
@@ -142,6 +155,7 @@ export const SEARCH_API_METHODS = [
   'downloadAllHistory',
   'getHistoryDownload',
   'listChatMedia',
+  'listChatMediaSince',
   'countChatMedia',
 ] as const satisfies readonly (keyof SearchApi)[];
 export const SEARCH_EVENT_NAMES = [

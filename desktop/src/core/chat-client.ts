@@ -363,6 +363,8 @@ export class ChatClient extends SessionClient implements ChatApi {
   getHistoryDownload = async () => search.historyDownloadState(this.ready());
   listChatMedia = (conversationId: string, tab: ChatMediaTab, beforeSeq?: number) =>
     search.listChatMedia(this.ready(), conversationId, tab, beforeSeq);
+  listChatMediaSince = async (conversationId: string, tab: ChatMediaTab, fromSeq: number) =>
+    search.listChatMediaSince(this.ready(), conversationId, tab, fromSeq);
   countChatMedia = async (conversationId: string) =>
     search.countChatMedia(this.ready(), conversationId);
 }

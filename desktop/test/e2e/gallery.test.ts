@@ -5,7 +5,15 @@ import type { Browser, Page } from 'playwright-core';
 import type { AttachmentRef, LinkPreview } from '@chitchat/shared';
 import type { TestServer } from '@chitchat/server/testing';
 import { ApiClient, memorySecretStore } from '../../src/core/api-client';
-import { engine as startEngine, online, PASSWORD, uniqueUser, type Engine } from '../engines';
+import {
+  engine as startEngine,
+  online,
+  PASSWORD,
+  signedInEngine,
+  until,
+  uniqueUser,
+  type Engine,
+} from '../engines';
 import { seedDirect } from '../seed';
 import { audit } from './axe';
 import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
@@ -40,6 +48,35 @@ async function uploadPhoto(api: ApiClient, name: string, hue: number): Promise<A
     .png()
     .toBuffer();
   return api.uploadMedia(new Uint8Array(png), { name, mime: 'image/png' });
+}
+
+/**
+ * A short WebM clip recorded from a canvas in the page (no video file ships with the tests, and
+ * Chromium plays what it records).
+ */
+async function recordClip(page: Page): Promise<Uint8Array> {
+  const bytes = await page.evaluate(async () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 160;
+    canvas.height = 120;
+    const context = canvas.getContext('2d');
+    if (context === null) throw new Error('no 2d canvas');
+    const recorder = new MediaRecorder(canvas.captureStream(25), { mimeType: 'video/webm' });
+    const chunks: Blob[] = [];
+    recorder.ondataavailable = (event) => chunks.push(event.data);
+    const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+    recorder.start();
+    // 40 frames of changing colour, one per animation frame.
+    for (let frame = 0; frame < 40; frame++) {
+      context.fillStyle = `hsl(${frame * 9}, 70%, 50%)`;
+      context.fillRect(0, 0, 160, 120);
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    recorder.stop();
+    await stopped;
+    return [...new Uint8Array(await new Blob(chunks).arrayBuffer())];
+  });
+  return new Uint8Array(bytes);
 }
 
 /**
@@ -220,6 +257,62 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
     await expect.poll(() => page.locator('.viewer').count()).toBe(0);
     expect(await gallery.isVisible()).toBe(true);
 
+    // 2b. The gallery is live. Bob (on his phone) sends a video: it appears first in the open
+    // gallery and opens in the same viewer, playing, with its sender and time; it pauses and
+    // plays, and previous/next step between it and the photos.
+    const bobPhone = await signedInEngine(server.url, bob.username, engines);
+    const clip = await bobPhone.client.sendMessage({
+      conversationId: withBob,
+      text: '',
+      files: [{ name: 'clip.webm', mime: 'video/webm', bytes: await recordClip(page) }],
+    });
+    const videoTile = gallery.getByRole('button', { name: /^Video clip\.webm/ });
+    await videoTile.waitFor({ timeout: 20_000 });
+    expect(await tiles.first().getAttribute('aria-label')).toMatch(/^Video clip\.webm/);
+    expect(await tiles.count()).toBe(61);
+    await videoTile.click();
+    const player = page.getByRole('dialog', { name: 'Video clip.webm' });
+    await player.waitFor();
+    expect(await player.locator('.viewer-sender').textContent()).toBe('Bob Stone');
+    await expect.poll(() => player.locator('.viewer-count').textContent()).toBe('61 of 61');
+    const video = player.locator('video');
+    await player.getByRole('button', { name: 'Pause', exact: true }).waitFor({ timeout: 10_000 });
+    await player.getByRole('button', { name: 'Pause', exact: true }).click();
+    await player.getByRole('button', { name: 'Play', exact: true }).waitFor();
+    expect(await video.evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
+    await screenshot(page, 'gallery-12-video-paused');
+    await player.getByRole('button', { name: 'Play', exact: true }).click();
+    await player.getByRole('button', { name: 'Pause', exact: true }).waitFor();
+    expect(await video.evaluate((v: HTMLVideoElement) => v.paused)).toBe(false);
+    expect(await audit(page, 'gallery-video')).toEqual([]);
+    await player.getByRole('button', { name: 'Previous photo' }).click();
+    const newestPhoto = page.getByRole('dialog', { name: 'Photo photo-416.png' });
+    await newestPhoto.waitFor();
+    await newestPhoto.getByRole('button', { name: 'Next video' }).click();
+    await player.waitFor();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('.viewer').count()).toBe(0);
+
+    // Bob deletes the video for everyone, and Ana deletes a photo for herself (on this laptop's
+    // engine): both leave the open gallery.
+    const clipSeq = await until(bobPhone.client, async () => {
+      const page = await bobPhone.client.openConversation(withBob);
+      return page.messages.find((m) => m.key === clip.key)?.seq ?? undefined;
+    });
+    await bobPhone.client.deleteMessage({ conversationId: withBob, seq: clipSeq });
+    await expect.poll(() => videoTile.count(), { timeout: 10_000 }).toBe(0);
+    const photo416 = (await engine.client.listChatMediaSince(withBob, 'media', 0)).find(
+      (m) => m.attachments[0]?.name === 'photo-416.png',
+    );
+    await engine.client.deleteForMe({ conversationId: withBob, seqs: [photo416?.seq ?? 0] });
+    await expect
+      .poll(() => gallery.getByRole('button', { name: /^Photo photo-416\.png/ }).count(), {
+        timeout: 10_000,
+      })
+      .toBe(0);
+    expect(await tiles.count()).toBe(59);
+    expect(await tiles.first().getAttribute('aria-label')).toMatch(/^Photo photo-409\.png/);
+
     // 3. Links: the link, its preview where the sender made one, who sent it and when.
     await gallery.getByRole('tab', { name: 'Links' }).click();
     const links = gallery.locator('.gallery-link');
@@ -230,6 +323,24 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
       .toMatch(/https:\/\/example\.com\/article-391.*Bob Stone/);
     expect(await gallery.getByText('Article 349: what the team learned').count()).toBe(1);
     await screenshot(page, 'gallery-03-links');
+    // Bob edits a message of his to add a link: it joins the open Links tab, first.
+    const plan = await bobPhone.client.sendMessage({
+      conversationId: withBob,
+      text: 'Plan for Saturday',
+    });
+    const planSeq = await until(bobPhone.client, async () => {
+      const page = await bobPhone.client.openConversation(withBob);
+      return page.messages.find((m) => m.key === plan.key)?.seq ?? undefined;
+    });
+    await bobPhone.client.editMessage({
+      conversationId: withBob,
+      seq: planSeq,
+      text: 'Plan for Saturday: https://example.com/saturday',
+    });
+    await expect.poll(() => links.count(), { timeout: 10_000 }).toBe(11);
+    await expect
+      .poll(() => links.first().textContent())
+      .toMatch(/https:\/\/example\.com\/saturday.*Bob Stone/);
 
     // 4. Docs (arrow keys move between the tabs): name, size, type, date; Open and Save.
     await gallery.getByRole('tab', { name: 'Links' }).press('ArrowRight');
@@ -252,7 +363,7 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
     await screenshot(page, 'gallery-05-media-small');
     await page.setViewportSize({ width: 1200, height: 760 });
     await gallery.getByRole('button', { name: 'Close' }).click();
-    // The whole chat is on the laptop now: the count is exact (60 photos, 10 links, 9 PDFs).
+    // The whole chat is on the laptop now: the count is exact (59 photos, 11 links, 9 PDFs).
     await expect
       .poll(() => sheet(page, 'Contact info').locator('.gallery-entry').textContent())
       .toMatch(/Media, links and docs\s*79\s*›$/);

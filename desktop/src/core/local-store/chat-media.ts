@@ -17,6 +17,10 @@ export class ChatMediaIndex {
     ChatMediaTab,
     SqlStatement<[{ conversationId: string; beforeSeq: number; limit: number }], EventRow>
   >;
+  private readonly since: Record<
+    ChatMediaTab,
+    SqlStatement<[{ conversationId: string; fromSeq: number; limit: number }], EventRow>
+  >;
   private readonly total: SqlStatement<[string], { n: number }>;
   private readonly oldest: SqlStatement<[string], { created_at: number }>;
 
@@ -29,6 +33,14 @@ export class ChatMediaIndex {
          ORDER BY e.seq DESC LIMIT @limit`,
       );
     this.pages = { media: page('media'), link: page('link'), document: page('document') };
+    const since = (tab: ChatMediaTab) =>
+      db.prepare<{ conversationId: string; fromSeq: number; limit: number }, EventRow>(
+        `SELECT e.rowid, e.* FROM events e
+         WHERE e.conversation_id = @conversationId AND e.seq >= @fromSeq AND ${VISIBLE}
+           AND ${KIND_SQL[tab]}
+         ORDER BY e.seq DESC LIMIT @limit`,
+      );
+    this.since = { media: since('media'), link: since('link'), document: since('document') };
     this.total = db.prepare(
       `SELECT COUNT(*) AS n FROM events e WHERE e.conversation_id = ? AND ${VISIBLE} AND ${ANY_TAB}`,
     );
@@ -41,6 +53,11 @@ export class ChatMediaIndex {
   /** Up to `limit` messages of the tab below `beforeSeq`, newest first. */
   page(conversationId: string, tab: ChatMediaTab, beforeSeq: number, limit: number): EventRow[] {
     return this.pages[tab].all({ conversationId, beforeSeq, limit });
+  }
+
+  /** Up to `limit` messages of the tab at or above `fromSeq`, newest first. */
+  from(conversationId: string, tab: ChatMediaTab, fromSeq: number, limit: number): EventRow[] {
+    return this.since[tab].all({ conversationId, fromSeq, limit });
   }
 
   /** The cached messages of the chat that any tab shows. */

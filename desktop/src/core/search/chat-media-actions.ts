@@ -1,11 +1,14 @@
 import {
   CHAT_MEDIA_PAGE,
+  CHAT_MEDIA_SINCE_MAX,
   CHAT_MEDIA_TABS,
   type ChatMediaCount,
   type ChatMediaPage,
+  type ChatMediaTab,
 } from '../../common/search-contract';
 import { ChatClientError, remote } from '../client-errors';
 import type { ClientParts } from '../client-parts';
+import type { MessageView } from '../../common/message-contract';
 
 /**
  * Server pages (`events:before`) one `listChatMedia` call may fetch while its page is not full: a
@@ -16,6 +19,14 @@ import type { ClientParts } from '../client-parts';
 const FETCHES_PER_CALL = 4;
 
 const invalid = (message: string) => new ChatClientError('invalid_payload', message);
+
+/** The renderer is untrusted input to the engine (rpc.ts passes arguments as they came). */
+function checked(conversationId: unknown, tab: unknown): { id: string; kind: ChatMediaTab } {
+  if (typeof conversationId !== 'string') throw invalid('conversationId must be an id.');
+  const kind = CHAT_MEDIA_TABS.find((t) => t === tab);
+  if (kind === undefined) throw invalid(`Unknown tab ${String(tab)}.`);
+  return { id: conversationId, kind };
+}
 
 /**
  * A chat's media, links or docs, newest first (see SearchApi.listChatMedia). The cache holds the
@@ -28,36 +39,52 @@ export async function listChatMedia(
   tab: unknown,
   beforeSeq: unknown,
 ): Promise<ChatMediaPage> {
-  // The renderer is untrusted input to the engine (rpc.ts passes arguments as they came).
-  if (typeof conversationId !== 'string') throw invalid('conversationId must be an id.');
-  const kind = CHAT_MEDIA_TABS.find((t) => t === tab);
-  if (kind === undefined) throw invalid(`Unknown tab ${String(tab)}.`);
+  const { id, kind } = checked(conversationId, tab);
   if (beforeSeq !== undefined && (typeof beforeSeq !== 'number' || !Number.isInteger(beforeSeq)))
     throw invalid('beforeSeq must be a seq.');
   const below = beforeSeq ?? Number.MAX_SAFE_INTEGER;
-  let row = store.conversation(conversationId);
+  let row = store.conversation(id);
   if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
-  let events = store.chatMedia.page(conversationId, kind, below, CHAT_MEDIA_PAGE);
+  let events = store.chatMedia.page(id, kind, below, CHAT_MEDIA_PAGE);
   for (let fetched = 0; events.length < CHAT_MEDIA_PAGE && row.history_complete === 0; fetched++) {
     if (fetched === FETCHES_PER_CALL) break;
     const oldest: number = row.oldest_seq;
     try {
-      await remote(() => engine.fetchOlder(conversationId));
+      await remote(() => engine.fetchOlder(id));
     } catch (error) {
       // Offline: what the cache holds is still worth showing; the next scroll tries again.
       if (events.length > 0) break;
       throw error;
     }
-    row = store.conversation(conversationId) ?? row;
+    row = store.conversation(id) ?? row;
     if (row.history_complete === 0 && row.oldest_seq === oldest) break;
-    events = store.chatMedia.page(conversationId, kind, below, CHAT_MEDIA_PAGE);
+    events = store.chatMedia.page(id, kind, below, CHAT_MEDIA_PAGE);
   }
   return {
     messages: views.page(row, events, false),
     more: events.length === CHAT_MEDIA_PAGE || row.history_complete === 0,
     complete: row.history_complete === 1,
-    cachedFrom: store.chatMedia.cachedFrom(conversationId),
+    cachedFrom: store.chatMedia.cachedFrom(id),
   };
+}
+
+/**
+ * What an open gallery tab shows again after the chat's messages changed (see
+ * SearchApi.listChatMediaSince): the cache only, so it is as cheap as the first page.
+ */
+export function listChatMediaSince(
+  { store, views }: ClientParts,
+  conversationId: unknown,
+  tab: unknown,
+  fromSeq: unknown,
+): MessageView[] {
+  const { id, kind } = checked(conversationId, tab);
+  if (typeof fromSeq !== 'number' || !Number.isInteger(fromSeq))
+    throw invalid('fromSeq must be a seq.');
+  const row = store.conversation(id);
+  if (row === null) throw new ChatClientError('not_found', 'No such conversation.');
+  const events = store.chatMedia.from(row.id, kind, fromSeq, CHAT_MEDIA_SINCE_MAX);
+  return views.page(row, events, false);
 }
 
 /**

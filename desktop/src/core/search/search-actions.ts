@@ -80,4 +80,4 @@ export const indexingState = (current: SignedInSession): IndexingState => curren
 
 export const downloadAllHistory = (current: SignedInSession) => current.history.start();
 export const historyDownloadState = (current: SignedInSession) => current.history.state();
-export { countChatMedia, listChatMedia } from './chat-media-actions';
+export { countChatMedia, listChatMedia, listChatMediaSince } from './chat-media-actions';

@@ -161,16 +161,16 @@ function Playable({ store, attachment: a }: { store: AppStore; attachment: Attac
     );
   }
   return (
-    <button
-      className="file-chip playable"
-      onClick={() => setLoad(true)}
-      aria-label={`Play ${a.name}`}
-    >
+    <button className="file-chip playable" onClick={() => setLoad(true)}>
       <span className="file-icon" aria-hidden="true">
         ▶
       </span>
       <span className="file-text">
-        <span className="file-name">{a.name}</span>
+        {/* The name is what the button says (axe: the label holds the visible text). */}
+        <span className="file-name">
+          <span className="visually-hidden">Play </span>
+          {a.name}
+        </span>
         <span className="muted">
           {error ?? `${kind === 'video' ? 'Video' : 'Audio'} · ${fileSize(a.size)}`}
         </span>

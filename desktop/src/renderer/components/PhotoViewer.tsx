@@ -1,15 +1,22 @@
 import { useEffect, useRef, useState } from 'react';
+import { attachmentKindOf } from '../../common/contract';
 import { dateTime } from '../format';
 import type { AppStore } from '../state/store';
 import type { GalleryPhoto } from './gallery';
 import { IconBack, IconClose } from './Icons';
 import { save, useMediaUrl } from './Media';
 import { useDialogFocus } from './useDialogFocus';
+import { ViewerVideo } from './ViewerVideo';
+
+const kindName = (item: GalleryPhoto | undefined) =>
+  item !== undefined && attachmentKindOf(item.attachment.mime) === 'video' ? 'video' : 'photo';
 
 /**
- * A photo over everything, on an opaque backdrop: who sent it and when, previous/next through the
- * chat's photos (buttons or Left/Right), zoom (button, +/-, or a click on the photo), Save, and
- * Escape to close.
+ * A photo or a video over everything, on an opaque backdrop: who sent it and when, previous/next
+ * through the chat's photos (and videos, from the gallery) with buttons or Left/Right, zoom for a
+ * photo (button, +/-, or a click on it), play/pause for a video, Save, and Escape to close. The
+ * list may change while it is open (the gallery is live): it stays on the item shown, or on its
+ * place when that item was deleted.
  */
 export function PhotoViewer({
   store,
@@ -22,14 +29,14 @@ export function PhotoViewer({
   start: { messageKey: string; attachmentId: string };
   onClose: () => void;
 }) {
-  const [index, setIndex] = useState(() =>
-    Math.max(
-      0,
-      photos.findIndex(
-        (p) => p.message.key === start.messageKey && p.attachment.id === start.attachmentId,
-      ),
-    ),
+  const [current, setCurrent] = useState(start);
+  const found = photos.findIndex(
+    (p) => p.message.key === current.messageKey && p.attachment.id === current.attachmentId,
   );
+  // The item shown was deleted: its neighbour takes its place.
+  const place = useRef(0);
+  const index = found >= 0 ? found : Math.min(place.current, photos.length - 1);
+  place.current = Math.max(0, index);
   const [zoomed, setZoomed] = useState(false);
   const photo = photos[index];
   const { url, error } = useMediaUrl(store, photo?.attachment.id ?? null, 'original');
@@ -41,11 +48,16 @@ export function PhotoViewer({
     document.querySelector<HTMLElement>(`[data-media-id="${CSS.escape(shown.current)}"]`),
   );
   const go = (step: number) => {
-    const next = index + step;
-    if (next < 0 || next >= photos.length) return;
-    setIndex(next);
+    const next = photos[index + step];
+    if (next === undefined) return;
+    setCurrent({ messageKey: next.message.key, attachmentId: next.attachment.id });
     setZoomed(false);
   };
+  // Everything it could show was deleted.
+  const empty = photos.length === 0;
+  useEffect(() => {
+    if (empty) onClose();
+  }, [empty, onClose]);
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.key === 'Escape') onClose();
@@ -62,12 +74,13 @@ export function PhotoViewer({
   });
   if (photo === undefined) return null;
   const { attachment, message } = photo;
+  const video = kindName(photo) === 'video';
   return (
     <div
       className="viewer"
       role="dialog"
       aria-modal="true"
-      aria-label={`Photo ${attachment.name}`}
+      aria-label={`${video ? 'Video' : 'Photo'} ${attachment.name}`}
       ref={dialog}
       tabIndex={-1}
     >
@@ -79,16 +92,20 @@ export function PhotoViewer({
         <span className="viewer-count" aria-live="polite">
           {index + 1} of {photos.length}
         </span>
-        <button aria-pressed={zoomed} onClick={() => setZoomed(!zoomed)}>
-          {zoomed ? 'Zoom out' : 'Zoom in'}
-        </button>
+        {!video && (
+          <button aria-pressed={zoomed} onClick={() => setZoomed(!zoomed)}>
+            {zoomed ? 'Zoom out' : 'Zoom in'}
+          </button>
+        )}
         <button onClick={() => void save(store, attachment)}>Save</button>
         <button className="icon-button viewer-close" aria-label="Close" onClick={onClose}>
           <IconClose />
         </button>
       </div>
       <div className={`viewer-stage${zoomed ? ' zoomed' : ''}`}>
-        {url ? (
+        {url && video ? (
+          <ViewerVideo key={attachment.id} url={url} attachment={attachment} />
+        ) : url ? (
           <img
             className="viewer-image"
             src={url}
@@ -101,7 +118,7 @@ export function PhotoViewer({
       </div>
       <button
         className="viewer-nav previous"
-        aria-label="Previous photo"
+        aria-label={`Previous ${kindName(photos[index - 1] ?? photo)}`}
         disabled={index === 0}
         onClick={() => go(-1)}
       >
@@ -109,7 +126,7 @@ export function PhotoViewer({
       </button>
       <button
         className="viewer-nav next"
-        aria-label="Next photo"
+        aria-label={`Next ${kindName(photos[index + 1] ?? photo)}`}
         disabled={index === photos.length - 1}
         onClick={() => go(1)}
       >

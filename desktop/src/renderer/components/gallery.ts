@@ -9,13 +9,22 @@ export interface GalleryPhoto {
   message: MessageView;
 }
 
-/** Every photo of these messages, oldest first (deleted messages have none to show). */
-export function photosOf(messages: readonly MessageView[]): GalleryPhoto[] {
+/**
+ * Every photo of these messages (and every video, with `videos`: the chat's "Media, links and
+ * docs" steps through both), oldest first; deleted messages have none to show.
+ */
+export function photosOf(
+  messages: readonly MessageView[],
+  { videos = false }: { videos?: boolean } = {},
+): GalleryPhoto[] {
   return messages.flatMap((message) =>
     message.deletedAt !== null
       ? []
       : message.attachments
-          .filter((a) => attachmentKindOf(a.mime) === 'photo')
+          .filter((a) => {
+            const kind = attachmentKindOf(a.mime);
+            return kind === 'photo' || (videos && kind === 'video');
+          })
           .map((attachment) => ({ attachment, message })),
   );
 }

@@ -42,8 +42,8 @@ export function MediaGrid({ store, state }: { store: AppStore; state: ChatMediaS
       {viewing && (
         <PhotoViewer
           store={store}
-          // Oldest first, as in the chat: "Previous" is the older photo.
-          photos={photosOf([...state.messages].reverse())}
+          // Oldest first, as in the chat: "Previous" is the older photo or video.
+          photos={photosOf([...state.messages].reverse(), { videos: true })}
           start={viewing}
           onClose={() => setViewing(null)}
         />

@@ -1,9 +1,9 @@
 import { attachmentKindOf, type AttachmentView, type MessageView } from '../../../common/contract';
 import { dateTime } from '../../format';
 import type { AppStore } from '../../state/store';
-import { mediaUrl, useMediaUrl } from '../Media';
+import { useMediaUrl } from '../Media';
 
-/** One square of the Media tab: a photo's thumbnail (opens the viewer) or a video (plays it). */
+/** One square of the Media tab: a photo's thumbnail or a video's play mark; opens the viewer. */
 export function MediaTile({
   store,
   message,
@@ -22,10 +22,9 @@ export function MediaTile({
     return (
       <button
         className="gallery-tile video"
+        data-media-id={a.id}
         aria-label={`Video ${a.name}, ${when}, play`}
-        onClick={() =>
-          void mediaUrl(store, a.id, 'original').then((href) => window.open(href, '_blank'))
-        }
+        onClick={onOpen}
       >
         <span aria-hidden="true">▶</span>
       </button>

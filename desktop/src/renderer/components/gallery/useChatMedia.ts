@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ChatMediaTab, MessageView } from '../../../common/contract';
 import { errorText } from '../../format';
-import type { AppStore } from '../../state/store';
+import { useAppState, type AppStore } from '../../state/store';
 
 export interface ChatMediaState {
   tab: ChatMediaTab;
@@ -24,6 +24,8 @@ export interface ChatMediaState {
  * engine fetches history from the server when its cache runs out). A page that found nothing new
  * (the engine looked through older history without a match) asks again at once, so the list
  * reaches the next item or the start of the chat without the person scrolling an empty list.
+ * Live: when the chat's messages change (a new photo, a delete for everyone or for me, an edit
+ * that adds a link), what the tab shows is read again from the cache.
  */
 export function useChatMedia(
   store: AppStore,
@@ -39,8 +41,13 @@ export function useChatMedia(
   // The request in flight belongs to this tab; a switch of tab or chat drops its answer.
   const generation = useRef(0);
   const busy = useRef(false);
+  // What was asked while a request was in flight, done when it settles.
+  const queued = useRef<{ refresh: boolean; page: boolean }>({ refresh: false, page: false });
   const oldest = useRef<number | undefined>(undefined);
   const reached = useRef<number | null>(null);
+  const moreRef = useRef(true);
+  const version = useAppState(store, (s) => s.messageVersions[conversationId] ?? 0);
+  const seenVersion = useRef(version);
 
   const fetchPage = useCallback(
     (beforeSeq: number | undefined) => {
@@ -55,6 +62,7 @@ export function useChatMedia(
           const progressed = page.cachedFrom !== reached.current;
           reached.current = page.cachedFrom;
           oldest.current = page.messages.at(-1)?.seq ?? beforeSeq;
+          moreRef.current = page.more;
           setMessages((previous) =>
             beforeSeq === undefined ? page.messages : [...previous, ...page.messages],
           );
@@ -62,6 +70,7 @@ export function useChatMedia(
           setComplete(page.complete);
           setCachedFrom(page.cachedFrom);
           setLoading(false);
+          if (settle()) return;
           // Nothing of this tab in the history just fetched: keep looking further back (only while
           // the engine gets further, so a server that stops answering pages cannot spin this).
           if (page.messages.length === 0 && page.more && progressed) fetchPage(oldest.current);
@@ -71,16 +80,67 @@ export function useChatMedia(
           busy.current = false;
           setError(errorText(e));
           setLoading(false);
+          settle();
         },
       );
     },
+    // settle and refresh, declared below, belong to the same render and the same dependencies.
     [store, conversationId, tab],
   );
 
+  /** Reads again, from the cache, everything the tab shows (down to its oldest loaded item). */
+  const refresh = useCallback(() => {
+    if (busy.current) {
+      queued.current.refresh = true;
+      return;
+    }
+    // Nothing shown yet, and more may come: the first page is what to ask for.
+    if (oldest.current === undefined && moreRef.current) {
+      fetchPage(undefined);
+      return;
+    }
+    const mine = generation.current;
+    busy.current = true;
+    const fromSeq = moreRef.current ? (oldest.current ?? 0) : 0;
+    store.chat.listChatMediaSince(conversationId, tab, fromSeq).then(
+      (shown) => {
+        if (mine !== generation.current) return;
+        busy.current = false;
+        setMessages(shown);
+        settle();
+      },
+      () => {
+        // The next change or scroll reads again; what is shown stays.
+        if (mine !== generation.current) return;
+        busy.current = false;
+        settle();
+      },
+    );
+  }, [store, conversationId, tab, fetchPage]);
+
+  /** Runs what waited for the request that just settled; true when it started one. */
+  function settle(): boolean {
+    const { refresh: wantsRefresh, page } = queued.current;
+    queued.current = { refresh: false, page: false };
+    if (wantsRefresh) {
+      queued.current.page = page;
+      refresh();
+      return true;
+    }
+    if (page && moreRef.current) {
+      fetchPage(oldest.current);
+      return true;
+    }
+    return false;
+  }
+
   useEffect(() => {
     generation.current++;
+    busy.current = false;
+    queued.current = { refresh: false, page: false };
     oldest.current = undefined;
     reached.current = null;
+    moreRef.current = true;
     setMessages([]);
     setMore(true);
     setComplete(false);
@@ -88,8 +148,18 @@ export function useChatMedia(
     fetchPage(undefined);
   }, [fetchPage]);
 
+  useEffect(() => {
+    if (version === seenVersion.current) return;
+    seenVersion.current = version;
+    refresh();
+  }, [version, refresh]);
+
   const loadMore = useCallback(() => {
-    if (busy.current || !more) return;
+    if (!more) return;
+    if (busy.current) {
+      queued.current.page = true;
+      return;
+    }
     fetchPage(oldest.current);
   }, [fetchPage, more]);
 
