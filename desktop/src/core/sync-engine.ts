@@ -1,24 +1,10 @@
 import { io, type Socket } from 'socket.io-client';
-import {
-  PROTOCOL_VERSION,
-  type ClientRequestName,
-  type ClientToServerEvents,
-  type ConversationEvent,
-  type ConversationSummary,
-  type LogEntry,
-  type PresenceInfo,
-  type JoinRequestUpdate,
-  type PublicUser,
-  type RequestAnswer,
-  type RequestPayload,
-  type Result,
-  type ServerToClientEvents,
-  type SessionRevoked,
-} from '@chitchat/shared';
+import { PROTOCOL_VERSION, type ClientRequestName, type ClientToServerEvents, type ConversationEvent, type ConversationSummary, type LogEntry, type PresenceInfo, type JoinRequestUpdate, type PublicUser, type RequestAnswer, type RequestPayload, type Result, type ServerToClientEvents } from '@chitchat/shared';
 import type { ConnectionState } from '../common/contract';
 import { AccountSync } from './account-sync';
 import { ApiError, type ApiClient } from './api-client';
 import { MemberNames } from './member-names';
+import { revokedMessage, wireStatePushes } from './sync-pushes';
 import { OutboxSender } from './outbox-sender';
 import { PlayedMarks } from './played-marks';
 import { ReceiptSender } from './receipt-sender';
@@ -317,59 +303,15 @@ export class SyncEngine {
         this.logger.error('the server does not support this app version', { data: error.data });
       }
     });
-    socket.on('event', (event) => {
-      this.enqueue(() => this.onLiveEvent(event));
-    });
-    socket.on('conversation', (summary) => {
-      this.enqueue(async () => {
-        this.store.applySummary(summary);
-        this.listener.changed({ list: true, conversations: [summary.id] });
-        const row = this.store.conversation(summary.id);
-        if (row !== null && summary.lastSeq > row.last_seq) await this.catchUpOrRetry(summary.id);
-      });
-    });
-    socket.on('receipt', (update) => {
-      this.enqueue(async () => {
-        if (update.userId === this.store.userId) {
-          this.store.applyOwnReceipt(update.conversationId, update.deliveredSeq, update.readSeq);
-          this.listener.changed({ list: true, conversations: [] });
-        } else {
-          this.store.applyMemberReceipt(
-            update.conversationId,
-            update.userId,
-            update.deliveredSeq,
-            update.readSeq,
-          );
-          this.listener.changed({ list: false, conversations: [update.conversationId] });
-        }
-      });
-    });
-    socket.on('receipt:group', (update) => {
-      this.enqueue(async () => {
-        this.store.applyGroupReceipt(update.conversationId, update.deliveredSeq, update.readSeq);
-        this.listener.changed({ list: false, conversations: [update.conversationId] });
-      });
-    });
-    socket.on('receipt:played', (receipt) => {
-      this.enqueue(async () => this.played.onPush(receipt));
-    });
-    socket.on('typing', (update) => {
-      this.typing.setPerson(update.conversationId, update.userId, update.typing);
-    });
-    socket.on('presence', (info) => this.listener.presence(info));
-    socket.on('account:changed', (update) => {
-      this.enqueue(() => this.account.onChanged(update));
-    });
-    socket.on('invitation', () => this.listener.invitation());
-    socket.on('join-request', (update) => this.listener.joinRequest(update));
-    // Someone's name, photo or about as this account may see them (issue #15): avatars and
-    // headers follow live, and the cache keeps it for offline.
-    socket.on('user:changed', (user) => {
-      this.enqueue(async () => {
-        this.store.upsertUsers([user]);
-        this.listener.changed({ list: true, conversations: [] });
-        if (user.id === this.store.userId) this.listener.ownProfile(user);
-      });
+    wireStatePushes(socket, {
+      store: this.store,
+      listener: this.listener,
+      typing: this.typing,
+      played: this.played,
+      account: this.account,
+      enqueue: (task) => this.enqueue(task),
+      onLiveEvent: (event) => this.onLiveEvent(event),
+      catchUpOrRetry: (conversationId) => this.catchUpOrRetry(conversationId),
     });
     // The server is shutting down and will close this socket shortly. Move now rather than wait:
     // behind a load balancer the reconnect lands on another server, and an embedded server is
@@ -614,23 +556,3 @@ export { RequestFailed };
 /** The seqs of the voice notes among these events (their played marks are asked for). */
 const voiceNoteSeqs = (events: readonly LogEntry[]): number[] =>
   events.flatMap((e) => (e.type === 'message' && 'voice' in e.payload ? [e.seq] : []));
-
-/** What the person is told when the server signs this device out. */
-function revokedMessage(reason: SessionRevoked['reason']): string {
-  switch (reason) {
-    case 'token_reuse':
-      return 'This sign-in was ended for safety (its token was used twice); sign in again.';
-    case 'disabled':
-      return 'Your account was disabled by an admin of this server.';
-    case 'password_changed':
-      return 'Your password was changed on another device; sign in with the new password.';
-    case 'account_deleted':
-      return 'Your account was deleted.';
-    case 'revoked':
-    case 'logged_out':
-      return 'This device was signed out.';
-    default:
-      // A reason from a newer server.
-      return 'This device was signed out.';
-  }
-}
