@@ -224,6 +224,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
       twoStepRequiredForAdmins: config.TOTP_REQUIRED_FOR_ADMINS,
     },
     twoStep,
+    memberInvites: config.MEMBER_INVITES,
     ...clock,
   });
 

@@ -119,6 +119,11 @@ const envSchema = z.object({
    */
   TOTP_REQUIRED_FOR_ADMINS: booleanSetting,
   /**
+   * Members may make invite codes too (issue #18: "made by admins and, if the admin allows, by
+   * members"): single-use ones, listed and revoked by their maker. Off by default.
+   */
+  MEMBER_INVITES: booleanSetting,
+  /**
    * The VAPID key pair of Web Push (issue #17): unset, generated once into DATA_DIR. Set both, the
    * same on every process, in scaled mode (required there when Web Push is on, like JWT_SECRET):
    * a browser's subscription is bound to the public key it was made with.

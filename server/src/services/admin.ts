@@ -45,6 +45,8 @@ export function createAdminService(deps: {
   server?: AdminServerInfo;
   /** With `TOTP_REQUIRED_FOR_ADMINS`, an admin acts only once their two-step sign-in is on. */
   twoStep?: { adminMayAct(user: UserRecord): Promise<boolean> };
+  /** `MEMBER_INVITES`: members may make single-use invites, and list and revoke their own. */
+  memberInvites?: boolean;
   now?: () => number;
 }) {
   const { store, sessions } = deps;
@@ -71,6 +73,18 @@ export function createAdminService(deps: {
         'This server requires two-step sign-in for admins: turn it on under Settings → Two-step sign-in first.',
       );
     }
+  }
+
+  /**
+   * True for an enabled member (not an admin) of a server with MEMBER_INVITES: they act on their
+   * own invites as a member. Admins and the operator go through requireAdmin.
+   */
+  async function invitingMember(actor: AdminActor): Promise<boolean> {
+    if (deps.memberInvites !== true || actor.kind !== 'user') return false;
+    const user = await store.getUser(actor.userId);
+    return (
+      user !== null && user.role === 'member' && user.disabledAt === null && user.deletedAt === null
+    );
   }
 
   async function userByIdOrName(idOrUsername: string): Promise<UserRecord> {
@@ -118,7 +132,10 @@ export function createAdminService(deps: {
     },
 
     async createInvite(actor: AdminActor, body: InviteCreateBody): Promise<Invite> {
-      await requireAdmin(actor);
+      if (!(await invitingMember(actor))) await requireAdmin(actor);
+      else if ((body.maxUses ?? 1) > 1) {
+        throw forbidden('Members can make single-use invites only; ask an admin for more uses.');
+      }
       const at = now();
       const record: InviteRecord = {
         code: randomBytes(INVITE_CODE_BYTES).toString('base64url'),
@@ -134,12 +151,22 @@ export function createAdminService(deps: {
     },
 
     async listInvites(actor: AdminActor): Promise<Invite[]> {
+      if (await invitingMember(actor)) {
+        const own = actor.kind === 'user' ? actor.userId : null;
+        return (await store.listInvites()).filter((i) => i.createdBy === own).map(toInvite);
+      }
       await requireAdmin(actor);
       return (await store.listInvites()).map(toInvite);
     },
 
     async revokeInvite(actor: AdminActor, code: string): Promise<void> {
-      await requireAdmin(actor);
+      if (await invitingMember(actor)) {
+        // A member's own only; anyone else's is answered as unknown (codes stay unrevealed).
+        const invite = await store.getInvite(code);
+        if (actor.kind !== 'user' || invite?.createdBy !== actor.userId) {
+          throw notFound('No such invite.');
+        }
+      } else await requireAdmin(actor);
       if (!(await store.revokeInvite(code, now()))) throw notFound('No such invite.');
     },
 
