@@ -114,6 +114,64 @@ describe('read receipts off', () => {
     expect((await anaSeesRead).readSeq).toBe(later.seq);
   });
 
+  it('turning receipts on again does not reveal the reads made while off: receiptSeq stays frozen until the next read', async () => {
+    const conversationId = await chat();
+    // Ben reads what is there with receipts on: Ana sees it read.
+    const first = await send(ana, conversationId, 'first');
+    const firstRead = receiptWhere(
+      ana.socket,
+      conversationId,
+      ben.userId,
+      (r) => r.readSeq >= first.seq,
+    );
+    await call(ben.socket, 'receipt:read', { conversationId, seq: first.seq });
+    expect((await firstRead).readSeq).toBe(first.seq);
+
+    // Off: two more messages read by Ben, seen by Ana as delivered only, receiptSeq frozen.
+    await setReceipts(ben, false);
+    const second = await send(ana, conversationId, 'second');
+    const third = await send(ana, conversationId, 'third');
+    const delivered = receiptWhere(
+      ana.socket,
+      conversationId,
+      ben.userId,
+      (r) => r.deliveredSeq >= third.seq,
+    );
+    await call(ben.socket, 'receipt:read', { conversationId, seq: second.seq });
+    await call(ben.socket, 'receipt:read', { conversationId, seq: third.seq });
+    // While off Ana is shown no read mark of Ben's (0: clients keep the highest they were told).
+    expect(await delivered).toMatchObject({ deliveredSeq: third.seq, readSeq: 0 });
+    const benOf = async () =>
+      (await call(ana.socket, 'conversation:members', { conversationId })).members.find(
+        (m) => m.userId === ben.userId,
+      );
+    expect(await benOf()).toMatchObject({ deliveredSeq: third.seq, receiptSeq: 0 });
+
+    // On again: nothing is revealed by the switch itself; Ana hears no receipt past `first`.
+    const heard: ReceiptUpdate[] = [];
+    const listener = (r: ReceiptUpdate) => {
+      if (r.userId === ben.userId) heard.push(r);
+    };
+    ana.socket.on('receipt', listener);
+    expect((await setReceipts(ben, true)).body.readReceipts).toBe(true);
+    expect(await benOf()).toMatchObject({ receiptSeq: first.seq });
+    // Ben's own devices still know everything he read.
+    const benList = await call(ben.socket, 'conversation:list', {});
+    expect(benList.conversations.find((c) => c.id === conversationId)?.readSeq).toBe(third.seq);
+    // The next read is public again: Ana's first receipt about Ben after the switch is that one.
+    const fourth = await send(ana, conversationId, 'fourth');
+    const fourthRead = receiptWhere(
+      ana.socket,
+      conversationId,
+      ben.userId,
+      (r) => r.readSeq >= fourth.seq,
+    );
+    await call(ben.socket, 'receipt:read', { conversationId, seq: fourth.seq });
+    expect((await fourthRead).readSeq).toBe(fourth.seq);
+    ana.socket.off('receipt', listener);
+    expect(heard.filter((r) => r.readSeq > first.seq && r.readSeq < fourth.seq)).toEqual([]);
+  });
+
   it('leaves groups alone: members see who read, whatever the switch says', async () => {
     expect((await setReceipts(ben, false)).status).toBe(200);
     const g = await group(ana, [ben], 'Book club');

@@ -146,8 +146,9 @@ export function createMessagingService(deps: {
     if (snapshot === null) return;
     if (conversation.kind === 'direct') {
       // A block either way keeps each one's marks from the other (as WhatsApp: the blocked person
-      // sees no read receipts from the blocker either).
-      fanout.toUsers([userId], 'receipt', update);
+      // sees no read receipts from the blocker either). The person's own devices hear their private
+      // readSeq: with read receipts off the public mark stays frozen, but their reads still sync.
+      fanout.toUsers([userId], 'receipt', { ...update, readSeq: membership.readSeq });
       const peer = snapshot.userIds.find((id) => id !== userId);
       if (peer === undefined) return;
       const visible = await peerMarksVisibility(store, conversation, peer, userId);
@@ -396,7 +397,16 @@ export function createMessagingService(deps: {
           ? { conversation: known, visibleLastSeq: known.lastSeq }
           : await readAccess(store, conversationId, userId);
       const capped = Math.min(seq, visibleLastSeq);
-      const marks = kind === 'read' ? { readSeq: capped } : { deliveredSeq: capped };
+      // Read receipts off count in direct chats only (groups always count, as WhatsApp): there the
+      // read is private and the public receiptSeq stays frozen (DESIGN §3).
+      const privateRead =
+        kind === 'read' &&
+        conversation.kind === 'direct' &&
+        (await store.getUser(userId))?.readReceipts === false;
+      const marks =
+        kind === 'read'
+          ? { readSeq: capped, ...(privateRead ? { privateRead } : {}) }
+          : { deliveredSeq: capped };
       const { membership, changed } = await store.advanceReceipts(conversationId, userId, marks);
       if (changed) await announceReceipt(conversation, membership);
       return { deliveredSeq: membership.deliveredSeq, readSeq: membership.readSeq };

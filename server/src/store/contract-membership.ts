@@ -209,6 +209,39 @@ export function describeMembershipContract(context: ContractContext): void {
     });
   });
 
+  it('a private read (read receipts off) moves readSeq but leaves receiptSeq frozen; a public one moves both', async () => {
+    const { conversation } = await store().getOrCreateDirect({
+      id: randomUUID(),
+      userId: who(a),
+      peerId: who(b),
+      at: 1,
+    });
+    await store().appendMessage(message(conversation.id, a, 'one'));
+    await store().appendMessage(message(conversation.id, a, 'two'));
+    await store().appendMessage(message(conversation.id, a, 'three'));
+    const first = await store().advanceReceipts(conversation.id, who(b), { readSeq: 1 });
+    expect(first.membership).toMatchObject({ deliveredSeq: 1, readSeq: 1, receiptSeq: 1 });
+    const hidden = await store().advanceReceipts(conversation.id, who(b), {
+      readSeq: 3,
+      privateRead: true,
+    });
+    expect(hidden).toMatchObject({
+      changed: true,
+      membership: { deliveredSeq: 3, readSeq: 3, receiptSeq: 1 },
+    });
+    expect(await store().getMembership(conversation.id, who(b))).toMatchObject({
+      readSeq: 3,
+      receiptSeq: 1,
+    });
+    // A public read later moves the public mark to it (never back).
+    const shown = await store().advanceReceipts(conversation.id, who(b), { readSeq: 3 });
+    expect(shown.membership).toMatchObject({ readSeq: 3 });
+    expect((await store().getMembership(conversation.id, who(b)))?.receiptSeq).toBe(1);
+    await store().appendMessage(message(conversation.id, a, 'four'));
+    const next = await store().advanceReceipts(conversation.id, who(b), { readSeq: 4 });
+    expect(next.membership).toMatchObject({ readSeq: 4, receiptSeq: 4 });
+  });
+
   it("the change cursor: a change after it is returned since it; others' receipts do not change mine", async () => {
     const { conversation } = await store().getOrCreateDirect({
       id: randomUUID(),

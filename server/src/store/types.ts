@@ -285,11 +285,16 @@ export interface ConversationStore {
     cap: number,
   ): Promise<number>;
 
-  /** Moves watermarks forward only (MAX in the write); returns the membership after. */
+  /**
+   * Moves watermarks forward only (MAX in the write); returns the membership after. `readSeq`
+   * moves `receiptSeq` (the public read mark) too, unless `privateRead` is set: a person with read
+   * receipts off reads privately, so their receiptSeq stays frozen where it was (DESIGN §3) and
+   * turning receipts on again reveals none of those reads.
+   */
   advanceReceipts(
     conversationId: string,
     userId: string,
-    marks: { deliveredSeq?: number; readSeq?: number },
+    marks: { deliveredSeq?: number; readSeq?: number; privateRead?: boolean },
   ): Promise<{ membership: MembershipRecord; changed: boolean }>;
   /**
    * The minimum delivered and public read watermarks over the current members (0 when none): what

@@ -329,7 +329,11 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
         // MAX in the write itself: a watermark never moves back, whatever raced it.
         await Membership.updateOne(
           { conversationId, userId },
-          { $max: { deliveredSeq, readSeq, receiptSeq: readSeq }, $set: { version } },
+          // A private read (receipts off) leaves the public mark where it was.
+          {
+            $max: { deliveredSeq, readSeq, receiptSeq: marks.privateRead === true ? 0 : readSeq },
+            $set: { version },
+          },
           { session },
         );
         const after = await membershipDoc(conversationId, userId, session);

@@ -443,7 +443,7 @@ export function sqliteConversationStore(
   interface ReceiptWrite {
     conversationId: string;
     userId: string;
-    marks: { deliveredSeq?: number; readSeq?: number };
+    marks: { deliveredSeq?: number; readSeq?: number; privateRead?: boolean };
   }
 
   /** One receipt inside a group commit; `version` is the batch's. */
@@ -455,12 +455,14 @@ export function sqliteConversationStore(
     if (readSeq === row.read_seq && deliveredSeq === row.delivered_seq) {
       return { membership: toMembership(row), changed: false };
     }
-    st.advanceMarks.run({ conversationId, userId, deliveredSeq, readSeq, version });
+    // A private read (receipts off) leaves the public mark where it was.
+    const receiptSeq = marks.privateRead === true ? 0 : readSeq;
+    st.advanceMarks.run({ conversationId, userId, deliveredSeq, readSeq, receiptSeq, version });
     // The row as the update left it, built here rather than read back (a receipt flood's hot path).
     const membership = toMembership(row);
     membership.deliveredSeq = deliveredSeq;
     membership.readSeq = readSeq;
-    membership.receiptSeq = Math.max(row.receipt_seq, readSeq);
+    membership.receiptSeq = Math.max(row.receipt_seq, receiptSeq);
     membership.version = version;
     return { membership, changed: true };
   };

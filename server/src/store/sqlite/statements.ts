@@ -151,7 +151,7 @@ export function conversationStatements(db: SqliteDatabase) {
     ),
     advanceMarks: prepare(
       `UPDATE memberships SET delivered_seq = MAX(delivered_seq, @deliveredSeq), read_seq = MAX(read_seq, @readSeq),
-         receipt_seq = MAX(receipt_seq, @readSeq), version = @version
+         receipt_seq = MAX(receipt_seq, @receiptSeq), version = @version
        WHERE conversation_id = @conversationId AND user_id = @userId`,
     ),
     setMuted: prepare(
