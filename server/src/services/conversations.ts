@@ -272,6 +272,13 @@ export function createConversationsService(deps: {
         userIds: unique.filter((id) => !known.has(id)),
       });
     }
+    // A disabled account signs in nowhere and reads nothing: adding it would only hand it a
+    // group's history the day it is enabled, chosen by someone else (an admin enables it first).
+    const disabled = found.filter((u) => u.disabledAt !== null).map((u) => u.id);
+    if (disabled.length > 0)
+      throw new ServiceError('forbidden', 'A disabled account cannot be added to a group.', {
+        userIds: disabled,
+      });
   }
 
   async function refuseIfBlocked(actorId: string, userIds: readonly string[]): Promise<void> {
