@@ -24,6 +24,7 @@ import { spend, type DeviceRateLimits } from './device-limits';
 import { ServiceError, forbidden, refusalToError } from './errors';
 import type { Fanout } from './fanout';
 import { GroupReceipts } from './group-receipts';
+import { conversationReadsOfTurn } from './turn-reads';
 import { requireSendRight } from './group-rules';
 import { MembershipCache } from './membership-cache';
 import { blocks, peerMarksVisibility, requestState } from './relationships';
@@ -165,6 +166,8 @@ export function createMessagingService(deps: {
     // The group's minimum is computed once per tick, however many receipts arrive meanwhile.
     groupReceipts.touch(conversationId, snapshot.userIds.length);
   }
+
+  const conversationsOfTurn = conversationReadsOfTurn(store);
 
   /**
    * The two members of each direct chat this process has seen: they never change, so a send to a
@@ -389,7 +392,11 @@ export function createMessagingService(deps: {
       // A current member (the cached snapshot says so, at the version just read) reads up to the
       // conversation's lastSeq: no membership row is read and converted for each receipt of a
       // flood. Anyone else (a former member, capped at their leftSeq; a stranger) goes the long way.
-      const known = await store.getConversation(conversationId);
+      // Shared with the turn's other receipts (./turn-reads.ts); read again when it is older
+      // than the seq this receipt names, so that the cap below is never an outdated lastSeq.
+      let known = await conversationsOfTurn.get(conversationId);
+      if (known !== null && seq > known.lastSeq)
+        known = await conversationsOfTurn.fresh(conversationId);
       const snapshot =
         known === null ? null : await members.atLeast(conversationId, known.membersVersion);
       const { conversation, visibleLastSeq } =
