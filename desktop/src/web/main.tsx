@@ -3,6 +3,7 @@ import { hostBridgeFromPort } from '../common/rpc';
 import { mountApp } from '../renderer/mount';
 import { unsubscribeOnSignOut } from './browser-push';
 import { createBrowserShell } from './browser-shell';
+import { keepChatPhotos } from './chat-photos';
 import { startEngineWorker } from './engine-connection';
 import { showStartFailure } from './start-failure';
 import { watchUnread } from './unread-badge';
@@ -17,6 +18,7 @@ window.chitchatHost = host;
 window.chitchatShell = createBrowserShell(window);
 if (window.chitchatShell.push) unsubscribeOnSignOut(host, window.chitchatShell.push);
 watchUnread(host, document, navigator);
+if ('caches' in window) keepChatPhotos(host, caches);
 mountApp(host);
 
 if ('serviceWorker' in navigator) {

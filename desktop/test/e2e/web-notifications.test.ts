@@ -2,10 +2,19 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, connect, register, startServer, type TestServer } from '@chitchat/server/testing';
+import {
+  call,
+  connect,
+  http,
+  register,
+  startServer,
+  type TestServer,
+} from '@chitchat/server/testing';
+import { pushTagOf, type WebPushPayload } from '@chitchat/shared';
+import { PHOTO_CACHE, conversationUrl, photoCacheUrl } from '../../src/web/sw/notification';
 import { browserKeys, opened, startPushService } from '@chitchat/server/testing/push';
 import { chromiumAvailable, launchChromium, screenshotDir } from './browser';
-import { buildWebApp, signUpInWeb } from './web-rig';
+import { buildWebApp, signUpInWeb, solidPng } from './web-rig';
 
 /*
  * Web Push from the web app's side (issue #17), as the server serves it, in Chromium:
@@ -193,6 +202,143 @@ run('web app notifications in Chromium', () => {
     await again.getByRole('heading', { name: 'Sign in to chitchat' }).waitFor();
     await expect.poll(() => again.evaluate((k) => localStorage.getItem(k), FAKE_KEY)).toBeNull();
     expect(await subscriptionsOf(userId)).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a push as the chat\'s notification with its photo, folds a second into "2 new messages", and a click opens that chat', async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    const page = await context.newPage();
+    watch(page);
+    const username = `cleo_${process.pid}`;
+    await signUpInWeb(page, server.url, username);
+    const cleo = await userIdOf(username);
+
+    // Bob, with a profile photo, writes to Cleo: the chat's photo is kept for notifications.
+    const bob = await register(server, `bob_photo_${process.pid}`);
+    const media = await fetch(`${server.url}/api/media`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bob.accessToken}`, 'content-type': 'image/png' },
+      body: new Uint8Array(solidPng(96, 96, [200, 60, 40])),
+    });
+    expect(media.status).toBe(201);
+    const photo = ((await media.json()) as { id: string }).id;
+    expect(
+      (await http(server, 'PATCH', '/api/me', { token: bob.accessToken, body: { photo } })).status,
+    ).toBe(200);
+    const bobSocket = await connect(server, bob.accessToken);
+    const chat = await call(bobSocket, 'conversation:direct', { userId: cleo });
+    await call(bobSocket, 'message:send', {
+      conversationId: chat.id,
+      clientMsgId: crypto.randomUUID(),
+      text: 'Hi Cleo',
+    });
+    bobSocket.close();
+    const bobName = bob.user.displayName;
+    await page.getByRole('navigation', { name: 'Conversations' }).getByText('Hi Cleo').waitFor();
+    await expect
+      .poll(() =>
+        page.evaluate(
+          async ({ cacheName, url }) =>
+            (await (await caches.open(cacheName)).match(url)) !== undefined,
+          { cacheName: PHOTO_CACHE, url: photoCacheUrl(chat.id) },
+        ),
+      )
+      .toBe(true);
+
+    const cdp = await context.newCDPSession(page);
+    const registration = new Promise<string>((resolve) => {
+      cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((r) => r.scopeURL === `${server.url}/` && !r.isDeleted);
+        if (ours !== undefined) resolve(ours.registrationId);
+      });
+    });
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await cdp.send('ServiceWorker.enable');
+    const registrationId = await registration;
+    const deliver = (seq: number, preview: string) => {
+      const payload: WebPushPayload = {
+        type: 'message',
+        conversationId: chat.id,
+        seq,
+        senderName: bobName,
+        conversationTitle: null,
+        preview,
+        tag: pushTagOf(chat.id),
+      };
+      return cdp.send('ServiceWorker.deliverPushMessage', {
+        origin: server.url,
+        registrationId,
+        data: JSON.stringify(payload),
+      });
+    };
+    const shown = () =>
+      page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+          title: n.title,
+          body: n.body,
+          tag: n.tag,
+          icon: n.icon.slice(0, 'data:image/'.length),
+        })),
+      );
+
+    await deliver(2, 'Are you coming tonight?');
+    await expect
+      .poll(shown)
+      .toEqual([
+        {
+          title: bobName,
+          body: 'Are you coming tonight?',
+          tag: `chat:${chat.id}`,
+          icon: 'data:image/',
+        },
+      ]);
+    await deliver(3, 'I saved you a seat');
+    await expect.poll(shown).toEqual([
+      {
+        title: bobName,
+        body: '2 new messages · I saved you a seat',
+        tag: `chat:${chat.id}`,
+        icon: 'data:image/',
+      },
+    ]);
+    expect(await page.getByRole('heading', { name: bobName, level: 2 }).count()).toBe(0);
+
+    // The click, as the worker receives it: the open tab opens the chat.
+    const [worker] = context.serviceWorkers();
+    expect(worker).toBeDefined();
+    await worker?.evaluate(async () => {
+      const scope = self as unknown as {
+        registration: ServiceWorkerRegistration;
+        dispatchEvent(event: Event): boolean;
+      };
+      const [notification] = await scope.registration.getNotifications();
+      const NotificationEventOf = (
+        globalThis as unknown as {
+          NotificationEvent: new (type: string, init: { notification: Notification }) => Event;
+        }
+      ).NotificationEvent;
+      if (notification === undefined) throw new Error('no notification to click');
+      try {
+        scope.dispatchEvent(new NotificationEventOf('notificationclick', { notification }));
+      } catch {
+        // waitUntil refuses an event the test made; the handler's work has already started.
+      }
+    });
+    await page.getByRole('heading', { name: bobName, level: 2 }).waitFor();
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+    await expect.poll(shown).toEqual([]);
+    await page.screenshot({ path: path.join(screenshotDir, 'web-notify-04-opened.png') });
+
+    // With no tab open, the worker opens the chat's address: a fresh tab there opens the chat.
+    await page.close();
+    const fresh = await context.newPage();
+    watch(fresh);
+    await fresh.goto(`${server.url}${conversationUrl(chat.id)}`);
+    await fresh.getByRole('heading', { name: bobName, level: 2 }).waitFor();
+    expect(new URL(fresh.url()).hash).toBe('');
     await context.close();
   });
 

@@ -1,6 +1,14 @@
 /// <reference lib="webworker" />
 import { webPushPayloadSchema } from '@chitchat/shared';
-import { conversationUrl, notificationOf, type OpenConversationMessage } from './notification';
+import {
+  PHOTO_CACHE,
+  conversationUrl,
+  countOf,
+  dataUrlOf,
+  notificationOf,
+  photoCacheUrl,
+  type OpenConversationMessage,
+} from './notification';
 
 /*
  * The web app's service worker (issue #17, DESIGN §11), served as /sw.js:
@@ -92,34 +100,56 @@ self.addEventListener('push', (event) => {
       }
       const parsed = webPushPayloadSchema.safeParse(raw);
       if (!parsed.success) return;
-      const shown = notificationOf(parsed.data, Date.now());
+      const payload = parsed.data;
+      // The chat's notification still shown: this push is folded into it ("3 new messages").
+      const [earlier] = await self.registration.getNotifications({ tag: payload.tag });
+      const icon = await chatPhoto(payload.conversationId);
+      const shown = notificationOf(payload, Date.now(), {
+        ...(earlier !== undefined ? { earlier: { count: countOf(earlier.data) } } : {}),
+        ...(icon !== null ? { icon } : {}),
+      });
       await self.registration.showNotification(shown.title, shown.options);
     })(),
   );
 });
 
+/** The chat's photo the page kept (see PHOTO_CACHE), as a data: address; null when none. */
+async function chatPhoto(conversationId: string): Promise<string | null> {
+  try {
+    const cached = await (await caches.open(PHOTO_CACHE)).match(photoCacheUrl(conversationId));
+    if (cached === undefined) return null;
+    const mime = cached.headers.get('content-type') ?? 'image/jpeg';
+    return dataUrlOf(mime, new Uint8Array(await cached.arrayBuffer()));
+  } catch {
+    return null;
+  }
+}
+
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
   const data = event.notification.data as { conversationId?: unknown } | null;
   const conversationId = typeof data?.conversationId === 'string' ? data.conversationId : null;
-  event.waitUntil(
-    (async () => {
-      const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-      const open = windows[0];
-      if (open !== undefined) {
-        await open.focus();
-        if (conversationId !== null) {
-          const message: OpenConversationMessage = {
-            type: 'chitchat:open-conversation',
-            conversationId,
-          };
-          open.postMessage(message);
-        }
-        return;
-      }
-      await self.clients.openWindow(
-        conversationId === null ? '/' : conversationUrl(conversationId),
-      );
-    })(),
-  );
+  event.waitUntil(openConversation(conversationId));
 });
+
+/**
+ * A click on a notification: the app's tab in view (else any of its tabs) comes forward and opens
+ * the chat (told by a message); with no tab open, a new one opens at the chat's address.
+ */
+async function openConversation(conversationId: string | null): Promise<void> {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open =
+    windows.find((w) => w.focused) ??
+    windows.find((w) => w.visibilityState === 'visible') ??
+    windows[0];
+  if (open === undefined) {
+    await self.clients.openWindow(conversationId === null ? '/' : conversationUrl(conversationId));
+    return;
+  }
+  if (conversationId !== null) {
+    const message: OpenConversationMessage = { type: 'chitchat:open-conversation', conversationId };
+    open.postMessage(message);
+  }
+  // Refused when the browser does not count the click as the person's (focus needs one).
+  await open.focus().catch(() => undefined);
+}
