@@ -14,6 +14,8 @@ export const IPC = {
   openExternal: 'shell:open-external',
   /** main -> renderer: open this conversation `(id)` (a notification was clicked). */
   openConversation: 'shell:open-conversation',
+  /** main -> renderer: open the join preview of this invite code (a chitchat:// or /join/ link). */
+  openInvite: 'shell:open-invite',
 } as const;
 
 /** The switch main adds to the renderer's command line for `ChatShellBridge.defaultServerUrl`. */

@@ -44,6 +44,11 @@ export interface ChatShellBridge {
    */
   onOpenConversation(listener: (id: string) => void): () => void;
   /**
+   * Main asks the screen to show the join preview of a group invite (a `chitchat://join/<code>` or
+   * `https://<server>/join/<code>` link opened outside the app). Absent in the web app.
+   */
+  onOpenInvite?(listener: (code: string) => void): () => void;
+  /**
    * Opens a link in the system browser. Main lets through only http(s) links (see
    * desktop/src/main/link-policy.ts); anything else is refused and logged, silently for the page.
    */

@@ -39,6 +39,7 @@ import { createFileLogger, type MainLogger } from './file-logger';
 import { APP_ID, defaultServerUrl, rendererDevUrl } from './launch';
 import { applicationMenu } from './menu';
 import { hardenSessions, openExternal, serveRenderer } from './sessions';
+import { INVITE_URL_SCHEME, InviteLinkRouter } from './invite-urls';
 import { forNotificationServer, notificationFor } from './notification-policy';
 import { appTitle, profileFromArgv, profilePaths, type ProfilePaths } from './profile';
 import { createTokenStore, type TokenCipher, type WeakProtection } from './secret-store';
@@ -85,6 +86,9 @@ const logger: MainLogger = createFileLogger(path.join(paths.logsDir, 'main.log')
   ...(app.isPackaged ? {} : { echo: (line: string) => console.log(line) }),
 });
 
+// Invite codes wait here until the window's page can take them (sendToWindow is hoisted).
+const invites = new InviteLinkRouter((code) => sendToWindow(IPC.openInvite, code));
+
 // One instance per profile: the lock lives in the profile's userData, so `--profile work` runs
 // beside the default profile, and a second start of the same profile focuses the first.
 const primaryInstance = app.requestSingleInstanceLock({ profile: paths.profile });
@@ -94,7 +98,15 @@ if (!primaryInstance) {
   protocol.registerSchemesAsPrivileged([
     { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
   ]);
-  app.on('second-instance', () => {
+  // Group invite links opened outside the app (chitchat://join/<code>, the server's /join/ URL).
+  app.setAsDefaultProtocolClient(INVITE_URL_SCHEME);
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    if (invites.open(url) && app.isReady()) showWindow();
+  });
+  invites.openFromArgv(process.argv);
+  app.on('second-instance', (_event, argv) => {
+    invites.openFromArgv(argv);
     if (app.isReady()) showWindow();
   });
   app
@@ -395,7 +407,11 @@ function createWindow(): void {
       win.hide();
     }
   });
+  // Invite links wait for the page (a first start, a reload) and go to it once it has loaded.
+  win.webContents.on('did-start-loading', () => invites.windowGone());
+  win.webContents.on('did-finish-load', () => invites.windowReady());
   win.on('closed', () => {
+    invites.windowGone();
     mainWindow = null;
     if (process.platform === 'linux') app.quit();
   });

@@ -79,6 +79,7 @@ describe('the preload', () => {
     expect(Object.keys(shell).sort()).toEqual([
       'defaultServerUrl',
       'onOpenConversation',
+      'onOpenInvite',
       'openExternal',
       'platform',
       'setActiveConversation',
@@ -120,6 +121,14 @@ describe('the preload', () => {
     expect(opened).toEqual(['c7']);
     off();
     expect(electronMockForPreload.listenerCount(IPC.openConversation)).toBe(0);
+    // An invite link opened outside the app: its code, as a plain string only.
+    const invites: string[] = [];
+    const offInvite = shell.onOpenInvite?.((code) => invites.push(code));
+    electronMockForPreload.emitFromMain(IPC.openInvite, 'AbCdEfGhIjKlMnOpQrStUv');
+    electronMockForPreload.emitFromMain(IPC.openInvite, { code: 'x' });
+    expect(invites).toEqual(['AbCdEfGhIjKlMnOpQrStUv']);
+    offInvite?.();
+    expect(electronMockForPreload.listenerCount(IPC.openInvite)).toBe(0);
   });
 
   it('passes on the server main was started against, for the sign-in form', async () => {

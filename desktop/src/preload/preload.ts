@@ -42,6 +42,15 @@ const chitchatShell: ChatShellBridge = {
       ipcRenderer.removeListener(IPC.openConversation, onOpen);
     };
   },
+  onOpenInvite(listener) {
+    const onOpen = (_event: IpcRendererEvent, code: unknown) => {
+      if (typeof code === 'string') listener(code);
+    };
+    ipcRenderer.on(IPC.openInvite, onOpen);
+    return () => {
+      ipcRenderer.removeListener(IPC.openInvite, onOpen);
+    };
+  },
   openExternal(url) {
     ipcRenderer.send(IPC.openExternal, String(url));
   },

@@ -13,6 +13,14 @@ export function App({ store }: { store: AppStore }) {
   useKeyboardShortcuts(store);
 
   useEffect(() => window.chitchatShell?.onOpenConversation((id) => store.open(id)), [store]);
+  // A chitchat:// (or server /join/) link opened outside the app: its join preview.
+  useEffect(
+    () =>
+      window.chitchatShell?.onOpenInvite?.((code) =>
+        store.set({ panel: { kind: 'join', link: code } }),
+      ),
+    [store],
+  );
 
   if (session === null) return <div className="splash" aria-busy="true" />;
   if (session.status === 'signed_out') return <AuthScreen store={store} reason={session.reason} />;
