@@ -9,6 +9,7 @@ import {
   wasmSqlDriver,
   type WasmStorage,
 } from '../core/local-store/sqlite-wasm';
+import { xhrUpload } from './xhr-upload';
 
 /*
  * The browser Worker's EngineHost (DESIGN §10, §11). SQLite is sqlite-wasm on OPFS through the
@@ -47,7 +48,11 @@ export async function browserHost(options: { opfs: boolean }): Promise<BrowserHo
   }
   const sql = wasmSqlDriver(sqlite3, storage);
   const files = sqlFiles(sql.openDatabase('/files.sqlite'));
-  return { host: { sql, files, sha256Hex }, offlineCache: storage.kind !== 'memory', reason };
+  return {
+    host: { sql, files, sha256Hex, upload: xhrUpload },
+    offlineCache: storage.kind !== 'memory',
+    reason,
+  };
 }
 
 /**
