@@ -17,5 +17,11 @@ export const xhrUpload: HostUpload = (url, headers, bytes, onProgress) =>
     xhr.addEventListener('load', () => resolve({ status: xhr.status, body: xhr.responseText }));
     xhr.addEventListener('error', () => reject(new Error(`upload to ${url} failed`)));
     xhr.addEventListener('abort', () => reject(new Error(`upload to ${url} was aborted`)));
-    xhr.send(bytes);
+    // XMLHttpRequest takes bytes over an ArrayBuffer only (not a SharedArrayBuffer): a view of
+    // the same memory when it is one, else a copy.
+    xhr.send(
+      bytes.buffer instanceof ArrayBuffer
+        ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+        : bytes.slice(),
+    );
   });
