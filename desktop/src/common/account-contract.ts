@@ -85,6 +85,13 @@ export interface AccountApi {
   adminCreateInvite(input: InviteCreateBody): Promise<Invite>;
   adminRevokeInvite(code: string): Promise<void>;
   /**
+   * The invites this person may hand out (`GET /api/invites`): an admin's are all of them; a
+   * member's are their own where the server lets members invite (`MEMBER_INVITES`), else
+   * `forbidden`. Create and revoke them with adminCreateInvite / adminRevokeInvite (a member's
+   * are single-use; the server decides).
+   */
+  listInvites(): Promise<Invite[]>;
+  /**
    * The server's Web Push key (`GET /api/push/key`): the web app subscribes its browser with it.
    * `not_found` when the server has no Web Push (no https PUBLIC_URL).
    */
@@ -110,6 +117,7 @@ export const ACCOUNT_API_METHODS = [
   'adminUpdateUser',
   'adminCreateInvite',
   'adminRevokeInvite',
+  'listInvites',
   'getPushKey',
   'setPushSubscription',
 ] as const;

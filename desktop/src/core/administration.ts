@@ -73,6 +73,10 @@ export function adminCreateInvite(api: ApiClient, input: InviteCreateBody): Prom
   return remote(() => api.request<Invite>('POST', '/api/invites', input));
 }
 
+export async function listInvites(api: ApiClient): Promise<Invite[]> {
+  return (await remote(() => api.request<{ invites: Invite[] }>('GET', '/api/invites'))).invites;
+}
+
 export async function adminRevokeInvite(api: ApiClient, code: string): Promise<void> {
   await remote(() => api.request('DELETE', `/api/invites/${encodeURIComponent(code)}`));
 }

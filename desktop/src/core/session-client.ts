@@ -365,6 +365,7 @@ export abstract class SessionClient {
   adminCreateInvite = (input: InviteCreateBody) =>
     administration.adminCreateInvite(this.ready().api, input);
   adminRevokeInvite = (code: string) => administration.adminRevokeInvite(this.ready().api, code);
+  listInvites = () => administration.listInvites(this.ready().api);
   // The web app's push subscription: ./web-push-actions.ts.
   getPushKey = () => webPush.pushKey(this.ready().api);
   setPushSubscription = (subscription: PushSubscriptionBody | null) =>

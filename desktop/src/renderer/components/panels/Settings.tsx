@@ -11,6 +11,7 @@ import { LinkPreviewSetting } from './LinkPreviewSetting';
 import { PrivacySettings } from './PrivacySettings';
 import { ProfileSettings } from '../profile/ProfileSettings';
 import { Administration } from '../settings/Administration';
+import { MemberInvites } from '../settings/MemberInvites';
 import { BrowserNotifications } from '../settings/BrowserNotifications';
 import { TwoStepSettings } from '../settings/TwoStepSettings';
 import type { AccountInfo } from '../../../common/contract';
@@ -71,6 +72,7 @@ export function Settings({ store }: { store: AppStore }) {
         <TwoStepSettings store={store} status={account.twoStep} onChanged={refreshAccount} />
       )}
       {account?.role === 'admin' && <Administration store={store} myUserId={session.user.id} />}
+      {account !== null && account.role !== 'admin' && <MemberInvites store={store} />}
       <section>
         <h3>Devices</h3>
         <ul className="devices" role="list">

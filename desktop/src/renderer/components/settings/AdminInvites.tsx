@@ -13,19 +13,26 @@ const expiry = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeSty
 /** What to hand a person: the link when the server knows its address, else the code. */
 const shareText = (invite: Invite) => invite.link ?? invite.code;
 
-/** Administration → Invites: make one (uses, hours), copy its link or code, revoke it. */
+/**
+ * Administration → Invites: make one (uses, hours), copy its link or code, revoke it. With
+ * `singleUse` (a member's own invites, MEMBER_INVITES): each admits one person, so no uses field.
+ */
 export function AdminInvites({
   store,
   invites,
   publicUrl,
   onChanged,
   onError,
+  singleUse = false,
+  heading = 'Invites',
 }: {
   store: AppStore;
   invites: Invite[];
   publicUrl: string | null;
   onChanged: () => void;
   onError: (e: unknown) => void;
+  singleUse?: boolean;
+  heading?: string;
 }) {
   const [uses, setUses] = useState(String(INVITE_DEFAULT_USES));
   const [hours, setHours] = useState(String(INVITE_DEFAULT_TTL_HOURS));
@@ -34,7 +41,7 @@ export function AdminInvites({
   const create = (e: FormEvent) => {
     e.preventDefault();
     store.chat
-      .adminCreateInvite({ maxUses: Number(uses), expiresInHours: Number(hours) })
+      .adminCreateInvite({ maxUses: singleUse ? 1 : Number(uses), expiresInHours: Number(hours) })
       .then(onChanged, onError);
   };
   const copy = (invite: Invite) => {
@@ -46,19 +53,27 @@ export function AdminInvites({
 
   return (
     <div className="stack">
-      <h4 id="admin-invites-heading">Invites</h4>
+      {/* A member's own section (Settings → Invite people), or a part of Administration. */}
+      {singleUse ? (
+        <h3 id="admin-invites-heading">{heading}</h3>
+      ) : (
+        <h4 id="admin-invites-heading">{heading}</h4>
+      )}
+      {singleUse && <p className="muted">Each invite lets one person create an account.</p>}
       <form className="admin-form" onSubmit={create} aria-label="New invite">
-        <label>
-          Uses
-          <input
-            type="number"
-            min={1}
-            max={INVITE_MAX_USES}
-            value={uses}
-            onChange={(e) => setUses(e.target.value)}
-            required
-          />
-        </label>
+        {!singleUse && (
+          <label>
+            Uses
+            <input
+              type="number"
+              min={1}
+              max={INVITE_MAX_USES}
+              value={uses}
+              onChange={(e) => setUses(e.target.value)}
+              required
+            />
+          </label>
+        )}
         <label>
           Valid for (hours)
           <input
