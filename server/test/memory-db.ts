@@ -8,7 +8,7 @@ type Filter = Record<string, unknown>;
 /*
  * A stand-in for what cannot run here (no MongoDB server can be installed, DESIGN §8): an in-memory
  * `Db` with just the collection methods that the GridFS media store and the driver's own GridFS
- * streams call (insert, find with sort/limit/projection, findOne, update with $set, delete, index
+ * streams call (insert, find with sort/limit/projection, findOne, update with $set (and $max), delete, index
  * creation and listing), and a matcher for the filters they use (equality, $lt/$lte/$gt/$gte,
  * $ne, $in, $or). It lets the real GridFSBucket upload, rename and download through the real
  * GridFS media store code here; it is no substitute for the contract run against MongoDB
@@ -204,6 +204,17 @@ class MemoryCollection {
     if (doc === undefined) return { matchedCount: 0, modifiedCount: 0 };
     Object.assign(doc, update.$set ?? {});
     return { matchedCount: 1, modifiedCount: 1 };
+  }
+  /** `$set`, and `$max` (the GridFS store moves a file's time forward with it). */
+  async updateMany(filter: Filter, update: { $set?: Doc; $max?: Doc }) {
+    const hits = this.docs.filter((d) => matches(d, filter));
+    for (const doc of hits) {
+      Object.assign(doc, update.$set ?? {});
+      for (const [field, value] of Object.entries(update.$max ?? {})) {
+        if (doc[field] === undefined || compare(value, doc[field]) > 0) doc[field] = value;
+      }
+    }
+    return { matchedCount: hits.length, modifiedCount: hits.length };
   }
   async deleteOne(filter: Filter) {
     const at = this.docs.findIndex((d) => matches(d, filter));

@@ -1,10 +1,12 @@
 import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MEDIA_UNREFERENCED_TTL_MS } from '@chitchat/shared';
 import { createLogger } from '../logger';
 import { createMediaService } from '../services/media';
 import type { MediaPair, MediaPairFactory } from './contract';
-import { noisyPng, upload } from './contract-support';
+import { noisyPng, sha256, upload } from './contract-support';
+import type { MediaIndex } from './types';
 
 /**
  * The sweep against a send on another replica (issue #18), beside ./contract.ts and run with the
@@ -84,6 +86,68 @@ export function describeSweepRaceContract(name: string, factory: MediaPairFactor
       clock += MEDIA_UNREFERENCED_TTL_MS + 1;
       expect(await service.sweep()).toBe(1);
       expect(await pair.index.get(id)).toBeNull();
+    });
+
+    /*
+     * Two replicas, each its own service (so nothing in one process orders them), over the same
+     * index and blobs. Replica A sweeps an expired upload; replica B uploads the same bytes under
+     * another name. A has found that no upload names the bytes any more; B's upload then runs whole
+     * (it finds the bytes stored and relies on them); only then does A delete the bytes.
+     */
+    it('an upload reusing stored bytes while another replica sweeps their expired twin keeps them: the bytes are deleted only if still older than the cutoff', async () => {
+      let clock = 1_000_000;
+      const common = { blobs: pair.blobs, maxBytes: 5e6, logger: createLogger('silent') };
+      const replicaB = createMediaService({ ...common, index: pair.index, now: () => clock });
+      let meanwhile: () => Promise<void> = async () => undefined;
+      const pausing: MediaIndex = Object.create(pair.index, {
+        contentInUse: {
+          value: async (hash: string, key: string) => {
+            const inUse = await pair.index.contentInUse(hash, key);
+            await meanwhile();
+            return inUse;
+          },
+        },
+      }) as MediaIndex;
+      const replicaA = createMediaService({ ...common, index: pausing, now: () => clock });
+      const image = await noisyPng(40, 30);
+      const alice = { userId: 'alice', deviceId: 'd' };
+      await replicaB.upload(alice, Readable.from([image]), { name: 'old.png' });
+      clock += MEDIA_UNREFERENCED_TTL_MS + 1;
+      let fresh = '';
+      meanwhile = async () => {
+        meanwhile = async () => undefined;
+        ({ id: fresh } = await replicaB.upload(alice, Readable.from([image]), { name: 'new.png' }));
+      };
+      expect(await replicaA.sweep()).toBe(1);
+      const record = await pair.index.get(fresh);
+      expect(record?.name).toBe('new.png');
+      const stored = record === null ? null : await pair.blobs.open(record.storageKey);
+      expect(stored && sha256(await buffer(stored))).toBe(sha256(image));
+      expect(record?.thumbnailKey).not.toBeNull();
+      expect(record?.thumbnailKey && (await pair.blobs.open(record.thumbnailKey))).not.toBeNull();
+      // Once the new upload expires too, the next sweep removes everything.
+      clock += MEDIA_UNREFERENCED_TTL_MS + 1;
+      expect(await replicaA.sweep()).toBe(1);
+      expect(await pair.inventory()).toEqual([]);
+    });
+
+    it('a commit reusing stored bytes moves their time forward; a delete with a cutoff keeps bytes stored at or after it', async () => {
+      const bytes = Buffer.from('the same bytes, twice');
+      const key = 'b'.repeat(64);
+      await (await pair.blobs.stage(Readable.from([bytes]), 100)).commit(key, 1_000);
+      await (await pair.blobs.stage(Readable.from([bytes]), 100)).commit(key, 5_000);
+      expect(await pair.blobs.delete(key, 5_000)).toBe(false);
+      expect(await pair.blobs.open(key)).not.toBeNull();
+      // Never back: an older commit leaves the newer time.
+      await (await pair.blobs.stage(Readable.from([bytes]), 100)).commit(key, 2_000);
+      expect(await pair.blobs.delete(key, 5_000)).toBe(false);
+      expect(await pair.blobs.delete(key, 5_001)).toBe(true);
+      expect(await pair.blobs.open(key)).toBeNull();
+      expect(await pair.inventory()).toEqual([]);
+      // After the delete, a commit finds nothing and stores its own copy.
+      await (await pair.blobs.stage(Readable.from([bytes]), 100)).commit(key, 6_000);
+      const again = await pair.blobs.open(key);
+      expect(again && (await buffer(again)).equals(bytes)).toBe(true);
     });
   });
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -28,9 +28,10 @@ const isMissing = (error: unknown) =>
  * (same file system) and renamed into place, so a reader never sees a partial file.
  */
 export function diskMediaStore(dataDir: string, options: { now?: () => number } = {}): MediaStore {
+  const now = options.now ?? Date.now;
   const root = path.join(dataDir, MEDIA_DIR_NAME);
   mkdirSync(root, { recursive: true });
-  removeStaleTemps(root, (options.now ?? Date.now)());
+  removeStaleTemps(root, now());
 
   const pathOf = (key: string) => {
     if (!KEY_PATTERN.test(key)) throw new Error(`not a media key: ${JSON.stringify(key)}`);
@@ -76,14 +77,19 @@ export function diskMediaStore(dataDir: string, options: { now?: () => number } 
         sha256: meter.sha256,
         size: meter.size,
         head: meter.head,
-        async commit(key: string) {
+        async commit(key: string, at = now()) {
           if (!BLOB_KEY_PATTERN.test(key)) throw new Error('not a content key');
           settled = true;
+          // The file's mtime is the time a sweep compares (see `delete`). Setting it is the one
+          // atomic step that both finds the file and protects it.
+          const time = new Date(at);
           try {
-            await stat(pathOf(key));
+            const stored = await stat(pathOf(key));
+            if (stored.mtimeMs < at) await utimes(pathOf(key), time, time);
             await rm(temp, { force: true });
           } catch (error) {
             if (!isMissing(error)) throw error;
+            await utimes(temp, time, time);
             await moveIntoPlace(temp, key);
           }
           return key;
@@ -132,8 +138,29 @@ export function diskMediaStore(dataDir: string, options: { now?: () => number } 
       return handle.createReadStream(range ? { start: range.start, end: range.end } : {});
     },
 
-    async delete(key) {
-      await rm(pathOf(key), { force: true });
+    async delete(key, storedBefore) {
+      const file = pathOf(key);
+      if (storedBefore === undefined) {
+        await rm(file, { force: true });
+        return true;
+      }
+      // Several processes may share DATA_DIR, and a file system has no conditional delete: the
+      // file is first moved aside (atomic), then judged by its mtime. A commit that refreshed it
+      // before the move shows in that mtime, and the file goes back; one after the move finds no
+      // file and puts its own in place. (Readers miss it in between, only in that race.)
+      const aside = tempPath();
+      try {
+        await rename(file, aside);
+      } catch (error) {
+        if (isMissing(error)) return true;
+        throw error;
+      }
+      if ((await stat(aside)).mtimeMs < storedBefore) {
+        await rm(aside, { force: true });
+        return true;
+      }
+      await rename(aside, file);
+      return false;
     },
   };
 }

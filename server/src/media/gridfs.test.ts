@@ -10,6 +10,7 @@ import {
   describeMediaContract,
   gridFsInventory,
   type MediaPair,
+  type MediaPairFactory,
 } from './contract';
 import { KEY_PATTERN } from './disk';
 import {
@@ -21,6 +22,7 @@ import {
   openGridFsMediaStore,
   stagingName,
 } from './gridfs';
+import { describeSweepRaceContract } from './contract-sweep-race';
 import { openSqliteMediaIndex } from './sqlite';
 
 // The GridFS store without a MongoDB server (none can run here, DESIGN §8): its pure parts, and
@@ -73,7 +75,7 @@ describe('GridFS media store without a server', () => {
 // The index half of this pair is SQLite's: the media contract only needs some index beside the
 // blob store, and MongoDB's index needs a server.
 const dirs = new WeakMap<MediaPair, { remove(): void }>();
-describeMediaContract('sqlite index + GridFS blobs on an in-memory stand-in db', {
+const standIn: MediaPairFactory = {
   async create() {
     const dir = tempDir('chitchat-gridfs-');
     const memory = memoryDb();
@@ -91,7 +93,9 @@ describeMediaContract('sqlite index + GridFS blobs on an in-memory stand-in db',
     await pair.store.close();
     dirs.get(pair)?.remove();
   },
-});
+};
+describeMediaContract('sqlite index + GridFS blobs on an in-memory stand-in db', standIn);
+describeSweepRaceContract('sqlite index + GridFS blobs on an in-memory stand-in db', standIn);
 
 describeGridFsContract('in-memory stand-in db', {
   async open() {

@@ -119,9 +119,19 @@ export function gridFsMediaStore(
     await chunks.deleteMany({ files_id: id });
   };
 
-  /** The copy readers get: the first stored (by upload time, then id), so a later twin can go. */
-  const firstFile = (key: string) =>
-    files.find({ filename: key }).sort({ uploadDate: 1, _id: 1 }).limit(1).next();
+  /**
+   * The copy readers get, and the one twins committed at once keep: the first by id. Not by
+   * upload time, which a commit reusing the bytes moves forward, so the order would change while
+   * two commits compare (and both could remove themselves).
+   */
+  const firstFile = (key: string) => files.find({ filename: key }).sort({ _id: 1 }).limit(1).next();
+
+  /**
+   * Moves the time of every stored copy of `key` forward to `at`, each in one atomic write; false
+   * when none exists (a sweep deleted it: the caller stores its own).
+   */
+  const refresh = async (key: string, at: Date) =>
+    (await files.updateMany({ filename: key }, { $max: { uploadDate: at } })).matchedCount > 0;
 
   /** Copies of `key` stored before `file` (by upload time, then id). */
   const copiesBefore = (key: string, file: Pick<FileDoc, '_id' | 'uploadDate'>) =>
@@ -196,13 +206,15 @@ export function gridFsMediaStore(
         sha256: meter.sha256,
         size: meter.size,
         head: meter.head,
-        async commit(key: string) {
+        async commit(key: string, at = now()) {
           if (!BLOB_KEY_PATTERN.test(key)) throw new Error('not a content key');
           done = true;
-          if ((await firstFile(key)) !== null) {
+          const uploadDate = new Date(at);
+          if (await refresh(key, uploadDate)) {
             await removeFile(id);
           } else {
-            await bucket.rename(id, key);
+            // GridFS's rename, with the time the sweep compares set in the same write.
+            await files.updateOne({ _id: id }, { $set: { filename: key, uploadDate } });
             // Another replica may have committed the same bytes at the same moment: the first copy
             // stays, later ones remove themselves (reads and deletes handle copies anyway).
             const first = await firstFile(key);
@@ -273,14 +285,31 @@ export function gridFsMediaStore(
       return bucket.openDownloadStream(file._id, window);
     },
 
-    async delete(key) {
+    async delete(key, storedBefore) {
       requireKey(key);
       // Only the copies there now: one committed meanwhile by another replica stays.
       const copies = await files
         .find({ filename: key })
         .project<{ _id: ObjectId }>({ _id: 1 })
         .toArray();
-      for (const copy of copies) await removeFile(copy._id);
+      if (storedBefore === undefined) {
+        for (const copy of copies) await removeFile(copy._id);
+        return true;
+      }
+      let kept = false;
+      for (const copy of copies) {
+        // The file document only while a commit has not refreshed it; its chunks only when that
+        // delete matched (no reader can find them after it).
+        const { deletedCount } = await files.deleteOne({
+          _id: copy._id,
+          uploadDate: { $lt: new Date(storedBefore) },
+        });
+        if (deletedCount === 1) await chunks.deleteMany({ files_id: copy._id });
+        else if ((await files.findOne({ _id: copy._id }, { projection: { _id: 1 } })) !== null) {
+          kept = true;
+        }
+      }
+      return !kept;
     },
 
     async removeStaleUploads() {

@@ -87,9 +87,13 @@ export interface StagedBlob {
   head: Buffer;
   /**
    * Puts the bytes under `key` (64 hex digits: `storageKeyOf(uploader, sha256)`) and returns it;
-   * when the key already holds them, the staged copy is dropped (stored once per key).
+   * when the key already holds them, the staged copy is dropped (stored once per key). Either way
+   * the stored object's time becomes `at` (default: now; it never moves back), in one atomic step
+   * with finding it there: a sweep on another replica then deletes it only if it is still older
+   * than its cutoff (`delete`'s `storedBefore`), and when the sweep won, this finds nothing and
+   * stores the staged copy (issue #18).
    */
-  commit(key: string): Promise<string>;
+  commit(key: string, at?: number): Promise<string>;
   /** Drops the staged bytes. Safe to call after commit (then a no-op). */
   discard(): Promise<void>;
 }
@@ -115,8 +119,13 @@ export interface MediaStore {
   localFile(key: string): Promise<LocalFile | null>;
   /** Opens a stored object, optionally only `range` of it; null when it does not exist. */
   open(key: string, range?: ByteRange): Promise<Readable | null>;
-  /** Deletes a stored object; a missing one is fine. */
-  delete(key: string): Promise<void>;
+  /**
+   * Deletes a stored object; a missing one is fine. With `storedBefore` (the sweep's cutoff), only
+   * while its time (last commit) is still before it, checked atomically with the delete, so bytes
+   * that an upload on any replica has just reused stay. False when a copy was kept for that
+   * reason (the caller then keeps what belongs to it, such as its thumbnail).
+   */
+  delete(key: string, storedBefore?: number): Promise<boolean>;
 }
 
 export interface LocalFile {

@@ -89,8 +89,9 @@ export const DEFAULT_UPLOAD_LIMITS: UploadLimits = {
 /**
  * Runs tasks one at a time per key. Serializes, per storage key, "put the bytes in place and
  * record the upload" against "forget the last upload and delete the bytes", so a sweep never
- * deletes bytes an upload has just relied on. (Within one process: several processes sharing one
- * DATA_DIR could still race there, in the instant an expired copy of the same bytes is swept.)
+ * deletes bytes an upload has just relied on. Across processes and replicas the blob stores close
+ * the same race themselves: a commit that reuses stored bytes moves their time forward, and the
+ * sweep's delete matches only bytes still older than its cutoff (`MediaStore.delete`).
  */
 function keyedQueue() {
   const tails = new Map<string, Promise<unknown>>();
@@ -192,12 +193,18 @@ export function createMediaService(deps: {
     return { width: facts.width, height: facts.height, thumbnailKey };
   }
 
-  /** Deletes the bytes (and thumbnail) once no upload names them any more. */
+  /**
+   * Deletes the bytes (and thumbnail) once no upload names them any more. The sweep passes its
+   * cutoff: the bytes then go only if no upload on any replica has reused them since (their time
+   * is still before it, checked by the blob store atomically with the delete), and the thumbnail
+   * only with them.
+   */
   async function deleteUnusedBytes(
     content: Pick<MediaRecord, 'sha256' | 'storageKey' | 'thumbnailKey'>,
+    storedBefore?: number,
   ) {
     if (await index.contentInUse(content.sha256, content.storageKey)) return;
-    await blobs.delete(content.storageKey);
+    if (!(await blobs.delete(content.storageKey, storedBefore))) return;
     if (content.thumbnailKey !== null) await blobs.delete(content.thumbnailKey);
   }
 
@@ -213,7 +220,7 @@ export function createMediaService(deps: {
           // Re-checked atomically: a message may have referenced it since it was listed.
           if (!(await index.deleteIfUnreferenced(upload.id, cutoff))) return;
           progress += 1;
-          await deleteUnusedBytes(upload);
+          await deleteUnusedBytes(upload, cutoff);
         });
       }
       removed += progress;
@@ -248,7 +255,10 @@ export function createMediaService(deps: {
     try {
       return await exclusive(storageKey, async () => {
         const storedBefore = (await index.anyWithContent(sha256, storageKey)) !== null;
-        const storedKey = await staged.commit(storageKey);
+        // The bytes' time is the upload's: never later than the time of the record naming them,
+        // so the sweep that removes the last such record can remove them too.
+        const at = now();
+        const storedKey = await staged.commit(storageKey, at);
         let thumbnailKey: string | null = null;
         try {
           const type = await sniffType(await opened(storedKey), head, hints.declaredMime);
@@ -269,7 +279,7 @@ export function createMediaService(deps: {
             sha256,
             ...image,
             storageKey: storedKey,
-            createdAt: now(),
+            createdAt: at,
           });
           return { ...attachmentRefOf(record), sha256: record.sha256 };
         } catch (error) {

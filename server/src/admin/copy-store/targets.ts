@@ -103,7 +103,9 @@ export function mongoTarget(models: TargetModels, gridFs: MediaStore): CopyTarge
       // No size limit: these bytes were accepted by the server once already.
       const staged = await gridFs.stage(bytes, Number.MAX_SAFE_INTEGER);
       try {
-        await staged.commit(key);
+        // Time 0: copying is no upload, so the bytes stay as deletable by the target's sweep
+        // as the uploads naming them (a copy-time stamp would outlive their last record).
+        await staged.commit(key, 0);
       } finally {
         await staged.discard();
       }
