@@ -172,6 +172,27 @@ describe('read receipts off', () => {
     expect(heard.filter((r) => r.readSeq > first.seq && r.readSeq < fourth.seq)).toEqual([]);
   });
 
+  it('a message sent while off reads privately too: turning receipts on again does not reveal it', async () => {
+    const conversationId = await chat();
+    const before = (await call(ana.socket, 'conversation:members', { conversationId })).members;
+    const shown = before.find((m) => m.userId === ben.userId)?.receiptSeq ?? -1;
+    expect(shown).toBeGreaterThan(0);
+    await setReceipts(ben, false);
+    await send(ana, conversationId, 'one');
+    await send(ana, conversationId, 'two');
+    // Ben replies without a receipt:read: sending implies having read up to the reply.
+    const reply = await send(ben, conversationId, 'reply while off');
+    const benList = await call(ben.socket, 'conversation:list', {});
+    expect(benList.conversations.find((c) => c.id === conversationId)?.readSeq).toBe(reply.seq);
+    expect((await setReceipts(ben, true)).body.readReceipts).toBe(true);
+    const after = (await call(ana.socket, 'conversation:members', { conversationId })).members;
+    expect(after.find((m) => m.userId === ben.userId)?.receiptSeq).toBe(shown);
+    // The next send with receipts on is public, as usual.
+    const next = await send(ben, conversationId, 'back');
+    const later = (await call(ana.socket, 'conversation:members', { conversationId })).members;
+    expect(later.find((m) => m.userId === ben.userId)?.receiptSeq).toBe(next.seq);
+  });
+
   it('leaves groups alone: members see who read, whatever the switch says', async () => {
     expect((await setReceipts(ben, false)).status).toBe(200);
     const g = await group(ana, [ben], 'Book club');

@@ -6,6 +6,10 @@ import { stampsOf, type ContractContext } from './contract-context';
 export function describeMembershipContract(context: ContractContext): void {
   const { store, who, origin, message } = context;
   const [a, b, c] = [0, 1, 2];
+  /** A fresh direct chat between a and b. */
+  const directAB = async () =>
+    (await store().getOrCreateDirect({ id: randomUUID(), userId: who(a), peerId: who(b), at: 1 }))
+      .conversation;
   it('group membership is a list of periods; removal closes one, a re-add opens another', async () => {
     const conversationId = randomUUID();
     const created = await store().createGroup({
@@ -210,12 +214,7 @@ export function describeMembershipContract(context: ContractContext): void {
   });
 
   it('a private read (read receipts off) moves readSeq but leaves receiptSeq frozen; a public one moves both', async () => {
-    const { conversation } = await store().getOrCreateDirect({
-      id: randomUUID(),
-      userId: who(a),
-      peerId: who(b),
-      at: 1,
-    });
+    const conversation = await directAB();
     await store().appendMessage(message(conversation.id, a, 'one'));
     await store().appendMessage(message(conversation.id, a, 'two'));
     await store().appendMessage(message(conversation.id, a, 'three'));
@@ -242,13 +241,54 @@ export function describeMembershipContract(context: ContractContext): void {
     expect(next.membership).toMatchObject({ readSeq: 4, receiptSeq: 4 });
   });
 
-  it("the change cursor: a change after it is returned since it; others' receipts do not change mine", async () => {
-    const { conversation } = await store().getOrCreateDirect({
-      id: randomUUID(),
-      userId: who(a),
-      peerId: who(b),
-      at: 1,
+  it('a send with read receipts off moves the sender’s readSeq but not their public receiptSeq (direct chats only)', async () => {
+    const conversation = await directAB();
+    await store().appendMessage(message(conversation.id, a, 'one'));
+    await store().appendMessage(message(conversation.id, b, 'seen'));
+    expect(await store().getMembership(conversation.id, who(b))).toMatchObject({
+      readSeq: 2,
+      receiptSeq: 2,
     });
+    await store().updateUser(who(b), { readReceipts: false });
+    try {
+      await store().appendMessage(message(conversation.id, a, 'two'));
+      await store().appendMessage(message(conversation.id, a, 'three'));
+      // Replying implies having read up to the reply: privately, with receipts off.
+      const reply = await store().appendMessage(message(conversation.id, b, 'reply'));
+      expect(reply.event.seq).toBe(5);
+      expect(await store().getMembership(conversation.id, who(b))).toMatchObject({
+        deliveredSeq: 5,
+        readSeq: 5,
+        receiptSeq: 2,
+      });
+      // In a group a send still moves the public mark: groups always show who read.
+      const groupId = randomUUID();
+      await store().createGroup({
+        ...origin(a),
+        conversationId: groupId,
+        title: 'G',
+        memberIds: [who(b)],
+      });
+      await store().appendMessage(message(groupId, a, 'hello'));
+      await store().appendMessage(message(groupId, b, 'hi'));
+      expect(await store().getMembership(groupId, who(b))).toMatchObject({
+        readSeq: 3,
+        receiptSeq: 3,
+      });
+    } finally {
+      await store().updateUser(who(b), { readReceipts: true });
+    }
+    // Turning receipts on again reveals none of it; the next send shows as usual.
+    expect((await store().getMembership(conversation.id, who(b)))?.receiptSeq).toBe(2);
+    await store().appendMessage(message(conversation.id, b, 'back'));
+    expect(await store().getMembership(conversation.id, who(b))).toMatchObject({
+      readSeq: 6,
+      receiptSeq: 6,
+    });
+  });
+
+  it("the change cursor: a change after it is returned since it; others' receipts do not change mine", async () => {
+    const conversation = await directAB();
     const start = await store().changeCursor();
     await store().appendMessage(message(conversation.id, b, 'hi'));
     expect((await store().changedSummaries(who(a), start)).map((r) => r.conversation.id)).toEqual([

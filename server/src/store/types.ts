@@ -211,7 +211,9 @@ export interface ConversationStore {
 
   /**
    * Allocates the next seq and commits the message, atomically with the membership check. A repeated
-   * (userId, clientMsgId) returns the first event and writes nothing.
+   * (userId, clientMsgId) returns the first event and writes nothing. The sender's delivered and
+   * read marks move to the message; their public `receiptSeq` too, except in a direct chat while
+   * their read receipts are off (DESIGN §3: that read is private).
    */
   appendMessage(message: NewMessage): Promise<AppendedMessage>;
   /** Appends `message_edited` and updates the target's current state; refuses a deleted target. */

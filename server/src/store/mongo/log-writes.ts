@@ -67,7 +67,7 @@ export function logWrites(models: MongoModels) {
       { session, new: true },
     ).lean<ConversationDoc>();
     if (doc === null) throw new StoreRefusal('not_found');
-    return { first: doc.lastSeq - count + 1, membersVersion: doc.membersVersion };
+    return { first: doc.lastSeq - count + 1, membersVersion: doc.membersVersion, kind: doc.kind };
   };
   const allocateSeqs = async (conversationId: string, count: number, session: Session) =>
     (await claimSeqs(conversationId, count, session)).first;

@@ -9,17 +9,24 @@ type Session = ClientSession;
 export function memberWrites(models: MongoModels) {
   const { Membership } = models;
 
-  /** Sending means the sender has seen the conversation up to their message. */
+  /**
+   * Sending means the sender has seen the conversation up to their message: publicly, unless
+   * `privateRead` (read receipts off in a direct chat), which leaves receiptSeq frozen (DESIGN §3).
+   */
   const advanceOwnMarks = (
     conversationId: string,
     userId: string,
     seq: number,
     version: number,
     session: Session,
+    privateRead = false,
   ) =>
     Membership.updateOne(
       { conversationId, userId },
-      { $max: { deliveredSeq: seq, readSeq: seq, receiptSeq: seq }, $set: { version } },
+      {
+        $max: { deliveredSeq: seq, readSeq: seq, ...(privateRead ? {} : { receiptSeq: seq }) },
+        $set: { version },
+      },
       { session },
     );
 

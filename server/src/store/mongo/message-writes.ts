@@ -21,7 +21,7 @@ export function mongoMessageWrites(
   transact: Transact,
   log: LogWrites,
 ): MessageWrites {
-  const { Membership, Event, Block } = models;
+  const { Membership, Event, Block, User } = models;
   const { requireActive, eventByOp, claimSeqs, allocateSeqs, insertEvent, targetMessage } = log;
   const { nextVersion, setConversationVersion } = log;
   const { advanceOwnMarks } = memberWrites(models);
@@ -56,11 +56,11 @@ export function mongoMessageWrites(
           ) {
             throw new StoreRefusal('mention_not_member');
           }
-          const { first: seq, membersVersion } = await claimSeqs(
-            message.conversationId,
-            1,
-            session,
-          );
+          const {
+            first: seq,
+            membersVersion,
+            kind,
+          } = await claimSeqs(message.conversationId, 1, session);
           const event = await insertEvent(
             message.conversationId,
             seq,
@@ -73,7 +73,19 @@ export function mongoMessageWrites(
           // The stamp is taken last, so it is as close as possible to the commit (../versions.ts).
           const version = await nextVersion(session);
           await setConversationVersion(message.conversationId, version, session);
-          await advanceOwnMarks(message.conversationId, message.userId, seq, version, session);
+          // Read receipts off make the sender's read private in a direct chat (DESIGN §3).
+          const privateRead =
+            kind === 'direct' &&
+            (await User.exists({ _id: message.userId, readReceipts: false }).session(session)) !==
+              null;
+          await advanceOwnMarks(
+            message.conversationId,
+            message.userId,
+            seq,
+            version,
+            session,
+            privateRead,
+          );
           return { event, duplicate: false as const, membersVersion };
         }),
       );

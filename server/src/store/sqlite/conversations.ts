@@ -171,7 +171,8 @@ export function sqliteConversationStore(
       return { event: toEvent(existing), duplicate: true };
     }
     for (const mediaId of mediaIdsOf(message)) st.insertMediaRef.run(mediaId, conversationId, seq);
-    // Sending a message means the sender has seen the conversation up to it.
+    // Sending a message means the sender has seen the conversation up to it (publicly unless
+    // their read receipts are off in a direct chat: see the statement).
     st.advanceSenderMarks.run(seq, seq, seq, conversationId, userId);
     return { event, duplicate: false, membersVersion: claimed.members_version };
   };
