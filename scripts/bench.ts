@@ -13,6 +13,7 @@ import { runChurnBench } from '../server/bench/churn';
 import { runEngineBench, runEngineWasmBench } from '../desktop/bench/engine';
 import { runEngineChatsBench } from '../desktop/bench/engine-chats';
 import { runUiBench } from '../desktop/test/e2e/ui-bench';
+import { runWebBench } from '../desktop/test/e2e/web-bench';
 
 interface Bench {
   name: string;
@@ -73,6 +74,12 @@ const benches: Bench[] = [
     description:
       "desktop engine over sqlite-wasm in Node (the browser host's SQLite, in memory): engine's local catch-up apply, first page and search, to compare with better-sqlite3",
     run: () => runEngineWasmBench(),
+  },
+  {
+    name: 'engine-browser',
+    description:
+      'web app in Chromium (engine in a Worker, sqlite-wasm on OPFS): catch-up of 10,000 messages over 4 chats beside the Node host and sqlite-wasm in Node, first paint of the cached chat list after a reload',
+    run: () => runWebBench(),
   },
   {
     name: 'engine-chats',

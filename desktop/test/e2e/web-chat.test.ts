@@ -1,12 +1,11 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { register } from '@chitchat/server/testing';
-import type { ChatHostBridge, RpcResult } from '../../src/common/rpc';
 import { PASSWORD, removeProfiles, uniqueUser } from '../engines';
 import { seedDirect, seedMessages, seedPerson, type SeedMessage } from '../seed';
 import { audit } from './axe';
 import { chromiumAvailable, screenshot } from './browser';
-import { bubbles, send, signUpInPage, startWebRig, type WebRig } from './web-rig';
+import { bubbles, engineCall, send, signUpInPage, startWebRig, type WebRig } from './web-rig';
 
 /*
  * The acceptance walk of issue #17 on the web app as the server serves it (not the test binding),
@@ -28,16 +27,6 @@ const SCRIPTS = [
   'Café crème à la gare demain',
 ];
 const OLD_WORD = 'pomegranate';
-
-/** Calls the engine the page talks to (its Worker, or the owner tab's through the relay). */
-async function engineCall(page: Page, method: string, args: unknown[] = []): Promise<unknown> {
-  const result: RpcResult = await page.evaluate(
-    ([m, a]) => (window as unknown as { chitchatHost: ChatHostBridge }).chitchatHost.invoke(m, a),
-    [method, args] as const,
-  );
-  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
-  return result.value;
-}
 
 interface PageMessage {
   seq: number | null;

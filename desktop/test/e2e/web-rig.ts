@@ -4,6 +4,7 @@ import path from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '@chitchat/server/testing';
+import type { ChatHostBridge, RpcResult } from '../../src/common/rpc';
 import {
   PASSWORD,
   engine,
@@ -147,4 +148,18 @@ export function solidPng(width: number, height: number, rgb: [number, number, nu
     chunk('IDAT', pixels),
     chunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** Calls the engine the page talks to (its Worker, or the owner tab's through the relay). */
+export async function engineCall(
+  page: Page,
+  method: string,
+  args: unknown[] = [],
+): Promise<unknown> {
+  const result: RpcResult = await page.evaluate(
+    ([m, a]) => (window as unknown as { chitchatHost: ChatHostBridge }).chitchatHost.invoke(m, a),
+    [method, args] as const,
+  );
+  if (!result.ok) throw new Error(`${method}: ${result.error.code} ${result.error.message}`);
+  return result.value;
 }
