@@ -320,6 +320,7 @@ export function createApp(deps: AppDeps): ChitchatApp {
     sso,
     ssoName: ssoOptions?.name,
     media: deps.media,
+    joinRequestsWithdrawn: (records) => inviteLinks.withdrawn(records),
     ...clock,
   });
   const reactions = createReactionsService({ store, fanout, members, limits, ...clock });

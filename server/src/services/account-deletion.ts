@@ -1,5 +1,6 @@
 import type { DeleteAccountBody } from '@chitchat/shared';
 import type { Store } from '../store/types';
+import type { JoinRequestRecord } from '../store/group-link-types';
 import { StoreRefusal } from '../store/types';
 import type { AccessClaims } from './tokens';
 import type { AccountsService, SessionListener } from './accounts';
@@ -27,6 +28,8 @@ export function createAccountDeletionService(deps: {
   /** The provider's name for messages (`OIDC_NAME`). */
   ssoName?: string | undefined;
   media?: Pick<MediaService, 'removeUploadsOf'> | undefined;
+  /** Tells the admins that the person's join requests are withdrawn (./invite-links.ts). */
+  joinRequestsWithdrawn?: (records: readonly JoinRequestRecord[]) => Promise<void>;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
@@ -56,7 +59,7 @@ export function createAccountDeletionService(deps: {
      * gets `user:changed` with the "Deleted account" identity; each group is left as
      * by group:leave, ownership passing to the longest-serving admin, else member; each direct
      * chat's peer gets the chat's summary with the "Deleted account" peer; the uploads and their
-     * bytes are deleted. A failure after the tombstone leaves a state the operator can finish with
+     * bytes are deleted; the admins of a group it asked to join hear the request withdrawn. A failure after the tombstone leaves a state the operator can finish with
      * the same steps: the tombstone already refuses every sign-in.
      */
     async deleteAccount(
@@ -87,6 +90,7 @@ export function createAccountDeletionService(deps: {
       for (const { conversationId, peerId } of deletion.directChats) {
         await deps.conversations.pushSummaries(conversationId, [peerId]);
       }
+      await deps.joinRequestsWithdrawn?.(deletion.joinRequests);
       await deps.media?.removeUploadsOf(auth.userId);
     },
   };

@@ -275,7 +275,12 @@ export function createInviteLinksService(deps: {
       if (record === null) throw notFound('No such join request (answered or cancelled).');
       if (payload.accept) {
         await refuseIfFull(conversationId);
-        if ((await store.usersBlocking(userId, [actor.userId])).length > 0)
+        // As group:update's add: a disabled (or deleted) account is never added, nor by someone
+        // the requester has blocked since asking.
+        const requester = await store.getUser(userId);
+        if (requester === null || requester.disabledAt !== null)
+          throw forbidden('A disabled account cannot be added to a group.');
+        if ((await store.usersBlocking(actor.userId, [userId])).length > 0)
           throw forbidden('You cannot add someone who has blocked you.');
       }
       // Whoever removes the request answers it; a racing answer or cancel finds nothing.
@@ -287,6 +292,11 @@ export function createInviteLinksService(deps: {
       }
       await announce(record, payload.accept ? 'accepted' : 'rejected');
       return {};
+    },
+
+    /** A deleted account's requests, already removed by the deletion: the admins drop them. */
+    async withdrawn(records: readonly JoinRequestRecord[]): Promise<void> {
+      for (const record of records) await announce(record, 'cancelled');
     },
 
     async cancel(actor: Actor, conversationId: string): Promise<EmptyAnswer> {

@@ -33,6 +33,11 @@ export function describeDeletionContract(context: ContractContext): void {
       at: 1,
       maxEntries: 100,
     });
+    // A request to join another group (approval mode), pending when the account goes.
+    const askedId = randomUUID();
+    await store().createGroup({ ...origin(a), conversationId: askedId, title: 'H', memberIds: [] });
+    const request = { conversationId: askedId, userId: who(b), code: 'link-code', createdAt: 7 };
+    expect(await store().addJoinRequest(request)).toBe(true);
     const peerStamps = await stampsOf(store(), who(a));
 
     const deletion = await store().deleteAccount(who(b), 500);
@@ -40,7 +45,9 @@ export function describeDeletionContract(context: ContractContext): void {
       deviceIds: [deviceId],
       groupIds: [groupId],
       directChats: [{ conversationId: chat.id, peerId: who(a) }],
+      joinRequests: [request],
     });
+    expect(await store().joinRequestsOf(askedId)).toEqual([]);
     expect(await store().getUser(who(b))).toMatchObject({
       id: who(b),
       username: user.username,

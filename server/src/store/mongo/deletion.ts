@@ -5,6 +5,8 @@ import { clockStamp } from '../versions';
 import { META_ACCOUNTS_ID } from './admin-schemas';
 import type { MongoModels, UserDoc } from './schemas';
 import type { Transact } from './transaction';
+import { toRequest } from './group-links';
+import type { JoinRequestDoc } from './group-link-schemas';
 
 /** Delete account in MongoDB; mirrors ../sqlite/deletion.ts (the semantics are in ../deletion-types.ts). */
 export function mongoAccountDeletionStore(
@@ -13,7 +15,7 @@ export function mongoAccountDeletionStore(
 ): AccountDeletionStore {
   const { User, Device, Membership, Conversation, Block, Contact, Invitation } = models;
   const { RequestDismissal, AccountEntry, AccountOp, AccountVersion, TwoStep, Meta } = models;
-  const { SsoIdentity, SsoCode, PushSubscription } = models;
+  const { SsoIdentity, SsoCode, PushSubscription, JoinRequest } = models;
 
   const lastActiveAdmin = async (user: UserDoc, session: ClientSession) =>
     (user.role ?? 'member') === 'admin' &&
@@ -68,9 +70,17 @@ export function mongoAccountDeletionStore(
           .map((p) => ({ conversationId: p.conversationId, peerId: p.userId }))
           .sort((a, b) => a.conversationId.localeCompare(b.conversationId));
 
+        const joinRequests = (
+          await JoinRequest.find({ userId })
+            .sort({ conversationId: 1 })
+            .session(session)
+            .lean<JoinRequestDoc[]>()
+        ).map(toRequest);
+
         await Block.deleteMany({ userId }, { session });
         await Contact.deleteMany({ userId }, { session });
         await Invitation.deleteMany({ userId }, { session });
+        await JoinRequest.deleteMany({ userId }, { session });
         await RequestDismissal.deleteMany({ userId }, { session });
         await AccountEntry.deleteMany({ userId }, { session });
         await AccountOp.deleteMany({ userId }, { session });
@@ -110,7 +120,7 @@ export function mongoAccountDeletionStore(
           );
           await Membership.updateMany({ conversationId }, { $set: { version } }, { session });
         }
-        return { deviceIds: devices.map((d) => d._id), groupIds, directChats };
+        return { deviceIds: devices.map((d) => d._id), groupIds, directChats, joinRequests };
       });
     },
   };

@@ -13,7 +13,7 @@ const toLink = (doc: InviteLinkDoc): InviteLinkRecord => ({
   opId: doc.opId ?? null,
 });
 
-const toRequest = (doc: JoinRequestDoc): JoinRequestRecord => ({
+export const toRequest = (doc: JoinRequestDoc): JoinRequestRecord => ({
   conversationId: doc.conversationId,
   userId: doc.userId,
   code: doc.code,

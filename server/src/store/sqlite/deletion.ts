@@ -2,6 +2,7 @@ import type { SqliteDatabase } from './database';
 import { sqliteVersions } from './versions';
 import { StoreRefusal } from '../types';
 import type { AccountDeletion, AccountDeletionStore } from '../deletion-types';
+import { toRequest, type JoinRequestRow } from './group-links';
 
 /** Delete account in SQLite (migration 020); mirrors ../mongo/deletion.ts. */
 export function sqliteAccountDeletionStore(db: SqliteDatabase): AccountDeletionStore {
@@ -34,6 +35,9 @@ export function sqliteAccountDeletionStore(db: SqliteDatabase): AccountDeletionS
          JOIN memberships p ON p.conversation_id = m.conversation_id AND p.user_id <> m.user_id
        WHERE m.user_id = ? ORDER BY p.conversation_id`,
     ),
+    joinRequests: db.prepare<[string], JoinRequestRow>(
+      'SELECT * FROM join_requests WHERE user_id = ? ORDER BY conversation_id',
+    ),
     block: db.prepare(
       'INSERT OR IGNORE INTO blocks (user_id, blocked_user_id, created_at) VALUES (?, ?, ?)',
     ),
@@ -43,6 +47,7 @@ export function sqliteAccountDeletionStore(db: SqliteDatabase): AccountDeletionS
       'DELETE FROM blocks WHERE user_id = ?',
       'DELETE FROM contacts WHERE user_id = ?',
       'DELETE FROM group_invitations WHERE user_id = ?',
+      'DELETE FROM join_requests WHERE user_id = ?',
       'DELETE FROM request_dismissals WHERE user_id = ?',
       'DELETE FROM account_entries WHERE user_id = ?',
       'DELETE FROM account_ops WHERE user_id = ?',
@@ -70,6 +75,7 @@ export function sqliteAccountDeletionStore(db: SqliteDatabase): AccountDeletionS
     const directChats = st.directPeers
       .all(userId)
       .map((r) => ({ conversationId: r.conversation_id, peerId: r.peer_id }));
+    const joinRequests = st.joinRequests.all(userId).map(toRequest);
     for (const statement of st.forget) statement.run(userId);
     st.tombstone.run({ userId, at });
     st.revokeAll.run(at, userId);
@@ -78,7 +84,7 @@ export function sqliteAccountDeletionStore(db: SqliteDatabase): AccountDeletionS
       st.block.run(userId, peerId, at);
       st.touchChat.run(version, conversationId);
     }
-    return { deviceIds, groupIds, directChats };
+    return { deviceIds, groupIds, directChats, joinRequests };
   });
 
   return {

@@ -11,7 +11,7 @@ interface InviteLinkRow {
   op_id: string | null;
 }
 
-interface JoinRequestRow {
+export interface JoinRequestRow {
   conversation_id: string;
   user_id: string;
   code: string;
@@ -28,7 +28,7 @@ const toLink = (row: InviteLinkRow): InviteLinkRecord => ({
   opId: row.op_id,
 });
 
-const toRequest = (row: JoinRequestRow): JoinRequestRecord => ({
+export const toRequest = (row: JoinRequestRow): JoinRequestRecord => ({
   conversationId: row.conversation_id,
   userId: row.user_id,
   code: row.code,
