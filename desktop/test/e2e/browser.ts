@@ -83,20 +83,37 @@ export interface ChromiumOptions {
   fakeMedia?: boolean;
 }
 
+function chromiumArgs(options: ChromiumOptions): string[] {
+  return [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    ...(options.fakeMedia === true ? FAKE_MEDIA_ARGS : []),
+  ];
+}
+
 export async function launchChromium(options: ChromiumOptions = {}): Promise<Browser> {
-  return chromium.launch({
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs(options) });
+}
+
+/**
+ * Chromium on a profile folder, as a person runs it. A context of `launchChromium` is off the
+ * record: its origin private file system lives in the browser process's memory, each write a call
+ * to it, so storage figures (the engine-browser bench) are measured on a profile instead.
+ */
+export async function launchChromiumProfile(
+  userDataDir: string,
+  options: ChromiumOptions & { viewport?: { width: number; height: number } } = {},
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      ...(options.fakeMedia === true ? FAKE_MEDIA_ARGS : []),
-    ],
+    args: chromiumArgs(options),
+    viewport: options.viewport,
   });
 }
 
