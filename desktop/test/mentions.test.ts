@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import type { ChatEvents } from '../src/common/contract';
-import { notificationFor } from '../src/main/notification-policy';
+import { notificationFor } from '../src/common/notification-policy';
 import {
   conversationOf,
   type Engine,

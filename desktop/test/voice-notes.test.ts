@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MediaUploadAnswer } from '@chitchat/shared';
 import { call, connect, register, startServer, type TestServer } from '@chitchat/server/testing';
 import { webmRecording } from '../../server/src/media/recordings';
-import { messagePreview } from '../src/main/notification-policy';
+import { messagePreview } from '../src/common/notification-policy';
 import type { MessageView } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
 import {

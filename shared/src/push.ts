@@ -60,5 +60,28 @@ export const webPushPayloadSchema = z.object({
 });
 export type WebPushPayload = z.infer<typeof webPushPayloadSchema>;
 
+/** Longest line of a notification (a push's `preview`, the apps' own notifications). */
+export const NOTIFICATION_LINE_MAX_LENGTH = 120;
+
+/** Whitespace runs (line breaks, tabs) as one space: a notification shows one line. */
+export const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** Cuts to `max` code points with "…", so an emoji is never split into half a surrogate pair. */
+export function cutToLength(text: string, max: number): string {
+  const points = Array.from(text);
+  return points.length <= max
+    ? text
+    : `${points
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
+}
+
+/**
+ * A notification's line for a message whose recipient turned "Show previews" off (`preview: null`
+ * above): the same words in the service worker and in the apps' own notifications.
+ */
+export const NO_PREVIEW_TEXT = 'New message';
+
 /** The notification tag of a chat (also what the service worker matches a click against). */
 export const pushTagOf = (conversationId: string) => `chat:${conversationId}`;

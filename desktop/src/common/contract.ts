@@ -67,6 +67,11 @@ export type SessionUser = PublicUser & {
   readReceipts?: boolean;
   photoVisibility?: ProfileAudience;
   aboutVisibility?: ProfileAudience;
+  /**
+   * "Show previews" (Settings → Notifications), for every device of the account: off, a
+   * notification of a new message says "New message" without its line. Absent means on.
+   */
+  notificationPreviews?: boolean;
 };
 
 export type SessionState =
@@ -329,6 +334,7 @@ export interface ChatApi extends SearchApi, SsoApi, ProfileApi, AccountApi, Invi
     lastSeenVisibility?: LastSeenVisibility;
     groupAdds?: GroupAdds;
     readReceipts?: boolean;
+    notificationPreviews?: boolean;
   }): Promise<SessionState>;
   /** Accept an incoming message request: the person may see your read receipts, typing, presence. */
   acceptRequest(conversationId: string): Promise<ConversationView>;
@@ -357,6 +363,8 @@ export interface ChatEvents extends SearchEvents, InviteEvents {
     conversationTitle: string;
     message: MessageView;
     muted: boolean;
+    /** The account's "Show previews": false, a notification says "New message" without the line. */
+    previews: boolean;
     /** The chat's photo (group or person) as a cached JPEG/PNG file, for the notification icon. */
     iconFile?: string;
   };

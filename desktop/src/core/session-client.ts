@@ -376,6 +376,7 @@ export abstract class SessionClient {
     lastSeenVisibility?: LastSeenVisibility;
     groupAdds?: GroupAdds;
     readReceipts?: boolean;
+    notificationPreviews?: boolean;
   }): Promise<SessionState> {
     const current = this.ready();
     return this.adoptMe(await remote(() => current.api.updateMe(input)));
@@ -435,6 +436,7 @@ function sessionUserOf(me: Me): StoredSession['user'] {
     lastSeenVisibility: me.lastSeenVisibility,
     groupAdds: me.groupAdds,
     readReceipts: me.readReceipts,
+    notificationPreviews: me.notificationPreviews,
     photoVisibility: me.photoVisibility,
     aboutVisibility: me.aboutVisibility,
   };

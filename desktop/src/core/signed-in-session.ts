@@ -88,8 +88,12 @@ export class SignedInSession implements ClientParts {
       {
         connection: (state) => {
           events.emit('connection', state);
-          // Pushes of join requests sent while offline were missed: read the queues again.
-          if (state === 'online') void this.joinRequests.refresh((e, p) => this.engine.call(e, p));
+          // Pushes of join requests sent while offline were missed: read the queues again; and
+          // settings changed on another device meanwhile (`user:changed` about oneself).
+          if (state === 'online') {
+            void this.joinRequests.refresh((e, p) => this.engine.call(e, p));
+            host.ownProfileChanged();
+          }
         },
         changed: (change) => {
           if (change.list) this.scheduleListChange();
@@ -206,6 +210,7 @@ export class SignedInSession implements ClientParts {
       conversationTitle: conversation.title,
       message,
       muted: conversation.muted,
+      previews: this.session.user.notificationPreviews !== false,
       ...(icon !== null ? { iconFile: icon } : {}),
     });
   }

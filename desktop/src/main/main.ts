@@ -40,7 +40,8 @@ import { APP_ID, defaultServerUrl, rendererDevUrl } from './launch';
 import { applicationMenu } from './menu';
 import { hardenSessions, openExternal, serveRenderer } from './sessions';
 import { INVITE_URL_SCHEME, InviteLinkRouter } from './invite-urls';
-import { forNotificationServer, notificationFor } from './notification-policy';
+import { notificationFor } from '../common/notification-policy';
+import { forNotificationServer } from './notification-server';
 import { appTitle, profileFromArgv, profilePaths, type ProfilePaths } from './profile';
 import { createTokenStore, type TokenCipher, type WeakProtection } from './secret-store';
 import {

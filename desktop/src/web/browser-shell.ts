@@ -12,14 +12,19 @@ import { conversationOfUrl, isOpenConversationMessage } from './sw/notification'
 const platformOf = (userAgent: string): string =>
   /Mac|iPhone|iPad/.test(userAgent) ? 'darwin' : /Windows/.test(userAgent) ? 'win32' : 'linux';
 
-export function createBrowserShell(win: Window & typeof globalThis): ChatShellBridge {
+/** The browser's shell, and the conversation on screen (for the page's own notifications). */
+export type BrowserShell = ChatShellBridge & { activeConversation(): string | null };
+
+export function createBrowserShell(win: Window & typeof globalThis): BrowserShell {
   // A notification that opened this window named its chat in the address: taken once, then cleared.
   let pending = conversationOfUrl(win.location.hash);
   if (pending !== null) win.history.replaceState(null, '', win.location.pathname);
+  let active: string | null = null;
   return {
-    setActiveConversation() {
-      // Nothing to do: pushes go only to devices without a live socket, so never to a page in use.
+    setActiveConversation(id) {
+      active = id;
     },
+    activeConversation: () => active,
     onOpenConversation(listener) {
       if (pending !== null) {
         const id = pending;

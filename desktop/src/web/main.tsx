@@ -4,6 +4,7 @@ import { mountApp } from '../renderer/mount';
 import { unsubscribeOnSignOut } from './browser-push';
 import { createBrowserShell } from './browser-shell';
 import { keepChatPhotos } from './chat-photos';
+import { notifyIncoming } from './page-notifications';
 import { startEngineWorker } from './engine-connection';
 import { showStartFailure } from './start-failure';
 import { watchUnread } from './unread-badge';
@@ -15,10 +16,20 @@ import { watchUnread } from './unread-badge';
 
 const host = hostBridgeFromPort(startEngineWorker((reason) => showStartFailure(document, reason)));
 window.chitchatHost = host;
-window.chitchatShell = createBrowserShell(window);
-if (window.chitchatShell.push) unsubscribeOnSignOut(host, window.chitchatShell.push);
+const shell = createBrowserShell(window);
+window.chitchatShell = shell;
+if (shell.push) unsubscribeOnSignOut(host, shell.push);
 watchUnread(host, document, navigator);
 if ('caches' in window) keepChatPhotos(host, caches);
+if ('serviceWorker' in navigator && 'Notification' in window) {
+  notifyIncoming(host, {
+    doc: document,
+    permission: () => Notification.permission,
+    registration: () => navigator.serviceWorker.ready,
+    activeConversation: () => shell.activeConversation(),
+    storage: 'caches' in window ? caches : null,
+  });
+}
 mountApp(host);
 
 if ('serviceWorker' in navigator) {

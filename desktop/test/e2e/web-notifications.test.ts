@@ -1,11 +1,12 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
   connect,
   http,
+  login,
   register,
   startServer,
   type TestServer,
@@ -29,6 +30,39 @@ import { buildWebApp, signUpInWeb, solidPng } from './web-rig';
 const PUBLIC_URL = 'https://chat.example.org';
 const run = chromiumAvailable() ? describe : describe.skip;
 const FAKE_KEY = 'chitchat-test-push-subscription';
+
+/**
+ * The browser's push service, stood in for in the page: PushManager answers a subscription to
+ * `endpoint` with `keys` (made by the test, as a browser would), kept across reloads.
+ */
+async function standInPushService(
+  context: BrowserContext,
+  endpoint: string,
+  keys: ReturnType<typeof browserKeys>,
+): Promise<void> {
+  await context.addInitScript(
+    ({ endpoint: address, keys: subscriptionKeys, storageKey }) => {
+      const subscription = (): PushSubscription =>
+        ({
+          endpoint: address,
+          expirationTime: null,
+          toJSON: () => ({ endpoint: address, expirationTime: null, keys: subscriptionKeys }),
+          unsubscribe: () => {
+            localStorage.removeItem(storageKey);
+            return Promise.resolve(true);
+          },
+        }) as unknown as PushSubscription;
+      PushManager.prototype.subscribe = function subscribe() {
+        localStorage.setItem(storageKey, 'yes');
+        return Promise.resolve(subscription());
+      };
+      PushManager.prototype.getSubscription = function getSubscription() {
+        return Promise.resolve(localStorage.getItem(storageKey) === null ? null : subscription());
+      };
+    },
+    { endpoint, keys: keys.json, storageKey: FAKE_KEY },
+  );
+}
 
 run('web app notifications in Chromium', () => {
   let server: TestServer;
@@ -114,29 +148,7 @@ run('web app notifications in Chromium', () => {
     const keys = browserKeys();
     const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
     await context.grantPermissions(['notifications'], { origin: server.url });
-    // The browser's push service, stood in for in the page: a subscription it keeps across reloads.
-    await context.addInitScript(
-      ({ endpoint, keys: subscriptionKeys, storageKey }) => {
-        const subscription = (): PushSubscription =>
-          ({
-            endpoint,
-            expirationTime: null,
-            toJSON: () => ({ endpoint, expirationTime: null, keys: subscriptionKeys }),
-            unsubscribe: () => {
-              localStorage.removeItem(storageKey);
-              return Promise.resolve(true);
-            },
-          }) as unknown as PushSubscription;
-        PushManager.prototype.subscribe = function subscribe() {
-          localStorage.setItem(storageKey, 'yes');
-          return Promise.resolve(subscription());
-        };
-        PushManager.prototype.getSubscription = function getSubscription() {
-          return Promise.resolve(localStorage.getItem(storageKey) === null ? null : subscription());
-        };
-      },
-      { endpoint: `${service.origin}/push/ada`, keys: keys.json, storageKey: FAKE_KEY },
-    );
+    await standInPushService(context, `${service.origin}/push/ada`, keys);
     const page = await context.newPage();
     watch(page);
     const username = `ada_${process.pid}`;
@@ -246,6 +258,17 @@ run('web app notifications in Chromium', () => {
       )
       .toBe(true);
 
+    // The open tab showed its own notification of "Hi Cleo" (the same tag a push uses): read and
+    // closed, so the pushes below start a fresh one.
+    const pageShown = () =>
+      page.evaluate(async () => {
+        const list = await (await navigator.serviceWorker.ready).getNotifications();
+        for (const n of list) n.close();
+        return list.map((n) => ({ title: n.title, body: n.body, tag: n.tag }));
+      });
+    await expect
+      .poll(pageShown)
+      .toEqual([{ title: bobName, body: 'Hi Cleo', tag: `chat:${chat.id}` }]);
     const cdp = await context.newCDPSession(page);
     const registration = new Promise<string>((resolve) => {
       cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
@@ -285,16 +308,14 @@ run('web app notifications in Chromium', () => {
       );
 
     await deliver(2, 'Are you coming tonight?');
-    await expect
-      .poll(shown)
-      .toEqual([
-        {
-          title: bobName,
-          body: 'Are you coming tonight?',
-          tag: `chat:${chat.id}`,
-          icon: 'data:image/',
-        },
-      ]);
+    await expect.poll(shown).toEqual([
+      {
+        title: bobName,
+        body: 'Are you coming tonight?',
+        tag: `chat:${chat.id}`,
+        icon: 'data:image/',
+      },
+    ]);
     await deliver(3, 'I saved you a seat');
     await expect.poll(shown).toEqual([
       {
@@ -339,6 +360,102 @@ run('web app notifications in Chromium', () => {
     await fresh.goto(`${server.url}${conversationUrl(chat.id)}`);
     await fresh.getByRole('heading', { name: bobName, level: 2 }).waitFor();
     expect(new URL(fresh.url()).hash).toBe('');
+    await context.close();
+  });
+
+  it('"Show previews" off: the open tab\'s own notification and a push to the closed app carry no text; another device\'s change shows live', async () => {
+    const keys = browserKeys();
+    const context = await browser.newContext({ viewport: { width: 1200, height: 760 } });
+    await context.grantPermissions(['notifications'], { origin: server.url });
+    await standInPushService(context, `${service.origin}/push/dana`, keys);
+    const page = await context.newPage();
+    watch(page);
+    const username = `dana_${process.pid}`;
+    await signUpInWeb(page, server.url, username);
+    const dana = await userIdOf(username);
+    const settings = await openSettings(page);
+    const previews = settings.getByRole('checkbox', { name: 'Show previews' });
+    expect(await previews.isChecked()).toBe(true);
+    await settings.getByRole('button', { name: 'Turn on' }).click();
+    await settings.getByRole('button', { name: 'Turn off' }).waitFor();
+    await previews.click();
+    await expect.poll(() => previews.isChecked()).toBe(false);
+    await expect
+      .poll(async () => (await server.store.getUser(dana))?.notificationPreviews)
+      .toBe(false);
+    await page.screenshot({ path: path.join(screenshotDir, 'web-notify-05-no-previews.png') });
+    await page
+      .getByRole('dialog', { name: 'Settings' })
+      .getByRole('button', { name: 'Close' })
+      .click();
+
+    const shown = () =>
+      page.evaluate(async () =>
+        (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+          title: n.title,
+          body: n.body,
+        })),
+      );
+    const clear = () =>
+      page.evaluate(async () => {
+        for (const n of await (await navigator.serviceWorker.ready).getNotifications()) n.close();
+      });
+    const bob = await register(server, `bob_quiet_${process.pid}`);
+    const bobName = bob.user.displayName;
+    const bobSocket = await connect(server, bob.accessToken);
+    try {
+      const chat = await call(bobSocket, 'conversation:direct', { userId: dana });
+      const say = (text: string) =>
+        call(bobSocket, 'message:send', {
+          conversationId: chat.id,
+          clientMsgId: crypto.randomUUID(),
+          text,
+        });
+      // The tab is open (no chat on screen): its own notification, without the line.
+      await say('The door code is 4711');
+      await expect.poll(shown).toEqual([{ title: bobName, body: 'New message' }]);
+      await clear();
+
+      // Another device of Dana's turns previews on: the tab's Settings follows without a reload.
+      const phone = await login(server, username);
+      expect(
+        (
+          await http(server, 'PATCH', '/api/me', {
+            token: phone.accessToken,
+            body: { notificationPreviews: true },
+          })
+        ).status,
+      ).toBe(200);
+      const again = await openSettings(page);
+      await expect
+        .poll(() => again.getByRole('checkbox', { name: 'Show previews' }).isChecked())
+        .toBe(true);
+      await page
+        .getByRole('dialog', { name: 'Settings' })
+        .getByRole('button', { name: 'Close' })
+        .click();
+      await say('Lunch at one?');
+      await expect.poll(shown).toEqual([{ title: bobName, body: 'Lunch at one?' }]);
+      await clear();
+
+      // Off again in this tab, then the app closes: the push names the sender, never the text.
+      await (await openSettings(page)).getByRole('checkbox', { name: 'Show previews' }).click();
+      await expect
+        .poll(async () => (await server.store.getUser(dana))?.notificationPreviews)
+        .toBe(false);
+      await page.close();
+      await expect
+        .poll(async () =>
+          (await server.app.io.fetchSockets()).filter((s) => s.data.userId === dana),
+        )
+        .toEqual([]);
+      await say('The alarm code is 1234');
+      const pushed = opened(await service.next('/push/dana'), keys);
+      expect(pushed).toMatchObject({ type: 'message', conversationId: chat.id, preview: null });
+      expect(JSON.stringify(pushed)).not.toContain('1234');
+    } finally {
+      bobSocket.close();
+    }
     await context.close();
   });
 

@@ -368,7 +368,15 @@ export function createAccountsService(deps: {
         body.photoVisibility,
         body.aboutVisibility,
       ].some((value) => value !== undefined);
+      // Settings only the person sees still reach their other devices (they fetch `Me` again).
+      const ownOnly = [
+        body.lastSeenVisibility,
+        body.groupAdds,
+        body.readReceipts,
+        body.notificationPreviews,
+      ].some((value) => value !== undefined);
       if (seenByOthers) await deps.profiles.announce(userId);
+      else if (ownOnly) await deps.profiles.announceToSelf(userId);
       let narrowed = body.lastSeenVisibility !== undefined;
       if (body.block !== undefined || body.unblock !== undefined) {
         await store.updateBlocks(userId, body.block ?? [], body.unblock ?? []);

@@ -47,6 +47,22 @@ export function createProfilesService(deps: {
     return users.map(maskedBy(await audienceOf(store, viewerId, users)));
   }
 
+  /**
+   * Pushes `user:changed` to the person's own devices only: after a change of a setting nobody
+   * else sees (read receipts, "Show previews"...), so each device fetches `Me` again and every
+   * device of the account shows the change. Answers the user (null when there is none).
+   */
+  async function announceToSelf(userId: string): Promise<UserRecord | null> {
+    const user = await store.getUser(userId);
+    if (user === null) return null;
+    fanout.toUsers([userId], 'user:changed', {
+      ...identityOf(user),
+      photo: user.photo,
+      about: user.about,
+    });
+    return user;
+  }
+
   return {
     viewsFor,
 
@@ -86,19 +102,16 @@ export function createProfilesService(deps: {
       }
     },
 
+    announceToSelf,
+
     /**
      * Pushes `user:changed` after a change to the person's name, photo, about or their audiences:
      * to their own devices as they are, and to everyone who shares a conversation with them as each
      * may see them (so a narrowed audience reaches those it now leaves out, as a null).
      */
     async announce(userId: string): Promise<void> {
-      const user = await store.getUser(userId);
+      const user = await announceToSelf(userId);
       if (user === null) return;
-      fanout.toUsers([userId], 'user:changed', {
-        ...identityOf(user),
-        photo: user.photo,
-        about: user.about,
-      });
       const partners = await store.conversationPartners(userId);
       if (partners.length === 0) return;
       const [photo, about] = await Promise.all([

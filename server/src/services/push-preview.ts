@@ -1,20 +1,9 @@
-import type { MessagePayload } from '@chitchat/shared';
-
-/** As the desktop notification cuts it (desktop/src/main/notification-policy.ts). */
-export const PUSH_PREVIEW_MAX_LENGTH = 120;
-
-/** Cuts on code points, so an emoji is never split into half a surrogate pair. */
-function truncate(text: string, max: number): string {
-  const points = Array.from(text);
-  return points.length <= max
-    ? text
-    : `${points
-        .slice(0, max - 1)
-        .join('')
-        .trimEnd()}…`;
-}
-
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+import {
+  NOTIFICATION_LINE_MAX_LENGTH,
+  cutToLength,
+  oneLine,
+  type MessagePayload,
+} from '@chitchat/shared';
 
 const attachmentLabel = (mime: string): string => {
   if (mime.startsWith('image/')) return '📷 Photo';
@@ -37,5 +26,5 @@ export function pushPreview(message: MessagePayload): string {
   else
     preview =
       text === '' ? attachmentLabel(first.mime) : `${attachmentLabel(first.mime)} · ${text}`;
-  return truncate(preview, PUSH_PREVIEW_MAX_LENGTH);
+  return cutToLength(preview, NOTIFICATION_LINE_MAX_LENGTH);
 }

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { pushTagOf, type WebPushPayload } from '@chitchat/shared';
+import { NO_PREVIEW_TEXT, pushTagOf, type WebPushPayload } from '@chitchat/shared';
 import {
   NOTIFICATION_ICON,
-  NO_PREVIEW_TEXT,
   conversationOfUrl,
   countOf,
   dataUrlOf,

@@ -1,12 +1,9 @@
-import type { WebPushPayload } from '@chitchat/shared';
+import { NO_PREVIEW_TEXT, type WebPushPayload } from '@chitchat/shared';
 
 /*
  * What the service worker shows for a push (issue #17), kept apart from the worker's globals so
  * it is tested in Node: WhatsApp Web's wording, one notification per chat.
  */
-
-/** The words for a message whose sender asked for no previews (or a preview that is empty). */
-export const NO_PREVIEW_TEXT = 'New message';
 
 /** The app's icon: the notification's when no photo of the chat is kept (and its badge). */
 export const NOTIFICATION_ICON = '/icons/icon-192.png';
@@ -91,6 +88,24 @@ export function dataUrlOf(mime: string, bytes: Uint8Array): string {
     binary += String.fromCharCode(...bytes.subarray(i, i + CHUNK));
   }
   return `data:${mime};base64,${btoa(binary)}`;
+}
+
+/**
+ * The chat's photo the page kept (see PHOTO_CACHE), as a data: address; null when none. Read by
+ * the service worker for a push and by the page for its own notifications.
+ */
+export async function keptChatPhoto(
+  storage: CacheStorage,
+  conversationId: string,
+): Promise<string | null> {
+  try {
+    const cached = await (await storage.open(PHOTO_CACHE)).match(photoCacheUrl(conversationId));
+    if (cached === undefined) return null;
+    const mime = cached.headers.get('content-type') ?? 'image/jpeg';
+    return dataUrlOf(mime, new Uint8Array(await cached.arrayBuffer()));
+  } catch {
+    return null;
+  }
 }
 
 /** The page address that opens a conversation: in the fragment, never sent to the server. */

@@ -1,12 +1,10 @@
 /// <reference lib="webworker" />
 import { webPushPayloadSchema } from '@chitchat/shared';
 import {
-  PHOTO_CACHE,
   conversationUrl,
   countOf,
-  dataUrlOf,
+  keptChatPhoto,
   notificationOf,
-  photoCacheUrl,
   type OpenConversationMessage,
 } from './notification';
 
@@ -103,7 +101,7 @@ self.addEventListener('push', (event) => {
       const payload = parsed.data;
       // The chat's notification still shown: this push is folded into it ("3 new messages").
       const [earlier] = await self.registration.getNotifications({ tag: payload.tag });
-      const icon = await chatPhoto(payload.conversationId);
+      const icon = await keptChatPhoto(caches, payload.conversationId);
       const shown = notificationOf(payload, Date.now(), {
         ...(earlier !== undefined ? { earlier: { count: countOf(earlier.data) } } : {}),
         ...(icon !== null ? { icon } : {}),
@@ -112,18 +110,6 @@ self.addEventListener('push', (event) => {
     })(),
   );
 });
-
-/** The chat's photo the page kept (see PHOTO_CACHE), as a data: address; null when none. */
-async function chatPhoto(conversationId: string): Promise<string | null> {
-  try {
-    const cached = await (await caches.open(PHOTO_CACHE)).match(photoCacheUrl(conversationId));
-    if (cached === undefined) return null;
-    const mime = cached.headers.get('content-type') ?? 'image/jpeg';
-    return dataUrlOf(mime, new Uint8Array(await cached.arrayBuffer()));
-  } catch {
-    return null;
-  }
-}
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();

@@ -12,7 +12,7 @@ import { PrivacySettings } from './PrivacySettings';
 import { ProfileSettings } from '../profile/ProfileSettings';
 import { Administration } from '../settings/Administration';
 import { MemberInvites } from '../settings/MemberInvites';
-import { BrowserNotifications } from '../settings/BrowserNotifications';
+import { NotificationSettings } from '../settings/NotificationSettings';
 import { TwoStepSettings } from '../settings/TwoStepSettings';
 import type { AccountInfo } from '../../../common/contract';
 
@@ -51,10 +51,7 @@ export function Settings({ store }: { store: AppStore }) {
       />
       {message && <p role="status">{message}</p>}
       <LinkPreviewSetting store={store} onError={showError} />
-      {/* The web app's Web Push; the desktop shell has no `push` (native notifications). */}
-      {window.chitchatShell?.push && (
-        <BrowserNotifications store={store} push={window.chitchatShell.push} />
-      )}
+      <NotificationSettings store={store} user={session.user} onError={showError} />
       {account?.hasPassword === false ? (
         <section aria-labelledby="password-heading">
           <h3 id="password-heading">Password</h3>

@@ -12,7 +12,8 @@ const STATE_WORDS: Record<BrowserPushState, string> = {
 };
 
 /**
- * Settings → Notifications in the web app (issue #17): Web Push for this browser. The permission
+ * Settings → Notifications → "Notifications on this browser", in the web app only (issue #17):
+ * Web Push for this browser. The permission
  * is asked only from the "Turn on" click; the browser subscribes, then the server is told (and
  * the reverse for "Turn off"). The desktop app has no such row: its notifications are the OS's.
  */
@@ -60,8 +61,7 @@ export function BrowserNotifications({
     });
 
   return (
-    <section aria-labelledby="browser-notifications-heading">
-      <h3 id="browser-notifications-heading">Notifications</h3>
+    <>
       <div className="push-row">
         <div>
           <div className="row-title">Notifications on this browser</div>
@@ -83,6 +83,6 @@ export function BrowserNotifications({
           {error}
         </p>
       )}
-    </section>
+    </>
   );
 }

@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatEvents, MessageView } from '../common/contract';
-import {
-  forNotificationServer,
-  messagePreview,
-  notificationFor,
-  type ScreenFocus,
-} from './notification-policy';
+import type { ChatEvents, MessageView } from './contract';
+import { messagePreview, notificationFor, type ScreenFocus } from './notification-policy';
 
 function message(overrides: Partial<MessageView> = {}): MessageView {
   return {
@@ -41,6 +36,7 @@ function incoming(
     conversationTitle: 'Ana',
     message: message(overrides),
     muted: false,
+    previews: true,
     ...event,
   };
 }
@@ -106,6 +102,25 @@ describe('what a notification says', () => {
     });
   });
 
+  it('says "New message" without the line when the account turned "Show previews" off', () => {
+    const secret = { text: 'The code is 4711' };
+    expect(notificationFor(incoming(secret, { previews: false }), away, direct)).toEqual({
+      conversationId: 'c1',
+      title: 'Ana',
+      body: 'New message',
+    });
+    const inGroup = incoming(secret, { conversationTitle: 'Family', previews: false });
+    expect(notificationFor(inGroup, away, group)).toEqual({
+      conversationId: 'c1',
+      title: 'Family',
+      body: 'Ana: New message',
+    });
+    // A photo's caption is a line too.
+    const photo = { id: 'a', name: 'IMG_1.jpg', mime: 'image/jpeg', size: 1 };
+    const captioned = incoming({ ...secret, attachments: [photo] }, { previews: false });
+    expect(notificationFor(captioned, away, direct)?.body).toBe('New message');
+  });
+
   it('tells direct chats from groups by title when the list is not known yet', () => {
     expect(notificationFor(incoming(), away)?.title).toBe('Ana');
     expect(notificationFor(incoming({}, { conversationTitle: 'Family' }), away)).toMatchObject({
@@ -146,25 +161,5 @@ describe('what a notification says', () => {
     );
     // A plain audio file stays "Audio".
     expect(messagePreview(message({ text: null, attachments: [recording] }))).toBe('🎵 Audio');
-  });
-});
-
-describe('text from other people in native notifications', () => {
-  const content = {
-    title: '<b>Boss</b> & "Co"',
-    body: "Ana: <a href='https://evil.example'>pay here</a> <img src=x>",
-  };
-
-  it('is escaped on Linux, whose notification servers render markup', () => {
-    expect(forNotificationServer(content, 'linux')).toEqual({
-      title: '&lt;b&gt;Boss&lt;/b&gt; &amp; &quot;Co&quot;',
-      body: 'Ana: &lt;a href=&#39;https://evil.example&#39;&gt;pay here&lt;/a&gt; &lt;img src=x&gt;',
-    });
-  });
-
-  it('is left as typed where notifications show plain text', () => {
-    for (const platform of ['darwin', 'win32'] as const) {
-      expect(forNotificationServer(content, platform)).toEqual(content);
-    }
   });
 });

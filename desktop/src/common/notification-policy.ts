@@ -1,6 +1,7 @@
 /**
- * When a new message becomes a native notification, and what it says. Pure: main feeds it the
- * engine's `incoming` event, what it knows of the conversation, and the window's focus.
+ * When a new message becomes a notification, and what it says. Pure: the desktop app's main
+ * process and the web app's page each feed it the engine's `incoming` event, what they know of the
+ * conversation, and the window's focus.
  */
 import {
   attachmentKindOf,
@@ -8,8 +9,14 @@ import {
   type ChatEvents,
   type ConversationView,
   type MessageView,
-} from '../common/contract';
-import { voiceMessageLabel } from '../common/voice';
+} from './contract';
+import {
+  NOTIFICATION_LINE_MAX_LENGTH,
+  NO_PREVIEW_TEXT,
+  cutToLength,
+  oneLine,
+} from '@chitchat/shared';
+import { voiceMessageLabel } from './voice';
 
 /** What main knows about the screen when a message arrives. */
 export interface ScreenFocus {
@@ -25,20 +32,7 @@ export interface NotificationContent {
   body: string;
 }
 
-export const PREVIEW_MAX_LENGTH = 120;
-
-/** Cuts on code points, so an emoji is never split into half a surrogate pair. */
-function truncate(text: string, max: number): string {
-  const points = Array.from(text);
-  return points.length <= max
-    ? text
-    : `${points
-        .slice(0, max - 1)
-        .join('')
-        .trimEnd()}…`;
-}
-
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+export const PREVIEW_MAX_LENGTH = NOTIFICATION_LINE_MAX_LENGTH;
 
 /** As the conversation list labels them (renderer Sidebar's ATTACHMENT_LABELS). */
 const ATTACHMENT_LABELS: Record<AttachmentKind, string> = {
@@ -64,7 +58,7 @@ export function messagePreview(message: MessageView, maxLength = PREVIEW_MAX_LEN
     const label = ATTACHMENT_LABELS[attachmentKindOf(first.mime)];
     preview = text === '' ? label : `${label} · ${text}`;
   }
-  return truncate(preview, maxLength);
+  return cutToLength(preview, maxLength);
 }
 
 /**
@@ -74,7 +68,8 @@ export function messagePreview(message: MessageView, maxLength = PREVIEW_MAX_LEN
  *   except for a message that mentions the person: as in WhatsApp, a mention gets through a mute;
  * - the conversation the person is looking at: on screen in a focused window. A window that is
  *   open but not focused still notifies: the person may be in another application.
- * Title and body follow the messengers people know: in a direct chat the sender, then the
+ * Title and body follow the messengers people know (the line is "New message" when the account's
+ * "Show previews" is off): in a direct chat the sender, then the
  * message; in a group the group's title, then "Sender: message".
  *
  * @param conversation the conversation as last listed by the engine, when main has it
@@ -94,35 +89,13 @@ export function notificationFor(
     conversation !== undefined
       ? conversation.kind === 'group'
       : incoming.conversationTitle !== message.senderName;
-  const preview = messagePreview(message);
+  // "Show previews" off (the account's setting): the notification says a message came, not what.
+  const preview = incoming.previews ? messagePreview(message) : NO_PREVIEW_TEXT;
   return group
     ? {
         conversationId: incoming.conversationId,
         title: incoming.conversationTitle,
-        body: truncate(`${message.senderName}: ${preview}`, PREVIEW_MAX_LENGTH),
+        body: cutToLength(`${message.senderName}: ${preview}`, PREVIEW_MAX_LENGTH),
       }
     : { conversationId: incoming.conversationId, title: message.senderName, body: preview };
-}
-
-const MARKUP_ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-/**
- * Title and body as the platform's notification server must get them. Linux notification servers
- * render a subset of markup (`<b>`, `<a href>`, `<img>`…) in what they show, so text from other
- * people (names, titles, messages) is escaped there: "<b>Boss</b>" shows as typed, never bold,
- * and no link or image can be slipped in. Elsewhere the text is shown as it is, so it stays as is.
- */
-export function forNotificationServer(
-  content: Pick<NotificationContent, 'title' | 'body'>,
-  platform: NodeJS.Platform,
-): { title: string; body: string } {
-  if (platform !== 'linux') return { title: content.title, body: content.body };
-  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => MARKUP_ENTITIES[c] ?? c);
-  return { title: escape(content.title), body: escape(content.body) };
 }
