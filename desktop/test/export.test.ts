@@ -21,6 +21,7 @@ const entryText = (zip: string, name: string) => unzip(['-p', zip, name]).toStri
 interface ExportedChat {
   title: string;
   kind: string;
+  photo?: string | null;
   messages: {
     seq: number;
     text: string | null;
@@ -82,8 +83,20 @@ describe('export my data', () => {
         : undefined,
     );
 
+    // Ana's profile photo and the group's photo are hers to keep as well (a JPEG, as the apps crop).
+    const square = (r: number) =>
+      sharp({ create: { width: 64, height: 64, channels: 3, background: { r, g: 120, b: 40 } } })
+        .jpeg()
+        .toBuffer();
+    const profilePhoto = await square(230);
+    await ana.client.setProfilePhoto({ bytes: new Uint8Array(profilePhoto), mime: 'image/jpeg' });
     // A group Ana joined late: what was said before she joined is not hers to export.
     const group = await ben.client.createGroup({ title: 'Book club', memberIds: [cara.userId] });
+    const groupPhoto = await square(20);
+    await ben.client.setGroupPhoto(group.id, {
+      bytes: new Uint8Array(groupPhoto),
+      mime: 'image/jpeg',
+    });
     await ben.client.sendMessage({ conversationId: group.id, text: 'before Ana joined' });
     // Sent (the outbox is asynchronous) before Ana is added.
     await showsTexts(cara.client, group.id, ['before Ana joined']);
@@ -119,7 +132,8 @@ describe('export my data', () => {
 
     const result = await laptop.client.exportData();
     expect(result.fileName).toMatch(/^chitchat-export-ana_\d+_\d+-\d{4}-\d{2}-\d{2}\.zip$/i);
-    expect(result).toMatchObject({ conversations: 2, mediaFiles: 1, missingMedia: 0 });
+    // The cat photo, Ana's profile photo and the group's photo.
+    expect(result).toMatchObject({ conversations: 2, mediaFiles: 3, missingMedia: 0 });
 
     // The archive is sound, as an independent tool reads it.
     expect(unzip(['-tq', result.path]).toString()).toMatch(/No errors detected/);
@@ -128,24 +142,35 @@ describe('export my data', () => {
     expect(names).toContain('index.html');
     // One page and one JSON file per chat, numbered in the chat list's order (newest first).
     expect(names.filter((n) => n.startsWith('chats/')).sort()).toEqual([
+      'chats/001-Book club-photo.jpg',
       'chats/001-Book club.html',
       'chats/001-Book club.json',
       'chats/002-ben.html',
       'chats/002-ben.json',
     ]);
 
-    const profile = JSON.parse(entryText(result.path, 'profile.json')) as {
-      me: { id: string; username: string };
-      devices: unknown[];
-    };
-    expect(profile.me).toMatchObject({ id: ana.userId, username: ana.username });
-    expect(profile.devices).toHaveLength(2);
-
     const chatJson = (title: string) => {
       const name = names.find((n) => n.startsWith('chats/') && n.endsWith(`-${title}.json`));
       if (name === undefined) throw new Error(`no ${title}.json`);
       return JSON.parse(entryText(result.path, name)) as ExportedChat;
     };
+    const profile = JSON.parse(entryText(result.path, 'profile.json')) as {
+      me: { id: string; username: string };
+      photo: string | null;
+      devices: unknown[];
+    };
+    expect(profile.me).toMatchObject({ id: ana.userId, username: ana.username });
+    expect(profile.devices).toHaveLength(2);
+    // The photos, as the server keeps them (the apps upload what they cropped).
+    expect(profile.photo).toBe('profile-photo.jpg');
+    expect(unzip(['-p', result.path, 'profile-photo.jpg']).subarray(0, 3)).toEqual(
+      Buffer.from([0xff, 0xd8, 0xff]),
+    );
+    expect(chatJson('Book club').photo).toBe('chats/001-Book club-photo.jpg');
+    expect(
+      (await sharp(unzip(['-p', result.path, 'chats/001-Book club-photo.jpg'])).metadata()).width,
+    ).toBeGreaterThan(0);
+
     const direct = chatJson('ben');
     const texts = direct.messages.map((m) => m.text);
     // Every message, in order: the two typed, the photo, and all 320 seeded (not just one page).

@@ -9,12 +9,19 @@ type Store = TestServer['store'];
 
 let people = 0;
 
-/** A person who never signs in (the store keeps a hash nobody can match). */
-export async function seedPerson(store: Store, displayName: string): Promise<string> {
+/**
+ * A person who never signs in (the store keeps a hash nobody can match); `username` when a suite
+ * finds them by it, as people do in "New chat" and "New group".
+ */
+export async function seedPerson(
+  store: Store,
+  displayName: string,
+  username = `seed_${process.pid}_${++people}`,
+): Promise<string> {
   const id = randomUUID();
   await store.createUser({
     id,
-    username: `seed_${process.pid}_${++people}`,
+    username,
     displayName,
     passwordHash: 'not-a-password-hash',
     createdAt: Date.now() - 30 * 86_400_000,

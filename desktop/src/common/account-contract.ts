@@ -19,8 +19,9 @@ export interface ExportResult {
   conversations: number;
   /** Messages and system lines, over every chat. */
   messages: number;
+  /** Files of the archive's media: attachments, my profile photo and the groups' photos. */
   mediaFiles: number;
-  /** Attachments the server no longer has (left out, and said so in the pages). */
+  /** Attachments and photos the server no longer has (left out, and said so in the pages). */
   missingMedia: number;
 }
 

@@ -7,6 +7,7 @@ import {
   initials,
   lastSeen,
   listTime,
+  mutedUntilText,
   previewSender,
   serverOfInviteLink,
   timeOfDay,
@@ -42,6 +43,17 @@ describe('times in the locale’s own format', () => {
     expect(listTime(at, at + 30 * day, 'de-DE')).toBe('09.03.26');
     expect(dayLabel(at, at + 30 * day, 'en-GB')).toMatch(/^Monday,? 9 March 2026$/);
     expect(lastSeen(at, at + 60_000, 'en-GB')).toBe('last seen today at 05:17');
+  });
+
+  it('says until when a chat is muted: today, tomorrow, later, or always', () => {
+    const hour = 3_600_000;
+    const iso = (t: number) => new Date(t).toISOString();
+    expect(mutedUntilText(iso(at + 8 * hour), at, 'en-US')).toBe('Muted until 1:17 PM');
+    expect(mutedUntilText(iso(at + 20 * hour), at, 'en-GB')).toBe('Muted until tomorrow, 01:17');
+    expect(mutedUntilText(iso(at + 7 * 24 * hour), at, 'en-US')).toBe(
+      'Muted until Mar 16, 2026, 5:17 AM',
+    );
+    expect(mutedUntilText('always', at)).toBe('Muted always');
   });
 });
 

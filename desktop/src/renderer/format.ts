@@ -78,6 +78,24 @@ export function lastSeen(at: number | null, now = Date.now(), locale?: string): 
   return `last seen ${dateFormatter({ day: 'numeric', month: 'short' }, locale).format(at)} at ${time}`;
 }
 
+/**
+ * How long a chat stays muted, as the row's muted icon and the info panel say it: "Muted always",
+ * "Muted until 1:17 PM" today, "Muted until tomorrow, 1:17 PM", else the date and time.
+ */
+export function mutedUntilText(
+  mutedUntil: string | null,
+  now = Date.now(),
+  locale?: string,
+): string {
+  if (mutedUntil === null || mutedUntil === 'always') return 'Muted always';
+  const at = Date.parse(mutedUntil);
+  if (Number.isNaN(at)) return 'Muted';
+  const days = Math.round((startOfDay(at) - startOfDay(now)) / 86_400_000);
+  if (days === 0) return `Muted until ${timeOfDay(at, locale)}`;
+  if (days === 1) return `Muted until tomorrow, ${timeOfDay(at, locale)}`;
+  return `Muted until ${dateTime(at, locale)}`;
+}
+
 const LETTER = /\p{L}/u;
 
 /**

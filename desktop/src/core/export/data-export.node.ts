@@ -17,6 +17,12 @@ import { ZipWriter } from './zip-writer.node.ts';
  */
 
 const READ_CHUNK = 500;
+/** The file extension of each photo type the apps make (profile and group photos). */
+const PHOTO_EXTENSIONS: Record<string, string> = {
+  'image/jpeg': 'jpg',
+  'image/png': 'png',
+  'image/webp': 'webp',
+};
 
 /** A file name that is safe on every desktop system and still says what it is. */
 export function safeFileName(name: string, max = 60): string {
@@ -118,12 +124,37 @@ export async function exportData(
   const saved = new Map<string, string | null>();
   let messageCount = 0;
   let missingMedia = 0;
+  let photos = 0;
+  /**
+   * A profile or group photo (a media id) as one file of the archive named `base` plus the
+   * extension of its type; null when there is none, or when the server no longer has it.
+   */
+  const addPhoto = async (mediaId: string | null | undefined, base: string) => {
+    if (mediaId === null || mediaId === undefined) return null;
+    try {
+      const photo = await media.get(mediaId, 'original');
+      const file = `${base}.${PHOTO_EXTENSIONS[photo.mime] ?? 'bin'}`;
+      zip.add(file, photo.bytes, { compress: false });
+      photos++;
+      return file;
+    } catch {
+      missingMedia++;
+      return null;
+    }
+  };
   try {
+    const photo = await addPhoto(me.photo, 'profile-photo');
     zip.add(
       'profile.json',
       Buffer.from(
         JSON.stringify(
-          { exportedAt: new Date(now).toISOString(), server: session.serverUrl, me, devices },
+          {
+            exportedAt: new Date(now).toISOString(),
+            server: session.serverUrl,
+            me,
+            photo,
+            devices,
+          },
           null,
           2,
         ),
@@ -155,10 +186,14 @@ export async function exportData(
       }
       const mediaPath = (id: string) => saved.get(id) ?? null;
       const base = `chats/${String(index + 1).padStart(3, '0')}-${safeFileName(conversation.title, 40)}`;
+      // A direct chat's photo is the other person's: theirs to keep, not part of my data.
+      const chatPhoto =
+        conversation.kind === 'group' ? await addPhoto(conversation.photo, `${base}-photo`) : null;
       const json = {
         id: conversation.id,
         kind: conversation.kind,
         title: conversation.title,
+        ...(conversation.kind === 'group' ? { photo: chatPhoto } : {}),
         members: conversation.members.map((m) => ({
           userId: m.userId,
           username: m.username,
@@ -186,7 +221,7 @@ export async function exportData(
     bytes: statSync(target).size,
     conversations: conversations.length,
     messages: messageCount,
-    mediaFiles: [...saved.values()].filter((f) => f !== null).length,
+    mediaFiles: [...saved.values()].filter((f) => f !== null).length + photos,
     missingMedia,
   };
 }

@@ -1,5 +1,4 @@
-import type { ConversationView } from '../../../common/contract';
-import type { AppStore } from '../../state/store';
+import type { InfoPartProps } from '../panels/infoPart';
 
 /**
  * The end of a group's info panel (issue #15), as WhatsApp has it: "Exit group" for a member
@@ -7,15 +6,7 @@ import type { AppStore } from '../../state/store';
  * then "Delete group" once they have exited, which removes the chat and its history from every
  * device of the account (until someone adds them again).
  */
-export function ExitGroup({
-  store,
-  conversation: c,
-  run,
-}: {
-  store: AppStore;
-  conversation: ConversationView;
-  run: (work: Promise<unknown>) => void;
-}) {
+export function ExitGroup({ store, conversation: c, run }: InfoPartProps) {
   if (c.kind !== 'group') return null;
   if (c.status === 'active')
     return (

@@ -1,21 +1,12 @@
 import { useState } from 'react';
 import type { GroupAudience } from '@chitchat/shared';
-import type { ConversationView } from '../../../common/contract';
-import type { AppStore } from '../../state/store';
+import type { InfoPartProps } from '../panels/infoPart';
 
 /**
  * "Group settings" for the owner and admins (issue #15): who may send messages, and who may edit
  * the group's info and pin. The server refuses members where set; its reason shows in the panel.
  */
-export function GroupSettings({
-  store,
-  conversation: c,
-  run,
-}: {
-  store: AppStore;
-  conversation: ConversationView;
-  run: (work: Promise<unknown>) => void;
-}) {
+export function GroupSettings({ store, conversation: c, run }: InfoPartProps) {
   // The choice just made shows at once, as a radio does, until the server's answer replaces it
   // (a controlled radio would otherwise snap back for the round trip).
   const [pending, setPending] = useState<Partial<Record<'send' | 'editInfo', GroupAudience>>>({});

@@ -13,6 +13,7 @@ import { ExitGroup } from '../groups/ExitGroup';
 import { GroupMembers } from '../groups/GroupMembers';
 import { GroupPhoto } from '../groups/GroupPhoto';
 import { GroupSettings } from '../groups/GroupSettings';
+import { MuteSetting } from './MuteSetting';
 
 export function ConversationInfo({
   store,
@@ -36,14 +37,7 @@ export function ConversationInfo({
       <div className="stack">
         <ContactInfo store={store} userId={c.peer.id} />
         <MediaGalleryEntry store={store} conversationId={c.id} />
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={c.muted}
-            onChange={(e) => run(store.chat.setMuted(c.id, e.target.checked))}
-          />
-          Mute notifications
-        </label>
+        <MuteSetting store={store} conversation={c} run={run} />
       </div>
     );
   }
@@ -63,14 +57,8 @@ export function ConversationInfo({
         <GroupDescription store={store} conversation={c} manage={manage} run={run} />
       )}
       <MediaGalleryEntry store={store} conversationId={c.id} />
-      <label className="checkbox">
-        <input
-          type="checkbox"
-          checked={c.muted}
-          onChange={(e) => run(store.chat.setMuted(c.id, e.target.checked))}
-        />
-        Mute notifications
-      </label>
+      {/* A group the person has left is read-only: nothing arrives to mute. */}
+      {c.status === 'active' && <MuteSetting store={store} conversation={c} run={run} />}
       {manage && (
         <form
           className="inline-form"

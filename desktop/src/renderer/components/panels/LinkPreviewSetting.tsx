@@ -23,7 +23,7 @@ export function LinkPreviewSetting({
   return (
     <section>
       <h3>Chats</h3>
-      <label className="setting checkbox-setting">
+      <label className="checkbox">
         <input
           type="checkbox"
           checked={enabled ?? true}

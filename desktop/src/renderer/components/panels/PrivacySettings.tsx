@@ -47,7 +47,7 @@ export function PrivacySettings({
         choices={GROUP_ADDS}
         save={(groupAdds) => report(store.chat.updateProfile({ groupAdds }))}
       />
-      <label className="setting checkbox-setting">
+      <label className="checkbox">
         <input
           type="checkbox"
           checked={user.readReceipts ?? true}

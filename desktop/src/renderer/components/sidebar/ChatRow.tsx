@@ -1,6 +1,6 @@
 import type { ConversationView } from '../../../common/contract';
 import { CHAT_LIST_ELEMENT_TIMING } from '../../../common/element-timing';
-import { listTime } from '../../format';
+import { listTime, mutedUntilText } from '../../format';
 import { useAppState, type AppStore } from '../../state/store';
 import { Avatar } from '../Avatar';
 import { useState, type KeyboardEvent, type MouseEvent } from 'react';
@@ -73,8 +73,8 @@ export function ChatRow({
           <span className="row-bottom">
             <span className={`row-preview${c.typing.length > 0 ? ' typing' : ''}`}>{preview}</span>
             {c.muted && (
-              <span className="muted-icon" title="Muted">
-                <IconMuted label="Muted" size={16} />
+              <span className="muted-icon" title={mutedUntilText(c.mutedUntil)}>
+                <IconMuted label={mutedUntilText(c.mutedUntil)} size={16} />
               </span>
             )}
             {c.pinnedAt !== null && (
