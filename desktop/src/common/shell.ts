@@ -5,6 +5,7 @@
  */
 import type { PushSubscriptionBody } from '@chitchat/shared';
 import type { ChatHostBridge } from './rpc';
+import type { SsoRedirectBridge } from './sso';
 
 /**
  * Where this browser stands on notifications: `unsupported` (no service worker, Push API or
@@ -62,6 +63,11 @@ export interface ChatShellBridge {
   readonly defaultServerUrl: string | null;
   /** Web Push in the web app; absent in the desktop app. */
   readonly push?: BrowserPushBridge;
+  /**
+   * Single sign-on by redirecting the tab (the web app); absent in the desktop app, whose engine
+   * opens the system browser (`signInWithSso` without `redirected`).
+   */
+  readonly ssoRedirect?: SsoRedirectBridge;
 }
 
 declare global {

@@ -29,9 +29,10 @@ import {
   authOptionsOf,
   browserOpener,
   reauthenticateThroughBrowser,
+  reauthenticateWithCode,
   ssoExchange,
 } from './sso-sign-in';
-import type { SsoSignInInput } from '../common/sso';
+import type { SsoRedirectProof, SsoSignInInput } from '../common/sso';
 import { Emitter, silentLogger, type EngineLogger } from './emitter';
 import type { LinkPreviewMaker } from './link-preview/link-preview-maker';
 import * as profiles from './profile-actions';
@@ -204,13 +205,25 @@ export abstract class SessionClient {
 
   /** Signs in through the server's OpenID provider in the system browser (sso-sign-in.ts). */
   async signInWithSso(input: SsoSignInInput): Promise<SessionState> {
+    const { redirected } = input;
+    if (redirected !== undefined) {
+      // The web app came back from the provider with the code: only the exchange is left.
+      const { device } = this.options;
+      return this.signInWith(input.serverUrl, (api, signal) =>
+        api.ssoExchange({ ...redirected, device }, signal),
+      );
+    }
     const open = browserOpener(this.options.openBrowser, this.platform.codeFromBrowser);
     const exchange = ssoExchange(input, open, this.options.device);
     return this.signInWith(input.serverUrl, exchange, SSO_SIGN_IN_TIMEOUT_MS);
   }
 
-  async reauthenticateWithSso(): Promise<SsoReauthentication> {
+  async reauthenticateWithSso(redirected?: SsoRedirectProof): Promise<SsoReauthentication> {
     const { api } = this.ready();
+    if (redirected !== undefined)
+      return this.whileSigningIn(SIGN_IN_TIMEOUT_MS, (signal) =>
+        reauthenticateWithCode(api, redirected, signal),
+      );
     const open = browserOpener(this.options.openBrowser, this.platform.codeFromBrowser);
     return this.whileSigningIn(SSO_SIGN_IN_TIMEOUT_MS, (signal) =>
       reauthenticateThroughBrowser(api, open, signal),

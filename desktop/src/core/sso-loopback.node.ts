@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SSO_LOOPBACK_PATH } from '@chitchat/shared';
+import { ssoStartUrl } from '../common/sso';
 import { ChatClientError } from './client-errors';
 import type { CodeFromBrowser } from './sso-sign-in';
 
@@ -88,15 +89,17 @@ export const codeFromBrowser: CodeFromBrowser = async (input) => {
     });
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
-    const query = new URLSearchParams({
-      client: 'desktop',
-      port: String((server.address() as AddressInfo).port),
-      state,
-      codeChallenge: challenge,
-      ...(input.inviteCode === undefined ? {} : { inviteCode: input.inviteCode }),
-      ...(input.reauthenticate === true ? { purpose: 'reauthenticate' } : {}),
-    });
-    await input.openBrowser(`${input.serverUrl}/api/auth/oidc/start?${query.toString()}`);
+    const port = (server.address() as AddressInfo).port;
+    await input.openBrowser(
+      ssoStartUrl(input.serverUrl, {
+        client: 'desktop',
+        port,
+        state,
+        codeChallenge: challenge,
+        ...(input.inviteCode === undefined ? {} : { inviteCode: input.inviteCode }),
+        purpose: input.reauthenticate === true ? 'reauthenticate' : 'sign-in',
+      }),
+    );
     return { code: await outcome, verifier };
   } finally {
     signal.removeEventListener('abort', onAbort);

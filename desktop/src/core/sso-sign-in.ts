@@ -4,7 +4,7 @@ import {
   type AuthSession,
   type SsoReauthentication,
 } from '@chitchat/shared';
-import type { SsoSignInInput } from '../common/sso';
+import type { SsoRedirectProof, SsoSignInInput } from '../common/sso';
 import type { ApiClient } from './api-client';
 import { ChatClientError, remote } from './client-errors';
 
@@ -87,7 +87,16 @@ export async function reauthenticateThroughBrowser(
     openBrowser,
     signal,
   });
-  const body = { code: proof.code, codeVerifier: proof.verifier };
+  return reauthenticateWithCode(api, { code: proof.code, codeVerifier: proof.verifier }, signal);
+}
+
+/** The code of a `purpose=reauthenticate` start, taken to the server for this device. */
+export function reauthenticateWithCode(
+  api: ApiClient,
+  proof: SsoRedirectProof,
+  signal: AbortSignal,
+): Promise<SsoReauthentication> {
+  const body = { code: proof.code, codeVerifier: proof.codeVerifier };
   return api.request<SsoReauthentication>('POST', '/api/auth/oidc/reauthenticate', body, {
     signal,
   });

@@ -22,6 +22,14 @@ export function App({ store }: { store: AppStore }) {
     [store],
   );
 
+  // Back from the provider in the web app to prove it is them (deleting the account): the
+  // settings open again, where DeleteAccount continues.
+  const signedIn = session?.status === 'signed_in';
+  useEffect(() => {
+    if (signedIn && window.chitchatShell?.ssoRedirect?.peek()?.purpose === 'reauthenticate')
+      store.set({ panel: { kind: 'settings' } });
+  }, [store, signedIn]);
+
   if (session === null) return <div className="splash" aria-busy="true" />;
   if (session.status === 'signed_out') return <AuthScreen store={store} reason={session.reason} />;
   return (

@@ -1,5 +1,6 @@
 import type { ChatShellBridge } from '../common/shell';
 import { createBrowserPush } from './browser-push';
+import { createSsoRedirect } from './sso-redirect';
 import { conversationOfUrl, isOpenConversationMessage } from './sw/notification';
 
 /*
@@ -17,6 +18,8 @@ export type BrowserShell = ChatShellBridge & { activeConversation(): string | nu
 
 export function createBrowserShell(win: Window & typeof globalThis): BrowserShell {
   // A notification that opened this window named its chat in the address: taken once, then cleared.
+  // A single sign-on return (#sso&code=…): read and taken out of the address bar first.
+  const ssoRedirect = createSsoRedirect(win);
   let pending = conversationOfUrl(win.location.hash);
   if (pending !== null) win.history.replaceState(null, '', win.location.pathname);
   let active: string | null = null;
@@ -52,5 +55,6 @@ export function createBrowserShell(win: Window & typeof globalThis): BrowserShel
     platform: platformOf(win.navigator.userAgent),
     defaultServerUrl: win.location.origin,
     push: createBrowserPush(win),
+    ssoRedirect,
   };
 }

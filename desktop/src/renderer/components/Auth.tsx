@@ -80,12 +80,43 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
     }
   }
 
+  // The web app came back from the provider (sso-redirect.ts): exchange the code, or say why not.
+  useEffect(() => {
+    const back = window.chitchatShell?.ssoRedirect?.take('sign-in') ?? null;
+    if (back === null) return;
+    if (back.kind === 'refused') {
+      setError(back.message);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    store.chat
+      .signInWithSso({ serverUrl: back.serverUrl, redirected: back.proof })
+      .catch((e: unknown) => setError(ssoFailureText(e, null)))
+      .finally(() => setBusy(false));
+  }, [store]);
+
   async function signInWithSso(provider: string) {
     if (busy) return;
     const inviteCode = inviteCodeFromInput(invite);
+    const redirect = window.chitchatShell?.ssoRedirect;
     setBusy(true);
-    setSsoWaiting(provider);
     setError(null);
+    if (redirect !== undefined) {
+      // The web app: this tab goes to the provider and comes back (the effect above).
+      try {
+        await redirect.begin({
+          purpose: 'sign-in',
+          serverUrl,
+          ...(inviteCode !== null ? { inviteCode } : {}),
+        });
+      } catch (e) {
+        setError(e instanceof Error ? e.message : String(e));
+        setBusy(false);
+      }
+      return;
+    }
+    setSsoWaiting(provider);
     try {
       localStorage.setItem('chitchat.server', serverUrl);
       await store.chat.signInWithSso({
@@ -93,18 +124,7 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
         ...(inviteCode !== null ? { inviteCode } : {}),
       });
     } catch (e) {
-      const code = errorCode(e);
-      setError(
-        code === 'cancelled'
-          ? null
-          : code === 'timeout'
-            ? `Signing in with ${provider} took too long — try again.`
-            : ['network', 'not_chitchat', 'rate_limited'].includes(code)
-              ? errorText(e, { signingIn: true })
-              : e instanceof Error
-                ? e.message
-                : String(e),
-      );
+      setError(ssoFailureText(e, provider));
     } finally {
       setBusy(false);
       setSsoWaiting(null);
@@ -254,4 +274,15 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
       </form>
     </main>
   );
+}
+
+/** A failed single sign-on in words; null when the person cancelled it. */
+function ssoFailureText(e: unknown, provider: string | null): string | null {
+  const code = errorCode(e);
+  if (code === 'cancelled') return null;
+  if (code === 'timeout')
+    return `Signing in with ${provider ?? 'single sign-on'} took too long — try again.`;
+  if (['network', 'not_chitchat', 'rate_limited'].includes(code))
+    return errorText(e, { signingIn: true });
+  return e instanceof Error ? e.message : String(e);
 }

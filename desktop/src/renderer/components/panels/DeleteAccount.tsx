@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorText } from '../../format';
 import type { AppStore } from '../../state/store';
 import { PasswordField } from './PasswordField';
@@ -11,19 +11,50 @@ type Status = { kind: 'idle' } | { kind: 'deleting' } | { kind: 'error'; text: s
  * app returns to the sign-in screen, which says the account was deleted.
  */
 export function DeleteAccount({ store, hasPassword }: { store: AppStore; hasPassword: boolean }) {
-  const [open, setOpen] = useState(false);
+  const redirect = window.chitchatShell?.ssoRedirect;
+  // Back from the provider in the web app: the form is where the person left it.
+  const [open, setOpen] = useState(() => redirect?.peek()?.purpose === 'reauthenticate');
   const [password, setPassword] = useState('');
   const [status, setStatus] = useState<Status>({ kind: 'idle' });
+  const section = useRef<HTMLElement>(null);
+  const failed = (error: unknown) => setStatus({ kind: 'error', text: errorText(error) });
+  // After the way back, the form (at the end of Settings) is scrolled to where it was used.
+  const [cameBack, setCameBack] = useState(false);
+  useEffect(() => {
+    if (cameBack) section.current?.scrollIntoView({ block: 'end' });
+  }, [cameBack, status]);
+
+  // The web app came back from a `reauthenticate` sign-in this form started: the deletion goes on.
+  useEffect(() => {
+    const back = redirect?.take('reauthenticate') ?? null;
+    if (back === null) return;
+    setOpen(true);
+    setCameBack(true);
+    if (back.kind === 'refused') {
+      setStatus({ kind: 'error', text: back.message });
+      return;
+    }
+    setStatus({ kind: 'deleting' });
+    store.chat
+      .reauthenticateWithSso(back.proof)
+      .then(() => store.chat.deleteAccount({}))
+      .catch(failed);
+  }, [store, redirect]);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!hasPassword) {
       // No password to ask for: a sign-in through the provider, just now, stands in for it.
       setStatus({ kind: 'deleting' });
+      if (redirect !== undefined) {
+        // The web app: this tab goes to the provider and comes back here (the effect above).
+        redirect.begin({ purpose: 'reauthenticate' }).catch(failed);
+        return;
+      }
       store.chat
         .reauthenticateWithSso()
         .then(() => store.chat.deleteAccount({}))
-        .catch((error: unknown) => setStatus({ kind: 'error', text: errorText(error) }));
+        .catch(failed);
       return;
     }
     if (password === '') {
@@ -31,13 +62,11 @@ export function DeleteAccount({ store, hasPassword }: { store: AppStore; hasPass
       return;
     }
     setStatus({ kind: 'deleting' });
-    store.chat
-      .deleteAccount({ password })
-      .catch((error: unknown) => setStatus({ kind: 'error', text: errorText(error) }));
+    store.chat.deleteAccount({ password }).catch(failed);
   };
 
   return (
-    <section aria-labelledby="delete-account-heading">
+    <section aria-labelledby="delete-account-heading" ref={section}>
       <h3 id="delete-account-heading">Delete account</h3>
       {open ? (
         <form className="stack" onSubmit={submit} aria-label="Delete account">
@@ -57,7 +86,7 @@ export function DeleteAccount({ store, hasPassword }: { store: AppStore; hasPass
             />
           ) : (
             <p className="muted">
-              To confirm, sign in again in your browser; the account is deleted right after.
+              To confirm, sign in again with single sign-on; the account is deleted right after.
             </p>
           )}
           <div className="inline-form">
