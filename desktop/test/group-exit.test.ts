@@ -8,12 +8,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import type { ConversationView } from '../src/common/contract';
+import { unreadTotal } from '../src/common/unread';
 import type { ChatClient } from '../src/core/chat-client';
 import {
   type Engine,
   conversationOf,
   engine,
   online,
+  PASSWORD,
   showsTexts,
   signedInEngine,
   signedUpEngine,
@@ -49,13 +51,30 @@ describe('exit group and delete group for me (issue #15)', () => {
   });
   afterEach(() => stopAll(engines, server));
 
-  it('exit leaves the group read-only on both devices; delete for me removes it everywhere, across a restart; a re-add brings it back with the new period only', async () => {
+  /** Bob's group "Team" with Alice, who has a laptop and a phone. */
+  const bobsTeamWithAlice = async () => {
     const bob = await signedUp('Bob');
     const alice = await signedUp('Alice');
     const phone = await signedInEngine(server.url, alice.username, engines, {
       deviceName: 'Phone',
     });
     const team = await bob.client.createGroup({ title: 'Team', memberIds: [alice.userId] });
+    return { bob, alice, phone, team };
+  };
+
+  /** Stops a device's engine and starts it again on the same profile, online. */
+  const restart = async (device: Engine) => {
+    const { profileDir, secrets } = device;
+    await device.client.stop();
+    engines.splice(engines.indexOf(device), 1);
+    const restarted = await engine({ profileDir, secrets });
+    engines.push(restarted);
+    await online(restarted.client);
+    return restarted;
+  };
+
+  it('exit leaves the group read-only on both devices; delete for me removes it everywhere, across a restart; a re-add brings it back with the new period only', async () => {
+    const { bob, alice, phone, team } = await bobsTeamWithAlice();
     await bob.client.sendMessage({ conversationId: team.id, text: 'old news' });
     await showsTexts(phone.client, team.id, ['old news']);
 
@@ -77,12 +96,7 @@ describe('exit group and delete group for me (issue #15)', () => {
     await chatWhere(phone.client, team.id, (c) => c === undefined, 'gone on the phone');
 
     // The phone restarts: still gone (the account state is kept on the device and the server).
-    const { profileDir, secrets } = phone;
-    await phone.client.stop();
-    engines.splice(engines.indexOf(phone), 1);
-    const restarted = await engine({ profileDir, secrets });
-    engines.push(restarted);
-    await online(restarted.client);
+    const restarted = await restart(phone);
     expect(await conversationOf(restarted.client, team.id)).toBeUndefined();
     // Search finds nothing of it either.
     const hits = await restarted.client.searchMessages('news');
@@ -106,6 +120,73 @@ describe('exit group and delete group for me (issue #15)', () => {
       expect(texts).not.toContain('old news');
       expect(texts).not.toContain('after alice left');
       expect(texts).toContain('welcome back');
+    }
+  });
+
+  it("a deleted group's unread leaves the badge on every device, across a restart, a fresh sync and a re-add", async () => {
+    const { bob, alice, phone, team } = await bobsTeamWithAlice();
+    const chat = await bob.client.startDirectChat(alice.userId);
+    const GROUP_UNREAD = 40;
+    for (let i = 0; i < GROUP_UNREAD; i++)
+      await bob.client.sendMessage({ conversationId: team.id, text: `team ${i}` });
+    for (const text of ['one', 'two', 'three'])
+      await bob.client.sendMessage({ conversationId: chat.id, text });
+    /** Waits until the badge (the dock's and the tab title's count) shows `count` on `device`. */
+    const badgeShows = (device: ChatClient, count: number, what: string) =>
+      until(
+        device,
+        async () => {
+          const total = unreadTotal(await device.listConversations());
+          return total === count ? total : undefined;
+        },
+        20_000,
+        `${what}: badge ${count}`,
+      );
+    for (const device of [alice.client, phone.client])
+      await badgeShows(device, GROUP_UNREAD + 3, 'before');
+
+    // Exited unread: the left group still counts until read (or deleted).
+    await alice.client.leaveGroup(team.id);
+    await bob.client.sendMessage({ conversationId: team.id, text: 'after alice left' });
+    for (const device of [alice.client, phone.client])
+      await chatWhere(device, team.id, (c) => c?.status === 'left', 'left');
+    expect(unreadTotal(await alice.client.listConversations())).toBe(GROUP_UNREAD + 3);
+
+    await alice.client.deleteGroupForMe(team.id);
+    for (const device of [alice.client, phone.client]) await badgeShows(device, 3, 'deleted');
+
+    // A restart of the phone and a device that syncs from nothing both agree.
+    const restarted = await restart(phone);
+    // The fresh device records every badge it shows while it syncs: the chat list may arrive
+    // before the account state, and the deleted group must not count even then.
+    const fresh = await engine({ deviceName: 'Tablet' });
+    engines.push(fresh);
+    const freshBadges: number[] = [];
+    fresh.client.events.on('conversations', (views) => freshBadges.push(unreadTotal(views)));
+    await fresh.client.signIn({
+      serverUrl: server.url,
+      username: alice.username,
+      password: PASSWORD,
+    });
+    await online(fresh.client);
+    for (const device of [restarted.client, fresh.client])
+      await badgeShows(device, 3, 'restarted or fresh');
+    expect(await conversationOf(restarted.client, team.id)).toBeUndefined();
+    await chatWhere(fresh.client, team.id, (c) => c === undefined, 'hidden on the fresh device');
+    expect(Math.max(...freshBadges)).toBe(3);
+
+    // A re-add counts what follows it only: the forty she never read stay deleted.
+    await bob.client.updateGroup({ conversationId: team.id, add: [alice.userId] });
+    await bob.client.sendMessage({ conversationId: team.id, text: 'welcome back' });
+    for (const device of [alice.client, restarted.client, fresh.client]) {
+      const { view } = await chatWhere(
+        device,
+        team.id,
+        (c) => c?.status === 'active' && c.lastMessage?.text === 'welcome back',
+        'back with the new message',
+      );
+      expect(view?.unreadCount).toBe(1);
+      await badgeShows(device, 4, 're-added');
     }
   });
 

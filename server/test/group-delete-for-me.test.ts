@@ -72,4 +72,30 @@ describe('delete group for me (deletedchat)', () => {
     expect(seq).toBeGreaterThan(left!.lastSeq);
     expect(bobPushes).toEqual([]);
   });
+
+  it('what a deleted group held never counts as unread again: a re-add counts the new period only', async () => {
+    const chat = await group(w.bob, [w.alice]);
+    const UNREAD = 300;
+    for (let i = 0; i < UNREAD; i++) await send(w.bob, chat.id, `old ${i}`);
+    await call(w.alice.socket, 'group:leave', { conversationId: chat.id });
+    const summaryOf = async () =>
+      (await call(w.alice2.socket, 'conversation:list', {})).conversations.find(
+        (c) => c.id === chat.id,
+      );
+    const left = await summaryOf();
+    // Exited, she has not read them: they count until she reads or deletes the group.
+    expect(left).toMatchObject({ status: 'left', unreadCount: UNREAD, readSeq: 0 });
+    await call(w.alice.socket, 'account:set', {
+      changes: [{ key: chatKey('deletedchat', chat.id), value: left!.lastSeq }],
+    });
+    expect((await summaryOf())?.unreadCount).toBe(0);
+
+    const added = nextEvent(w.alice2.socket, 'conversation');
+    await call(w.bob.socket, 'group:update', { conversationId: chat.id, add: [w.alice.userId] });
+    // The summary a re-add pushes, and the list a device (old or new) syncs from, agree.
+    expect(await added).toMatchObject({ id: chat.id, status: 'active', unreadCount: 0 });
+    await send(w.bob, chat.id, 'welcome back');
+    await send(w.bob, chat.id, 'we missed you');
+    expect(await summaryOf()).toMatchObject({ status: 'active', unreadCount: 2 });
+  });
 });

@@ -1,5 +1,19 @@
 import { io, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION, type ClientRequestName, type ClientToServerEvents, type ConversationEvent, type ConversationSummary, type LogEntry, type PresenceInfo, type JoinRequestUpdate, type PublicUser, type RequestAnswer, type RequestPayload, type Result, type ServerToClientEvents } from '@chitchat/shared';
+import {
+  PROTOCOL_VERSION,
+  type ClientRequestName,
+  type ClientToServerEvents,
+  type ConversationEvent,
+  type ConversationSummary,
+  type LogEntry,
+  type PresenceInfo,
+  type JoinRequestUpdate,
+  type PublicUser,
+  type RequestAnswer,
+  type RequestPayload,
+  type Result,
+  type ServerToClientEvents,
+} from '@chitchat/shared';
 import type { ConnectionState } from '../common/contract';
 import { AccountSync } from './account-sync';
 import { ApiError, type ApiClient } from './api-client';
@@ -360,6 +374,10 @@ export class SyncEngine {
       return;
     }
     this.store.setMeta('store_epoch', list.storeEpoch);
+    // A first sync (a new device, or after a restore) takes the account state in before the chats:
+    // otherwise a group deleted for me would show, and count in the badge, until it arrived
+    // (archived and pinned chats would jump too). Later syncs fetch it alongside.
+    if (since === undefined) await this.syncAccount();
     const readsToSend: { id: string; seq: number }[] = [];
     for (const summary of list.conversations) {
       const local = this.store.conversation(summary.id);
@@ -386,8 +404,12 @@ export class SyncEngine {
       void this.flush(conversationId);
     // Marks made offline go now; marks others made while this device was away are fetched.
     void this.played.sync();
-    // The account state has its own version: a failure there holds back no conversation.
-    void this.account.sync().catch((error: unknown) => {
+    if (since !== undefined) void this.syncAccount();
+  }
+
+  /** The account state has its own version: a failure there holds back no conversation. */
+  private async syncAccount(): Promise<void> {
+    await this.account.sync().catch((error: unknown) => {
       this.logger.warn('account state sync failed', { error: String(error) });
     });
   }

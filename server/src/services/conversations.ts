@@ -104,20 +104,29 @@ export function createConversationsService(deps: {
     // Both bounded by the lastSeq this summary carries: a message committed since the
     // conversation was read is counted when it arrives live, not also here.
     const muteKey = chatKey('mute', conversation.id);
-    const [lastEvent, unreadCount, current, own] = await Promise.all([
-      store.lastVisibleEvent(conversation.id, membership.periods, lastSeq),
+    const deletedKey = chatKey('deletedchat', conversation.id);
+    const unreadAfter = (afterSeq: number) =>
       store.countUnread(
         conversation.id,
         membership.userId,
         membership.periods,
-        membership.readSeq,
+        afterSeq,
         lastSeq,
         UNREAD_COUNT_CAP,
-      ),
+      );
+    const [lastEvent, counted, current, own] = await Promise.all([
+      store.lastVisibleEvent(conversation.id, membership.periods, lastSeq),
+      unreadAfter(membership.readSeq),
       currentMembers(conversation),
-      store.accountValues(membership.userId, [muteKey]),
+      store.accountValues(membership.userId, [muteKey, deletedKey]),
     ]);
     const muteValue = own.get(muteKey);
+    // A group deleted for me (account state) never counts again up to where it was deleted: a
+    // re-add counts the new period's messages only, on every device (issue #15). Rare, so the
+    // common path keeps its one count.
+    const deletedValue = own.get(deletedKey);
+    const deletedUpTo = deletedValue === undefined ? 0 : Number(JSON.parse(deletedValue));
+    const unreadCount = deletedUpTo > membership.readSeq ? await unreadAfter(deletedUpTo) : counted;
     const summary: ConversationSummary = {
       id: conversation.id,
       kind: conversation.kind,

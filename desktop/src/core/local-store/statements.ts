@@ -147,7 +147,7 @@ export function prepareStatements(db: SqlDatabase) {
     ),
     countUnread: prepare<[string, number, string], { n: number }>(
       `SELECT COUNT(*) AS n FROM events WHERE conversation_id = ? AND seq > ? AND type = 'message'
-         AND deleted_at IS NULL AND sender_user_id != ?`,
+         AND deleted_at IS NULL AND sender_user_id != ? AND ${aboveDeletedChat('events')}`,
     ),
     setDraft: prepare('UPDATE conversations SET draft = ? WHERE id = ?'),
     setStatus: prepare('UPDATE conversations SET status = ? WHERE id = ?'),
