@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { indexedWords, segmenterVersion, wordsOf } from './words';
 import { matchedRanges, parseQuery, snippetOf } from './query';
+import { foldForSearch } from '../../common/fold';
 
 const marks = { start: '[', end: ']' };
 /** The text with the words `query` matches in brackets (what a snippet highlights). */
@@ -23,6 +24,11 @@ describe('the words of a text, in every script', () => {
     expect(indexedWords('Café CRÈME Ünïcode ＡＢＣ ﾃｽﾄ')).toBe('cafe creme unicode abc テ ス ト');
     expect(indexedWords('Привет, МИР!')).toBe('привет мир');
     expect(indexedWords('great 👍🏽 👨‍👩‍👧 🇫🇷!')).toBe('great 👍 👨‍👩‍👧 🇫🇷');
+  });
+
+  it('folds a word exactly as the renderer folds member and mention searches (common/fold.ts)', () => {
+    for (const word of ['Crème', 'BRÛLÉE', 'Ｆｕｌｌ', 'שָׁלוֹם', 'Ünal', 'Ζωή', 'Ёлка', 'KELVIN'])
+      expect(indexedWords(word)).toBe(foldForSearch(word));
   });
 
   it('writes the same words for ASCII text through its shortcut as through the full rules', () => {

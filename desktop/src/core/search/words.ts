@@ -23,6 +23,8 @@
  * the diacritics of Latin, Greek, Cyrillic, Hebrew and Arabic removed, so "Café" finds "cafe".
  */
 
+import { ASCII_ONLY, foldForSearch } from '../../common/fold';
+
 /** Bumped whenever the words written for a text change: caches re-index on a new value. */
 const TOKENIZER_VERSION = 1;
 
@@ -44,19 +46,12 @@ export const DICTIONARY = /[\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
 const WORD =
   /\p{Extended_Pictographic}(?:\p{Emoji_Modifier}|\uFE0F|\u20E3|\u200D\p{Extended_Pictographic})*|\p{Regional_Indicator}{2}|[\p{L}\p{M}\p{N}]+/gu;
 const EMOJI_NOISE = /\p{Emoji_Modifier}|\uFE0F/gu;
-/** Combining diacritics of Latin/Greek/Cyrillic, Hebrew points and cantillation, Arabic harakat. */
-const DIACRITICS =
-  /[\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670]/g;
-const ASCII_ONLY = /^\p{ASCII}*$/u;
 
 let segmenter: Intl.Segmenter | null = null;
 const wordSegmenter = () => (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'word' }));
 
-/** A word as the index holds it. */
-export function fold(word: string): string {
-  if (ASCII_ONLY.test(word)) return word.toLowerCase();
-  return word.toLowerCase().normalize('NFKD').replace(DIACRITICS, '').normalize('NFC');
-}
+/** A word as the index holds it: folded as every search of the apps folds (common/fold.ts). */
+const fold = foldForSearch;
 
 /** The words of a text with their places in it, in order. */
 export function wordsOf(text: string): Word[] {

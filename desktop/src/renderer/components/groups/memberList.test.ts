@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { foldForSearch, matchMembers, orderMembers, searchable } from './memberList';
+import { foldForSearch } from '../../../common/fold';
+import { matchMembers, orderMembers, searchable } from './memberList';
 
 const m = (
   userId: string,

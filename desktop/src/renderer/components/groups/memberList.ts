@@ -1,3 +1,4 @@
+import { foldForSearch } from '../../../common/fold';
 import { nameCollator } from '../../format';
 
 /*
@@ -10,22 +11,6 @@ export interface ListedMember {
   username: string;
   displayName: string;
   role: 'owner' | 'admin' | 'member';
-}
-
-/** Combining marks of Latin/Greek/Cyrillic, Hebrew points and cantillation, Arabic harakat. */
-const DIACRITICS =
-  /[\u0300-\u036f\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7\u064b-\u065f\u0670]/g;
-const ASCII_ONLY = /^\p{ASCII}*$/u;
-
-/**
- * A text as a search compares it: lower case, compatibility forms and diacritics folded ("Émile"
- * and "emile", "Ｆｕｌｌ" and "full", pointed and unpointed Hebrew match). The engine's search
- * index folds the same way (core/search/words.ts), which the renderer cannot import.
- */
-export function foldForSearch(text: string): string {
-  const lower = text.toLowerCase();
-  if (ASCII_ONLY.test(lower)) return lower;
-  return lower.normalize('NFKD').replace(DIACRITICS, '').normalize('NFC');
 }
 
 /**

@@ -50,6 +50,11 @@ describe('the composer picker', () => {
     ];
     expect(matchingMembers(members, 'an', 'me', 10).map((m) => m.userId)).toEqual(['2', '3', '1']);
     expect(matchingMembers(members, '', 'me', 2).map((m) => m.userId)).toEqual(['2', '1']);
+    // Folded as member search and the message index fold (common/fold.ts).
+    const accented = [member('5', 'Émile Zoë', 'emile'), member('6', 'Ｚｅｎ', 'zen')];
+    expect(matchingMembers(accented, 'emi', 'me', 10).map((m) => m.userId)).toEqual(['5']);
+    expect(matchingMembers(accented, 'ZOE', 'me', 10).map((m) => m.userId)).toEqual(['5']);
+    expect(matchingMembers(accented, 'zen', 'me', 10).map((m) => m.userId)).toEqual(['6']);
   });
 
   it('sends the picks still in the text, once each', () => {

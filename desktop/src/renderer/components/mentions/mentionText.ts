@@ -1,4 +1,5 @@
 import type { MemberView, MentionView } from '../../../common/contract';
+import { foldForSearch } from '../../../common/fold';
 
 /** A run of a message's text: plain, or a mention token ("@Ana") naming one of its mentions. */
 export interface TextPart {
@@ -69,8 +70,9 @@ export function mentionQueryAt(
 
 /**
  * Members whose display name (any of its words) or username starts with the query, the
- * viewer left out: names that start with it first, then by name. Quick enough for a group of
- * a thousand on every key press.
+ * viewer left out: names that start with it first, then by name. Case and diacritics are folded
+ * as every search of the apps folds them (common/fold.ts): "@emi" finds Émile. Quick enough for
+ * a group of a thousand on every key press.
  */
 export function matchingMembers(
   members: readonly MemberView[],
@@ -78,14 +80,14 @@ export function matchingMembers(
   viewerId: string,
   limit: number,
 ): MemberView[] {
-  const q = query.toLocaleLowerCase();
+  const q = foldForSearch(query);
   const ranked: { member: MemberView; rank: number }[] = [];
   for (const member of members) {
     if (member.userId === viewerId) continue;
-    const name = member.displayName.toLocaleLowerCase();
+    const name = foldForSearch(member.displayName);
     const rank = name.startsWith(q)
       ? 0
-      : member.username.toLocaleLowerCase().startsWith(q)
+      : foldForSearch(member.username).startsWith(q)
         ? 1
         : name.split(/\s+/u).some((word) => word.startsWith(q))
           ? 2
