@@ -13,6 +13,7 @@ import {
   signedUpEngine,
   stopAll,
   until,
+  wholeHistory,
 } from './engines';
 
 const PUBLIC_URL = 'https://chat.example';
@@ -89,6 +90,16 @@ describe('invite links and join requests in the engine', () => {
       (await conversationOf(ana.client, group.id))?.memberCount === 3 ? true : undefined,
     );
     expect((await carl.client.previewInviteLink(link.code)).status).toBe('member');
+    // The timeline says Carl came through the link (not that Ana added him), on both sides.
+    for (const [client, line] of [
+      [carl.client, "You joined using this group's invite link"],
+      [ana.client, "Carl joined using this group's invite link"],
+    ] as const)
+      await until(client, async () =>
+        (await wholeHistory(client, group.id)).some((m) => m.systemText === line)
+          ? true
+          : undefined,
+      );
 
     // "Reset link": the old one admits nobody, the new one works.
     await ana.client.revokeInviteLink({ conversationId: group.id, code: link.code });

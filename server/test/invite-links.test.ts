@@ -56,10 +56,11 @@ describe('group invite links', () => {
       status: 'joined',
       conversation: { id: chat.id, role: 'member', memberCount: 3, status: 'active' },
     });
+    // Logged as the link's creator adding her, saying she came through the link.
     expect(await aliceHears).toMatchObject({
       type: 'member_added',
       senderUserId: w.alice.userId,
-      payload: { userIds: [w.carol.userId] },
+      payload: { userIds: [w.carol.userId], via: 'link' },
     });
     await send(w.bob, chat.id, 'welcome');
     const log = await catchUp(w.carol.socket, chat.id, 0);
@@ -278,6 +279,11 @@ describe('group invite links', () => {
       });
       expect(await carolTold).toMatchObject({ status: 'accepted' });
       expect(await carolAdded).toMatchObject({ id: chat.id, status: 'active' });
+      // An approved request is the admin adding her (no `via`).
+      const added = (await catchUp(w.alice.socket, chat.id, 0)).events.filter(
+        (e) => e.type === 'member_added',
+      );
+      expect(added.at(-1)?.payload).toEqual({ userIds: [w.carol.userId] });
       expect(
         await request(w.alice.socket, 'join-request:answer', {
           conversationId: chat.id,

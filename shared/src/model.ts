@@ -233,6 +233,8 @@ export interface PollVotePayload {
 }
 export interface MemberAddedPayload {
   userIds: string[];
+  /** Present when they joined through an invite link by themselves (issue #15). */
+  via?: 'link';
 }
 export interface MemberRemovedPayload {
   userIds: string[];

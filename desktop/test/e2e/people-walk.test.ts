@@ -267,8 +267,16 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
     await row(bobLaptop.page, group.id).waitFor();
     const bobComposer = bobLaptop.page.getByLabel('Message', { exact: true });
     await bobComposer.waitFor();
+    // The timeline says how he came in, on his screen and on Ana's (not "Ana added Bob").
+    const messages = (p: Page) => p.getByRole('log', { name: 'Messages' });
+    await messages(bobLaptop.page)
+      .getByText("You joined using this group's invite link", { exact: true })
+      .waitFor();
     await screenshot(bobLaptop.page, 'walk-07-bob-joined');
     await row(page, group.id).click();
+    await messages(page)
+      .getByText("Bob Stone joined using this group's invite link", { exact: true })
+      .waitFor();
 
     // 4. Admins-only messages: Bob's composer gives way to the notice.
     const adminInfo = await openGroupInfo(page);

@@ -135,18 +135,22 @@ export function createInviteLinksService(deps: {
       );
   }
 
-  /** Adds `userId` as `by` would, and makes the two contacts both ways (an accepted invitation). */
+  /**
+   * Adds `userId` as `by` would, and makes the two contacts both ways (an accepted invitation).
+   * `viaLink`: they joined by themselves, and the event says so (`member_added { via: 'link' }`).
+   */
   async function admit(
     conversationId: string,
     userId: string,
     by: { userId: string; deviceId: string | null },
     inviterId: string,
+    viaLink = false,
   ) {
     const events = await store
       .changeGroup(
         conversationId,
         { id: timeOrderedId(), userId: by.userId, deviceId: by.deviceId, at: now() },
-        { add: [userId] },
+        viaLink ? { add: [userId], addedVia: 'link' } : { add: [userId] },
       )
       .catch(refusalToError);
     await store.addContacts(userId, [inviterId], now());
@@ -247,9 +251,10 @@ export function createInviteLinksService(deps: {
       await admit(
         conversation.id,
         actor.userId,
-        // Logged as the link's creator adding them (no device of theirs did it).
+        // Logged as the link's creator adding them (no device of theirs did it), via the link.
         { userId: link.createdBy, deviceId: null },
         link.createdBy,
+        true,
       );
       return {
         status: 'joined',

@@ -36,6 +36,33 @@ export function describeGroupLinksContract(context: ContractContext): void {
     ]);
   });
 
+  it("a join through a link is logged as member_added { via: 'link' }; an add is not", async () => {
+    const conversationId = randomUUID();
+    await store().createGroup({ ...origin(a), conversationId, title: 'G', memberIds: [who(b)] });
+    const [joined] = await store().changeGroup(conversationId, origin(a), {
+      add: [who(c)],
+      addedVia: 'link',
+    });
+    expect(joined).toMatchObject({
+      type: 'member_added',
+      payload: { userIds: [who(c)], via: 'link' },
+    });
+    await store().changeGroup(conversationId, origin(a), { remove: [who(c)] });
+    const [added] = await store().changeGroup(conversationId, origin(a), { add: [who(c)] });
+    expect(added?.payload).toEqual({ userIds: [who(c)] });
+    // Read back as stored (MongoDB's documents are parsed by their schema).
+    const log = await store().eventsAfter(
+      conversationId,
+      [{ joinedSeq: 1, leftSeq: null }],
+      0,
+      100,
+      10,
+    );
+    expect(log.flatMap((e) => ('payload' in e && 'via' in e.payload ? [e.payload] : []))).toEqual([
+      { userIds: [who(c)], via: 'link' },
+    ]);
+  });
+
   it('join requests: one per person and group, oldest first; removed once', async () => {
     const conversationId = randomUUID();
     await store().createGroup({ ...origin(a), conversationId, title: 'G', memberIds: [] });

@@ -144,6 +144,8 @@ export interface GroupChange {
   /** The group photo's media id, null to remove it; logged as `avatar_changed` (issue #15). */
   avatar?: string | null;
   add?: readonly string[];
+  /** `add` joined by themselves through an invite link: logged as `member_added { via: 'link' }`. */
+  addedVia?: 'link';
   remove?: readonly string[];
   roles?: readonly { userId: string; role: MemberRole }[];
   /**

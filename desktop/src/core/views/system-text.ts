@@ -13,8 +13,10 @@ export function systemText(
     (Array.isArray(ids) ? ids : []).map((id) => nameOf(store, users, String(id))).join(', ');
   switch (event.type) {
     case 'member_added':
-      return event.seq === 1
-        ? `${actor} created the group`
+      if (event.seq === 1) return `${actor} created the group`;
+      // Logged as the link's creator adding them; the line says what the person did.
+      return payload.via === 'link'
+        ? `${names(payload.userIds)} joined using this group's invite link`
         : `${actor} added ${names(payload.userIds)}`;
     case 'member_removed':
       return payload.left === true

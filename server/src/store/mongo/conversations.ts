@@ -248,7 +248,12 @@ export function mongoConversationStore(models: MongoModels, transact: Transact):
             await append('avatar_changed', { avatar: change.avatar });
           const added = await filterAsync(change.add ?? [], false);
           if (added.length > 0) {
-            await append('member_added', { userIds: added });
+            await append(
+              'member_added',
+              change.addedVia === undefined
+                ? { userIds: added }
+                : { userIds: added, via: change.addedVia },
+            );
             // A returning member keeps their watermarks and gets a new period; the gap stays invisible.
             for (const userId of added)
               await upsertMember(conversationId, userId, 'member', version, seq, session);

@@ -398,7 +398,10 @@ export const eventPayloadSchemas = {
     editVersion: z.number().int().min(1),
   }),
   message_deleted: z.object({ targetSeq: seqSchema }),
-  member_added: z.object({ userIds: z.array(z.string()).min(1) }),
+  member_added: z.object({
+    userIds: z.array(z.string()).min(1),
+    via: z.literal('link').optional(),
+  }),
   member_removed: z.object({ userIds: z.array(z.string()).min(1), left: z.boolean() }),
   member_role: z.object({ userId: z.string(), role: z.enum(MEMBER_ROLES) }),
   conversation_renamed: z.object({ title: z.string() }),

@@ -390,7 +390,12 @@ export function sqliteConversationStore(
       }
       const added = [...new Set(change.add ?? [])].filter((id) => !isActive(id));
       if (added.length > 0) {
-        append('member_added', { userIds: added });
+        append(
+          'member_added',
+          change.addedVia === undefined
+            ? { userIds: added }
+            : { userIds: added, via: change.addedVia },
+        );
         for (const userId of added) {
           // A returning member keeps their watermarks and gets a new period; the gap stays invisible.
           st.upsertMember.run({
