@@ -74,11 +74,14 @@ function poolName(file: string): string {
 
 class WasmSqlDatabase implements SqlDatabase {
   private savepoints = 0;
+  private readonly scratch: TextScratch;
 
   constructor(
     private readonly sqlite3: Sqlite3Static,
     private readonly db: WasmDatabase,
-  ) {}
+  ) {
+    this.scratch = new TextScratch(sqlite3);
+  }
 
   get open(): boolean {
     return this.db.isOpen();
@@ -89,7 +92,7 @@ class WasmSqlDatabase implements SqlDatabase {
     sql: string,
   ): P extends unknown[] ? SqlStatement<P, R> : SqlStatement<[P], R> {
     // The conditional return type cannot be produced without a cast: one class serves both forms.
-    return new WasmSqlStatement(this.sqlite3, this.db, this.db.prepare(sql)) as never;
+    return new WasmSqlStatement(this.sqlite3, this.db, this.db.prepare(sql), this.scratch) as never;
   }
 
   exec(sql: string): void {
@@ -116,11 +119,16 @@ class WasmSqlDatabase implements SqlDatabase {
   }
 
   pragma(source: string, options?: { simple?: boolean }): unknown {
-    const statement = this.prepare<unknown[], Record<string, unknown>>(`PRAGMA ${source}`);
-    const rows = statement.all();
-    if (!options?.simple) return rows;
-    const first = rows[0];
-    return first === undefined ? undefined : Object.values(first)[0];
+    // A one-off statement: finalized here rather than left prepared until the connection closes.
+    const prepared = this.db.prepare(`PRAGMA ${source}`);
+    try {
+      const rows = new WasmSqlStatement(this.sqlite3, this.db, prepared, this.scratch).all();
+      if (!options?.simple) return rows;
+      const first = rows[0] as Record<string, unknown> | undefined;
+      return first === undefined ? undefined : Object.values(first)[0];
+    } finally {
+      prepared.finalize();
+    }
   }
 
   function(
@@ -140,6 +148,7 @@ class WasmSqlDatabase implements SqlDatabase {
   close(): void {
     // Closing finalizes the statements still prepared on the connection.
     if (this.db.isOpen()) this.db.close();
+    this.scratch.free();
   }
 
   private inTransaction(): boolean {
@@ -163,8 +172,8 @@ class WasmSqlDatabase implements SqlDatabase {
 }
 
 class WasmSqlStatement implements SqlStatement<unknown[], unknown> {
-  /** Each parameter's name with its sigil (`@id`), or null for `?`; read once. */
-  private readonly parameterNames: (string | null)[] = [];
+  /** Each parameter's name without its sigil (`@id` is `id`), or null for `?`; read once. */
+  private readonly parameterKeys: (string | null)[] = [];
   /** Result column names, read on the first row (a statement's columns are fixed once prepared). */
   private columns: string[] | null = null;
 
@@ -172,9 +181,11 @@ class WasmSqlStatement implements SqlStatement<unknown[], unknown> {
     private readonly sqlite3: Sqlite3Static,
     private readonly db: WasmDatabase,
     private readonly statement: PreparedStatement,
+    private readonly scratch: TextScratch,
   ) {
     for (let index = 1; index <= statement.parameterCount; index++) {
-      this.parameterNames.push(sqlite3.capi.sqlite3_bind_parameter_name(statement, index));
+      const name = sqlite3.capi.sqlite3_bind_parameter_name(statement, index);
+      this.parameterKeys.push(name === null ? null : name.slice(1));
     }
   }
 
@@ -212,21 +223,65 @@ class WasmSqlStatement implements SqlStatement<unknown[], unknown> {
     return rows;
   }
 
+  /**
+   * Binds every parameter through the C API, one call a value: the oo1 `bind()` re-resolves the
+   * index and re-checks the statement on each value, which cost as much as SQLite's own work for
+   * the store's 13-parameter event insert (a Node CPU profile of the engine's catch-up).
+   */
   private bind(params: unknown[]): void {
     const named = params.length === 1 && isNamedParameters(params[0]) ? params[0] : null;
+    const keys = this.parameterKeys;
     let positional = 0;
-    this.parameterNames.forEach((name, offset) => {
-      const index = offset + 1;
-      if (name !== null && named !== null) {
-        const key = name.slice(1);
-        if (!(key in named)) throw new RangeError(`Missing named parameter "${key}"`);
-        this.statement.bind(index, toSqlValue(named[key]));
+    for (let offset = 0; offset < keys.length; offset++) {
+      const key = keys[offset] ?? null;
+      let value: unknown;
+      if (key !== null && named !== null) {
+        value = named[key];
+        if (value === undefined && !(key in named)) {
+          throw new RangeError(`Missing named parameter "${key}"`);
+        }
       } else {
-        if (positional >= params.length)
+        if (positional >= params.length) {
           throw new RangeError('Too few parameter values were provided');
-        this.statement.bind(index, toSqlValue(params[positional++]));
+        }
+        value = params[positional++];
       }
-    });
+      this.bindOne(offset + 1, value);
+    }
+  }
+
+  /**
+   * One value, as the package's own binding did: an integral number as INTEGER (better-sqlite3
+   * binds every number as REAL; SQL compares them equal and typed columns convert either way),
+   * other numbers as REAL, text, a blob, or NULL for null and undefined.
+   */
+  private bindOne(index: number, value: unknown): void {
+    const { capi } = this.sqlite3;
+    const pointer = this.statement.pointer;
+    if (pointer === undefined) throw new Error('The statement is finalized.');
+    let rc: number;
+    if (value === null || value === undefined) {
+      // The package declares no result for this binding (it answers undefined); within range, as
+      // every index here is, binding NULL cannot fail.
+      capi.sqlite3_bind_null(pointer, index);
+      return;
+    }
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value)) rc = capi.sqlite3_bind_double(pointer, index, value);
+      else if ((value | 0) === value) rc = capi.sqlite3_bind_int(pointer, index, value);
+      else rc = capi.sqlite3_bind_int64(pointer, index, BigInt(value));
+    } else if (typeof value === 'bigint') rc = capi.sqlite3_bind_int64(pointer, index, value);
+    else if (typeof value === 'string') {
+      const [text, bytes] = this.scratch.encode(value);
+      rc = capi.sqlite3_bind_text(pointer, index, text, bytes, capi.SQLITE_TRANSIENT);
+    } else if (value instanceof Uint8Array) {
+      // Blobs (rare here) go through the package, which copies them into SQLite's memory.
+      this.statement.bind(index, value);
+      return;
+    } else throw new TypeError(`SQLite cannot store a ${typeof value}`);
+    if (rc !== capi.SQLITE_OK) {
+      throw new Error(`Binding parameter ${index} failed: ${capi.sqlite3_errmsg(this.db)}`);
+    }
   }
 
   private row(): Record<string, unknown> {
@@ -236,6 +291,44 @@ class WasmSqlStatement implements SqlStatement<unknown[], unknown> {
       row[columns[index] ?? String(index)] = fromSql(this.statement.get(index));
     }
     return row;
+  }
+}
+
+/**
+ * One block of WebAssembly memory per connection that a bound text is encoded into, straight from
+ * the JavaScript string (TextEncoder.encodeInto), for SQLite to copy (SQLITE_TRANSIENT) as it binds.
+ * The package's own string binding allocates an encoded copy and a C string for every value and
+ * frees it afterwards; the store binds a dozen strings for each message it writes.
+ */
+class TextScratch {
+  private readonly encoder = new TextEncoder();
+  private pointer = 0;
+  private capacity = 0;
+
+  constructor(private readonly sqlite3: Sqlite3Static) {}
+
+  /** `text` in UTF-8 at a pointer, and its length in bytes; valid until the next call. */
+  encode(text: string): [pointer: number, bytes: number] {
+    // A UTF-16 code unit takes at most 3 bytes of UTF-8 (a surrogate pair, 4 for 2 units).
+    const needed = text.length * 3;
+    if (needed > this.capacity || this.pointer === 0) {
+      this.free();
+      const capacity = Math.max(needed, this.capacity * 2, 4096);
+      this.pointer = this.sqlite3.wasm.alloc(capacity);
+      this.capacity = capacity;
+    }
+    // Read the heap after allocating: growing the memory replaces its buffer.
+    const heap = this.sqlite3.wasm.heap8u();
+    const { written } = this.encoder.encodeInto(
+      text,
+      heap.subarray(this.pointer, this.pointer + this.capacity),
+    );
+    return [this.pointer, written];
+  }
+
+  free(): void {
+    if (this.pointer !== 0) this.sqlite3.wasm.dealloc(this.pointer);
+    this.pointer = 0;
   }
 }
 
