@@ -183,7 +183,7 @@ describe('single sign-on (OpenID Connect)', () => {
       body: { username: 'nopass', password: 'any password at all' },
     });
     expect(login.status).toBe(401);
-    expect(login.body.error?.message).toMatch(/Sign in with Example ID/);
+    expect(login.body.error?.message).toMatch(/Continue with Example ID/);
     const change = await http<Answer<object>>(server, 'POST', '/api/me/password', {
       token: session.accessToken,
       body: { currentPassword: 'anything', newPassword: 'a new long password' },

@@ -80,7 +80,7 @@ describe.skipIf(!runBrowser)('single sign-on through the system browser (Chromiu
     provider.profiles.set('kim-sub-1', { preferred_username: 'kim', name: 'Kim Lee' });
     const rig = { server, browser, app, windows, engines };
     const { page, engine } = await openDevice(rig, 'Kim laptop', { openBrowser });
-    const button = page.getByRole('button', { name: 'Sign in with Example ID' });
+    const button = page.getByRole('button', { name: 'Continue with Example ID' });
     await button.waitFor();
     expect(await audit(page, 'sign-in-sso')).toEqual([]);
     await screenshot(page, 'sso-01-sign-in-screen');
@@ -136,7 +136,7 @@ describe.skipIf(!runBrowser)('single sign-on through the system browser (Chromiu
     systemBrowser = undefined;
     const rig = { server, browser, app, windows, engines };
     const { page, engine } = await openDevice(rig, 'Lou laptop', { openBrowser });
-    const button = page.getByRole('button', { name: 'Sign in with Example ID' });
+    const button = page.getByRole('button', { name: 'Continue with Example ID' });
     let count = opened.length;
     await button.click();
     await nextBrowserPage(++count);

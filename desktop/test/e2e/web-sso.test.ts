@@ -12,6 +12,7 @@ import {
 import { REFRESH_COOKIE_NAME } from '@chitchat/shared';
 import { PASSWORD, uniqueUser } from '../engines';
 import { SSO_FLOW_KEY, SSO_REFUSALS } from '../../src/web/sso-redirect';
+import { audit } from './axe';
 import { chromiumAvailable, launchChromium, screenshot } from './browser';
 import { buildWebApp } from './web-rig';
 
@@ -88,7 +89,7 @@ run('single sign-on in the served web app (Chromium)', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
   }
 
-  const ssoButton = (page: Page) => page.getByRole('button', { name: `Sign in with ${PROVIDER}` });
+  const ssoButton = (page: Page) => page.getByRole('button', { name: `Continue with ${PROVIDER}` });
   const conversations = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const alertText = (page: Page) => page.getByRole('alert').textContent();
 
@@ -143,6 +144,7 @@ run('single sign-on in the served web app (Chromium)', () => {
     const { context, page, visited } = await newTab();
     await page.goto(`${server.url}/`);
     await ssoButton(page).waitFor();
+    expect(await audit(page, 'web-sign-in-sso')).toEqual([]);
     await screenshot(page, 'web-sso-01-sign-in-screen');
 
     // No invite: the provider says yes, the server (REGISTRATION=invite) says no, in its words.

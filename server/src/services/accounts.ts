@@ -255,7 +255,7 @@ export function createAccountsService(deps: {
         throw unauthorized(
           options.ssoName === undefined
             ? 'Wrong username or password.'
-            : `Wrong username or password. (If you signed up with ${options.ssoName}, use "Sign in with ${options.ssoName}".)`,
+            : `Wrong username or password. (If you signed up with ${options.ssoName}, use "Continue with ${options.ssoName}".)`,
         );
       }
       // The second step, for accounts that have it: `two_step_required` until a code comes.

@@ -37,7 +37,7 @@ export interface SsoOptions {
   issuer: string;
   clientId: string;
   clientSecret: string;
-  /** Shown on the sign-in button ("Sign in with <name>"). */
+  /** Shown on the sign-in button ("Continue with <name>"). */
   name: string;
   /** `PUBLIC_URL`: the callback is `${publicUrl}/api/auth/oidc/callback`. */
   publicUrl: string;

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AppStore } from '../state/store';
 
 /**
- * "Sign in with <provider>" (issue #18), shown when the server at `serverUrl` offers single
+ * "Continue with <provider>" (issue #18), shown when the server at `serverUrl` offers single
  * sign-on; asks the server (through the engine) once the address has stopped changing.
  */
 export function SsoSignIn({
@@ -50,7 +50,7 @@ export function SsoSignIn({
           if (!busy) onSignIn(provider);
         }}
       >
-        Sign in with {provider}
+        Continue with {provider}
       </button>
     </>
   );
