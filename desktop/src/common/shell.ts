@@ -61,6 +61,12 @@ export interface ChatShellBridge {
    * sign-in form; null when none was given.
    */
   readonly defaultServerUrl: string | null;
+  /**
+   * The web app hands "Export my data"'s archive (`ExportResult.path`, in the browser's private
+   * files) to the browser as a download; absent in the desktop app, whose archive is a file on
+   * disk already.
+   */
+  downloadExport?(path: string, fileName: string): Promise<void>;
   /** Web Push in the web app; absent in the desktop app. */
   readonly push?: BrowserPushBridge;
   /**

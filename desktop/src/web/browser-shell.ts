@@ -1,6 +1,7 @@
 import type { ChatShellBridge } from '../common/shell';
 import { createBrowserPush } from './browser-push';
 import { createSsoRedirect } from './sso-redirect';
+import { downloadExport } from './export-download';
 import { conversationOfUrl, isOpenConversationMessage } from './sw/notification';
 
 /*
@@ -56,5 +57,6 @@ export function createBrowserShell(win: Window & typeof globalThis): BrowserShel
     defaultServerUrl: win.location.origin,
     push: createBrowserPush(win),
     ssoRedirect,
+    downloadExport: (path, fileName) => downloadExport(win.document, path, fileName),
   };
 }

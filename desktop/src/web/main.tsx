@@ -6,6 +6,7 @@ import { createBrowserShell } from './browser-shell';
 import { keepChatPhotos } from './chat-photos';
 import { notifyIncoming } from './page-notifications';
 import { startEngineWorker } from './engine-connection';
+import { forgetExportOnSignOut } from './export-download';
 import { showStartFailure } from './start-failure';
 import { watchUnread } from './unread-badge';
 
@@ -20,6 +21,7 @@ const shell = createBrowserShell(window);
 window.chitchatShell = shell;
 if (shell.push) unsubscribeOnSignOut(host, shell.push);
 watchUnread(host, document, navigator);
+forgetExportOnSignOut(host);
 if ('caches' in window) keepChatPhotos(host, caches);
 if ('serviceWorker' in navigator && 'Notification' in window) {
   notifyIncoming(host, {

@@ -9,6 +9,8 @@ import {
   wasmSqlDriver,
   type WasmStorage,
 } from '../core/local-store/sqlite-wasm';
+import { exportArchive } from '../core/export/data-export';
+import { opfsExportTarget } from './export-opfs';
 import { xhrUpload } from './xhr-upload';
 
 /*
@@ -49,7 +51,20 @@ export async function browserHost(options: { opfs: boolean }): Promise<BrowserHo
   const sql = wasmSqlDriver(sqlite3, storage);
   const files = sqlFiles(sql.openDatabase('/files.sqlite'));
   return {
-    host: { sql, files, sha256Hex, upload: xhrUpload },
+    host: {
+      sql,
+      files,
+      sha256Hex,
+      upload: xhrUpload,
+      // The archive goes to an OPFS file (export-opfs.ts); without OPFS there is nowhere to put
+      // it but memory, so the export says it is not available.
+      ...(storage.kind !== 'memory'
+        ? {
+            exportData: (parts, conversations) =>
+              exportArchive(parts, conversations, opfsExportTarget),
+          }
+        : {}),
+    },
     offlineCache: storage.kind !== 'memory',
     reason,
   };

@@ -6,7 +6,7 @@ import type { AppStore } from '../../state/store';
 type Status =
   | { kind: 'idle' }
   | { kind: 'working' }
-  | { kind: 'done'; result: ExportResult }
+  | { kind: 'done'; result: ExportResult; downloaded: boolean }
   | { kind: 'error'; text: string };
 
 const count = (n: number, one: string, many: string) =>
@@ -27,21 +27,34 @@ export function ExportData({ store }: { store: AppStore }) {
         disabled={status.kind === 'working'}
         onClick={() => {
           setStatus({ kind: 'working' });
-          store.chat.exportData().then(
-            (result) => setStatus({ kind: 'done', result }),
-            (error: unknown) => setStatus({ kind: 'error', text: errorText(error) }),
-          );
+          const shell = window.chitchatShell;
+          const downloads = shell?.downloadExport !== undefined;
+          store.chat
+            .exportData()
+            .then(async (result) => {
+              // The web app: the archive is in the browser's private files until downloaded.
+              if (downloads) await shell.downloadExport?.(result.path, result.fileName);
+              setStatus({ kind: 'done', result, downloaded: downloads });
+            })
+            .catch((error: unknown) => setStatus({ kind: 'error', text: errorText(error) }));
         }}
       >
         {status.kind === 'working' ? 'Exporting…' : 'Export my data'}
       </button>
       {status.kind === 'done' && (
         <p role="status">
-          Saved {status.result.fileName} ({fileSize(status.result.bytes)}:{' '}
-          {count(status.result.conversations, 'chat', 'chats')},{' '}
+          {status.downloaded ? 'Downloaded' : 'Saved'} {status.result.fileName} (
+          {fileSize(status.result.bytes)}: {count(status.result.conversations, 'chat', 'chats')},{' '}
           {count(status.result.messages, 'message', 'messages')},{' '}
-          {count(status.result.mediaFiles, 'file', 'files')}) to{' '}
-          <span className="path">{status.result.path}</span>.
+          {count(status.result.mediaFiles, 'file', 'files')})
+          {status.downloaded ? (
+            '.'
+          ) : (
+            <>
+              {' '}
+              to <span className="path">{status.result.path}</span>.
+            </>
+          )}
           {status.result.missingMedia > 0 &&
             ` ${count(status.result.missingMedia, 'file is', 'files are')} no longer on the server.`}
         </p>
