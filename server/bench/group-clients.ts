@@ -25,7 +25,7 @@ async function handle(message: ToClients): Promise<void> {
   switch (message.type) {
     case 'connect':
       sockets = await connectMembers(message.url, message.tokens);
-      record = recordMembers(sockets, message.conversationId);
+      record = recordMembers(sockets, message.conversationId, message.members);
       answer({ type: 'connected' });
       return;
     case 'measure':

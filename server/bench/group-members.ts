@@ -1,16 +1,15 @@
 /**
  * The members of the group bench (group.ts) as the desktop engine behaves: one websocket-only
  * socket.io client per member, each acknowledging delivery with `receipt:delivered` for the newest
- * seq, debounced per conversation. Used by the bench's own process (the senders) and by its client
+ * seq, debounced per conversation by the engine's own rule (deliveredReceiptDelayMs: longer, at a
+ * random point, in groups above LARGE_GROUP_RECEIPT_MEMBERS). Used by the bench's own process (the senders) and by its client
  * processes (group-clients.ts, the other members), so every member costs the same wherever it runs.
  *
  * Latency is the receiving socket's clock minus the send's scheduled time, both on the machine's
  * wall clock (`epochNow`), since the sender and the receiver may be different processes.
  */
 import { io as connectSocket, type Socket } from 'socket.io-client';
-import { PROTOCOL_VERSION } from '@chitchat/shared';
-
-export const DEBOUNCE_MS = 300; // the engine's deliveredDebounceMs
+import { DELIVERED_DEBOUNCE_MS, PROTOCOL_VERSION, deliveredReceiptDelayMs } from '@chitchat/shared';
 
 /** Milliseconds since the epoch with sub-millisecond resolution, comparable across processes. */
 export const epochNow = (): number => performance.timeOrigin + performance.now();
@@ -51,8 +50,15 @@ export interface MemberRecord {
   receipts: number;
 }
 
-/** Listens on every member socket: records latencies and sends debounced delivery receipts. */
-export function recordMembers(sockets: readonly Socket[], conversationId: string): MemberRecord {
+/**
+ * Listens on every member socket: records latencies and sends delivery receipts as the engine
+ * does in a group of `memberCount` members.
+ */
+export function recordMembers(
+  sockets: readonly Socket[],
+  conversationId: string,
+  memberCount: number,
+): MemberRecord {
   const record: MemberRecord = { sentAt: [], latency: [], receipts: 0 };
   for (const socket of sockets) {
     let newest = 0;
@@ -64,12 +70,12 @@ export function recordMembers(sockets: readonly Socket[], conversationId: string
         record.latency.push(epochNow() - sentAt);
       }
       newest = Math.max(newest, event.seq);
-      // As the engine: one delivered receipt per conversation per debounce window.
+      // As the engine (receipt-sender.ts): one delivered receipt per conversation per wait.
       timer ??= setTimeout(() => {
         timer = undefined;
         record.receipts++;
         socket.emit('receipt:delivered', { conversationId, seq: newest }, () => undefined);
-      }, DEBOUNCE_MS);
+      }, deliveredReceiptDelayMs(memberCount, DELIVERED_DEBOUNCE_MS));
     });
   }
   return record;
@@ -111,7 +117,7 @@ export async function awaitLatencies(
 
 /** Messages between group.ts and its client processes (group-clients.ts). */
 export type ToClients =
-  | { type: 'connect'; url: string; tokens: string[]; conversationId: string }
+  | { type: 'connect'; url: string; tokens: string[]; conversationId: string; members: number }
   /** Start of the measured window: the CPU counted from here. */
   | { type: 'measure' }
   /** End of the sends: answer once `expected` events sent in [from, to) arrived, or at `deadline`. */

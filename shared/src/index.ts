@@ -1,4 +1,5 @@
 export * from './limits';
+export * from './receipt-timing';
 export * from './protocol';
 export * from './result';
 export * from './public-address';

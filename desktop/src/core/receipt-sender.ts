@@ -1,3 +1,4 @@
+import { deliveredReceiptDelayMs } from '@chitchat/shared';
 import type { EngineLogger } from './emitter';
 import type { LocalStore } from './local-store/index';
 import type { Call } from './requests';
@@ -23,10 +24,14 @@ export class ReceiptSender {
 
   constructor(private readonly deps: ReceiptDeps) {}
 
-  /** Events were applied: say delivered up to the new lastSeq, once the burst settles. */
+  /**
+   * Events were applied: say delivered up to the new lastSeq, once the burst settles (in a large
+   * group, later and at a random point: deliveredReceiptDelayMs).
+   */
   scheduleDelivered(conversationId: string): void {
     if (this.deliveredTimers.has(conversationId)) return;
     const { store, logger } = this.deps;
+    const memberCount = store.conversation(conversationId)?.member_count ?? 0;
     const timer = setTimeout(() => {
       this.deliveredTimers.delete(conversationId);
       const row = store.conversation(conversationId);
@@ -35,7 +40,7 @@ export class ReceiptSender {
         (marks) => store.applyOwnReceipt(conversationId, marks.deliveredSeq, marks.readSeq),
         (error: unknown) => logger.debug('delivered receipt not sent', { error: String(error) }),
       );
-    }, this.deps.deliveredDebounceMs);
+    }, deliveredReceiptDelayMs(memberCount, this.deps.deliveredDebounceMs));
     this.deliveredTimers.set(conversationId, timer);
   }
 

@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import {
+  DELIVERED_DEBOUNCE_MS,
   PROTOCOL_VERSION,
   type ClientRequestName,
   type ClientToServerEvents,
@@ -39,7 +40,10 @@ export interface SyncEngineOptions {
   ackTimeoutMs: number;
   /** Page size of catch-up and history requests. */
   pageSize: number;
-  /** How long to wait before sending `receipt:delivered` after applying events. */
+  /**
+   * How long to wait before sending `receipt:delivered` after applying events (3 to 5 times as
+   * long in large groups: deliveredReceiptDelayMs).
+   */
   deliveredDebounceMs: number;
   /** Periodic resync interval (a safety net; sync also runs on every connect, wake and focus). */
   resyncIntervalMs: number;
@@ -53,7 +57,7 @@ export interface SyncEngineOptions {
 export const DEFAULT_SYNC_OPTIONS: SyncEngineOptions = {
   ackTimeoutMs: 10_000,
   pageSize: 200,
-  deliveredDebounceMs: 300,
+  deliveredDebounceMs: DELIVERED_DEBOUNCE_MS,
   resyncIntervalMs: 5 * 60_000,
   reconnectDelayMs: 500,
   reconnectDelayMaxMs: 15_000,

@@ -1,3 +1,4 @@
+import { LARGE_GROUP_RECEIPT_MEMBERS } from '@chitchat/shared';
 import type { Logger } from '../logger';
 import type { Store } from '../store/types';
 import type { Fanout } from './fanout';
@@ -6,8 +7,11 @@ import type { MembershipCache } from './membership-cache';
 /** How long receipts of a large group gather before its minimum is computed and announced. */
 export const GROUP_RECEIPT_TICK_MS = 100;
 
-/** Groups with more current members than this gather for GROUP_RECEIPT_SLOW_TICK_MS. */
-export const GROUP_RECEIPT_SLOW_MEMBERS = 256;
+/**
+ * Groups with more current members than this gather for GROUP_RECEIPT_SLOW_TICK_MS (the size above
+ * which devices also wait longer before saying delivered: deliveredReceiptDelayMs).
+ */
+export const GROUP_RECEIPT_SLOW_MEMBERS = LARGE_GROUP_RECEIPT_MEMBERS;
 
 /**
  * The gathering time of the biggest groups. An announcement is a write to every member's socket:
