@@ -272,6 +272,10 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
     await messages(bobLaptop.page)
       .getByText("You joined using this group's invite link", { exact: true })
       .waitFor();
+    // The header names the others in order and him as "You", last.
+    await expect
+      .poll(() => bobLaptop.page.locator('.chat-header .subtitle').textContent())
+      .toBe(`Ana Lima, ${mei.name}, ${olga.name}, You`);
     await screenshot(bobLaptop.page, 'walk-07-bob-joined');
     await row(page, group.id).click();
     await messages(page)

@@ -14,6 +14,9 @@ export function ConversationHeader({
 }) {
   const presence = useAppState(store, (s) => (c.peer ? s.presence[c.peer.id] : undefined));
   const searching = useAppState(store, (s) => s.chatSearch === c.id);
+  const me = useAppState(store, (s) =>
+    s.session?.status === 'signed_in' ? s.session.user.id : '',
+  );
   let subtitle: string;
   if (c.typing.length > 0) {
     subtitle =
@@ -23,7 +26,7 @@ export function ConversationHeader({
   } else if (c.kind === 'direct') {
     subtitle = presence?.online ? 'online' : lastSeen(presence?.lastSeenAt ?? null);
   } else {
-    subtitle = memberLine(c);
+    subtitle = memberLine(c, me);
   }
   const openInfo = () => store.set({ panel: { kind: 'info', conversationId: c.id } });
   return (

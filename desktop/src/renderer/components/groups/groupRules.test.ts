@@ -24,13 +24,22 @@ describe('group rules in the app', () => {
       photo: null,
       role: 'member' as const,
     });
-    const small = group({ members: [member('Ana'), member('Bob')], memberCount: 2 });
-    expect(memberLine(small)).toBe('Ana, Bob');
+    const small = group({ members: [member('Bob'), member('Ana')], memberCount: 2 });
+    expect(memberLine(small, 'someone else')).toBe('Ana, Bob');
+    // The person themselves is "You", last; the others in the locale's order, whatever the case.
+    expect(memberLine(small, 'Ana')).toBe('Bob, You');
+    const three = group({
+      members: [member('Cleo'), member('Ana'), member('bob')],
+      memberCount: 3,
+    });
+    expect(memberLine(three, 'Ana')).toBe('bob, Cleo, You');
     // Members whose names this device does not know yet leave no empty places.
-    expect(memberLine(group({ members: [member('Ana'), member('')], memberCount: 2 }))).toBe('Ana');
+    expect(memberLine(group({ members: [member('Ana'), member('')], memberCount: 2 }), 'x')).toBe(
+      'Ana',
+    );
     const large = Array.from({ length: 300 }, (_, i) => member(i % 2 === 0 ? `P${i}` : ''));
-    expect(memberLine(group({ members: large, memberCount: 300 }))).toBe('300 members');
-    expect(memberLine({ ...small, status: 'left' })).toBe('');
+    expect(memberLine(group({ members: large, memberCount: 300 }), 'P0')).toBe('300 members');
+    expect(memberLine({ ...small, status: 'left' }, 'Ana')).toBe('');
   });
 
   it('only admins send: a member is blocked, admins and the owner are not; a former member is', () => {

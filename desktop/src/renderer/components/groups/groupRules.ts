@@ -1,5 +1,6 @@
 import { SMALL_GROUP_MAX, allowedFor } from '@chitchat/shared';
 import type { ConversationView } from '../../../common/contract';
+import { nameCollator } from '../../format';
 
 /**
  * Why the composer is closed for this person (issue #15), or null when they may write: a former
@@ -14,14 +15,19 @@ export function sendBlocked(c: ConversationView): 'left' | 'admins' | null {
 }
 
 /**
- * The member line under a group's name in its header: the members' names in a small group, the
- * count in a larger one (whose names this device may not know yet), nothing for a former member
- * (as WhatsApp: someone who left no longer sees who is in the group).
+ * The member line under a group's name in its header: the members' names in a small group (in the
+ * locale's order, "You" last, as WhatsApp has it), the count in a larger one (whose names this
+ * device may not know yet), nothing for a former member (as WhatsApp: someone who left no longer
+ * sees who is in the group).
  */
-export function memberLine(c: ConversationView): string {
+export function memberLine(c: ConversationView, me: string): string {
   if (c.status === 'left') return '';
-  const names = c.members.map((m) => m.displayName).filter((name) => name !== '');
-  if (c.memberCount > SMALL_GROUP_MAX || names.length === 0)
+  const others = c.members
+    .filter((m) => m.userId !== me && m.displayName !== '')
+    .map((m) => m.displayName)
+    .sort(nameCollator().compare);
+  const names = c.members.some((m) => m.userId === me) ? [...others, 'You'] : others;
+  if (c.memberCount > SMALL_GROUP_MAX || others.length === 0)
     return `${c.memberCount} ${c.memberCount === 1 ? 'member' : 'members'}`;
   return names.join(', ');
 }
