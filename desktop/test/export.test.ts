@@ -90,6 +90,24 @@ describe('export my data', () => {
         .toBuffer();
     const profilePhoto = await square(230);
     await ana.client.setProfilePhoto({ bytes: new Uint8Array(profilePhoto), mime: 'image/jpeg' });
+    // A group Ana left: what was said after she left, and its photo, are not hers to export.
+    const hikers = await ben.client.createGroup({
+      title: 'Hikers',
+      memberIds: [ana.userId, cara.userId],
+    });
+    await ben.client.sendMessage({ conversationId: hikers.id, text: 'trail at dawn' });
+    await showsTexts(ana.client, hikers.id, ['trail at dawn']);
+    await ana.client.leaveGroup(hikers.id);
+    await until(ana.client, async () =>
+      (await conversationOf(ana.client, hikers.id))?.status === 'left' ? true : undefined,
+    );
+    await ben.client.sendMessage({
+      conversationId: hikers.id,
+      text: 'after Ana left',
+      files: [{ name: 'summit.png', mime: 'image/png', bytes: new Uint8Array(photo) }],
+    });
+    await showsTexts(cara.client, hikers.id, ['trail at dawn', 'after Ana left']);
+
     // A group Ana joined late: what was said before she joined is not hers to export.
     const group = await ben.client.createGroup({ title: 'Book club', memberIds: [cara.userId] });
     const groupPhoto = await square(20);
@@ -122,7 +140,8 @@ describe('export my data', () => {
     });
     await until(laptop.client, async () =>
       (await conversationOf(laptop.client, chat.id))?.lastMessage?.text === 'history 320' &&
-      (await conversationOf(laptop.client, group.id)) !== undefined
+      (await conversationOf(laptop.client, group.id)) !== undefined &&
+      (await conversationOf(laptop.client, hikers.id))?.status === 'left'
         ? true
         : undefined,
     );
@@ -132,8 +151,8 @@ describe('export my data', () => {
 
     const result = await laptop.client.exportData();
     expect(result.fileName).toMatch(/^chitchat-export-ana_\d+_\d+-\d{4}-\d{2}-\d{2}\.zip$/i);
-    // The cat photo, Ana's profile photo and the group's photo.
-    expect(result).toMatchObject({ conversations: 2, mediaFiles: 3, missingMedia: 0 });
+    // The cat photo, Ana's profile photo and the group's photo (not the one sent after she left).
+    expect(result).toMatchObject({ conversations: 3, mediaFiles: 3, missingMedia: 0 });
 
     // The archive is sound, as an independent tool reads it.
     expect(unzip(['-tq', result.path]).toString()).toMatch(/No errors detected/);
@@ -145,9 +164,12 @@ describe('export my data', () => {
       'chats/001-Book club-photo.jpg',
       'chats/001-Book club.html',
       'chats/001-Book club.json',
-      'chats/002-ben.html',
-      'chats/002-ben.json',
+      'chats/002-Hikers.html',
+      'chats/002-Hikers.json',
+      'chats/003-ben.html',
+      'chats/003-ben.json',
     ]);
+    expect(names.filter((n) => n.includes('summit'))).toEqual([]);
 
     const chatJson = (title: string) => {
       const name = names.find((n) => n.startsWith('chats/') && n.endsWith(`-${title}.json`));
@@ -198,6 +220,12 @@ describe('export my data', () => {
     const everything = unzip(['-p', result.path]).toString('utf8');
     expect(everything).not.toContain('secret between Ben and Cara');
     expect(everything).not.toContain('before Ana joined');
+    expect(everything).not.toContain('after Ana left');
+    // The group she left, up to her leaving.
+    const hikersChat = chatJson('Hikers');
+    expect(hikersChat.messages.map((m) => m.text).filter((t) => t !== null)).toEqual([
+      'trail at dawn',
+    ]);
 
     // The readable page escapes people's text and lays it out in its own direction.
     const page = entryText(result.path, names.find((n) => n.endsWith('-ben.html')) as string);
@@ -205,6 +233,8 @@ describe('export my data', () => {
     expect(page).not.toContain('<script>');
     expect(page).toContain('<div class="text" dir="auto">שלום, מה שלומך?</div>');
     expect(page).toMatch(/<img src="\.\.\/media\/[^"]+-cat_1\.png" alt="cat:1\.png">/);
-    expect(result.messages).toBe(direct.messages.length + bookClub.messages.length);
+    expect(result.messages).toBe(
+      direct.messages.length + bookClub.messages.length + hikersChat.messages.length,
+    );
   }, 120_000);
 });
