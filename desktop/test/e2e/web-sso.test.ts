@@ -232,6 +232,9 @@ run('single sign-on in the served web app (Chromium)', () => {
       return settings.getByRole('form', { name: 'Delete account' });
     };
 
+    // The service worker controls the page by now: the start route must still reach the server.
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+
     // A return that is not this tab's: the app comes back to the same form and does not go on.
     await sendStartTo(page, await someoneElsesReturn('mal-sub'));
     let form = await openDeletion();
