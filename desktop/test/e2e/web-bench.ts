@@ -229,14 +229,18 @@ export async function runWebBench(log: (line: string) => void = console.log): Pr
 
     // 2. The cached list's first paint after a reload, with every message cached.
     const paints: number[] = [];
+    const lists: number[] = [];
     for (let i = 0; i < reloads; i++) {
       await page.reload();
       const times = await pageTimes(page, 'rowPainted', 60_000);
       paints.push(times.rowPainted ?? 0);
+      // The engine's answer may come before or after the paint is reported: wait for both.
+      lists.push((await pageTimes(page, 'listed', 60_000)).listed ?? 0);
     }
     paints.sort((a, b) => a - b);
+    lists.sort((a, b) => a - b);
     log(
-      `web     first paint      cached list after a reload (${applied.toLocaleString('en')} messages cached), navigation start to the first row painted: p50 ${percentile(paints, 50).toFixed(0)} ms, max ${percentile(paints, 100).toFixed(0)} ms over ${reloads} reloads (aim < 1,000 ms)`,
+      `web     first paint      cached list after a reload (${applied.toLocaleString('en')} messages cached), navigation start to the first row painted: p50 ${percentile(paints, 50).toFixed(0)} ms, max ${percentile(paints, 100).toFixed(0)} ms over ${reloads} reloads (aim < 1,000 ms); the engine's list answered at p50 ${percentile(lists, 50).toFixed(0)} ms`,
     );
   } finally {
     await context.close();
