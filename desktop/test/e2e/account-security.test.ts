@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { type TestServer } from '@chitchat/server/testing';
-import { uniqueUser, PASSWORD, type Engine } from '../engines';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { uniqueUser, PASSWORD } from '../engines';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
@@ -16,18 +15,9 @@ const NEW_PASSWORD = 'a brand new passphrase';
  */
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('change password and sign out other devices (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
+  const rig = useRig();
 
-  beforeAll(async () => {
-    [server, browser, app] = await startRig();
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
-
-  const device = (name: string) => openDevice({ server, browser, app, windows, engines }, name);
+  const device = (name: string) => rig.device(name);
   const signIn = async (page: Page, username: string, password: string) => {
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('Password').fill(password);

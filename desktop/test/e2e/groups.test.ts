@@ -3,30 +3,18 @@
  * (the owner) writes a description with a link, and turns "Send messages: Only admins" on; Bob's
  * composer is replaced by "Only admins can send messages" live, and comes back when she turns it off.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from '@chitchat/server/testing';
-import type { Engine } from '../engines';
-import { chromiumAvailable, type AppWindow } from './browser';
-import { startRig, stopRig, signedUpWindow } from './rig';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('groups: description and who may send (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
+  const rig = useRig();
 
-  beforeAll(async () => {
-    [server, browser, app] = await startRig();
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
-
-  const person = (displayName: string) =>
-    signedUpWindow({ server, browser, app, windows, engines }, displayName);
+  const person = (displayName: string) => rig.person(displayName);
   const row = (page: Page, id: string) =>
     page.getByRole('navigation', { name: 'Conversations' }).locator(`[data-row-id="${id}"]`);
 

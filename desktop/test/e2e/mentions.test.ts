@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { type TestServer } from '@chitchat/server/testing';
-import { type Engine } from '../engines';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { seedPerson } from '../seed';
 import { audit } from './axe';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { startRig, stopRig, signedUpWindow } from './rig';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -25,20 +23,10 @@ const OTHERS = [
  */
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('mentions in a group of thirty (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
-
-  beforeAll(async () => {
-    [server, browser, app] = await startRig();
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
+  const rig = useRig();
 
   /** A window on a new engine, signed up as `displayName`. */
-  const person = (displayName: string) =>
-    signedUpWindow({ server, browser, app, windows, engines }, displayName, displayName);
+  const person = (displayName: string) => rig.person(displayName, displayName);
 
   const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });
@@ -46,7 +34,7 @@ describe.skipIf(!runBrowser)('mentions in a group of thirty (Chromium)', () => {
   it('Ana mentions Bob through the picker; Bob sees the "@" in his list and his name highlighted', async () => {
     const ana = await person('Ana Lima');
     const bob = await person('Bob Stone');
-    const others = await Promise.all(OTHERS.map((name) => seedPerson(server.store, name)));
+    const others = await Promise.all(OTHERS.map((name) => seedPerson(rig.server.store, name)));
     const club = await ana.engine.client.createGroup({
       title: 'Book club',
       memberIds: [bob.userId, ...others],

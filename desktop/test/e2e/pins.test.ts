@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type TestServer } from '@chitchat/server/testing';
-import { wholeHistory, type Engine } from '../engines';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startServer } from '@chitchat/server/testing';
+import { wholeHistory } from '../engines';
 import { seedMessages, seedPerson } from '../seed';
 import { audit } from './axe';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { startRig, stopRig, signedUpWindow } from './rig';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -19,20 +19,10 @@ const runBrowser = chromiumAvailable();
  */
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('pinned messages and pending targets (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
-
-  beforeAll(async () => {
-    [server, browser, app] = await startRig();
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
+  const rig = useRig();
 
   /** A window on a new engine, signed up as `displayName`. */
-  const person = (displayName: string) =>
-    signedUpWindow({ server, browser, app, windows, engines }, displayName);
+  const person = (displayName: string) => rig.person(displayName);
 
   const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
   /** The bubble whose own text is exactly `text` (not a reply quoting it). */
@@ -78,7 +68,7 @@ describe.skipIf(!runBrowser)('pinned messages and pending targets (Chromium)', (
     const ana = await person('Ana Lima');
     const bob = await person('Bob Stone');
     const readers = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => seedPerson(server.store, `Reader ${i + 1}`)),
+      Array.from({ length: 10 }, (_, i) => seedPerson(rig.server.store, `Reader ${i + 1}`)),
     );
     const club = await ana.engine.client.createGroup({
       title: 'Book club',
@@ -86,7 +76,7 @@ describe.skipIf(!runBrowser)('pinned messages and pending targets (Chromium)', (
     });
     const old = 'Meet at the library on Friday';
     const start = Date.now() - 3_600_000;
-    await seedMessages(server.store, club.id, [
+    await seedMessages(rig.server.store, club.id, [
       { from: readers[0] ?? bob.userId, text: old, at: start },
       ...Array.from({ length: 400 }, (_, i) => ({
         from: readers[i % readers.length] ?? bob.userId,
@@ -176,8 +166,8 @@ describe.skipIf(!runBrowser)('pinned messages and pending targets (Chromium)', (
 
     // ---- Offline: Ana writes, replies to that message still in the outbox, then edits it.
     await toLatest(ana.page);
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     await ana.page
       .getByRole('status')
       .filter({ hasText: /Connecting|offline/ })
@@ -208,7 +198,7 @@ describe.skipIf(!runBrowser)('pinned messages and pending targets (Chromium)', (
     await row(ana.page, edited).getByRole('img', { name: 'Pending' }).waitFor();
     await screenshot(ana.page, 'pins-05-reply-and-edit-pending-offline');
 
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     // After the reconnect: sent once each with the edited text (an edit made before the first try
     // rewrites the message itself, so it need not read "edited"), the reply quoting it.
     await expect

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startServer, type TestServer } from '@chitchat/server/testing';
-import { type Engine } from '../engines';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startServer } from '@chitchat/server/testing';
 import { seedMessages, seedPerson } from '../seed';
 import { audit } from './axe';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { startRig, stopRig, signedUpWindow } from './rig';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -18,20 +17,10 @@ const runBrowser = chromiumAvailable();
  */
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('polls in a group (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
-
-  beforeAll(async () => {
-    [server, browser, app] = await startRig();
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
+  const rig = useRig();
 
   /** A window on a new engine, signed up as `displayName`. */
-  const person = (displayName: string) =>
-    signedUpWindow({ server, browser, app, windows, engines }, displayName);
+  const person = (displayName: string) => rig.person(displayName);
 
   const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const poll = (page: Page, question: string) =>
@@ -60,7 +49,7 @@ describe.skipIf(!runBrowser)('polls in a group (Chromium)', () => {
     const bob = await person('Bob Stone');
     const cara = await person('Cara Diaz');
     const others = await Promise.all(
-      Array.from({ length: 27 }, (_, i) => seedPerson(server.store, `Member ${i + 1}`)),
+      Array.from({ length: 27 }, (_, i) => seedPerson(rig.server.store, `Member ${i + 1}`)),
     );
     const team = await ana.engine.client.createGroup({
       title: 'Team lunch',
@@ -69,7 +58,7 @@ describe.skipIf(!runBrowser)('polls in a group (Chromium)', () => {
     expect(team.memberCount).toBe(30);
     const start = Date.now() - 3_600_000;
     await seedMessages(
-      server.store,
+      rig.server.store,
       team.id,
       Array.from({ length: 40 }, (_, i) => ({
         from: others[i % others.length] ?? bob.userId,
@@ -215,8 +204,8 @@ describe.skipIf(!runBrowser)('polls in a group (Chromium)', () => {
     await shows(bob.page, single, ['Thursday 0', 'Friday 1']);
 
     // The server goes down; Bob votes anyway: his screen shows it at once, the others get it later.
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     await bob.page
       .getByRole('status')
       .filter({ hasText: /Connecting|offline/ })
@@ -225,7 +214,7 @@ describe.skipIf(!runBrowser)('polls in a group (Chromium)', () => {
     await shows(bob.page, single, ['Thursday 1*', 'Friday 1']);
     await screenshot(bob.page, 'polls-04-offline-vote');
     expect(await results(ana.page, single)).toEqual(['Thursday 0', 'Friday 1*']);
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     await shows(ana.page, single, ['Thursday 1', 'Friday 1*']);
     await shows(cara.page, single, ['Thursday 1', 'Friday 1']);
     await screenshot(ana.page, 'polls-05-after-reconnect');

@@ -2,6 +2,7 @@
  * What every browser suite runs against: a real server, Debian's Chromium and the built renderer
  * served on loopback; windows are opened on real engines and everything is closed after the suite.
  */
+import { afterAll, beforeAll } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startServer, type TestServer } from '@chitchat/server/testing';
 import {
@@ -32,6 +33,55 @@ export interface Rig {
   app?: RendererServer;
   windows: AppWindow[];
   engines: Engine[];
+}
+
+/** A suite's rig once started: its parts, and the usual ways to open a window on it. */
+export interface SuiteRig extends Rig {
+  /** Assignable: a suite that restarts the server puts the new one here (stopRig stops it). */
+  server: TestServer;
+  readonly browser: Browser;
+  readonly app: RendererServer;
+  /** A window on a new engine, signed up as `displayName` (see `signedUpWindow`). */
+  person(
+    displayName: string,
+    deviceName?: string,
+  ): Promise<{ page: Page; engine: Engine; username: string; userId: string }>;
+  /** A new engine named as a device, and the app opened on it (see `openDevice`). */
+  device(name: string, options?: EngineOptions): Promise<{ page: Page; engine: Engine }>;
+}
+
+/**
+ * The rig of one suite, started before its tests and stopped after them: call once at the top of
+ * a `describe`. Its parts are there once the tests run (reading one earlier throws).
+ */
+export function useRig(...args: Parameters<typeof startRig>): SuiteRig {
+  const parts: Rig = { windows: [], engines: [] };
+  beforeAll(async () => {
+    [parts.server, parts.browser, parts.app] = await startRig(...args);
+  }, 120_000);
+  afterAll(() => stopRig(parts));
+  const started = <T>(part: T | undefined): T => {
+    if (part === undefined) throw new Error('the rig is not started');
+    return part;
+  };
+  return {
+    windows: parts.windows,
+    engines: parts.engines,
+    get server() {
+      return started(parts.server);
+    },
+    set server(server: TestServer) {
+      parts.server = server;
+    },
+    get browser() {
+      return started(parts.browser);
+    },
+    get app() {
+      return started(parts.app);
+    },
+    person: (displayName, deviceName) => signedUpWindow(parts, displayName, deviceName),
+    device: (name, options) => openDevice(parts, name, options),
+  };
 }
 
 /** Builds the renderer, then starts the server, Chromium and the renderer's page server together. */
