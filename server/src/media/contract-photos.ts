@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MediaPair, MediaPairFactory } from './contract';
+import { describe, expect, it } from 'vitest';
+import { pairPerTest, type MediaPairFactory } from './contract-support';
 import type { MediaRecord } from './types';
 
 const photo = (id: string, createdAt: number, hex: string): MediaRecord => ({
@@ -23,23 +23,10 @@ const photo = (id: string, createdAt: number, hex: string): MediaRecord => ({
  */
 export function describeProfilePhotoContract(name: string, factory: MediaPairFactory): void {
   describe(`Media contract (profile photos): ${name}`, () => {
-    let pair: MediaPair;
-    beforeEach(async () => {
-      pair = await factory.create();
-      await pair.store.createUser({
-        id: 'alice',
-        username: 'alice',
-        displayName: 'Alice',
-        passwordHash: 'x',
-        createdAt: 0,
-      });
-    });
-    afterEach(async () => {
-      await factory.destroy(pair);
-    });
+    const pair = pairPerTest(factory, ['alice']);
 
     it('the sweep keeps the current photo and takes a replaced one', async () => {
-      const { store, index } = pair;
+      const { store, index } = pair();
       await index.recordUpload(photo('p1', 1_000, 'c'));
       await index.recordUpload(photo('p2', 2_000, 'd'));
       await store.updateUser('alice', { photo: 'p1' });
@@ -58,7 +45,7 @@ export function describeProfilePhotoContract(name: string, factory: MediaPairFac
       expect(await unreferenced()).toEqual(['p2']);
     });
     it("the sweep keeps a group's current photo and takes it once replaced", async () => {
-      const { store, index } = pair;
+      const { store, index } = pair();
       await store.createUser({
         id: 'bob',
         username: 'bob',

@@ -1,6 +1,7 @@
 /** What the media contract suites share: the pair they test, and fixtures. */
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import { afterEach, beforeEach } from 'vitest';
 import { type AttachmentRef } from '@chitchat/shared';
 import type { EventOrigin, Store } from '../store/types';
 import { type MediaIndex, type MediaRecord, type MediaStore } from './types';
@@ -23,6 +24,36 @@ export interface MediaPairFactory {
   create(): Promise<MediaPair>;
   /** Closes and removes what `create` made. */
   destroy(pair: MediaPair): Promise<void>;
+}
+
+/**
+ * A new pair for each test of the suite it is called in (made before the test with these users
+ * signed up, destroyed after it); the function returns the current test's pair.
+ */
+export function pairPerTest(
+  factory: MediaPairFactory,
+  userIds: readonly string[],
+): () => MediaPair {
+  let pair: MediaPair | undefined;
+  beforeEach(async () => {
+    pair = await factory.create();
+    for (const id of userIds) {
+      await pair.store.createUser({
+        id,
+        username: id,
+        displayName: id,
+        passwordHash: 'x',
+        createdAt: 0,
+      });
+    }
+  });
+  afterEach(async () => {
+    if (pair !== undefined) await factory.destroy(pair);
+  });
+  return () => {
+    if (pair === undefined) throw new Error('no pair outside a test');
+    return pair;
+  };
 }
 
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { PassThrough, Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store/types';
 import {
   MediaTooLargeError,
@@ -12,8 +12,8 @@ import {
   type MediaStore,
 } from './types';
 
-import type { MediaPair, MediaPairFactory } from './contract-support';
-import { nextClientMsgId, origin, refTo, sha256, upload } from './contract-support';
+import type { MediaPairFactory } from './contract-support';
+import { nextClientMsgId, origin, pairPerTest, refTo, sha256, upload } from './contract-support';
 import { describeMediaServiceContract } from './service-contract';
 
 export * from './contract-support';
@@ -25,25 +25,12 @@ export * from './gridfs-contract';
  */
 export function describeMediaContract(name: string, factory: MediaPairFactory): void {
   describe(`Media contract: ${name}`, () => {
-    let pair: MediaPair;
+    const pair = pairPerTest(factory, ['alice', 'bob', 'carol', 'dave']);
     let store: Store;
     let index: MediaIndex;
     let blobs: MediaStore;
-    beforeEach(async () => {
-      pair = await factory.create();
-      ({ store, index, blobs } = pair);
-      for (const id of ['alice', 'bob', 'carol', 'dave']) {
-        await store.createUser({
-          id,
-          username: id,
-          displayName: id,
-          passwordHash: 'x',
-          createdAt: 0,
-        });
-      }
-    });
-    afterEach(async () => {
-      await factory.destroy(pair);
+    beforeEach(() => {
+      ({ store, index, blobs } = pair());
     });
 
     const send = async (conversationId: string, userId: string, mediaIds: string[], at = 6_000) => {
@@ -283,12 +270,12 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         const second = await blobs.stage(Readable.from([bytes]), 1e6);
         expect(await second.commit(key)).toBe(key);
         await second.discard();
-        expect(await pair.inventory()).toEqual([key]);
+        expect(await pair().inventory()).toEqual([key]);
         // Under another key (another account's copy) the same bytes are stored again.
         const third = await blobs.stage(Readable.from([bytes]), 1e6);
         const otherKey = storageKeyOf('bob', sha256(bytes));
         expect(await third.commit(otherKey)).toBe(otherKey);
-        expect((await pair.inventory()).sort()).toEqual([key, otherKey].sort());
+        expect((await pair().inventory()).sort()).toEqual([key, otherKey].sort());
         await expect(
           (await blobs.stage(Readable.from([bytes]), 1e6)).commit('../x'),
         ).rejects.toThrow(/not a content key/);
@@ -354,13 +341,13 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         const staging = blobs.stage(source, 1000);
         for (let i = 0; i < 10; i++) source.write(Buffer.alloc(500));
         await expect(staging).rejects.toBeInstanceOf(MediaTooLargeError);
-        expect(await pair.inventory()).toEqual([]);
+        expect(await pair().inventory()).toEqual([]);
         expect(source.destroyed).toBe(false);
         // Exactly the limit is fine.
         const exact = await blobs.stage(Readable.from([Buffer.alloc(1000)]), 1000);
         expect(exact.size).toBe(1000);
         await exact.discard();
-        expect(await pair.inventory()).toEqual([]);
+        expect(await pair().inventory()).toEqual([]);
       });
 
       it('an upload over the limit by far (many internal chunks in) leaves nothing either', async () => {
@@ -378,7 +365,7 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         }
         expect(await outcome).toBeInstanceOf(MediaTooLargeError);
         expect(source.destroyed).toBe(false);
-        expect(await pair.inventory()).toEqual([]);
+        expect(await pair().inventory()).toEqual([]);
       });
 
       it('an upload whose source fails or is cut off leaves nothing', async () => {
@@ -393,21 +380,21 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         cut.write(Buffer.alloc(500));
         cut.destroy();
         await expect(cutStaging).rejects.toThrow(/cut off/);
-        expect(await pair.inventory()).toEqual([]);
+        expect(await pair().inventory()).toEqual([]);
       });
 
       it('a discarded stage and a thumbnail leave exactly what they should', async () => {
         const staged = await blobs.stage(Readable.from([Buffer.from('hello')]), 100);
         await staged.discard();
         await staged.discard();
-        expect(await pair.inventory()).toEqual([]);
+        expect(await pair().inventory()).toEqual([]);
 
         const key = sha256(Buffer.from('x'));
         const thumb = await blobs.putThumbnail(key, Buffer.from('thumb'));
         expect(thumb).toBe(`${key}.thumb`);
         // Replacing it keeps one: the new one.
         expect(await blobs.putThumbnail(key, Buffer.from('thumb 2'))).toBe(thumb);
-        expect(await pair.inventory()).toEqual([thumb]);
+        expect(await pair().inventory()).toEqual([thumb]);
         const stream = await blobs.open(thumb);
         expect(stream && (await buffer(stream)).toString()).toBe('thumb 2');
         await expect(blobs.putThumbnail(thumb, Buffer.from('t'))).rejects.toThrow(/content key/);
@@ -415,10 +402,10 @@ export function describeMediaContract(name: string, factory: MediaPairFactory): 
         await blobs.delete(thumb);
         await blobs.delete(thumb);
         expect(await blobs.open(thumb)).toBeNull();
-        expect(await pair.inventory()).toEqual([]);
+        expect(await pair().inventory()).toEqual([]);
       });
     });
 
-    describeMediaServiceContract(() => pair);
+    describeMediaServiceContract(pair);
   });
 }
