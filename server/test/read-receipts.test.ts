@@ -51,6 +51,33 @@ describe('read receipts off', () => {
       body: { readReceipts },
     });
 
+  /**
+   * `reader` reads the conversation up to `seq`; resolves with the first receipt about them that
+   * `watcher` hears with `mark` at `seq` or beyond (listened for before the read).
+   */
+  const readHeardBy = async (
+    reader: Person,
+    watcher: Person,
+    conversationId: string,
+    seq: number,
+    mark: 'readSeq' | 'deliveredSeq',
+  ) => {
+    const heard = receiptWhere(
+      watcher.socket,
+      conversationId,
+      reader.userId,
+      (r) => r[mark] >= seq,
+    );
+    await call(reader.socket, 'receipt:read', { conversationId, seq });
+    return heard;
+  };
+
+  /** `userId`'s membership (watermarks, period) as `viewer` is told it. */
+  const memberAs = async (viewer: Person, conversationId: string, userId: string) =>
+    (await call(viewer.socket, 'conversation:members', { conversationId })).members.find(
+      (m) => m.userId === userId,
+    );
+
   /** A direct chat both have written in (so it is no message request). */
   const chat = async () => {
     const c = await direct(ana, ben);
@@ -67,65 +94,42 @@ describe('read receipts off', () => {
 
     // Ben reads Ana's message: Ana sees it delivered, not read; Ben's own devices know he read it.
     const question = await send(ana, conversationId, 'are you there?');
-    const anaSees = receiptWhere(
-      ana.socket,
-      conversationId,
-      ben.userId,
-      (r) => r.deliveredSeq >= question.seq,
-    );
     const benSees = receiptWhere(
       ben.socket,
       conversationId,
       ben.userId,
       (r) => r.readSeq >= question.seq,
     );
-    await call(ben.socket, 'receipt:read', { conversationId, seq: question.seq });
-    expect(await anaSees).toMatchObject({ deliveredSeq: question.seq, readSeq: 0 });
+    expect(await readHeardBy(ben, ana, conversationId, question.seq, 'deliveredSeq')).toMatchObject(
+      { deliveredSeq: question.seq, readSeq: 0 },
+    );
     expect((await benSees).readSeq).toBe(question.seq);
-    const members = await call(ana.socket, 'conversation:members', { conversationId });
-    expect(members.members.find((m) => m.userId === ben.userId)).toMatchObject({
+    expect(await memberAs(ana, conversationId, ben.userId)).toMatchObject({
       deliveredSeq: question.seq,
       receiptSeq: 0,
     });
 
     // The other way: Ana reads Ben's message, and Ben (receipts off) sees no read tick either.
     const answer = await send(ben, conversationId, 'here');
-    const benSeesAna = receiptWhere(
-      ben.socket,
-      conversationId,
-      ana.userId,
-      (r) => r.deliveredSeq >= answer.seq,
-    );
-    await call(ana.socket, 'receipt:read', { conversationId, seq: answer.seq });
-    expect(await benSeesAna).toMatchObject({ deliveredSeq: answer.seq, readSeq: 0 });
-    const benMembers = await call(ben.socket, 'conversation:members', { conversationId });
-    expect(benMembers.members.find((m) => m.userId === ana.userId)?.receiptSeq).toBe(0);
+    expect(await readHeardBy(ana, ben, conversationId, answer.seq, 'deliveredSeq')).toMatchObject({
+      deliveredSeq: answer.seq,
+      readSeq: 0,
+    });
+    expect((await memberAs(ben, conversationId, ana.userId))?.receiptSeq).toBe(0);
 
     // Turned on again: the next read shows.
     expect((await setReceipts(ben, true)).body.readReceipts).toBe(true);
     const later = await send(ana, conversationId, 'still there?');
-    const anaSeesRead = receiptWhere(
-      ana.socket,
-      conversationId,
-      ben.userId,
-      (r) => r.readSeq >= later.seq,
-    );
-    await call(ben.socket, 'receipt:read', { conversationId, seq: later.seq });
-    expect((await anaSeesRead).readSeq).toBe(later.seq);
+    const read = await readHeardBy(ben, ana, conversationId, later.seq, 'readSeq');
+    expect(read.readSeq).toBe(later.seq);
   });
 
   it('turning receipts on again does not reveal the reads made while off: receiptSeq stays frozen until the next read', async () => {
     const conversationId = await chat();
     // Ben reads what is there with receipts on: Ana sees it read.
     const first = await send(ana, conversationId, 'first');
-    const firstRead = receiptWhere(
-      ana.socket,
-      conversationId,
-      ben.userId,
-      (r) => r.readSeq >= first.seq,
-    );
-    await call(ben.socket, 'receipt:read', { conversationId, seq: first.seq });
-    expect((await firstRead).readSeq).toBe(first.seq);
+    const firstRead = await readHeardBy(ben, ana, conversationId, first.seq, 'readSeq');
+    expect(firstRead.readSeq).toBe(first.seq);
 
     // Off: two more messages read by Ben, seen by Ana as delivered only, receiptSeq frozen.
     await setReceipts(ben, false);
@@ -141,10 +145,7 @@ describe('read receipts off', () => {
     await call(ben.socket, 'receipt:read', { conversationId, seq: third.seq });
     // While off Ana is shown no read mark of Ben's (0: clients keep the highest they were told).
     expect(await delivered).toMatchObject({ deliveredSeq: third.seq, readSeq: 0 });
-    const benOf = async () =>
-      (await call(ana.socket, 'conversation:members', { conversationId })).members.find(
-        (m) => m.userId === ben.userId,
-      );
+    const benOf = () => memberAs(ana, conversationId, ben.userId);
     expect(await benOf()).toMatchObject({ deliveredSeq: third.seq, receiptSeq: 0 });
 
     // On again: nothing is revealed by the switch itself; Ana hears no receipt past `first`.
@@ -160,22 +161,15 @@ describe('read receipts off', () => {
     expect(benList.conversations.find((c) => c.id === conversationId)?.readSeq).toBe(third.seq);
     // The next read is public again: Ana's first receipt about Ben after the switch is that one.
     const fourth = await send(ana, conversationId, 'fourth');
-    const fourthRead = receiptWhere(
-      ana.socket,
-      conversationId,
-      ben.userId,
-      (r) => r.readSeq >= fourth.seq,
-    );
-    await call(ben.socket, 'receipt:read', { conversationId, seq: fourth.seq });
-    expect((await fourthRead).readSeq).toBe(fourth.seq);
+    const fourthRead = await readHeardBy(ben, ana, conversationId, fourth.seq, 'readSeq');
+    expect(fourthRead.readSeq).toBe(fourth.seq);
     ana.socket.off('receipt', listener);
     expect(heard.filter((r) => r.readSeq > first.seq && r.readSeq < fourth.seq)).toEqual([]);
   });
 
   it('a message sent while off reads privately too: turning receipts on again does not reveal it', async () => {
     const conversationId = await chat();
-    const before = (await call(ana.socket, 'conversation:members', { conversationId })).members;
-    const shown = before.find((m) => m.userId === ben.userId)?.receiptSeq ?? -1;
+    const shown = (await memberAs(ana, conversationId, ben.userId))?.receiptSeq ?? -1;
     expect(shown).toBeGreaterThan(0);
     await setReceipts(ben, false);
     await send(ana, conversationId, 'one');
@@ -185,21 +179,18 @@ describe('read receipts off', () => {
     const benList = await call(ben.socket, 'conversation:list', {});
     expect(benList.conversations.find((c) => c.id === conversationId)?.readSeq).toBe(reply.seq);
     expect((await setReceipts(ben, true)).body.readReceipts).toBe(true);
-    const after = (await call(ana.socket, 'conversation:members', { conversationId })).members;
-    expect(after.find((m) => m.userId === ben.userId)?.receiptSeq).toBe(shown);
+    expect((await memberAs(ana, conversationId, ben.userId))?.receiptSeq).toBe(shown);
     // The next send with receipts on is public, as usual.
     const next = await send(ben, conversationId, 'back');
-    const later = (await call(ana.socket, 'conversation:members', { conversationId })).members;
-    expect(later.find((m) => m.userId === ben.userId)?.receiptSeq).toBe(next.seq);
+    expect((await memberAs(ana, conversationId, ben.userId))?.receiptSeq).toBe(next.seq);
   });
 
   it('leaves groups alone: members see who read, whatever the switch says', async () => {
     expect((await setReceipts(ben, false)).status).toBe(200);
     const g = await group(ana, [ben], 'Book club');
     const event = await send(ana, g.id, 'chapter 3 tonight');
-    const anaSees = receiptWhere(ana.socket, g.id, ben.userId, (r) => r.readSeq >= event.seq);
-    await call(ben.socket, 'receipt:read', { conversationId: g.id, seq: event.seq });
-    expect((await anaSees).readSeq).toBe(event.seq);
+    const read = await readHeardBy(ben, ana, g.id, event.seq, 'readSeq');
+    expect(read.readSeq).toBe(event.seq);
   });
 
   it('is on for a new account, and refuses a value that is not a boolean', async () => {
