@@ -38,10 +38,50 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
   });
   afterEach(() => stopAll(engines, server));
 
-  it('lists photos, links and docs newest first, paging history the new device does not hold', async () => {
+  /** Alice and Bob, signed up on their own engines, and a direct chat between them. */
+  async function aliceAndBob() {
     const alice = await signedUpEngine(server.url, 'Alice', engines);
     const bob = await signedUpEngine(server.url, 'Bob', engines);
     const chat = await alice.client.startDirectChat(bob.userId);
+    return { alice, bob, chat };
+  }
+
+  /** A message written straight into the server's store, `at` a time of the test's choosing. */
+  const append = (
+    conversationId: string,
+    message: Pick<
+      Parameters<TestServer['store']['appendMessage']>[0],
+      'userId' | 'at' | 'text' | 'attachments' | 'linkPreview' | 'voice'
+    >,
+  ) =>
+    server.store.appendMessage({
+      id: randomUUID(),
+      conversationId,
+      deviceId: null,
+      clientMsgId: randomUUID(),
+      replyToSeq: null,
+      ...message,
+    });
+
+  /**
+   * Bob's new laptop, which holds only the newest page (50 messages) of the chat, and the count
+   * its info panel shows once that page is there.
+   */
+  async function newLaptop(username: string, conversationId: string) {
+    const laptop = await signedInEngine(server.url, username, engines, {
+      sync: { pageSize: 50 },
+    });
+    const count = await until(laptop.client, async () => {
+      const page = await laptop.client.openConversation(conversationId).catch(() => null);
+      return page !== null && page.messages.length > 0
+        ? laptop.client.countChatMedia(conversationId)
+        : undefined;
+    });
+    return { laptop, count };
+  }
+
+  it('lists photos, links and docs newest first, paging history the new device does not hold', async () => {
+    const { alice, bob, chat } = await aliceAndBob();
     const start = Date.now() - 30 * 86_400_000;
     // 500 messages over a month: a photo or video, a document, a link (every other one with its
     // preview) and a voice note in every ten; the rest plain text.
@@ -54,15 +94,10 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
         description: null,
         image: null,
       };
-      const { event } = await server.store.appendMessage({
-        id: randomUUID(),
-        conversationId: chat.id,
+      const { event } = await append(chat.id, {
         userId: i % 2 === 0 ? alice.userId : bob.userId,
-        deviceId: null,
         at: start + i * 60_000,
-        clientMsgId: randomUUID(),
         text: slot === 6 ? `read https://example.com/${i}` : slot === 0 ? null : `message ${i}`,
-        replyToSeq: null,
         attachments:
           slot === 0
             ? [
@@ -91,20 +126,11 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
       at: Date.now(),
     });
 
-    // Bob's new laptop holds only the newest page (50 messages) of the chat.
-    const laptop = await signedInEngine(server.url, bob.username, engines, {
-      sync: { pageSize: 50 },
-    });
-    // The panel's count is what the cache holds: the newest 50 events are the delete and 49
-    // messages, of which 4 videos, 5 documents and 5 links (a page is applied in one transaction).
-    expect(
-      await until(laptop.client, async () => {
-        const page = await laptop.client.openConversation(chat.id).catch(() => null);
-        return page !== null && page.messages.length > 0
-          ? laptop.client.countChatMedia(chat.id)
-          : undefined;
-      }),
-    ).toEqual({ count: 14, complete: false });
+    // Bob's new laptop holds only the newest page (50 messages) of the chat. The panel's count is
+    // what the cache holds: the newest 50 events are the delete and 49 messages, of which 4
+    // videos, 5 documents and 5 links (a page is applied in one transaction).
+    const { laptop, count } = await newLaptop(bob.username, chat.id);
+    expect(count).toEqual({ count: 14, complete: false });
 
     const media = await wholeTab(laptop.client, chat.id, 'media');
     const newestFirst = (seqs: number[]) => [...seqs].sort((a, b) => b - a);
@@ -133,40 +159,24 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
   });
 
   it('pages back through history the device does not hold until it finds the media, saying how far it looked', async () => {
-    const alice = await signedUpEngine(server.url, 'Alice', engines);
-    const bob = await signedUpEngine(server.url, 'Bob', engines);
-    const chat = await alice.client.startDirectChat(bob.userId);
+    const { alice, bob, chat } = await aliceAndBob();
     const start = Date.now() - 100 * 86_400_000;
     // 1,500 messages over 100 days: a photo every 10th of the oldest 300 (30), then 1,180 lines of
     // text, and 2 photos among the newest 20. No link and no document anywhere.
     const photoSeqs: number[] = [];
     for (let i = 0; i < 1500; i++) {
       const photo = (i < 300 && i % 10 === 0) || i === 1490 || i === 1495;
-      const { event } = await server.store.appendMessage({
-        id: randomUUID(),
-        conversationId: chat.id,
+      const { event } = await append(chat.id, {
         userId: i % 2 === 0 ? alice.userId : bob.userId,
-        deviceId: null,
         at: start + i * 5_760_000,
-        clientMsgId: randomUUID(),
         text: photo ? null : `line ${i}`,
-        replyToSeq: null,
         attachments: photo ? [file(`photo-${i}.jpg`, 'image/jpeg')] : [],
       });
       if (photo) photoSeqs.push(event.seq);
     }
     // Bob's new laptop holds the newest 50 messages; history comes in pages of 50 (4 per call).
-    const laptop = await signedInEngine(server.url, bob.username, engines, {
-      sync: { pageSize: 50 },
-    });
-    expect(
-      await until(laptop.client, async () => {
-        const page = await laptop.client.openConversation(chat.id).catch(() => null);
-        return page !== null && page.messages.length > 0
-          ? laptop.client.countChatMedia(chat.id)
-          : undefined;
-      }),
-    ).toEqual({ count: 2, complete: false });
+    const { laptop, count } = await newLaptop(bob.username, chat.id);
+    expect(count).toEqual({ count: 2, complete: false });
 
     // The first call shows the two cached photos at once and says older ones may exist.
     const first = await laptop.client.listChatMedia(chat.id, 'media');
@@ -208,9 +218,7 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
   });
 
   it('refuses a tab it does not know and a chat it does not hold', async () => {
-    const alice = await signedUpEngine(server.url, 'Alice', engines);
-    const bob = await signedUpEngine(server.url, 'Bob', engines);
-    const chat = await alice.client.startDirectChat(bob.userId);
+    const { alice, chat } = await aliceAndBob();
     await expect(
       alice.client.listChatMedia(chat.id, 'voice' as unknown as ChatMediaTab),
     ).rejects.toMatchObject({ code: 'invalid_payload' });
