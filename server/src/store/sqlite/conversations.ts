@@ -11,7 +11,7 @@ import {
   type EventRow,
   type MembershipRow,
 } from './rows';
-import { groupCommit } from './group-commit';
+import { groupCommit, type PendingCommits } from './group-commit';
 import { conversationStatements, statementCache } from './statements';
 import { sqliteVersions } from './versions';
 import {
@@ -26,9 +26,19 @@ import {
 
 export { directKey };
 
+/**
+ * How long receipts gather before they are committed together. Per turn of the event loop was
+ * enough while a large group's members all said delivered at the same moment; spread over a window
+ * (deliveredReceiptDelayMs), each turn holds a few, and every commit is an fsync during which the
+ * event loop waits (synchronous=FULL; 1-3 ms here, tens under load), so ~830 receipts a second in
+ * a 1,000-member group could have been hundreds of commits a second. Gathered, they are at most 50.
+ * Nobody waits on a receipt's answer: the acknowledgement still follows its commit (DESIGN §6).
+ */
+export const RECEIPT_GATHER_MS = 20;
+
 export function sqliteConversationStore(
   db: SqliteDatabase,
-  hooks: { afterCommit?: () => void } = {},
+  hooks: { afterCommit?: () => void; pending?: PendingCommits } = {},
 ): ConversationStore {
   const st = conversationStatements(db);
   const cached = statementCache(db);
@@ -475,9 +485,12 @@ export function sqliteConversationStore(
 
   /**
    * Receipts arrive in floods (every member of a big group acknowledges every message): those of
-   * one event-loop turn share a transaction and its fsync, as messages do.
+   * RECEIPT_GATHER_MS share a transaction and its fsync.
    */
-  const queueReceipt = groupCommit(db, nextVersion, advanceReceipt, hooks.afterCommit);
+  const queueReceipt = groupCommit(db, nextVersion, advanceReceipt, hooks.afterCommit, {
+    ms: RECEIPT_GATHER_MS,
+    pending: hooks.pending ?? new Set(),
+  });
 
   const setMuted = db.transaction((conversationId: string, userId: string, muted: boolean) => {
     requireActiveOrFormer(conversationId, userId);

@@ -80,6 +80,38 @@ describe('sqlite group commit of receipts', () => {
     );
   });
 
+  it('receipts of several turns within RECEIPT_GATHER_MS share one commit; closing commits what is pending', async () => {
+    const owner = await newUser();
+    const members = [await newUser(), await newUser(), await newUser()];
+    const [a = '', b = '', c = ''] = members;
+    const conversationId = randomUUID();
+    await store.createGroup({
+      id: randomUUID(),
+      userId: owner,
+      deviceId: null,
+      at: 1,
+      conversationId,
+      title: 'G',
+      memberIds: members,
+    });
+    const before = store.groupCommits();
+    const first = store.advanceReceipts(conversationId, a, { deliveredSeq: 1 });
+    // The next receipt comes in a later turn of the event loop, as spread receipts do.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const second = store.advanceReceipts(conversationId, b, { deliveredSeq: 1 });
+    const answers = await Promise.all([first, second]);
+    expect(answers.map((x) => x.changed)).toEqual([true, true]);
+    expect(store.groupCommits()).toBe(before + 1);
+    expect(answers[0]?.membership.version).toBe(answers[1]?.membership.version);
+
+    // A receipt still gathering when the store closes is committed, not lost.
+    const last = store.advanceReceipts(conversationId, c, { readSeq: 1 });
+    await store.close();
+    expect((await last).changed).toBe(true);
+    store = openSqliteStore(dir);
+    expect((await store.getMembership(conversationId, c))?.readSeq).toBe(1);
+  });
+
   it('device stamps of one turn (a reconnect storm) share one commit, and each device keeps its newest', async () => {
     const userId = await newUser();
     const devices = Array.from({ length: 50 }, () => randomUUID());

@@ -12,6 +12,7 @@ import {
   type CheckpointStats,
   type CheckpointReport,
 } from './checkpointer';
+import type { PendingCommits } from './group-commit';
 import { openDatabase } from './database';
 import { sqlitePlayStore } from './plays';
 import { sqliteProfileStore } from './profiles';
@@ -52,6 +53,8 @@ export function openSqliteStore(
     throw new Error('The database has no store epoch; it was not created by chitchat.');
   let epoch = epochRow.value;
   let groupCommits = 0;
+  // Group commits that gather over time hold writes until their timer: committed before closing.
+  const pending: PendingCommits = new Set();
   const afterCommit = () => {
     groupCommits++;
     checkpoints.afterCommit();
@@ -59,7 +62,7 @@ export function openSqliteStore(
   return {
     ...sqliteAccountStore(db, { afterCommit }),
     ...sqliteAdminStore(db),
-    ...sqliteConversationStore(db, { afterCommit }),
+    ...sqliteConversationStore(db, { afterCommit, pending }),
     ...sqliteRelationshipStore(db),
     ...sqliteAccountStateStore(db),
     ...sqlitePlayStore(db),
@@ -86,6 +89,7 @@ export function openSqliteStore(
       db.prepare('SELECT 1').get();
     },
     async close() {
+      for (const commit of [...pending]) if (db.open) commit();
       await checkpoints.close();
       if (db.open) db.close();
     },
