@@ -44,6 +44,14 @@ export class AccountSync {
     private readonly logger: EngineLogger,
   ) {}
 
+  /**
+   * Only the changes since the held version, nothing sent: what a first sync waits for before it
+   * shows the chat list (the changes made here go with the `sync()` that follows).
+   */
+  async fetchOnly(): Promise<void> {
+    await this.fetch();
+  }
+
   /** Fetch, then send what waits. */
   async sync(): Promise<void> {
     await this.fetch();

@@ -381,7 +381,10 @@ export class SyncEngine {
     // A first sync (a new device, or after a restore) takes the account state in before the chats:
     // otherwise a group deleted for me would show, and count in the badge, until it arrived
     // (archived and pinned chats would jump too). Later syncs fetch it alongside.
-    if (since === undefined) await this.syncAccount();
+    if (since === undefined)
+      await this.account.fetchOnly().catch((error: unknown) => {
+        this.logger.warn('account state fetch failed', { error: String(error) });
+      });
     const readsToSend: { id: string; seq: number }[] = [];
     for (const summary of list.conversations) {
       const local = this.store.conversation(summary.id);
@@ -408,12 +411,8 @@ export class SyncEngine {
       void this.flush(conversationId);
     // Marks made offline go now; marks others made while this device was away are fetched.
     void this.played.sync();
-    if (since !== undefined) void this.syncAccount();
-  }
-
-  /** The account state has its own version: a failure there holds back no conversation. */
-  private async syncAccount(): Promise<void> {
-    await this.account.sync().catch((error: unknown) => {
+    // The account state has its own version: a failure there holds back no conversation.
+    void this.account.sync().catch((error: unknown) => {
       this.logger.warn('account state sync failed', { error: String(error) });
     });
   }
