@@ -49,4 +49,24 @@ describe.skipIf(!runBrowser)('groups: description and who may send (Chromium)', 
     await bob.page.getByRole('textbox', { name: 'Message' }).waitFor();
     expect(await notice.count()).toBe(0);
   });
+
+  it('Ana adds Carl from the group info by his username; the search clears and Carl has the group', async () => {
+    const ana = await person('Ana Lima');
+    const bob = await person('Bob Stone');
+    const carl = await person('Carl Ray');
+    const chat = await ana.engine.client.createGroup({
+      title: 'Cyclists',
+      memberIds: [bob.userId],
+    });
+    await row(ana.page, chat.id).click();
+    await ana.page.getByRole('button', { name: 'Group info: Cyclists' }).click();
+    await ana.page.getByRole('heading', { name: '2 members' }).waitFor();
+
+    const search = ana.page.getByLabel('Add people by username');
+    await search.fill(carl.username);
+    await ana.page.getByRole('button', { name: 'Add Carl Ray' }).click();
+    expect(await search.inputValue()).toBe('');
+    await ana.page.getByRole('heading', { name: '3 members' }).waitFor();
+    await row(carl.page, chat.id).waitFor();
+  });
 });

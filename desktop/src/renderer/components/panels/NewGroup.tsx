@@ -4,14 +4,12 @@ import { errorText } from '../../format';
 import type { AppStore } from '../../state/store';
 import { ErrorNote } from '../ErrorNote';
 import { PersonLabel } from './PersonLabel';
-import { useUserSearch } from './useUserSearch';
+import { PersonPicker } from './PersonPicker';
 
 export function NewGroup({ store }: { store: AppStore }) {
   const [title, setTitle] = useState('');
-  const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<PublicUser[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const { users } = useUserSearch(store, query);
   return (
     <form
       className="stack"
@@ -49,31 +47,13 @@ export function NewGroup({ store }: { store: AppStore }) {
           </button>
         ))}
       </div>
-      <input
-        type="search"
-        placeholder="Add people by username"
-        aria-label="Add people by username"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-      />
-      <ul className="people" role="list">
-        {users
-          .filter((u) => !picked.some((p) => p.id === u.id))
-          .map((u) => (
-            <li key={u.id}>
-              <button
-                type="button"
-                className="person-row"
-                onClick={() => {
-                  setPicked([...picked, u]);
-                  setQuery('');
-                }}
-              >
-                <PersonLabel user={u} />
-              </button>
-            </li>
-          ))}
-      </ul>
+      <PersonPicker
+        store={store}
+        excluded={(id) => picked.some((p) => p.id === id)}
+        onPick={(u) => setPicked([...picked, u])}
+      >
+        {(u) => <PersonLabel user={u} />}
+      </PersonPicker>
       {error && <ErrorNote store={store}>{error}</ErrorNote>}
       {picked.length === 0 && (
         <p className="muted" id="new-group-hint">
