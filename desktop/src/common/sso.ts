@@ -73,10 +73,14 @@ export function ssoStartUrl(
 }
 
 /** What the web app's tab came back with from the provider, taken once by the screen that asked. */
-export type SsoReturn =
+export type SsoReturn = (
   | { kind: 'code'; purpose: SsoPurpose; serverUrl: string; proof: SsoRedirectProof }
   /** Refused: the server's message, or this tab's own check (state, verifier) failed. */
-  | { kind: 'refused'; purpose: SsoPurpose | null; message: string };
+  | { kind: 'refused'; purpose: SsoPurpose | null; message: string }
+) & {
+  /** The conversation that was open when the flow began (re-authentication comes back to it). */
+  returnTo?: string;
+};
 
 /**
  * Single sign-on by sending this tab to the provider and back (the web app, DESIGN §12). Absent
@@ -87,7 +91,13 @@ export interface SsoRedirectBridge {
    * Makes this flow's PKCE pair and state, keeps them for this tab only, and leaves the page for
    * the server's start route. `serverUrl` (the sign-in form's) must be the page's own server.
    */
-  begin(input: { purpose: SsoPurpose; serverUrl?: string; inviteCode?: string }): Promise<void>;
+  begin(input: {
+    purpose: SsoPurpose;
+    serverUrl?: string;
+    inviteCode?: string;
+    /** The open conversation, opened again on the way back. */
+    returnTo?: string;
+  }): Promise<void>;
   /** What came back, without taking it (the app opens the screen that continues). */
   peek(): SsoReturn | null;
   /** What came back for `purpose`, once (a refusal of unknown purpose goes to the sign-in screen). */

@@ -22,12 +22,14 @@ export function App({ store }: { store: AppStore }) {
     [store],
   );
 
-  // Back from the provider in the web app to prove it is them (deleting the account): the
-  // settings open again, where DeleteAccount continues.
+  // Back from the provider in the web app to prove it is them (deleting the account): the chat
+  // that was open and the settings open again, where DeleteAccount continues.
   const signedIn = session?.status === 'signed_in';
   useEffect(() => {
-    if (signedIn && window.chitchatShell?.ssoRedirect?.peek()?.purpose === 'reauthenticate')
-      store.set({ panel: { kind: 'settings' } });
+    const back = signedIn ? (window.chitchatShell?.ssoRedirect?.peek() ?? null) : null;
+    if (back?.purpose !== 'reauthenticate') return;
+    if (back.returnTo !== undefined) store.open(back.returnTo);
+    store.set({ panel: { kind: 'settings' } });
   }, [store, signedIn]);
 
   if (session === null) return <div className="splash" aria-busy="true" />;

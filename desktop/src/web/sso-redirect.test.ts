@@ -167,6 +167,24 @@ describe('the web app’s single sign-on return (#sso&…)', () => {
     expect(storage.getItem(SSO_FLOW_KEY)).toBeNull();
     storage.setItem(SSO_FLOW_KEY, JSON.stringify({ ...flow, purpose: 'admin' }));
     expect(takePendingFlow(storage)).toBeNull();
+    storage.setItem(SSO_FLOW_KEY, JSON.stringify({ ...flow, returnTo: 42 }));
+    expect(takePendingFlow(storage)).toEqual(flow);
+  });
+
+  it('the open conversation rides along, whatever the outcome', () => {
+    const kept = { ...flow, purpose: 'reauthenticate' as const, returnTo: 'conv-7' };
+    expect(ssoOutcome({ kind: 'code', code: CODE, state: STATE }, kept)).toMatchObject({
+      kind: 'code',
+      purpose: 'reauthenticate',
+      returnTo: 'conv-7',
+    });
+    expect(ssoOutcome({ kind: 'code', code: CODE, state: `${STATE}x` }, kept)).toMatchObject({
+      kind: 'refused',
+      returnTo: 'conv-7',
+    });
+    expect(ssoOutcome({ kind: 'code', code: CODE, state: STATE }, flow)).not.toHaveProperty(
+      'returnTo',
+    );
   });
 });
 
@@ -191,8 +209,11 @@ describe('the page’s single sign-on bridge', () => {
       createHash('sha256').update(kept.codeVerifier).digest('base64url'),
     );
 
-    await bridge.begin({ purpose: 'reauthenticate' });
+    await bridge.begin({ purpose: 'reauthenticate', returnTo: 'conv-7' });
     expect(new URL(assigned[1] ?? '').searchParams.get('purpose')).toBe('reauthenticate');
+    // The conversation stays in this tab's storage, never in the address.
+    expect(assigned[1]).not.toContain('conv-7');
+    expect(takePendingFlow(storage)).toMatchObject({ returnTo: 'conv-7' });
     // Another server's single sign-on cannot come back to this page.
     await expect(
       bridge.begin({ purpose: 'sign-in', serverUrl: 'https://other.example' }),

@@ -23,6 +23,8 @@ export interface PendingSsoFlow {
   codeVerifier: string;
   purpose: SsoPurpose;
   serverUrl: string;
+  /** The conversation that was open (re-authentication comes back to it). */
+  returnTo?: string;
 }
 
 /** The fragment the server's callback sent this tab back with. */
@@ -59,15 +61,20 @@ export function parseSsoFragment(hash: string): SsoFragment | null {
 
 /** Refusals of this tab's own checks, in words for the sign-in screen. */
 export const SSO_REFUSALS = {
-  malformed: 'The sign-in came back incomplete, so it was refused. Sign in again.',
+  malformed: 'The sign-in came back incomplete, so it was refused. Try again.',
   notStarted:
-    'This sign-in was not started in this tab (or was already used), so it was refused. Sign in again.',
+    'This sign-in was not started in this tab (or was already used), so it was refused. Try again.',
   stateMismatch:
-    'This sign-in does not belong to the one this tab started, so it was refused. Sign in again.',
+    'This sign-in does not belong to the one this tab started, so it was refused. Try again.',
 } as const;
 
 /** What a return means, given the flow this tab kept (already taken out of storage). */
 export function ssoOutcome(fragment: SsoFragment, pending: PendingSsoFlow | null): SsoReturn {
+  const back = outcomeOf(fragment, pending);
+  return pending?.returnTo === undefined ? back : { ...back, returnTo: pending.returnTo };
+}
+
+function outcomeOf(fragment: SsoFragment, pending: PendingSsoFlow | null): SsoReturn {
   const purpose = pending?.purpose ?? null;
   if (fragment.kind === 'malformed')
     return { kind: 'refused', purpose, message: SSO_REFUSALS.malformed };
@@ -108,6 +115,7 @@ export function takePendingFlow(storage: Storage): PendingSsoFlow | null {
         codeVerifier: flow.codeVerifier,
         serverUrl: flow.serverUrl,
         purpose: flow.purpose,
+        ...(typeof flow.returnTo === 'string' ? { returnTo: flow.returnTo } : {}),
       };
   } catch {
     // Not JSON: as good as none.
@@ -152,13 +160,19 @@ export function createSsoRedirect(win: Window): SsoRedirectBridge {
   }
   const origin = win.location.origin;
   return {
-    async begin({ purpose, serverUrl, inviteCode }) {
+    async begin({ purpose, serverUrl, inviteCode, returnTo }) {
       if (serverUrl !== undefined && new URL(serverUrl).origin !== origin)
         throw new Error(
           `The web app signs in with single sign-on only to its own server, ${origin}. Open the other server's address in your browser to use its single sign-on.`,
         );
       const { state, codeVerifier, codeChallenge } = await newSsoFlow();
-      const flow: PendingSsoFlow = { state, codeVerifier, purpose, serverUrl: origin };
+      const flow: PendingSsoFlow = {
+        state,
+        codeVerifier,
+        purpose,
+        serverUrl: origin,
+        ...(returnTo === undefined ? {} : { returnTo }),
+      };
       win.sessionStorage.setItem(SSO_FLOW_KEY, JSON.stringify(flow));
       win.location.assign(
         ssoStartUrl(origin, {

@@ -14,7 +14,7 @@ import { PASSWORD, uniqueUser } from '../engines';
 import { SSO_FLOW_KEY, SSO_REFUSALS } from '../../src/web/sso-redirect';
 import { audit } from './axe';
 import { chromiumAvailable, launchChromium, screenshot } from './browser';
-import { buildWebApp } from './web-rig';
+import { buildWebApp, startChatInPage } from './web-rig';
 
 /*
  * Single sign-on in the served web app (issue #17, DESIGN §12), in Chromium against a real
@@ -34,6 +34,7 @@ run('single sign-on in the served web app (Chromium)', () => {
   let browser: Browser;
   let webDir: string;
   let adminToken: string;
+  const adminName = uniqueUser('admin');
   const problems: string[] = [];
 
   beforeAll(async () => {
@@ -57,7 +58,7 @@ run('single sign-on in the served web app (Chromium)', () => {
       launchChromium(),
     ]);
     // The first account (no invite needed) is the admin who makes invites.
-    adminToken = (await register(server, uniqueUser('admin'), PASSWORD)).accessToken;
+    adminToken = (await register(server, adminName, PASSWORD)).accessToken;
   }, 180_000);
   afterAll(async () => {
     await browser?.close();
@@ -234,6 +235,9 @@ run('single sign-on in the served web app (Chromium)', () => {
 
     // The service worker controls the page by now: the start route must still reach the server.
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    // A chat is open: the way back opens it again, under the settings.
+    await startChatInPage(page, adminName, adminName);
+    const chat = page.getByRole('region', { name: `Chat with ${adminName}` });
 
     // A return that is not this tab's: the app comes back to the same form and does not go on.
     await sendStartTo(page, await someoneElsesReturn('mal-sub'));
@@ -244,6 +248,7 @@ run('single sign-on in the served web app (Chromium)', () => {
     const refusal = settings.getByRole('alert').filter({ hasText: SSO_REFUSALS.stateMismatch });
     await refusal.waitFor({ timeout: 30_000 });
     await refusal.scrollIntoViewIfNeeded();
+    await chat.waitFor();
     expect(new URL(page.url()).hash).toBe('');
     expect((await server.store.getUser(ria?.id ?? ''))?.deletedAt).toBeNull();
     await screenshot(page, 'web-sso-06-reauthenticate-refused');

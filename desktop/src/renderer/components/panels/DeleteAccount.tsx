@@ -48,7 +48,10 @@ export function DeleteAccount({ store, hasPassword }: { store: AppStore; hasPass
       setStatus({ kind: 'deleting' });
       if (redirect !== undefined) {
         // The web app: this tab goes to the provider and comes back here (the effect above).
-        redirect.begin({ purpose: 'reauthenticate' }).catch(failed);
+        const chat = store.snapshot.activeId;
+        redirect
+          .begin({ purpose: 'reauthenticate', ...(chat === null ? {} : { returnTo: chat }) })
+          .catch(failed);
         return;
       }
       store.chat
