@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   engine,
   online,
@@ -9,10 +8,9 @@ import {
   userIdOf,
   wholeHistory,
   PASSWORD,
-  type Engine,
 } from '../engines';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
@@ -26,18 +24,9 @@ const runBrowser = chromiumAvailable();
 describe.skipIf(!runBrowser)(
   'starred messages and delete for me, on two devices of one account',
   () => {
-    let server: TestServer;
-    let browser: Browser;
-    let app: { url: string; close(): Promise<void> };
-    const windows: AppWindow[] = [];
-    const engines: Engine[] = [];
+    const rig = useRig();
 
-    beforeAll(async () => {
-      [server, browser, app] = await startRig();
-    }, 120_000);
-    afterAll(() => stopRig({ server, browser, app, windows, engines }));
-
-    const device = (name: string) => openDevice({ server, browser, app, windows, engines }, name);
+    const device = (name: string) => rig.device(name);
 
     const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
     const bubble = (page: Page, text: string) =>
@@ -62,9 +51,9 @@ describe.skipIf(!runBrowser)(
 
       // Ben, the other person, writes from his own engine (no window needed).
       const ben = await engine({ deviceName: 'Ben laptop' });
-      engines.push(ben);
+      rig.engines.push(ben);
       await ben.client.signUp({
-        serverUrl: server.url,
+        serverUrl: rig.server.url,
         username: uniqueUser('ben'),
         password: PASSWORD,
         displayName: 'Ben Okafor',

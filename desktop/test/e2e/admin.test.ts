@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { generate } from 'otplib';
 import type { AdminUser, Invite } from '@chitchat/shared';
-import { http, register, type TestServer } from '@chitchat/server/testing';
-import { uniqueUser, PASSWORD, type Engine } from '../engines';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { http, register } from '@chitchat/server/testing';
+import { uniqueUser, PASSWORD } from '../engines';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
@@ -18,18 +18,9 @@ const runBrowser = chromiumAvailable();
  */
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
+  const rig = useRig({ REGISTRATION: 'invite' });
 
-  beforeAll(async () => {
-    [server, browser, app] = await startRig({ REGISTRATION: 'invite' });
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
-
-  const device = (name: string) => openDevice({ server, browser, app, windows, engines }, name);
+  const device = (name: string) => rig.device(name);
   const conversations = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const signIn = async (page: Page, username: string) => {
     await page.getByLabel('Username').fill(username);
@@ -41,7 +32,8 @@ describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', (
     return page.getByRole('dialog', { name: 'Settings' });
   };
   const usersOnServer = async (token: string) =>
-    (await http<{ users: AdminUser[] }>(server, 'GET', '/api/admin/users', { token })).body.users;
+    (await http<{ users: AdminUser[] }>(rig.server, 'GET', '/api/admin/users', { token })).body
+      .users;
 
   let adminName = '';
   let adminToken = '';
@@ -50,12 +42,12 @@ describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', (
   it('an admin manages users and invites in the app; each change asks first', async () => {
     adminName = uniqueUser('olga');
     // The first account on the empty server: its admin.
-    const admin = await register(server, adminName, PASSWORD);
+    const admin = await register(rig.server, adminName, PASSWORD);
     expect(admin.user.role).toBe('admin');
     adminToken = admin.accessToken;
-    const invite = await http<Invite>(server, 'POST', '/api/invites', { token: adminToken });
+    const invite = await http<Invite>(rig.server, 'POST', '/api/invites', { token: adminToken });
     memberName = uniqueUser('pete');
-    const member = await http<{ user: AdminUser }>(server, 'POST', '/api/auth/register', {
+    const member = await http<{ user: AdminUser }>(rig.server, 'POST', '/api/auth/register', {
       body: {
         username: memberName,
         password: PASSWORD,
@@ -119,7 +111,7 @@ describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', (
     await form.getByRole('button', { name: 'Create invite' }).click();
     await expect.poll(() => invites.getByRole('listitem').count()).toBe(2);
     const made = (
-      await http<{ invites: Invite[] }>(server, 'GET', '/api/invites', { token: adminToken })
+      await http<{ invites: Invite[] }>(rig.server, 'GET', '/api/invites', { token: adminToken })
     ).body.invites.find((i) => i.maxUses === 3);
     expect(made).toBeDefined();
     if (made === undefined) return;
@@ -138,7 +130,7 @@ describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', (
     page.once('dialog', (d) => void d.accept());
     await row.getByRole('button', { name: `Revoke invite ${made.code}` }).click();
     await expect.poll(() => invites.getByRole('listitem').count()).toBe(1);
-    const left = await http<{ invites: Invite[] }>(server, 'GET', '/api/invites', {
+    const left = await http<{ invites: Invite[] }>(rig.server, 'GET', '/api/invites', {
       token: adminToken,
     });
     expect(left.body.invites.map((i) => i.code)).not.toContain(made.code);
@@ -153,7 +145,7 @@ describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', (
     await settings.getByRole('region', { name: 'Two-step sign-in' }).waitFor();
     expect(await settings.getByRole('region', { name: 'Administration' }).count()).toBe(0);
     const token = (
-      await http<{ accessToken: string }>(server, 'POST', '/api/auth/login', {
+      await http<{ accessToken: string }>(rig.server, 'POST', '/api/auth/login', {
         body: { username: memberName, password: PASSWORD },
       })
     ).body.accessToken;
@@ -164,8 +156,12 @@ describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', (
       ['POST', '/api/invites'],
     ] as const) {
       expect(
-        (await http(server, method, route, { token, ...(method === 'POST' ? { body: {} } : {}) }))
-          .status,
+        (
+          await http(rig.server, method, route, {
+            token,
+            ...(method === 'POST' ? { body: {} } : {}),
+          })
+        ).status,
       ).toBe(403);
     }
   });
@@ -227,7 +223,7 @@ describe.skipIf(!runBrowser)('administration and two-step sign-in (Chromium)', (
     await expect.poll(() => fresh.getByRole('listitem').count()).toBe(10);
     const freshCodes = await fresh.getByRole('listitem').allTextContents();
     expect(freshCodes.some((c) => oldCodes.includes(c))).toBe(false);
-    const stale = await http(server, 'POST', '/api/auth/login', {
+    const stale = await http(rig.server, 'POST', '/api/auth/login', {
       body: { username: adminName, password: PASSWORD, twoStepCode: oldCodes[1] },
     });
     expect(stale.status).toBe(401);

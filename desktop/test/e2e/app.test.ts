@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startServer, type TestServer } from '@chitchat/server/testing';
-import { uniqueUser, PASSWORD, type Engine } from '../engines';
-import { chromiumAvailable, screenshot, setFocused, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { startServer } from '@chitchat/server/testing';
+import { uniqueUser, PASSWORD } from '../engines';
+import { chromiumAvailable, screenshot, setFocused } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine and server', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
+  const rig = useRig();
 
-  beforeAll(async () => {
-    [server, browser, app] = await startRig();
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
-
-  const device = (name: string) => openDevice({ server, browser, app, windows, engines }, name);
+  const device = (name: string) => rig.device(name);
 
   async function signUp(page: Page, username: string, displayName: string) {
     await page.getByRole('button', { name: 'New here? Create an account' }).click();
@@ -173,8 +164,8 @@ describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine an
 
     // Writing while the server is down: pending in the app, delivered exactly once when it returns.
     await ana.page.getByRole('button', { name: /^Ben Okafor/ }).click();
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     await ana.page
       .getByRole('status')
       .filter({ hasText: /Connecting|offline/ })
@@ -185,7 +176,7 @@ describe.skipIf(!runBrowser)('the desktop app in Chromium, over a real engine an
       .poll(() => ana.page.getByRole('img', { name: 'Pending' }).count())
       .toBeGreaterThanOrEqual(2);
     await screenshot(ana.page, '08-offline');
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     await ben.page.getByRole('button', { name: /^Ana Lima/ }).click();
     for (const text of [
       'Written while the server was down (1)',

@@ -7,32 +7,20 @@
  * screenshots invites-01.. at 1200x760 and 640x420.
  */
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import type { TestServer } from '@chitchat/server/testing';
-import type { Engine } from '../engines';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { audit } from './axe';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { startRig, stopRig, signedUpWindow } from './rig';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 const PUBLIC_URL = 'https://chat.example';
 
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('group invite links and the approval queue (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
+  const rig = useRig({ REGISTRATION: 'open', PUBLIC_URL });
 
-  beforeAll(async () => {
-    [server, browser, app] = await startRig({ REGISTRATION: 'open', PUBLIC_URL });
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
-
-  const person = (displayName: string) =>
-    signedUpWindow({ server, browser, app, windows, engines }, displayName);
+  const person = (displayName: string) => rig.person(displayName);
   const row = (page: Page, id: string) =>
     page.getByRole('navigation', { name: 'Conversations' }).locator(`[data-row-id="${id}"]`);
   /** Opens a chat from the list, then its info panel. */

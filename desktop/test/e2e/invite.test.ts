@@ -1,38 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { http, register, type TestServer } from '@chitchat/server/testing';
-import { uniqueUser, PASSWORD, type Engine } from '../engines';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { describe, expect, it } from 'vitest';
+import { http, register } from '@chitchat/server/testing';
+import { uniqueUser, PASSWORD } from '../engines';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
 
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('signing up on a server that asks for invites (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
-
-  beforeAll(async () => {
-    // The default REGISTRATION (invite): the first account is the admin, everyone after needs a code.
-    [server, browser, app] = await startRig({ REGISTRATION: 'invite' });
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
+  // The default REGISTRATION (invite): the first account is the admin, everyone after needs a code.
+  const rig = useRig({ REGISTRATION: 'invite' });
 
   it('without an invite the server says what it needs; a pasted invite link fills the server and signs up', async () => {
-    const admin = await register(server, uniqueUser('admin'), PASSWORD);
+    const admin = await register(rig.server, uniqueUser('admin'), PASSWORD);
     expect(admin.user.role).toBe('admin');
-    const made = await http<{ code: string }>(server, 'POST', '/api/invites', {
+    const made = await http<{ code: string }>(rig.server, 'POST', '/api/invites', {
       token: admin.accessToken,
       body: { maxUses: 1 },
     });
     expect(made.status).toBe(201);
-    const link = `${server.url}/invite/${made.body.code}`;
+    const link = `${rig.server.url}/invite/${made.body.code}`;
 
-    const { page } = await openDevice({ server, browser, app, windows, engines }, 'Ben laptop');
+    const { page } = await rig.device('Ben laptop');
     await page.getByRole('button', { name: 'New here? Create an account' }).click();
     // The address is wrong on purpose: the link must bring the right one.
     await page.getByLabel('Server address').fill('http://127.0.0.1:9');
@@ -47,7 +37,7 @@ describe.skipIf(!runBrowser)('signing up on a server that asks for invites (Chro
       .toContain('not an invite code or link');
 
     await page.getByLabel('Invite code or link (if the server asks for one)').fill('');
-    await page.getByLabel('Server address').fill(server.url);
+    await page.getByLabel('Server address').fill(rig.server.url);
     await page.getByRole('button', { name: 'Create account' }).click();
     await expect
       .poll(() => page.getByRole('alert').textContent())
@@ -56,7 +46,7 @@ describe.skipIf(!runBrowser)('signing up on a server that asks for invites (Chro
 
     await page.getByLabel('Server address').fill('http://127.0.0.1:9');
     await page.getByLabel('Invite code or link (if the server asks for one)').fill(link);
-    expect(await page.getByLabel('Server address').inputValue()).toBe(server.url);
+    expect(await page.getByLabel('Server address').inputValue()).toBe(rig.server.url);
     expect(await audit(page, 'sign-up-invite')).toEqual([]);
     await screenshot(page, 'invite-02-link-pasted');
     await page.getByRole('button', { name: 'Create account' }).click();
@@ -65,7 +55,7 @@ describe.skipIf(!runBrowser)('signing up on a server that asks for invites (Chro
 
     // The invite had one use: it is spent.
     const invites = await http<{ invites: { code: string; uses: number }[] }>(
-      server,
+      rig.server,
       'GET',
       '/api/invites',
       { token: admin.accessToken },

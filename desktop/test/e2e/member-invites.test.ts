@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { Invite } from '@chitchat/shared';
-import { http, register, type TestServer } from '@chitchat/server/testing';
-import { uniqueUser, PASSWORD, type Engine } from '../engines';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { http, register } from '@chitchat/server/testing';
+import { uniqueUser, PASSWORD } from '../engines';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
@@ -17,27 +16,20 @@ const runBrowser = chromiumAvailable();
  */
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('a member invites people (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
-
-  beforeAll(async () => {
-    [server, browser, app] = await startRig({ REGISTRATION: 'invite', MEMBER_INVITES: true });
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
+  const rig = useRig({ REGISTRATION: 'invite', MEMBER_INVITES: true });
 
   it('makes a single-use invite in Settings, which admits one newcomer; revokes another', async () => {
-    const admin = await register(server, uniqueUser('olga'), PASSWORD);
-    const invite = await http<Invite>(server, 'POST', '/api/invites', { token: admin.accessToken });
+    const admin = await register(rig.server, uniqueUser('olga'), PASSWORD);
+    const invite = await http<Invite>(rig.server, 'POST', '/api/invites', {
+      token: admin.accessToken,
+    });
     const memberName = uniqueUser('pete');
-    const member = await http<{ accessToken: string }>(server, 'POST', '/api/auth/register', {
+    const member = await http<{ accessToken: string }>(rig.server, 'POST', '/api/auth/register', {
       body: { username: memberName, password: PASSWORD, inviteCode: invite.body.code },
     });
     expect(member.status).toBe(201);
 
-    const { page } = await openDevice({ server, browser, app, windows, engines }, 'Pete laptop');
+    const { page } = await rig.device('Pete laptop');
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.getByLabel('Username').fill(memberName);
     await page.getByLabel('Password').fill(PASSWORD);
@@ -58,7 +50,7 @@ describe.skipIf(!runBrowser)('a member invites people (Chromium)', () => {
     await expect.poll(() => list.getByRole('listitem').count()).toBe(2);
 
     const mine = (
-      await http<{ invites: Invite[] }>(server, 'GET', '/api/invites', {
+      await http<{ invites: Invite[] }>(rig.server, 'GET', '/api/invites', {
         token: member.body.accessToken,
       })
     ).body.invites;
@@ -72,11 +64,11 @@ describe.skipIf(!runBrowser)('a member invites people (Chromium)', () => {
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first.code);
 
     // The copied code admits one newcomer, once.
-    const newcomer = await http(server, 'POST', '/api/auth/register', {
+    const newcomer = await http(rig.server, 'POST', '/api/auth/register', {
       body: { username: uniqueUser('nina'), password: PASSWORD, inviteCode: first.code },
     });
     expect(newcomer.status).toBe(201);
-    const again = await http(server, 'POST', '/api/auth/register', {
+    const again = await http(rig.server, 'POST', '/api/auth/register', {
       body: { username: uniqueUser('otto'), password: PASSWORD, inviteCode: first.code },
     });
     expect(again.status).toBe(403);

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { type TestServer } from '@chitchat/server/testing';
-import { online, PASSWORD, type Engine } from '../engines';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { online, PASSWORD } from '../engines';
 import { seedMessages, seedPerson } from '../seed';
 import { audit } from './axe';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig, signedUpWindow } from './rig';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -17,22 +16,12 @@ const runBrowser = chromiumAvailable();
  */
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('reactions in a group (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
+  const rig = useRig();
 
-  beforeAll(async () => {
-    [server, browser, app] = await startRig();
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
-
-  const device = (name: string) => openDevice({ server, browser, app, windows, engines }, name);
+  const device = (name: string) => rig.device(name);
 
   /** A window on a new engine, signed up as `displayName`. */
-  const person = (displayName: string) =>
-    signedUpWindow({ server, browser, app, windows, engines }, displayName);
+  const person = (displayName: string) => rig.person(displayName);
 
   const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const row = (page: Page, text: string) =>
@@ -56,13 +45,13 @@ describe.skipIf(!runBrowser)('reactions in a group (Chromium)', () => {
     const bob = await person('Bob Stone');
     const phone = await device('Ana phone');
     await phone.engine.client.signIn({
-      serverUrl: server.url,
+      serverUrl: rig.server.url,
       username: ana.username,
       password: PASSWORD,
     });
     await online(phone.engine.client);
     const others = await Promise.all(
-      Array.from({ length: 22 }, (_, i) => seedPerson(server.store, `Member ${i + 1}`)),
+      Array.from({ length: 22 }, (_, i) => seedPerson(rig.server.store, `Member ${i + 1}`)),
     );
     const team = await ana.engine.client.createGroup({
       title: 'Weekend trip',
@@ -72,7 +61,7 @@ describe.skipIf(!runBrowser)('reactions in a group (Chromium)', () => {
     // A long history before the message everyone reacts to.
     const start = Date.now() - 3_600_000;
     await seedMessages(
-      server.store,
+      rig.server.store,
       team.id,
       Array.from({ length: 60 }, (_, i) => ({
         from: others[i % others.length] ?? bob.userId,

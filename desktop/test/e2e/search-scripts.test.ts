@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import type { TestServer } from '@chitchat/server/testing';
-import { until, wholeHistory, type Engine } from '../engines';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { until, wholeHistory } from '../engines';
 import { seedMessages } from '../seed';
 import { audit } from './axe';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { signedUpWindow, startRig, stopRig } from './rig';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -21,16 +20,7 @@ const focused = (locator: Locator) => locator.evaluate((el) => el === document.a
 describe.skipIf(!runBrowser)(
   'search in every script, inside a chat, with filters (Chromium)',
   () => {
-    let server: TestServer;
-    let browser: Browser;
-    let app: { url: string; close(): Promise<void> };
-    const windows: AppWindow[] = [];
-    const engines: Engine[] = [];
-
-    beforeAll(async () => {
-      [server, browser, app] = await startRig();
-    }, 120_000);
-    afterAll(() => stopRig({ server, browser, app, windows, engines }));
+    const rig = useRig();
 
     const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
     const row = (page: Page, text: string) =>
@@ -43,8 +33,8 @@ describe.skipIf(!runBrowser)(
       page.getByRole('search', { name: 'Search in this chat' }).getByRole('status');
 
     it('finds a word inside a Chinese sentence and steps through the hits of one chat', async () => {
-      const ana = await signedUpWindow({ server, browser, app, windows, engines }, 'Ana Lima');
-      const bob = await signedUpWindow({ server, browser, app, windows, engines }, 'Bob Stone');
+      const ana = await rig.person('Ana Lima');
+      const bob = await rig.person('Bob Stone');
       const chatId = (await ana.engine.client.startDirectChat(bob.userId)).id;
       const chinese = '我们明天一起吃饭吧';
       const start = Date.now() - 86_400_000;
@@ -56,7 +46,7 @@ describe.skipIf(!runBrowser)(
       ];
       // 360 messages: an invoice every 36th (10 in all), the Chinese one near the start.
       await seedMessages(
-        server.store,
+        rig.server.store,
         chatId,
         Array.from({ length: 360 }, (_, i) => ({
           from: i % 2 === 0 ? bob.userId : ana.userId,
@@ -81,7 +71,7 @@ describe.skipIf(!runBrowser)(
         ['Photo of the whiteboard', [board]],
         ['Minutes are at https://example.com/minutes', []],
       ] as const) {
-        await server.store.appendMessage({
+        await rig.server.store.appendMessage({
           id: randomUUID(),
           conversationId: chatId,
           userId: bob.userId,

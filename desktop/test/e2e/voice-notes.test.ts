@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { type TestServer } from '@chitchat/server/testing';
-import { type Engine } from '../engines';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { audit } from './axe';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { startRig, stopRig, signedUpWindow } from './rig';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 
@@ -16,20 +14,10 @@ const runBrowser = chromiumAvailable();
  */
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('voice notes (Chromium, fake microphone)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
-
-  beforeAll(async () => {
-    [server, browser, app] = await startRig(undefined, { fakeMedia: true });
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
+  const rig = useRig(undefined, { fakeMedia: true });
 
   /** A window on a new engine, signed up as `displayName`. */
-  const person = (displayName: string) =>
-    signedUpWindow({ server, browser, app, windows, engines }, displayName);
+  const person = (displayName: string) => rig.person(displayName);
 
   const log = (page: Page) => page.getByRole('log', { name: 'Messages' });
   const notes = (page: Page) => log(page).locator('[data-voice-note]');
