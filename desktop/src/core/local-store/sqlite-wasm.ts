@@ -253,7 +253,8 @@ class WasmSqlStatement implements SqlStatement<unknown[], unknown> {
   /**
    * One value, as the package's own binding did: an integral number as INTEGER (better-sqlite3
    * binds every number as REAL; SQL compares them equal and typed columns convert either way),
-   * other numbers as REAL, text, a blob, or NULL for null and undefined.
+   * other numbers as REAL (an integer past 64 bits too, where the package let it wrap around),
+   * text, a blob, or NULL for null and undefined.
    */
   private bindOne(index: number, value: unknown): void {
     const { capi } = this.sqlite3;
@@ -267,9 +268,11 @@ class WasmSqlStatement implements SqlStatement<unknown[], unknown> {
       return;
     }
     if (typeof value === 'number') {
-      if (!Number.isInteger(value)) rc = capi.sqlite3_bind_double(pointer, index, value);
-      else if ((value | 0) === value) rc = capi.sqlite3_bind_int(pointer, index, value);
-      else rc = capi.sqlite3_bind_int64(pointer, index, BigInt(value));
+      if ((value | 0) === value) rc = capi.sqlite3_bind_int(pointer, index, value);
+      // Past 64 bits an integer would wrap around as INTEGER: as REAL it keeps its value.
+      else if (Number.isInteger(value) && Math.abs(value) < 2 ** 63) {
+        rc = capi.sqlite3_bind_int64(pointer, index, BigInt(value));
+      } else rc = capi.sqlite3_bind_double(pointer, index, value);
     } else if (typeof value === 'bigint') rc = capi.sqlite3_bind_int64(pointer, index, value);
     else if (typeof value === 'string') {
       const [text, bytes] = this.scratch.encode(value);
