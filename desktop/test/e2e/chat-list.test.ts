@@ -5,12 +5,12 @@
  * unread, mute one for 8 hours, the All / Unread / Groups chips, and a draft typed on the laptop
  * that shows on the phone. Screenshots in both themes; axe on the list and the row menu.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { register, type TestServer } from '@chitchat/server/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { register } from '@chitchat/server/testing';
 import { engine, online, PASSWORD, showsTexts, uniqueUser, until, type Engine } from '../engines';
-import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
-import { startRig, stopRig } from './rig';
+import { chromiumAvailable, openApp, screenshot } from './browser';
+import { useRig } from './rig';
 import { audit } from './axe';
 import { seedDirect, seedMessages, seedPerson } from '../seed';
 
@@ -19,11 +19,7 @@ const CHATS = 32;
 
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('the chat list on two devices of one account', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
+  const rig = useRig();
   let dana: { username: string; id: string };
   let ana: Engine;
   let anaChat: string;
@@ -32,10 +28,9 @@ describe.skipIf(!runBrowser)('the chat list on two devices of one account', () =
   const friends: string[] = [];
 
   beforeAll(async () => {
-    [server, browser, app] = await startRig();
-    const session = await register(server, uniqueUser('dana'), PASSWORD);
+    const session = await register(rig.server, uniqueUser('dana'), PASSWORD);
     dana = { username: session.user.username, id: session.user.id };
-    const store = server.store;
+    const store = rig.server.store;
     const now = Date.now();
     // 32 chats; Dana wrote last in most of them (nothing unread), the peer in three.
     for (let i = 0; i < CHATS; i++) {
@@ -53,9 +48,9 @@ describe.skipIf(!runBrowser)('the chat list on two devices of one account', () =
     }
     // Ana writes from her own engine; her chat is the most recent.
     ana = await engine({ deviceName: 'Ana phone' });
-    engines.push(ana);
+    rig.engines.push(ana);
     await ana.client.signUp({
-      serverUrl: server.url,
+      serverUrl: rig.server.url,
       username: uniqueUser('ana'),
       password: PASSWORD,
       displayName: 'Ana Lima',
@@ -67,21 +62,25 @@ describe.skipIf(!runBrowser)('the chat list on two devices of one account', () =
     await seedMessages(store, anaChat, [{ from: dana.id, text: 'Morning Ana', at: now - 60_000 }]);
   }, 120_000);
 
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
-
   /** A device of Dana's, signed in with its first sync done, and its window. */
   async function device(name: string): Promise<{ engine: Engine; page: Page }> {
     const e = await engine({ deviceName: name });
-    engines.push(e);
-    await e.client.signIn({ serverUrl: server.url, username: dana.username, password: PASSWORD });
+    rig.engines.push(e);
+    await e.client.signIn({
+      serverUrl: rig.server.url,
+      username: dana.username,
+      password: PASSWORD,
+    });
     await until(
       e.client,
       async () => ((await e.client.listConversations()).length >= CHATS + 1 ? true : undefined),
       60_000,
       'every chat',
     );
-    const w = await openApp(browser, app.url, e.client, { defaultServerUrl: server.url });
-    windows.push(w);
+    const w = await openApp(rig.browser, rig.app.url, e.client, {
+      defaultServerUrl: rig.server.url,
+    });
+    rig.windows.push(w);
     await w.page.setViewportSize({ width: 1100, height: 900 });
     await w.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     return { engine: e, page: w.page };

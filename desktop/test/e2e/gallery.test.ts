@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { AttachmentRef, LinkPreview } from '@chitchat/shared';
 import type { TestServer } from '@chitchat/server/testing';
 import { ApiClient, memorySecretStore } from '../../src/core/api-client';
@@ -12,12 +12,11 @@ import {
   signedInEngine,
   until,
   uniqueUser,
-  type Engine,
 } from '../engines';
 import { seedDirect } from '../seed';
 import { audit } from './axe';
-import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { chromiumAvailable, openApp, screenshot } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 const DAY = 86_400_000;
@@ -87,25 +86,16 @@ async function recordClip(page: Page): Promise<Uint8Array> {
  */
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('media, links and docs; download all history (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
-
-  beforeAll(async () => {
-    [server, browser, app] = await startRig();
-  }, 120_000);
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
+  const rig = useRig();
 
   const sheet = (page: Page, name: string) => page.getByRole('dialog', { name });
 
   it('pages the gallery from the server, steps through photos, downloads all history', async () => {
-    const ana = await apiPerson(server, 'Ana Lima');
-    const bob = await apiPerson(server, 'Bob Stone');
-    const carl = await apiPerson(server, 'Carl Weiss');
-    const withBob = await seedDirect(server.store, ana.userId, bob.userId);
-    const withCarl = await seedDirect(server.store, ana.userId, carl.userId);
+    const ana = await apiPerson(rig.server, 'Ana Lima');
+    const bob = await apiPerson(rig.server, 'Bob Stone');
+    const carl = await apiPerson(rig.server, 'Carl Weiss');
+    const withBob = await seedDirect(rig.server.store, ana.userId, bob.userId);
+    const withCarl = await seedDirect(rig.server.store, ana.userId, carl.userId);
 
     // 420 messages with Bob over 84 days: a photo every 7th (60), a PDF every 49th (9, uploaded by
     // Bob), a link every 42nd (10; every other one with the preview Bob's device made).
@@ -136,7 +126,7 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
         const photo = photos.get(i);
         const doc = docs.get(i);
         const link = i % 42 === 13;
-        return server.store.appendMessage({
+        return rig.server.store.appendMessage({
           id: randomUUID(),
           conversationId: withBob,
           userId: i % 3 === 0 ? ana.userId : bob.userId,
@@ -159,7 +149,7 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
     // 300 with Carl; the oldest holds a word nothing newer has.
     await Promise.all(
       Array.from({ length: 300 }, (_, i) =>
-        server.store.appendMessage({
+        rig.server.store.appendMessage({
           id: randomUUID(),
           conversationId: withCarl,
           userId: i % 2 === 0 ? carl.userId : ana.userId,
@@ -174,10 +164,9 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
     );
 
     // Ana's new laptop: each chat's newest 50 messages only.
-    const rig = { server, browser, app, windows, engines };
-    const { page, engine } = await openDevice(rig, 'Ana laptop', { sync: { pageSize: 50 } });
+    const { page, engine } = await rig.device('Ana laptop', { sync: { pageSize: 50 } });
     await engine.client.signIn({
-      serverUrl: server.url,
+      serverUrl: rig.server.url,
       username: ana.username,
       password: PASSWORD,
     });
@@ -260,7 +249,7 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
     // 2b. The gallery is live. Bob (on his phone) sends a video: it appears first in the open
     // gallery and opens in the same viewer, playing, with its sender and time; it pauses and
     // plays, and previous/next step between it and the photos.
-    const bobPhone = await signedInEngine(server.url, bob.username, engines);
+    const bobPhone = await signedInEngine(rig.server.url, bob.username, rig.engines);
     const clip = await bobPhone.client.sendMessage({
       conversationId: withBob,
       text: '',
@@ -407,17 +396,17 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
     await screenshot(page, 'gallery-09-old-message-found');
   });
   it('"Download all history" shows its progress, carries on after the app restarts, and says when it is complete', async () => {
-    const ana = await apiPerson(server, 'Ana Lima');
+    const ana = await apiPerson(rig.server, 'Ana Lima');
     const friends = await Promise.all(
-      ['Dora Kim', 'Emil Berg', 'Fay Osei'].map((name) => apiPerson(server, name)),
+      ['Dora Kim', 'Emil Berg', 'Fay Osei'].map((name) => apiPerson(rig.server, name)),
     );
     const start = Date.now() - 200 * DAY;
     // Three chats of 1,000 messages: 60 pages of 50 to fetch, seconds of work to watch.
     for (const friend of friends) {
-      const chatId = await seedDirect(server.store, ana.userId, friend.userId);
+      const chatId = await seedDirect(rig.server.store, ana.userId, friend.userId);
       await Promise.all(
         Array.from({ length: 1000 }, (_, i) =>
-          server.store.appendMessage({
+          rig.server.store.appendMessage({
             id: randomUUID(),
             conversationId: chatId,
             userId: i % 2 === 0 ? friend.userId : ana.userId,
@@ -431,10 +420,9 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
         ),
       );
     }
-    const rig = { server, browser, app, windows, engines };
-    const first = await openDevice(rig, 'Ana laptop', { sync: { pageSize: 50 } });
+    const first = await rig.device('Ana laptop', { sync: { pageSize: 50 } });
     await first.engine.client.signIn({
-      serverUrl: server.url,
+      serverUrl: rig.server.url,
       username: ana.username,
       password: PASSWORD,
     });
@@ -456,11 +444,11 @@ describe.skipIf(!runBrowser)('media, links and docs; download all history (Chrom
       secrets: first.engine.secrets,
       sync: { pageSize: 50 },
     });
-    engines.push(restarted);
-    const window = await openApp(browser, app.url, restarted.client, {
-      defaultServerUrl: server.url,
+    rig.engines.push(restarted);
+    const window = await openApp(rig.browser, rig.app.url, restarted.client, {
+      defaultServerUrl: rig.server.url,
     });
-    windows.push(window);
+    rig.windows.push(window);
     const { page } = window;
     await page.getByRole('navigation', { name: 'Conversations' }).waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'Settings' }).click();

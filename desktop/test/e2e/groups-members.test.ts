@@ -5,22 +5,14 @@
  * one of 300 by name or username, diacritics folded; only the rows in view are drawn.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { register, type TestServer } from '@chitchat/server/testing';
-import {
-  conversationOf,
-  online,
-  PASSWORD,
-  signedInEngine,
-  uniqueUser,
-  until,
-  type Engine,
-} from '../engines';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { register } from '@chitchat/server/testing';
+import { conversationOf, online, PASSWORD, signedInEngine, uniqueUser, until } from '../engines';
 import { seedPerson } from '../seed';
 import { audit } from './axe';
-import { chromiumAvailable, screenshot, type AppWindow } from './browser';
-import { openDevice, startRig, stopRig } from './rig';
+import { chromiumAvailable, screenshot } from './browser';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 const SIZE = 300;
@@ -29,23 +21,17 @@ const SIZE = 300;
 const NAMES = ['Émile Laurent', 'שָׁלוֹם כהן', 'محمّد علي', '王小明', 'Zoë Quinn', 'Ørjan Berg'];
 
 describe.skipIf(!runBrowser)('groups: members at a real size (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
-  const rig = () => ({ server, browser, app, windows, engines });
+  const rig = useRig();
   let ana: { username: string; id: string };
   let bob: { username: string; id: string };
   let groupId: string;
   const admins: string[] = [];
 
   beforeAll(async () => {
-    [server, browser, app] = await startRig();
-    const store = server.store;
+    const store = rig.server.store;
     const [anaSession, bobSession] = await Promise.all([
-      register(server, uniqueUser('ana'), PASSWORD),
-      register(server, uniqueUser('bob'), PASSWORD),
+      register(rig.server, uniqueUser('ana'), PASSWORD),
+      register(rig.server, uniqueUser('bob'), PASSWORD),
     ]);
     ana = { username: anaSession.user.username, id: anaSession.user.id };
     bob = { username: bobSession.user.username, id: bobSession.user.id };
@@ -68,11 +54,10 @@ describe.skipIf(!runBrowser)('groups: members at a real size (Chromium)', () => 
       roles: admins.map((userId) => ({ userId, role: 'admin' as const })),
     });
   }, 180_000);
-  afterAll(() => stopRig(rig()));
 
   const signedIn = async (username: string, device: string) => {
-    const d = await openDevice(rig(), device);
-    await d.engine.client.signIn({ serverUrl: server.url, username, password: PASSWORD });
+    const d = await rig.device(device);
+    await d.engine.client.signIn({ serverUrl: rig.server.url, username, password: PASSWORD });
     await online(d.engine.client);
     await d.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     return d;
@@ -154,7 +139,9 @@ describe.skipIf(!runBrowser)('groups: members at a real size (Chromium)', () => 
   });
 
   it('Ana exits (the group passes to an admin), sees the read-only notice, and deletes it on every device', async () => {
-    const phone = await signedInEngine(server.url, ana.username, engines, { deviceName: 'Phone' });
+    const phone = await signedInEngine(rig.server.url, ana.username, rig.engines, {
+      deviceName: 'Phone',
+    });
     await until(
       phone.client,
       async () => ((await conversationOf(phone.client, groupId)) ? true : undefined),
@@ -167,11 +154,9 @@ describe.skipIf(!runBrowser)('groups: members at a real size (Chromium)', () => 
       void d.accept();
     });
     await panel.getByRole('button', { name: 'Exit group' }).click();
-    const notice = page
-      .getByRole('note')
-      .filter({
-        hasText: "You can't send messages to this group because you're no longer a member.",
-      });
+    const notice = page.getByRole('note').filter({
+      hasText: "You can't send messages to this group because you're no longer a member.",
+    });
     await notice.waitFor();
     expect(await page.getByRole('textbox', { name: 'Message' }).count()).toBe(0);
     // No member line under the name, no member list in the info; still in the chat list.
@@ -179,7 +164,7 @@ describe.skipIf(!runBrowser)('groups: members at a real size (Chromium)', () => 
     expect(await panel.getByRole('list', { name: 'Members' }).count()).toBe(0);
     await row(page, groupId).waitFor();
     // An admin owns the group now (both admins joined with the group: the longest-serving).
-    const owner = (await server.store.activeMembers(groupId)).find((m) => m.role === 'owner');
+    const owner = (await rig.server.store.activeMembers(groupId)).find((m) => m.role === 'owner');
     expect(admins).toContain(owner?.userId);
     await panel.getByRole('button', { name: 'Delete group' }).waitFor();
     await screenshot(page, 'groups-04-exited-1200');

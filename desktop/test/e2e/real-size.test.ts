@@ -4,12 +4,12 @@
  * text, a new account, and an account of 1,000 chats. Fixtures are written through the server
  * store's own methods (see seed.ts), so the suite stays well under a minute and a half.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { register, type TestServer } from '@chitchat/server/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { register } from '@chitchat/server/testing';
 import { engine, PASSWORD, uniqueUser, until, type Engine } from '../engines';
-import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
-import { startRig, stopRig } from './rig';
+import { chromiumAvailable, openApp, screenshot } from './browser';
+import { useRig } from './rig';
 import { seedDirect, seedMessages, seedPerson, type SeedMessage } from '../seed';
 
 const runBrowser = chromiumAvailable();
@@ -23,25 +23,20 @@ const OLD_WORD = 'pomegranate';
 
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
+  const rig = useRig();
   let dana: { username: string; id: string };
   let anaChat: string;
   let anaId: string;
   let danaPage: Page;
 
   beforeAll(async () => {
-    [server, browser, app] = await startRig();
-    const session = await register(server, uniqueUser('dana'), PASSWORD);
+    const session = await register(rig.server, uniqueUser('dana'), PASSWORD);
     dana = { username: session.user.username, id: session.user.id };
-    const store = server.store;
+    const store = rig.server.store;
     const now = Date.now();
 
     // Ana: 330 messages over six days, 200 of them today; Dana answered up to the last 65.
-    const ana = await register(server, uniqueUser('ana'), PASSWORD);
+    const ana = await register(rig.server, uniqueUser('ana'), PASSWORD);
     anaId = ana.user.id;
     await store.updateUser(anaId, { displayName: 'Ana Lima' });
     anaChat = await seedDirect(store, dana.id, anaId);
@@ -78,13 +73,11 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     );
   }, 120_000);
 
-  afterAll(() => stopRig({ server, browser, app, windows, engines }));
-
   /** An engine signed in to `username`, its first sync done (at least `chats` conversations). */
   async function signedIn(username: string, chats: number): Promise<Engine> {
     const e = await engine({ deviceName: `${username} laptop` });
-    engines.push(e);
-    await e.client.signIn({ serverUrl: server.url, username, password: PASSWORD });
+    rig.engines.push(e);
+    await e.client.signIn({ serverUrl: rig.server.url, username, password: PASSWORD });
     await until(
       e.client,
       async () => ((await e.client.listConversations()).length >= chats ? true : undefined),
@@ -95,8 +88,10 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
   }
 
   async function window(e: Engine, size = { width: 1200, height: 760 }): Promise<Page> {
-    const w = await openApp(browser, app.url, e.client, { defaultServerUrl: server.url });
-    windows.push(w);
+    const w = await openApp(rig.browser, rig.app.url, e.client, {
+      defaultServerUrl: rig.server.url,
+    });
+    rig.windows.push(w);
     await w.page.setViewportSize(size);
     return w.page;
   }
@@ -146,7 +141,7 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
 
   it('a new account says "No chats yet" with a way to start one', async () => {
     const e = await engine({ deviceName: 'Eve laptop' });
-    engines.push(e);
+    rig.engines.push(e);
     const page = await window(e);
     await page.getByRole('button', { name: 'New here? Create an account' }).click();
     await page.getByLabel('Username').fill(uniqueUser('eve'));
@@ -242,7 +237,7 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
     await expectWindowStill(page);
 
     // Three new messages while scrolled up: the round button says 3, not 6.
-    const ana = await signedIn((await server.store.getUser(anaId))?.username ?? '', 1);
+    const ana = await signedIn((await rig.server.store.getUser(anaId))?.username ?? '', 1);
     for (const text of ['new one', 'new two', 'new three'])
       await ana.client.sendMessage({ conversationId: anaChat, text });
     await page.getByRole('button', { name: 'Jump to latest, 3 new' }).waitFor();
@@ -374,13 +369,13 @@ describe.skipIf(!runBrowser)("a real account's size in Chromium", () => {
   });
 
   it('an account of 1,000 chats draws only the rows in view and scrolls to the last one', async () => {
-    const lee = await register(server, uniqueUser('lee'), PASSWORD);
+    const lee = await register(rig.server, uniqueUser('lee'), PASSWORD);
     const names = Array.from({ length: 1000 }, (_, i) =>
       i % 10 === 3 ? `سامي ${i + 1}` : `Contact ${i + 1}`,
     );
     await Promise.all(
       names.map(async (name) =>
-        seedDirect(server.store, lee.user.id, await seedPerson(server.store, name)),
+        seedDirect(rig.server.store, lee.user.id, await seedPerson(rig.server.store, name)),
       ),
     );
     const e = await signedIn(lee.user.username, 1000);
