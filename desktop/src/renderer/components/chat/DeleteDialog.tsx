@@ -1,8 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import { createPortal } from 'react-dom';
 import type { MessageView } from '../../../common/contract';
 import type { AppStore } from '../../state/store';
 import { useDialogFocus } from '../useDialogFocus';
+import { useEscapeCloses } from '../useEscapeCloses';
 
 /**
  * "Delete message?", as WhatsApp asks it: for me (gone from all my devices, others keep it), for
@@ -25,16 +26,7 @@ export function DeleteDialog({
   const ref = useRef<HTMLDivElement>(null);
   useDialogFocus(ref, 'button');
   // Escape cancels, before the message list (which would leave the message) sees the key.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      event.stopPropagation();
-      onClose();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeCloses(onClose);
   const seq = message.seq;
   const act = (work: () => Promise<void>) => {
     onClose();

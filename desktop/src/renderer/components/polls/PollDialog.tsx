@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import {
   POLL_OPTION_MAX_LENGTH,
@@ -9,6 +9,7 @@ import { errorText } from '../../format';
 import type { AppStore } from '../../state/store';
 import { IconClose } from '../Icons';
 import { useDialogFocus } from '../useDialogFocus';
+import { useEscapeCloses } from '../useEscapeCloses';
 import { CharactersLeft } from './CharactersLeft';
 import { optionFields, pollProblem, pollToSend } from './pollDraft';
 import './polls.css';
@@ -33,16 +34,7 @@ export function PollDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // Escape closes it before the composer (which would cancel a reply) sees the key.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      event.stopPropagation();
-      onClose();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeCloses(onClose);
 
   const draft = { question, options, multiple };
   const problem = pollProblem(draft);

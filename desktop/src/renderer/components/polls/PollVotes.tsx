@@ -1,8 +1,9 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId, useRef } from 'react';
 import { createPortal } from 'react-dom';
 import type { PollView } from '../../../common/contract';
 import { useAppState, type AppStore } from '../../state/store';
 import { useDialogFocus } from '../useDialogFocus';
+import { useEscapeCloses } from '../useEscapeCloses';
 import { votersOf } from './pollChoice';
 import './polls.css';
 
@@ -23,16 +24,7 @@ export function PollVotes({
   );
   useDialogFocus(ref, 'button');
   // Escape closes it before the message list (which would leave the message) sees the key.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      event.stopPropagation();
-      onClose();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeCloses(onClose);
   // On the body: the message list's containment would otherwise clip a fixed backdrop to itself.
   return createPortal(
     <div className="dialog-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>

@@ -1,8 +1,9 @@
-import { useEffect, useRef } from 'react';
+import { useRef } from 'react';
 import type { AppStore } from '../../state/store';
 import { IconClose } from '../Icons';
 import { useMediaUrl } from '../Media';
 import { useDialogFocus } from '../useDialogFocus';
+import { useEscapeCloses } from '../useEscapeCloses';
 
 /** A profile photo over everything, as large as it was uploaded; Escape or Close returns. */
 export function LargePhoto({
@@ -19,16 +20,7 @@ export function LargePhoto({
   const { url, error } = useMediaUrl(store, mediaId, 'original');
   const ref = useRef<HTMLDivElement>(null);
   useDialogFocus(ref, '.viewer-close');
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      event.stopPropagation();
-      onClose();
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeCloses(onClose);
   // In place, not portalled: it opens from inside a modal sheet, whose content it must stay part of
   // (outside the topmost modal, assistive technology would not reach it).
   return (
