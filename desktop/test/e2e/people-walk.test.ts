@@ -24,6 +24,7 @@ const NEW_PASSWORD = 'a walk in the hills';
 const ABOUT = 'Trail running ✦ ركض في الجبال';
 const GROUP = 'Trail runners · Бегуны';
 const DESCRIPTION = 'Saturdays at 7 from the north gate.';
+const PLAN = 'Saturday: 14 km, meet at the north gate 🏃';
 /** Names in several scripts, as a real address book has them. */
 const NAMES = [
   'Mei Chen 陈美',
@@ -294,9 +295,23 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
       .filter({ hasText: 'Only admins can send messages' })
       .waitFor();
     expect(await bobComposer.count()).toBe(0);
+    await page.keyboard.press('Escape');
+    // Ana, the owner, still writes; Bob reads it.
+    const groupComposer = page.getByLabel('Message', { exact: true });
+    await groupComposer.fill(PLAN);
+    await groupComposer.press('Enter');
+    await messages(bobLaptop.page).getByText(PLAN).waitFor();
+    // He may react, star or forward it, but not reply: there is nowhere for him to type.
+    const bobActions = messages(bobLaptop.page)
+      .locator('.bubble-row')
+      .filter({ hasText: PLAN })
+      .getByRole('toolbar', { name: 'Message actions' });
+    await bobActions
+      .getByRole('button', { name: 'Star', exact: true })
+      .waitFor({ state: 'attached' });
+    expect(await bobActions.getByRole('button', { name: 'Reply', exact: true }).count()).toBe(0);
     await bobLaptop.page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(bobLaptop.page, 'walk-08-bob-admins-only-dark');
-    await page.keyboard.press('Escape');
 
     // 5. Pin the group and Mei's chat; archive Noa's. The phone shows both pinned on top (the
     // last pinned first) and Noa's chat under "Archived".
@@ -391,14 +406,24 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
     const groupJson = JSON.parse(groupFile('json')) as {
       photo: string | null;
       members: { username: string }[];
-      messages: { text: string | null }[];
+      messages: { text: string | null; system?: string; from: { name: string } }[];
     };
     expect(groupJson.members.map((m) => m.username).sort()).toEqual(
       [ana.username, bob.username, mei.username, olga.username].sort(),
     );
     expect(groupJson.photo).toMatch(/-photo\.jpg$/);
     expect(names).toContain(groupJson.photo);
-    expect(groupFile('html')).toContain(GROUP);
+    // Her message and the join, as she saw them; the readable page has both too.
+    expect(
+      groupJson.messages.filter((m) => m.text !== null).map((m) => [m.text, m.from.name]),
+    ).toEqual([[PLAN, 'You']]);
+    expect(groupJson.messages.map((m) => m.system)).toContain(
+      "Bob Stone joined using this group's invite link",
+    );
+    const html = groupFile('html');
+    expect(html).toContain(GROUP);
+    expect(html).toContain(PLAN);
+    expect(html).toContain('Bob Stone joined using this group&#39;s invite link');
     // 31 direct chats and the group, each with its page and JSON.
     expect(names.filter((n) => n.startsWith('chats/') && n.endsWith('.json'))).toHaveLength(
       FRIENDS + 2,

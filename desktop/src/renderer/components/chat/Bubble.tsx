@@ -6,6 +6,7 @@ import { IconEdit, IconForward, IconInfo, IconReply, IconTrash } from '../Icons'
 import { Attachments } from '../Media';
 import { StatusIcon } from '../StatusIcon';
 import { canEdit, canReply } from './canEdit';
+import { sendBlocked } from '../groups/groupRules';
 import { DeleteDialog } from './DeleteDialog';
 import { LinkPreviewCard } from './LinkPreviewCard';
 import { InviteLinkCard } from '../invites/InviteLinkCard';
@@ -45,6 +46,8 @@ export function Bubble({
   const canAct = m.seq !== null && !deleted && conversation.status === 'active';
   // A message still in the outbox can be replied to and edited already (the engine waits for it).
   const pendingSend = m.seq === null && canReply(m) && conversation.status === 'active';
+  // No "Reply" where the person cannot write (a group where only admins send): nowhere to type it.
+  const canWrite = sendBlocked(conversation) === null;
   const showName = conversation.kind === 'group' && !m.own && runStart;
   // A very long message is folded, as WhatsApp does, so one paste does not fill many screens.
   const [expanded, setExpanded] = useState(false);
@@ -177,7 +180,7 @@ export function Bubble({
           {(canAct || pendingSend) && (
             <ReactionActions message={m} store={store} conversationId={conversation.id} />
           )}
-          {(canAct || pendingSend) && (
+          {(canAct || pendingSend) && canWrite && (
             <button
               className="icon-button small"
               tabIndex={-1}
