@@ -6,15 +6,27 @@ interface IconProps {
   size?: number;
 }
 
-const svg = (path: ReactElement, { label, size = 20 }: IconProps, viewBox = '0 0 24 24') => (
+/** How a stroke icon is drawn besides its path: filled (a starred or pinned state), its line ends. */
+interface IconLook {
+  fill?: 'none' | 'currentColor';
+  linecap?: 'round' | 'butt';
+}
+
+/** An icon drawn with strokes of the text colour on a 24×24 grid (unless `viewBox` says otherwise). */
+export const svg = (
+  path: ReactElement,
+  { label, size = 20 }: IconProps,
+  viewBox = '0 0 24 24',
+  { fill = 'none', linecap = 'round' }: IconLook = {},
+) => (
   <svg
     width={size}
     height={size}
     viewBox={viewBox}
-    fill="none"
+    fill={fill}
     stroke="currentColor"
     strokeWidth={2}
-    strokeLinecap="round"
+    strokeLinecap={linecap}
     strokeLinejoin="round"
     role={label ? 'img' : undefined}
     aria-label={label}

@@ -1,3 +1,5 @@
+import { svg } from '../Icons';
+
 /** A push pin: outlined for "Pin", filled for a pinned message (decorative unless labelled). */
 export function PinIcon({
   filled = false,
@@ -8,23 +10,13 @@ export function PinIcon({
   size?: number;
   label?: string;
 }) {
-  return (
-    <svg
-      width={size}
-      height={size}
-      viewBox="0 0 24 24"
-      fill={filled ? 'currentColor' : 'none'}
-      stroke="currentColor"
-      strokeWidth={2}
-      strokeLinejoin="round"
-      strokeLinecap="round"
-      role={label ? 'img' : undefined}
-      aria-label={label}
-      aria-hidden={label ? undefined : true}
-      focusable="false"
-    >
+  return svg(
+    <>
       <path d="M9 3h6l-1 6 4 4H6l4-4z" />
       <path d="M12 13v8" fill="none" />
-    </svg>
+    </>,
+    { size, label },
+    '0 0 24 24',
+    { fill: filled ? 'currentColor' : 'none' },
   );
 }
