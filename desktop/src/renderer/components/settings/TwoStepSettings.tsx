@@ -2,7 +2,9 @@ import { useState, type FormEvent } from 'react';
 import type { TwoStepSetup, TwoStepStatus } from '@chitchat/shared';
 import { errorText } from '../../format';
 import type { AppStore } from '../../state/store';
+import { FormActions } from './FormActions';
 import { QrCode } from './QrCode';
+import { TwoStepCodeField } from './TwoStepCodeField';
 import './settings.css';
 
 type Step =
@@ -39,24 +41,19 @@ export function TwoStepSettings({
       setStep({ kind: 'scanning', setup });
     }, fail);
   };
-  const confirm = (e: FormEvent) => {
+  const cancel = () => setStep({ kind: 'idle' });
+  /** A code was sent for new recovery codes (turning it on, or renewing them): shown once. */
+  const showCodes = (e: FormEvent, codes: () => Promise<string[]>) => {
     e.preventDefault();
     setNote(null);
-    store.chat.twoStepConfirm(code).then((recoveryCodes) => {
+    codes().then((recoveryCodes) => {
       setCode('');
       setStep({ kind: 'codes', recoveryCodes });
       onChanged();
     }, fail);
   };
-  const renew = (e: FormEvent) => {
-    e.preventDefault();
-    setNote(null);
-    store.chat.twoStepRecoveryCodes(code).then((recoveryCodes) => {
-      setCode('');
-      setStep({ kind: 'codes', recoveryCodes });
-      onChanged();
-    }, fail);
-  };
+  const confirm = (e: FormEvent) => showCodes(e, () => store.chat.twoStepConfirm(code));
+  const renew = (e: FormEvent) => showCodes(e, () => store.chat.twoStepRecoveryCodes(code));
   const turnOff = (e: FormEvent) => {
     e.preventDefault();
     if (!window.confirm('Turn off two-step sign-in? Your password alone will sign you in again.'))
@@ -93,26 +90,8 @@ export function TwoStepSettings({
             <summary>Setup link</summary>
             <code className="two-step-uri">{step.setup.uri}</code>
           </details>
-          <label>
-            Code from the app
-            <input
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              required
-              maxLength={16}
-              autoFocus
-            />
-          </label>
-          <div className="row-actions">
-            <button className="primary" type="submit">
-              Turn on
-            </button>
-            <button type="button" onClick={() => setStep({ kind: 'idle' })}>
-              Cancel
-            </button>
-          </div>
+          <TwoStepCodeField value={code} onChange={setCode} autoFocus />
+          <FormActions submit="Turn on" onCancel={cancel} />
         </form>
       ) : step.kind === 'codes' ? (
         <div className="stack">
@@ -140,25 +119,8 @@ export function TwoStepSettings({
       ) : step.kind === 'renewing' ? (
         <form className="stack" onSubmit={renew} aria-label="New recovery codes">
           <p>The codes you have now stop working once the new ones are made.</p>
-          <label>
-            Code from the app, or a recovery code
-            <input
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              autoComplete="one-time-code"
-              required
-              maxLength={64}
-              autoFocus
-            />
-          </label>
-          <div className="row-actions">
-            <button className="primary" type="submit">
-              Make new codes
-            </button>
-            <button type="button" onClick={() => setStep({ kind: 'idle' })}>
-              Cancel
-            </button>
-          </div>
+          <TwoStepCodeField value={code} onChange={setCode} recovery autoFocus />
+          <FormActions submit="Make new codes" onCancel={cancel} />
         </form>
       ) : step.kind === 'turning-off' ? (
         <form className="stack" onSubmit={turnOff} aria-label="Turn off two-step sign-in">
@@ -173,24 +135,8 @@ export function TwoStepSettings({
               autoFocus
             />
           </label>
-          <label>
-            Code from the app, or a recovery code
-            <input
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              autoComplete="one-time-code"
-              required
-              maxLength={64}
-            />
-          </label>
-          <div className="row-actions">
-            <button className="danger" type="submit">
-              Turn off
-            </button>
-            <button type="button" onClick={() => setStep({ kind: 'idle' })}>
-              Cancel
-            </button>
-          </div>
+          <TwoStepCodeField value={code} onChange={setCode} recovery />
+          <FormActions submit="Turn off" danger onCancel={cancel} />
         </form>
       ) : status.enabled ? (
         <>
