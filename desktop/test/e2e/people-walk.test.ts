@@ -1,7 +1,7 @@
 /**
  * The acceptance of issue #15 walked once, in its order, as a person would (Chromium over real
- * engines and a real server): Ana, with a real-size account (33 chats, some 340 messages, names in
- * seven scripts, seeded through the store), on her laptop and her phone, and Bob on his laptop.
+ * engines and a real server): Ana, with a real-size account (31 chats, 332 messages, names in
+ * eight scripts, seeded through the store), on her laptop and her phone, and Bob on his laptop.
  * Through the UI only: set a photo and an about; create a group with a photo and a description;
  * share an invite link that Bob joins through; turn on admins-only messages; pin and archive chats;
  * mute for 8 hours; type a draft on the laptop and see it on the phone; change the password (the
@@ -10,14 +10,14 @@
  */
 import { execFileSync } from 'node:child_process';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { register } from '@chitchat/server/testing';
 import { PASSWORD, uniqueUser } from '../engines';
 import { seedDirect, seedMessages, seedPerson } from '../seed';
 import { audit } from './axe';
 import { chromiumAvailable, screenshot } from './browser';
-import { openDevice, startRig, stopRig, type Rig } from './rig';
+import { useRig } from './rig';
 
 const runBrowser = chromiumAvailable();
 const NEW_PASSWORD = 'a walk in the hills';
@@ -61,7 +61,7 @@ const picture = (r: number, g: number, b: number) =>
 
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', () => {
-  const rig: Rig = { windows: [], engines: [] };
+  const rig = useRig({ REGISTRATION: 'open', PUBLIC_URL: 'https://chat.example' });
   const ana = { username: uniqueUser('ana'), id: '' };
   const bob = { username: uniqueUser('bob'), id: '' };
   /** Seeded direct chats of Ana's, most recent first, and the people in them. */
@@ -69,10 +69,6 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
   let bobChat = '';
 
   beforeAll(async () => {
-    [rig.server, rig.browser, rig.app] = await startRig({
-      REGISTRATION: 'open',
-      PUBLIC_URL: 'https://chat.example',
-    });
     const store = rig.server.store;
     ana.id = (await register(rig.server, ana.username, PASSWORD)).user.id;
     bob.id = (await register(rig.server, bob.username, PASSWORD)).user.id;
@@ -101,7 +97,6 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
       { from: ana.id, text: 'Yes! I will make a group', at: now - 60_000 },
     ]);
   }, 120_000);
-  afterAll(() => stopRig(rig));
 
   const list = (page: Page) => page.getByRole('navigation', { name: 'Conversations' });
   const row = (page: Page, id: string) => list(page).locator(`[data-row-id="${id}"]`);
@@ -116,7 +111,7 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
   };
   /** A device's window, signed in through the sign-in screen, with its chat list filled. */
   const device = async (name: string, username: string, chats: number) => {
-    const d = await openDevice(rig, name);
+    const d = await rig.device(name);
     await signIn(d.page, username, PASSWORD);
     await list(d.page).waitFor();
     await expect
