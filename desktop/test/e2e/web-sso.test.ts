@@ -198,6 +198,25 @@ run('single sign-on in the served web app (Chromium)', () => {
     expect(problems).toEqual([]);
   });
 
+  it('Back from the provider to a page the browser kept (back/forward cache) offers the button again', async () => {
+    const { context, page } = await newTab();
+    await page.goto(`${server.url}/`);
+    // The start answers 204: the tab stays as it was left, "Signing in…", as a page restored
+    // from the back/forward cache is (Playwright's Chromium keeps no such cache to restore from).
+    await page.route(`${server.url}/api/auth/oidc/start*`, (route) =>
+      route.fulfill({ status: 204 }),
+    );
+    await ssoButton(page).click();
+    const submit = page.locator('.auth-card button.primary');
+    await expect.poll(() => submit.textContent()).toBe('Signing in…');
+    await page.evaluate(() =>
+      window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true })),
+    );
+    await expect.poll(() => submit.textContent()).toBe('Sign in');
+    expect(await ssoButton(page).getAttribute('aria-disabled')).toBe('false');
+    await context.close();
+  });
+
   it('a return whose state this tab did not make, or with no flow kept in this tab, is refused', async () => {
     provider.profiles.set('mal-sub', { preferred_username: 'mal', name: 'Mal Ory' });
     const foreign = await someoneElsesReturn('mal-sub');

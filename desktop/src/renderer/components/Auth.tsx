@@ -96,6 +96,16 @@ export function AuthScreen({ store, reason }: { store: AppStore; reason?: string
       .finally(() => setBusy(false));
   }, [store]);
 
+  // The web app went to the provider and the person pressed Back: a page restored from the
+  // back/forward cache keeps its state, "Signing in…" included. Nothing is under way any more.
+  useEffect(() => {
+    const restored = (event: PageTransitionEvent) => {
+      if (event.persisted) setBusy(false);
+    };
+    window.addEventListener('pageshow', restored);
+    return () => window.removeEventListener('pageshow', restored);
+  }, []);
+
   async function signInWithSso(provider: string) {
     if (busy) return;
     const inviteCode = inviteCodeFromInput(invite);
