@@ -212,6 +212,33 @@ describe('profiles: photo and about behind their audiences', () => {
     expect(carlTold).toBe(false);
   });
 
+  it('a setting only she sees reaches her own devices alone; nobody sharing a chat hears of it', async () => {
+    // Every user:changed about Ana that each of the others hears from here on.
+    const heard = new Map<Person, PublicUser[]>([ben, dana, eve].map((p) => [p, []]));
+    for (const [p, list] of heard)
+      p.socket.on('user:changed', (u) => {
+        if (u.id === ana.userId) list.push(u);
+      });
+    const settings = [
+      { readReceipts: false },
+      { notificationPreviews: false },
+      { lastSeenVisibility: 'nobody' },
+      { groupAdds: 'contacts' },
+    ];
+    for (const body of settings) {
+      const own = nextEvent(ana2.socket, 'user:changed', (u) => u.id === ana.userId);
+      expect((await patchMe(ana, body)).status).toBe(200);
+      await own;
+    }
+    // A change others do see comes after on each socket: once it is there, nothing came before it.
+    const renamed = [ben, dana, eve].map((p) =>
+      nextEvent(p.socket, 'user:changed', (u) => u.id === ana.userId && u.displayName === 'Ana B'),
+    );
+    await patchMe(ana, { displayName: 'Ana B' });
+    await Promise.all(renamed);
+    for (const list of heard.values()) expect(list.map((u) => u.displayName)).toEqual(['Ana B']);
+  });
+
   it('the media sweep keeps a current photo however old, and removes one replaced', async () => {
     await patchMe(ana, { photo });
     const later = Date.now() + MEDIA_UNREFERENCED_TTL_MS + 60_000;
