@@ -231,6 +231,8 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
     expect(await lookOf(expiry)).toEqual(await lookOf(field));
     await screenshot(page, 'walk-04-invite-select-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+    // And "Create invite link" beside it is readable (axe checks the contrast in both themes).
+    expect(await audit(page, 'walk-invite-create')).toEqual([]);
     await expiry.selectOption({ label: '7 days' });
     await info.getByRole('button', { name: 'Create invite link' }).click();
     const shown = info.getByLabel('Invite link');
