@@ -177,6 +177,7 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
       );
       expect(label?.height).toBeLessThan(32);
     }
+    expect(await audit(page, 'walk-profile')).toEqual([]);
     await screenshot(page, 'walk-01-profile');
     await page.keyboard.press('Escape');
     // Bob, her contact, sees the photo on her row and the about in her contact panel.
@@ -337,6 +338,7 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
     const phoneInfo = await openGroupInfo(phone.page);
     expect(await phoneInfo.getByLabel('Mute notifications').isChecked()).toBe(true);
     await phoneInfo.getByText(/^Muted until /).waitFor();
+    expect(await audit(phone.page, 'walk-muted')).toEqual([]);
     await screenshot(phone.page, 'walk-10-phone-muted');
     await phone.page.keyboard.press('Escape');
 
@@ -347,6 +349,7 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
       .filter({ hasText: 'Draft:' })
       .filter({ hasText: 'See you at the gate at 7' })
       .waitFor({ timeout: 20_000 });
+    expect(await audit(phone.page, 'walk-draft')).toEqual([]);
     await screenshot(phone.page, 'walk-11-phone-draft');
     await row(phone.page, yusuf.chat).click();
     await expect
@@ -438,6 +441,7 @@ describe.skipIf(!runBrowser)('issue #15 walked as a person would (Chromium)', ()
     await bobInfo.getByText("You're no longer a member of this group.").waitFor();
     await bobInfo.getByRole('button', { name: 'Delete group' }).waitFor();
     expect(await bobInfo.getByLabel('Mute notifications').count()).toBe(0);
+    expect(await audit(bobLaptop.page, 'walk-left-group')).toEqual([]);
     await screenshot(bobLaptop.page, 'walk-16-bob-left');
   });
 });
