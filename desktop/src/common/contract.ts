@@ -210,6 +210,13 @@ export interface ChatApi extends SearchApi, SsoApi, ProfileApi, AccountApi, Invi
     linkPreview?: LinkPreviewDraft;
     /** User ids of members the text mentions (the composer's `@` picker), at most MENTIONS_MAX. */
     mentions?: string[];
+    /**
+     * The message's key (outbox key and clientMsgId), chosen by the caller so a repeated call is
+     * one message: a second call with a key already written answers that message and writes
+     * nothing (the web app's tab relay, when a new owner runs a call again). Letters, digits,
+     * `-` and `_`; absent, the engine makes one.
+     */
+    key?: string;
   }): Promise<MessageView>;
   /**
    * The current members of a conversation, for the `@` picker: from the cache for small groups,

@@ -110,6 +110,7 @@ export class ChatClient extends SessionClient implements ChatApi {
     files?: OutgoingFile[];
     linkPreview?: LinkPreviewDraft;
     mentions?: string[];
+    key?: string;
   }): Promise<MessageView> {
     return messages.sendMessage(this.context(), this.outboxFilesDir, input);
   }

@@ -7,6 +7,7 @@ import {
   linkUrlSchema,
   reactionEmojiSchema,
   chatKey,
+  idSchema,
   timeOrderedId,
   type MemberInfo,
   type VoiceNote,
@@ -97,6 +98,8 @@ export function sendMessage(
     mentions?: string[];
     /** A voice note (voice-actions.ts): the one file is its recording. */
     voice?: VoiceNote;
+    /** The caller's key for this message: a repeat answers the first (see the contract). */
+    key?: string;
   },
 ): MessageView {
   const { store, engine, views } = context;
@@ -120,9 +123,16 @@ export function sendMessage(
       );
     }
   }
+  if (input.key !== undefined) {
+    if (!idSchema.safeParse(input.key).success) {
+      throw new ChatClientError('invalid_payload', 'A message key is letters, digits, - and _.');
+    }
+    const earlier = ownMessageView(context, row, input.key);
+    if (earlier !== null) return earlier;
+  }
   const reply = replyOf(store, input);
   const mentions = mentionsToSend(context, input.conversationId, input.mentions);
-  const key = timeOrderedId();
+  const key = input.key ?? timeOrderedId();
   // The files wait beside the outbox, so a restart before the upload loses nothing.
   const attachments = files.map((file, index) => {
     const stored = context.files.join(outboxFilesDir, `${key}-${index}`);
@@ -166,6 +176,29 @@ export function sendMessage(
   const view = views.page(row, [], true).find((m) => m.key === entry.key);
   if (view === undefined) throw new Error('outbox entry vanished');
   return view;
+}
+
+/**
+ * The message this account already wrote under `key` in the conversation (waiting in the outbox,
+ * or sent), as the screen shows it; null when there is none.
+ */
+function ownMessageView(
+  { store, views }: ClientContext,
+  row: NonNullable<ReturnType<ClientContext['store']['conversation']>>,
+  key: string,
+): MessageView | null {
+  const own = store.ownMessage(row.id, key);
+  if (own === null) return null;
+  if ('seq' in own) {
+    const event = store.eventAt(row.id, own.seq);
+    const sent = event === null ? undefined : views.page(row, [event], false)[0];
+    if (sent !== undefined) return sent;
+  }
+  const pending = views.page(row, [], true).find((m) => m.key === key);
+  if (pending === undefined) {
+    throw new ChatClientError('conflict', 'This message was already written and cannot be shown.');
+  }
+  return pending;
 }
 
 /**

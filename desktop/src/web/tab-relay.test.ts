@@ -124,6 +124,57 @@ describe('the tabs of the web app share the owner tab’s engine', () => {
     tab.close();
   });
 
+  it('a message sent from a tab is sent once when its owner closes after committing, before answering, and the next owner runs the call again', async () => {
+    const name = channelName();
+    // The account's outbox, which every owner opens (the database in OPFS): one entry per key,
+    // as the engine's sendMessage keeps it (a repeated key answers the first message).
+    const outbox = new Map<string, string>();
+    const ownerEngine = (label: string) =>
+      ({
+        sendMessage: (input: { text: string; key?: string }) => {
+          const key = input.key ?? `${label}-${outbox.size + 1}`;
+          if (!outbox.has(key)) outbox.set(key, input.text);
+          return Promise.resolve({ key, text: outbox.get(key) });
+        },
+      }) as unknown as ChatApi;
+    const noEvents: ChatEventSource = { on: () => () => undefined };
+    // The first owner commits, then its tab closes before the answer is posted.
+    const first = openChannel(name);
+    let stopFirst = () => {};
+    const committedThenClosed = new Promise<void>((resolve) => {
+      const dying: RpcPort = {
+        postMessage(message) {
+          if ((message as TabMessage).kind === 'result') {
+            stopFirst();
+            resolve();
+            return;
+          }
+          first.postMessage(message);
+        },
+        onMessage: (listener) => first.onMessage(listener),
+      };
+      stopFirst = serveTabsOnChannel(
+        ownerEngine('first'),
+        noEvents,
+        dying,
+        'tab-a',
+        async () => [],
+      );
+    });
+    const tab = pageAndWorker();
+    relayPageToChannel(tab.worker, openChannel(name), 'tab-b');
+    const chat = chatApiFromHost(hostBridgeFromPort(tab.page));
+    const sent = chat.sendMessage({ conversationId: 'c1', text: 'Once only' });
+    await committedThenClosed;
+    expect([...outbox.values()]).toEqual(['Once only']);
+
+    // The next owner announces itself; the tab sends the call again, and it runs again.
+    serveTabsOnChannel(ownerEngine('next'), noEvents, openChannel(name), 'tab-c', async () => []);
+    expect(await sent).toMatchObject({ text: 'Once only' });
+    expect([...outbox.values()]).toEqual(['Once only']);
+    tab.close();
+  });
+
   it('the tab that takes the engine over gets back the calls that had no answer, in order', async () => {
     const name = channelName();
     const tab = pageAndWorker();

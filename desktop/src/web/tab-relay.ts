@@ -1,4 +1,4 @@
-import type { PresenceInfo } from '@chitchat/shared';
+import { timeOrderedId, type PresenceInfo } from '@chitchat/shared';
 import type { ChatApi } from '../common/contract';
 import { CHAT_EVENT_NAMES } from '../common/contract';
 import type { ChatEventSource, RpcPort, RpcResult } from '../common/rpc';
@@ -19,8 +19,9 @@ import { dispatchChatCall } from '../common/rpc';
  *
  * A call that is sent again (the owner announced itself after the call went out) is answered once:
  * the owner remembers the calls it has run by (tab, id). A call that the previous owner ran but
- * could not answer before its tab closed is run again by the next owner; that window is the few
- * microseconds between the engine's commit and its post.
+ * could not answer before its tab closed is run again by the next owner: `sendMessage` carries a
+ * key chosen by the relaying tab, so the engine answers the message it already wrote
+ * (withIdempotencyKey); markRead and the account-state setters are idempotent by what they set.
  */
 
 /** The channel's name: one per origin, shared by every tab's engine Worker. */
@@ -161,8 +162,9 @@ export function relayPageToChannel(page: RpcPort, channel: RpcPort, tabId: strin
     } satisfies TabMessage);
   const offPage = page.onMessage((message) => {
     if (!isPageCall(message)) return;
-    unanswered.set(message.id, message);
-    send(message);
+    const call = withIdempotencyKey(message);
+    unanswered.set(call.id, call);
+    send(call);
   });
   const offChannel = channel.onMessage((raw) => {
     const message = asTabMessage(raw);
@@ -185,6 +187,19 @@ export function relayPageToChannel(page: RpcPort, channel: RpcPort, tabId: strin
       return calls;
     },
   };
+}
+
+/**
+ * A relayed call that changes state must not happen twice when a new owner runs it again (the
+ * previous owner may have committed it and closed before answering). `sendMessage` carries a key
+ * chosen here, once per call, which the engine keeps as the message's outbox key and clientMsgId:
+ * a second run with it answers the first message instead of writing another.
+ */
+function withIdempotencyKey(call: PageCall): PageCall {
+  if (call.method !== 'sendMessage') return call;
+  const [input, ...rest] = call.args;
+  if (typeof input !== 'object' || input === null || 'key' in input) return call;
+  return { ...call, args: [{ ...input, key: timeOrderedId() }, ...rest] };
 }
 
 /** A BroadcastChannel as an RpcPort. */
