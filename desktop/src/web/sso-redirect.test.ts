@@ -153,8 +153,11 @@ describe('the web app’s single sign-on return (#sso&…)', () => {
     expect(refused).toEqual({
       kind: 'refused',
       purpose: 'reauthenticate',
-      message: 'Signing in did not work (forbidden).',
+      message: "This account can't sign in to this server. Ask the server's admin.",
     });
+    expect(
+      ssoOutcome({ kind: 'error', code: 'internal', message: ' ', state: STATE }, flow),
+    ).toMatchObject({ message: 'Signing in did not work. Try again.' });
   });
 
   it('the kept flow is read once, and junk counts as none', () => {

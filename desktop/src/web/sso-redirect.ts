@@ -86,7 +86,7 @@ function outcomeOf(fragment: SsoFragment, pending: PendingSsoFlow | null): SsoRe
     return {
       kind: 'refused',
       purpose,
-      message: message === '' ? `Signing in did not work (${fragment.code}).` : message,
+      message: message !== '' ? message : unexplainedRefusal(fragment.code),
     };
   }
   return {
@@ -95,6 +95,13 @@ function outcomeOf(fragment: SsoFragment, pending: PendingSsoFlow | null): SsoRe
     serverUrl: pending.serverUrl,
     proof: { code: fragment.code, codeVerifier: pending.codeVerifier },
   };
+}
+
+/** The server refused without saying why: words for its code, never the code itself. */
+function unexplainedRefusal(code: string): string {
+  return code === 'forbidden'
+    ? "This account can't sign in to this server. Ask the server's admin."
+    : 'Signing in did not work. Try again.';
 }
 
 /** The kept flow, removed from storage whatever it holds: a flow is read once. */
