@@ -1,19 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '@chitchat/server/testing';
 import type { MessageView } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
 import {
-  type Engine,
   engine,
   online,
   showsTexts,
   signedInEngine,
-  signedUpEngine,
   until,
   wholeHistory,
   type EngineOptions,
-  stopAll,
 } from './engines';
+import { serverPerTest } from './server-per-test';
 
 /** The message with this text as the client shows it, once `check` holds for it. */
 const messageWhere = (
@@ -34,21 +32,15 @@ const messageWhere = (
   );
 
 describe('account state in the engine: starred and deleted for me on every device', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
+  const rig = serverPerTest();
   const started = async (options: EngineOptions = {}) => {
     const e = await engine(options);
-    engines.push(e);
+    rig.engines.push(e);
     return e;
   };
-  const signedUp = (name: string) => signedUpEngine(server.url, name, engines);
+  const signedUp = (name: string) => rig.signedUp(name);
   const signedIn = (username: string) =>
-    signedInEngine(server.url, username, engines, { deviceName: 'Phone' });
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+    signedInEngine(rig.server.url, username, rig.engines, { deviceName: 'Phone' });
 
   it('a star and a delete for me made offline (across an app restart) converge on both devices after reconnecting; the other person sees neither', async () => {
     const alice = await signedUp('Alice');
@@ -72,8 +64,8 @@ describe('account state in the engine: starred and deleted for me on every devic
     await messageWhere(phone.client, chat.id, 'first', (m) => m?.starred === true, 'star live');
 
     // Offline: the server goes away; the laptop stars, deletes for itself, and restarts.
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     await until(alice.client, async () =>
       (await alice.client.getConnectionState()) !== 'online' ? true : undefined,
     );
@@ -88,13 +80,13 @@ describe('account state in the engine: starred and deleted for me on every devic
     const { profileDir, secrets } = alice;
     await alice.client.stop();
     // signedUp returns a copy with the user's names: find the engine by its client.
-    engines.splice(
-      engines.findIndex((e) => e.client === alice.client),
+    rig.engines.splice(
+      rig.engines.findIndex((e) => e.client === alice.client),
       1,
     );
     const laptop = await started({ profileDir, secrets });
 
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     await online(laptop.client);
     await online(phone.client);
     // Both devices show the same: "first" gone, "second" starred.

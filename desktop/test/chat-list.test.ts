@@ -1,10 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PINNED_CHATS_MAX, chatKey } from '@chitchat/shared';
-import { call, connect, login, startServer, type TestServer } from '@chitchat/server/testing';
+import { call, connect, login, startServer } from '@chitchat/server/testing';
 import type { ConversationView } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
 import {
-  type Engine,
   type EngineOptions,
   conversationOf,
   engine,
@@ -12,10 +11,9 @@ import {
   PASSWORD,
   showsTexts,
   signedInEngine,
-  signedUpEngine,
-  stopAll,
   until,
 } from './engines';
+import { serverPerTest } from './server-per-test';
 
 /** Resolves with the chat's view once `check` holds for it on this device. */
 const chatWhere = (
@@ -35,16 +33,10 @@ const chatWhere = (
   );
 
 describe('the chat list in the engine (issue #15): pin, archive, unread, mute-until, drafts on every device', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string) => signedUpEngine(server.url, name, engines);
+  const rig = serverPerTest();
+  const signedUp = (name: string) => rig.signedUp(name);
   const signedIn = (username: string) =>
-    signedInEngine(server.url, username, engines, { deviceName: 'Phone' });
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+    signedInEngine(rig.server.url, username, rig.engines, { deviceName: 'Phone' });
 
   it("pins (at most three), archive, mark unread and mute for 8 hours reach the person's other device and no one else", async () => {
     const alice = await signedUp('Alice');
@@ -117,8 +109,8 @@ describe('the chat list in the engine (issue #15): pin, archive, unread, mute-un
     await alice.client.sendMessage({ conversationId: chat.id, text: 'hi' });
     await chatWhere(phone.client, chat.id, () => true, 'the phone has the chat');
 
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     await until(alice.client, async () =>
       (await alice.client.getConnectionState()) !== 'online' ? true : undefined,
     );
@@ -134,15 +126,15 @@ describe('the chat list in the engine (issue #15): pin, archive, unread, mute-un
     });
     const { profileDir, secrets } = alice;
     await alice.client.stop();
-    engines.splice(
-      engines.findIndex((e) => e.client === alice.client),
+    rig.engines.splice(
+      rig.engines.findIndex((e) => e.client === alice.client),
       1,
     );
     const options: EngineOptions = { profileDir, secrets };
     const laptop = await engine(options);
-    engines.push(laptop);
+    rig.engines.push(laptop);
 
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     await online(laptop.client);
     const converged = (v: ConversationView) =>
       v.pinnedAt !== null && v.archived && v.muted && v.draft === 'written offline';
@@ -176,8 +168,8 @@ describe('the chat list in the engine (issue #15): pin, archive, unread, mute-un
     const bob = await signedUp('Bob');
     const chat = await alice.client.startDirectChat(bob.userId);
     // Another device of Alice's mutes it until a moment from now (a raw socket, as any app may).
-    const other = await login(server, alice.username, PASSWORD);
-    const socket = await connect(server, other.accessToken);
+    const other = await login(rig.server, alice.username, PASSWORD);
+    const socket = await connect(rig.server, other.accessToken);
     try {
       const until = new Date(Date.now() + 1_500).toISOString();
       await call(socket, 'account:set', {

@@ -1,9 +1,9 @@
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
 import type { ChatMediaTab } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
-import { type Engine, signedInEngine, signedUpEngine, stopAll, until } from './engines';
+import { signedInEngine, signedUpEngine, until } from './engines';
+import { serverPerTest } from './server-per-test';
 
 const png = async (blue: number) =>
   new Uint8Array(
@@ -30,18 +30,12 @@ const tabShows = (client: ChatClient, chatId: string, tab: ChatMediaTab, expecte
   );
 
 describe('an open gallery follows the chat (issue #16)', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
 
   it('a new photo, a delete for everyone, a delete for me on another device and an edit that adds a link reach the tabs', async () => {
-    const ana = await signedUpEngine(server.url, 'Ana', engines);
-    const bob = await signedUpEngine(server.url, 'Bob', engines);
-    const bobLaptop = await signedInEngine(server.url, bob.username, engines);
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines);
+    const bob = await signedUpEngine(rig.server.url, 'Bob', rig.engines);
+    const bobLaptop = await signedInEngine(rig.server.url, bob.username, rig.engines);
     const chat = await ana.client.startDirectChat(bob.userId);
 
     // Ana sends two photos and a line of text; Bob's gallery shows the photos, newest first.
@@ -101,8 +95,8 @@ describe('an open gallery follows the chat (issue #16)', () => {
   });
 
   it('refuses what is not a tab, a seq or a chat it holds', async () => {
-    const ana = await signedUpEngine(server.url, 'Ana', engines);
-    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines);
+    const bob = await signedUpEngine(rig.server.url, 'Bob', rig.engines);
     const chat = await ana.client.startDirectChat(bob.userId);
     await expect(
       ana.client.listChatMediaSince(chat.id, 'voice' as unknown as ChatMediaTab, 0),

@@ -1,10 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { AttachmentRef, LinkPreview } from '@chitchat/shared';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { type TestServer } from '@chitchat/server/testing';
 import type { ChatMediaTab, MessageView } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
-import { type Engine, signedInEngine, signedUpEngine, stopAll, until } from './engines';
+import { signedInEngine, signedUpEngine, until } from './engines';
+import { serverPerTest } from './server-per-test';
 
 const file = (name: string, mime: string): AttachmentRef => ({
   id: randomUUID(),
@@ -30,18 +31,12 @@ async function wholeTab(client: ChatClient, conversationId: string, tab: ChatMed
 }
 
 describe('"Media, links and docs" of a chat over a real server (issue #16)', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
 
   /** Alice and Bob, signed up on their own engines, and a direct chat between them. */
   async function aliceAndBob() {
-    const alice = await signedUpEngine(server.url, 'Alice', engines);
-    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const alice = await signedUpEngine(rig.server.url, 'Alice', rig.engines);
+    const bob = await signedUpEngine(rig.server.url, 'Bob', rig.engines);
     const chat = await alice.client.startDirectChat(bob.userId);
     return { alice, bob, chat };
   }
@@ -54,7 +49,7 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
       'userId' | 'at' | 'text' | 'attachments' | 'linkPreview' | 'voice'
     >,
   ) =>
-    server.store.appendMessage({
+    rig.server.store.appendMessage({
       id: randomUUID(),
       conversationId,
       deviceId: null,
@@ -68,7 +63,7 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
    * its info panel shows once that page is there.
    */
   async function newLaptop(username: string, conversationId: string) {
-    const laptop = await signedInEngine(server.url, username, engines, {
+    const laptop = await signedInEngine(rig.server.url, username, rig.engines, {
       sync: { pageSize: 50 },
     });
     const count = await until(laptop.client, async () => {
@@ -119,7 +114,7 @@ describe('"Media, links and docs" of a chat over a real server (issue #16)', () 
     }
     // A photo deleted for everyone is in no tab.
     const deleted = expected.media.splice(10, 1)[0] ?? 0;
-    await server.store.deleteMessage(chat.id, deleted, {
+    await rig.server.store.deleteMessage(chat.id, deleted, {
       id: randomUUID(),
       userId: alice.userId,
       deviceId: null,

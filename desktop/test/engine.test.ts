@@ -4,49 +4,40 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../src/core/local-store/driver.node.ts';
 import { seedMessages } from './seed';
 import { io } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConversationEvent } from '@chitchat/shared';
-import { connect, call, http, startServer, type TestServer } from '@chitchat/server/testing';
+import { connect, call, http, startServer } from '@chitchat/server/testing';
 import type { ClientSocket, SocketFactory } from '../src/core/sync-engine';
 import {
   conversationOf,
-  type Engine,
   engine,
   type EngineOptions,
   online,
   PASSWORD,
   showsTexts,
   signedInEngine,
-  signedUpEngine,
   textsIn,
   uniqueUser,
   until,
   wholeHistory,
-  stopAll,
 } from './engines';
+import { serverPerTest } from './server-per-test';
 
 describe('the client engine against a real server', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
+  const rig = serverPerTest();
   const started = async (options: EngineOptions = {}) => {
     const e = await engine(options);
-    engines.push(e);
+    rig.engines.push(e);
     return e;
   };
-  const signedUp = (name: string, options: EngineOptions = {}) =>
-    signedUpEngine(server.url, name, engines, options);
+  const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
   const signedIn = (username: string, options: EngineOptions = {}) =>
-    signedInEngine(server.url, username, engines, options);
+    signedInEngine(rig.server.url, username, rig.engines, options);
   const restartServer = async () => {
-    const { dataDir, port } = server;
-    await server.stop();
-    server = await startServer({ dataDir, port });
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
+    rig.server = await startServer({ dataDir, port });
   };
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
 
   it('two accounts chat: the message shows up, unread counts, ticks go to read', async () => {
     const alice = await signedUp('Alice');
@@ -90,7 +81,7 @@ describe('the client engine against a real server', () => {
     const lists: number[] = [];
     e.client.events.on('conversations', (list) => lists.push(list.length));
     await e.client.signUp({
-      serverUrl: server.url,
+      serverUrl: rig.server.url,
       username: uniqueUser('newcomer'),
       password: PASSWORD,
     });
@@ -110,8 +101,8 @@ describe('the client engine against a real server', () => {
         : undefined,
     );
 
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     await until(alice.client, async () =>
       (await alice.client.getConnectionState()) !== 'online' ? true : undefined,
     );
@@ -135,7 +126,7 @@ describe('the client engine against a real server', () => {
       ...offline.map((t) => [t, 'pending']),
     ]);
 
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     const expected = ['online first', ...offline];
     await showsTexts(bob.client, chat.id, expected);
     await showsTexts(reopened.client, chat.id, expected);
@@ -157,9 +148,9 @@ describe('the client engine against a real server', () => {
     await showsTexts(bob.client, chat.id, texts, 30_000);
     await showsTexts(alice.client, chat.id, texts, 30_000);
     const onServer = await connect(
-      server,
+      rig.server,
       (
-        await http<{ accessToken: string }>(server, 'POST', '/api/auth/login', {
+        await http<{ accessToken: string }>(rig.server, 'POST', '/api/auth/login', {
           body: { username: bob.username, password: PASSWORD },
         })
       ).body.accessToken,
@@ -178,12 +169,12 @@ describe('the client engine against a real server', () => {
     const bob = await signedUp('Bob');
     const chat = await alice.client.startDirectChat(bob.userId);
     let aliceConnections = 0;
-    server.app.io.on('connection', (socket) => {
+    rig.server.app.io.on('connection', (socket) => {
       if (socket.data.userId === alice.userId) aliceConnections++;
     });
     // The notice alone (the server would close the socket a little later): the engine leaves and
     // connects again by itself, without waiting for the server's disconnect.
-    server.app.io.to(`user:${alice.userId}`).emit('server:draining', {});
+    rig.server.app.io.to(`user:${alice.userId}`).emit('server:draining', {});
     await until(
       alice.client,
       async () =>
@@ -209,8 +200,8 @@ describe('the client engine against a real server', () => {
     const chat = await alice.client.startDirectChat(bob.userId);
     await alice.client.sendMessage({ conversationId: chat.id, text: 'kept in the backup' });
     await showsTexts(bob.client, chat.id, ['kept in the backup']);
-    const backup = path.join(server.dataDir, 'backup.db');
-    const live = new Database(path.join(server.dataDir, 'chitchat.db'));
+    const backup = path.join(rig.server.dataDir, 'backup.db');
+    const live = new Database(path.join(rig.server.dataDir, 'chitchat.db'));
     live.exec(`VACUUM INTO '${backup}'`);
     live.close();
     for (const text of ['lost 1', 'lost 2', 'lost 3'])
@@ -218,8 +209,8 @@ describe('the client engine against a real server', () => {
     await showsTexts(bob.client, chat.id, ['kept in the backup', 'lost 1', 'lost 2', 'lost 3']);
 
     // Restore: the backup comes back with a new epoch (docs/operations.md).
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     copyFileSync(backup, path.join(dataDir, 'chitchat.db'));
     for (const suffix of ['-wal', '-shm']) {
       rmSync(path.join(dataDir, `chitchat.db${suffix}`), { force: true });
@@ -227,13 +218,13 @@ describe('the client engine against a real server', () => {
     const restored = new Database(path.join(dataDir, 'chitchat.db'));
     restored.prepare("UPDATE meta SET value = ? WHERE key = 'store_epoch'").run(randomUUID());
     restored.close();
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
 
     // Seq 2 is taken again on the restored server; Bob already had a seq 2 ("lost 1").
     const raw = await connect(
-      server,
+      rig.server,
       (
-        await http<{ accessToken: string }>(server, 'POST', '/api/auth/login', {
+        await http<{ accessToken: string }>(rig.server, 'POST', '/api/auth/login', {
           body: { username: alice.username, password: PASSWORD },
         })
       ).body.accessToken,
@@ -248,8 +239,8 @@ describe('the client engine against a real server', () => {
   });
 
   it('a lost refresh response does not sign the device out', async () => {
-    await server.stop();
-    server = await startServer({ config: { ACCESS_TOKEN_TTL_S: 10 } });
+    await rig.server.stop();
+    rig.server = await startServer({ config: { ACCESS_TOKEN_TTL_S: 10 } });
     let dropNextRefresh = true;
     const lossyFetch = async (input: string, init?: RequestInit) => {
       const response = await fetch(input, init);
@@ -348,7 +339,7 @@ describe('the client engine against a real server', () => {
     const texts = Array.from({ length: 450 }, (_, i) => `history ${i}`);
     const at = Date.now() - 3_600_000;
     await seedMessages(
-      server.store,
+      rig.server.store,
       chat.id,
       texts.map((text, i) => ({ from: alice.userId, text, at: at + i })),
     );
@@ -413,7 +404,7 @@ describe('the client engine against a real server', () => {
     // Another account signs in on the same profile: Alice's cache is not searched.
     await alice.client.signOut();
     await alice.client.signIn({
-      serverUrl: server.url,
+      serverUrl: rig.server.url,
       username: carol.username,
       password: PASSWORD,
     });
@@ -425,11 +416,14 @@ describe('the client engine against a real server', () => {
     const bob = await signedUp('Bob');
     const chat = await alice.client.startDirectChat(bob.userId);
     const bobToken = (
-      await http<{ accessToken: string }>(server, 'POST', '/api/auth/login', {
+      await http<{ accessToken: string }>(rig.server, 'POST', '/api/auth/login', {
         body: { username: bob.username, password: PASSWORD },
       })
     ).body.accessToken;
-    await http(server, 'PATCH', '/api/me', { token: bobToken, body: { block: [alice.userId] } });
+    await http(rig.server, 'PATCH', '/api/me', {
+      token: bobToken,
+      body: { block: [alice.userId] },
+    });
     const sent = await alice.client.sendMessage({
       conversationId: chat.id,
       text: 'are you there?',
@@ -441,7 +435,10 @@ describe('the client engine against a real server', () => {
       return m?.status === 'failed' ? m : undefined;
     });
     expect(failed.error).toBe('forbidden');
-    await http(server, 'PATCH', '/api/me', { token: bobToken, body: { unblock: [alice.userId] } });
+    await http(rig.server, 'PATCH', '/api/me', {
+      token: bobToken,
+      body: { unblock: [alice.userId] },
+    });
     await alice.client.retryMessage(sent.key);
     await showsTexts(bob.client, chat.id, ['are you there?']);
   });
@@ -450,10 +447,10 @@ describe('the client engine against a real server', () => {
     const alice = await signedUp('Alice');
     const bob = await signedUp('Bob');
     const chat = await alice.client.startDirectChat(bob.userId);
-    await server.stop();
+    await rig.server.stop();
     const first = await alice.client.sendMessage({ conversationId: chat.id, text: 'question' });
     expect(first.seq).toBeNull();
-    server = await startServer({ dataDir: server.dataDir, port: server.port });
+    rig.server = await startServer({ dataDir: rig.server.dataDir, port: rig.server.port });
     await showsTexts(bob.client, chat.id, ['question']);
     await bob.client.sendMessage({ conversationId: chat.id, text: 'answer', replyToSeq: 1 });
     const reply = await until(alice.client, async () => {

@@ -5,8 +5,7 @@
  * her again and it comes back with the new membership period's messages only. An owner who exits
  * passes the group on to the longest-serving admin.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
 import type { ConversationView } from '../src/common/contract';
 import { unreadTotal } from '../src/common/unread';
 import type { ChatClient } from '../src/core/chat-client';
@@ -18,12 +17,11 @@ import {
   PASSWORD,
   showsTexts,
   signedInEngine,
-  signedUpEngine,
-  stopAll,
   textsIn,
   until,
   wholeHistory,
 } from './engines';
+import { serverPerTest } from './server-per-test';
 
 const chatWhere = (
   client: ChatClient,
@@ -42,20 +40,14 @@ const chatWhere = (
   );
 
 describe('exit group and delete group for me (issue #15)', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string) => signedUpEngine(server.url, name, engines);
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
+  const signedUp = (name: string) => rig.signedUp(name);
 
   /** Bob's group "Team" with Alice, who has a laptop and a phone. */
   const bobsTeamWithAlice = async () => {
     const bob = await signedUp('Bob');
     const alice = await signedUp('Alice');
-    const phone = await signedInEngine(server.url, alice.username, engines, {
+    const phone = await signedInEngine(rig.server.url, alice.username, rig.engines, {
       deviceName: 'Phone',
     });
     const team = await bob.client.createGroup({ title: 'Team', memberIds: [alice.userId] });
@@ -66,9 +58,9 @@ describe('exit group and delete group for me (issue #15)', () => {
   const restart = async (device: Engine) => {
     const { profileDir, secrets } = device;
     await device.client.stop();
-    engines.splice(engines.indexOf(device), 1);
+    rig.engines.splice(rig.engines.indexOf(device), 1);
     const restarted = await engine({ profileDir, secrets });
-    engines.push(restarted);
+    rig.engines.push(restarted);
     await online(restarted.client);
     return restarted;
   };
@@ -160,11 +152,11 @@ describe('exit group and delete group for me (issue #15)', () => {
     // The fresh device records every badge it shows while it syncs: the chat list may arrive
     // before the account state, and the deleted group must not count even then.
     const fresh = await engine({ deviceName: 'Tablet' });
-    engines.push(fresh);
+    rig.engines.push(fresh);
     const freshBadges: number[] = [];
     fresh.client.events.on('conversations', (views) => freshBadges.push(unreadTotal(views)));
     await fresh.client.signIn({
-      serverUrl: server.url,
+      serverUrl: rig.server.url,
       username: alice.username,
       password: PASSWORD,
     });

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
 import type { ChatEvents, ConversationView } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
-import { type Engine, conversationOf, signedUpEngine, stopAll, until } from './engines';
+import { conversationOf, signedUpEngine, until } from './engines';
+import { serverPerTest } from './server-per-test';
 
 /** A square JPEG, as the app's crop makes one. */
 const squarePhoto = async () => ({
@@ -39,16 +39,11 @@ const viewWhere = (
  * reach every member's view live (the avatar from the media cache), and stay in the cache.
  */
 describe('groups in the engine', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
 
   it('photo, description and permissions set by the owner reach a member live; removing the photo too', async () => {
-    const ana = await signedUpEngine(server.url, 'Ana', engines);
-    const ben = await signedUpEngine(server.url, 'Ben', engines);
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines);
+    const ben = await signedUpEngine(rig.server.url, 'Ben', rig.engines);
     const chat = await ana.client.createGroup({ title: 'Hikers', memberIds: [ben.userId] });
     expect(chat.group).toEqual({
       description: null,
@@ -112,8 +107,8 @@ describe('groups in the engine', () => {
   });
 
   it('a member cannot change the photo: the refusal says why', async () => {
-    const ana = await signedUpEngine(server.url, 'Ana', engines);
-    const ben = await signedUpEngine(server.url, 'Ben', engines);
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines);
+    const ben = await signedUpEngine(rig.server.url, 'Ben', rig.engines);
     const chat = await ana.client.createGroup({ title: 'Hikers', memberIds: [ben.userId] });
     await viewWhere(ben.client, chat.id, () => true, 'Ben has the group');
     await expect(ben.client.setGroupPhoto(chat.id, await squarePhoto())).rejects.toThrow(/admins/);

@@ -1,20 +1,11 @@
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { io } from 'socket.io-client';
 import type { JoinRequestUpdate } from '@chitchat/shared';
-import { startServer, type TestServer } from '@chitchat/server/testing';
 import type { ChatClient } from '../src/core/chat-client';
 import type { SocketFactory } from '../src/core/sync-engine';
-import {
-  conversationOf,
-  type Engine,
-  type EngineOptions,
-  signedInEngine,
-  signedUpEngine,
-  stopAll,
-  until,
-  wholeHistory,
-} from './engines';
+import { conversationOf, type EngineOptions, signedInEngine, until, wholeHistory } from './engines';
+import { serverPerTest } from './server-per-test';
 
 const PUBLIC_URL = 'https://chat.example';
 
@@ -39,15 +30,8 @@ const queueEvents = (client: ChatClient) => {
 };
 
 describe('invite links and join requests in the engine', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string, options: EngineOptions = {}) =>
-    signedUpEngine(server.url, name, engines, options);
-
-  beforeEach(async () => {
-    server = await startServer({ config: { PUBLIC_URL } });
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest({ config: { PUBLIC_URL } });
+  const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
 
   it('an admin creates a link; anyone previews it from the address and joins; a revoked link is refused', async () => {
     const ana = await signedUp('Ana');
@@ -153,10 +137,10 @@ describe('invite links and join requests in the engine', () => {
 
   it('approval mode: a request reaches every admin device live; one admin approves, the queue empties everywhere and the chat reaches the joiner', async () => {
     const ana = await signedUp('Ana');
-    const anaLaptop = await signedInEngine(server.url, ana.username, engines);
+    const anaLaptop = await signedInEngine(rig.server.url, ana.username, rig.engines);
     const ben = await signedUp('Ben');
     const carl = await signedUp('Carl');
-    const carlLaptop = await signedInEngine(server.url, carl.username, engines);
+    const carlLaptop = await signedInEngine(rig.server.url, carl.username, rig.engines);
     const group = await ana.client.createGroup({ title: 'Book club', memberIds: [ben.userId] });
     await until(ben.client, async () =>
       (await conversationOf(ben.client, group.id)) ? true : undefined,
@@ -275,7 +259,7 @@ describe('invite links and join requests in the engine', () => {
         )) as typeof socket.on;
       return socket;
     };
-    const laptop = await signedInEngine(server.url, ana.username, engines, { connect });
+    const laptop = await signedInEngine(rig.server.url, ana.username, rig.engines, { connect });
     const fay = await signedUp('Fay');
     const gus = await signedUp('Gus');
     const group = await ana.client.createGroup({ title: 'Runners', memberIds: [gus.userId] });
@@ -295,7 +279,7 @@ describe('invite links and join requests in the engine', () => {
     const session = await laptop.client.getSession();
     if (session.status !== 'signed_in') throw new Error('laptop signed out');
     // The server moves the laptop's socket: it connects again and reads the queue it keeps.
-    server.app.io.to(`device:${session.deviceId}`).emit('server:draining', {});
+    rig.server.app.io.to(`device:${session.deviceId}`).emit('server:draining', {});
     await until(laptop.client, () =>
       laptopQueues.some((q) => q.length === 1 && q[0] === 'Fay') ? true : undefined,
     );

@@ -1,34 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
-import {
-  type Engine,
-  conversationOf,
-  signedInEngine,
-  signedUpEngine,
-  stopAll,
-  until,
-  wholeHistory,
-} from './engines';
+import { describe, expect, it } from 'vitest';
+import { conversationOf, signedInEngine, signedUpEngine, until, wholeHistory } from './engines';
 import { seedMessages, seedPerson } from './seed';
+import { serverPerTest } from './server-per-test';
 
 /**
  * Issue #13: a group over SMALL_GROUP_MAX carries no members in its summary, so a device that never
  * saw its people named them "Someone" in bubbles, system lines, previews and notifications.
  */
 describe('the people of a large group are named on a device that never saw them', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
 
   it('in 60 members: senders, a role change and the preview read their names, also live', async () => {
-    const store = server.store;
-    const ana = await signedUpEngine(server.url, 'Ana', engines);
-    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const store = rig.server.store;
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines);
+    const bob = await signedUpEngine(rig.server.url, 'Bob', rig.engines);
     await store.updateUser(bob.userId, { displayName: 'Bob Stone' });
     const names = ['נועה לוי', 'ليلى حداد', '王芳', 'Ørjan Berg', 'Zoë Quinn', 'Émile Laurent'];
     const seeded: string[] = [];
@@ -53,7 +39,7 @@ describe('the people of a large group are named on a device that never saw them'
     ]);
 
     // A second device of Ana's signs in: a first sync of a group whose people it never saw.
-    const laptop = await signedInEngine(server.url, ana.username, engines);
+    const laptop = await signedInEngine(rig.server.url, ana.username, rig.engines);
     const named = await until(
       laptop.client,
       async () => {
@@ -90,8 +76,8 @@ describe('the people of a large group are named on a device that never saw them'
   });
 
   it('the first message of someone added meanwhile notifies with their name, not "Someone"', async () => {
-    const store = server.store;
-    const ana = await signedUpEngine(server.url, 'Ana', engines);
+    const store = rig.server.store;
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines);
     const seeded: string[] = [];
     for (let i = 0; i < 40; i++) seeded.push(await seedPerson(store, `Walker ${i + 1}`));
     const groupId = randomUUID();
@@ -107,7 +93,7 @@ describe('the people of a large group are named on a device that never saw them'
 
     // Carl joins through the store (nothing is pushed), syncs, and writes: Ana's device sees a
     // gap, catches up the member_added and the message, and its notification must name him.
-    const carl = await signedUpEngine(server.url, 'Carl', engines);
+    const carl = await signedUpEngine(rig.server.url, 'Carl', rig.engines);
     await store.updateUser(carl.userId, { displayName: 'Carl Weiss' });
     await store.changeGroup(groupId, origin(), { add: [carl.userId] });
     carl.client.resync();

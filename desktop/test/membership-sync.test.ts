@@ -1,6 +1,6 @@
 import { Database } from '../src/core/local-store/driver.node.ts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '@chitchat/server/testing';
 import { accountDatabasePath } from '../src/core/chat-client';
 import { nodeHost } from '../src/core/host.node.ts';
 import {
@@ -9,20 +9,17 @@ import {
   type EngineOptions,
   online,
   showsTexts,
-  signedUpEngine,
   until,
-  stopAll,
 } from './engines';
+import { serverPerTest } from './server-per-test';
 
 /** Sync across membership periods (DESIGN §3, §5): engines against a real server. */
 describe('the client engine across membership periods', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string, options: EngineOptions = {}) =>
-    signedUpEngine(server.url, name, engines, options);
+  const rig = serverPerTest();
+  const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
   /** Every row of the account's local cache that mentions `text` (events and kept changes). */
   const cachedMentions = (e: Engine & { userId: string }, text: string) => {
-    const db = new Database(accountDatabasePath(e.profileDir, server.url, e.userId, nodeHost), {
+    const db = new Database(accountDatabasePath(e.profileDir, rig.server.url, e.userId, nodeHost), {
       readonly: true,
     });
     try {
@@ -40,11 +37,6 @@ describe('the client engine across membership periods', () => {
       db.close();
     }
   };
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
 
   it('a member added after a message never receives its later edit, and still converges', async () => {
     const alice = await signedUp('Alice');
@@ -70,12 +62,12 @@ describe('the client engine across membership periods', () => {
     await showsTexts(carol.client, chat.id, ['welcome Carol']);
     await carol.client.idle();
     // Her log moved past the stub to the server's lastSeq, and nothing of the edit is kept.
-    const serverLast = (await server.store.getConversation(chat.id))?.lastSeq;
+    const serverLast = (await rig.server.store.getConversation(chat.id))?.lastSeq;
     expect((await conversationOf(carol.client, chat.id))?.unreadCount).toBe(1);
     expect(cachedMentions(carol, 'secret')).toBe(0);
     expect(cachedMentions(bob, 'secret')).toBeGreaterThan(0);
     const carolRow = new Database(
-      accountDatabasePath(carol.profileDir, server.url, carol.userId, nodeHost),
+      accountDatabasePath(carol.profileDir, rig.server.url, carol.userId, nodeHost),
       {
         readonly: true,
       },
@@ -126,8 +118,8 @@ describe('the client engine across membership periods', () => {
     const info = await alice.client.messageInfo({ conversationId: chat.id, seq: second?.seq ?? 0 });
     expect(info.members.map((m) => [m.userId, m.state])).toEqual([[bob.userId, 'read']]);
     // The same from the local cache alone (offline, no conversation:members).
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     await until(alice.client, async () =>
       (await alice.client.getConnectionState()) === 'online' ? undefined : true,
     );
@@ -137,7 +129,7 @@ describe('the client engine across membership periods', () => {
     });
     expect(offlineInfo.members.map((m) => [m.userId, m.state])).toEqual([[bob.userId, 'read']]);
     expect(await statuses()).toEqual(['first:read', 'second:read']);
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     await online(alice.client);
 
     // A message after she joined waits for her too.

@@ -1,27 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
 import type { ChatEvents } from '../src/common/contract';
 import { notificationFor } from '../src/common/notification-policy';
-import {
-  conversationOf,
-  type Engine,
-  signedUpEngine,
-  stopAll,
-  until,
-  wholeHistory,
-} from './engines';
+import { conversationOf, type Engine, until, wholeHistory } from './engines';
+import { serverPerTest } from './server-per-test';
 
 const away = { windowFocused: false, activeConversationId: null };
 
 describe('mentions, engine to engine through a real server', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string) => signedUpEngine(server.url, name, engines);
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
+  const signedUp = (name: string) => rig.signedUp(name);
 
   it('a mention of me notifies in a muted group, shows "@" in my list until read, and is named on every side', async () => {
     const ana = await signedUp('Ana');

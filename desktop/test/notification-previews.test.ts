@@ -1,17 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
 import type { ChatClient } from '../src/core/chat-client';
 import type { ChatEvents } from '../src/common/contract';
 import { notificationFor } from '../src/common/notification-policy';
-import {
-  engine,
-  type Engine,
-  online,
-  signedInEngine,
-  signedUpEngine,
-  stopAll,
-  until,
-} from './engines';
+import { engine, type Engine, online, signedInEngine, signedUpEngine, until } from './engines';
+import { serverPerTest } from './server-per-test';
 
 const away = { windowFocused: false, activeConversationId: null };
 
@@ -31,18 +23,14 @@ const nextIncoming = (e: Engine, text: string) =>
   });
 
 describe('"Show previews", account-wide, engine to engine through a real server', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
 
   it('turned off on one device: every device of the account holds it, and their notifications say "New message"', async () => {
-    const ana = await signedUpEngine(server.url, 'Ana', engines, { deviceName: 'Laptop' });
-    const phone = await signedInEngine(server.url, ana.username, engines, { deviceName: 'Phone' });
-    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines, { deviceName: 'Laptop' });
+    const phone = await signedInEngine(rig.server.url, ana.username, rig.engines, {
+      deviceName: 'Phone',
+    });
+    const bob = await signedUpEngine(rig.server.url, 'Bob', rig.engines);
     expect(await previewsOf(phone.client)).toBe(true);
 
     await ana.client.updateProfile({ notificationPreviews: false });
@@ -53,7 +41,7 @@ describe('"Show previews", account-wide, engine to engine through a real server'
       10_000,
       'previews off on the phone',
     );
-    expect((await server.store.getUser(ana.userId))?.notificationPreviews).toBe(false);
+    expect((await rig.server.store.getUser(ana.userId))?.notificationPreviews).toBe(false);
 
     const chat = await bob.client.startDirectChat(ana.userId);
     const onLaptop = nextIncoming(ana, 'The door code is 4711');
@@ -70,13 +58,15 @@ describe('"Show previews", account-wide, engine to engine through a real server'
   });
 
   it('changed while a device was closed: it holds the new setting once it connects again', async () => {
-    const ana = await signedUpEngine(server.url, 'Ana', engines, { deviceName: 'Laptop' });
-    const phone = await signedInEngine(server.url, ana.username, engines, { deviceName: 'Phone' });
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines, { deviceName: 'Laptop' });
+    const phone = await signedInEngine(rig.server.url, ana.username, rig.engines, {
+      deviceName: 'Phone',
+    });
     await phone.client.stop();
 
     await ana.client.updateProfile({ notificationPreviews: false });
     const again = await engine({ profileDir: phone.profileDir, secrets: phone.secrets });
-    engines.push(again);
+    rig.engines.push(again);
     // The saved session still says on; the connect reads the account again.
     await online(again.client);
     await until(
@@ -86,7 +76,7 @@ describe('"Show previews", account-wide, engine to engine through a real server'
       'previews off after the reconnect',
     );
 
-    const bob = await signedUpEngine(server.url, 'Bob', engines);
+    const bob = await signedUpEngine(rig.server.url, 'Bob', rig.engines);
     const chat = await bob.client.startDirectChat(ana.userId);
     const shown = nextIncoming(again, 'See you at 8');
     await bob.client.sendMessage({ conversationId: chat.id, text: 'See you at 8' });

@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '@chitchat/server/testing';
 import type { ChatClient } from '../src/core/chat-client';
 import type { ClientSocket, SocketFactory } from '../src/core/sync-engine';
 import type { MessageView } from '../src/common/contract';
@@ -12,11 +12,10 @@ import {
   online,
   showsTexts,
   signedInEngine,
-  signedUpEngine,
-  stopAll,
   until,
   wholeHistory,
 } from './engines';
+import { serverPerTest } from './server-per-test';
 
 /** Waits until a message with this text shows, with the given condition on it. */
 const message = (
@@ -72,26 +71,19 @@ function holdingFirstSend(reached: () => void): SocketFactory {
 }
 
 describe('replies and edits aimed at messages still in the outbox', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string, options: EngineOptions = {}) =>
-    signedUpEngine(server.url, name, engines, options);
+  const rig = serverPerTest();
+  const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
   const reopen = async (e: Engine, options: EngineOptions = {}) => {
     await e.client.stop();
     const again = await engine({ profileDir: e.profileDir, secrets: e.secrets, ...options });
-    engines.push(again);
+    rig.engines.push(again);
     return again;
   };
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
 
   it('written offline, they survive a restart and land on the right seq on every device', async () => {
     const alice = await signedUp('Alice');
     const bob = await signedUp('Bob');
-    const laptop = await signedInEngine(server.url, alice.username, engines);
+    const laptop = await signedInEngine(rig.server.url, alice.username, rig.engines);
     const chat = await alice.client.startDirectChat(bob.userId);
     await until(bob.client, async () =>
       (await conversationOf(bob.client, chat.id)) ? true : undefined,
@@ -99,8 +91,8 @@ describe('replies and edits aimed at messages still in the outbox', () => {
     await bob.client.sendMessage({ conversationId: chat.id, text: 'hi' });
     await showsTexts(alice.client, chat.id, ['hi']);
 
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     const question = await alice.client.sendMessage({ conversationId: chat.id, text: 'questoin' });
     expect(question.seq).toBeNull();
     const reply = await alice.client.sendMessage({
@@ -124,7 +116,7 @@ describe('replies and edits aimed at messages still in the outbox', () => {
     ]);
 
     const reopened = await reopen(alice);
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     const texts = ['hi', 'question', 'and a follow-up'];
     for (const client of [bob.client, laptop.client, reopened.client]) {
       await showsTexts(client, chat.id, texts);
@@ -140,7 +132,7 @@ describe('replies and edits aimed at messages still in the outbox', () => {
     const sendReached = new Promise<void>((resolve) => (reached = resolve));
     const alice = await signedUp('Alice', { connect: holdingFirstSend(() => reached()) });
     const bob = await signedUp('Bob');
-    const laptop = await signedInEngine(server.url, alice.username, engines);
+    const laptop = await signedInEngine(rig.server.url, alice.username, rig.engines);
     const chat = await alice.client.startDirectChat(bob.userId);
     const first = await alice.client.sendMessage({ conversationId: chat.id, text: 'draft text' });
     await sendReached;

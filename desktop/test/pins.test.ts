@@ -1,18 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '@chitchat/server/testing';
 import type { ChatClient } from '../src/core/chat-client';
 import {
   conversationOf,
-  type Engine,
   engine,
   type EngineOptions,
   online,
   showsTexts,
   signedInEngine,
-  signedUpEngine,
-  stopAll,
   until,
 } from './engines';
+import { serverPerTest } from './server-per-test';
 
 /** Waits until the chat's pinned bar would show exactly these texts, newest pin first. */
 const pinsAre = (client: ChatClient, conversationId: string, texts: string[], timeoutMs = 15_000) =>
@@ -27,20 +25,13 @@ const pinsAre = (client: ChatClient, conversationId: string, texts: string[], ti
   );
 
 describe('pinned messages in the engine', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string, options: EngineOptions = {}) =>
-    signedUpEngine(server.url, name, engines, options);
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
+  const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
 
   it('a pin made offline shows at once, survives a restart, and reaches every device; a fourth replaces the oldest', async () => {
     const alice = await signedUp('Alice');
     const bob = await signedUp('Bob');
-    const laptop = await signedInEngine(server.url, alice.username, engines);
+    const laptop = await signedInEngine(rig.server.url, alice.username, rig.engines);
     const chat = await alice.client.startDirectChat(bob.userId);
     await until(bob.client, async () =>
       (await conversationOf(bob.client, chat.id)) ? true : undefined,
@@ -51,8 +42,8 @@ describe('pinned messages in the engine', () => {
     const seqOf = async (client: ChatClient, text: string) =>
       (await client.openConversation(chat.id)).messages.find((m) => m.text === text)?.seq ?? 0;
 
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     await alice.client.pinMessage({
       conversationId: chat.id,
       seq: await seqOf(alice.client, 'one'),
@@ -65,9 +56,9 @@ describe('pinned messages in the engine', () => {
     expect((await alice.client.openConversation(chat.id)).messages[0]?.pinned).toBe(true);
     await alice.client.stop();
     const reopened = await engine({ profileDir: alice.profileDir, secrets: alice.secrets });
-    engines.push(reopened);
+    rig.engines.push(reopened);
     expect((await reopened.client.listPins(chat.id)).map((p) => p.text)).toEqual(['one']);
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     await online(reopened.client);
     for (const client of [bob.client, laptop.client, reopened.client]) {
       const [pin] = await pinsAre(client, chat.id, ['one']);
@@ -131,7 +122,7 @@ describe('pinned messages in the engine', () => {
     await alice.client.pinMessage({ conversationId: chat.id, seq: 1, pinned: true });
     await pinsAre(alice.client, chat.id, ['the pinned one']);
     // A new device loads only the newest page (20 here): the pin is in it, its target is not.
-    const phone = await signedInEngine(server.url, alice.username, engines, {
+    const phone = await signedInEngine(rig.server.url, alice.username, rig.engines, {
       sync: { pageSize: 20 },
     });
     await until(phone.client, async () =>

@@ -1,18 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '@chitchat/server/testing';
 import type { MessageView, PollView } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
 import {
-  type Engine,
   type EngineOptions,
   conversationOf,
   engine,
   signedInEngine,
-  signedUpEngine,
-  stopAll,
   until,
   wholeHistory,
 } from './engines';
+import { serverPerTest } from './server-per-test';
 
 const lunch = { question: 'Lunch?', options: ['Pizza', 'Sushi', 'Salad'], multiple: false };
 
@@ -43,21 +41,14 @@ const showsResult = (client: ChatClient, conversationId: string, expected: strin
   );
 
 describe('polls, engine to engine through a real server', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string, options: EngineOptions = {}) =>
-    signedUpEngine(server.url, name, engines, options);
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
+  const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
 
   it('votes fold to one per person (the last one wins) on every device, with who voted for what', async () => {
     const ana = await signedUp('Ana');
     const bob = await signedUp('Bob');
     const cat = await signedUp('Cat');
-    const anaPhone = await signedInEngine(server.url, ana.username, engines);
+    const anaPhone = await signedInEngine(rig.server.url, ana.username, rig.engines);
     const group = await ana.client.createGroup({
       title: 'Team',
       memberIds: [bob.userId, cat.userId],
@@ -137,8 +128,8 @@ describe('polls, engine to engine through a real server', () => {
     const ana = await signedUp('Ana');
     const bob = await signedUp('Bob');
     const chat = await ana.client.startDirectChat(bob.userId);
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     await until(ana.client, async () =>
       (await ana.client.getConnectionState()) !== 'online' ? true : undefined,
     );
@@ -168,11 +159,11 @@ describe('polls, engine to engine through a real server', () => {
     // The app is closed and opened again while the server is still down.
     await ana.client.stop();
     const reopened = await engine({ profileDir: ana.profileDir, secrets: ana.secrets });
-    engines.push(reopened);
+    rig.engines.push(reopened);
     const [afterRestart] = await pollsIn(reopened.client, chat.id);
     expect(afterRestart && resultOf(afterRestart.poll)).toBe('1,1,0 mine:01');
 
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     const atBob = await showsResult(bob.client, chat.id, '1,1,0 mine:');
     await showsResult(reopened.client, chat.id, '1,1,0 mine:01');
     expect(atBob.poll.multiple).toBe(true);
@@ -209,7 +200,7 @@ describe('polls, engine to engine through a real server', () => {
       await ana.client.sendMessage({ conversationId: chat.id, text: `after ${i}` });
     await showsResult(ana.client, chat.id, '0,1,0 mine:');
     // A new device of Bob's loads the newest page first (the votes), the poll only on scrolling back.
-    const bobLaptop = await signedInEngine(server.url, bob.username, engines, {
+    const bobLaptop = await signedInEngine(rig.server.url, bob.username, rig.engines, {
       sync: { pageSize: 2 },
     });
     await showsResult(bobLaptop.client, chat.id, '0,1,0 mine:1');

@@ -1,15 +1,8 @@
 import sharp from 'sharp';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
 import type { ChatClient } from '../src/core/chat-client';
-import {
-  type Engine,
-  conversationOf,
-  signedInEngine,
-  signedUpEngine,
-  stopAll,
-  until,
-} from './engines';
+import { conversationOf, signedInEngine, signedUpEngine, until } from './engines';
+import { serverPerTest } from './server-per-test';
 
 /** A square JPEG, as the app's crop makes one. */
 const squarePhoto = async (hue: number) => ({
@@ -45,17 +38,12 @@ const peerWhere = (
  * contact panel answers from the cache offline.
  */
 describe('profiles in the engine', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
 
   it('a photo and about set on one device show on the other device and to a contact, live; an audience change hides them', async () => {
-    const ana = await signedUpEngine(server.url, 'Ana', engines);
-    const phone = await signedInEngine(server.url, ana.username, engines);
-    const ben = await signedUpEngine(server.url, 'Ben', engines);
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines);
+    const phone = await signedInEngine(rig.server.url, ana.username, rig.engines);
+    const ben = await signedUpEngine(rig.server.url, 'Ben', rig.engines);
     const chat = await ana.client.startDirectChat(ben.userId);
     await ana.client.sendMessage({ conversationId: chat.id, text: 'hi Ben' });
     await peerWhere(ben.client, chat.id, () => true, 'Ben has the chat');
@@ -103,7 +91,7 @@ describe('profiles in the engine', () => {
     expect((await conversationOf(ben.client, chat.id))?.photo).toBeNull();
     expect((await ben.client.getUserProfile(ana.userId)).user.about).toBe('Climbing ✦ מטפסת');
 
-    await server.stop();
+    await rig.server.stop();
     const offline = await ben.client.getUserProfile(ana.userId);
     expect(offline).toMatchObject({
       cached: true,
@@ -112,8 +100,8 @@ describe('profiles in the engine', () => {
   });
 
   it('the contact panel lists groups in common and blocks and unblocks', async () => {
-    const ana = await signedUpEngine(server.url, 'Ana', engines);
-    const ben = await signedUpEngine(server.url, 'Ben', engines);
+    const ana = await signedUpEngine(rig.server.url, 'Ana', rig.engines);
+    const ben = await signedUpEngine(rig.server.url, 'Ben', rig.engines);
     const group = await ana.client.createGroup({ title: 'Climbing', memberIds: [ben.userId] });
     await until(
       ben.client,

@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
+import { startServer } from '@chitchat/server/testing';
 import type { MessageView } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
 import {
@@ -9,11 +9,10 @@ import {
   type EngineOptions,
   showsTexts,
   signedInEngine,
-  signedUpEngine,
-  stopAll,
   until,
   wholeHistory,
 } from './engines';
+import { serverPerTest } from './server-per-test';
 
 /** A message's chips as `emoji:count[:mine]`, e.g. `['👍:2:mine', '😂:1']`. */
 const chipsOf = (m: MessageView | undefined) =>
@@ -35,27 +34,20 @@ const showsChips = (client: ChatClient, conversationId: string, text: string, ch
   );
 
 describe('reactions in the engine', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string, options: EngineOptions = {}) =>
-    signedUpEngine(server.url, name, engines, options);
+  const rig = serverPerTest();
+  const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
   const reopen = async (e: Engine) => {
     await e.client.stop();
     const again = await engine({ profileDir: e.profileDir, secrets: e.secrets });
-    engines.push(again);
+    rig.engines.push(again);
     return again;
   };
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
 
   /** Alice (two devices) and Bob in a direct chat where Bob said "hi". */
   async function chatWithHi() {
     const alice = await signedUp('Alice');
     const bob = await signedUp('Bob');
-    const laptop = await signedInEngine(server.url, alice.username, engines);
+    const laptop = await signedInEngine(rig.server.url, alice.username, rig.engines);
     const chat = await alice.client.startDirectChat(bob.userId);
     await until(bob.client, async () =>
       (await conversationOf(bob.client, chat.id)) ? true : undefined,
@@ -105,8 +97,8 @@ describe('reactions in the engine', () => {
   it('offline, on a message still in the outbox, across a restart: lands on the right seq everywhere', async () => {
     const { alice, bob, laptop, chat } = await chatWithHi();
     const hi = await showsChips(alice.client, chat.id, 'hi', []);
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     const question = await alice.client.sendMessage({ conversationId: chat.id, text: 'lunch?' });
     expect(question.seq).toBeNull();
     await alice.client.reactToMessage({ conversationId: chat.id, key: question.key, emoji: '😮' });
@@ -119,7 +111,7 @@ describe('reactions in the engine', () => {
     ]);
 
     const reopened = await reopen(alice);
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     for (const [client, mine] of [
       [bob.client, ''],
       [laptop.client, ':mine'],
@@ -148,7 +140,7 @@ describe('reactions in the engine', () => {
     await showsChips(bob.client, chat.id, 'hi', ['😢:1']);
 
     // A new device loads the newest page first (the reactions), older pages (their messages) later.
-    const phone = await signedInEngine(server.url, bob.username, engines, {
+    const phone = await signedInEngine(rig.server.url, bob.username, rig.engines, {
       sync: { pageSize: 3 },
     });
     await showsChips(phone.client, chat.id, 'old news', ['👍:1']);

@@ -1,18 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { AttachmentRef } from '@chitchat/shared';
-import { startServer, type TestServer } from '@chitchat/server/testing';
 import type { HistoryDownloadState, SearchHit } from '../src/common/contract';
 import type { ChatClient } from '../src/core/chat-client';
-import {
-  type Engine,
-  engine,
-  showsTexts,
-  signedInEngine,
-  signedUpEngine,
-  stopAll,
-  until,
-} from './engines';
+import { engine, showsTexts, signedInEngine, until } from './engines';
+import { serverPerTest } from './server-per-test';
 
 /** The texts of the hits, newest first. */
 const hitTexts = (hits: SearchHit[]) => hits.map((h) => h.snippet.map((p) => p.text).join(''));
@@ -49,14 +41,8 @@ const historyComplete = (client: ChatClient) =>
   });
 
 describe('message search over a real server (issue #16)', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string) => signedUpEngine(server.url, name, engines);
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
+  const rig = serverPerTest();
+  const signedUp = (name: string) => rig.signedUp(name);
 
   it('finds words inside Chinese, Japanese and Thai sentences, and in every other script', async () => {
     const alice = await signedUp('Alice');
@@ -213,7 +199,7 @@ describe('message search over a real server (issue #16)', () => {
         voice?: { durationMs: number; waveform: number[] };
       } = {},
     ) =>
-      server.store.appendMessage({
+      rig.server.store.appendMessage({
         id: randomUUID(),
         conversationId,
         userId,
@@ -286,7 +272,7 @@ describe('message search over a real server (issue #16)', () => {
     const start = Date.now() - 86_400_000;
     await Promise.all(
       Array.from({ length: 450 }, (_, i) =>
-        server.store.appendMessage({
+        rig.server.store.appendMessage({
           id: randomUUID(),
           conversationId: chat.id,
           userId: i === 0 ? bob.userId : alice.userId,
@@ -300,7 +286,7 @@ describe('message search over a real server (issue #16)', () => {
       ),
     );
     // Bob's new laptop holds only the newest page of each chat (pages of 100).
-    const laptop = await signedInEngine(server.url, bob.username, engines, {
+    const laptop = await signedInEngine(rig.server.url, bob.username, rig.engines, {
       sync: { pageSize: 100 },
     });
     await until(laptop.client, async () =>
@@ -326,7 +312,7 @@ describe('message search over a real server (issue #16)', () => {
       secrets: laptop.secrets,
       sync: { pageSize: 100 },
     });
-    engines.push(again);
+    rig.engines.push(again);
     const done = await historyComplete(again.client);
     expect(done.chats).toBeGreaterThan(0);
     expect(hitTexts(await again.client.searchMessages('gazpacho'))).toEqual([

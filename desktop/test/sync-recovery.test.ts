@@ -3,8 +3,8 @@ import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Database } from '../src/core/local-store/driver.node.ts';
 import { io } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { call, connect, http, startServer, type TestServer } from '@chitchat/server/testing';
+import { describe, expect, it } from 'vitest';
+import { call, connect, http, startServer } from '@chitchat/server/testing';
 import {
   conversationOf,
   type Engine,
@@ -13,13 +13,12 @@ import {
   online,
   PASSWORD,
   showsTexts,
-  signedUpEngine,
   textsIn,
   until,
   wholeHistory,
-  stopAll,
 } from './engines';
 import type { ClientSocket, SocketFactory } from '../src/core/sync-engine';
+import { serverPerTest } from './server-per-test';
 
 /** Requests that catch a conversation up (DESIGN §5 step 1). */
 const CATCH_UP_EVENTS = new Set(['events:after', 'events:before']);
@@ -29,23 +28,21 @@ const CATCH_UP_EVENTS = new Set(['events:after', 'events:before']);
  * real server.
  */
 describe('the client engine when part of a sync fails', () => {
-  let server: TestServer;
-  const engines: Engine[] = [];
-  const signedUp = (name: string, options: EngineOptions = {}) =>
-    signedUpEngine(server.url, name, engines, options);
+  const rig = serverPerTest();
+  const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
 
   /** A copy of the server's database now, to restore later (docs/operations.md). */
   const backup = () => {
-    const file = path.join(server.dataDir, `backup-${randomUUID()}.db`);
-    const live = new Database(path.join(server.dataDir, 'chitchat.db'));
+    const file = path.join(rig.server.dataDir, `backup-${randomUUID()}.db`);
+    const live = new Database(path.join(rig.server.dataDir, 'chitchat.db'));
     live.exec(`VACUUM INTO '${file}'`);
     live.close();
     return file;
   };
   /** Stops the server, puts the copy back with a new store epoch (a restore), and starts it. */
   const restore = async (file: string | null) => {
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     const database = path.join(dataDir, 'chitchat.db');
     if (file !== null) {
       copyFileSync(file, database);
@@ -54,14 +51,14 @@ describe('the client engine when part of a sync fails', () => {
     const restored = new Database(database);
     restored.prepare("UPDATE meta SET value = ? WHERE key = 'store_epoch'").run(randomUUID());
     restored.close();
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
   };
   /** A second device of the account, as a bare socket. */
   const otherDevice = async (username: string) =>
     connect(
-      server,
+      rig.server,
       (
-        await http<{ accessToken: string }>(server, 'POST', '/api/auth/login', {
+        await http<{ accessToken: string }>(rig.server, 'POST', '/api/auth/login', {
           body: { username, password: PASSWORD },
         })
       ).body.accessToken,
@@ -70,11 +67,6 @@ describe('the client engine when part of a sync fails', () => {
     until(client, async () =>
       (await client.getConnectionState()) === 'online' ? undefined : true,
     );
-
-  beforeEach(async () => {
-    server = await startServer();
-  });
-  afterEach(() => stopAll(engines, server));
 
   it('a catch-up that is never answered holds back neither the other chats nor the outbox, and is retried until it converges', async () => {
     const alice = await signedUp('Alice');
@@ -92,12 +84,12 @@ describe('the client engine when part of a sync fails', () => {
 
     // Alice writes in both chats while the server is down, then her app closes; meanwhile Bob
     // and Carol write to her.
-    await server.stop();
+    await rig.server.stop();
     await alice.client.sendMessage({ conversationId: withBob.id, text: 'to bob, offline' });
     await alice.client.sendMessage({ conversationId: withCarol.id, text: 'to carol, offline' });
     await alice.client.stop();
-    const { dataDir, port } = server;
-    server = await startServer({ dataDir, port });
+    const { dataDir, port } = rig.server;
+    rig.server = await startServer({ dataDir, port });
     await online(bob.client);
     await online(carol.client);
     await bob.client.sendMessage({ conversationId: withBob.id, text: 'from bob' });
@@ -112,7 +104,7 @@ describe('the client engine when part of a sync fails', () => {
     let swallowed = 0;
     let retried: () => void = () => undefined;
     const retriedTwice = new Promise<void>((resolve) => (retried = resolve));
-    server.app.io.on('connection', (socket) => {
+    rig.server.app.io.on('connection', (socket) => {
       if (socket.data.userId !== alice.userId) return;
       socket.use((packet: [string, ...unknown[]], next) => {
         const [event, payload] = packet;
@@ -141,7 +133,7 @@ describe('the client engine when part of a sync fails', () => {
       secrets: alice.secrets,
       sync: { ackTimeoutMs: 800, resyncIntervalMs: 10 * 60_000 },
     });
-    engines.push(again);
+    rig.engines.push(again);
     const startedAt = Date.now();
 
     // Both offline messages are sent, and the chat that answers is caught up, within a few ack
@@ -183,7 +175,7 @@ describe('the client engine when part of a sync fails', () => {
     const [one, two, bobLost] = [await seqOf('one'), await seqOf('two'), await seqOf('bob lost')];
 
     // Offline, Alice edits two messages and replies to two; then her app closes.
-    await server.stop();
+    await rig.server.stop();
     await offline(alice.client);
     await alice.client.editMessage({ conversationId: chat.id, seq: one, text: 'one (edited)' });
     await alice.client.editMessage({ conversationId: chat.id, seq: two, text: 'two (edited)' });
@@ -210,12 +202,12 @@ describe('the client engine when part of a sync fails', () => {
       });
     aliceElsewhere.close();
     bobElsewhere.close();
-    expect(await server.store.getEvent(chat.id, two)).toMatchObject({
+    expect(await rig.server.store.getEvent(chat.id, two)).toMatchObject({
       payload: { text: 'alice elsewhere' },
     });
 
     const again = await engine({ profileDir: alice.profileDir, secrets: alice.secrets });
-    engines.push(again);
+    rig.engines.push(again);
     // The edit of a message the copy kept reaches it; the reply to it quotes it.
     await showsTexts(bob.client, chat.id, [
       'one (edited)',
@@ -281,7 +273,7 @@ describe('the client engine when part of a sync fails', () => {
       secrets: alice.secrets,
       connect: deaf,
     });
-    engines.push(deafAlice);
+    rig.engines.push(deafAlice);
     await online(deafAlice.client);
     await deafAlice.client.sendMessage({ conversationId: chat.id, text: 'mine' });
     await until(
@@ -312,7 +304,7 @@ describe('the client engine when part of a sync fails', () => {
       secrets: alice.secrets,
       sync: { pageSize: 3 },
     });
-    engines.push(again);
+    rig.engines.push(again);
     await online(again.client);
     await until(
       again.client,
