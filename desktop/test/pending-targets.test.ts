@@ -5,7 +5,6 @@ import type { ChatClient } from '../src/core/chat-client';
 import type { ClientSocket, SocketFactory } from '../src/core/sync-engine';
 import type { MessageView } from '../src/common/contract';
 import {
-  conversationOf,
   type Engine,
   engine,
   type EngineOptions,
@@ -15,7 +14,7 @@ import {
   until,
   wholeHistory,
 } from './engines';
-import { serverPerTest } from './server-per-test';
+import { aliceOnTwoDevicesAndBob, serverPerTest } from './server-per-test';
 
 /** Waits until a message with this text shows, with the given condition on it. */
 const message = (
@@ -81,13 +80,7 @@ describe('replies and edits aimed at messages still in the outbox', () => {
   };
 
   it('written offline, they survive a restart and land on the right seq on every device', async () => {
-    const alice = await signedUp('Alice');
-    const bob = await signedUp('Bob');
-    const laptop = await signedInEngine(rig.server.url, alice.username, rig.engines);
-    const chat = await alice.client.startDirectChat(bob.userId);
-    await until(bob.client, async () =>
-      (await conversationOf(bob.client, chat.id)) ? true : undefined,
-    );
+    const { alice, bob, laptop, chat } = await aliceOnTwoDevicesAndBob(rig);
     await bob.client.sendMessage({ conversationId: chat.id, text: 'hi' });
     await showsTexts(alice.client, chat.id, ['hi']);
 

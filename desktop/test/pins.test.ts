@@ -10,7 +10,7 @@ import {
   signedInEngine,
   until,
 } from './engines';
-import { serverPerTest } from './server-per-test';
+import { aliceOnTwoDevicesAndBob, serverPerTest } from './server-per-test';
 
 /** Waits until the chat's pinned bar would show exactly these texts, newest pin first. */
 const pinsAre = (client: ChatClient, conversationId: string, texts: string[], timeoutMs = 15_000) =>
@@ -29,13 +29,7 @@ describe('pinned messages in the engine', () => {
   const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
 
   it('a pin made offline shows at once, survives a restart, and reaches every device; a fourth replaces the oldest', async () => {
-    const alice = await signedUp('Alice');
-    const bob = await signedUp('Bob');
-    const laptop = await signedInEngine(rig.server.url, alice.username, rig.engines);
-    const chat = await alice.client.startDirectChat(bob.userId);
-    await until(bob.client, async () =>
-      (await conversationOf(bob.client, chat.id)) ? true : undefined,
-    );
+    const { alice, bob, laptop, chat } = await aliceOnTwoDevicesAndBob(rig);
     const texts = ['one', 'two', 'three', 'four'];
     for (const text of texts) await bob.client.sendMessage({ conversationId: chat.id, text });
     await showsTexts(alice.client, chat.id, texts);

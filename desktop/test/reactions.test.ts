@@ -6,13 +6,12 @@ import {
   conversationOf,
   type Engine,
   engine,
-  type EngineOptions,
   showsTexts,
   signedInEngine,
   until,
   wholeHistory,
 } from './engines';
-import { serverPerTest } from './server-per-test';
+import { aliceOnTwoDevicesAndBob, serverPerTest } from './server-per-test';
 
 /** A message's chips as `emoji:count[:mine]`, e.g. `['👍:2:mine', '😂:1']`. */
 const chipsOf = (m: MessageView | undefined) =>
@@ -35,7 +34,6 @@ const showsChips = (client: ChatClient, conversationId: string, text: string, ch
 
 describe('reactions in the engine', () => {
   const rig = serverPerTest();
-  const signedUp = (name: string, options: EngineOptions = {}) => rig.signedUp(name, options);
   const reopen = async (e: Engine) => {
     await e.client.stop();
     const again = await engine({ profileDir: e.profileDir, secrets: e.secrets });
@@ -45,13 +43,7 @@ describe('reactions in the engine', () => {
 
   /** Alice (two devices) and Bob in a direct chat where Bob said "hi". */
   async function chatWithHi() {
-    const alice = await signedUp('Alice');
-    const bob = await signedUp('Bob');
-    const laptop = await signedInEngine(rig.server.url, alice.username, rig.engines);
-    const chat = await alice.client.startDirectChat(bob.userId);
-    await until(bob.client, async () =>
-      (await conversationOf(bob.client, chat.id)) ? true : undefined,
-    );
+    const { alice, bob, laptop, chat } = await aliceOnTwoDevicesAndBob(rig);
     await bob.client.sendMessage({ conversationId: chat.id, text: 'hi' });
     for (const c of [alice.client, laptop.client]) await showsTexts(c, chat.id, ['hi']);
     return { alice, bob, laptop, chat };

@@ -4,7 +4,15 @@
  */
 import { afterEach, beforeEach } from 'vitest';
 import { startServer, type TestServer } from '@chitchat/server/testing';
-import { signedUpEngine, stopAll, type Engine, type EngineOptions } from './engines';
+import {
+  conversationOf,
+  signedInEngine,
+  signedUpEngine,
+  stopAll,
+  until,
+  type Engine,
+  type EngineOptions,
+} from './engines';
 
 export interface ServerPerTest {
   /** The current test's server; assignable, for a test that restarts it (stopped after the test). */
@@ -38,4 +46,19 @@ export function serverPerTest(options?: Parameters<typeof startServer>[0]): Serv
     signedUp: (displayName, engineOptions) =>
       signedUpEngine(server().url, displayName, engines, engineOptions),
   };
+}
+
+/**
+ * Alice on two devices (the second her laptop) and Bob, in a direct chat Alice started and Bob's
+ * engine already holds.
+ */
+export async function aliceOnTwoDevicesAndBob(rig: ServerPerTest) {
+  const alice = await rig.signedUp('Alice');
+  const bob = await rig.signedUp('Bob');
+  const laptop = await signedInEngine(rig.server.url, alice.username, rig.engines);
+  const chat = await alice.client.startDirectChat(bob.userId);
+  await until(bob.client, async () =>
+    (await conversationOf(bob.client, chat.id)) ? true : undefined,
+  );
+  return { alice, bob, laptop, chat };
 }
