@@ -2,8 +2,9 @@
  * The chat list as a person organizes it (issue #15), in Chromium over real engines and a real
  * server: one account on two devices (laptop and phone) with 33 chats, and a peer who writes. Pin
  * three chats (a fourth is refused), archive one (a new message keeps it archived), mark one
- * unread, mute one for 8 hours, the All / Unread / Groups chips, and a draft typed on the laptop
- * that shows on the phone. Screenshots in both themes; axe on the list and the row menu.
+ * unread, mute one for 8 hours from its menu and the group for 8 hours from its info panel (then
+ * unmute it there), the All / Unread / Groups chips, and a draft typed on the laptop that shows on
+ * the phone. Screenshots in both themes; axe on the list, the row menu and the mute choices.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -155,6 +156,53 @@ describe.skipIf(!runBrowser)('the chat list on two devices of one account', () =
     await choose(laptop.page, f4, 'Mute for 8 hours');
     await row(phone.page, f2).filter({ hasText: 'marked as unread' }).waitFor();
     await row(phone.page, f4).getByRole('img', { name: 'Muted' }).waitFor();
+
+    // The group's info panel asks for how long, with the row menu's choices: 8 hours, picked with
+    // the keyboard, reaches the phone as a time about 8 hours away (not "always").
+    await row(laptop.page, groupId).click();
+    await laptop.page.getByRole('button', { name: 'Group info', exact: true }).click();
+    const info = laptop.page.getByRole('dialog', { name: 'Group info' });
+    const toggle = info.getByLabel('Mute notifications');
+    await toggle.focus();
+    await laptop.page.keyboard.press('Space');
+    const muteFor = info.getByRole('group', { name: 'Mute this chat for' });
+    await muteFor.waitFor();
+    expect(await toggle.isChecked()).toBe(false);
+    expect(await muteFor.locator('label').allInnerTexts()).toEqual(['8 hours', '1 week', 'Always']);
+    // Focus is on the chosen duration (8 hours); the arrows move the choice.
+    await laptop.page.keyboard.press('ArrowDown');
+    expect(await muteFor.getByRole('radio', { name: '1 week' }).isChecked()).toBe(true);
+    await laptop.page.keyboard.press('ArrowUp');
+    expect(await muteFor.getByRole('radio', { name: '8 hours' }).isChecked()).toBe(true);
+    // axe in both themes (it saves a screenshot of each: a11y-mute-choices-light/-dark).
+    expect(await audit(laptop.page, 'mute-choices')).toEqual([]);
+    await info.getByRole('button', { name: 'Mute', exact: true }).click();
+    const mutedGroup = await until(
+      phone.engine.client,
+      async () =>
+        (await phone.engine.client.listConversations()).find((c) => c.id === groupId && c.muted),
+      15_000,
+      'the group muted on the phone',
+    );
+    expect(mutedGroup.mutedUntil).not.toBe('always');
+    const hoursLeft = (Date.parse(mutedGroup.mutedUntil ?? '') - Date.now()) / 3_600_000;
+    expect(hoursLeft).toBeGreaterThan(7.9);
+    expect(hoursLeft).toBeLessThanOrEqual(8);
+    await info.getByText(/^Muted until /).waitFor();
+    expect(await toggle.isChecked()).toBe(true);
+    await row(phone.page, groupId)
+      .getByRole('img', { name: /^Muted until / })
+      .waitFor();
+    // Turning it off unmutes at once, on both devices.
+    await toggle.focus();
+    await laptop.page.keyboard.press('Space');
+    await row(phone.page, groupId)
+      .getByRole('img', { name: /^Muted/ })
+      .waitFor({ state: 'detached' });
+    expect(await toggle.isChecked()).toBe(false);
+    expect(await muteFor.count()).toBe(0);
+    await laptop.page.keyboard.press('Escape');
+    await info.waitFor({ state: 'detached' });
 
     // Filters: Unread shows the three with messages from the peer and the one marked; Groups the group.
     await phone.page.getByRole('button', { name: 'Unread', exact: true }).click();

@@ -2,6 +2,7 @@ import { useEffect, useRef, type KeyboardEvent } from 'react';
 import type { MuteChoice } from '@chitchat/shared';
 import type { ConversationView } from '../../../common/contract';
 import { errorText } from '../../format';
+import { MUTE_OPTIONS } from '../muteChoices';
 import type { AppStore } from '../../state/store';
 
 interface MenuAction {
@@ -28,11 +29,7 @@ function actionsFor(store: AppStore, c: ConversationView): MenuAction[] {
       : { label: 'Mark as unread', run: () => chat.setChatUnread(c.id, true) },
     ...(c.muted
       ? [{ label: 'Unmute', run: mute(null) }]
-      : [
-          { label: 'Mute for 8 hours', run: mute('8h') },
-          { label: 'Mute for 1 week', run: mute('1w') },
-          { label: 'Mute always', run: mute('always') },
-        ]),
+      : MUTE_OPTIONS.map((option) => ({ label: option.action, run: mute(option.choice) }))),
   ];
 }
 
