@@ -149,3 +149,23 @@ export function worldPerTest(
     current = null;
   });
 }
+
+/**
+ * The seqs of each `events:after` page from the start of the log, `limit` at a time, as a client
+ * catching up walks it: until a page comes back short.
+ */
+export async function seqPagesAfter(
+  socket: ClientSocket,
+  conversationId: string,
+  limit: number,
+): Promise<number[][]> {
+  const pages: number[][] = [];
+  let progress = 0;
+  for (;;) {
+    const page = await call(socket, 'events:after', { conversationId, afterSeq: progress, limit });
+    pages.push(page.events.map((e) => e.seq));
+    progress = page.events.at(-1)?.seq ?? page.lastSeq;
+    if (page.events.length < limit) break;
+  }
+  return pages;
+}

@@ -12,6 +12,7 @@ import {
   worldPerTest,
   type Person,
   type World,
+  seqPagesAfter,
 } from './fixtures';
 
 const lunch = { question: 'Lunch?', options: ['Pizza', 'Sushi', 'Salad'], multiple: false };
@@ -264,18 +265,7 @@ describe('polls', () => {
       expect(live.of(chat.id).map((e) => e.type)).toEqual(['message', 'message']);
 
       // Pages of 2 over [created, poll, 3 votes, message]: full until the end, without votes.
-      const pages: number[][] = [];
-      let progress = 0;
-      for (;;) {
-        const page = await call(bobV1, 'events:after', {
-          conversationId: chat.id,
-          afterSeq: progress,
-          limit: 2,
-        });
-        pages.push(page.events.map((e) => e.seq));
-        progress = page.events.at(-1)?.seq ?? page.lastSeq;
-        if (page.events.length < 2) break;
-      }
+      const pages = await seqPagesAfter(bobV1, chat.id, 2);
       expect(pages).toEqual([[1, pollSeq], [lastSeq]]);
       const back = await call(bobV1, 'events:before', {
         conversationId: chat.id,

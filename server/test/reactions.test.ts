@@ -22,6 +22,7 @@ import {
   worldPerTest,
   type Person,
   type World,
+  seqPagesAfter,
 } from './fixtures';
 
 /** The reactions a log shows: the last one per (sender, target) wins, null removes (issue #14). */
@@ -261,18 +262,7 @@ describe('message:react', () => {
         reactions,
       );
       // Pages of 2 over [message, 3 reactions, message]: without the reactions, full until the end.
-      const pages: number[][] = [];
-      let progress = 0;
-      for (;;) {
-        const page = await call(bobV1, 'events:after', {
-          conversationId: chat.id,
-          afterSeq: progress,
-          limit: 2,
-        });
-        pages.push(page.events.map((e) => e.seq));
-        progress = page.events.at(-1)?.seq ?? page.lastSeq;
-        if (page.events.length < 2) break;
-      }
+      const pages = await seqPagesAfter(bobV1, chat.id, 2);
       expect(pages).toEqual([[target, lastSeq], []]);
       const back = await call(bobV1, 'events:before', {
         conversationId: chat.id,

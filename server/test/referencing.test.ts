@@ -9,6 +9,7 @@ import {
   send,
   worldPerTest,
   type World,
+  seqPagesAfter,
 } from './fixtures';
 
 /** DESIGN §3 "Referencing events": both the event and its target inside the reader's periods. */
@@ -76,18 +77,7 @@ describe('referencing events across membership periods', () => {
       await next;
       expect(live.of(chat.id).map((e) => e.seq)).toEqual([lastSeq]);
       // Pages of 2 over [join, 3 stubs, message]: without the stubs, still full until the end.
-      const pages: number[][] = [];
-      let progress = 0;
-      for (;;) {
-        const page = await call(carolV1, 'events:after', {
-          conversationId: chat.id,
-          afterSeq: progress,
-          limit: 2,
-        });
-        pages.push(page.events.map((e) => e.seq));
-        progress = page.events.at(-1)?.seq ?? page.lastSeq;
-        if (page.events.length < 2) break;
-      }
+      const pages = await seqPagesAfter(carolV1, chat.id, 2);
       const joined = lastSeq - 4;
       expect(pages).toEqual([[joined, lastSeq], []]);
       const back = await call(carolV1, 'events:before', {
