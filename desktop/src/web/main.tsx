@@ -27,9 +27,8 @@ if ('serviceWorker' in navigator && 'Notification' in window) {
   notifyIncoming(host, {
     doc: document,
     permission: () => Notification.permission,
-    registration: () => navigator.serviceWorker.ready,
+    container: navigator.serviceWorker,
     activeConversation: () => shell.activeConversation(),
-    storage: 'caches' in window ? caches : null,
   });
 }
 mountApp(host);

@@ -48,6 +48,15 @@ export function countOf(data: unknown): number {
 }
 
 /**
+ * The body of a chat's notification standing for `count` messages, `one` being the newest's line:
+ * "3 new messages", then that line when previews are on.
+ */
+export function foldedBody(one: string, count: number, hasPreview: boolean): string {
+  const summary = `${String(count)} new messages`;
+  return count === 1 ? one : hasPreview ? `${summary} · ${one}` : summary;
+}
+
+/**
  * A direct chat's notification is titled with the sender; a group's with its title and the
  * sender before the line. The chat's tag makes a newer push replace the older notification, and
  * `renotify` still alerts for it, so a busy chat is one notification that rings again and says
@@ -64,8 +73,7 @@ export function notificationOf(
   const group = payload.conversationTitle !== null;
   const one = group ? `${payload.senderName}: ${line}` : line;
   const count = (options.earlier?.count ?? 0) + 1;
-  const summary = `${String(count)} new messages`;
-  const body = count === 1 ? one : hasPreview ? `${summary} · ${one}` : summary;
+  const body = foldedBody(one, count, hasPreview);
   return {
     title: group ? (payload.conversationTitle ?? '') : payload.senderName,
     options: {

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { webPushPayloadSchema } from '@chitchat/shared';
+import { pushTagOf, webPushPayloadSchema } from '@chitchat/shared';
 import {
   conversationUrl,
   countOf,
@@ -7,12 +7,23 @@ import {
   notificationOf,
   type OpenConversationMessage,
 } from './notification';
+import {
+  firstTimeOf,
+  isTabIncomingMessage,
+  isTabState,
+  someTabReads,
+  tabNotificationOf,
+  type TabNotification,
+  type TabState,
+  type TabStateRequest,
+} from './tab-notifications';
 
 /*
  * The web app's service worker (issue #17, DESIGN §11), served as /sw.js:
  * - the app shell (index.html and every built file) in a cache named for this build, so the app
  *   opens offline; a new build installs beside it and the old cache goes when the new one is active;
- * - Web Push: the notification of a message, one per chat, and its click opening that chat.
+ * - Web Push: the notification of a message, one per chat, and its click opening that chat;
+ * - the open tabs' own notifications: the one place that decides for all of them.
  * The API and the socket never go through the cache: the engine keeps the data (OPFS).
  */
 
@@ -87,9 +98,19 @@ async function fromShell(request: Request): Promise<Response> {
   return cached ?? fetch(request);
 }
 
+/**
+ * Notifications are shown one at a time: each folds into the chat's shown one ("3 new messages"),
+ * which two at once would both read as it was.
+ */
+let turns: Promise<void> = Promise.resolve();
+const inTurn = (show: () => Promise<void>): Promise<void> => {
+  turns = turns.then(show).catch(() => undefined);
+  return turns;
+};
+
 self.addEventListener('push', (event) => {
   event.waitUntil(
-    (async () => {
+    inTurn(async () => {
       let raw: unknown = null;
       try {
         raw = event.data?.json();
@@ -107,9 +128,53 @@ self.addEventListener('push', (event) => {
         ...(icon !== null ? { icon } : {}),
       });
       await self.registration.showNotification(shown.title, shown.options);
-    })(),
+    }),
   );
 });
+
+/** How long a tab has to say what it shows before it counts as one not reading the chat. */
+const TAB_ANSWER_MS = 1_000;
+/** Every open tab reports each message: the last ones' ids, so each is shown once. */
+const firstReport = firstTimeOf(2_000);
+
+self.addEventListener('message', (event) => {
+  if (!isTabIncomingMessage(event.data)) return;
+  const report = event.data.notification;
+  if (!firstReport(`${report.conversationId}:${String(report.seq)}`)) return;
+  event.waitUntil(inTurn(() => showForTabs(report)));
+});
+
+/** A tab's message: skipped when a tab in view and focused reads its chat, else folded in. */
+async function showForTabs(report: TabNotification): Promise<void> {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const tabs = await Promise.all(windows.map(askTab));
+  if (someTabReads(tabs, report.conversationId)) return;
+  const tag = pushTagOf(report.conversationId);
+  const [earlier] = await self.registration.getNotifications({ tag });
+  const icon = await keptChatPhoto(caches, report.conversationId);
+  const shown = tabNotificationOf(report, Date.now(), {
+    ...(earlier !== undefined ? { earlier: { count: countOf(earlier.data) } } : {}),
+    ...(icon !== null ? { icon } : {}),
+  });
+  await self.registration.showNotification(shown.title, shown.options);
+}
+
+/** What a tab shows, asked on a port of its own; null when it does not answer in time. */
+function askTab(tab: WindowClient): Promise<TabState | null> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    const done = (state: TabState | null) => {
+      clearTimeout(timer);
+      channel.port1.close();
+      resolve(state);
+    };
+    const timer = setTimeout(() => done(null), TAB_ANSWER_MS);
+    channel.port1.onmessage = (answer: MessageEvent) =>
+      done(isTabState(answer.data) ? answer.data : null);
+    const question: TabStateRequest = { type: 'chitchat:tab-state?' };
+    tab.postMessage(question, [channel.port2]);
+  });
+}
 
 self.addEventListener('notificationclick', (event) => {
   event.notification.close();
