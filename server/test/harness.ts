@@ -232,7 +232,11 @@ export async function call<E extends ClientRequestName>(
   event: E,
   payload: RequestPayload<E>,
 ): Promise<RequestAnswer<E>> {
-  const result = await request(socket, event, payload);
+  return dataOf(event, await request(socket, event, payload));
+}
+
+/** The data of an accepted answer to `event`; a refusal fails the test, naming its code. */
+export function dataOf<T>(event: string, result: Result<T>): T {
   if (!result.ok) throw new Error(`${event} failed: ${result.error.code} ${result.error.message}`);
   return result.data;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MIN_PROTOCOL, PINNED_MESSAGES_MAX, type LogEntry } from '@chitchat/shared';
 import {
   call,
+  dataOf,
   connect,
   register,
   request,
@@ -50,11 +51,7 @@ const pin = (
   opId = randomUUID(),
 ) => request(who.socket, 'message:pin', { conversationId, opId, targetSeq, pinned });
 
-const pinOk = async (...args: Parameters<typeof pin>) => {
-  const answer = await pin(...args);
-  if (!answer.ok) throw new Error(`message:pin failed: ${answer.error.code}`);
-  return answer.data;
-};
+const pinOk = async (...args: Parameters<typeof pin>) => dataOf('message:pin', await pin(...args));
 
 describe('message:pin', () => {
   let server: TestServer;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MIN_PROTOCOL, type LogEntry } from '@chitchat/shared';
 import {
   call,
+  dataOf,
   connect,
   http,
   register,
@@ -46,11 +47,8 @@ const react = (
   opId = randomUUID(),
 ) => request(who.socket, 'message:react', { conversationId, opId, targetSeq, emoji });
 
-const reactOk = async (...args: Parameters<typeof react>) => {
-  const answer = await react(...args);
-  if (!answer.ok) throw new Error(`message:react failed: ${answer.error.code}`);
-  return answer.data;
-};
+const reactOk = async (...args: Parameters<typeof react>) =>
+  dataOf('message:react', await react(...args));
 
 describe('message:react', () => {
   let server: TestServer;
