@@ -1,14 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { type TestServer } from '@chitchat/server/testing';
 import { PUBLIC_ADDRESSES_ONLY } from '../../src/core/link-preview/address-policy';
 import { nodeLinkPreviews } from '../../src/core/link-preview/link-preview.node';
-import { engine, uniqueUser, userIdOf, PASSWORD, type Engine } from '../engines';
-import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
-import { startRig, stopRig } from './rig';
+import { engine, uniqueUser, userIdOf, PASSWORD } from '../engines';
+import { chromiumAvailable, openApp, screenshot } from './browser';
+import { useRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
@@ -52,18 +51,13 @@ async function localPage(): Promise<{ server: Server; port: number; url: string;
 
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('link previews and forwarding in the desktop app (Chromium)', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
+  const rig = useRig();
   let page: Awaited<ReturnType<typeof localPage>>;
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
 
   beforeAll(async () => {
-    [[server, browser, app], page] = await Promise.all([startRig(), localPage()]);
-  }, 120_000);
+    page = await localPage();
+  });
   afterAll(async () => {
-    await stopRig({ server, browser, app, windows, engines });
     page?.server.closeAllConnections();
     await new Promise<void>((resolve) => (page ? page.server.close(() => resolve()) : resolve()));
   });
@@ -78,15 +72,17 @@ describe.skipIf(!runBrowser)('link previews and forwarding in the desktop app (C
     const e = await engine(
       options.localPages === true ? { linkPreviews: nodeLinkPreviews({ policy }) } : {},
     );
-    engines.push(e);
+    rig.engines.push(e);
     await e.client.signUp({
-      serverUrl: server.url,
+      serverUrl: rig.server.url,
       username: uniqueUser(displayName.toLowerCase()),
       password: PASSWORD,
       displayName,
     });
-    const w = await openApp(browser, app.url, e.client, { defaultServerUrl: server.url });
-    windows.push(w);
+    const w = await openApp(rig.browser, rig.app.url, e.client, {
+      defaultServerUrl: rig.server.url,
+    });
+    rig.windows.push(w);
     await w.page.getByRole('navigation', { name: 'Conversations' }).waitFor();
     return { page: w.page, client: e.client, userId: await userIdOf(e.client) };
   }
