@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Me, ReceiptUpdate } from '@chitchat/shared';
-import { call, http, startServer, type ClientSocket, type TestServer } from './harness';
+import { call, http, nextEvent, startServer, type ClientSocket, type TestServer } from './harness';
 import { direct, group, person, send, type Person } from './fixtures';
 
 /** The first `receipt` on `socket` about `userId` in the conversation that satisfies `match`. */
@@ -183,6 +183,34 @@ describe('read receipts off', () => {
     // The next send with receipts on is public, as usual.
     const next = await send(ben, conversationId, 'back');
     expect((await memberAs(ana, conversationId, ben.userId))?.receiptSeq).toBe(next.seq);
+  });
+
+  it('a message sent while off says so (`privateRead`), live and in pages; with receipts on or in a group it does not', async () => {
+    const conversationId = await chat();
+    await setReceipts(ben, false);
+    const pushed = nextEvent(ana.socket, 'event', (e) => e.conversationId === conversationId);
+    const reply = await send(ben, conversationId, 'reply while off');
+    expect(await pushed).toMatchObject({ seq: reply.seq, payload: { privateRead: true } });
+    // A delete keeps it: the message still did not make Ben's read public.
+    await call(ben.socket, 'message:delete', { conversationId, seq: reply.seq });
+    await setReceipts(ben, true);
+    const back = await send(ben, conversationId, 'back');
+    const g = await group(ana, [ben], 'Book club');
+    await setReceipts(ben, false);
+    const inGroup = await send(ben, g.id, 'in the group');
+    const page = async (id: string) =>
+      (await call(ana.socket, 'events:after', { conversationId: id, afterSeq: 0, limit: 500 }))
+        .events;
+    const privately = (events: Awaited<ReturnType<typeof page>>) =>
+      events.flatMap((e) =>
+        e.type === 'message' && e.payload.privateRead === true ? [e.seq] : [],
+      );
+    const directEvents = await page(conversationId);
+    expect(directEvents.map((e) => e.seq)).toContain(back.seq);
+    expect(privately(directEvents)).toEqual([reply.seq]);
+    const groupEvents = await page(g.id);
+    expect(groupEvents.map((e) => e.seq)).toContain(inGroup.seq);
+    expect(privately(groupEvents)).toEqual([]);
   });
 
   it('leaves groups alone: members see who read, whatever the switch says', async () => {

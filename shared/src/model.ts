@@ -186,6 +186,13 @@ export interface MessagePayload {
    * events. `text` holds a plain-text rendering the sender's app made, for apps without polls.
    */
   poll?: Poll;
+  /**
+   * Set by the server (never by the sender's app) when sending did not make the sender's read
+   * public: a direct chat while their read receipts are off (DESIGN §3). Apps must then not take
+   * the message as the sender's read of what came before it. Absent otherwise; kept by a delete.
+   * Older apps ignore it.
+   */
+  privateRead?: true;
 }
 
 /** A poll as its message carries it: the options are distinct, POLL_OPTIONS_MIN..POLL_OPTIONS_MAX. */

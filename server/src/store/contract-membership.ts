@@ -256,6 +256,8 @@ export function describeMembershipContract(context: ContractContext): void {
       // Replying implies having read up to the reply: privately, with receipts off.
       const reply = await store().appendMessage(message(conversation.id, b, 'reply'));
       expect(reply.event.seq).toBe(5);
+      // The event says so, for apps that infer the sender's read from their message.
+      expect(reply.event.payload).toMatchObject({ privateRead: true });
       expect(await store().getMembership(conversation.id, who(b))).toMatchObject({
         deliveredSeq: 5,
         readSeq: 5,
@@ -270,7 +272,8 @@ export function describeMembershipContract(context: ContractContext): void {
         memberIds: [who(b)],
       });
       await store().appendMessage(message(groupId, a, 'hello'));
-      await store().appendMessage(message(groupId, b, 'hi'));
+      const inGroup = await store().appendMessage(message(groupId, b, 'hi'));
+      expect(inGroup.event.payload).not.toHaveProperty('privateRead');
       expect(await store().getMembership(groupId, who(b))).toMatchObject({
         readSeq: 3,
         receiptSeq: 3,
@@ -280,7 +283,8 @@ export function describeMembershipContract(context: ContractContext): void {
     }
     // Turning receipts on again reveals none of it; the next send shows as usual.
     expect((await store().getMembership(conversation.id, who(b)))?.receiptSeq).toBe(2);
-    await store().appendMessage(message(conversation.id, b, 'back'));
+    const back = await store().appendMessage(message(conversation.id, b, 'back'));
+    expect(back.event.payload).not.toHaveProperty('privateRead');
     expect(await store().getMembership(conversation.id, who(b))).toMatchObject({
       readSeq: 6,
       receiptSeq: 6,

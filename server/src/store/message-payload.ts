@@ -4,8 +4,10 @@ import type { NewMessage } from './types';
 /**
  * The payload a store writes for a new message: `forwarded`, `linkPreview`, `mentions`, `voice`
  * and `poll` only when present, so messages without them keep the shape every older reader knows.
+ * `privateRead` (decided by the store, never taken from the sender) when sending did not make the
+ * sender's read public (docs/protocol.md §5 "Own watermarks").
  */
-export function messagePayloadOf(message: NewMessage): MessagePayload {
+export function messagePayloadOf(message: NewMessage, privateRead = false): MessagePayload {
   const payload: MessagePayload = {
     text: message.text,
     replyToSeq: message.replyToSeq,
@@ -17,6 +19,7 @@ export function messagePayloadOf(message: NewMessage): MessagePayload {
     payload.mentions = [...message.mentions];
   if (message.voice !== undefined) payload.voice = message.voice;
   if (message.poll !== undefined) payload.poll = message.poll;
+  if (privateRead) payload.privateRead = true;
   return payload;
 }
 

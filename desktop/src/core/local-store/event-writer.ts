@@ -20,11 +20,16 @@ export interface EventWriter {
 const messageText = (event: ConversationEvent): string | null =>
   event.type === 'message' && event.deletedAt === null ? event.payload.text : null;
 
+const raiseMark = (marks: Map<string, number>, userId: string, seq: number): void => {
+  marks.set(userId, Math.max(marks.get(userId) ?? 0, seq));
+};
+
 /** Per-batch state, so a page of events costs one write per event plus a few per page. */
 export function startBatch(ctx: EventWriter, row: ConversationRow): Batch {
   return {
     row,
     senderMax: new Map(),
+    senderReadMax: new Map(),
     ownMax: 0,
     unread: 0,
     countedSeq: row.counted_seq,
@@ -36,13 +41,14 @@ export function startBatch(ctx: EventWriter, row: ConversationRow): Batch {
 
 export function finishBatch(ctx: EventWriter, batch: Batch): void {
   const id = batch.row.id;
-  // A message from someone means they have seen the conversation up to it.
+  // A message from someone means they have it and have seen the conversation up to it; the read
+  // only when it is public (not `privateRead`: read receipts off in a direct chat). 0 moves nothing.
   for (const [userId, seq] of batch.senderMax) {
     ctx.statements.memberMarks.run({
       conversationId: id,
       userId,
       deliveredSeq: seq,
-      receiptSeq: seq,
+      receiptSeq: batch.senderReadMax.get(userId) ?? 0,
     });
   }
   if (batch.ownMax > 0)
@@ -80,10 +86,10 @@ export function insertEvent(
       ctx.statements.deleteOutboxByKey.run(message.clientMsgId);
     }
     if (batch.pending) applyPendingChanges(ctx, event.conversationId, event.seq);
-    batch.senderMax.set(
-      event.senderUserId,
-      Math.max(batch.senderMax.get(event.senderUserId) ?? 0, event.seq),
-    );
+    raiseMark(batch.senderMax, event.senderUserId, event.seq);
+    if (message.payload.privateRead !== true) {
+      raiseMark(batch.senderReadMax, event.senderUserId, event.seq);
+    }
   }
   // Reactions count in older pages too: pages carry no folded state for them (DESIGN §10).
   if (event.type === 'reaction') {

@@ -186,6 +186,8 @@ export interface ReactPayload {
 export interface Batch {
   row: ConversationRow;
   senderMax: Map<string, number>;
+  /** Per sender, their highest message that shows their read (not `privateRead`). */
+  senderReadMax: Map<string, number>;
   ownMax: number;
   unread: number;
   countedSeq: number;

@@ -61,23 +61,24 @@ export function mongoMessageWrites(
             membersVersion,
             kind,
           } = await claimSeqs(message.conversationId, 1, session);
+          // Read receipts off make the sender's read private in a direct chat (DESIGN §3); the
+          // event says so, for apps that infer the sender's read from their message.
+          const privateRead =
+            kind === 'direct' &&
+            (await User.exists({ _id: message.userId, readReceipts: false }).session(session)) !==
+              null;
           const event = await insertEvent(
             message.conversationId,
             seq,
             message,
             'message',
-            messagePayloadOf(message),
+            messagePayloadOf(message, privateRead),
             { clientMsgId: message.clientMsgId },
             session,
           );
           // The stamp is taken last, so it is as close as possible to the commit (../versions.ts).
           const version = await nextVersion(session);
           await setConversationVersion(message.conversationId, version, session);
-          // Read receipts off make the sender's read private in a direct chat (DESIGN §3).
-          const privateRead =
-            kind === 'direct' &&
-            (await User.exists({ _id: message.userId, readReceipts: false }).session(session)) !==
-              null;
           await advanceOwnMarks(
             message.conversationId,
             message.userId,

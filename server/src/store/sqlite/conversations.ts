@@ -167,11 +167,19 @@ export function sqliteConversationStore(
       throw new StoreRefusal('not_member');
     }
     const seq = claimed.last_seq;
+    // Read receipts off make the sender's read private in a direct chat (DESIGN §3); the event
+    // says so, for apps that infer the sender's read from their message.
+    const privateRead = st.sendsPrivateRead.get(conversationId, userId) !== undefined;
     let event: EventRecord;
     try {
-      event = insert(conversationId, seq, message, 'message', messagePayloadOf(message), {
-        clientMsgId,
-      });
+      event = insert(
+        conversationId,
+        seq,
+        message,
+        'message',
+        messagePayloadOf(message, privateRead),
+        { clientMsgId },
+      );
     } catch (error) {
       const existing = isUniqueError(error)
         ? st.eventByClientMsgId.get(userId, clientMsgId)
@@ -182,8 +190,8 @@ export function sqliteConversationStore(
     }
     for (const mediaId of mediaIdsOf(message)) st.insertMediaRef.run(mediaId, conversationId, seq);
     // Sending a message means the sender has seen the conversation up to it (publicly unless
-    // their read receipts are off in a direct chat: see the statement).
-    st.advanceSenderMarks.run(seq, seq, seq, conversationId, userId);
+    // the read is private: then the public mark stays).
+    st.advanceSenderMarks.run(seq, seq, privateRead ? 0 : seq, conversationId, userId);
     return { event, duplicate: false, membersVersion: claimed.members_version };
   };
 

@@ -124,19 +124,21 @@ export function conversationStatements(db: SqliteDatabase) {
          receipt_seq = MAX(receipt_seq, ?), version = ?
        WHERE conversation_id = ? AND user_id = ?`,
     ),
-    // A sender's marks after a message: (seq, seq, seq, conversationId, userId). The membership's
-    // version stays: the seq claim moved the conversation's in the same transaction, and a
-    // summary changes for an active member when either moves (see `changed`), so leaving it
-    // spares an update of memberships_by_user for every message. A sender with read receipts off
-    // reads privately in a direct chat: their public receipt_seq stays frozen (DESIGN §3).
+    // A sender's marks after a message: (seq, seq, receiptSeq, conversationId, userId). The
+    // membership's version stays: the seq claim moved the conversation's in the same transaction,
+    // and a summary changes for an active member when either moves (see `changed`), so leaving it
+    // spares an update of memberships_by_user for every message. A private read (`privateRead`)
+    // passes 0 as receiptSeq, which leaves the public receipt_seq frozen (DESIGN §3).
     advanceSenderMarks: prepare<[number, number, number, string, string]>(
       `UPDATE memberships SET delivered_seq = MAX(delivered_seq, ?), read_seq = MAX(read_seq, ?),
-         receipt_seq = CASE
-           WHEN EXISTS (SELECT 1 FROM conversations c, users u
-             WHERE c.id = memberships.conversation_id AND c.kind = 'direct'
-               AND u.id = memberships.user_id AND u.read_receipts = 0)
-           THEN receipt_seq ELSE MAX(receipt_seq, ?) END
+         receipt_seq = MAX(receipt_seq, ?)
        WHERE conversation_id = ? AND user_id = ?`,
+    ),
+    // Whether a sender's read stays private: a direct chat while their read receipts are off.
+    // (conversationId, userId)
+    sendsPrivateRead: prepare<[string, string], { one: number }>(
+      `SELECT 1 AS one FROM conversations c, users u
+       WHERE c.id = ? AND c.kind = 'direct' AND u.id = ? AND u.read_receipts = 0`,
     ),
     // The first edit keeps the text the message was sent with (SET reads the row as it was).
     applyEdit: prepare(
