@@ -6,12 +6,12 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { startServer, type TestServer } from '@chitchat/server/testing';
-import { engine, uniqueUser, until, PASSWORD, type Engine } from '../engines';
-import { chromiumAvailable, openApp, screenshot, type AppWindow } from './browser';
-import { startRig, stopRig } from './rig';
+import { startServer } from '@chitchat/server/testing';
+import { engine, uniqueUser, until, PASSWORD } from '../engines';
+import { chromiumAvailable, openApp, screenshot } from './browser';
+import { useRig } from './rig';
 import { audit } from './axe';
 
 const runBrowser = chromiumAvailable();
@@ -41,33 +41,24 @@ const focusInDialog = (page: Page) =>
 
 // Skipped only where no Chromium is installed; .ci/run installs Debian's, so CI always runs it.
 describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let app: { url: string; close(): Promise<void> };
+  const rig = useRig();
   let silent: Awaited<ReturnType<typeof otherServer>>;
   let notFound: Awaited<ReturnType<typeof otherServer>>;
-  const windows: AppWindow[] = [];
-  const engines: Engine[] = [];
 
   beforeAll(async () => {
-    [[server, browser, app], silent, notFound] = await Promise.all([
-      startRig(),
-      otherServer('never'),
-      otherServer(404),
-    ]);
-  }, 120_000);
+    [silent, notFound] = await Promise.all([otherServer('never'), otherServer(404)]);
+  });
   afterAll(async () => {
     await silent?.close();
     await notFound?.close();
-    await stopRig({ server, browser, app, windows, engines });
   });
 
   /** A signed-up person driven through the engine only (no window). */
   async function person(displayName: string) {
     const e = await engine({ deviceName: `${displayName} phone` });
-    engines.push(e);
+    rig.engines.push(e);
     const session = await e.client.signUp({
-      serverUrl: server.url,
+      serverUrl: rig.server.url,
       username: uniqueUser(displayName.split(' ')[0]!.toLowerCase()),
       password: PASSWORD,
       displayName,
@@ -82,9 +73,11 @@ describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromiu
   it('passes axe on every screen in both themes; dialogs, lists and messages work from the keyboard; the small states read right', async () => {
     const violations: string[] = [];
     const anaEngine = await engine({ deviceName: 'Ana laptop', signInTimeoutMs: 1_500 });
-    engines.push(anaEngine);
-    const w = await openApp(browser, app.url, anaEngine.client, { defaultServerUrl: server.url });
-    windows.push(w);
+    rig.engines.push(anaEngine);
+    const w = await openApp(rig.browser, rig.app.url, anaEngine.client, {
+      defaultServerUrl: rig.server.url,
+    });
+    rig.windows.push(w);
     const { page } = w;
     const field = (label: string) => page.getByLabel(label, { exact: true });
 
@@ -121,7 +114,7 @@ describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromiu
     await screenshot(page, 'sign-in-not-chitchat');
 
     // ---- Sign up; the empty list.
-    await field('Server address').fill(server.url);
+    await field('Server address').fill(rig.server.url);
     await page.getByRole('button', { name: 'New here? Create an account' }).click();
     const anaName = uniqueUser('ana');
     await field('Username').fill(anaName);
@@ -358,8 +351,12 @@ describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromiu
 
     // ---- Settings: signing out another device asks first; focus returns to the opener.
     const anaPhone = await engine({ deviceName: 'Ana phone' });
-    engines.push(anaPhone);
-    await anaPhone.client.signIn({ serverUrl: server.url, username: anaName, password: PASSWORD });
+    rig.engines.push(anaPhone);
+    await anaPhone.client.signIn({
+      serverUrl: rig.server.url,
+      username: anaName,
+      password: PASSWORD,
+    });
     const settingsButton = page.getByRole('button', { name: 'Settings' });
     await settingsButton.click();
     const settings = page.getByRole('dialog', { name: 'Settings' });
@@ -377,8 +374,8 @@ describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromiu
       .toBe(true);
 
     // ---- Offline while signed in: "You're offline" with "Retry now", never "check the address".
-    const { dataDir, port } = server;
-    await server.stop();
+    const { dataDir, port } = rig.server;
+    await rig.server.stop();
     const banner = page.getByRole('status').filter({ hasText: "You're offline" });
     await banner.waitFor({ timeout: 20_000 });
     await page.getByRole('button', { name: 'New chat' }).click();
@@ -393,7 +390,7 @@ describe.skipIf(!runBrowser)('accessibility and small visible states, in Chromiu
     await screenshot(page, 'offline-banner');
     // (Retry now connecting at once is shown by test/reconnect.test.ts: here the engine's
     // back-off is short and it comes back by itself.)
-    server = await startServer({ dataDir, port });
+    rig.server = await startServer({ dataDir, port });
     await expect.poll(() => banner.count(), { timeout: 20_000 }).toBe(0);
 
     expect(violations).toEqual([]);
