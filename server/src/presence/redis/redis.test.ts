@@ -46,6 +46,21 @@ describe.skipIf(!redisAvailable('server/src/presence/redis (Redis presence)'))(
       return client;
     }
 
+    /** A presence whose heartbeat and sweep run only by hand, and the changes it announces. */
+    async function presenceByHand(options: { keyPrefix?: string; now?: () => number } = {}) {
+      const changes: PresenceChange[] = [];
+      const presence = redisPresence(await connection(), {
+        ttlMs: TTL_MS,
+        heartbeatMs: BY_HAND,
+        sweepMs: BY_HAND,
+        keyPrefix: options.keyPrefix ?? `test:${randomUUID()}:`,
+        logger,
+        ...(options.now !== undefined ? { now: options.now } : {}),
+      });
+      presence.onChange((change) => changes.push(change));
+      return { presence, changes };
+    }
+
     describePresenceContract('redis', {
       async create() {
         return redisPresence(await connection(), {
@@ -62,18 +77,9 @@ describe.skipIf(!redisAvailable('server/src/presence/redis (Redis presence)'))(
       const started: RedisPresence[] = [];
       /** One server process's presence, sharing Redis (and the clock) with the others. */
       async function processPresence() {
-        const changes: PresenceChange[] = [];
-        const presence = redisPresence(await connection(), {
-          ttlMs: TTL_MS,
-          heartbeatMs: BY_HAND,
-          sweepMs: BY_HAND,
-          keyPrefix,
-          logger,
-          now: () => clock,
-        });
-        presence.onChange((change) => changes.push(change));
-        started.push(presence);
-        return { presence, changes };
+        const one = await presenceByHand({ keyPrefix, now: () => clock });
+        started.push(one.presence);
+        return one;
       }
       beforeEach(() => {
         clock = 1_000_000;
@@ -173,15 +179,7 @@ describe.skipIf(!redisAvailable('server/src/presence/redis (Redis presence)'))(
     });
 
     it('Redis restarted: answers from this process meanwhile, then puts its connections back and replays the disconnects it missed', async () => {
-      const changes: PresenceChange[] = [];
-      const presence = redisPresence(await connection(), {
-        ttlMs: TTL_MS,
-        heartbeatMs: BY_HAND,
-        sweepMs: BY_HAND,
-        keyPrefix: `test:${randomUUID()}:`,
-        logger,
-      });
-      presence.onChange((change) => changes.push(change));
+      const { presence, changes } = await presenceByHand();
       try {
         const [stays, leaves, arrives] = [randomUUID(), randomUUID(), randomUUID()];
         await presence.connected(stays, 's1');
@@ -220,15 +218,7 @@ describe.skipIf(!redisAvailable('server/src/presence/redis (Redis presence)'))(
     });
 
     it('Redis restarted with its data: a disconnect missed meanwhile is announced once it is back', async () => {
-      const changes: PresenceChange[] = [];
-      const presence = redisPresence(await connection(), {
-        ttlMs: TTL_MS,
-        heartbeatMs: BY_HAND,
-        sweepMs: BY_HAND,
-        keyPrefix: `test:${randomUUID()}:`,
-        logger,
-      });
-      presence.onChange((change) => changes.push(change));
+      const { presence, changes } = await presenceByHand();
       try {
         const [stays, leaves] = [randomUUID(), randomUUID()];
         await presence.connected(stays, 's1');
