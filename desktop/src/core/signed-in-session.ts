@@ -55,6 +55,8 @@ export class SignedInSession implements ClientParts {
   /** Upload progress of outbox entries, by key (while their files are being sent). */
   private readonly uploads = new Map<string, { sent: number; total: number }>();
   private listTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Set by close(): what the engine still reports on its way down changes no list. */
+  private closed = false;
   /** Fires when the soonest mute-until ends, so the chat shows (and notifies) unmuted again. */
   private muteTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -146,6 +148,7 @@ export class SignedInSession implements ClientParts {
 
   /** Stops sync and closes the cache; the session stays saved on disk. */
   close(): void {
+    this.closed = true;
     if (this.listTimer !== null) clearTimeout(this.listTimer);
     this.listTimer = null;
     if (this.muteTimer !== null) clearTimeout(this.muteTimer);
@@ -159,7 +162,7 @@ export class SignedInSession implements ClientParts {
 
   /** Coalesces bursts of changes into one list update per tick. */
   scheduleListChange(): void {
-    if (this.listTimer !== null) return;
+    if (this.closed || this.listTimer !== null) return;
     this.listTimer = setTimeout(() => {
       this.listTimer = null;
       const views = this.list.list();
