@@ -169,7 +169,9 @@ export function sqliteConversationStore(
     const seq = claimed.last_seq;
     // Read receipts off make the sender's read private in a direct chat (DESIGN §3); the event
     // says so, for apps that infer the sender's read from their message.
-    const privateRead = st.sendsPrivateRead.get(conversationId, userId) !== undefined;
+    // The claim returned the kind: a group send asks nothing more.
+    const privateRead =
+      claimed.kind === 'direct' && st.readReceiptsOff.get(userId) !== undefined;
     let event: EventRecord;
     try {
       event = insert(

@@ -35,14 +35,14 @@ export function conversationStatements(db: SqliteDatabase) {
     // these three run for every message): (version, id, id, userId, blockedBy, userId).
     claimSeq: prepare<
       [number, string, string, string, string | null, string],
-      { last_seq: number; members_version: number }
+      { last_seq: number; members_version: number; kind: string }
     >(
       `UPDATE conversations SET last_seq = last_seq + 1, version = ?
        WHERE id = ?
          AND EXISTS (SELECT 1 FROM memberships
            WHERE conversation_id = ? AND user_id = ? AND active = 1)
          AND NOT EXISTS (SELECT 1 FROM blocks WHERE user_id = ? AND blocked_user_id = ?)
-       RETURNING last_seq, members_version`,
+       RETURNING last_seq, members_version, kind`,
     ),
     // Gives back a seq claimed by a message that turned out to be a repeat (nothing else ran since).
     unclaimSeq: prepare('UPDATE conversations SET last_seq = last_seq - 1 WHERE id = ?'),
@@ -136,9 +136,9 @@ export function conversationStatements(db: SqliteDatabase) {
     ),
     // Whether a sender's read stays private: a direct chat while their read receipts are off.
     // (conversationId, userId)
-    sendsPrivateRead: prepare<[string, string], { one: number }>(
-      `SELECT 1 AS one FROM conversations c, users u
-       WHERE c.id = ? AND c.kind = 'direct' AND u.id = ? AND u.read_receipts = 0`,
+    // Whether a user has read receipts off (asked only for a send in a direct chat).
+    readReceiptsOff: prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM users WHERE id = ? AND read_receipts = 0',
     ),
     // The first edit keeps the text the message was sent with (SET reads the row as it was).
     applyEdit: prepare(
