@@ -75,10 +75,20 @@ describe.skipIf(!runBrowser)('reactions in a group (Chromium)', () => {
     for (const d of [ana, bob, phone])
       await d.page.getByRole('button', { name: /^Weekend trip/ }).click();
     // The chat opens at the first unread of a long history: each jumps to the latest message.
+    // The button shows once the timeline has drawn, so ask again until the message is there
+    // (looking once could come before the button, and leave the message off screen).
     for (const d of [ana, bob, phone]) {
       const jump = d.page.getByRole('button', { name: /^Jump to latest/ });
-      if (await jump.isVisible()) await jump.click();
-      await row(d.page, question).waitFor();
+      await expect
+        .poll(
+          async () => {
+            if (await row(d.page, question).isVisible()) return true;
+            if (await jump.isVisible()) await jump.click({ timeout: 2_000 }).catch(() => undefined);
+            return false;
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true);
     }
 
     // Ana hovers the message and opens the quick bar: six emoji and "+".
